@@ -1,0 +1,592 @@
+//! The tile configuration: the TOML file form ([`TileConfig`]), its presets, and the validated
+//! parameters with every derived size ([`TileParams`]) that the golden model, the RTL generator
+//! and the co-simulation all read. Nothing downstream sees an unvalidated number.
+//!
+//! A configuration is a preset (the `default` one unless named) with a TOML file laid over it,
+//! key by key. Unknown sections or keys and wrongly typed values are errors, so a typo is never
+//! ignored; every out-of-range value is reported with its key, its value and the allowed range.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A named preset: its TOML text is complete (every key), so it can serve as the base of a file.
+pub struct Preset {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub toml: &'static str,
+}
+
+/// The presets, `default` first. Each file's header names its source.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        name: "default",
+        summary: "small ideal tile (16x4, 4-bit weights and inputs): computes W^T x exactly",
+        toml: include_str!("../presets/default.toml"),
+    },
+    Preset {
+        name: "isaac",
+        summary: "ISAAC (ISCA 2016): 128x128 array, 2-bit cells, 16-bit weights and inputs, one 8-bit ADC",
+        toml: include_str!("../presets/isaac.toml"),
+    },
+    Preset {
+        name: "neurram",
+        summary: "NeuRRAM (Nature 2022): 256x256 differential array, 3-bit cells, 4-bit weights and inputs, 16 ADCs, noise",
+        toml: include_str!("../presets/neurram.toml"),
+    },
+];
+
+pub fn preset(name: &str) -> Result<&'static Preset, ConfigError> {
+    PRESETS.iter().find(|p| p.name == name).ok_or_else(|| {
+        ConfigError::single(format!(
+            "unknown preset '{name}' (known presets: {})",
+            PRESETS.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
+        ))
+    })
+}
+
+/// Every problem found in a configuration, one line each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub problems: Vec<String>,
+}
+
+impl ConfigError {
+    fn single(problem: String) -> Self {
+        ConfigError { problems: vec![problem] }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.problems.join("\n"))
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The file form of a configuration: the spec's sections and keys, numbers as TOML integers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TileConfig {
+    pub array: ArrayConfig,
+    pub weights: WeightsConfig,
+    pub inputs: InputsConfig,
+    pub adc: AdcConfig,
+    pub analog: AnalogConfig,
+    pub output: OutputConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArrayConfig {
+    pub rows: i64,
+    pub cols: i64,
+    pub rows_per_read: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightsConfig {
+    pub bits: i64,
+    pub cell_bits: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputsConfig {
+    pub bits: i64,
+    pub signed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdcConfig {
+    pub bits: i64,
+    pub count: i64,
+    pub step: i64,
+    pub cycles: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalogConfig {
+    pub fine_bits: i64,
+    pub read_noise: i64,
+    pub program_error: i64,
+    pub seed: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    pub bits: i64,
+    pub signed: bool,
+    pub activation: String,
+}
+
+impl Default for TileConfig {
+    fn default() -> Self {
+        TileConfig::from_preset("default").expect("the default preset is valid TOML")
+    }
+}
+
+impl TileConfig {
+    pub fn from_preset(name: &str) -> Result<Self, ConfigError> {
+        let base = parse_table(preset(name)?.toml, &format!("preset '{name}'"))?;
+        table_to_config(base)
+    }
+
+    /// The preset `base` (or `default`) with the TOML text `overlay` laid over it.
+    /// `origin` names the text in errors (usually the file's path).
+    pub fn layered(base: Option<&str>, overlay: &str, origin: &str) -> Result<Self, ConfigError> {
+        let base_name = base.unwrap_or("default");
+        let mut table = parse_table(preset(base_name)?.toml, &format!("preset '{base_name}'"))?;
+        let patch = parse_table(overlay, origin)?;
+        overlay_table(&mut table, patch)?;
+        table_to_config(table)
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a TileConfig always serializes")
+    }
+
+    pub fn validate(&self) -> Result<TileParams, ConfigError> {
+        TileParams::new(self)
+    }
+}
+
+fn parse_table(text: &str, origin: &str) -> Result<toml::Table, ConfigError> {
+    text.parse::<toml::Table>()
+        .map_err(|e| ConfigError::single(format!("{origin} is not valid TOML: {}", e.message())))
+}
+
+fn type_name(v: &toml::Value) -> &'static str {
+    v.type_str()
+}
+
+/// Lays `patch` over `base` key by key. `base` is a complete preset, so it also serves as the
+/// schema: a section or key it lacks is unknown, and a value must have the type it has there.
+fn overlay_table(base: &mut toml::Table, patch: toml::Table) -> Result<(), ConfigError> {
+    let mut problems = Vec::new();
+    for (section, value) in patch {
+        let Some(toml::Value::Table(base_section)) = base.get_mut(&section) else {
+            problems.push(format!(
+                "unknown section [{section}] (known sections: {})",
+                base.keys().map(|k| format!("[{k}]")).collect::<Vec<_>>().join(" ")
+            ));
+            continue;
+        };
+        let toml::Value::Table(keys) = value else {
+            problems.push(format!("[{section}] must be a table, not a {}", type_name(&value)));
+            continue;
+        };
+        for (key, value) in keys {
+            match base_section.get_mut(&key) {
+                None => problems.push(format!(
+                    "unknown key '{section}.{key}' (keys of [{section}]: {})",
+                    base_section.keys().cloned().collect::<Vec<_>>().join(", ")
+                )),
+                Some(slot) if slot.same_type(&value) => *slot = value,
+                Some(slot) => problems.push(format!(
+                    "{section}.{key} must be {}, not {} {}",
+                    article_type(slot),
+                    article(type_name(&value)),
+                    type_name(&value)
+                )),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ConfigError { problems })
+    }
+}
+
+fn article(noun: &str) -> &'static str {
+    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+fn article_type(v: &toml::Value) -> String {
+    format!("{} {}", article(type_name(v)), type_name(v))
+}
+
+fn table_to_config(table: toml::Table) -> Result<TileConfig, ConfigError> {
+    toml::Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| ConfigError::single(format!("invalid configuration: {}", e.message())))
+}
+
+/// Output activation function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Activation {
+    None,
+    Relu,
+}
+
+/// A validated configuration: typed parameters with the spec's symbols, and every derived size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TileParams {
+    /// R: wordlines (inputs).
+    pub rows: usize,
+    /// C: logical output columns.
+    pub cols: usize,
+    /// Rg: rows driven together in one analog read.
+    pub rows_per_read: usize,
+    /// Wb: signed weight width.
+    pub weight_bits: u32,
+    /// Bc: bits per cell.
+    pub cell_bits: u32,
+    /// Ib: input width.
+    pub input_bits: u32,
+    pub inputs_signed: bool,
+    /// Ab: ADC resolution.
+    pub adc_bits: u32,
+    /// A: ADCs.
+    pub adc_count: usize,
+    /// ADC LSB in fine units.
+    pub adc_step: u32,
+    /// Ta: cycles per conversion.
+    pub adc_cycles: u32,
+    /// E: fractional bits of one conductance level.
+    pub fine_bits: u32,
+    /// Nr: read noise amplitude.
+    pub read_noise: u32,
+    /// Np: programming error amplitude.
+    pub program_error: u32,
+    pub seed: u32,
+    /// Ob: output width.
+    pub output_bits: u32,
+    pub output_signed: bool,
+    pub activation: Activation,
+    /// S: slices per weight.
+    pub slices: usize,
+    /// P: physical columns.
+    pub phys_cols: usize,
+    /// G: row groups.
+    pub groups: usize,
+    /// M: mux phases.
+    pub phases: usize,
+}
+
+/// Checks `value` against `lo..=hi`, recording a problem that names the key.
+fn ranged(problems: &mut Vec<String>, key: &str, value: i64, lo: i64, hi: i64) -> Option<i64> {
+    if value < lo || value > hi {
+        problems.push(format!("{key} must be in {lo}..={hi}, not {value}"));
+        None
+    } else {
+        Some(value)
+    }
+}
+
+impl TileParams {
+    pub fn new(cfg: &TileConfig) -> Result<Self, ConfigError> {
+        let mut p = Vec::new();
+        let rows = ranged(&mut p, "array.rows", cfg.array.rows, 1, 4096);
+        let cols = ranged(&mut p, "array.cols", cfg.array.cols, 1, 4096);
+        // A bound that depends on another key is checked only once that key is valid.
+        let rows_per_read =
+            rows.and_then(|rows| ranged(&mut p, "array.rows_per_read", cfg.array.rows_per_read, 1, rows));
+        let weight_bits = ranged(&mut p, "weights.bits", cfg.weights.bits, 2, 16);
+        let cell_bits = ranged(&mut p, "weights.cell_bits", cfg.weights.cell_bits, 1, 8);
+        let input_bits = ranged(&mut p, "inputs.bits", cfg.inputs.bits, 1, 16);
+        let adc_bits = ranged(&mut p, "adc.bits", cfg.adc.bits, 1, 16);
+        let slices = weight_bits.zip(cell_bits).map(|(wb, bc)| (wb - 1 + bc - 1) / bc);
+        let phys_cols = slices.zip(cols).map(|(s, c)| 2 * s * c);
+        let adc_count = phys_cols.and_then(|pc| ranged(&mut p, "adc.count", cfg.adc.count, 1, pc));
+        let adc_step = ranged(&mut p, "adc.step", cfg.adc.step, 1, 1 << 24);
+        let adc_cycles = ranged(&mut p, "adc.cycles", cfg.adc.cycles, 1, 64);
+        let fine_bits = ranged(&mut p, "analog.fine_bits", cfg.analog.fine_bits, 0, 8);
+        let read_noise = ranged(&mut p, "analog.read_noise", cfg.analog.read_noise, 0, 1 << 20);
+        let program_error =
+            ranged(&mut p, "analog.program_error", cfg.analog.program_error, 0, 1 << 20);
+        let seed = ranged(&mut p, "analog.seed", cfg.analog.seed, 0, u32::MAX as i64);
+        let output_bits = ranged(&mut p, "output.bits", cfg.output.bits, 2, 32);
+        let activation = match cfg.output.activation.as_str() {
+            "none" => Activation::None,
+            "relu" => Activation::Relu,
+            other => {
+                p.push(format!("output.activation must be \"none\" or \"relu\", not \"{other}\""));
+                Activation::None
+            }
+        };
+        if !p.is_empty() {
+            return Err(ConfigError { problems: p });
+        }
+        // Every value is Some once no problem was recorded.
+        let valid = |v: Option<i64>| v.expect("checked above");
+        let (rows, cols) = (valid(rows) as usize, valid(cols) as usize);
+        let rows_per_read = valid(rows_per_read) as usize;
+        let adc_count = valid(adc_count) as usize;
+        let phys_cols = valid(phys_cols) as usize;
+        let (weight_bits, cell_bits, input_bits) = (valid(weight_bits), valid(cell_bits), valid(input_bits));
+        let (adc_bits, adc_step, adc_cycles) = (valid(adc_bits), valid(adc_step), valid(adc_cycles));
+        let (fine_bits, read_noise, program_error) = (valid(fine_bits), valid(read_noise), valid(program_error));
+        let (seed, output_bits, slices) = (valid(seed), valid(output_bits), valid(slices));
+        Ok(TileParams {
+            rows,
+            cols,
+            rows_per_read,
+            weight_bits: weight_bits as u32,
+            cell_bits: cell_bits as u32,
+            input_bits: input_bits as u32,
+            inputs_signed: cfg.inputs.signed,
+            adc_bits: adc_bits as u32,
+            adc_count,
+            adc_step: adc_step as u32,
+            adc_cycles: adc_cycles as u32,
+            fine_bits: fine_bits as u32,
+            read_noise: read_noise as u32,
+            program_error: program_error as u32,
+            seed: seed as u32,
+            output_bits: output_bits as u32,
+            output_signed: cfg.output.signed,
+            activation,
+            slices: slices as usize,
+            phys_cols,
+            groups: rows.div_ceil(rows_per_read),
+            phases: phys_cols.div_ceil(adc_count),
+        })
+    }
+
+    /// Rows of group `g`: `g*Rg .. min((g+1)*Rg, R)`.
+    pub fn group_rows(&self, g: usize) -> std::ops::Range<usize> {
+        g * self.rows_per_read..((g + 1) * self.rows_per_read).min(self.rows)
+    }
+
+    /// The tile's physical limit: every ADC busy in every phase, `Ib * G * M * Ta` cycles.
+    pub fn min_cycles_per_mvm(&self) -> u64 {
+        self.input_bits as u64 * self.groups as u64 * self.phases as u64 * self.adc_cycles as u64
+    }
+
+    /// ADC conversions per MVM: `Ib * G * P`.
+    pub fn conversions_per_mvm(&self) -> u64 {
+        self.input_bits as u64 * self.groups as u64 * self.phys_cols as u64
+    }
+
+    /// Largest weight magnitude: `2^(Wb-1) - 1` (the most negative code is not a weight).
+    pub fn weight_max(&self) -> i64 {
+        (1i64 << (self.weight_bits - 1)) - 1
+    }
+
+    /// Allowed input range, by `inputs.bits` and `inputs.signed`.
+    pub fn input_range(&self) -> (i64, i64) {
+        two_range(self.input_bits, self.inputs_signed)
+    }
+
+    /// Allowed output range, by `output.bits` and `output.signed`.
+    pub fn output_range(&self) -> (i64, i64) {
+        two_range(self.output_bits, self.output_signed)
+    }
+
+    pub fn adc_max_code(&self) -> u32 {
+        ((1u64 << self.adc_bits) - 1) as u32
+    }
+
+    /// Largest cell level, `2^Bc - 1`.
+    pub fn level_max(&self) -> u32 {
+        (1u32 << self.cell_bits) - 1
+    }
+
+    /// Largest conductance of one cell in fine units: top level plus the largest programming error.
+    pub fn conductance_max(&self) -> u64 {
+        ((self.level_max() as u64) << self.fine_bits) + self.program_error as u64
+    }
+
+    /// Largest column value V of one read (full group, every cell at its maximum, peak noise).
+    pub fn column_value_max(&self) -> u64 {
+        self.rows_per_read.min(self.rows) as u64 * self.conductance_max() + self.read_noise as u64
+    }
+
+    /// True when some reachable column value converts to a code above the ADC's range.
+    pub fn adc_can_clip(&self) -> bool {
+        let v = self.column_value_max();
+        (v + (self.adc_step / 2) as u64) / self.adc_step as u64 > self.adc_max_code() as u64
+    }
+
+    /// The ideal tile of spec section 5: exact conversion, no noise, no clipping.
+    pub fn is_ideal(&self) -> bool {
+        self.adc_step == 1 << self.fine_bits
+            && self.read_noise == 0
+            && self.program_error == 0
+            && self.rows_per_read.min(self.rows) as u64 * self.level_max() as u64
+                <= self.adc_max_code() as u64
+    }
+
+    /// Bounds of every intermediate value, from which the RTL's register widths follow.
+    pub fn widths(&self) -> Widths {
+        Widths::new(self)
+    }
+}
+
+fn two_range(bits: u32, signed: bool) -> (i64, i64) {
+    if signed {
+        (-(1i64 << (bits - 1)), (1i64 << (bits - 1)) - 1)
+    } else {
+        (0, (1i64 << bits) - 1)
+    }
+}
+
+/// Two's complement width (sign included) that holds every value of magnitude up to `max_abs`.
+pub fn signed_width(max_abs: u128) -> u32 {
+    // +1 for the sign: `-max_abs` and `max_abs` both fit in `bits` when max_abs < 2^(bits-1).
+    128 - max_abs.leading_zeros() + 1
+}
+
+/// The magnitude bounds of the datapath and the signed widths that hold them: one place,
+/// so the golden model's report, `cimtile info`, the manifest and the RTL agree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Widths {
+    /// Bound of one lane's partial sum of one physical column: `G * (2^Ab-1) * (2^Ib-1)`.
+    pub partial_max: u128,
+    pub partial_bits: u32,
+    /// Bound of `acc[c]`: the partial bound times `sum_s 2^(s*Bc)`.
+    pub acc_max: u128,
+    pub acc_bits: u32,
+    /// Bound of `(acc + bias) * mult`.
+    pub product_max: u128,
+    pub product_bits: u32,
+}
+
+impl Widths {
+    fn new(p: &TileParams) -> Self {
+        let code_max = p.adc_max_code() as u128;
+        let bit_weight_sum = (1u128 << p.input_bits) - 1;
+        let partial_max = p.groups as u128 * code_max * bit_weight_sum;
+        let slice_weight_sum: u128 = (0..p.slices).map(|s| 1u128 << (s as u32 * p.cell_bits)).sum();
+        let acc_max = partial_max * slice_weight_sum;
+        let product_max = (acc_max + (1u128 << 31)) * (1u128 << 15);
+        Widths {
+            partial_max,
+            partial_bits: signed_width(partial_max),
+            acc_max,
+            acc_bits: signed_width(acc_max),
+            product_max,
+            product_bits: signed_width(product_max),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layered(text: &str) -> Result<TileParams, ConfigError> {
+        TileConfig::layered(None, text, "test.toml")?.validate()
+    }
+
+    #[test]
+    fn every_preset_is_valid() {
+        for p in PRESETS {
+            let params = TileConfig::from_preset(p.name).unwrap().validate().unwrap();
+            assert!(params.min_cycles_per_mvm() > 0, "{}", p.name);
+        }
+    }
+
+    #[test]
+    fn default_preset_is_ideal() {
+        assert!(TileConfig::default().validate().unwrap().is_ideal());
+    }
+
+    #[test]
+    fn isaac_has_the_published_shape() {
+        let p = TileConfig::from_preset("isaac").unwrap().validate().unwrap();
+        assert_eq!((p.rows, p.phys_cols, p.adc_count, p.cell_bits), (128, 128, 1, 2));
+        assert_eq!((p.weight_bits, p.input_bits, p.adc_bits, p.groups), (16, 16, 8, 1));
+    }
+
+    #[test]
+    fn neurram_is_256_by_256() {
+        let p = TileConfig::from_preset("neurram").unwrap().validate().unwrap();
+        assert_eq!((p.rows, p.phys_cols, p.slices), (256, 256, 1));
+    }
+
+    #[test]
+    fn derived_sizes_follow_the_spec() {
+        let p = layered("[weights]\nbits = 8\ncell_bits = 3\n[array]\nrows = 10\nrows_per_read = 3\ncols = 5\n[adc]\ncount = 7").unwrap();
+        assert_eq!(p.slices, 3); // ceil(7/3)
+        assert_eq!(p.phys_cols, 30);
+        assert_eq!(p.groups, 4);
+        assert_eq!(p.phases, 5); // ceil(30/7)
+        assert_eq!(p.group_rows(3), 9..10);
+    }
+
+    #[test]
+    fn out_of_range_values_name_key_value_and_range() {
+        let err = layered("[adc]\nbits = 20\n[array]\nrows = 0").unwrap_err();
+        assert_eq!(
+            err.problems,
+            vec!["array.rows must be in 1..=4096, not 0", "adc.bits must be in 1..=16, not 20"]
+        );
+    }
+
+    #[test]
+    fn rows_per_read_and_adc_count_are_bounded_by_other_keys() {
+        let err = layered("[array]\nrows = 8\nrows_per_read = 9\n[adc]\ncount = 17").unwrap_err();
+        assert_eq!(
+            err.problems,
+            vec![
+                "array.rows_per_read must be in 1..=8, not 9",
+                "adc.count must be in 1..=16, not 17"
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_sections_are_errors() {
+        let err = layered("[adc]\nbitz = 3\n[analogue]\nseed = 1").unwrap_err();
+        assert_eq!(err.problems.len(), 2);
+        assert!(err.problems[0].starts_with("unknown key 'adc.bitz'"), "{err}");
+        assert!(err.problems[1].starts_with("unknown section [analogue]"), "{err}");
+    }
+
+    #[test]
+    fn wrong_types_are_errors() {
+        let err = layered("[inputs]\nsigned = 1\n[adc]\nbits = \"8\"").unwrap_err();
+        assert!(err.problems.contains(&"inputs.signed must be a boolean, not an integer".into()), "{err}");
+        assert!(err.problems.contains(&"adc.bits must be an integer, not a string".into()), "{err}");
+    }
+
+    #[test]
+    fn bad_activation_is_named() {
+        let err = layered("[output]\nactivation = \"tanh\"").unwrap_err();
+        assert_eq!(err.problems, vec!["output.activation must be \"none\" or \"relu\", not \"tanh\""]);
+    }
+
+    #[test]
+    fn a_file_overrides_a_preset() {
+        let cfg = TileConfig::layered(Some("isaac"), "[adc]\ncount = 4", "f.toml").unwrap();
+        let p = cfg.validate().unwrap();
+        assert_eq!((p.adc_count, p.rows), (4, 128));
+    }
+
+    #[test]
+    fn unknown_preset_lists_known_ones() {
+        let err = TileConfig::from_preset("nope").unwrap_err();
+        assert_eq!(err.to_string(), "unknown preset 'nope' (known presets: default, isaac, neurram)");
+    }
+
+    #[test]
+    fn config_round_trips_through_toml() {
+        let cfg = TileConfig::from_preset("neurram").unwrap();
+        assert_eq!(TileConfig::layered(None, &cfg.to_toml(), "x").unwrap(), cfg);
+    }
+
+    #[test]
+    fn widths_hold_the_extreme_configuration() {
+        let cfg = TileConfig::layered(
+            None,
+            "[array]\nrows = 4096\nrows_per_read = 1\n[weights]\nbits = 16\ncell_bits = 1\n[inputs]\nbits = 16\n[adc]\nbits = 16",
+            "x",
+        )
+        .unwrap();
+        let w = cfg.validate().unwrap().widths();
+        assert!(w.acc_bits <= 64, "acc needs {} bits", w.acc_bits);
+        assert!(w.product_bits <= 80, "product needs {} bits", w.product_bits);
+    }
+}

@@ -1,0 +1,267 @@
+//! The tile's run-time data: the weight matrix, the input vectors and the per-column
+//! parameters, with their CSV forms. Every value is checked against the configuration when it is
+//! read; an error names the file, the line and the column.
+
+use crate::config::TileParams;
+use std::fmt;
+
+/// Per-column periphery parameters (spec section 1): `(acc + bias) * mult`, round-shifted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ColumnParams {
+    pub mult: i16,
+    pub shift: u8,
+    pub bias: i32,
+}
+
+impl Default for ColumnParams {
+    fn default() -> Self {
+        ColumnParams { mult: 1, shift: 0, bias: 0 }
+    }
+}
+
+/// Weights, row-major: `w[r * cols + c]` is the weight on wordline r of logical column c.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Weights {
+    pub rows: usize,
+    pub cols: usize,
+    pub w: Vec<i32>,
+}
+
+impl Weights {
+    pub fn get(&self, r: usize, c: usize) -> i32 {
+        self.w[r * self.cols + c]
+    }
+}
+
+/// A problem in a data file: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataError {
+    pub file: String,
+    /// 1-based line, if the problem is on one line.
+    pub line: Option<usize>,
+    /// 1-based value position on the line, if the problem is one value.
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ", line {line}")?;
+        }
+        if let Some(column) = self.column {
+            write!(f, ", column {column}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for DataError {}
+
+/// One CSV file being read: yields its lines as integer rows of a fixed length.
+struct CsvReader<'a> {
+    file: &'a str,
+}
+
+impl CsvReader<'_> {
+    fn error(&self, line: Option<usize>, column: Option<usize>, message: String) -> DataError {
+        DataError { file: self.file.to_string(), line, column, message }
+    }
+
+    /// Lines of `text` as integers, each line exactly `width` values (`what` names them).
+    /// Windows line endings and one trailing newline are accepted; empty lines are not.
+    fn rows(&self, text: &str, width: usize, what: &str) -> Result<Vec<Vec<i64>>, DataError> {
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        let body = body.strip_suffix('\r').unwrap_or(body);
+        if body.trim().is_empty() {
+            return Err(self.error(None, None, "the file is empty".into()));
+        }
+        body.split('\n')
+            .enumerate()
+            .map(|(i, line)| {
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                if line.trim().is_empty() {
+                    return Err(self.error(Some(i + 1), None, "empty line".into()));
+                }
+                let fields: Vec<&str> = line.split(',').collect();
+                if fields.len() != width {
+                    return Err(self.error(
+                        Some(i + 1),
+                        None,
+                        format!("expected {width} values ({what}), found {}", fields.len()),
+                    ));
+                }
+                fields
+                    .iter()
+                    .enumerate()
+                    .map(|(j, f)| {
+                        let f = f.trim();
+                        f.parse::<i64>().map_err(|_| {
+                            self.error(Some(i + 1), Some(j + 1), format!("'{f}' is not an integer"))
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn check(&self, v: i64, lo: i64, hi: i64, line: usize, column: usize, what: &str) -> Result<(), DataError> {
+        if v < lo || v > hi {
+            Err(self.error(Some(line), Some(column), format!("{what} {v} is out of range {lo}..={hi}")))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Reads `W.csv`: R lines of C weights.
+pub fn parse_weights(p: &TileParams, text: &str, file: &str) -> Result<Weights, DataError> {
+    let reader = CsvReader { file };
+    let rows = reader.rows(text, p.cols, "one per column, array.cols")?;
+    if rows.len() != p.rows {
+        return Err(reader.error(
+            None,
+            None,
+            format!("expected {} lines (array.rows), found {}", p.rows, rows.len()),
+        ));
+    }
+    let max = p.weight_max();
+    let what = format!("weight (weights.bits = {})", p.weight_bits);
+    let mut w = Vec::with_capacity(p.rows * p.cols);
+    for (i, row) in rows.iter().enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            reader.check(v, -max, max, i + 1, j + 1, &what)?;
+            w.push(v as i32);
+        }
+    }
+    Ok(Weights { rows: p.rows, cols: p.cols, w })
+}
+
+/// Reads `X.csv`: N lines of R inputs; line k is batch index k.
+pub fn parse_inputs(p: &TileParams, text: &str, file: &str) -> Result<Vec<Vec<i32>>, DataError> {
+    let reader = CsvReader { file };
+    let rows = reader.rows(text, p.rows, "one per row, array.rows")?;
+    let (lo, hi) = p.input_range();
+    let what = format!(
+        "input ({} inputs.bits = {})",
+        if p.inputs_signed { "signed" } else { "unsigned" },
+        p.input_bits
+    );
+    rows.iter()
+        .enumerate()
+        .map(|(i, row)| {
+            row.iter()
+                .enumerate()
+                .map(|(j, &v)| reader.check(v, lo, hi, i + 1, j + 1, &what).map(|()| v as i32))
+                .collect()
+        })
+        .collect()
+}
+
+/// Reads `C.csv`: C lines `mult,shift,bias`.
+pub fn parse_columns(p: &TileParams, text: &str, file: &str) -> Result<Vec<ColumnParams>, DataError> {
+    let reader = CsvReader { file };
+    let rows = reader.rows(text, 3, "mult,shift,bias")?;
+    if rows.len() != p.cols {
+        return Err(reader.error(
+            None,
+            None,
+            format!("expected {} lines (array.cols), found {}", p.cols, rows.len()),
+        ));
+    }
+    rows.iter()
+        .enumerate()
+        .map(|(i, row)| {
+            reader.check(row[0], i16::MIN as i64, i16::MAX as i64, i + 1, 1, "mult")?;
+            reader.check(row[1], 0, 31, i + 1, 2, "shift")?;
+            reader.check(row[2], i32::MIN as i64, i32::MAX as i64, i + 1, 3, "bias")?;
+            Ok(ColumnParams { mult: row[0] as i16, shift: row[1] as u8, bias: row[2] as i32 })
+        })
+        .collect()
+}
+
+/// Integer rows as CSV, one line each.
+pub fn to_csv<T: fmt::Display>(rows: impl IntoIterator<Item = impl IntoIterator<Item = T>>) -> String {
+    let mut out = String::new();
+    for row in rows {
+        let mut first = true;
+        for v in row {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push_str(&v.to_string());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub fn weights_csv(w: &Weights) -> String {
+    to_csv(w.w.chunks(w.cols).map(|r| r.iter().copied()))
+}
+
+pub fn columns_csv(cols: &[ColumnParams]) -> String {
+    to_csv(cols.iter().map(|c| [c.mult as i64, c.shift as i64, c.bias as i64]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::TileConfig;
+
+    fn params() -> TileParams {
+        TileConfig::layered(None, "[array]\nrows = 2\ncols = 3\nrows_per_read = 2", "t").unwrap().validate().unwrap()
+    }
+
+    #[test]
+    fn weights_accept_crlf_and_trailing_newline() {
+        let w = parse_weights(&params(), "1,2,3\r\n-7,0,7\r\n", "W.csv").unwrap();
+        assert_eq!(w.w, vec![1, 2, 3, -7, 0, 7]);
+        assert_eq!(w.get(1, 2), 7);
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let p = params();
+        let e = parse_weights(&p, "1,2,3\n1,x,3\n", "W.csv").unwrap_err();
+        assert_eq!(e.to_string(), "W.csv, line 2, column 2: 'x' is not an integer");
+        let e = parse_weights(&p, "1,2,3\n1,2\n", "W.csv").unwrap_err();
+        assert_eq!(e.to_string(), "W.csv, line 2: expected 3 values (one per column, array.cols), found 2");
+        let e = parse_weights(&p, "1,2,3\n1,-8,3\n", "W.csv").unwrap_err();
+        assert_eq!(e.to_string(), "W.csv, line 2, column 2: weight (weights.bits = 4) -8 is out of range -7..=7");
+        let e = parse_weights(&p, "1,2,3\n", "W.csv").unwrap_err();
+        assert_eq!(e.to_string(), "W.csv: expected 2 lines (array.rows), found 1");
+        let e = parse_weights(&p, "", "W.csv").unwrap_err();
+        assert_eq!(e.to_string(), "W.csv: the file is empty");
+        let e = parse_weights(&p, "1,2,3\n\n1,2,3\n", "W.csv").unwrap_err();
+        assert_eq!(e.to_string(), "W.csv, line 2: empty line");
+    }
+
+    #[test]
+    fn inputs_are_checked_against_their_signedness() {
+        let p = params();
+        assert_eq!(parse_inputs(&p, "-8,7\n0,1", "X.csv").unwrap(), vec![vec![-8, 7], vec![0, 1]]);
+        let e = parse_inputs(&p, "8,0", "X.csv").unwrap_err();
+        assert_eq!(e.to_string(), "X.csv, line 1, column 1: input (signed inputs.bits = 4) 8 is out of range -8..=7");
+    }
+
+    #[test]
+    fn columns_are_checked_per_field() {
+        let p = params();
+        let c = parse_columns(&p, "1,0,0\n-3,31,-5\n2,1,7\n", "C.csv").unwrap();
+        assert_eq!(c[1], ColumnParams { mult: -3, shift: 31, bias: -5 });
+        let e = parse_columns(&p, "1,0,0\n1,32,0\n1,0,0", "C.csv").unwrap_err();
+        assert_eq!(e.to_string(), "C.csv, line 2, column 2: shift 32 is out of range 0..=31");
+        let e = parse_columns(&p, "40000,0,0\n1,0,0\n1,0,0", "C.csv").unwrap_err();
+        assert_eq!(e.to_string(), "C.csv, line 1, column 1: mult 40000 is out of range -32768..=32767");
+    }
+
+    #[test]
+    fn csv_round_trips() {
+        let p = params();
+        let w = parse_weights(&p, "1,2,3\n-7,0,7\n", "W.csv").unwrap();
+        assert_eq!(parse_weights(&p, &weights_csv(&w), "W.csv").unwrap(), w);
+    }
+}

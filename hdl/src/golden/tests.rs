@@ -1,0 +1,205 @@
+use super::*;
+use crate::config::TileConfig;
+use crate::data::ColumnParams;
+use proptest::prelude::*;
+
+fn params(toml: &str) -> TileParams {
+    TileConfig::layered(None, toml, "test").unwrap().validate().unwrap()
+}
+
+fn weights(p: &TileParams, w: Vec<i32>) -> Weights {
+    Weights { rows: p.rows, cols: p.cols, w }
+}
+
+const TWO_ROWS: &str = "[array]\nrows = 2\ncols = 1\nrows_per_read = 2\n[weights]\nbits = 4\ncell_bits = 2\n\
+                        [inputs]\nbits = 2\nsigned = false\n[adc]\nbits = 4\ncount = 1\nstep = 1\n[analog]\nfine_bits = 0";
+
+/// w = (5, -6): slice 0 levels (1, 2), slice 1 levels (1, 1), on opposite polarities.
+#[test]
+fn hand_worked_ideal_example() {
+    let p = params(TWO_ROWS);
+    let m = TileModel::new(&p, &weights(&p, vec![5, -6]), &[ColumnParams::default()]);
+    // Conductances: pc0 = (c0,s0,+) = [1,0]; pc1 = (s0,-) = [0,2]; pc2 = (s1,+) = [1,0]; pc3 = [0,1].
+    assert_eq!((0..2).map(|r| m.conductance(r, 1)).collect::<Vec<_>>(), vec![0, 2]);
+    // x = (3, 1): b0 reads V = (1,2,1,1), b1 reads (1,0,1,0):
+    // acc = [(1-2) + (1-1)*4] + 2*[(1-0) + (1-0)*4] = -1 + 10 = 9 = 5*3 - 6*1.
+    let r = m.mvm(0, &[3, 1]);
+    assert_eq!((r.acc[0], r.out[0], r.ideal[0]), (9, 9, 9));
+}
+
+#[test]
+fn hand_worked_signed_inputs() {
+    let p = params(&format!("{TWO_ROWS}\n[inputs]\nsigned = true").replace("[inputs]\nbits = 2\nsigned = false\n", ""));
+    let m = TileModel::new(&p, &weights(&p, vec![5, -6]), &[ColumnParams::default()]);
+    // x = (-1, 1) = codes (0b11, 0b01): b0 as above gives -1; b1 reads (1,0,1,0) = 5 with wb = -2.
+    assert_eq!(m.mvm(0, &[-1, 1]).acc[0], -1 - 2 * 5);
+}
+
+/// E = 1, step = 3, 2-bit ADC: rounding, then bias -3, mult -2, shift 2, and a 2-bit output.
+#[test]
+fn hand_worked_rounding_and_periphery() {
+    let toml = TWO_ROWS.replace("bits = 4\ncount = 1\nstep = 1", "bits = 2\ncount = 1\nstep = 3").replace("fine_bits = 0", "fine_bits = 1");
+    let p = params(&format!("{toml}\n[output]\nbits = 2"));
+    let col = ColumnParams { mult: -2, shift: 2, bias: -3 };
+    let m = TileModel::new(&p, &weights(&p, vec![5, -6]), &[col]);
+    // g = 2*level. b0: V = (2,4,2,2) -> codes (V+1) div 3 = (1,1,1,1); b1: V = (2,0,2,0) -> (1,0,1,0).
+    // acc = 0 + 2*(1 + 4) = 10; t = (10-3)*-2 = -14; y = floor((-14+2)/4) = -3; clamp to -2..=1.
+    let r = m.mvm(0, &[3, 1]);
+    assert_eq!((r.acc[0], r.out[0]), (10, -2));
+    assert_eq!(m.periphery(0, 10 + 4), -2);
+    let relu = params(&format!("{toml}\n[output]\nbits = 2\nactivation = \"relu\""));
+    assert_eq!(TileModel::new(&relu, &weights(&p, vec![5, -6]), &[col]).mvm(0, &[3, 1]).out[0], 0);
+}
+
+#[test]
+fn adc_clips_at_full_scale_and_zero() {
+    let toml = TWO_ROWS.replace("bits = 4\ncount = 1", "bits = 1\ncount = 1");
+    let p = params(&toml);
+    let m = TileModel::new(&p, &weights(&p, vec![7, 7]), &[ColumnParams::default()]);
+    // Slice 0 level 3 on both rows: V = 6 clips to code 1 per bit.
+    assert_eq!(m.convert(0, &[1, 1], 0, 0, 0), 1);
+    assert_eq!(m.convert(0, &[0, 0], 0, 0, 0), 0);
+}
+
+/// Values computed by an independent Python transcription of the spec.
+#[test]
+fn noisy_example_matches_independent_computation() {
+    let toml = "[array]\nrows = 3\ncols = 2\nrows_per_read = 2\n[weights]\nbits = 5\ncell_bits = 3\n\
+                [inputs]\nbits = 3\nsigned = true\n[adc]\nbits = 5\ncount = 3\nstep = 3\n\
+                [analog]\nfine_bits = 2\nread_noise = 4\nprogram_error = 2\nseed = 7\n[output]\nbits = 12";
+    let p = params(toml);
+    let w = weights(&p, vec![9, -15, 0, 4, -1, 12]);
+    let cols = [ColumnParams { mult: 3, shift: 1, bias: -2 }, ColumnParams { mult: -1, shift: 0, bias: 5 }];
+    let m = TileModel::new(&p, &w, &cols);
+    let r0 = m.mvm(0, &[3, -4, 1]);
+    let r1 = m.mvm(1, &[-1, 2, 3]);
+    assert_eq!((r0.acc.clone(), r0.out.clone()), (PY_ACC0.to_vec(), PY_OUT0.to_vec()));
+    assert_eq!((r1.acc.clone(), r1.out.clone()), (PY_ACC1.to_vec(), PY_OUT1.to_vec()));
+}
+const PY_ACC0: [i64; 2] = [58, -64];
+const PY_OUT0: [i64; 2] = [84, 59];
+const PY_ACC1: [i64; 2] = [-23, 95];
+const PY_OUT1: [i64; 2] = [-37, -100];
+
+/// A random configuration from the whole space, kept small enough to run thousands of times.
+fn small_config(ideal: bool) -> impl Strategy<Value = TileParams> {
+    (
+        (1usize..=80, 1usize..=6, 1usize..=80),
+        (2u32..=12, 1u32..=8, 1u32..=10, any::<bool>()),
+        (1u32..=12, 1usize..=64, 1u32..=300, 0u32..=5),
+        (0u32..=40, 0u32..=40, any::<u32>()),
+        (2u32..=32, any::<bool>(), any::<bool>()),
+    )
+        .prop_map(move |((rows, cols, rg), (wb, bc, ib, isg), (ab, a, step, e), (nr, np, seed), (ob, osg, relu))| {
+            let rg = rg.min(rows);
+            let slices = (wb - 1).div_ceil(bc) as usize;
+            let a = a.min(2 * slices * cols);
+            let (ab, step, nr, np, ob) = if ideal {
+                // Enough ADC bits for the whole group, exact steps, an output that holds W^T x.
+                let need = 64 - ((rg as u64) * ((1u64 << bc) - 1)).leading_zeros();
+                (need.clamp(1, 16), 1 << e, 0, 0, 32)
+            } else {
+                (ab, step, nr, np, ob)
+            };
+            let toml = format!(
+                "[array]\nrows = {rows}\ncols = {cols}\nrows_per_read = {rg}\n[weights]\nbits = {wb}\ncell_bits = {bc}\n\
+                 [inputs]\nbits = {ib}\nsigned = {isg}\n[adc]\nbits = {ab}\ncount = {a}\nstep = {step}\n\
+                 [analog]\nfine_bits = {e}\nread_noise = {nr}\nprogram_error = {np}\nseed = {seed}\n\
+                 [output]\nbits = {ob}\nsigned = {}\nactivation = \"{}\"",
+                osg || ideal,
+                if relu && !ideal { "relu" } else { "none" }
+            );
+            params(&toml)
+        })
+}
+
+/// Weights and a few input vectors in range for `p`.
+fn data(p: TileParams) -> impl Strategy<Value = (TileParams, Weights, Vec<Vec<i32>>)> {
+    let wmax = p.weight_max() as i32;
+    let (lo, hi) = p.input_range();
+    let (rows, cols) = (p.rows, p.cols);
+    (
+        prop::collection::vec(-wmax..=wmax, rows * cols),
+        prop::collection::vec(prop::collection::vec(lo as i32..=hi as i32, rows), 1..4),
+    )
+        .prop_map(move |(w, xs)| (p.clone(), Weights { rows, cols, w }, xs))
+}
+
+fn defaults(p: &TileParams) -> Vec<ColumnParams> {
+    vec![ColumnParams::default(); p.cols]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn ideal_tile_computes_the_exact_product((p, w, xs) in small_config(true).prop_flat_map(data)) {
+        prop_assert!(p.is_ideal());
+        let m = TileModel::new(&p, &w, &defaults(&p));
+        for (k, x) in xs.iter().enumerate() {
+            let r = m.mvm(k as u32, x);
+            prop_assert_eq!(&r.out, &r.ideal);
+        }
+    }
+
+    #[test]
+    fn conversion_order_changes_nothing(
+        (p, w, xs) in small_config(false).prop_flat_map(data),
+        shuffle_seed in any::<u64>(),
+    ) {
+        let m = TileModel::new(&p, &w, &defaults(&p));
+        let mut order: Vec<(u32, usize, usize)> = (0..p.input_bits)
+            .flat_map(|b| (0..p.groups).flat_map(move |g| (0..p.phys_cols).map(move |pc| (b, g, pc))))
+            .collect();
+        // Fisher-Yates with a small LCG: the order is part of the shrinkable input.
+        let mut s = shuffle_seed | 1;
+        for i in (1..order.len()).rev() {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            order.swap(i, (s >> 33) as usize % (i + 1));
+        }
+        for (k, x) in xs.iter().enumerate() {
+            prop_assert_eq!(m.mvm(k as u32, x), m.mvm_in_order(k as u32, x, &order));
+        }
+    }
+
+    #[test]
+    fn noise_repeats_with_a_seed_and_changes_with_another(
+        seed in any::<u32>(),
+        w in prop::collection::vec(-7i32..=7, 16 * 4),
+        x in prop::collection::vec(-8i32..=7, 16),
+    ) {
+        // The default 16x4 tile made noisy: 16-bit ADC, step 1, read noise +-1000.
+        let noisy = |seed: u32| {
+            let toml = format!("[adc]\nbits = 16\nstep = 1\n[analog]\nfine_bits = 6\nread_noise = 1000\nprogram_error = 50\nseed = {seed}");
+            let p = params(&toml);
+            let w = weights(&p, w.clone());
+            TileModel::new(&p, &w, &defaults(&p))
+        };
+        let (a, a2, b) = (noisy(seed), noisy(seed), noisy(seed.wrapping_add(1)));
+        let codes = |m: &TileModel, k: u32| -> Vec<u32> {
+            let p = m.params();
+            (0..p.input_bits)
+                .flat_map(|bit| (0..p.groups).flat_map(move |g| (0..p.phys_cols).map(move |pc| (bit, g, pc))))
+                .map(|(bit, g, pc)| m.convert(k, &x, bit, g, pc))
+                .collect()
+        };
+        prop_assert_eq!(a.mvm(3, &x), a2.mvm(3, &x));
+        prop_assert_eq!(codes(&a, 3), codes(&a2, 3));
+        // 512 conversions with +-1000 of noise each: two seeds (or two batch indices) agreeing on
+        // all of them has negligible probability.
+        prop_assert_ne!(codes(&a, 3), codes(&b, 3));
+        prop_assert_ne!(codes(&a, 3), codes(&a, 4));
+    }
+
+    #[test]
+    fn outputs_stay_in_range((p, w, xs) in small_config(false).prop_flat_map(data), mult in any::<i16>(), shift in 0u8..=31, bias in any::<i32>()) {
+        let cols = vec![ColumnParams { mult, shift, bias }; p.cols];
+        let m = TileModel::new(&p, &w, &cols);
+        let (lo, hi) = p.output_range();
+        for (k, x) in xs.iter().enumerate() {
+            let r = m.mvm(k as u32, x);
+            prop_assert!(r.out.iter().all(|&o| lo <= o && o <= hi));
+            prop_assert!(r.acc.iter().all(|&a| (a.unsigned_abs() as u128) <= p.widths().acc_max));
+        }
+    }
+}

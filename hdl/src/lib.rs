@@ -1,0 +1,14 @@
+//! cimtile's hardware description: one tile configuration drives both the golden model and the
+//! RTL generator.
+//!
+//! - [`config`]: the TOML configuration, presets, validation and derived sizes.
+//! - [`data`]: weights, inputs and column parameters, with their CSV forms.
+//! - [`golden`]: the golden model of `tile-arithmetic.md`, written from the spec alone.
+
+pub mod config;
+pub mod data;
+pub mod golden;
+
+pub use config::{TileConfig, TileParams};
+pub use data::{ColumnParams, Weights};
+pub use golden::TileModel;
