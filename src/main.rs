@@ -1,1 +1,29 @@
-fn main() {}
+//! `cimtile`: generate the digital periphery of an analog compute-in-memory tile as Verilog and
+//! prove it bit-exact against the golden model. This binary is the command line and the glue;
+//! the work is done by `cimtile-hdl` (configuration, golden model, RTL) and `cimtile-cosim`
+//! (Verilator co-simulation).
+//!
+//! Exit codes: 0 success, 1 a co-simulation mismatch, 2 an error (bad input, missing tool).
+
+mod cli;
+mod info;
+mod run;
+mod tile_source;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    let result = match args.command {
+        cli::Command::Info(a) => info::info(&a),
+        cli::Command::Run(a) => run::run(&a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("cimtile: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

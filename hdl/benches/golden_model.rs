@@ -23,7 +23,7 @@ fn values(n: usize, lo: i32, hi: i32, mut s: u64) -> Vec<i32> {
 }
 
 fn bench(c: &mut Criterion) {
-    let p = TileConfig::layered(None, REFERENCE_TILE, "bench").unwrap().validate().unwrap();
+    let p = TileConfig::layered(None, REFERENCE_TILE).unwrap().validate().unwrap();
     let w = Weights { rows: p.rows, cols: p.cols, w: values(p.rows * p.cols, -127, 127, 1) };
     let model = TileModel::new(&p, &w, &vec![ColumnParams::default(); p.cols]);
     let x = values(p.rows, -128, 127, 2);

@@ -132,16 +132,14 @@ impl Default for TileConfig {
 
 impl TileConfig {
     pub fn from_preset(name: &str) -> Result<Self, ConfigError> {
-        let base = parse_table(preset(name)?.toml, &format!("preset '{name}'"))?;
+        let base = parse_table(preset(name)?.toml)?;
         table_to_config(base)
     }
 
     /// The preset `base` (or `default`) with the TOML text `overlay` laid over it.
-    /// `origin` names the text in errors (usually the file's path).
-    pub fn layered(base: Option<&str>, overlay: &str, origin: &str) -> Result<Self, ConfigError> {
-        let base_name = base.unwrap_or("default");
-        let mut table = parse_table(preset(base_name)?.toml, &format!("preset '{base_name}'"))?;
-        let patch = parse_table(overlay, origin)?;
+    pub fn layered(base: Option<&str>, overlay: &str) -> Result<Self, ConfigError> {
+        let mut table = parse_table(preset(base.unwrap_or("default"))?.toml)?;
+        let patch = parse_table(overlay)?;
         overlay_table(&mut table, patch)?;
         table_to_config(table)
     }
@@ -155,9 +153,17 @@ impl TileConfig {
     }
 }
 
-fn parse_table(text: &str, origin: &str) -> Result<toml::Table, ConfigError> {
-    text.parse::<toml::Table>()
-        .map_err(|e| ConfigError::single(format!("{origin} is not valid TOML: {}", e.message())))
+fn parse_table(text: &str) -> Result<toml::Table, ConfigError> {
+    text.parse::<toml::Table>().map_err(|e| {
+        let message = e.message().trim().replace('\n', "; ");
+        let Some(span) = e.span() else {
+            return ConfigError::single(format!("not valid TOML: {message}"));
+        };
+        let before = &text[..span.start.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        ConfigError::single(format!("not valid TOML at line {line}, column {column}: {message}"))
+    })
 }
 
 fn type_name(v: &toml::Value) -> &'static str {
@@ -477,7 +483,7 @@ mod tests {
     use super::*;
 
     fn layered(text: &str) -> Result<TileParams, ConfigError> {
-        TileConfig::layered(None, text, "test.toml")?.validate()
+        TileConfig::layered(None, text)?.validate()
     }
 
     #[test]
@@ -560,7 +566,7 @@ mod tests {
 
     #[test]
     fn a_file_overrides_a_preset() {
-        let cfg = TileConfig::layered(Some("isaac"), "[adc]\ncount = 4", "f.toml").unwrap();
+        let cfg = TileConfig::layered(Some("isaac"), "[adc]\ncount = 4").unwrap();
         let p = cfg.validate().unwrap();
         assert_eq!((p.adc_count, p.rows), (4, 128));
     }
@@ -574,7 +580,7 @@ mod tests {
     #[test]
     fn config_round_trips_through_toml() {
         let cfg = TileConfig::from_preset("neurram").unwrap();
-        assert_eq!(TileConfig::layered(None, &cfg.to_toml(), "x").unwrap(), cfg);
+        assert_eq!(TileConfig::layered(None, &cfg.to_toml()).unwrap(), cfg);
     }
 
     #[test]
@@ -582,7 +588,6 @@ mod tests {
         let cfg = TileConfig::layered(
             None,
             "[array]\nrows = 4096\nrows_per_read = 1\n[weights]\nbits = 16\ncell_bits = 1\n[inputs]\nbits = 16\n[adc]\nbits = 16",
-            "x",
         )
         .unwrap();
         let w = cfg.validate().unwrap().widths();

@@ -212,7 +212,7 @@ mod tests {
     use crate::config::TileConfig;
 
     fn params() -> TileParams {
-        TileConfig::layered(None, "[array]\nrows = 2\ncols = 3\nrows_per_read = 2", "t").unwrap().validate().unwrap()
+        TileConfig::layered(None, "[array]\nrows = 2\ncols = 3\nrows_per_read = 2").unwrap().validate().unwrap()
     }
 
     #[test]

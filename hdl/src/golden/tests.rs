@@ -4,7 +4,7 @@ use crate::data::ColumnParams;
 use proptest::prelude::*;
 
 fn params(toml: &str) -> TileParams {
-    TileConfig::layered(None, toml, "test").unwrap().validate().unwrap()
+    TileConfig::layered(None, toml).unwrap().validate().unwrap()
 }
 
 fn weights(p: &TileParams, w: Vec<i32>) -> Weights {

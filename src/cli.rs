@@ -1,0 +1,67 @@
+//! The command-line grammar.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "cimtile", version, about = "Generate and verify the digital periphery of an analog CIM tile")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Print the derived sizes, widths and cycle budget of a tile.
+    Info(InfoArgs),
+    /// Run input vectors through a programmed tile.
+    Run(RunArgs),
+}
+
+/// Which tile: a preset, a config file laid over the default preset, or both.
+#[derive(Args, Clone)]
+pub struct TileArgs {
+    /// TOML configuration file; its keys override the preset's.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Named preset: default, isaac, neurram.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+}
+
+#[derive(Args)]
+pub struct InfoArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// The golden model.
+    Model,
+    /// The generated RTL, simulated by Verilator.
+    Rtl,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// Weights: R lines of C integers (line r = the weights on wordline r).
+    #[arg(long, value_name = "W.csv")]
+    pub weights: PathBuf,
+    /// Inputs: N lines of R integers, one input vector per line.
+    #[arg(long, value_name = "X.csv")]
+    pub inputs: PathBuf,
+    /// Column parameters: C lines `mult,shift,bias` (default 1,0,0 for every column).
+    #[arg(long, value_name = "C.csv")]
+    pub columns: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "model")]
+    pub engine: Engine,
+    /// Write the outputs here instead of stdout.
+    #[arg(long, value_name = "Y.csv")]
+    pub out: Option<PathBuf>,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "R.json")]
+    pub report: Option<PathBuf>,
+}

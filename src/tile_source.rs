@@ -1,0 +1,62 @@
+//! Loading a tile's configuration and data files named on the command line.
+
+use crate::cli::TileArgs;
+use anyhow::{anyhow, Context, Result};
+use cimtile_hdl::config::{TileConfig, TileParams};
+use cimtile_hdl::data::{self, ColumnParams, Weights};
+use std::path::Path;
+
+/// A validated tile configuration and where it came from.
+pub struct Tile {
+    pub config: TileConfig,
+    pub params: TileParams,
+    /// `preset 'isaac'`, `'x.toml'` or `'x.toml' over preset 'isaac'`.
+    pub origin: String,
+}
+
+pub fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read '{}'", path.display()))
+}
+
+pub fn load(args: &TileArgs) -> Result<Tile> {
+    let preset = args.preset.as_deref();
+    let (config, origin) = match &args.config {
+        None => {
+            let name = preset.unwrap_or("default");
+            (TileConfig::from_preset(name).map_err(|e| anyhow!("{e}"))?, format!("preset '{name}'"))
+        }
+        Some(path) => {
+            let origin = match preset {
+                Some(name) => format!("'{}' over preset '{name}'", path.display()),
+                None => format!("'{}'", path.display()),
+            };
+            let text = read_text(path)?;
+            let config = TileConfig::layered(preset, &text)
+                .map_err(|e| anyhow!("invalid tile config {origin}: {}", e.problems.join("; ")))?;
+            (config, origin)
+        }
+    };
+    let params = config
+        .validate()
+        .map_err(|e| anyhow!("invalid tile config {origin}: {}", e.problems.join("; ")))?;
+    Ok(Tile { config, params, origin })
+}
+
+pub fn weights(p: &TileParams, path: &Path) -> Result<Weights> {
+    Ok(data::parse_weights(p, &read_text(path)?, &path.display().to_string())?)
+}
+
+pub fn inputs(p: &TileParams, path: &Path) -> Result<Vec<Vec<i32>>> {
+    Ok(data::parse_inputs(p, &read_text(path)?, &path.display().to_string())?)
+}
+
+pub fn columns(p: &TileParams, path: Option<&Path>) -> Result<Vec<ColumnParams>> {
+    match path {
+        None => Ok(vec![ColumnParams::default(); p.cols]),
+        Some(path) => Ok(data::parse_columns(p, &read_text(path)?, &path.display().to_string())?),
+    }
+}
+
+pub fn write_text(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).with_context(|| format!("cannot write '{}'", path.display()))
+}
