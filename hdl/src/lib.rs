@@ -12,3 +12,4 @@ pub mod golden;
 pub use config::{TileConfig, TileParams};
 pub use data::{ColumnParams, Weights};
 pub use golden::TileModel;
+pub mod rtl;
