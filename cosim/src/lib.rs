@@ -1,1 +1,44 @@
-//! placeholder
+//! cimtile's own Verilator bindings.
+//!
+//! - [`verilog_ports`] reads the top module's ports from generated Verilog.
+//! - [`shim`] writes a small C ABI (C++ over the Verilated model) for exactly those ports.
+//! - [`verilator_build`] builds Verilog + shim into a shared library with Verilator 5, cached by
+//!   a hash of the Verilog, the shim and the flags, under a file lock.
+//! - [`simulator`] loads that library: a safe handle that owns its own `VerilatedContext`.
+//! - [`tile_driver`] drives a `cim_tile`: reset, programming, streams with backpressure and
+//!   gaps, cycle counts, VCD.
+
+pub mod simulator;
+pub mod shim;
+pub mod tile_driver;
+pub mod verilator_build;
+pub mod verilog_ports;
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CosimError {
+    #[error("verilator is not installed (run scripts/setup, or apt-get install verilator)")]
+    VerilatorMissing,
+    #[error("verilator failed to build the RTL (log: {log_path}):\n{log_tail}")]
+    VerilatorFailed { log_path: PathBuf, log_tail: String },
+    #[error("cannot load the Verilated model '{path}': {message}")]
+    Load { path: PathBuf, message: String },
+    #[error("the top module has no port '{0}'")]
+    MissingPort(String),
+    #[error("cannot parse the top module's ports: {0}")]
+    Ports(String),
+    #[error("RTL generation failed: {0}")]
+    Generate(String),
+    #[error("the RTL produced {got} of {expected} results within {cycles} cycles: it stalled")]
+    Stalled { got: usize, expected: usize, cycles: u64 },
+    #[error("cannot open VCD file '{0}'")]
+    Trace(PathBuf),
+    #[error("{context}: {source}")]
+    Io { context: String, source: std::io::Error },
+}
+
+pub(crate) fn io_error(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> CosimError {
+    let context = context.into();
+    move |source| CosimError::Io { context, source }
+}

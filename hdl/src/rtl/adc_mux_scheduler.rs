@@ -43,7 +43,7 @@ pub struct AdcMuxScheduler {
     pub tag_first: Signal<Out, Bit>,
     pub tag_last: Signal<Out, Bit>,
     /// Position of the next conversion.
-    bit: DFF<Bits<5>>,
+    input_bit: DFF<Bits<5>>,
     group: DFF<Bits<16>>,
     phase: DFF<Bits<24>>,
     bank: DFF<Bit>,
@@ -92,7 +92,7 @@ impl AdcMuxScheduler {
             tag_negative: Default::default(),
             tag_first: Default::default(),
             tag_last: Default::default(),
-            bit: Default::default(),
+            input_bit: Default::default(),
             group: Default::default(),
             phase: Default::default(),
             bank: Default::default(),
@@ -121,19 +121,19 @@ impl Logic for AdcMuxScheduler {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, bit, group, phase, bank, mvm, slot_timer, tag_bank_r, tag_phase_r, tag_bit_r,
+            self, clock, input_bit, group, phase, bank, mvm, slot_timer, tag_bank_r, tag_phase_r, tag_bit_r,
             tag_negative_r, tag_first_r, tag_last_r
         );
         self.at_last_phase.next = self.phase.q.val() == self.last_phase.val();
         self.at_last_group.next = self.group.q.val() == self.last_group.val();
-        self.at_last_bit.next = self.bit.q.val() == self.last_bit.val();
+        self.at_last_bit.next = self.input_bit.q.val() == self.last_bit.val();
         self.mid_mvm.next =
-            self.bit.q.val().any() | self.group.q.val().any() | self.phase.q.val().any();
+            self.input_bit.q.val().any() | self.group.q.val().any() | self.phase.q.val().any();
         self.conv_start.next = !self.reset.val()
             & !self.slot_timer.q.val().any()
             & (self.mid_mvm.val() | (self.vector_ready.val() & self.bank_free.val()));
         self.conv_bank.next = self.bank.q.val();
-        self.conv_bit.next = self.bit.q.val();
+        self.conv_bit.next = self.input_bit.q.val();
         self.conv_group.next = self.group.q.val();
         self.col_sel.next = self.phase.q.val();
         self.conv_mvm.next = self.mvm.q.val();
@@ -151,20 +151,20 @@ impl Logic for AdcMuxScheduler {
             self.slot_timer.d.next = self.slot_wait.val();
             self.tag_bank_r.d.next = self.bank.q.val();
             self.tag_phase_r.d.next = self.phase.q.val();
-            self.tag_bit_r.d.next = self.bit.q.val();
+            self.tag_bit_r.d.next = self.input_bit.q.val();
             self.tag_negative_r.d.next = self.signed_inputs.val() & self.at_last_bit.val();
-            self.tag_first_r.d.next = !self.bit.q.val().any() & !self.group.q.val().any();
+            self.tag_first_r.d.next = !self.input_bit.q.val().any() & !self.group.q.val().any();
             self.tag_last_r.d.next = self.issued.val();
             if self.at_last_phase.val() {
                 self.phase.d.next = 0.into();
                 if self.at_last_group.val() {
                     self.group.d.next = 0.into();
                     if self.at_last_bit.val() {
-                        self.bit.d.next = 0.into();
+                        self.input_bit.d.next = 0.into();
                         self.bank.d.next = !self.bank.q.val();
                         self.mvm.d.next = self.mvm.q.val() + 1;
                     } else {
-                        self.bit.d.next = self.bit.q.val() + 1;
+                        self.input_bit.d.next = self.input_bit.q.val() + 1;
                     }
                 } else {
                     self.group.d.next = self.group.q.val() + 1;
@@ -176,7 +176,7 @@ impl Logic for AdcMuxScheduler {
             self.slot_timer.d.next = self.slot_timer.q.val() - 1;
         }
         if self.reset.val() {
-            self.bit.d.next = 0.into();
+            self.input_bit.d.next = 0.into();
             self.group.d.next = 0.into();
             self.phase.d.next = 0.into();
             self.bank.d.next = false;

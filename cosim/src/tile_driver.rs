@@ -1,0 +1,297 @@
+//! Driving a generated `cim_tile` through its host interface, as a host would: reset, program
+//! cell levels and column parameters, stream input vectors in and results out with optional
+//! random input gaps and output backpressure, count cycles.
+//!
+//! The host side slices weights into cell levels itself (spec section 2), independently of the
+//! golden model, so a slicing bug on either side shows up as a mismatch.
+
+use crate::simulator::{PortId, Simulator};
+use crate::verilator_build::{build, BuiltModel};
+use crate::CosimError;
+use cimtile_hdl::config::TileParams;
+use cimtile_hdl::data::{ColumnParams, Weights};
+use cimtile_hdl::rtl;
+use std::path::Path;
+
+/// Random disturbances of the streams, in percent of cycles.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stimulus {
+    /// Cycles on which `in_valid` stays low although an element is waiting.
+    pub input_gap_percent: u32,
+    /// Cycles on which `out_ready` is low.
+    pub backpressure_percent: u32,
+    pub seed: u64,
+}
+
+/// What a stream of MVMs produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamResult {
+    /// One row of C outputs per input vector.
+    pub outputs: Vec<Vec<i64>>,
+    /// Cycles from the first input element to the last result.
+    pub cycles: u64,
+    /// Cycle (from the stream's start) at which each MVM's last result transferred.
+    pub done_at: Vec<u64>,
+}
+
+impl StreamResult {
+    /// Cycles per MVM in steady state: the spacing of MVM completions after the first
+    /// (which also carries the pipeline's fill latency). None for fewer than 3 MVMs.
+    pub fn steady_cycles_per_mvm(&self) -> Option<f64> {
+        let n = self.done_at.len();
+        (n >= 3).then(|| (self.done_at[n - 1] - self.done_at[1]) as f64 / (n - 2) as f64)
+    }
+}
+
+struct Ports {
+    reset: PortId,
+    prog_valid: PortId,
+    prog_ready: PortId,
+    prog_column: PortId,
+    prog_row: PortId,
+    prog_col: PortId,
+    prog_level: PortId,
+    prog_mult: PortId,
+    prog_shift: PortId,
+    prog_bias: PortId,
+    in_valid: PortId,
+    in_ready: PortId,
+    in_data: PortId,
+    out_valid: PortId,
+    out_ready: PortId,
+    out_data: PortId,
+    out_col: PortId,
+    out_last: PortId,
+}
+
+/// A `cim_tile` in Verilator with its host.
+pub struct TileRtl {
+    sim: Simulator,
+    p: TileParams,
+    ports: Ports,
+    /// Column parameters as last programmed (reset restores the RTL's defaults; the host
+    /// programs them again).
+    columns: Vec<ColumnParams>,
+}
+
+/// Generates the tile's Verilog and builds it (or takes it from the cache).
+pub fn build_tile(p: &TileParams) -> Result<BuiltModel, CosimError> {
+    let rtl = rtl::generate(p).map_err(CosimError::Generate)?;
+    build(&rtl.verilog, rtl::TOP_MODULE)
+}
+
+/// Cell levels of every (row, physical column), as the host slices the weights.
+fn cell_levels(p: &TileParams, w: &Weights) -> Vec<u8> {
+    let mask = (1u32 << p.cell_bits) - 1;
+    let mut levels = vec![0u8; p.rows * p.phys_cols];
+    for (pc, chunk) in (0..p.phys_cols).map(|pc| (pc, (pc / 2 / p.slices, (pc / 2) % p.slices, pc % 2))) {
+        let (c, s, negative) = chunk;
+        for r in 0..p.rows {
+            let weight = w.w[r * w.cols + c];
+            let holds = if negative == 1 { weight < 0 } else { weight > 0 };
+            if holds {
+                levels[r * p.phys_cols + pc] = ((weight.unsigned_abs() >> (s as u32 * p.cell_bits)) & mask) as u8;
+            }
+        }
+    }
+    levels
+}
+
+/// A small xorshift generator for the stream disturbances (reproducible from the seed).
+struct Disturbance {
+    state: u64,
+}
+
+impl Disturbance {
+    fn chance(&mut self, percent: u32) -> bool {
+        self.state ^= self.state << 13;
+        self.state ^= self.state >> 7;
+        self.state ^= self.state << 17;
+        percent > 0 && (self.state % 100) < percent as u64
+    }
+}
+
+impl TileRtl {
+    pub fn new(p: &TileParams, model: &BuiltModel) -> Result<Self, CosimError> {
+        let sim = Simulator::load(model)?;
+        let id = |name: &str| sim.port(name);
+        let ports = Ports {
+            reset: id("reset")?,
+            prog_valid: id("prog_valid")?,
+            prog_ready: id("prog_ready")?,
+            prog_column: id("prog_column")?,
+            prog_row: id("prog_row")?,
+            prog_col: id("prog_col")?,
+            prog_level: id("prog_level")?,
+            prog_mult: id("prog_mult")?,
+            prog_shift: id("prog_shift")?,
+            prog_bias: id("prog_bias")?,
+            in_valid: id("in_valid")?,
+            in_ready: id("in_ready")?,
+            in_data: id("in_data")?,
+            out_valid: id("out_valid")?,
+            out_ready: id("out_ready")?,
+            out_data: id("out_data")?,
+            out_col: id("out_col")?,
+            out_last: id("out_last")?,
+        };
+        let mut tile = TileRtl { sim, p: p.clone(), ports, columns: vec![ColumnParams::default(); p.cols] };
+        tile.reset();
+        Ok(tile)
+    }
+
+    /// Builds and loads the tile of `p`.
+    pub fn build(p: &TileParams) -> Result<Self, CosimError> {
+        TileRtl::new(p, &build_tile(p)?)
+    }
+
+    pub fn simulator(&mut self) -> &mut Simulator {
+        &mut self.sim
+    }
+
+    pub fn trace(&mut self, path: &Path) -> Result<(), CosimError> {
+        self.sim.trace(path)
+    }
+
+    fn idle_inputs(&mut self) {
+        let ports = [self.ports.prog_valid, self.ports.in_valid];
+        for port in ports {
+            self.sim.set(port, 0);
+        }
+        self.sim.set(self.ports.out_ready, 1);
+    }
+
+    /// Two cycles of reset, then the column parameters again (reset restores defaults).
+    /// Cell conductances are non-volatile and stay.
+    pub fn reset(&mut self) {
+        self.idle_inputs();
+        self.sim.set(self.ports.reset, 1);
+        self.sim.cycle();
+        self.sim.cycle();
+        self.sim.set(self.ports.reset, 0);
+        self.sim.eval();
+        if self.columns.iter().any(|c| *c != ColumnParams::default()) {
+            let columns = self.columns.clone();
+            self.program_columns(&columns);
+        }
+    }
+
+    /// One programming transfer; waits for `prog_ready`.
+    fn program_word(&mut self, set: impl Fn(&mut Simulator, &Ports)) {
+        set(&mut self.sim, &self.ports);
+        self.sim.set(self.ports.prog_valid, 1);
+        loop {
+            self.sim.eval();
+            let ready = self.sim.get(self.ports.prog_ready) == 1;
+            self.sim.cycle();
+            if ready {
+                break;
+            }
+        }
+        self.sim.set(self.ports.prog_valid, 0);
+    }
+
+    /// Programs every cell's level from `weights`.
+    pub fn program_weights(&mut self, weights: &Weights) {
+        let levels = cell_levels(&self.p, weights);
+        let phys = self.p.phys_cols;
+        self.sim.set(self.ports.prog_column, 0);
+        for (i, &level) in levels.iter().enumerate() {
+            let (r, pc) = (i / phys, i % phys);
+            self.program_word(|sim, ports| {
+                sim.set(ports.prog_row, r as u64);
+                sim.set(ports.prog_col, pc as u64);
+                sim.set(ports.prog_level, level as u64);
+            });
+        }
+    }
+
+    pub fn program_columns(&mut self, columns: &[ColumnParams]) {
+        assert_eq!(columns.len(), self.p.cols, "one ColumnParams per column");
+        self.sim.set(self.ports.prog_column, 1);
+        for (c, col) in columns.iter().enumerate() {
+            self.program_word(|sim, ports| {
+                sim.set(ports.prog_col, c as u64);
+                sim.set(ports.prog_mult, col.mult as u16 as u64);
+                sim.set(ports.prog_shift, col.shift as u64);
+                sim.set(ports.prog_bias, col.bias as u32 as u64);
+            });
+        }
+        self.sim.set(self.ports.prog_column, 0);
+        self.columns = columns.to_vec();
+    }
+
+    /// Cycle budget for a stream: generous against stalls, small enough to catch a hang.
+    fn budget(&self, vectors: usize, stim: &Stimulus) -> u64 {
+        let per_mvm = self.p.min_cycles_per_mvm() + (self.p.rows + self.p.phys_cols + self.p.cols) as u64 + 64;
+        let slowdown = 100 / (100 - stim.input_gap_percent.max(stim.backpressure_percent).min(95)) as u64;
+        (vectors as u64 + 2) * per_mvm * 4 * (slowdown + 1)
+    }
+
+    /// Streams `inputs` through the tile and collects every result.
+    pub fn stream(&mut self, inputs: &[Vec<i32>], stim: &Stimulus) -> Result<StreamResult, CosimError> {
+        self.stream_for(inputs, stim, None)
+    }
+
+    /// Like [`Self::stream`], but stops after `max_cycles` if given (results so far are kept).
+    pub fn stream_for(&mut self, inputs: &[Vec<i32>], stim: &Stimulus, max_cycles: Option<u64>) -> Result<StreamResult, CosimError> {
+        let (rows, cols) = (self.p.rows, self.p.cols);
+        let total = inputs.len() * rows;
+        let budget = max_cycles.unwrap_or_else(|| self.budget(inputs.len(), stim));
+        let mut rng = Disturbance { state: stim.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1 };
+        let mut next = 0usize;
+        let mut outputs: Vec<Vec<i64>> = Vec::with_capacity(inputs.len());
+        let mut row: Vec<i64> = Vec::with_capacity(cols);
+        let mut done_at = Vec::with_capacity(inputs.len());
+        let mut cycle = 0u64;
+        let signed_out = self.p.output_signed;
+        while outputs.len() < inputs.len() {
+            if cycle >= budget {
+                if max_cycles.is_some() {
+                    break;
+                }
+                return Err(CosimError::Stalled { got: outputs.len(), expected: inputs.len(), cycles: cycle });
+            }
+            let offer = next < total && !rng.chance(stim.input_gap_percent);
+            self.sim.set(self.ports.in_valid, offer as u64);
+            if offer {
+                self.sim.set(self.ports.in_data, inputs[next / rows][next % rows] as u16 as u64);
+            }
+            let take = !rng.chance(stim.backpressure_percent);
+            self.sim.set(self.ports.out_ready, take as u64);
+            self.sim.eval();
+            if offer && self.sim.get(self.ports.in_ready) == 1 {
+                next += 1;
+            }
+            if take && self.sim.get(self.ports.out_valid) == 1 {
+                let raw = self.sim.get(self.ports.out_data) as u32;
+                row.push(if signed_out { raw as i32 as i64 } else { raw as i64 });
+                debug_assert_eq!(self.sim.get(self.ports.out_col) as usize, row.len() - 1, "columns in order");
+                if self.sim.get(self.ports.out_last) == 1 || row.len() == cols {
+                    outputs.push(std::mem::replace(&mut row, Vec::with_capacity(cols)));
+                    done_at.push(cycle);
+                }
+            }
+            self.sim.cycle();
+            cycle += 1;
+        }
+        self.idle_inputs();
+        self.sim.eval();
+        self.sim.flush_trace();
+        Ok(StreamResult { outputs, cycles: cycle, done_at })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cimtile_hdl::config::TileConfig;
+
+    #[test]
+    fn host_slicing_follows_the_spec() {
+        let p = TileConfig::layered(None, "[array]\nrows = 1\ncols = 2\nrows_per_read = 1").unwrap().validate().unwrap();
+        // Wb = 4, Bc = 2: S = 2; w = 6 = 0b110 -> slices (2, 1) positive; w = -5 -> (1, 1) negative.
+        let levels = cell_levels(&p, &Weights { rows: 1, cols: 2, w: vec![6, -5] });
+        assert_eq!(levels, vec![2, 0, 1, 0, 0, 1, 0, 1]);
+    }
+}

@@ -1,0 +1,109 @@
+//! Building generated Verilog into a loadable model with Verilator 5.
+//!
+//! `verilator --cc --exe --build -O3 --trace` with `-fPIC` and `-shared` turns the Verilog and
+//! the generated shim into `libtile.so`. A build takes seconds, so it is cached under
+//! `<cache>/<hash>/` where the hash covers the Verilog, the shim, the flags and Verilator's
+//! version; a file lock per hash lets parallel tests and processes share one build.
+//! The cache is `$CIMTILE_CACHE_DIR`, else `$XDG_CACHE_HOME/cimtile`, else `~/.cache/cimtile`.
+
+use crate::shim::shim_source;
+use crate::verilog_ports::{module_ports, Port};
+use crate::{io_error, CosimError};
+use fs2::FileExt;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A built model: the shared library and the top module's ports.
+#[derive(Debug, Clone)]
+pub struct BuiltModel {
+    pub library: PathBuf,
+    pub ports: Vec<Port>,
+    /// The build was taken from the cache.
+    pub cached: bool,
+}
+
+const FLAGS: &[&str] = &[
+    "--cc", "--exe", "--build", "-O3", "--trace", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style",
+    "-CFLAGS", "-fPIC", "-LDFLAGS", "-shared", "-o", "libtile.so",
+];
+
+pub fn cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CIMTILE_CACHE_DIR") {
+        return PathBuf::from(dir);
+    }
+    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
+        return PathBuf::from(dir).join("cimtile");
+    }
+    match std::env::var_os("HOME") {
+        Some(home) => PathBuf::from(home).join(".cache/cimtile"),
+        None => std::env::temp_dir().join("cimtile-cache"),
+    }
+}
+
+pub fn verilator_version() -> Result<String, CosimError> {
+    let out = Command::new("verilator").arg("--version").output().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => CosimError::VerilatorMissing,
+        _ => CosimError::Io { context: "cannot run verilator".into(), source: e },
+    })?;
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// Builds (or finds in the cache) the model of `verilog` with top module `top`.
+pub fn build(verilog: &str, top: &str) -> Result<BuiltModel, CosimError> {
+    let ports = module_ports(verilog, top)?;
+    let shim = shim_source(top, &ports);
+    let version = verilator_version()?;
+    let mut hasher = Sha256::new();
+    for part in [verilog, shim.as_str(), &FLAGS.join(" "), top, &version] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    let hash: String = hasher.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect();
+    let root = cache_dir();
+    std::fs::create_dir_all(&root).map_err(io_error(format!("cannot create cache '{}'", root.display())))?;
+    let lock_path = root.join(format!("{hash}.lock"));
+    let lock = std::fs::File::create(&lock_path).map_err(io_error(format!("cannot create '{}'", lock_path.display())))?;
+    lock.lock_exclusive().map_err(io_error(format!("cannot lock '{}'", lock_path.display())))?;
+    let dir = root.join(&hash);
+    let library = dir.join("obj/libtile.so");
+    let done = dir.join("done");
+    if done.exists() && library.exists() {
+        return Ok(BuiltModel { library, ports, cached: true });
+    }
+    run_verilator(&dir, verilog, &shim, top)?;
+    std::fs::write(&done, "").map_err(io_error(format!("cannot write '{}'", done.display())))?;
+    Ok(BuiltModel { library, ports, cached: false })
+}
+
+fn run_verilator(dir: &Path, verilog: &str, shim: &str, top: &str) -> Result<(), CosimError> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(io_error(format!("cannot clear '{}'", dir.display())))?;
+    }
+    std::fs::create_dir_all(dir).map_err(io_error(format!("cannot create '{}'", dir.display())))?;
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text).map_err(io_error(format!("cannot write '{}'", dir.join(name).display())))
+    };
+    write(&format!("{top}.v"), verilog)?;
+    write("shim.cpp", shim)?;
+    let log_path = dir.join("verilator.log");
+    let out = Command::new("verilator")
+        .args(FLAGS)
+        .args(["--top-module", top, "--Mdir", "obj", &format!("{top}.v"), "shim.cpp"])
+        .current_dir(dir)
+        .output()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => CosimError::VerilatorMissing,
+            _ => CosimError::Io { context: "cannot run verilator".into(), source: e },
+        })?;
+    let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    write("verilator.log", &log)?;
+    if !out.status.success() || !dir.join("obj/libtile.so").exists() {
+        let tail: Vec<&str> = log.lines().rev().take(30).collect();
+        return Err(CosimError::VerilatorFailed {
+            log_path,
+            log_tail: tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
+        });
+    }
+    Ok(())
+}
