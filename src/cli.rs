@@ -16,6 +16,17 @@ pub enum Command {
     Info(InfoArgs),
     /// Run input vectors through a programmed tile.
     Run(RunArgs),
+    /// Write the tile's Verilog, a filelist and a manifest.
+    Generate(GenerateArgs),
+}
+
+#[derive(Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// Which tile: a preset, a config file laid over the default preset, or both.

@@ -6,6 +6,7 @@
 //! Exit codes: 0 success, 1 a co-simulation mismatch, 2 an error (bad input, missing tool).
 
 mod cli;
+mod generate;
 mod info;
 mod run;
 mod tile_source;
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
     let result = match args.command {
         cli::Command::Info(a) => info::info(&a),
         cli::Command::Run(a) => run::run(&a),
+        cli::Command::Generate(a) => generate::generate(&a),
     };
     match result {
         Ok(code) => code,

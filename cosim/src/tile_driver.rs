@@ -8,7 +8,7 @@
 use crate::simulator::{PortId, Simulator};
 use crate::verilator_build::{build, BuiltModel};
 use crate::CosimError;
-use cimtile_hdl::config::TileParams;
+use cimtile_hdl::config::{TileConfig, TileParams};
 use cimtile_hdl::data::{ColumnParams, Weights};
 use cimtile_hdl::rtl;
 use std::path::Path;
@@ -75,8 +75,8 @@ pub struct TileRtl {
 }
 
 /// Generates the tile's Verilog and builds it (or takes it from the cache).
-pub fn build_tile(p: &TileParams) -> Result<BuiltModel, CosimError> {
-    let rtl = rtl::generate(p).map_err(CosimError::Generate)?;
+pub fn build_tile(config: &TileConfig) -> Result<BuiltModel, CosimError> {
+    let rtl = rtl::generate(config).map_err(CosimError::Generate)?;
     build(&rtl.verilog, rtl::TOP_MODULE)
 }
 
@@ -140,9 +140,10 @@ impl TileRtl {
         Ok(tile)
     }
 
-    /// Builds and loads the tile of `p`.
-    pub fn build(p: &TileParams) -> Result<Self, CosimError> {
-        TileRtl::new(p, &build_tile(p)?)
+    /// Builds and loads the tile of `config`.
+    pub fn build(config: &TileConfig) -> Result<Self, CosimError> {
+        let p = config.validate().map_err(|e| CosimError::Generate(e.to_string()))?;
+        TileRtl::new(&p, &build_tile(config)?)
     }
 
     pub fn simulator(&mut self) -> &mut Simulator {
@@ -285,7 +286,6 @@ impl TileRtl {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cimtile_hdl::config::TileConfig;
 
     #[test]
     fn host_slicing_follows_the_spec() {

@@ -5,9 +5,10 @@ use cimtile_hdl::{ColumnParams, TileModel, Weights};
 #[test]
 fn default_tile_smoke() {
     let preset = std::env::var("PRESET").unwrap_or("default".into());
-    let p = TileConfig::from_preset(&preset).unwrap().validate().unwrap();
+    let cfg = TileConfig::from_preset(&preset).unwrap();
+    let p = cfg.validate().unwrap();
     let t0 = std::time::Instant::now();
-    let mut tile = TileRtl::build(&p).unwrap();
+    let mut tile = TileRtl::build(&cfg).unwrap();
     eprintln!("build {:?}", t0.elapsed());
     let mut s = 12345u64;
     let mut rnd = |lo: i64, hi: i64| { s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); lo + ((s >> 33) as i64 % (hi - lo + 1)) };

@@ -24,14 +24,17 @@
 //                                            code in bits [a*ADC_BITS +: ADC_BITS] for one cycle
 //                                            (code_valid high); codes then holds until the next
 //                                            conversion starts.
+// Synthesis (Yosys defines SYNTHESIS) sees a black box: the real macro replaces it.
+`ifdef SYNTHESIS
+(* blackbox *)
+`endif
 module cim_crossbar_macro #(
     parameter integer ROWS = 16,
     parameter integer PHYS_COLS = 16,
     parameter integer ROWS_PER_READ = 4,
     parameter integer ADCS = 4,
-    parameter integer CELL_BITS = 2,
     parameter integer ADC_BITS = 4,
-    parameter integer ADC_STEP = 4,
+    parameter [63:0] ADC_STEP = 64'd4,
     parameter integer ADC_CYCLES = 1,
     parameter integer FINE_BITS = 2,
     parameter integer READ_NOISE = 0,
@@ -53,6 +56,7 @@ module cim_crossbar_macro #(
     output wire code_valid,
     output reg [ADCS*ADC_BITS-1:0] codes
 );
+`ifndef SYNTHESIS
     localparam [31:0] PROG = 32'h50524f47;
     localparam [31:0] READ = 32'h52454144;
     localparam [63:0] CODE_MAX = (64'd1 << ADC_BITS) - 64'd1;
@@ -85,7 +89,7 @@ module cim_crossbar_macro #(
     endfunction
 
     // g(r, pc) in fine units: max(0, level * 2^FINE_BITS + perr(r, pc)).
-    function automatic [31:0] conductance(input integer r, input integer pc, input [7:0] level);
+    function automatic [31:0] conductance(input [31:0] r, input [31:0] pc, input [7:0] level);
         reg signed [63:0] g;
         begin
             g = $signed({56'd0, level} << FINE_BITS)
@@ -104,35 +108,44 @@ module cim_crossbar_macro #(
                 cells[init_r*PHYS_COLS + init_pc] = conductance(init_r, init_pc, 8'd0);
     end
 
+    wire [31:0] prog_r = {16'd0, prog_row};
+    wire [31:0] prog_pc = {8'd0, prog_col};
     always @(posedge clock) begin
-        if (prog_en && prog_row < ROWS && prog_col < PHYS_COLS)
-            cells[prog_row*PHYS_COLS + prog_col] <= conductance(prog_row, prog_col, prog_level);
+        if (prog_en && prog_r < ROWS && prog_pc < PHYS_COLS)
+            cells[prog_r*PHYS_COLS + prog_pc] <= conductance(prog_r, prog_pc, prog_level);
     end
 
     // The conversion: column value V of the driven rows plus read noise, then the ADC rule
     // code = V < 0 ? 0 : min(2^ADC_BITS - 1, (V + floor(step/2)) div step).
-    integer a, i, pc, r;
+    reg [ADCS*ADC_BITS-1:0] converted;
+    reg [31:0] pc, r;
     reg signed [63:0] v;
     reg [63:0] q;
-    always @(posedge clock) begin
-        if (conv_start) begin
-            for (a = 0; a < ADCS; a = a + 1) begin
-                pc = col_sel * ADCS + a;
-                v = 64'sd0;
-                if (pc < PHYS_COLS) begin
-                    for (i = 0; i < ROWS_PER_READ; i = i + 1) begin
-                        r = conv_group * ROWS_PER_READ + i;
-                        if (r < ROWS && row_drive[i])
-                            v = v + $signed({32'd0, cells[r*PHYS_COLS + pc]});
-                    end
-                    v = v + uni(hash(READ, noise_mvm, {27'd0, noise_bit}, {16'd0, conv_group}, pc),
-                                READ_NOISE);
+    integer a, i;
+    always @(*) begin
+        converted = {ADCS*ADC_BITS{1'b0}};
+        r = 32'd0;
+        q = 64'd0;
+        for (a = 0; a < ADCS; a = a + 1) begin
+            pc = {8'd0, col_sel} * ADCS + a;
+            v = 64'sd0;
+            if (pc < PHYS_COLS) begin
+                for (i = 0; i < ROWS_PER_READ; i = i + 1) begin
+                    r = {16'd0, conv_group} * ROWS_PER_READ + i;
+                    if (r < ROWS && row_drive[i])
+                        v = v + $signed({32'd0, cells[r*PHYS_COLS + pc]});
                 end
-                q = (v < 0) ? 64'd0 : (v + ADC_STEP / 2) / ADC_STEP;
-                codes[a*ADC_BITS +: ADC_BITS] <= (q > CODE_MAX) ? CODE_MAX[ADC_BITS-1:0]
-                                                               : q[ADC_BITS-1:0];
+                v = v + uni(hash(READ, noise_mvm, {27'd0, noise_bit}, {16'd0, conv_group}, pc),
+                            READ_NOISE);
             end
+            q = (v < 0) ? 64'd0 : ($unsigned(v) + ADC_STEP / 64'd2) / ADC_STEP;
+            converted[a*ADC_BITS +: ADC_BITS] = (q > CODE_MAX) ? CODE_MAX[ADC_BITS-1:0]
+                                                               : q[ADC_BITS-1:0];
         end
+    end
+
+    always @(posedge clock) begin
+        if (conv_start) codes <= converted;
     end
 
     // Conversion latency: a start shows up as code_valid ADC_CYCLES cycles later; reset drops
@@ -145,4 +158,5 @@ module cim_crossbar_macro #(
         else if (countdown != 7'd0) countdown <= countdown - 7'd1;
     end
     assign code_valid = countdown == 7'd1;
+`endif
 endmodule

@@ -31,9 +31,19 @@ module cim_shift_add_lanes #(
     input wire [23:0] rd_lane,
     output wire [63:0] rd_value
 );
+    localparam [31:0] BANK = PHASES;
+    localparam [31:0] COLS = PHYS_COLS;
+    localparam integer AW = (2 * PHASES > 1) ? $clog2(2 * PHASES) : 1;
+    localparam integer LW = (ADCS > 1) ? $clog2(ADCS) : 1;
     wire signed [PART_BITS-1:0] lane_value [0:ADCS-1];
-    wire [31:0] wr_addr = {8'd0, tag_phase} + (tag_bank ? PHASES : 0);
-    wire [31:0] rd_addr = {8'd0, rd_phase} + (rd_bank ? PHASES : 0);
+    wire [31:0] wr_full = {8'd0, tag_phase} + (tag_bank ? BANK : 32'd0);
+    wire [31:0] rd_full = {8'd0, rd_phase} + (rd_bank ? BANK : 32'd0);
+    wire [AW-1:0] wr_addr = wr_full[AW-1:0];
+    wire [AW-1:0] rd_addr = rd_full[AW-1:0];
+    wire [LW-1:0] rd_select = rd_lane[LW-1:0];
+    // Phases and lanes stay below PHASES and ADCS: the high address bits are always 0.
+    wire unused_address_bits = ^{wr_full[31:AW], rd_full[31:AW], rd_lane[23:LW]};
+    wire [31:0] phase_base = {8'd0, tag_phase} * ADCS;
 
     genvar a;
     generate
@@ -43,13 +53,13 @@ module cim_shift_add_lanes #(
             wire signed [PART_BITS-1:0] term = $signed(code << tag_bit);
             wire signed [PART_BITS-1:0] base = tag_first ? {PART_BITS{1'b0}} : part[wr_addr];
             always @(posedge clock) begin
-                if (code_valid && {8'd0, tag_phase} * ADCS + a < PHYS_COLS)
+                if (code_valid && phase_base + a < COLS)
                     part[wr_addr] <= tag_negative ? base - term : base + term;
             end
             assign lane_value[a] = part[rd_addr];
         end
     endgenerate
 
-    wire signed [PART_BITS-1:0] selected = lane_value[rd_lane];
+    wire signed [PART_BITS-1:0] selected = lane_value[rd_select];
     assign rd_value = {{(64-PART_BITS){selected[PART_BITS-1]}}, selected};
 endmodule

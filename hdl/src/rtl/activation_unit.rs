@@ -56,6 +56,9 @@ pub struct ActivationUnit {
     out_min_flipped: Constant<Bits<80>>,
     out_max_flipped: Constant<Bits<80>>,
     sign_bit: Constant<Bits<80>>,
+    /// The output range bounds' low 32 bits (what a clamped result outputs).
+    out_min_low: Constant<Bits<32>>,
+    out_max_low: Constant<Bits<32>>,
     bias_wide: Signal<Local, Bits<64>>,
     u_abs: Signal<Local, Bits<64>>,
     m_abs: Signal<Local, Bits<16>>,
@@ -69,7 +72,7 @@ pub struct ActivationUnit {
     shifted: Signal<Local, Bits<80>>,
     activated: Signal<Local, Bits<80>>,
     flipped: Signal<Local, Bits<80>>,
-    clamped: Signal<Local, Bits<80>>,
+    clamped: Signal<Local, Bits<32>>,
 }
 
 /// `v` as an 80-bit two's complement pattern with its sign bit flipped.
@@ -121,6 +124,8 @@ impl ActivationUnit {
             out_min_flipped: Constant::new(flipped_80(out_min)),
             out_max_flipped: Constant::new(flipped_80(out_max)),
             sign_bit: Constant::new(Bits::<80>::from(1u64) << 79u64),
+            out_min_low: Constant::new((out_min as u64 & 0xFFFF_FFFF).into()),
+            out_max_low: Constant::new((out_max as u64 & 0xFFFF_FFFF).into()),
             bias_wide: Default::default(),
             u_abs: Default::default(),
             m_abs: Default::default(),
@@ -194,12 +199,12 @@ impl Logic for ActivationUnit {
             self.activated.next = 0.into();
         }
         self.flipped.next = self.activated.val() ^ self.sign_bit.val();
-        self.clamped.next = self.activated.val();
+        self.clamped.next = self.activated.val().get_bits::<32>(0);
         if self.flipped.val() < self.out_min_flipped.val() {
-            self.clamped.next = self.out_min_flipped.val() ^ self.sign_bit.val();
+            self.clamped.next = self.out_min_low.val();
         }
         if self.flipped.val() > self.out_max_flipped.val() {
-            self.clamped.next = self.out_max_flipped.val() ^ self.sign_bit.val();
+            self.clamped.next = self.out_max_low.val();
         }
         if self.advance.val() {
             self.s1_valid.d.next = self.in_valid.val();
@@ -214,7 +219,7 @@ impl Logic for ActivationUnit {
             self.s2_col.d.next = self.s1_col.q.val();
             self.s2_last.d.next = self.s1_last.q.val();
             self.s3_valid.d.next = self.s2_valid.q.val();
-            self.s3_data.d.next = self.clamped.val().get_bits::<32>(0);
+            self.s3_data.d.next = self.clamped.val();
             self.s3_col.d.next = self.s2_col.q.val();
             self.s3_last.d.next = self.s2_last.q.val();
         }

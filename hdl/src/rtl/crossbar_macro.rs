@@ -80,7 +80,6 @@ impl Logic for CrossbarMacro {
                 ("PHYS_COLS", p.phys_cols.to_string()),
                 ("ROWS_PER_READ", p.rows_per_read.to_string()),
                 ("ADCS", p.adc_count.to_string()),
-                ("CELL_BITS", p.cell_bits.to_string()),
                 ("ADC_BITS", p.adc_bits.to_string()),
                 ("ADC_STEP", p.adc_step.to_string()),
                 ("ADC_CYCLES", p.adc_cycles.to_string()),

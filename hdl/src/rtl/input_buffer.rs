@@ -52,12 +52,8 @@ impl Logic for InputBuffer {
         let mut code = format!("wire [{}:0] drive;\n", p.rows_per_read - 1);
         code += &instance(
             "cim_input_buffer",
-            "elements",
-            &[
-                ("ROWS", p.rows.to_string()),
-                ("INPUT_BITS", p.input_bits.to_string()),
-                ("ROWS_PER_READ", p.rows_per_read.to_string()),
-            ],
+            "bank_memory",
+            &[("ROWS", p.rows.to_string()), ("ROWS_PER_READ", p.rows_per_read.to_string())],
             &[
                 ("clock", "clock".into()),
                 ("wr_en", "wr_en".into()),

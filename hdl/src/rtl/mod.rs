@@ -16,8 +16,9 @@ pub mod input_buffer;
 pub mod shift_add_lanes;
 pub mod tile_controller;
 
-use crate::config::TileParams;
+use crate::config::TileConfig;
 use rust_hdl::prelude::*;
+use std::path::Path;
 
 /// The top module's name in the generated Verilog.
 pub const TOP_MODULE: &str = "cim_tile";
@@ -33,18 +34,57 @@ fn instance(module: &str, name: &str, params: &[(&str, String)], ports: &[(&str,
     format!("{module} #(\n{params}\n) {name} (\n{ports}\n);\n")
 }
 
+/// The Verilator lint waivers for generated RTL: one file, each waiver with its reason.
+pub const LINT_WAIVERS: &str = include_str!("../../verilog/lint_waivers.vlt");
+/// The Verilog file name of the generated RTL.
+pub const VERILOG_FILE: &str = "cim_tile.v";
+
 /// Generated Verilog of one tile: one flat file, every module in it.
 pub struct GeneratedRtl {
     pub verilog: String,
+    /// What the RTL was generated from and for: configuration, sizes, widths, cycle budget.
+    pub manifest: serde_json::Value,
 }
 
 /// Verilog of the tile `p`, top module [`TOP_MODULE`].
-pub fn generate(p: &TileParams) -> Result<GeneratedRtl, String> {
-    let mut tile = cim_tile::CimTile::new(p);
+pub fn generate(config: &TileConfig) -> Result<GeneratedRtl, String> {
+    let p = config.validate().map_err(|e| e.to_string())?;
+    let mut tile = cim_tile::CimTile::new(&p);
     tile.connect_all();
     rust_hdl::core::check_error::check_all(&tile).map_err(|e| format!("rust-hdl design check failed: {e:?}"))?;
-    let raw = generate_verilog_unchecked(&tile);
-    Ok(GeneratedRtl { verilog: rename_top(&raw) })
+    let verilog = rename_top(&generate_verilog_unchecked(&tile));
+    let manifest = serde_json::json!({
+        "generator": format!("cimtile {}", env!("CARGO_PKG_VERSION")),
+        "top_module": TOP_MODULE,
+        "files": [VERILOG_FILE],
+        "verilog_fnv1a64": format!("{:016x}", fnv1a64(verilog.as_bytes())),
+        "config": config,
+        "derived": {
+            "slices": p.slices,
+            "phys_cols": p.phys_cols,
+            "groups": p.groups,
+            "phases": p.phases,
+        },
+        "widths": p.widths(),
+        "min_cycles_per_mvm": p.min_cycles_per_mvm(),
+        "expected_cycles_per_mvm": p.min_cycles_per_mvm(),
+    });
+    Ok(GeneratedRtl { verilog, manifest })
+}
+
+/// Writes `cim_tile.v`, `files.f`, `manifest.json` and the lint waivers into `dir`.
+pub fn write(rtl: &GeneratedRtl, dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join(VERILOG_FILE), &rtl.verilog)?;
+    std::fs::write(dir.join("files.f"), format!("{VERILOG_FILE}\n"))?;
+    std::fs::write(dir.join("manifest.json"), serde_json::to_string_pretty(&rtl.manifest)? + "\n")?;
+    std::fs::write(dir.join("lint_waivers.vlt"), LINT_WAIVERS)?;
+    Ok(())
+}
+
+/// FNV-1a, 64 bits: a stable fingerprint of the Verilog text for the manifest.
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 /// rust-hdl calls the top `top` and every submodule `top$path`: give them the tile's name.
