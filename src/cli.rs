@@ -18,6 +18,10 @@ pub enum Command {
     Run(RunArgs),
     /// Write the tile's Verilog, a filelist and a manifest.
     Generate(GenerateArgs),
+    /// Run random cases through the RTL and the golden model and compare them bit for bit.
+    Cosim(CosimArgs),
+    /// Print signals of a VCD waveform as a table over time.
+    Wave(WaveArgs),
 }
 
 #[derive(Args)]
@@ -75,4 +79,37 @@ pub struct RunArgs {
     /// Write a JSON report here.
     #[arg(long, value_name = "R.json")]
     pub report: Option<PathBuf>,
+    /// With --engine rtl: write the waveform of the run here.
+    #[arg(long, value_name = "FILE.vcd")]
+    pub vcd: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct CosimArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// Random input vectors to run through both engines.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub mvms: u64,
+    /// Seed of the random weights, inputs and column parameters.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Where a mismatch writes its replayable case and VCD (default: ./cimtile-mismatch-SEED).
+    #[arg(long, value_name = "DIR")]
+    pub vcd_on_mismatch: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct WaveArgs {
+    /// A VCD file, such as one written by `cimtile run --engine rtl --vcd`.
+    pub file: PathBuf,
+    /// Signals to show: a glob over hierarchical names (`*valid*`); default: the top's ports.
+    #[arg(long, value_name = "PATTERN")]
+    pub signals: Option<String>,
+    /// First time to show (VCD time units).
+    #[arg(long, value_name = "T")]
+    pub from: Option<u64>,
+    /// Last time to show.
+    #[arg(long, value_name = "T")]
+    pub to: Option<u64>,
 }

@@ -6,10 +6,12 @@
 //! Exit codes: 0 success, 1 a co-simulation mismatch, 2 an error (bad input, missing tool).
 
 mod cli;
+mod cosim;
 mod generate;
 mod info;
 mod run;
 mod tile_source;
+mod wave;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -20,6 +22,8 @@ fn main() -> ExitCode {
         cli::Command::Info(a) => info::info(&a),
         cli::Command::Run(a) => run::run(&a),
         cli::Command::Generate(a) => generate::generate(&a),
+        cli::Command::Cosim(a) => cosim::cosim(&a),
+        cli::Command::Wave(a) => wave::wave(&a),
     };
     match result {
         Ok(code) => code,

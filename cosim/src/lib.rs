@@ -7,12 +7,15 @@
 //! - [`simulator`] loads that library: a safe handle that owns its own `VerilatedContext`.
 //! - [`tile_driver`] drives a `cim_tile`: reset, programming, streams with backpressure and
 //!   gaps, cycle counts, VCD.
+//! - [`waveform`] reads a VCD back as a table; [`random_case`] makes reproducible cases.
 
-pub mod simulator;
+pub mod random_case;
 pub mod shim;
+pub mod simulator;
 pub mod tile_driver;
 pub mod verilator_build;
 pub mod verilog_ports;
+pub mod waveform;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,59 @@
+//! Random test cases for a tile: weights, input vectors and column parameters in range,
+//! reproducible from a seed.
+
+use cimtile_hdl::config::TileParams;
+use cimtile_hdl::data::{ColumnParams, Weights};
+
+/// A deterministic generator (SplitMix64), so a case is named by its seed alone.
+pub struct CaseRng(u64);
+
+impl CaseRng {
+    pub fn new(seed: u64) -> Self {
+        CaseRng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `lo..=hi`.
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next_u64() % (hi - lo + 1) as u64) as i64
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub weights: Weights,
+    pub inputs: Vec<Vec<i32>>,
+    pub columns: Vec<ColumnParams>,
+}
+
+/// `mvms` input vectors and a weight matrix uniform over their ranges; column parameters are
+/// the defaults on half the columns and small random values (so outputs are not all saturated)
+/// on the others.
+pub fn random_case(p: &TileParams, mvms: usize, seed: u64) -> Case {
+    let mut rng = CaseRng::new(seed);
+    let wmax = p.weight_max();
+    let weights = Weights { rows: p.rows, cols: p.cols, w: (0..p.rows * p.cols).map(|_| rng.range(-wmax, wmax) as i32).collect() };
+    let (lo, hi) = p.input_range();
+    let inputs = (0..mvms).map(|_| (0..p.rows).map(|_| rng.range(lo, hi) as i32).collect()).collect();
+    let columns = (0..p.cols)
+        .map(|_| {
+            if rng.range(0, 1) == 0 {
+                ColumnParams::default()
+            } else {
+                ColumnParams {
+                    mult: rng.range(-300, 300) as i16,
+                    shift: rng.range(0, 12) as u8,
+                    bias: rng.range(-5000, 5000) as i32,
+                }
+            }
+        })
+        .collect();
+    Case { weights, inputs, columns }
+}
