@@ -1,49 +1,57 @@
-// cim_input_buffer: two banks of one input vector each (R elements), so that
-// vector k+1 loads while vector k converts. The read side presents bit `rd_bit` of every row of
-// group `rd_group` as wordline drive bits.
+// cim_input_buffer: two banks of one input vector each, so that vector k+1 loads while vector
+// k converts. Stored as bit planes: one ROWS_PER_READ-bit word per (bank, input bit b, row
+// group g), so a read is one word (the wordline drive of group g for bit b), not a mux per row.
 //
-//   wr_en, wr_bank, wr_row, wr_data   On wr_en, element wr_row of bank wr_bank takes wr_data
-//                                     (an Ib-bit two's complement or unsigned code in the low
-//                                     bits; rd_bit < Ib reads only those).
-//   rd_bank, rd_bit, rd_group         Combinational read: row_drive[i] is bit rd_bit of element
-//                                     rd_group*ROWS_PER_READ + i of bank rd_bank (0 past R).
+//   wr_en, wr_bank, wr_group,   On wr_en, the element at row wr_group*ROWS_PER_READ + wr_offset
+//   wr_offset, wr_data          of bank wr_bank takes wr_data (an INPUT_BITS-bit two's
+//                               complement or unsigned code in the low bits): bit b of it goes
+//                               to bit wr_offset of word (wr_bank, b, wr_group).
+//   rd_bank, rd_bit, rd_group   Combinational read: row_drive = word (rd_bank, rd_bit, rd_group);
+//                               rows past R in the last group read 0 once written as such (the
+//                               controller never writes them, and reset-free words start 0 in
+//                               simulation; the macro ignores rows past R).
 module cim_input_buffer #(
-    parameter integer ROWS = 16,
+    parameter integer INPUT_BITS = 4,
+    parameter integer GROUPS = 4,
     parameter integer ROWS_PER_READ = 4
 ) (
     input wire clock,
     input wire wr_en,
     input wire wr_bank,
-    input wire [15:0] wr_row,
+    input wire [15:0] wr_group,
+    input wire [15:0] wr_offset,
     input wire [15:0] wr_data,
     input wire rd_bank,
     input wire [4:0] rd_bit,
     input wire [15:0] rd_group,
-    output reg [ROWS_PER_READ-1:0] row_drive
+    output wire [ROWS_PER_READ-1:0] row_drive
 );
-    localparam [31:0] BANK = ROWS;
-    localparam integer AW = $clog2(2 * ROWS);
-    reg [15:0] elements [0:2*ROWS-1];
+    localparam [31:0] GROUP_COUNT = GROUPS;
+    localparam integer GW = (2 * GROUPS > 1) ? $clog2(2 * GROUPS) : 1;
+    localparam integer OW = (ROWS_PER_READ > 1) ? $clog2(ROWS_PER_READ) : 1;
+    localparam integer BW = (INPUT_BITS > 1) ? $clog2(INPUT_BITS) : 1;
 
-    // Elements keep all 16 bits; only bits below Ib are ever read.
-    wire [31:0] wr_full = {16'd0, wr_row} + (wr_bank ? BANK : 32'd0);
-    always @(posedge clock) begin
-        if (wr_en) elements[wr_full[AW-1:0]] <= wr_data;
-    end
+    wire [31:0] wr_word_full = {31'd0, wr_bank} * GROUP_COUNT + {16'd0, wr_group};
+    wire [31:0] rd_word_full = {31'd0, rd_bank} * GROUP_COUNT + {16'd0, rd_group};
+    wire [GW-1:0] wr_word = wr_word_full[GW-1:0];
+    wire [GW-1:0] rd_word = rd_word_full[GW-1:0];
+    wire [OW-1:0] wr_bit_index = wr_offset[OW-1:0];
+    wire [BW-1:0] bit_select = rd_bit[BW-1:0];
+    // Groups, offsets and bits stay in range, and only the low INPUT_BITS of wr_data carry
+    // the element: the other bits are always 0 or unread.
+    wire unused_index_bits = ^{wr_word_full, rd_word_full, wr_offset, rd_bit, wr_data};
 
-    reg [31:0] r, rd_full;
-    reg [15:0] element;
-    integer i;
-    always @(*) begin
-        r = 32'd0;
-        rd_full = 32'd0;
-        for (i = 0; i < ROWS_PER_READ; i = i + 1) begin
-            r = {16'd0, rd_group} * ROWS_PER_READ + i;
-            rd_full = r + (rd_bank ? BANK : 32'd0);
-            element = (r < BANK) ? elements[rd_full[AW-1:0]] : 16'd0;
-            row_drive[i] = element[rd_bit[3:0]];
+    wire [ROWS_PER_READ-1:0] plane_word [0:INPUT_BITS-1];
+    genvar b;
+    generate
+        for (b = 0; b < INPUT_BITS; b = b + 1) begin : bit_plane
+            reg [ROWS_PER_READ-1:0] words [0:2*GROUPS-1];
+            always @(posedge clock) begin
+                if (wr_en) words[wr_word][wr_bit_index] <= wr_data[b];
+            end
+            assign plane_word[b] = words[rd_word];
         end
-    end
-    // Rows stay below 2*R and input bits below 16: the high bits are always 0.
-    wire unused_index_bits = ^{wr_full[31:AW], rd_full[31:AW], rd_bit[4]};
+    endgenerate
+
+    assign row_drive = plane_word[bit_select];
 endmodule

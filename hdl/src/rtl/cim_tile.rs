@@ -93,7 +93,7 @@ impl CimTile {
             out_last: Default::default(),
             busy: Default::default(),
             done: Default::default(),
-            controller: TileController::new(p.rows),
+            controller: TileController::new(p.rows, p.rows_per_read),
             scheduler: AdcMuxScheduler::new(p.input_bits, p.inputs_signed, p.groups, p.phases, p.adc_cycles),
             _row_words: buffer.row_drive.len(),
             buffer,
@@ -141,7 +141,8 @@ impl Logic for CimTile {
         self.in_ready.next = self.controller.in_ready.val();
         self.buffer.wr_en.next = self.controller.buf_wr_en.val();
         self.buffer.wr_bank.next = self.controller.buf_wr_bank.val();
-        self.buffer.wr_row.next = self.controller.buf_wr_row.val();
+        self.buffer.wr_group.next = self.controller.buf_wr_group.val();
+        self.buffer.wr_offset.next = self.controller.buf_wr_offset.val();
         self.buffer.wr_data.next = self.in_data.val();
         // Conversions: scheduler drives buffer and macro.
         self.scheduler.vector_ready.next = self.controller.vector_ready.val();

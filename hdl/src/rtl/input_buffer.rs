@@ -1,6 +1,7 @@
 //! The double-buffered input buffer (`hdl/verilog/cim_input_buffer.v`) as a rust-hdl block:
-//! two banks of R elements; the read side gives the wordline drive bits of one row group for
-//! one input bit. A memory, so its Verilog is parameterized rather than per-element DFFs.
+//! two banks of R elements stored as bit planes, so the read side gives the wordline drive bits
+//! of one row group for one input bit as one word. A memory, so its Verilog is parameterized
+//! rather than per-element DFFs.
 
 use super::{instance, ROW_WORD_BITS};
 use crate::config::TileParams;
@@ -11,7 +12,9 @@ pub struct InputBuffer {
     pub clock: Signal<In, Clock>,
     pub wr_en: Signal<In, Bit>,
     pub wr_bank: Signal<In, Bit>,
-    pub wr_row: Signal<In, Bits<16>>,
+    /// Row group and offset in it of the element written.
+    pub wr_group: Signal<In, Bits<16>>,
+    pub wr_offset: Signal<In, Bits<16>>,
     pub wr_data: Signal<In, Bits<16>>,
     pub rd_bank: Signal<In, Bit>,
     pub rd_bit: Signal<In, Bits<5>>,
@@ -27,7 +30,8 @@ impl InputBuffer {
             clock: Default::default(),
             wr_en: Default::default(),
             wr_bank: Default::default(),
-            wr_row: Default::default(),
+            wr_group: Default::default(),
+            wr_offset: Default::default(),
             wr_data: Default::default(),
             rd_bank: Default::default(),
             rd_bit: Default::default(),
@@ -53,12 +57,17 @@ impl Logic for InputBuffer {
         code += &instance(
             "cim_input_buffer",
             "bank_memory",
-            &[("ROWS", p.rows.to_string()), ("ROWS_PER_READ", p.rows_per_read.to_string())],
+            &[
+                ("INPUT_BITS", p.input_bits.to_string()),
+                ("GROUPS", p.groups.to_string()),
+                ("ROWS_PER_READ", p.rows_per_read.to_string()),
+            ],
             &[
                 ("clock", "clock".into()),
                 ("wr_en", "wr_en".into()),
                 ("wr_bank", "wr_bank".into()),
-                ("wr_row", "wr_row".into()),
+                ("wr_group", "wr_group".into()),
+                ("wr_offset", "wr_offset".into()),
                 ("wr_data", "wr_data".into()),
                 ("rd_bank", "rd_bank".into()),
                 ("rd_bit", "rd_bit".into()),

@@ -24,10 +24,12 @@ pub struct TileController {
     pub reset: Signal<In, Bit>,
     pub in_valid: Signal<In, Bit>,
     pub in_ready: Signal<Out, Bit>,
-    /// Input buffer write: element `buf_wr_row` of bank `buf_wr_bank`.
+    /// Input buffer write: the element at offset `buf_wr_offset` of row group `buf_wr_group`
+    /// in bank `buf_wr_bank`.
     pub buf_wr_en: Signal<Out, Bit>,
     pub buf_wr_bank: Signal<Out, Bit>,
-    pub buf_wr_row: Signal<Out, Bits<16>>,
+    pub buf_wr_group: Signal<Out, Bits<16>>,
+    pub buf_wr_offset: Signal<Out, Bits<16>>,
     /// Pulse: the scheduler started the last conversion of an MVM.
     pub issued: Signal<In, Bit>,
     /// Pulse: the last code of an MVM reached the lanes.
@@ -44,15 +46,18 @@ pub struct TileController {
     pub sums_ready: Signal<Out, Bit>,
     /// Some vector is loading or some MVM is in flight.
     pub busy: Signal<Out, Bit>,
-    /// Next element's row in the vector being loaded.
+    /// Next element's row in the vector being loaded, and its group and offset in the group.
     row: DFF<Bits<16>>,
+    group: DFF<Bits<16>>,
+    offset: DFF<Bits<16>>,
     /// Event counters mod 4.
     loaded: DFF<Bits<2>>,
     issued_count: DFF<Bits<2>>,
     landed_count: DFF<Bits<2>>,
     combined_count: DFF<Bits<2>>,
-    /// R - 1.
+    /// R - 1 and Rg - 1.
     last_row: Constant<Bits<16>>,
+    last_offset: Constant<Bits<16>>,
     /// Vectors loaded but not issued.
     waiting: Signal<Local, Bits<2>>,
     /// MVMs issued but not combined.
@@ -60,8 +65,9 @@ pub struct TileController {
 }
 
 impl TileController {
-    pub fn new(rows: usize) -> Self {
+    pub fn new(rows: usize, rows_per_read: usize) -> Self {
         assert!((1..=4096).contains(&rows), "rows must be in 1..=4096, not {rows}");
+        assert!((1..=rows).contains(&rows_per_read), "rows_per_read must be in 1..={rows}, not {rows_per_read}");
         TileController {
             clock: Default::default(),
             reset: Default::default(),
@@ -69,7 +75,8 @@ impl TileController {
             in_ready: Default::default(),
             buf_wr_en: Default::default(),
             buf_wr_bank: Default::default(),
-            buf_wr_row: Default::default(),
+            buf_wr_group: Default::default(),
+            buf_wr_offset: Default::default(),
             issued: Default::default(),
             landed: Default::default(),
             combined: Default::default(),
@@ -79,11 +86,14 @@ impl TileController {
             sums_ready: Default::default(),
             busy: Default::default(),
             row: Default::default(),
+            group: Default::default(),
+            offset: Default::default(),
             loaded: Default::default(),
             issued_count: Default::default(),
             landed_count: Default::default(),
             combined_count: Default::default(),
             last_row: Constant::new((rows as u64 - 1).into()),
+            last_offset: Constant::new((rows_per_read as u64 - 1).into()),
             waiting: Default::default(),
             in_banks: Default::default(),
         }
@@ -93,13 +103,14 @@ impl TileController {
 impl Logic for TileController {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, row, loaded, issued_count, landed_count, combined_count);
+        dff_setup!(self, clock, row, group, offset, loaded, issued_count, landed_count, combined_count);
         self.waiting.next = self.loaded.q.val() - self.issued_count.q.val();
         self.in_banks.next = self.issued_count.q.val() - self.combined_count.q.val();
         self.in_ready.next = !self.reset.val() & (self.waiting.val() != 2);
         self.buf_wr_en.next = self.in_valid.val() & self.in_ready.val();
         self.buf_wr_bank.next = self.loaded.q.val().get_bit(0);
-        self.buf_wr_row.next = self.row.q.val();
+        self.buf_wr_group.next = self.group.q.val();
+        self.buf_wr_offset.next = self.offset.q.val();
         self.vector_ready.next = self.waiting.val() != 0;
         self.bank_free.next = self.in_banks.val() != 2;
         self.sums_ready.next = self.landed_count.q.val() != self.combined_count.q.val();
@@ -109,9 +120,17 @@ impl Logic for TileController {
         if self.buf_wr_en.val() {
             if self.row.q.val() == self.last_row.val() {
                 self.row.d.next = 0.into();
+                self.group.d.next = 0.into();
+                self.offset.d.next = 0.into();
                 self.loaded.d.next = self.loaded.q.val() + 1;
             } else {
                 self.row.d.next = self.row.q.val() + 1;
+                if self.offset.q.val() == self.last_offset.val() {
+                    self.offset.d.next = 0.into();
+                    self.group.d.next = self.group.q.val() + 1;
+                } else {
+                    self.offset.d.next = self.offset.q.val() + 1;
+                }
             }
         }
         if self.issued.val() {
@@ -125,6 +144,8 @@ impl Logic for TileController {
         }
         if self.reset.val() {
             self.row.d.next = 0.into();
+            self.group.d.next = 0.into();
+            self.offset.d.next = 0.into();
             self.loaded.d.next = 0.into();
             self.issued_count.d.next = 0.into();
             self.landed_count.d.next = 0.into();
@@ -139,7 +160,7 @@ mod tests {
 
     #[test]
     fn synthesizes() {
-        let mut uut = TileController::new(5);
+        let mut uut = TileController::new(5, 2);
         uut.connect_all();
         let v = generate_verilog(&uut);
         assert!(v.contains("module top"));
@@ -149,7 +170,7 @@ mod tests {
     /// bank flags follow the issued/landed/combined pulses.
     #[test]
     fn double_buffers_and_tracks_banks() {
-        let mut uut = TileController::new(3);
+        let mut uut = TileController::new(3, 2);
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<TileController>| x.clock.next = !x.clock.val());
@@ -159,7 +180,12 @@ mod tests {
             macro_rules! cycle {
                 () => {{
                     wait_clock_false!(sim, clock, x);
-                    let seen = (x.in_ready.val(), x.buf_wr_en.val(), x.buf_wr_bank.val(), x.buf_wr_row.val().index());
+                    let seen = (
+                        x.in_ready.val(),
+                        x.buf_wr_en.val(),
+                        x.buf_wr_bank.val(),
+                        (x.buf_wr_group.val().index(), x.buf_wr_offset.val().index()),
+                    );
                     wait_clock_true!(sim, clock, x);
                     seen
                 }};
@@ -177,7 +203,10 @@ mod tests {
                 }
             }
             // The seventh element waits: both banks hold vectors that are not issued.
-            sim_assert_eq!(sim, writes, vec![(false, 0), (false, 1), (false, 2), (true, 0), (true, 1), (true, 2)], x);
+            // Rg = 2: rows 0, 1 are group 0, row 2 is group 1.
+            let vector = [(0, 0), (0, 1), (1, 0)];
+            let expected: Vec<_> = [false, true].iter().flat_map(|&bank| vector.iter().map(move |&r| (bank, r))).collect();
+            sim_assert_eq!(sim, writes, expected, x);
             wait_clock_false!(sim, clock, x);
             sim_assert!(sim, !x.in_ready.val() && x.vector_ready.val() && x.bank_free.val() && x.busy.val(), x);
             x.in_valid.next = false;
