@@ -18,6 +18,6 @@ pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
         rtl::TOP_MODULE,
         generated.verilog.lines().count()
     );
-    println!("expected cycles per MVM in a back-to-back stream: {} (= Ib*G*M*Ta)", p.min_cycles_per_mvm());
+    println!("expected cycles per MVM in a back-to-back stream: {} (minimum Ib*G*M*Ta = {})", p.expected_cycles_per_mvm(), p.min_cycles_per_mvm());
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@
 //!   gaps, cycle counts, VCD.
 //! - [`waveform`] reads a VCD back as a table; [`random_case`] makes reproducible cases.
 
+pub mod icarus;
 pub mod random_case;
 pub mod shim;
 pub mod simulator;

@@ -370,6 +370,13 @@ impl TileParams {
         self.input_bits as u64 * self.groups as u64 * self.phases as u64 * self.adc_cycles as u64
     }
 
+    /// Cycles per MVM of the generated RTL in a back-to-back stream: the ADCs' `Ib*G*M*Ta`,
+    /// unless loading a vector (R cycles, one element per cycle) or combining its partial sums
+    /// (P cycles plus one to start) takes longer.
+    pub fn expected_cycles_per_mvm(&self) -> u64 {
+        self.min_cycles_per_mvm().max(self.rows as u64).max(self.phys_cols as u64 + 1)
+    }
+
     /// ADC conversions per MVM: `Ib * G * P`.
     pub fn conversions_per_mvm(&self) -> u64 {
         self.input_bits as u64 * self.groups as u64 * self.phys_cols as u64

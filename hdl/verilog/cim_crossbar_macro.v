@@ -115,37 +115,39 @@ module cim_crossbar_macro #(
             cells[prog_r*PHYS_COLS + prog_pc] <= conductance(prog_r, prog_pc, prog_level);
     end
 
-    // The conversion: column value V of the driven rows plus read noise, then the ADC rule
-    // code = V < 0 ? 0 : min(2^ADC_BITS - 1, (V + floor(step/2)) div step).
-    reg [ADCS*ADC_BITS-1:0] converted;
-    reg [31:0] pc, r;
-    reg signed [63:0] v;
-    reg [63:0] q;
-    integer a, i;
-    always @(*) begin
-        converted = {ADCS*ADC_BITS{1'b0}};
-        r = 32'd0;
-        q = 64'd0;
-        for (a = 0; a < ADCS; a = a + 1) begin
-            pc = {8'd0, col_sel} * ADCS + a;
-            v = 64'sd0;
-            if (pc < PHYS_COLS) begin
-                for (i = 0; i < ROWS_PER_READ; i = i + 1) begin
-                    r = {16'd0, conv_group} * ROWS_PER_READ + i;
-                    if (r < ROWS && row_drive[i])
-                        v = v + $signed({32'd0, cells[r*PHYS_COLS + pc]});
+    // One conversion on every ADC: column value V of the driven rows plus read noise, then
+    // the ADC rule code = V < 0 ? 0 : min(2^ADC_BITS - 1, (V + floor(step/2)) div step).
+    // A function called at conv_start (not combinational logic over the whole cell memory,
+    // which simulators would re-evaluate, or elaborate, per cell).
+    function automatic [ADCS*ADC_BITS-1:0] convert(input [23:0] sel, input [15:0] group,
+                                                   input [ROWS_PER_READ-1:0] drive,
+                                                   input [31:0] mvm, input [4:0] bit_index);
+        reg [31:0] pc, r;
+        reg signed [63:0] v;
+        reg [63:0] q;
+        integer a, i;
+        begin
+            convert = {ADCS*ADC_BITS{1'b0}};
+            for (a = 0; a < ADCS; a = a + 1) begin
+                pc = {8'd0, sel} * ADCS + a;
+                v = 64'sd0;
+                if (pc < PHYS_COLS) begin
+                    for (i = 0; i < ROWS_PER_READ; i = i + 1) begin
+                        r = {16'd0, group} * ROWS_PER_READ + i;
+                        if (r < ROWS && drive[i])
+                            v = v + $signed({32'd0, cells[r*PHYS_COLS + pc]});
+                    end
+                    v = v + uni(hash(READ, mvm, {27'd0, bit_index}, {16'd0, group}, pc), READ_NOISE);
                 end
-                v = v + uni(hash(READ, noise_mvm, {27'd0, noise_bit}, {16'd0, conv_group}, pc),
-                            READ_NOISE);
+                q = (v < 0) ? 64'd0 : ($unsigned(v) + ADC_STEP / 64'd2) / ADC_STEP;
+                convert[a*ADC_BITS +: ADC_BITS] = (q > CODE_MAX) ? CODE_MAX[ADC_BITS-1:0]
+                                                                 : q[ADC_BITS-1:0];
             end
-            q = (v < 0) ? 64'd0 : ($unsigned(v) + ADC_STEP / 64'd2) / ADC_STEP;
-            converted[a*ADC_BITS +: ADC_BITS] = (q > CODE_MAX) ? CODE_MAX[ADC_BITS-1:0]
-                                                               : q[ADC_BITS-1:0];
         end
-    end
+    endfunction
 
     always @(posedge clock) begin
-        if (conv_start) codes <= converted;
+        if (conv_start) codes <= convert(col_sel, conv_group, row_drive, noise_mvm, noise_bit);
     end
 
     // Conversion latency: a start shows up as code_valid ADC_CYCLES cycles later; reset drops

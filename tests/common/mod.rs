@@ -40,3 +40,49 @@ pub fn reference_model(dir: &Path, config_json: &str, with_columns: bool) -> Str
     assert!(out.status.success(), "reference model failed: {}", stderr(&out));
     stdout(&out)
 }
+
+use cimtile_cosim::random_case::CaseRng;
+use cimtile_hdl::config::TileConfig;
+
+/// A random valid configuration, small enough to build and simulate in seconds, covering
+/// the spec's options: slicing, signedness, ADC bits, count, step and latency, noise, output
+/// format and activation.
+pub fn random_config(seed: u64) -> TileConfig {
+    let mut rng = CaseRng::new(seed);
+    let rows = rng.range(1, 70);
+    let cols = rng.range(1, 5);
+    let rows_per_read = rng.range(1, rows);
+    let (wb, bc) = (rng.range(2, 12), rng.range(1, 4));
+    let phys = 2 * ((wb - 1 + bc - 1) / bc) * cols;
+    let toml = format!(
+        "[array]\nrows = {rows}\ncols = {cols}\nrows_per_read = {rows_per_read}\n\
+         [weights]\nbits = {wb}\ncell_bits = {bc}\n\
+         [inputs]\nbits = {}\nsigned = {}\n\
+         [adc]\nbits = {}\ncount = {}\nstep = {}\ncycles = {}\n\
+         [analog]\nfine_bits = {}\nread_noise = {}\nprogram_error = {}\nseed = {}\n\
+         [output]\nbits = {}\nsigned = {}\nactivation = \"{}\"\n",
+        rng.range(1, 8),
+        rng.range(0, 1) == 1,
+        rng.range(1, 10),
+        rng.range(1, phys.min(9)),
+        rng.range(1, 40),
+        rng.range(1, 4),
+        rng.range(0, 4),
+        rng.range(0, 9),
+        rng.range(0, 9),
+        rng.range(0, u32::MAX as i64),
+        rng.range(2, 32),
+        rng.range(0, 1) == 1,
+        if rng.range(0, 1) == 1 { "relu" } else { "none" },
+    );
+    let config = TileConfig::layered(None, &toml).expect("random configurations parse");
+    config.validate().unwrap_or_else(|e| panic!("random configuration {seed} is invalid: {e}\n{toml}"));
+    config
+}
+
+/// A preset by name.
+pub fn preset(name: &str) -> TileConfig {
+    TileConfig::from_preset(name).expect("preset exists")
+}
+
+pub const PRESETS: [&str; 3] = ["default", "isaac", "neurram"];

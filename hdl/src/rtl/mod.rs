@@ -67,7 +67,7 @@ pub fn generate(config: &TileConfig) -> Result<GeneratedRtl, String> {
         },
         "widths": p.widths(),
         "min_cycles_per_mvm": p.min_cycles_per_mvm(),
-        "expected_cycles_per_mvm": p.min_cycles_per_mvm(),
+        "expected_cycles_per_mvm": p.expected_cycles_per_mvm(),
     });
     Ok(GeneratedRtl { verilog, manifest })
 }

@@ -1,0 +1,1 @@
+cim_tile.v
