@@ -1,0 +1,95 @@
+//! RTL engine figures per preset: generation time, a fresh Verilator build, streaming
+//! throughput (MVMs and simulated cycles per second, back-to-back, no disturbance), and the
+//! same tile under Icarus on the default preset. Prints a table; run with
+//! `cargo bench -p cimtile-cosim --bench rtl_engine`.
+
+use cimtile_cosim::icarus::run_icarus;
+use cimtile_cosim::random_case::random_case;
+use cimtile_cosim::tile_driver::{build_tile, Stimulus, TileRtl};
+use cimtile_hdl::config::{TileConfig, PRESETS};
+use cimtile_hdl::data::{columns_csv, to_csv, weights_csv};
+use cimtile_hdl::rtl;
+use std::time::Instant;
+
+/// MVMs per measured stream, per preset (a few seconds each).
+fn stream_length(name: &str) -> usize {
+    match name {
+        "isaac" => 1500,
+        "neurram" => 3000,
+        _ => 50_000,
+    }
+}
+
+fn main() {
+    // A private cache, so that every build below is a fresh one.
+    let cache = std::env::temp_dir().join(format!("cimtile-bench-{}", std::process::id()));
+    std::env::set_var("CIMTILE_CACHE_DIR", &cache);
+    println!("{:<8} {:>10} {:>10} {:>12} {:>12} {:>14} {:>9}", "preset", "generate", "build", "MVMs/s", "Mcycles/s", "cycles/MVM", "ADC-busy");
+    let mut default_rate = 0.0;
+    for preset in PRESETS {
+        let config = TileConfig::from_preset(preset.name).unwrap();
+        let p = config.validate().unwrap();
+        let started = Instant::now();
+        rtl::generate(&config).unwrap();
+        let generate_s = started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        let model = build_tile(&config).unwrap();
+        let build_s = started.elapsed().as_secs_f64();
+        let mut tile = TileRtl::new(&p, &model).unwrap();
+        let case = random_case(&p, stream_length(preset.name), 1);
+        tile.program_weights(&case.weights);
+        tile.program_columns(&case.columns);
+        let started = Instant::now();
+        let stream = tile.stream(&case.inputs, &Stimulus::default()).unwrap();
+        let seconds = started.elapsed().as_secs_f64();
+        let rate = case.inputs.len() as f64 / seconds;
+        let steady = stream.steady_cycles_per_mvm().unwrap();
+        println!(
+            "{:<8} {:>9.2}s {:>9.1}s {:>12.0} {:>12.2} {:>14} {:>9.3}",
+            preset.name,
+            generate_s,
+            build_s,
+            rate,
+            stream.cycles as f64 / seconds / 1e6,
+            steady,
+            p.min_cycles_per_mvm() as f64 / steady
+        );
+        if preset.name == "default" {
+            default_rate = rate;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&cache);
+
+    // Icarus on the default preset: two runs of different lengths, so that compilation and
+    // programming cancel out of the per-MVM rate.
+    let config = TileConfig::from_preset("default").unwrap();
+    let p = config.validate().unwrap();
+    let timed_run = |mvms: usize| {
+        let dir = tempfile_dir();
+        let case = random_case(&p, mvms, 1);
+        std::fs::write(dir.join("W.csv"), weights_csv(&case.weights)).unwrap();
+        std::fs::write(dir.join("X.csv"), to_csv(case.inputs.iter().map(|r| r.iter().copied()))).unwrap();
+        std::fs::write(dir.join("C.csv"), columns_csv(&case.columns)).unwrap();
+        let started = Instant::now();
+        run_icarus(&config, &dir, mvms, true).unwrap();
+        let seconds = started.elapsed().as_secs_f64();
+        let _ = std::fs::remove_dir_all(&dir);
+        seconds
+    };
+    let (short, long) = (50, 550);
+    let icarus_rate = (long - short) as f64 / (timed_run(long) - timed_run(short));
+    println!(
+        "icarus   default: {:.0} MVMs/s, {:.3} Mcycles/s; Verilator is {:.0}x faster",
+        icarus_rate,
+        icarus_rate * p.expected_cycles_per_mvm() as f64 / 1e6,
+        default_rate / icarus_rate
+    );
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("cimtile-icarus-bench-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
