@@ -50,7 +50,10 @@ fn csv(rows: &[Vec<i64>]) -> String {
     rows.iter().map(|r| r.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",") + "\n").collect()
 }
 
-fn with_data(c: Case) -> impl Strategy<Value = (Case, Vec<Vec<i64>>, Vec<Vec<i64>>, Vec<Vec<i64>>)> {
+/// A case with its weights, inputs and column parameters, each as CSV rows.
+type CaseData = (Case, Vec<Vec<i64>>, Vec<Vec<i64>>, Vec<Vec<i64>>);
+
+fn with_data(c: Case) -> impl Strategy<Value = CaseData> {
     let w = prop::collection::vec(prop::collection::vec(-c.wmax..=c.wmax, c.cols), c.rows);
     let x = prop::collection::vec(prop::collection::vec(c.input.0..=c.input.1, c.rows), 1..5);
     let col = prop::collection::vec((any::<i16>(), 0i64..=31, any::<i32>()).prop_map(|(m, s, b)| vec![m as i64, s, b as i64]), c.cols);

@@ -186,7 +186,7 @@ mod tests {
 
     #[test]
     fn globs_match_hierarchical_names() {
-        assert!(matches("out_*", "TOP.out_data") == false);
+        assert!(!matches("out_*", "TOP.out_data"));
         assert!(matches("*out_*", "TOP.out_data"));
         assert!(matches("out_data", "TOP.out_data"));
         assert!(matches("TOP.cim_tile.*valid", "TOP.cim_tile.in_valid"));

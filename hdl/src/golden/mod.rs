@@ -86,17 +86,15 @@ impl TileModel {
         assert_eq!(columns.len(), p.cols, "one ColumnParams per column");
         let (rows, phys) = (p.rows, p.phys_cols);
         let prog_error = Uniform::new(p.program_error);
-        let prog_seed = mix(p.seed ^ PROG);
         let mut conductance = vec![0u32; rows * phys];
         for r in 0..rows {
-            let h_row = mix(prog_seed ^ r as u32);
             for c in 0..p.cols {
                 let w = weights.get(r, c);
                 for s in 0..p.slices {
                     for polarity in 0..2 {
                         let pc = phys_col(p, c, s, polarity);
                         let level = cell_level(p, w, s, polarity) as i64;
-                        let h = mix(mix(mix(h_row ^ pc as u32) ^ 0) ^ 0);
+                        let h = hash(PROG, p.seed, r as u32, pc as u32, 0, 0);
                         let g = (level << p.fine_bits) + prog_error.sample(h);
                         conductance[r * phys + pc] = g.max(0) as u32;
                     }
