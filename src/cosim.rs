@@ -3,12 +3,11 @@
 
 use crate::cli::CosimArgs;
 use crate::run::run_rtl;
-use crate::tile_source::{self, Tile};
-use anyhow::{Context, Result};
-use cimtile_cosim::random_case::{random_case, Case};
-use cimtile_hdl::data::{columns_csv, to_csv, weights_csv};
+use crate::tile_source;
+use anyhow::Result;
+use cimtile_cosim::random_case::random_case;
+use cimtile_cosim::replay_case::{first_mismatch, write_case};
 use cimtile_hdl::TileModel;
-use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -21,12 +20,6 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let (got, timing) = run_rtl(&tile, &case.weights, &case.columns, &case.inputs, None)?;
     let total_seconds = started.elapsed().as_secs_f64();
-    let mismatches: Vec<(usize, usize)> = expected
-        .iter()
-        .zip(&got)
-        .enumerate()
-        .flat_map(|(k, (e, g))| e.iter().zip(g).enumerate().filter(|(_, (a, b))| a != b).map(move |(c, _)| (k, c)))
-        .collect();
     println!("tile: {}, seed {}, {} MVMs", tile.origin, args.seed, args.mvms);
     println!(
         "cycles per MVM: {} (minimum Ib*G*M*Ta = {}), ADC-busy ratio {:.3}",
@@ -41,32 +34,23 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
         timing.stream_seconds,
         total_seconds
     );
-    let Some(&(k, c)) = mismatches.first() else {
+    let Some(mismatch) = first_mismatch(&expected, &got) else {
         println!("agreement: {0}/{0} MVMs bit-exact against the golden model", args.mvms);
         return Ok(ExitCode::SUCCESS);
     };
     let dir = args.vcd_on_mismatch.clone().unwrap_or_else(|| format!("cimtile-mismatch-{}", args.seed).into());
-    write_case(&dir, &tile, &case, &expected, &got)?;
+    write_case(&dir, &tile.config, &case, &expected, &got)?;
     let vcd = dir.join("tile.vcd");
     run_rtl(&tile, &case.weights, &case.columns, &case.inputs, Some(&vcd))?;
-    println!("MISMATCH: MVM {k}, column {c}: expected {}, got {}", expected[k][c], got[k][c]);
-    println!("{} other outputs differ", mismatches.len() - 1);
+    println!(
+        "MISMATCH: MVM {}, column {}: golden model {}, RTL {}",
+        mismatch.mvm, mismatch.column, mismatch.expected, mismatch.got
+    );
+    println!("{} other outputs differ", mismatch.others);
     println!("replayable case in {}/ (VCD: {})", dir.display(), vcd.display());
     println!(
         "rerun: cimtile run --config {0}/tile.toml --weights {0}/W.csv --inputs {0}/X.csv --columns {0}/C.csv --engine rtl --vcd {0}/tile.vcd",
         dir.display()
     );
     Ok(ExitCode::from(1))
-}
-
-fn write_case(dir: &Path, tile: &Tile, case: &Case, expected: &[Vec<i64>], got: &[Vec<i64>]) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create '{}'", dir.display()))?;
-    let rows = |v: &[Vec<i64>]| to_csv(v.iter().map(|r| r.iter().copied()));
-    tile_source::write_text(&dir.join("tile.toml"), &tile.config.to_toml())?;
-    tile_source::write_text(&dir.join("W.csv"), &weights_csv(&case.weights))?;
-    tile_source::write_text(&dir.join("X.csv"), &to_csv(case.inputs.iter().map(|r| r.iter().copied())))?;
-    tile_source::write_text(&dir.join("C.csv"), &columns_csv(&case.columns))?;
-    tile_source::write_text(&dir.join("expected.csv"), &rows(expected))?;
-    tile_source::write_text(&dir.join("got.csv"), &rows(got))?;
-    Ok(())
 }

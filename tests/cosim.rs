@@ -13,6 +13,7 @@
 mod common;
 
 use cimtile_cosim::random_case::{random_case, Case};
+use cimtile_cosim::replay_case::{first_mismatch, write_case};
 use cimtile_cosim::tile_driver::{build_tile, Stimulus, TileRtl};
 use cimtile_cosim::waveform::read_waveform;
 use cimtile_hdl::config::TileConfig;
@@ -37,19 +38,6 @@ fn rows_csv(rows: &[Vec<i64>]) -> String {
     to_csv(rows.iter().map(|r| r.iter().copied()))
 }
 
-/// Writes the case and both outputs where it can be replayed; returns the directory.
-fn keep_failure(name: &str, config: &TileConfig, case: &Case, expected: &[Vec<i64>], got: &[Vec<i64>]) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cosim-failures").join(name);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("tile.toml"), config.to_toml()).unwrap();
-    std::fs::write(dir.join("W.csv"), weights_csv(&case.weights)).unwrap();
-    std::fs::write(dir.join("X.csv"), to_csv(case.inputs.iter().map(|r| r.iter().copied()))).unwrap();
-    std::fs::write(dir.join("C.csv"), columns_csv(&case.columns)).unwrap();
-    std::fs::write(dir.join("expected.csv"), rows_csv(expected)).unwrap();
-    std::fs::write(dir.join("got.csv"), rows_csv(got)).unwrap();
-    dir
-}
-
 /// Runs `case` on the RTL with `stim`; Err describes the first mismatch and where the case is.
 fn compare(name: &str, config: &TileConfig, case: &Case, stim: &Stimulus) -> Result<(), String> {
     let mut rtl = load(config);
@@ -57,18 +45,20 @@ fn compare(name: &str, config: &TileConfig, case: &Case, stim: &Stimulus) -> Res
     rtl.program_columns(&case.columns);
     let got = rtl.stream(&case.inputs, stim).map_err(|e| format!("{name}: {e}"))?.outputs;
     let expected = expected_outputs(config, case);
-    for (k, (e, g)) in expected.iter().zip(&got).enumerate() {
-        if let Some(c) = e.iter().zip(g).position(|(a, b)| a != b) {
-            let dir = keep_failure(name, config, case, &expected, &got);
-            return Err(format!(
-                "{name}: MVM {k}, column {c}: golden model {}, RTL {} (case kept in {})",
-                e[c],
-                g[c],
-                dir.display()
-            ));
-        }
-    }
-    Ok(())
+    let Some(m) = first_mismatch(&expected, &got) else {
+        return Ok(());
+    };
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cosim-failures").join(name);
+    write_case(&dir, config, case, &expected, &got).map_err(|e| e.to_string())?;
+    Err(format!(
+        "{name}: MVM {}, column {}: golden model {}, RTL {} ({} more differ; case kept in {})",
+        m.mvm,
+        m.column,
+        m.expected,
+        m.got,
+        m.others,
+        dir.display()
+    ))
 }
 
 /// Configurations the property draws from: few enough that their builds are cached.

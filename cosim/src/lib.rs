@@ -7,10 +7,12 @@
 //! - [`simulator`] loads that library: a safe handle that owns its own `VerilatedContext`.
 //! - [`tile_driver`] drives a `cim_tile`: reset, programming, streams with backpressure and
 //!   gaps, cycle counts, VCD.
-//! - [`waveform`] reads a VCD back as a table; [`random_case`] makes reproducible cases.
+//! - [`waveform`] reads a VCD back as a table; [`random_case`] makes reproducible cases and
+//!   [`replay_case`] keeps the ones that mismatch.
 
 pub mod icarus;
 pub mod random_case;
+pub mod replay_case;
 pub mod shim;
 pub mod simulator;
 pub mod tile_driver;
