@@ -1,0 +1,95 @@
+//! The command line's RTL side from the outside: `run --engine rtl` against the independent
+//! Python model, its report and VCD, `wave`, `generate` and `cosim`.
+
+mod common;
+
+use common::*;
+
+/// A small noisy tile with signed inputs, uneven groups and phases, and its data.
+fn write_case(dir: &std::path::Path) {
+    write(
+        dir,
+        "tile.toml",
+        "[array]\nrows = 7\ncols = 2\nrows_per_read = 3\n[weights]\nbits = 6\ncell_bits = 2\n\
+         [inputs]\nbits = 4\nsigned = true\n[adc]\nbits = 6\ncount = 5\nstep = 5\ncycles = 2\n\
+         [analog]\nfine_bits = 2\nread_noise = 4\nprogram_error = 3\nseed = 12\n[output]\nbits = 16\n",
+    );
+    write(dir, "W.csv", "1,-31\n2,30\n-3,0\n4,17\n-5,-16\n31,9\n0,-1\n");
+    write(dir, "X.csv", "7,-8,3,0,-1,5,2\n-8,-8,-8,-8,-8,-8,-8\n7,7,7,7,7,7,7\n0,1,2,3,-4,-5,-6\n");
+    write(dir, "C.csv", "3,1,-10\n-2,0,7\n");
+}
+
+const CASE_JSON: &str = r#"{"array.rows":7,"array.cols":2,"array.rows_per_read":3,"weights.bits":6,"weights.cell_bits":2,
+"inputs.bits":4,"inputs.signed":true,"adc.bits":6,"adc.step":5,"analog.fine_bits":2,"analog.read_noise":4,
+"analog.program_error":3,"analog.seed":12,"output.bits":16,"output.signed":true,"output.activation":"none"}"#;
+
+#[test]
+fn run_rtl_matches_the_independent_model_and_reports_timing() {
+    let dir = tempfile::tempdir().unwrap();
+    write_case(dir.path());
+    let args = ["run", "--config", "tile.toml", "--weights", "W.csv", "--inputs", "X.csv", "--columns", "C.csv"];
+    let out = cimtile(&[&args[..], &["--engine", "rtl", "--report", "R.json", "--vcd", "tile.vcd"]].concat(), dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), reference_model(dir.path(), CASE_JSON, true));
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("R.json")).unwrap()).unwrap();
+    assert_eq!(report["engine"], "rtl");
+    assert_eq!(report["mvms"], 4);
+    // S = 3, P = 12, G = 3, M = 3: Ib*G*M*Ta = 4*3*3*2 = 72 > R = 7, P + 1 = 13.
+    assert_eq!(report["min_cycles_per_mvm"], 72);
+    assert_eq!(report["cycles_per_mvm"], 72.0);
+    assert_eq!(report["adc_busy_ratio"], 1.0);
+    // The waveform reads back through `cimtile wave`.
+    let wave = cimtile(&["wave", "tile.vcd", "--signals", "*out_valid", "--from", "0", "--to", "2000"], dir.path());
+    assert!(wave.status.success(), "{}", stderr(&wave));
+    let table = stdout(&wave);
+    assert!(table.starts_with("time") && table.contains("out_valid"), "{table}");
+    assert!(table.lines().count() > 2, "{table}");
+}
+
+#[test]
+fn wave_and_vcd_errors_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write_case(dir.path());
+    let out = cimtile(&["run", "--weights", "W.csv", "--inputs", "X.csv", "--config", "tile.toml", "--vcd", "x.vcd"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "cimtile: --vcd needs --engine rtl (the golden model has no waveform)\n");
+    let out = cimtile(&["wave", "missing.vcd"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("cimtile: cannot read 'missing.vcd': "), "{}", stderr(&out));
+    write(dir.path(), "bad.vcd", "$var wire 1 ! clock $end\n#x\n");
+    let out = cimtile(&["wave", "bad.vcd"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("cimtile: 'bad.vcd' is not a valid VCD"), "{}", stderr(&out));
+    let out = cimtile(&["wave", "bad.vcd", "--from", "9", "--to", "3"], dir.path());
+    assert_eq!(stderr(&out), "cimtile: --from 9 is after --to 3\n");
+}
+
+#[test]
+fn generate_writes_verilog_filelist_and_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cimtile(&["generate", "--preset", "neurram", "--out", "rtl"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rtl = dir.path().join("rtl");
+    assert_eq!(std::fs::read_to_string(rtl.join("files.f")).unwrap(), "cim_tile.v\n");
+    assert!(std::fs::read_to_string(rtl.join("cim_tile.v")).unwrap().contains("module cim_tile("));
+    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(rtl.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["top_module"], "cim_tile");
+    assert_eq!(manifest["config"]["array"]["rows"], 256);
+    assert_eq!(manifest["derived"]["phys_cols"], 256);
+    assert_eq!(manifest["min_cycles_per_mvm"], 512);
+    assert!(manifest["widths"]["acc_bits"].as_u64().unwrap() > 0);
+    assert!(manifest["generator"].as_str().unwrap().starts_with("cimtile "));
+}
+
+#[test]
+fn cosim_reports_agreement_and_timing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cimtile(&["cosim", "--mvms", "50", "--seed", "4"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("agreement: 50/50 MVMs bit-exact"), "{text}");
+    assert!(text.contains("cycles per MVM: 64 (minimum Ib*G*M*Ta = 64), ADC-busy ratio 1.000"), "{text}");
+    assert!(text.contains("MVMs/s"), "{text}");
+    let out = cimtile(&["cosim", "--mvms", "0"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "--mvms 0 is refused");
+}
