@@ -253,17 +253,19 @@ impl TileRtl {
                 }
                 return Err(CosimError::Stalled { got: outputs.len(), expected: inputs.len(), cycles: cycle });
             }
+            // in_ready and out_valid come from registers (and reset), never combinationally
+            // from in_valid or out_ready, so they are settled since the last edge: no eval.
+            let ready = self.sim.get(self.ports.in_ready) == 1;
             let offer = next < total && !rng.chance(stim.input_gap_percent);
             self.sim.set(self.ports.in_valid, offer as u64);
             if offer {
                 self.sim.set(self.ports.in_data, inputs[next / rows][next % rows] as u16 as u64);
+                if ready {
+                    next += 1;
+                }
             }
             let take = !rng.chance(stim.backpressure_percent);
             self.sim.set(self.ports.out_ready, take as u64);
-            self.sim.eval();
-            if offer && self.sim.get(self.ports.in_ready) == 1 {
-                next += 1;
-            }
             if take && self.sim.get(self.ports.out_valid) == 1 {
                 let raw = self.sim.get(self.ports.out_data) as u32;
                 row.push(if signed_out { raw as i32 as i64 } else { raw as i64 });

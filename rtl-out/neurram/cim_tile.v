@@ -2620,21 +2620,23 @@ module cim_crossbar_macro #(
     function automatic [ADCS*ADC_BITS-1:0] convert(input [23:0] sel, input [15:0] group,
                                                    input [ROWS_PER_READ-1:0] drive,
                                                    input [31:0] mvm, input [4:0] bit_index);
-        reg [31:0] pc, r;
+        reg [31:0] pc, first_row, count;
         reg signed [63:0] v;
         reg [63:0] q;
         integer a, i;
         begin
             convert = {ADCS*ADC_BITS{1'b0}};
+            // Rows of the group that exist (the last group may be short).
+            first_row = {16'd0, group} * ROWS_PER_READ;
+            count = (first_row >= ROWS) ? 32'd0
+                  : (ROWS - first_row < ROWS_PER_READ) ? ROWS - first_row : ROWS_PER_READ;
             for (a = 0; a < ADCS; a = a + 1) begin
                 pc = {8'd0, sel} * ADCS + a;
                 v = 64'sd0;
                 if (pc < PHYS_COLS) begin
-                    for (i = 0; i < ROWS_PER_READ; i = i + 1) begin
-                        r = {16'd0, group} * ROWS_PER_READ + i;
-                        if (r < ROWS && drive[i])
-                            v = v + $signed({32'd0, cells[r*PHYS_COLS + pc]});
-                    end
+                    // Masked, not branched: drive bits are data, and a branch on them mispredicts.
+                    for (i = 0; i < count; i = i + 1)
+                        v = v + $signed({32'd0, cells[(first_row + i)*PHYS_COLS + pc] & {32{drive[i]}}});
                     v = v + uni(hash(READ, mvm, {27'd0, bit_index}, {16'd0, group}, pc), READ_NOISE);
                 end
                 q = (v < 0) ? 64'd0 : ($unsigned(v) + ADC_STEP / 64'd2) / ADC_STEP;
