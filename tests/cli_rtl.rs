@@ -93,3 +93,17 @@ fn cosim_reports_agreement_and_timing() {
     let out = cimtile(&["cosim", "--mvms", "0"], dir.path());
     assert_eq!(out.status.code(), Some(2), "--mvms 0 is refused");
 }
+
+#[test]
+fn a_missing_verilator_is_named_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    write_case(dir.path());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cimtile"))
+        .args(["run", "--config", "tile.toml", "--weights", "W.csv", "--inputs", "X.csv", "--engine", "rtl"])
+        .current_dir(dir.path())
+        .env("PATH", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "cimtile: verilator is not installed (run scripts/setup, or apt-get install verilator)\n");
+}

@@ -2,7 +2,7 @@
 //! CSVs (`W.csv`, `X.csv`, optional `C.csv`), slices the weights into cell levels itself,
 //! programs the tile, streams the inputs and writes `Y.csv`.
 
-use crate::{io_error, CosimError};
+use crate::{io_error, log_tail, CosimError};
 use cimtile_hdl::config::{TileConfig, TileParams};
 use cimtile_hdl::rtl;
 use std::path::{Path, PathBuf};
@@ -154,7 +154,7 @@ fn run(cmd: &mut Command, what: &str, dir: &Path) -> Result<(), CosimError> {
         let log_path: PathBuf = dir.join(format!("{what}.log"));
         let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         std::fs::write(&log_path, &log).map_err(io_error(format!("cannot write '{}'", log_path.display())))?;
-        return Err(CosimError::VerilatorFailed { log_path, log_tail: log.lines().rev().take(20).collect::<Vec<_>>().join("\n") });
+        return Err(CosimError::ToolFailed { tool: what.into(), log_path, log_tail: log_tail(&log, 20) });
     }
     Ok(())
 }

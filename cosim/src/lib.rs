@@ -26,8 +26,8 @@ use std::path::PathBuf;
 pub enum CosimError {
     #[error("verilator is not installed (run scripts/setup, or apt-get install verilator)")]
     VerilatorMissing,
-    #[error("verilator failed to build the RTL (log: {log_path}):\n{log_tail}")]
-    VerilatorFailed { log_path: PathBuf, log_tail: String },
+    #[error("{tool} failed (log: {log_path}):\n{log_tail}")]
+    ToolFailed { tool: String, log_path: PathBuf, log_tail: String },
     #[error("cannot load the Verilated model '{path}': {message}")]
     Load { path: PathBuf, message: String },
     #[error("the top module has no port '{0}'")]
@@ -47,4 +47,10 @@ pub enum CosimError {
 pub(crate) fn io_error(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> CosimError {
     let context = context.into();
     move |source| CosimError::Io { context, source }
+}
+
+/// The last `lines` lines of a tool's log, for an error message.
+pub(crate) fn log_tail(log: &str, lines: usize) -> String {
+    let tail: Vec<&str> = log.lines().rev().take(lines).collect();
+    tail.into_iter().rev().collect::<Vec<_>>().join("\n")
 }

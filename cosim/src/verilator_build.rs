@@ -8,7 +8,7 @@
 
 use crate::shim::shim_source;
 use crate::verilog_ports::{module_ports, Port};
-use crate::{io_error, CosimError};
+use crate::{io_error, log_tail, CosimError};
 use fs2::FileExt;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -99,10 +99,10 @@ fn run_verilator(dir: &Path, verilog: &str, shim: &str, top: &str) -> Result<(),
     let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     write("verilator.log", &log)?;
     if !out.status.success() || !dir.join("obj/libtile.so").exists() {
-        let tail: Vec<&str> = log.lines().rev().take(30).collect();
-        return Err(CosimError::VerilatorFailed {
+        return Err(CosimError::ToolFailed {
+            tool: "verilator (building the RTL)".into(),
             log_path,
-            log_tail: tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
+            log_tail: log_tail(&log, 30),
         });
     }
     Ok(())
