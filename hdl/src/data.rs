@@ -70,10 +70,11 @@ impl CsvReader<'_> {
     }
 
     /// Lines of `text` as integers, each line exactly `width` values (`what` names them).
-    /// Windows line endings and one trailing newline are accepted; empty lines are not.
+    /// Windows line endings, a UTF-8 byte-order mark and blank lines at the end are accepted;
+    /// an empty line between data lines is an error.
     fn rows(&self, text: &str, width: usize, what: &str) -> Result<Vec<Vec<i64>>, DataError> {
-        let body = text.strip_suffix('\n').unwrap_or(text);
-        let body = body.strip_suffix('\r').unwrap_or(body);
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let body = text.trim_end_matches(['\n', '\r', ' ', '\t']);
         if body.trim().is_empty() {
             return Err(self.error(None, None, "the file is empty".into()));
         }
@@ -220,6 +221,12 @@ mod tests {
         let w = parse_weights(&params(), "1,2,3\r\n-7,0,7\r\n", "W.csv").unwrap();
         assert_eq!(w.w, vec![1, 2, 3, -7, 0, 7]);
         assert_eq!(w.get(1, 2), 7);
+    }
+
+    #[test]
+    fn byte_order_mark_and_trailing_blank_lines_are_accepted() {
+        let w = parse_weights(&params(), "\u{feff}1,2,3\r\n-7,0,7\r\n\r\n\n", "W.csv").unwrap();
+        assert_eq!(w.w, vec![1, 2, 3, -7, 0, 7]);
     }
 
     #[test]
