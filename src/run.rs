@@ -91,6 +91,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             "mvms": outputs.len(),
             "min_cycles_per_mvm": p.min_cycles_per_mvm(),
             "max_abs_error": errors.iter().copied().max().unwrap_or(0),
+            "max_abs_error_per_mvm": errors,
             "per_mvm": per_mvm,
         });
         if let Some(t) = &timing {

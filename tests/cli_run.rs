@@ -100,6 +100,7 @@ fn default_preset_is_exact_and_reports() {
     assert_eq!(report["mvms"], 3);
     assert_eq!(report["per_mvm"].as_array().unwrap().len(), 3);
     assert_eq!(report["per_mvm"][2]["max_abs_error"], 0, "the default tile is ideal");
+    assert_eq!(report["max_abs_error_per_mvm"], serde_json::json!([0, 0, 0]));
     assert_eq!(report["min_cycles_per_mvm"], 64);
 }
 
