@@ -5,6 +5,7 @@ use crate::tile_source::{self, Tile};
 use anyhow::{bail, Context, Result};
 use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
 use cimtile_hdl::data::{to_csv, ColumnParams, Weights};
+use cimtile_hdl::golden::max_abs_error;
 use cimtile_hdl::TileModel;
 use serde_json::{json, Value};
 use std::process::ExitCode;
@@ -55,34 +56,33 @@ pub fn run_rtl(
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
+    if args.vcd.is_some() && args.engine != Engine::Rtl {
+        bail!("--vcd needs --engine rtl (the golden model has no waveform)");
+    }
     let tile = tile_source::load(&args.tile)?;
     let p = &tile.params;
     let weights = tile_source::weights(p, &args.weights)?;
     let inputs = tile_source::inputs(p, &args.inputs)?;
     let columns = tile_source::columns(p, args.columns.as_deref())?;
-    if args.vcd.is_some() && args.engine != Engine::Rtl {
-        bail!("--vcd needs --engine rtl (the golden model has no waveform)");
-    }
-    let model = TileModel::new(p, &weights, &columns);
-    let results: Vec<_> = inputs.iter().enumerate().map(|(k, x)| model.mvm(k as u32, x)).collect();
+    // The model is needed for its outputs (model engine) or for W^T x (report) only.
+    let model = (args.engine == Engine::Model || args.report.is_some()).then(|| TileModel::new(p, &weights, &columns));
     let (outputs, timing) = match args.engine {
-        Engine::Model => (results.iter().map(|r| r.out.clone()).collect::<Vec<_>>(), None),
+        Engine::Model => {
+            let model = model.as_ref().expect("the model engine builds the model");
+            (inputs.iter().enumerate().map(|(k, x)| model.mvm(k as u32, x).out).collect::<Vec<_>>(), None)
+        }
         Engine::Rtl => {
             let (outputs, timing) = run_rtl(&tile, &weights, &columns, &inputs, args.vcd.as_deref())?;
             (outputs, Some(timing))
         }
     };
-    let csv = to_csv(outputs.iter().map(|r| r.iter().copied()));
+    let csv = to_csv(&outputs);
     match &args.out {
         Some(path) => tile_source::write_text(path, &csv)?,
         None => print!("{csv}"),
     }
-    if let Some(path) = &args.report {
-        let errors: Vec<u64> = outputs
-            .iter()
-            .zip(&results)
-            .map(|(out, r)| out.iter().zip(&r.ideal).map(|(o, i)| o.abs_diff(*i)).max().unwrap_or(0))
-            .collect();
+    if let (Some(path), Some(model)) = (&args.report, &model) {
+        let errors: Vec<u64> = outputs.iter().zip(&inputs).map(|(out, x)| max_abs_error(out, &model.ideal(x))).collect();
         let per_mvm: Vec<Value> = errors.iter().enumerate().map(|(k, e)| json!({ "index": k, "max_abs_error": e })).collect();
         let mut report = json!({
             "engine": match args.engine { Engine::Model => "model", Engine::Rtl => "rtl" },

@@ -34,10 +34,6 @@ fn load(config: &TileConfig) -> TileRtl {
     TileRtl::new(&p, &build_tile(config).unwrap_or_else(|e| panic!("build failed: {e}"))).unwrap()
 }
 
-fn rows_csv(rows: &[Vec<i64>]) -> String {
-    to_csv(rows.iter().map(|r| r.iter().copied()))
-}
-
 /// Runs `case` on the RTL with `stim`; Err describes the first mismatch and where the case is.
 fn compare(name: &str, config: &TileConfig, case: &Case, stim: &Stimulus) -> Result<(), String> {
     let mut rtl = load(config);
@@ -163,10 +159,10 @@ fn icarus_gives_the_same_results_on_the_default_preset() {
     let case = random_case(&p, 25, 8);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("W.csv"), weights_csv(&case.weights)).unwrap();
-    std::fs::write(dir.path().join("X.csv"), to_csv(case.inputs.iter().map(|r| r.iter().copied()))).unwrap();
+    std::fs::write(dir.path().join("X.csv"), to_csv(&case.inputs)).unwrap();
     std::fs::write(dir.path().join("C.csv"), columns_csv(&case.columns)).unwrap();
     let icarus = cimtile_cosim::icarus::run_icarus(&config, dir.path(), case.inputs.len(), true).unwrap();
-    assert_eq!(icarus, rows_csv(&expected_outputs(&config, &case)));
+    assert_eq!(icarus, to_csv(expected_outputs(&config, &case)));
 }
 
 #[test]

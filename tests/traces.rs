@@ -43,7 +43,7 @@ fn every_trace_replays_on_the_model_and_the_rtl() {
         let mut rtl = TileRtl::build(&config).unwrap();
         rtl.program_weights(&weights);
         rtl.program_columns(&columns);
-        let from_rtl = to_csv(rtl.stream(&inputs, &Stimulus::default()).unwrap().outputs);
+        let from_rtl = to_csv(&rtl.stream(&inputs, &Stimulus::default()).unwrap().outputs);
         assert_eq!(from_rtl, expected, "trace {name}: RTL");
     }
 }

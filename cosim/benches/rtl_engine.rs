@@ -68,7 +68,7 @@ fn main() {
         let dir = tempfile_dir();
         let case = random_case(&p, mvms, 1);
         std::fs::write(dir.join("W.csv"), weights_csv(&case.weights)).unwrap();
-        std::fs::write(dir.join("X.csv"), to_csv(case.inputs.iter().map(|r| r.iter().copied()))).unwrap();
+        std::fs::write(dir.join("X.csv"), to_csv(&case.inputs)).unwrap();
         std::fs::write(dir.join("C.csv"), columns_csv(&case.columns)).unwrap();
         let started = Instant::now();
         run_icarus(&config, &dir, mvms, true).unwrap();

@@ -30,10 +30,6 @@ pub fn first_mismatch(expected: &[Vec<i64>], got: &[Vec<i64>]) -> Option<Mismatc
     Some(Mismatch { mvm, column, expected, got, others: differing.count() })
 }
 
-fn rows_csv(rows: &[Vec<i64>]) -> String {
-    to_csv(rows.iter().map(|r| r.iter().copied()))
-}
-
 /// Writes `tile.toml`, `W.csv`, `X.csv`, `C.csv`, `expected.csv` (golden model) and `got.csv`
 /// (RTL) into `dir`. With `got` equal to `expected`, it is a trace for `tests/traces/`.
 pub fn write_case(dir: &Path, config: &TileConfig, case: &Case, expected: &[Vec<i64>], got: &[Vec<i64>]) -> Result<(), CosimError> {
@@ -41,10 +37,10 @@ pub fn write_case(dir: &Path, config: &TileConfig, case: &Case, expected: &[Vec<
     let files = [
         ("tile.toml", config.to_toml()),
         ("W.csv", weights_csv(&case.weights)),
-        ("X.csv", to_csv(case.inputs.iter().map(|r| r.iter().copied()))),
+        ("X.csv", to_csv(&case.inputs)),
         ("C.csv", columns_csv(&case.columns)),
-        ("expected.csv", rows_csv(expected)),
-        ("got.csv", rows_csv(got)),
+        ("expected.csv", to_csv(expected)),
+        ("got.csv", to_csv(got)),
     ];
     for (name, text) in files {
         let path = dir.join(name);

@@ -200,7 +200,7 @@ pub fn to_csv<T: fmt::Display>(rows: impl IntoIterator<Item = impl IntoIterator<
 }
 
 pub fn weights_csv(w: &Weights) -> String {
-    to_csv(w.w.chunks(w.cols).map(|r| r.iter().copied()))
+    to_csv(w.w.chunks(w.cols))
 }
 
 pub fn columns_csv(cols: &[ColumnParams]) -> String {

@@ -25,11 +25,9 @@ pub struct MvmResult {
     pub ideal: Vec<i64>,
 }
 
-impl MvmResult {
-    /// Largest `|out[c] - (W^T x)[c]|`.
-    pub fn max_abs_error(&self) -> u64 {
-        self.out.iter().zip(&self.ideal).map(|(o, i)| o.abs_diff(*i)).max().unwrap_or(0)
-    }
+/// Largest `|out[c] - ideal[c]|`: how far a tile's outputs (either engine's) are from `W^T x`.
+pub fn max_abs_error(out: &[i64], ideal: &[i64]) -> u64 {
+    out.iter().zip(ideal).map(|(o, i)| o.abs_diff(*i)).max().unwrap_or(0)
 }
 
 /// A programmed tile: conductances (with programming error) and column parameters.
