@@ -2,7 +2,7 @@
 
 use crate::cli::TileArgs;
 use anyhow::{anyhow, Context, Result};
-use cimtile_hdl::config::{TileConfig, TileParams};
+use cimtile_hdl::config::{ConfigError, TileConfig, TileParams};
 use cimtile_hdl::data::{self, ColumnParams, Weights};
 use std::path::Path;
 
@@ -31,15 +31,17 @@ pub fn load(args: &TileArgs) -> Result<Tile> {
                 None => format!("'{}'", path.display()),
             };
             let text = read_text(path)?;
-            let config = TileConfig::layered(preset, &text)
-                .map_err(|e| anyhow!("invalid tile config {origin}: {}", e.problems.join("; ")))?;
+            let config = TileConfig::layered(preset, &text).map_err(|e| invalid(&origin, e))?;
             (config, origin)
         }
     };
-    let params = config
-        .validate()
-        .map_err(|e| anyhow!("invalid tile config {origin}: {}", e.problems.join("; ")))?;
+    let params = config.validate().map_err(|e| invalid(&origin, e))?;
     Ok(Tile { config, params, origin })
+}
+
+/// Every problem of a configuration on one line, after where it came from.
+fn invalid(origin: &str, e: ConfigError) -> anyhow::Error {
+    anyhow!("invalid tile config {origin}: {}", e.problems.join("; "))
 }
 
 pub fn weights(p: &TileParams, path: &Path) -> Result<Weights> {
