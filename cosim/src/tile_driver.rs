@@ -84,8 +84,9 @@ pub fn build_tile(config: &TileConfig) -> Result<BuiltModel, CosimError> {
 fn cell_levels(p: &TileParams, w: &Weights) -> Vec<u8> {
     let mask = (1u32 << p.cell_bits) - 1;
     let mut levels = vec![0u8; p.rows * p.phys_cols];
-    for (pc, chunk) in (0..p.phys_cols).map(|pc| (pc, (pc / 2 / p.slices, (pc / 2) % p.slices, pc % 2))) {
-        let (c, s, negative) = chunk;
+    for pc in 0..p.phys_cols {
+        // pc = (c*S + s)*2 + polarity
+        let (c, s, negative) = (pc / 2 / p.slices, (pc / 2) % p.slices, pc % 2);
         for r in 0..p.rows {
             let weight = w.w[r * w.cols + c];
             let holds = if negative == 1 { weight < 0 } else { weight > 0 };
