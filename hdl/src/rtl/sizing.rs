@@ -10,8 +10,6 @@ pub fn index_bits(count: usize) -> u32 {
     (usize::BITS - count.saturating_sub(1).leading_zeros()).max(1)
 }
 
-/// Depth of the FIFO between combiner and activation unit, and of the output FIFO.
-pub const FIFO_DEPTH: usize = 4;
 
 /// The sizes of one tile's RTL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,7 +46,8 @@ impl RtlSizing {
         let col_bits = index_bits(p.cols);
         // Vectors in flight: two input banks, two partial-sum banks, and columns of whole
         // vectors in the two FIFOs, the multiplier and the three stages behind it.
-        let max_in_flight = 4 + 2 * FIFO_DEPTH + 4;
+        let digit_bits = digit_bits(p);
+        let max_in_flight = 4 + 2 * fifo_depth(16 / digit_bits as usize) + 4;
         RtlSizing {
             row_bits: index_bits(p.rows),
             prog_col_bits: phys_col_bits.max(col_bits),
@@ -68,8 +67,8 @@ impl RtlSizing {
             sum_bits: w.sum_bits,
             product_bits: w.product_bits,
             round_bits: w.round_bits,
-            digit_bits: digit_bits(p),
-            fifo_depth: FIFO_DEPTH,
+            digit_bits,
+            fifo_depth: fifo_depth(16 / digit_bits as usize),
         }
     }
 
@@ -77,6 +76,13 @@ impl RtlSizing {
     pub fn cycles_per_column(&self) -> u64 {
         16 / self.digit_bits as u64
     }
+}
+
+/// Depth of the FIFO between combiner and activation unit, and of the output FIFO: enough
+/// credits to cover the round trip of a slot (about six cycles beyond the column's own
+/// `cycles_per_column`), so neither producer waits on credit at full rate.
+fn fifo_depth(cycles_per_column: usize) -> usize {
+    (cycles_per_column + 6).div_ceil(cycles_per_column).next_power_of_two().clamp(2, 8)
 }
 
 /// The narrowest multiplier digit whose columns fit the schedule with room to spare: the C

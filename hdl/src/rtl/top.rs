@@ -301,6 +301,7 @@ module {prefix}cim_tile (
             ("PHASES", int(p.phases as u64)),
             ("PHYS_COLS", int(p.phys_cols as u64)),
             ("ADC_BITS", int(ab as u64)),
+            ("ADC_CYCLES", int(p.adc_cycles as u64)),
             ("PART_BITS", int(s.part_bits as u64)),
             ("PHASE_BITS", int(s.phase_bits as u64)),
             ("BIT_BITS", int(s.bit_bits as u64)),
