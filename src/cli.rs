@@ -22,6 +22,8 @@ pub enum Command {
     Cosim(CosimArgs),
     /// Print signals of a VCD waveform as a table over time.
     Wave(WaveArgs),
+    /// Run a NumPy MLP on tiles: quantize it to the tile, measure its accuracy.
+    Net(NetArgs),
 }
 
 #[derive(Args)]
@@ -112,4 +114,28 @@ pub struct WaveArgs {
     /// Last time to show.
     #[arg(long, value_name = "T")]
     pub to: Option<u64>,
+}
+
+#[derive(Args)]
+pub struct NetArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// The model: w0, b0, w1, b1, ... and calib (see README, "The .npz format").
+    #[arg(long, value_name = "M.npz")]
+    pub model: PathBuf,
+    /// The test set: x (images x inputs) and y (labels).
+    #[arg(long, value_name = "D.npz")]
+    pub data: PathBuf,
+    /// `rtl` also runs every tile MVM of the first --rtl-images images through Verilator.
+    #[arg(long, value_enum, default_value = "model")]
+    pub engine: Engine,
+    /// Test images to run (default: all).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub images: Option<u64>,
+    /// With --engine rtl: images whose tile MVMs run on the RTL.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub rtl_images: usize,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "R.json")]
+    pub report: Option<PathBuf>,
 }

@@ -9,6 +9,7 @@ mod cli;
 mod cosim;
 mod generate;
 mod info;
+mod net;
 mod run;
 mod tile_source;
 mod wave;
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         cli::Command::Generate(a) => generate::generate(&a),
         cli::Command::Cosim(a) => cosim::cosim(&a),
         cli::Command::Wave(a) => wave::wave(&a),
+        cli::Command::Net(a) => net::net(&a),
     };
     match result {
         Ok(code) => code,
