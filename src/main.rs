@@ -11,6 +11,7 @@ mod generate;
 mod info;
 mod net;
 mod run;
+mod sweep;
 mod tile_source;
 mod wave;
 
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         cli::Command::Cosim(a) => cosim::cosim(&a),
         cli::Command::Wave(a) => wave::wave(&a),
         cli::Command::Net(a) => net::net(&a),
+        cli::Command::Sweep(a) => sweep::sweep(&a),
     };
     match result {
         Ok(code) => code,
