@@ -14,10 +14,11 @@ use quant::{argmax, QuantNet};
 use rayon::prelude::*;
 use serde_json::json;
 use std::process::ExitCode;
+use std::time::Instant;
 use tiled::TiledNet;
 
 /// What a network run measures.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct NetFigures {
     pub images: usize,
     /// Images classified right on the tiles.
@@ -32,6 +33,9 @@ pub struct NetFigures {
     pub tiles: usize,
     pub mvms: u64,
     pub adc_conversions: u64,
+    /// Wall-clock seconds of the images on the tiles (model engine, every core; the reference
+    /// networks not included).
+    pub seconds: f64,
 }
 
 impl NetFigures {
@@ -43,6 +47,9 @@ impl NetFigures {
     }
     pub fn float_accuracy(&self) -> f64 {
         self.float_correct as f64 / self.images as f64
+    }
+    pub fn images_per_second(&self) -> f64 {
+        self.images as f64 / self.seconds
     }
 }
 
@@ -69,16 +76,18 @@ impl Network {
 
     fn figures(&self, tile: &Tile, quant: &QuantNet, tiled: &TiledNet, images: Option<usize>) -> NetFigures {
         let images = images.unwrap_or(usize::MAX).min(self.data.y.len());
+        let started = Instant::now();
+        let logits: Vec<Vec<i64>> =
+            (0..images).into_par_iter().map(|i| tiled.forward(i as u32, &quant.quantize_input(&self.data.x[i]), |_| ())).collect();
+        let seconds = started.elapsed().as_secs_f64();
         let right = |i: usize, class: usize| (class == self.data.y[i]) as usize;
         let (correct, integer_correct, float_correct, integer_mismatches) = (0..images)
             .into_par_iter()
             .map(|i| {
                 let x = &self.data.x[i];
-                let xq = quant.quantize_input(x);
-                let logits = tiled.forward(i as u32, &xq, |_| ());
-                let exact = quant.forward_exact(&xq);
+                let exact = quant.forward_exact(&quant.quantize_input(x));
                 let float_logits = self.model.activations(x).pop().expect("a model has an output");
-                (right(i, argmax(&logits)), right(i, argmax(&exact)), right(i, argmax(&float_logits)), (logits != exact) as usize)
+                (right(i, argmax(&logits[i])), right(i, argmax(&exact)), right(i, argmax(&float_logits)), (logits[i] != exact) as usize)
             })
             .reduce(|| (0, 0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3));
         let tiles = tiled.tiles();
@@ -92,6 +101,7 @@ impl Network {
             tiles,
             mvms,
             adc_conversions: mvms * tile.params.conversions_per_mvm(),
+            seconds,
         }
     }
 }
@@ -177,6 +187,12 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
     line("float accuracy (the model as trained)", figures.float_correct, figures.float_accuracy());
     println!("images whose logits differ from the integer network's: {}", figures.integer_mismatches);
     println!("MVMs: {} ({} per image), ADC conversions: {}", figures.mvms, figures.tiles, figures.adc_conversions);
+    println!(
+        "speed: {:.0} images/s on the tile model ({} threads, {:.3} s)",
+        figures.images_per_second(),
+        rayon::current_num_threads(),
+        figures.seconds
+    );
     let mut rtl_checked = None;
     if args.engine == Engine::Rtl {
         let images = args.rtl_images.min(figures.images);
@@ -219,6 +235,7 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
             "tiles": figures.tiles,
             "mvms": figures.mvms,
             "adc_conversions": figures.adc_conversions,
+            "images_per_second": figures.images_per_second(),
             "layers": tiled.layers.iter().map(|t| json!({
                 "row_tiles": t.row_tiles, "col_tiles": t.col_tiles, "requantized_on_tile": t.on_tile,
             })).collect::<Vec<_>>(),
