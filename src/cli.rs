@@ -135,7 +135,7 @@ pub struct NetArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub images: Option<u64>,
     /// With --engine rtl: images whose tile MVMs run on the RTL.
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub rtl_images: usize,
     /// Write a JSON report here.
     #[arg(long, value_name = "R.json")]

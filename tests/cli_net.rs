@@ -8,10 +8,6 @@ use npyz::WriterBuilder;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-fn digits(file: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/digits").join(file).display().to_string()
-}
-
 /// Runs `net` with `args` in `dir`, expects success and returns the JSON report.
 fn net_report(dir: &Path, args: &[&str]) -> Value {
     let mut all = vec!["net", "--report", "r.json"];
@@ -52,8 +48,13 @@ fn ideal_tiles_reproduce_the_integer_network_image_by_image() {
 fn the_rtl_agrees_with_the_model_on_every_tile_mvm() {
     let dir = tempfile::tempdir().unwrap();
     let (model, data) = (digits("noise-aware.npz"), digits("test.npz"));
-    let r = net_report(dir.path(), &["--preset", "default", "--model", &model, "--data", &data, "--images", "3", "--engine", "rtl", "--rtl-images", "2"]);
-    assert_eq!(r["rtl_checked_mvms"], 2 * 38, "{r}");
+    // The example tile: noise, programming error and both layers requantized by the tile's
+    // column parameters, so the RTL's periphery runs on the network's mult, shift and bias.
+    let tile = digits("tile.toml");
+    let args = ["--config", &tile, "--model", &model, "--data", &data, "--images", "3", "--engine", "rtl", "--rtl-images", "2"];
+    let r = net_report(dir.path(), &args);
+    assert_eq!(r["rtl_checked_mvms"], 2 * 2, "{r}");
+    assert_eq!(r["layers"][1]["requantized_on_tile"], true, "{r}");
     assert_eq!(r["images"], 3);
 }
 

@@ -6,10 +6,6 @@ mod common;
 use common::*;
 use std::path::Path;
 
-fn digits(file: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/digits").join(file).display().to_string()
-}
-
 /// `sweep` of the digits model on the default tile with `extra` arguments; expects success.
 fn sweep(dir: &Path, extra: &[&str]) -> String {
     let (model, data) = (digits("noise-aware.npz"), digits("test.npz"));

@@ -81,6 +81,9 @@ fn scale(amax: f64, qmax: i64) -> f64 {
 impl QuantNet {
     pub fn new(model: &FloatModel, p: &TileParams) -> Result<Self> {
         let (lo, hi) = p.input_range();
+        if hi < 1 {
+            bail!("signed 1-bit inputs hold no positive value, and a network's activations are positive: use inputs.bits >= 2 or unsigned inputs");
+        }
         let wmax = p.weight_max();
         let layers = model.layers.len();
         // amax of every layer's input and of the logits, over the calibration images.
@@ -146,4 +149,42 @@ impl QuantNet {
 /// Index of the largest value, the first of equals.
 pub fn argmax<T: PartialOrd + Copy>(v: &[T]) -> usize {
     v.iter().enumerate().fold(0, |best, (i, &x)| if x > v[best] { i } else { best })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_point_keeps_the_multiplier_an_i16_with_the_finest_shift() {
+        assert_eq!(fixed_point(1.0), Some((16384, 14)));
+        assert_eq!(fixed_point(0.75), Some((24576, 15)));
+        assert_eq!(fixed_point(40000.0), None);
+        assert_eq!(fixed_point(32767.0), Some((32767, 0)));
+        assert_eq!(fixed_point(0.0), None);
+        assert_eq!(fixed_point(f64::NAN), None);
+        let (mult, shift) = fixed_point(1e-6).unwrap();
+        assert!((mult as f64 / 2f64.powi(shift as i32) - 1e-6).abs() < 1e-9);
+    }
+
+    #[test]
+    fn requantize_is_the_column_arithmetic() {
+        let layer = QuantLayer {
+            k: 1,
+            n: 2,
+            w: vec![1, 1],
+            columns: vec![ColumnParams { mult: 3, shift: 2, bias: -1 }, ColumnParams { mult: 1, shift: 0, bias: 0 }],
+            relu: true,
+            range: (0, 15),
+        };
+        assert_eq!(layer.requantize(0, 3), 2); // (3 - 1) * 3 = 6, 6 / 4 = 1.5 rounds to 2
+        assert_eq!(layer.requantize(0, -5), 0); // ReLU
+        assert_eq!(layer.requantize(1, 99), 15); // clamp
+    }
+
+    #[test]
+    fn argmax_takes_the_first_of_equals() {
+        assert_eq!(argmax(&[1, 3, 3, 2]), 1);
+        assert_eq!(argmax(&[-1.0, -2.0]), 0);
+    }
 }
