@@ -117,25 +117,31 @@ struct Mismatch {
     rtl: i64,
 }
 
+/// One tile's MVMs in image order.
+#[derive(Clone, Default)]
+struct TileRun {
+    inputs: Vec<Vec<i32>>,
+    outputs: Vec<Vec<i64>>,
+}
+
 /// Runs every tile MVM of the first `images` images through the generated RTL (one Verilator
 /// build, one instance per tile, programmed with that tile's weights and column parameters) and
 /// compares its outputs with the model's. Returns the MVMs checked or the first mismatch.
 fn check_rtl(tile: &Tile, net: &Network, quant: &QuantNet, tiled: &TiledNet, images: usize) -> Result<Result<usize, Mismatch>> {
-    // Inputs and model outputs of every tile, image by image: `runs[layer][tile]`.
-    let mut runs: Vec<Vec<(Vec<Vec<i32>>, Vec<Vec<i64>>)>> =
-        tiled.layers.iter().map(|l| vec![(Vec::new(), Vec::new()); l.tiles.len()]).collect();
+    // Every tile's inputs and model outputs, image by image: `runs[layer][tile]`.
+    let mut runs: Vec<Vec<TileRun>> = tiled.layers.iter().map(|l| vec![TileRun::default(); l.tiles.len()]).collect();
     for (i, x) in net.data.x.iter().take(images).enumerate() {
         tiled.forward(i as u32, &quant.quantize_input(x), |mvm| {
             let index = mvm.tile.row_tile * tiled.layers[mvm.layer].col_tiles + mvm.tile.col_tile;
             let run = &mut runs[mvm.layer][index];
-            run.0.push(mvm.input.to_vec());
-            run.1.push(mvm.out.to_vec());
+            run.inputs.push(mvm.input.to_vec());
+            run.outputs.push(mvm.out.to_vec());
         });
     }
     let built = build_tile(&tile.config)?;
     let mut checked = 0;
     for (l, layer) in tiled.layers.iter().enumerate() {
-        for (t, (inputs, expected)) in layer.tiles.iter().zip(&runs[l]) {
+        for (t, TileRun { inputs, outputs: expected }) in layer.tiles.iter().zip(&runs[l]) {
             let mut rtl = TileRtl::new(&tile.params, &built)?;
             rtl.program_weights(&t.weights);
             rtl.program_columns(&t.columns);

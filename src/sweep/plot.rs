@@ -20,7 +20,7 @@ pub fn plots(dir: &Path, spec: &SweepSpec, rows: &Rows) -> Result<Vec<PathBuf>> 
         let mut lines: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
         for row in rows.values() {
             let label: Vec<String> =
-                spec.axes.iter().enumerate().filter(|&(b, _)| b != a).map(|(b, other)| format!("{}={}", other.key, row[1 + b])).collect();
+                spec.axes.iter().enumerate().filter(|&(b, _)| b != a).map(|(b, other)| format!("{}={}", other.key, short(&row[1 + b]))).collect();
             let (Ok(x), Ok(y)) = (row[1 + a].parse::<f64>(), row[column].parse::<f64>()) else { continue };
             lines.entry(label.join(", ")).or_default().push((x, y));
         }
@@ -30,6 +30,11 @@ pub fn plots(dir: &Path, spec: &SweepSpec, rows: &Rows) -> Result<Vec<PathBuf>> 
         written.push(path);
     }
     Ok(written)
+}
+
+/// A value as a legend shows it: a path by its file name.
+fn short(value: &str) -> &str {
+    Path::new(value).file_name().and_then(|n| n.to_str()).unwrap_or(value)
 }
 
 /// `lo..hi` padded by 5% (a flat line gets a unit-wide range).
