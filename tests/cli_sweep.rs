@@ -57,7 +57,8 @@ fn an_interrupted_sweep_resumes() {
     let full = read(&d.join("s/results.csv"));
     // As if the run had stopped before points 2 and 4 finished.
     let cut: String = full.lines().filter(|l| !l.starts_with("2,") && !l.starts_with("4,")).map(|l| format!("{l}\n")).collect();
-    write(d, "s/results.csv", &cut);
+    // ... with point 4's row cut off mid-write.
+    write(d, "s/results.csv", &(cut + "4,2,4,0.3"));
     let log = sweep(d, &["--out", "s"]);
     assert!(log.contains("6 point(s), 4 already in results.csv, 2 to run"), "{log}");
     assert_eq!(read(&d.join("s/results.csv")), full);

@@ -60,7 +60,10 @@ pub fn read_rows(dir: &Path, header: &[String]) -> Result<Rows> {
         return Ok(Rows::new());
     }
     let text = read_text(&path)?;
-    let mut lines = text.lines();
+    // Rows are appended whole, newline last: a last line without one was cut off mid-write by an
+    // interruption, and its point runs again.
+    let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+    let mut lines = complete.lines();
     let file = path.display();
     match lines.next() {
         None => return Ok(Rows::new()),
