@@ -100,3 +100,15 @@ fn bad_specifications_are_named() {
     let out = cimtile(&["sweep", "--set", "adc.bits=3", "--job", "net", "--out", "x"], d);
     assert!(stderr(&out).contains("--job net needs --data D.npz"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_cosim_job_runs_the_rtl_at_each_point() {
+    let dir = tempfile::tempdir().unwrap();
+    // One point, the default preset as it is: the Verilator build other tests also use.
+    let out = cimtile(&["sweep", "--set", "adc.count=4", "--job", "cosim", "--mvms", "6", "--out", "c"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        read(&dir.path().join("c/results.csv")),
+        "point,adc.count,mismatched_mvms,mvms,cycles_per_mvm,min_cycles_per_mvm,adc_busy_ratio\n0,4,0,6,64,64,1\n"
+    );
+}
