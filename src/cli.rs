@@ -172,7 +172,7 @@ pub enum JobKind {
     Net,
     /// `cimtile cosim`: random MVMs through the RTL and the model (--mvms, --seed).
     Cosim,
-    /// Power, performance and area.
+    /// Power, performance and area (not available in this build yet).
     Ppa,
 }
 
@@ -184,8 +184,9 @@ pub struct SweepRunArgs {
     /// or inclusive integer range (3..8); repeat for a cross product.
     #[arg(long = "set", value_name = "KEY=VALUES", required = true)]
     pub sets: Vec<String>,
-    /// What runs at each point. (--job and --out are Options only so that `sweep merge` parses
-    /// without them; clap requires them otherwise.)
+    // --job and --out are Options only so that `sweep merge` parses without them; clap requires
+    // them otherwise.
+    /// What runs at each point.
     #[arg(long, value_enum, required = true)]
     pub job: Option<JobKind>,
     /// Sweep directory: sweep.json, results.csv and the plots.
