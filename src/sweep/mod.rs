@@ -64,7 +64,8 @@ fn run(args: &SweepRunArgs) -> Result<ExitCode> {
     let header = spec.header();
     let mut rows = read_rows(dir, &header)?;
     // A row counts as done only for a point of this run with the same values.
-    rows.retain(|i, row| points.iter().any(|p| p.index == *i && row[1..=axes.len()] == p.values[..]));
+    // (The points are in index order.)
+    rows.retain(|i, row| points.binary_search_by_key(i, |p| p.index).is_ok_and(|at| row[1..=axes.len()] == points[at].values[..]));
     let todo: Vec<&Point> = points.iter().filter(|p| !rows.contains_key(&p.index)).collect();
     write_rows(dir, &header, &rows)?;
     eprintln!(
