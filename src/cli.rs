@@ -35,6 +35,9 @@ pub struct GenerateArgs {
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Put before every module name, so that several tiles can live in one design.
+    #[arg(long, value_name = "PREFIX", default_value = "")]
+    pub prefix: String,
 }
 
 /// Which tile: a preset, a config file laid over the default preset, or both.

@@ -475,9 +475,15 @@ pub struct Widths {
     /// Bound of `acc[c]`: the partial bound times `sum_s 2^(s*Bc)`.
     pub acc_max: u128,
     pub acc_bits: u32,
+    /// Bound of `acc + bias`.
+    pub sum_max: u128,
+    pub sum_bits: u32,
     /// Bound of `(acc + bias) * mult`.
     pub product_max: u128,
     pub product_bits: u32,
+    /// Bound of the product plus the rounding constant `2^(shift-1)`.
+    pub round_max: u128,
+    pub round_bits: u32,
 }
 
 impl Widths {
@@ -487,14 +493,21 @@ impl Widths {
         let partial_max = p.groups as u128 * code_max * bit_weight_sum;
         let slice_weight_sum: u128 = (0..p.slices).map(|s| 1u128 << (s as u32 * p.cell_bits)).sum();
         let acc_max = partial_max * slice_weight_sum;
-        let product_max = (acc_max + (1u128 << 31)) * (1u128 << 15);
+        // The most negative bias and mult have the largest magnitudes: 2^31 and 2^15.
+        let sum_max = acc_max + (1u128 << 31);
+        let product_max = sum_max * (1u128 << 15);
+        let round_max = product_max + (1u128 << 30);
         Widths {
             partial_max,
             partial_bits: signed_width(partial_max),
             acc_max,
             acc_bits: signed_width(acc_max),
+            sum_max,
+            sum_bits: signed_width(sum_max),
             product_max,
             product_bits: signed_width(product_max),
+            round_max,
+            round_bits: signed_width(round_max),
         }
     }
 }

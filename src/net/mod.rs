@@ -143,8 +143,8 @@ fn check_rtl(tile: &Tile, net: &Network, quant: &QuantNet, tiled: &TiledNet, ima
     for (l, layer) in tiled.layers.iter().enumerate() {
         for (t, TileRun { inputs, outputs: expected }) in layer.tiles.iter().zip(&runs[l]) {
             let mut rtl = TileRtl::new(&tile.params, &built)?;
-            rtl.program_weights(&t.weights);
-            rtl.program_columns(&t.columns);
+            rtl.program_weights(&t.weights)?;
+            rtl.program_columns(&t.columns)?;
             let got = rtl.stream(inputs, &Stimulus::default())?.outputs;
             for (image, (e, g)) in expected.iter().zip(&got).enumerate() {
                 if let Some(column) = (0..e.len()).find(|&c| e[c] != g[c]) {
