@@ -9,7 +9,9 @@ mod cli;
 mod cosim;
 mod generate;
 mod info;
+mod net;
 mod run;
+mod sweep;
 mod tile_source;
 mod wave;
 
@@ -24,6 +26,8 @@ fn main() -> ExitCode {
         cli::Command::Generate(a) => generate::generate(&a),
         cli::Command::Cosim(a) => cosim::cosim(&a),
         cli::Command::Wave(a) => wave::wave(&a),
+        cli::Command::Net(a) => net::net(&a),
+        cli::Command::Sweep(a) => sweep::sweep(&a),
     };
     match result {
         Ok(code) => code,

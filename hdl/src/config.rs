@@ -151,6 +151,20 @@ impl TileConfig {
     pub fn validate(&self) -> Result<TileParams, ConfigError> {
         TileParams::new(self)
     }
+
+    /// This configuration with `key` (`section.name`) set to `value`, written as in TOML (`6`,
+    /// `true`; anything else is a string, so `relu` works unquoted), checked like a file's key.
+    pub fn with_key(&self, key: &str, value: &str) -> Result<TileConfig, ConfigError> {
+        let Some((section, name)) = key.split_once('.').filter(|(s, n)| !s.is_empty() && !n.is_empty()) else {
+            return Err(ConfigError::single(format!("'{key}' is not a configuration key (section.key, such as adc.bits)")));
+        };
+        let parsed = parse_table(&format!("v = {value}")).ok().filter(|t| t.len() == 1).and_then(|mut t| t.remove("v"));
+        let value = parsed.unwrap_or_else(|| toml::Value::String(value.to_string()));
+        let patch = toml::Table::from_iter([(section.to_string(), toml::Table::from_iter([(name.to_string(), value)]).into())]);
+        let mut table = toml::Table::try_from(self).expect("a TileConfig always serializes");
+        overlay_table(&mut table, patch)?;
+        table_to_config(table)
+    }
 }
 
 fn parse_table(text: &str) -> Result<toml::Table, ConfigError> {
@@ -595,6 +609,17 @@ mod tests {
     fn unknown_preset_lists_known_ones() {
         let err = TileConfig::from_preset("nope").unwrap_err();
         assert_eq!(err.to_string(), "unknown preset 'nope' (known presets: default, isaac, neurram)");
+    }
+
+    #[test]
+    fn with_key_sets_one_key_checked_like_a_file() {
+        let cfg = TileConfig::default().with_key("adc.bits", "6").unwrap().with_key("output.activation", "relu").unwrap();
+        assert_eq!((cfg.adc.bits, cfg.output.activation.as_str()), (6, "relu"));
+        let err = TileConfig::default().with_key("adc.bitz", "6").unwrap_err();
+        assert!(err.problems[0].starts_with("unknown key 'adc.bitz'"), "{err}");
+        let err = TileConfig::default().with_key("adc.bits", "six").unwrap_err();
+        assert_eq!(err.problems, vec!["adc.bits must be an integer, not a string"]);
+        assert!(TileConfig::default().with_key("bits", "6").is_err());
     }
 
     #[test]
