@@ -78,9 +78,9 @@ fn bench(c: &mut Criterion) {
     group.finish();
     // Interleaved rounds, the best of each: the ratio the issue bounds by 1.2.
     let (mut v1, mut v2) = (f64::MAX, f64::MAX);
-    for _ in 0..5 {
-        v1 = v1.min(seconds_per_mvm(&model_v1, &x, 200));
-        v2 = v2.min(seconds_per_mvm(&model_v2, &x, 200));
+    for _ in 0..10 {
+        v1 = v1.min(seconds_per_mvm(&model_v1, &x, 100));
+        v2 = v2.min(seconds_per_mvm(&model_v2, &x, 100));
     }
     println!("v2 device effects cost: {:.1} us per MVM vs {:.1} us for v1: {:.3}x", v2 * 1e6, v1 * 1e6, v2 / v1);
 }

@@ -78,12 +78,13 @@ impl CellEffects {
     }
 }
 
-/// `I - floor(I * I * Q / 2^40)`: the column current after the bit line's IR drop. `I*I*Q` needs
-/// up to 73 bits (spec section 6), hence 128-bit arithmetic.
+/// `I - floor(I * I * Q / 2^40)`: the column current after the bit line's IR drop, for a current
+/// `0 <= I <= Imax` of a valid configuration. `I*I*Q` needs up to 73 bits (spec section 6), but
+/// `I*Q < 2^40` since `(2*Imax-1)*Q < 2^40`: one 64-bit product, then one 64x64->128.
 #[inline(always)]
 pub fn ir_dropped(current: i64, q: u64) -> i64 {
-    let i = current as u128;
-    current - ((i * i * q as u128) >> 40) as i64
+    let i = current as u64;
+    current - (((i * q) as u128 * i as u128) >> 40) as i64
 }
 
 /// One stuck cell of the fault map, located both physically and logically (spec section 2:

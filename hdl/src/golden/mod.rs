@@ -10,6 +10,8 @@
 //!
 //! The device effects of spec v2 ([`device`]) cost nothing per read except the IR drop: stuck
 //! cells and drift are applied once, when the tile is programmed, so the bit planes hold `geff`.
+//! The IR drop is a table over every current a read can reach when that is small (one load per
+//! read), else two multiplications.
 
 pub mod device;
 pub mod prng;
@@ -52,7 +54,19 @@ pub struct TileModel {
     /// `log2(step)` when the ADC step is a power of two (the common case, a shift).
     step_shift: Option<u32>,
     adc_max: i64,
+    /// `I - floor(I*I*Q/2^40)` for `I` in `0..=Imax`, when Q > 0 and Imax is at most
+    /// [`IR_TABLE_MAX`]; empty otherwise.
+    ir_table: Vec<u32>,
 }
+
+/// Largest Imax tabulated: 256 KiB of table.
+const IR_TABLE_MAX: u64 = 1 << 16;
+
+// How a read kernel applies the IR drop: the kernels are compiled for each, so that a tile
+// without IR drop pays nothing for it.
+const NO_IR: u8 = 0;
+const IR_TABLE: u8 = 1;
+const IR_ARITHMETIC: u8 = 2;
 
 /// One read kernel: the conversions of a row group, accumulated into per-column partial sums.
 type ReadGroup = fn(&TileModel, &[u64], &[u64], &[u32], &[i64], &mut [i64]);
@@ -136,6 +150,11 @@ impl TileModel {
             }
         }
         let step_shift = p.adc_step.is_power_of_two().then(|| p.adc_step.trailing_zeros());
+        let ir_table = if p.ir_drop > 0 && p.current_max() <= IR_TABLE_MAX {
+            (0..=p.current_max() as i64).map(|i| ir_dropped(i, p.ir_drop) as u32).collect()
+        } else {
+            Vec::new()
+        };
         TileModel {
             p: p.clone(),
             weights: weights.clone(),
@@ -147,6 +166,7 @@ impl TileModel {
             read_noise: Uniform::new(p.read_noise),
             step_shift,
             adc_max: p.adc_max_code() as i64,
+            ir_table,
         }
     }
 
@@ -253,7 +273,11 @@ impl TileModel {
                 *h = mix(mix(h_k ^ b as u32) ^ g as u32);
             }
             let group_planes = &self.planes[g * phys * planes * words..(g + 1) * phys * planes * words];
-            let kernel = if p.ir_drop == 0 { Self::kernel::<false>(words, planes) } else { Self::kernel::<true>(words, planes) };
+            let kernel = match (p.ir_drop, self.ir_table.is_empty()) {
+                (0, _) => Self::kernel::<NO_IR>(words, planes),
+                (_, false) => Self::kernel::<IR_TABLE>(words, planes),
+                (_, true) => Self::kernel::<IR_ARITHMETIC>(words, planes),
+            };
             kernel(self, group_planes, &xplanes, &hashes, &bit_weights, &mut partial);
         }
         let acc = self.combine(&partial);
@@ -261,9 +285,8 @@ impl TileModel {
         MvmResult { out, acc, ideal: self.ideal(x) }
     }
 
-    /// The read kernel for `words` words per group and `planes` planes; `IR` compiles the IR
-    /// drop in, so that a tile without it pays nothing for it.
-    fn kernel<const IR: bool>(words: usize, planes: usize) -> ReadGroup {
+    /// The read kernel for `words` words per group, `planes` planes and IR-drop mode `IR`.
+    fn kernel<const IR: u8>(words: usize, planes: usize) -> ReadGroup {
         match (words, planes) {
             (1, 2) => Self::read_group_one_word::<2, IR>,
             (1, 4) => Self::read_group_one_word::<4, IR>,
@@ -274,15 +297,19 @@ impl TileModel {
         }
     }
 
-    /// The analog read of a column current: IR drop (if `IR`), read noise, ADC.
+    /// The analog read of a column current: IR drop (by mode `IR`), read noise, ADC.
     #[inline(always)]
-    fn read<const IR: bool>(&self, current: i64, hash: u32) -> i64 {
-        let v = if IR { ir_dropped(current, self.p.ir_drop) } else { current };
+    fn read<const IR: u8>(&self, current: i64, hash: u32) -> i64 {
+        let v = match IR {
+            IR_TABLE => self.ir_table[current as usize] as i64,
+            IR_ARITHMETIC => ir_dropped(current, self.p.ir_drop),
+            _ => current,
+        };
         self.quantize(v + self.read_noise.sample(hash))
     }
 
     /// All conversions of one row group: `partial[pc] += code(b, g, pc) * wb(b)` for every b, pc.
-    fn read_group<const IR: bool>(&self, planes: &[u64], xplanes: &[u64], hashes: &[u32], bit_weights: &[i64], partial: &mut [i64]) {
+    fn read_group<const IR: u8>(&self, planes: &[u64], xplanes: &[u64], hashes: &[u32], bit_weights: &[i64], partial: &mut [i64]) {
         let words = self.words;
         for (pc, (part, cell_planes)) in partial.iter_mut().zip(planes.chunks_exact(self.plane_count * words)).enumerate() {
             for (b, xb) in xplanes.chunks_exact(words).enumerate() {
@@ -298,7 +325,7 @@ impl TileModel {
 
     /// [`Self::read_group`] for groups of at most 64 rows and `J` planes known at compile time:
     /// the cell's planes stay in registers across every input bit.
-    fn read_group_one_word<const J: usize, const IR: bool>(
+    fn read_group_one_word<const J: usize, const IR: u8>(
         &self,
         planes: &[u64],
         xplanes: &[u64],

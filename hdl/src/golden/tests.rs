@@ -113,6 +113,28 @@ fn ir_drop_at_qmax_is_monotonic() {
     assert!(reads[imax as usize] >= imax / 2, "the drop is at most about half the current");
 }
 
+/// The fast path tabulates the IR drop for small Imax and multiplies for large: both equal the
+/// plain conversions at Q = Qmax.
+#[test]
+fn ir_drop_table_and_arithmetic_match_convert() {
+    for shape in ["[array]\nrows = 16\nrows_per_read = 16", "[array]\nrows = 40\nrows_per_read = 40\n[weights]\nbits = 9\ncell_bits = 8\n[adc]\nbits = 16\nstep = 300"] {
+        let fine = "fine_bits = 5\nread_noise = 9\nprogram_error = 7";
+        let p = params(&format!("{shape}\n[analog]\n{fine}"));
+        let p = params(&format!("{shape}\n[analog]\n{fine}\nir_drop = {}", p.ir_drop_max()));
+        let w: Vec<i32> = (0..p.rows * p.cols).map(|i| (i as i32 * 37 % (2 * p.weight_max() as i32 + 1)) - p.weight_max() as i32).collect();
+        let m = TileModel::new(&p, &weights(&p, w), &defaults(&p));
+        assert_eq!(m.ir_table.is_empty(), p.current_max() > IR_TABLE_MAX, "{shape}");
+        let order: Vec<(u32, usize, usize)> = (0..p.input_bits)
+            .flat_map(|b| (0..p.groups).flat_map(move |g| (0..p.phys_cols).map(move |pc| (b, g, pc))))
+            .collect();
+        let (lo, hi) = p.input_range();
+        for k in 0..4 {
+            let x: Vec<i32> = (0..p.rows).map(|r| if (r + k) % 3 == 0 { lo as i32 } else { hi as i32 }).collect();
+            assert_eq!(m.mvm(k as u32, &x), m.mvm_in_order(k as u32, &x, &order), "{shape}");
+        }
+    }
+}
+
 const NOISY: &str = "[array]\nrows = 3\ncols = 2\nrows_per_read = 2\n[weights]\nbits = 5\ncell_bits = 3\n\
                      [inputs]\nbits = 3\nsigned = true\n[adc]\nbits = 5\ncount = 3\nstep = 3\n\
                      [analog]\nfine_bits = 2\nread_noise = 4\nprogram_error = 2\nseed = 7\n[output]\nbits = 12";
