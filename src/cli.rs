@@ -26,6 +26,10 @@ pub enum Command {
     Net(NetArgs),
     /// Run a job at every point of a cross product of configuration values; plot the results.
     Sweep(SweepArgs),
+    /// List the tile's stuck cells (spec v2), so that a host can map weights around them.
+    Faults(FaultsArgs),
+    /// Choose column parameters that bring a drifted, faulty or IR-dropped tile back to its fresh self.
+    Calibrate(CalibrateArgs),
 }
 
 #[derive(Args)]
@@ -55,6 +59,75 @@ pub struct TileArgs {
 pub struct InfoArgs {
     #[command(flatten)]
     pub tile: TileArgs,
+    #[command(flatten)]
+    pub age: AgeArgs,
+}
+
+/// A time since programming: sets `analog.drift` by the configuration's drift law.
+#[derive(Args, Clone)]
+pub struct AgeArgs {
+    /// Time since programming, e.g. 90s, 1h, 30d, 2w, 1y (units s, m, h, d, w, y = 365.25 d):
+    /// sets analog.drift from g(t) = g(t0) (t/t0)^-nu with analog.drift_t0 and analog.drift_nu.
+    #[arg(long, value_name = "DURATION", value_parser = parse_age)]
+    pub age: Option<Age>,
+}
+
+/// A duration as written on the command line and in seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Age {
+    pub text: String,
+    pub seconds: f64,
+}
+
+/// `90s`, `1h`, `30d`, `2w`, `1y`, `1.5y`: a non-negative number and one unit.
+pub fn parse_age(text: &str) -> Result<Age, String> {
+    const UNITS: [(char, f64); 6] =
+        [('s', 1.0), ('m', 60.0), ('h', 3600.0), ('d', 86400.0), ('w', 604800.0), ('y', 31_557_600.0)];
+    let bad = || format!("'{text}' is not a duration: expected a number and a unit s, m, h, d, w or y (90s, 1h, 30d, 2w, 1y)");
+    let unit = text.chars().last().ok_or_else(bad)?;
+    let (_, scale) = UNITS.iter().find(|(u, _)| *u == unit).ok_or_else(bad)?;
+    let number: f64 = text[..text.len() - 1].parse().map_err(|_| bad())?;
+    if !number.is_finite() || number < 0.0 {
+        return Err(bad());
+    }
+    Ok(Age { text: text.to_string(), seconds: number * scale })
+}
+
+#[derive(Args)]
+pub struct FaultsArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// Write the CSV here instead of stdout.
+    #[arg(long, value_name = "F.csv")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct CalibrateArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    #[command(flatten)]
+    pub age: AgeArgs,
+    /// Weights: R lines of C integers.
+    #[arg(long, value_name = "W.csv")]
+    pub weights: PathBuf,
+    /// The intended column parameters (default 1,0,0 for every column).
+    #[arg(long, value_name = "C.csv")]
+    pub columns: Option<PathBuf>,
+    /// Where to write the calibrated column parameters.
+    #[arg(long, value_name = "C2.csv")]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value = "model")]
+    pub engine: Engine,
+    /// Calibration vectors, and as many held-out vectors.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub vectors: u64,
+    /// Seed of the calibration vectors; the held-out vectors use seed + 1.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "R.json")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -80,6 +153,8 @@ pub struct RunArgs {
     pub columns: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "model")]
     pub engine: Engine,
+    #[command(flatten)]
+    pub age: AgeArgs,
     /// Write the outputs here instead of stdout.
     #[arg(long, value_name = "Y.csv")]
     pub out: Option<PathBuf>,

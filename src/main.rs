@@ -5,8 +5,10 @@
 //!
 //! Exit codes: 0 success, 1 a co-simulation mismatch, 2 an error (bad input, missing tool).
 
+mod calibrate;
 mod cli;
 mod cosim;
+mod faults;
 mod generate;
 mod info;
 mod net;
@@ -28,6 +30,8 @@ fn main() -> ExitCode {
         cli::Command::Wave(a) => wave::wave(&a),
         cli::Command::Net(a) => net::net(&a),
         cli::Command::Sweep(a) => sweep::sweep(&a),
+        cli::Command::Faults(a) => faults::faults(&a),
+        cli::Command::Calibrate(a) => calibrate::calibrate(&a),
     };
     match result {
         Ok(code) => code,

@@ -59,7 +59,11 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     if args.vcd.is_some() && args.engine != Engine::Rtl {
         bail!("--vcd needs --engine rtl (the golden model has no waveform)");
     }
-    let tile = tile_source::load(&args.tile)?;
+    let tile = tile_source::load(&args.tile)?.aged(args.age.age.as_ref())?;
+    // stderr: the outputs' CSV may be on stdout.
+    if let Some(aging) = &tile.aging {
+        eprintln!("{aging}");
+    }
     let p = &tile.params;
     let weights = tile_source::weights(p, &args.weights)?;
     let inputs = tile_source::inputs(p, &args.inputs)?;

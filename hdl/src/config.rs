@@ -64,8 +64,9 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// The file form of a configuration: the spec's sections and keys, numbers as TOML integers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The file form of a configuration: the spec's sections and keys, numbers as TOML integers
+/// (the host-side drift law's `drift_t0` and `drift_nu` excepted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TileConfig {
     pub array: ArrayConfig,
@@ -73,6 +74,9 @@ pub struct TileConfig {
     pub inputs: InputsConfig,
     pub adc: AdcConfig,
     pub analog: AnalogConfig,
+    /// Spec v2; a v1 file (a replayed case, say) without it reads as no faults.
+    #[serde(default)]
+    pub faults: FaultsConfig,
     pub output: OutputConfig,
 }
 
@@ -107,13 +111,43 @@ pub struct AdcConfig {
     pub cycles: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnalogConfig {
     pub fine_bits: i64,
     pub read_noise: i64,
     pub program_error: i64,
     pub seed: i64,
+    // Spec v2 device effects: default 0 so that a v1 file reads as a v1 tile.
+    #[serde(default)]
+    pub drift: i64,
+    #[serde(default)]
+    pub drift_spread: i64,
+    #[serde(default)]
+    pub ir_drop: i64,
+    /// Host side: reference time t0 (seconds) of the drift law that `--age` uses.
+    #[serde(default = "default_drift_t0")]
+    pub drift_t0: f64,
+    /// Host side: exponent nu of the drift law g(t) = g(t0) (t/t0)^-nu.
+    #[serde(default = "default_drift_nu")]
+    pub drift_nu: f64,
+}
+
+// The drift law's defaults, for files that predate the keys; the presets state the same values.
+fn default_drift_t0() -> f64 {
+    1.0
+}
+
+fn default_drift_nu() -> f64 {
+    0.01
+}
+
+/// Spec v2 stuck cells, in parts per million of all cells.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultsConfig {
+    pub stuck_off_ppm: i64,
+    pub stuck_on_ppm: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,6 +241,10 @@ fn overlay_table(base: &mut toml::Table, patch: toml::Table) -> Result<(), Confi
                     base_section.keys().cloned().collect::<Vec<_>>().join(", ")
                 )),
                 Some(slot) if slot.same_type(&value) => *slot = value,
+                // A whole number where a real one is expected (`drift_t0 = 1`) is that number.
+                Some(slot) if slot.is_float() && value.is_integer() => {
+                    *slot = toml::Value::Float(value.as_integer().expect("an integer") as f64)
+                }
                 Some(slot) => problems.push(format!(
                     "{section}.{key} must be {}, not {} {}",
                     article_type(slot),
@@ -280,6 +318,16 @@ pub struct TileParams {
     /// Np: programming error amplitude.
     pub program_error: u32,
     pub seed: u32,
+    /// D: nominal conductance loss since programming, in 1/65536 (spec v2).
+    pub drift: u32,
+    /// Ds: amplitude of the per-cell variation of the drift, in 1/65536.
+    pub drift_spread: u32,
+    /// Q: bit-line IR-drop coefficient, `0..=Qmax`.
+    pub ir_drop: u64,
+    /// Foff: per-cell probability of being stuck at 0, in ppm.
+    pub stuck_off_ppm: u32,
+    /// Fon: per-cell probability of being stuck at the top level, in ppm.
+    pub stuck_on_ppm: u32,
     /// Ob: output width.
     pub output_bits: u32,
     pub output_signed: bool,
@@ -326,6 +374,25 @@ impl TileParams {
         let program_error =
             ranged(&mut p, "analog.program_error", cfg.analog.program_error, 0, 1 << 20);
         let seed = ranged(&mut p, "analog.seed", cfg.analog.seed, 0, u32::MAX as i64);
+        let drift = ranged(&mut p, "analog.drift", cfg.analog.drift, 0, 65536);
+        let drift_spread = ranged(&mut p, "analog.drift_spread", cfg.analog.drift_spread, 0, 65536);
+        let current_max = rows_per_read.zip(cell_bits).zip(fine_bits).zip(program_error).map(|(((rg, bc), e), np)| {
+            current_max(rg as u64, bc as u32, e as u32, np as u64)
+        });
+        let ir_drop = current_max.and_then(|imax| {
+            let qmax = ir_drop_max(imax) as i64;
+            let q = ranged(&mut p, "analog.ir_drop", cfg.analog.ir_drop, 0, qmax);
+            if let (None, Some(problem)) = (q, p.last_mut()) {
+                problem.push_str(&format!(" (Qmax = floor((2^40-1)/(2*Imax-1)) for this tile, Imax = {imax})"));
+            }
+            q
+        });
+        let stuck_off_ppm = ranged(&mut p, "faults.stuck_off_ppm", cfg.faults.stuck_off_ppm, 0, 1_000_000);
+        let stuck_on_ppm = stuck_off_ppm
+            .and_then(|off| ranged(&mut p, "faults.stuck_on_ppm", cfg.faults.stuck_on_ppm, 0, 1_000_000 - off));
+        if let Err(problem) = DriftLaw::new(cfg.analog.drift_t0, cfg.analog.drift_nu) {
+            p.push(problem);
+        }
         let output_bits = ranged(&mut p, "output.bits", cfg.output.bits, 2, 32);
         let activation = match cfg.output.activation.as_str() {
             "none" => Activation::None,
@@ -348,6 +415,8 @@ impl TileParams {
         let (adc_bits, adc_step, adc_cycles) = (valid(adc_bits), valid(adc_step), valid(adc_cycles));
         let (fine_bits, read_noise, program_error) = (valid(fine_bits), valid(read_noise), valid(program_error));
         let (seed, output_bits, slices) = (valid(seed), valid(output_bits), valid(slices));
+        let (drift, drift_spread, ir_drop) = (valid(drift), valid(drift_spread), valid(ir_drop));
+        let (stuck_off_ppm, stuck_on_ppm) = (valid(stuck_off_ppm), valid(stuck_on_ppm));
         Ok(TileParams {
             rows,
             cols,
@@ -364,6 +433,11 @@ impl TileParams {
             read_noise: read_noise as u32,
             program_error: program_error as u32,
             seed: seed as u32,
+            drift: drift as u32,
+            drift_spread: drift_spread as u32,
+            ir_drop: ir_drop as u64,
+            stuck_off_ppm: stuck_off_ppm as u32,
+            stuck_on_ppm: stuck_on_ppm as u32,
             output_bits: output_bits as u32,
             output_signed: cfg.output.signed,
             activation,
@@ -436,11 +510,27 @@ impl TileParams {
         (v + (self.adc_step / 2) as u64) / self.adc_step as u64 > self.adc_max_code() as u64
     }
 
-    /// The ideal tile of spec section 5: exact conversion, no noise, no clipping.
+    /// Imax of spec section 6: the largest column current of one read, `Rg * ((2^Bc-1)*2^E + Np)`.
+    pub fn current_max(&self) -> u64 {
+        current_max(self.rows_per_read as u64, self.cell_bits, self.fine_bits, self.program_error as u64)
+    }
+
+    /// Qmax of spec section 6: the largest `analog.ir_drop` this tile accepts.
+    pub fn ir_drop_max(&self) -> u64 {
+        ir_drop_max(self.current_max())
+    }
+
+    /// True when a v2 device effect (drift, stuck cells, IR drop) is on.
+    pub fn has_device_effects(&self) -> bool {
+        self.drift != 0 || self.drift_spread != 0 || self.ir_drop != 0 || self.stuck_off_ppm != 0 || self.stuck_on_ppm != 0
+    }
+
+    /// The ideal tile of spec section 5: exact conversion, no noise, no device effects, no clipping.
     pub fn is_ideal(&self) -> bool {
         self.adc_step == 1 << self.fine_bits
             && self.read_noise == 0
             && self.program_error == 0
+            && !self.has_device_effects()
             && self.rows_per_read.min(self.rows) as u64 * self.level_max() as u64
                 <= self.adc_max_code() as u64
     }
@@ -448,6 +538,61 @@ impl TileParams {
     /// Bounds of every intermediate value, from which the RTL's register widths follow.
     pub fn widths(&self) -> Widths {
         Widths::new(self)
+    }
+}
+
+/// Imax = `Rg * ((2^Bc-1)*2^E + Np)`.
+fn current_max(rows_per_read: u64, cell_bits: u32, fine_bits: u32, program_error: u64) -> u64 {
+    rows_per_read * ((((1u64 << cell_bits) - 1) << fine_bits) + program_error)
+}
+
+/// Qmax = `floor((2^40-1) / (2*Imax-1))`: keeps `I - floor(I*I*Q/2^40)` non-decreasing in I.
+fn ir_drop_max(current_max: u64) -> u64 {
+    ((1u64 << 40) - 1) / (2 * current_max - 1)
+}
+
+/// The host-side conversion of a time since programming into the spec's drift D, from the
+/// power law `g(t) = g(t0) * (t/t0)^-nu`: `D = round(65536 * (1 - (t/t0)^-nu))` for t > t0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DriftLaw {
+    /// t0 in seconds.
+    pub t0: f64,
+    pub nu: f64,
+}
+
+impl DriftLaw {
+    /// Checks `analog.drift_t0` (positive seconds) and `analog.drift_nu` (0..=1).
+    pub fn new(t0: f64, nu: f64) -> Result<Self, String> {
+        if !(t0.is_finite() && t0 > 0.0) {
+            return Err(format!("analog.drift_t0 must be a positive number of seconds, not {t0}"));
+        }
+        if !(0.0..=1.0).contains(&nu) {
+            return Err(format!("analog.drift_nu must be in 0..=1, not {nu}"));
+        }
+        Ok(DriftLaw { t0, nu })
+    }
+
+    /// D after `seconds` since programming.
+    pub fn drift_at(&self, seconds: f64) -> u32 {
+        if seconds <= self.t0 {
+            return 0;
+        }
+        (65536.0 * (1.0 - (seconds / self.t0).powf(-self.nu))).round() as u32
+    }
+}
+
+impl TileConfig {
+    /// The drift law of `analog.drift_t0` and `analog.drift_nu`.
+    pub fn drift_law(&self) -> Result<DriftLaw, ConfigError> {
+        DriftLaw::new(self.analog.drift_t0, self.analog.drift_nu).map_err(ConfigError::single)
+    }
+
+    /// The same tile fresh (spec section 7): the same seed with the five v2 keys at 0.
+    pub fn fresh(&self) -> TileConfig {
+        let mut fresh = self.clone();
+        (fresh.analog.drift, fresh.analog.drift_spread, fresh.analog.ir_drop) = (0, 0, 0);
+        fresh.faults = FaultsConfig::default();
+        fresh
     }
 }
 
@@ -590,6 +735,90 @@ mod tests {
         let err = layered("[inputs]\nsigned = 1\n[adc]\nbits = \"8\"").unwrap_err();
         assert!(err.problems.contains(&"inputs.signed must be a boolean, not an integer".into()), "{err}");
         assert!(err.problems.contains(&"adc.bits must be an integer, not a string".into()), "{err}");
+    }
+
+    #[test]
+    fn device_effects_default_to_zero_and_take_their_ranges() {
+        let p = layered("").unwrap();
+        assert!(!p.has_device_effects());
+        let p = layered("[analog]\ndrift = 65536\ndrift_spread = 65536\n[faults]\nstuck_off_ppm = 400000\nstuck_on_ppm = 600000").unwrap();
+        assert_eq!((p.drift, p.drift_spread, p.stuck_off_ppm, p.stuck_on_ppm), (65536, 65536, 400000, 600000));
+        assert!(p.has_device_effects() && !p.is_ideal());
+    }
+
+    #[test]
+    fn bad_device_effects_name_key_value_and_range() {
+        let one = |toml: &str| layered(toml).unwrap_err().problems;
+        assert_eq!(one("[analog]\ndrift = 70000"), vec!["analog.drift must be in 0..=65536, not 70000"]);
+        assert_eq!(one("[analog]\ndrift = -1"), vec!["analog.drift must be in 0..=65536, not -1"]);
+        assert_eq!(one("[analog]\ndrift_spread = 65537"), vec!["analog.drift_spread must be in 0..=65536, not 65537"]);
+        assert_eq!(one("[faults]\nstuck_off_ppm = 1000001"), vec!["faults.stuck_off_ppm must be in 0..=1000000, not 1000001"]);
+        assert_eq!(one("[faults]\nstuck_on_ppm = -5"), vec!["faults.stuck_on_ppm must be in 0..=1000000, not -5"]);
+        // Together more than every cell: the error names stuck_on_ppm.
+        assert_eq!(
+            one("[faults]\nstuck_off_ppm = 700000\nstuck_on_ppm = 300001"),
+            vec!["faults.stuck_on_ppm must be in 0..=300000, not 300001"]
+        );
+    }
+
+    #[test]
+    fn device_effects_must_be_integers() {
+        let err = layered("[analog]\ndrift = 0.2\nir_drop = 1.0\n[faults]\nstuck_on_ppm = 1e3").unwrap_err();
+        for key in ["analog.drift", "analog.ir_drop", "faults.stuck_on_ppm"] {
+            assert!(err.problems.contains(&format!("{key} must be an integer, not a float")), "{err}");
+        }
+    }
+
+    #[test]
+    fn ir_drop_is_bounded_by_the_tiles_largest_current() {
+        // Default tile: Imax = Rg * ((2^Bc-1)*2^E + Np) = 4 * (3*4 + 0) = 48; Qmax = (2^40-1) div 95.
+        let qmax = ((1u64 << 40) - 1) / 95;
+        let p = layered(&format!("[analog]\nir_drop = {qmax}")).unwrap();
+        assert_eq!((p.current_max(), p.ir_drop_max(), p.ir_drop), (48, qmax, qmax));
+        let err = layered(&format!("[analog]\nir_drop = {}", qmax + 1)).unwrap_err();
+        assert_eq!(
+            err.problems,
+            vec![format!(
+                "analog.ir_drop must be in 0..={qmax}, not {} (Qmax = floor((2^40-1)/(2*Imax-1)) for this tile, Imax = 48)",
+                qmax + 1
+            )]
+        );
+        // Programming error raises Imax: 4 * (12 + 100) = 448.
+        let p = layered("[analog]\nprogram_error = 100").unwrap();
+        assert_eq!(p.ir_drop_max(), ((1u64 << 40) - 1) / 895);
+    }
+
+    #[test]
+    fn drift_law_follows_the_power_law() {
+        let cfg = TileConfig::default();
+        let law = cfg.drift_law().unwrap();
+        assert_eq!((law.t0, law.nu), (1.0, 0.01));
+        assert_eq!(law.drift_at(0.5), 0);
+        assert_eq!(law.drift_at(1.0), 0);
+        // 1e6 s: 65536 * (1 - (1e6)^-0.01) = 8456.53.
+        assert_eq!(law.drift_at(1e6), 8457);
+        assert_eq!(DriftLaw::new(60.0, 0.1).unwrap().drift_at(6000.0), 24186); // 65536 * (1 - 100^-0.1) = 24185.58
+        let err = layered("[analog]\ndrift_t0 = 0\ndrift_nu = 1.5").unwrap_err();
+        assert_eq!(err.problems, vec!["analog.drift_t0 must be a positive number of seconds, not 0"]);
+        let err = layered("[analog]\ndrift_nu = 1.5").unwrap_err();
+        assert_eq!(err.problems, vec!["analog.drift_nu must be in 0..=1, not 1.5"]);
+        let err = layered("[analog]\ndrift_nu = \"fast\"").unwrap_err();
+        assert_eq!(err.problems, vec!["analog.drift_nu must be a float, not a string"]);
+    }
+
+    #[test]
+    fn fresh_zeroes_exactly_the_five_device_keys() {
+        let aged = TileConfig::layered(Some("neurram"), "[analog]\ndrift = 9\ndrift_spread = 3\nir_drop = 2\n[faults]\nstuck_off_ppm = 5\nstuck_on_ppm = 7").unwrap();
+        assert_eq!(aged.fresh(), TileConfig::from_preset("neurram").unwrap());
+    }
+
+    #[test]
+    fn a_v1_file_without_the_v2_keys_reads_as_v1() {
+        let v1 = "[array]\nrows = 16\ncols = 4\nrows_per_read = 4\n[weights]\nbits = 4\ncell_bits = 2\n[inputs]\nbits = 4\nsigned = true\n\
+                  [adc]\nbits = 4\ncount = 4\nstep = 4\ncycles = 1\n[analog]\nfine_bits = 2\nread_noise = 0\nprogram_error = 0\nseed = 1\n\
+                  [output]\nbits = 16\nsigned = true\nactivation = \"none\"\n";
+        let cfg: TileConfig = toml::from_str(v1).unwrap();
+        assert_eq!(cfg, TileConfig::default());
     }
 
     #[test]

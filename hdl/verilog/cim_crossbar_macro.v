@@ -45,7 +45,7 @@ module cim_crossbar_macro #(
     parameter [31:0] SEED = 32'd1,
     parameter [31:0] DRIFT = 32'd0,
     parameter [31:0] DRIFT_SPREAD = 32'd0,
-    parameter [31:0] IR_DROP = 32'd0,
+    parameter [63:0] IR_DROP = 64'd0,
     parameter [31:0] STUCK_OFF_PPM = 32'd0,
     parameter [31:0] STUCK_ON_PPM = 32'd0,
     parameter integer ROW_BITS = 4,     // width of prog_row
@@ -175,7 +175,7 @@ module cim_crossbar_macro #(
                     for (i = 32'd0; i < count; i = i + 32'd1)
                         current = current + {32'd0, cells[(first_row + i)*PHYS_COLS + pc] & {32{drive[i]}}};
                     // I * I * Q needs up to 73 bits: exact in 128.
-                    {unused_drop_high, drop} = ({64'd0, current} * {64'd0, current} * {96'd0, IR_DROP}) >> 40;
+                    {unused_drop_high, drop} = ({64'd0, current} * {64'd0, current} * {64'd0, IR_DROP}) >> 40;
                     v = $signed(current - drop)
                       + uni(hash(READ, mvm, bit_index, group, pc), READ_NOISE);
                 end

@@ -125,7 +125,7 @@ fn shard_points(base: &Tile, axes: &[Axis], shard: Shard, job_keys: &[&str]) -> 
             }
             let origin = format!("{} with {}", base.origin, describe(axes, &values));
             let params = config.validate().map_err(|e| anyhow!("point {index}: invalid tile config {origin}: {}", e.problems.join("; ")))?;
-            Ok(Point { index, values, tile: Tile { config, params, origin } })
+            Ok(Point { index, values, tile: Tile { config, params, origin, aging: None } })
         })
         .collect()
 }
