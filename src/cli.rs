@@ -170,6 +170,10 @@ pub struct RunArgs {
 pub struct CosimArgs {
     #[command(flatten)]
     pub tile: TileArgs,
+    /// A directory written by `cimtile generate` to run instead of generating the RTL: its
+    /// Verilog must match its manifest, whose configuration the golden model then uses.
+    #[arg(long, value_name = "DIR")]
+    pub rtl: Option<PathBuf>,
     /// Random input vectors to run through both engines.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub mvms: u64,

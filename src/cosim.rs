@@ -3,8 +3,10 @@
 
 use crate::cli::CosimArgs;
 use crate::run::run_rtl;
-use crate::tile_source;
-use anyhow::Result;
+use crate::tile_source::{self, Tile};
+use anyhow::{bail, Result};
+use cimtile_cosim::rtl_run::run_on;
+use cimtile_cosim::tile_driver::TileRtl;
 use cimtile_cosim::random_case::{random_case, Case};
 use cimtile_cosim::replay_case::{first_mismatch, write_case};
 use cimtile_hdl::{TileModel, TileParams};
@@ -18,19 +20,36 @@ pub fn expected_outputs(p: &TileParams, case: &Case) -> Vec<Vec<i64>> {
 }
 
 pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
-    let tile = tile_source::load(&args.tile)?;
+    // Either a generated directory (its manifest holds the configuration) or a configuration.
+    let (tile, open_rtl) = match &args.rtl {
+        Some(dir) => {
+            if args.tile.config.is_some() || args.tile.preset.is_some() {
+                bail!("--rtl takes the configuration from the directory's manifest.json: drop --config and --preset");
+            }
+            let rtl = TileRtl::open(dir)?;
+            let config = rtl.config().clone();
+            let params = config.validate()?;
+            let origin = format!("generated RTL in '{}'", dir.display());
+            (Tile { config, params, origin, aging: None }, Some(rtl))
+        }
+        None => (tile_source::load(&args.tile)?, None),
+    };
     let p = &tile.params;
     let case = random_case(p, args.mvms as usize, args.seed);
     let expected = expected_outputs(p, &case);
     let started = Instant::now();
-    let (got, timing) = run_rtl(&tile, &case.weights, &case.columns, &case.inputs, None)?;
+    let timing = match open_rtl {
+        Some(mut rtl) => run_on(&mut rtl, &case.weights, &case.columns, &case.inputs, None)?,
+        None => run_rtl(&tile, &case.weights, &case.columns, &case.inputs, None)?,
+    };
+    let got = &timing.outputs;
     let total_seconds = started.elapsed().as_secs_f64();
     println!("tile: {}, seed {}, {} MVMs", tile.origin, args.seed, args.mvms);
     println!(
         "cycles per MVM: {} (minimum Ib*G*M*Ta = {}), ADC-busy ratio {:.3}",
         timing.cycles_per_mvm,
         p.min_cycles_per_mvm(),
-        timing.adc_busy_ratio(&tile)
+        timing.adc_busy_ratio(p)
     );
     println!(
         "RTL throughput: {:.0} MVMs/s, {:.2} Mcycles/s simulated (stream {:.2} s; with build and programming {:.2} s)",
@@ -39,12 +58,12 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
         timing.stream_seconds,
         total_seconds
     );
-    let Some(mismatch) = first_mismatch(&expected, &got) else {
+    let Some(mismatch) = first_mismatch(&expected, got) else {
         println!("agreement: {0}/{0} MVMs bit-exact against the golden model", args.mvms);
         return Ok(ExitCode::SUCCESS);
     };
     let dir = args.vcd_on_mismatch.clone().unwrap_or_else(|| format!("cimtile-mismatch-{}", args.seed).into());
-    write_case(&dir, &tile.config, &case, &expected, &got)?;
+    write_case(&dir, &tile.config, &case, &expected, got)?;
     let vcd = dir.join("tile.vcd");
     run_rtl(&tile, &case.weights, &case.columns, &case.inputs, Some(&vcd))?;
     println!(

@@ -2,57 +2,24 @@
 
 use crate::cli::{Engine, RunArgs};
 use crate::tile_source::{self, Tile};
-use anyhow::{bail, Context, Result};
-use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
+use anyhow::{bail, Result};
+use cimtile_cosim::rtl_run::{run_on, RtlRun};
+use cimtile_cosim::tile_driver::TileRtl;
 use cimtile_hdl::data::{to_csv, ColumnParams, Weights};
 use cimtile_hdl::golden::max_abs_error;
 use cimtile_hdl::TileModel;
 use serde_json::{json, Value};
 use std::process::ExitCode;
 
-/// How the RTL engine's run went, for the report.
-pub struct RtlTiming {
-    /// Cycles of the stream, first input element to last result.
-    pub cycles: u64,
-    pub cycles_per_mvm: f64,
-    /// Wall-clock seconds of the stream alone (no build, no programming).
-    pub stream_seconds: f64,
-}
-
-impl RtlTiming {
-    pub fn adc_busy_ratio(&self, tile: &Tile) -> f64 {
-        tile.params.min_cycles_per_mvm() as f64 / self.cycles_per_mvm
-    }
-}
-
-/// Runs `inputs` on the generated RTL: outputs and timing. `cycles_per_mvm` is the steady
-/// back-to-back spacing, measured on this stream when it has 3 MVMs or more, else on a
-/// separate stream of 4 MVMs after a reset.
+/// Builds the tile's RTL and runs `inputs` on it (the sequence is the cosim crate's).
 pub fn run_rtl(
     tile: &Tile,
     weights: &Weights,
     columns: &[ColumnParams],
     inputs: &[Vec<i32>],
     vcd: Option<&std::path::Path>,
-) -> Result<(Vec<Vec<i64>>, RtlTiming)> {
-    let mut rtl = TileRtl::build(&tile.config)?;
-    if let Some(path) = vcd {
-        rtl.trace(path)?;
-    }
-    rtl.program_weights(weights)?;
-    rtl.program_columns(columns)?;
-    let started = std::time::Instant::now();
-    let stream = rtl.stream(inputs, &Stimulus::default())?;
-    let stream_seconds = started.elapsed().as_secs_f64();
-    let cycles_per_mvm = match stream.steady_cycles_per_mvm() {
-        Some(c) => c,
-        None => {
-            rtl.reset()?;
-            let probe: Vec<Vec<i32>> = (0..4).map(|i| inputs[i % inputs.len()].clone()).collect();
-            rtl.stream(&probe, &Stimulus::default())?.steady_cycles_per_mvm().context("timing stream")?
-        }
-    };
-    Ok((stream.outputs, RtlTiming { cycles: stream.cycles, cycles_per_mvm, stream_seconds }))
+) -> Result<RtlRun> {
+    Ok(run_on(&mut TileRtl::build(&tile.config)?, weights, columns, inputs, vcd)?)
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
@@ -76,8 +43,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             (inputs.iter().enumerate().map(|(k, x)| model.mvm(k as u32, x).out).collect::<Vec<_>>(), None)
         }
         Engine::Rtl => {
-            let (outputs, timing) = run_rtl(&tile, &weights, &columns, &inputs, args.vcd.as_deref())?;
-            (outputs, Some(timing))
+            let run = run_rtl(&tile, &weights, &columns, &inputs, args.vcd.as_deref())?;
+            (run.outputs.clone(), Some(run))
         }
     };
     let csv = to_csv(&outputs);
@@ -101,7 +68,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         if let Some(t) = &timing {
             report["cycles"] = json!(t.cycles);
             report["cycles_per_mvm"] = json!(t.cycles_per_mvm);
-            report["adc_busy_ratio"] = json!(t.adc_busy_ratio(&tile));
+            report["adc_busy_ratio"] = json!(t.adc_busy_ratio(p));
         }
         tile_source::write_text(path, &(serde_json::to_string_pretty(&report)? + "\n"))?;
     }

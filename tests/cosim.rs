@@ -31,7 +31,7 @@ fn expected_outputs(config: &TileConfig, case: &Case) -> Vec<Vec<i64>> {
 
 fn load(config: &TileConfig) -> TileRtl {
     let p = config.validate().unwrap();
-    TileRtl::new(&p, &build_tile(config).unwrap_or_else(|e| panic!("build failed: {e}"))).unwrap()
+    TileRtl::load(config.clone(), &build_tile(config).unwrap_or_else(|e| panic!("build failed: {e}"))).unwrap()
 }
 
 /// Runs `case` on the RTL with `stim`; Err describes the first mismatch and where the case is.

@@ -35,7 +35,7 @@ fn main() {
         let started = Instant::now();
         let model = build_tile(&config).unwrap();
         let build_s = started.elapsed().as_secs_f64();
-        let mut tile = TileRtl::new(&p, &model).unwrap();
+        let mut tile = TileRtl::load(config.clone(), &model).unwrap();
         let case = random_case(&p, stream_length(preset.name), 1);
         tile.program_weights(&case.weights).unwrap();
         tile.program_columns(&case.columns).unwrap();

@@ -7,6 +7,8 @@
 //! - [`simulator`] loads that library: a safe handle that owns its own `VerilatedContext`.
 //! - [`tile_driver`] drives a `cim_tile`: reset, programming, streams with backpressure and
 //!   gaps, cycle counts, VCD.
+//! - [`rtl_run`] is the whole build, program, stream and time sequence as one call;
+//!   [`protocol_checker`] checks the host-interface rules on every simulated cycle.
 //! - [`waveform`] reads a VCD back as a table; [`random_case`] makes reproducible cases and
 //!   [`replay_case`] keeps the ones that mismatch.
 
@@ -14,6 +16,7 @@ pub mod icarus;
 pub mod protocol_checker;
 pub mod random_case;
 pub mod replay_case;
+pub mod rtl_run;
 pub mod shim;
 pub mod simulator;
 pub mod tile_driver;
@@ -41,6 +44,8 @@ pub enum CosimError {
     Stalled { got: usize, expected: usize, cycles: u64 },
     #[error("{0}")]
     Protocol(protocol_checker::Violation),
+    #[error("generated RTL in '{dir}': {problem}")]
+    Generated { dir: PathBuf, problem: String },
     #[error("cannot open VCD file '{0}'")]
     Trace(PathBuf),
     #[error("{context}: {source}")]

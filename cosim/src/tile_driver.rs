@@ -84,6 +84,7 @@ struct Ports {
 /// A `cim_tile` in Verilator with its host.
 pub struct TileRtl {
     sim: Simulator,
+    config: TileConfig,
     p: TileParams,
     ports: Ports,
     /// Column parameters as last programmed (reset restores the RTL's defaults; the host
@@ -135,7 +136,26 @@ impl Disturbance {
 }
 
 impl TileRtl {
-    pub fn new(p: &TileParams, model: &BuiltModel) -> Result<Self, CosimError> {
+    /// Loads a built model of the tile `config`. The model's port widths must be the ones the
+    /// configuration gives the top module, so a model built from another tile is refused.
+    pub fn load(config: TileConfig, model: &BuiltModel) -> Result<Self, CosimError> {
+        let p = config.validate().map_err(|e| CosimError::Generate(e.to_string()))?;
+        let sizing = rtl::RtlSizing::new(&p);
+        for (port, width) in [
+            ("in_data", p.input_bits),
+            ("out_data", p.output_bits),
+            ("prog_row", sizing.row_bits),
+            ("prog_col", sizing.prog_col_bits),
+            ("prog_level", p.cell_bits),
+            ("out_col", sizing.col_bits),
+        ] {
+            let found = model.ports.iter().find(|q| q.name == port).map(|q| q.width);
+            if found != Some(width as usize) {
+                return Err(CosimError::Generate(format!(
+                    "the built model does not belong to this tile: port {port} is {found:?} bits wide, the configuration makes it {width}"
+                )));
+            }
+        }
         let sim = Simulator::load(model)?;
         let id = |name: &str| sim.port(name);
         let ports = Ports {
@@ -161,15 +181,49 @@ impl TileRtl {
             done: id("done")?,
         };
         let checker = ProtocolChecker::new(p.rows, p.cols);
-        let mut tile = TileRtl { sim, p: p.clone(), ports, columns: vec![ColumnParams::default(); p.cols], checker };
+        let mut tile = TileRtl { sim, config, p: p.clone(), ports, columns: vec![ColumnParams::default(); p.cols], checker };
         tile.reset()?;
         Ok(tile)
     }
 
+    /// Opens a directory written by `cimtile generate`: its Verilog must be what its manifest's
+    /// fingerprint says (a hand-edited or mixed-up directory is refused), and the tile is driven
+    /// with the configuration the manifest records.
+    pub fn open(dir: &Path) -> Result<Self, CosimError> {
+        let problem = |problem: String| CosimError::Generated { dir: dir.to_path_buf(), problem };
+        let text = std::fs::read_to_string(dir.join("manifest.json"))
+            .map_err(|e| problem(format!("cannot read manifest.json: {e}")))?;
+        let manifest: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| problem(format!("manifest.json is not valid JSON: {e}")))?;
+        let field = |key: &str| manifest.get(key).ok_or_else(|| problem(format!("manifest.json has no '{key}'")));
+        let config: TileConfig = serde_json::from_value(field("config")?.clone())
+            .map_err(|e| problem(format!("manifest.json's configuration is not a tile configuration: {e}")))?;
+        let p = config.validate().map_err(|e| problem(format!("manifest.json's configuration is invalid: {e}")))?;
+        let top = field("top_module")?.as_str().ok_or_else(|| problem("top_module is not a string".into()))?;
+        let files = field("files")?.as_array().ok_or_else(|| problem("files is not a list".into()))?;
+        let mut verilog = String::new();
+        for name in files {
+            let name = name.as_str().ok_or_else(|| problem("files holds a non-string".into()))?;
+            verilog += &std::fs::read_to_string(dir.join(name)).map_err(|e| problem(format!("cannot read {name}: {e}")))?;
+        }
+        let recorded = field("verilog_fnv1a64")?.as_str().unwrap_or_default();
+        let actual = format!("{:016x}", rtl::fnv1a64(verilog.bytes()));
+        if recorded != actual {
+            return Err(problem(format!(
+                "the Verilog does not match manifest.json (fingerprint {actual}, manifest {recorded}): regenerate it with cimtile generate"
+            )));
+        }
+        TileRtl::load(config, &build(&verilog, top)?)
+    }
+
+    /// The configuration the tile was generated from.
+    pub fn config(&self) -> &TileConfig {
+        &self.config
+    }
+
     /// Builds and loads the tile of `config`.
     pub fn build(config: &TileConfig) -> Result<Self, CosimError> {
-        let p = config.validate().map_err(|e| CosimError::Generate(e.to_string()))?;
-        TileRtl::new(&p, &build_tile(config)?)
+        TileRtl::load(config.clone(), &build_tile(config)?)
     }
 
     pub fn simulator(&mut self) -> &mut Simulator {

@@ -142,7 +142,7 @@ fn check_rtl(tile: &Tile, net: &Network, quant: &QuantNet, tiled: &TiledNet, ima
     let mut checked = 0;
     for (l, layer) in tiled.layers.iter().enumerate() {
         for (t, TileRun { inputs, outputs: expected }) in layer.tiles.iter().zip(&runs[l]) {
-            let mut rtl = TileRtl::new(&tile.params, &built)?;
+            let mut rtl = TileRtl::load(tile.config.clone(), &built)?;
             rtl.program_weights(&t.weights)?;
             rtl.program_columns(&t.columns)?;
             let got = rtl.stream(inputs, &Stimulus::default())?.outputs;

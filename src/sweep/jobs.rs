@@ -131,14 +131,14 @@ impl SweepJob for CosimJob {
     fn run(&self, tile: &Tile, _: &[(&str, &str)]) -> Result<Vec<String>> {
         let case = random_case(&tile.params, self.mvms as usize, self.seed);
         let expected = expected_outputs(&tile.params, &case);
-        let (got, timing) = run_rtl(tile, &case.weights, &case.columns, &case.inputs, None)?;
-        let mismatched = expected.iter().zip(&got).filter(|(e, g)| e != g).count();
+        let run = run_rtl(tile, &case.weights, &case.columns, &case.inputs, None)?;
+        let mismatched = expected.iter().zip(&run.outputs).filter(|(e, g)| e != g).count();
         Ok(vec![
             mismatched.to_string(),
             self.mvms.to_string(),
-            timing.cycles_per_mvm.to_string(),
+            run.cycles_per_mvm.to_string(),
             tile.params.min_cycles_per_mvm().to_string(),
-            timing.adc_busy_ratio(tile).to_string(),
+            run.adc_busy_ratio(&tile.params).to_string(),
         ])
     }
 }
