@@ -16,7 +16,7 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
     let p = &tile.params;
     let case = random_case(p, args.mvms as usize, args.seed);
     let model = TileModel::new(p, &case.weights, &case.columns);
-    let expected: Vec<Vec<i64>> = case.inputs.iter().enumerate().map(|(k, x)| model.mvm(k as u32, x).out).collect();
+    let expected: Vec<Vec<i64>> = model.mvm_batch(0, &case.inputs).into_iter().map(|r| r.out).collect();
     let started = Instant::now();
     let (got, timing) = run_rtl(&tile, &case.weights, &case.columns, &case.inputs, None)?;
     let total_seconds = started.elapsed().as_secs_f64();

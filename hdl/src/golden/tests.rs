@@ -322,6 +322,13 @@ proptest! {
     }
 
     #[test]
+    fn a_batch_is_its_mvms_in_order((p, w, xs) in small_config(false).prop_flat_map(data), first_k in any::<u32>()) {
+        let m = TileModel::new(&p, &w, &defaults(&p));
+        let one_by_one: Vec<MvmResult> = xs.iter().enumerate().map(|(i, x)| m.mvm(first_k.wrapping_add(i as u32), x)).collect();
+        prop_assert_eq!(m.mvm_batch(first_k, &xs), one_by_one);
+    }
+
+    #[test]
     fn outputs_stay_in_range((p, w, xs) in small_config(false).prop_flat_map(data), mult in any::<i16>(), shift in 0u8..=31, bias in any::<i32>()) {
         let cols = vec![ColumnParams { mult, shift, bias }; p.cols];
         let m = TileModel::new(&p, &w, &cols);
