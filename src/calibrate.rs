@@ -36,8 +36,8 @@ impl AgedTile {
             Engine::Model => AgedTile::Model(TileModel::new(&tile.params, weights, &defaults), 0),
             Engine::Rtl => {
                 let mut rtl = TileRtl::build(&tile.config)?;
-                rtl.program_weights(weights);
-                rtl.program_columns(&defaults);
+                rtl.program_weights(weights)?;
+                rtl.program_columns(&defaults)?;
                 let (lo, hi) = tile.params.output_range();
                 let floor = if tile.params.activation == Activation::Relu { lo.max(0) } else { lo };
                 AgedTile::Rtl(Box::new(rtl), (floor, hi))
@@ -46,11 +46,12 @@ impl AgedTile {
     }
 
     /// Writes column parameters while the tile is idle.
-    fn program_columns(&mut self, columns: &[ColumnParams]) {
+    fn program_columns(&mut self, columns: &[ColumnParams]) -> Result<()> {
         match self {
             AgedTile::Model(model, _) => model.program_columns(columns),
-            AgedTile::Rtl(rtl, _) => rtl.program_columns(columns),
+            AgedTile::Rtl(rtl, _) => rtl.program_columns(columns)?,
         }
+        Ok(())
     }
 
     /// Runs `inputs` in order: per vector, `acc` where the engine shows it (the model always, the
@@ -116,9 +117,9 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<ExitCode> {
         .collect();
     let calibrated: Vec<ColumnParams> = fits.iter().map(|f| f.columns).collect();
 
-    aged.program_columns(&intended_columns);
+    aged.program_columns(&intended_columns)?;
     let before: Vec<Vec<i64>> = aged.run(&held_out)?.into_iter().map(|(_, out)| out).collect();
-    aged.program_columns(&calibrated);
+    aged.program_columns(&calibrated)?;
     let after: Vec<Vec<i64>> = aged.run(&held_out)?.into_iter().map(|(_, out)| out).collect();
     let (_, want_before) = intended_run(&intended, n, &held_out);
     let (_, want_after) = intended_run(&intended, 2 * n, &held_out);

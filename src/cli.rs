@@ -26,6 +26,10 @@ pub enum Command {
     Faults(FaultsArgs),
     /// Choose column parameters that bring a drifted, faulty or IR-dropped tile back to its fresh self.
     Calibrate(CalibrateArgs),
+    /// Run a NumPy MLP on tiles: quantize it to the tile, measure its accuracy.
+    Net(NetArgs),
+    /// Run a job at every point of a cross product of configuration values; plot the results.
+    Sweep(SweepArgs),
 }
 
 #[derive(Args)]
@@ -35,6 +39,9 @@ pub struct GenerateArgs {
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Put before every module name, so that several tiles can live in one design.
+    #[arg(long, value_name = "PREFIX", default_value = "")]
+    pub prefix: String,
 }
 
 /// Which tile: a preset, a config file laid over the default preset, or both.
@@ -187,4 +194,101 @@ pub struct WaveArgs {
     /// Last time to show.
     #[arg(long, value_name = "T")]
     pub to: Option<u64>,
+}
+
+#[derive(Args)]
+pub struct NetArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// The model: w0, b0, w1, b1, ... and calib (see README, "The .npz format").
+    #[arg(long, value_name = "M.npz")]
+    pub model: PathBuf,
+    /// The test set: x (images x inputs) and y (labels).
+    #[arg(long, value_name = "D.npz")]
+    pub data: PathBuf,
+    /// `rtl` also runs every tile MVM of the first --rtl-images images through Verilator.
+    #[arg(long, value_enum, default_value = "model")]
+    pub engine: Engine,
+    /// Test images to run (default: all).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub images: Option<u64>,
+    /// With --engine rtl: images whose tile MVMs run on the RTL.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub rtl_images: usize,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "R.json")]
+    pub report: Option<PathBuf>,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct SweepArgs {
+    #[command(subcommand)]
+    pub merge: Option<SweepCommand>,
+    #[command(flatten)]
+    pub run: SweepRunArgs,
+}
+
+#[derive(Subcommand)]
+pub enum SweepCommand {
+    /// Join the results of shards (or interrupted runs) into one results.csv and its plots.
+    Merge(MergeArgs),
+}
+
+#[derive(Args)]
+pub struct MergeArgs {
+    /// Sweep directories, each written by `cimtile sweep --out`.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum JobKind {
+    /// `cimtile net`: accuracy of a model (--model, --data, --images; `--set model=A,B` sweeps models).
+    Net,
+    /// `cimtile cosim`: random MVMs through the RTL and the model (--mvms, --seed).
+    Cosim,
+    /// Power, performance and area (not available in this build yet).
+    Ppa,
+}
+
+#[derive(Args)]
+pub struct SweepRunArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// KEY=VALUES: a configuration key (adc.bits) or a key of the job (model), and a list (3,4,6)
+    /// or inclusive integer range (3..8); repeat for a cross product.
+    #[arg(long = "set", value_name = "KEY=VALUES", required = true)]
+    pub sets: Vec<String>,
+    // --job and --out are Options only so that `sweep merge` parses without them; clap requires
+    // them otherwise.
+    /// What runs at each point.
+    #[arg(long, value_enum, required = true)]
+    pub job: Option<JobKind>,
+    /// Sweep directory: sweep.json, results.csv and the plots.
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out: Option<PathBuf>,
+    /// Run only points whose index modulo N is I (0-based: 0..N-1, as SLURM_ARRAY_TASK_ID).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Points run in parallel (default: all cores).
+    #[arg(long, value_name = "J", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub jobs: Option<usize>,
+    /// net job: the model.
+    #[arg(long, value_name = "M.npz")]
+    pub model: Option<PathBuf>,
+    /// net job: the test set.
+    #[arg(long, value_name = "D.npz")]
+    pub data: Option<PathBuf>,
+    /// net job: test images per point (default: all).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub images: Option<u64>,
+    /// cosim job: random MVMs per point.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub mvms: u64,
+    /// cosim job: seed of the random cases.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }

@@ -11,7 +11,9 @@ mod cosim;
 mod faults;
 mod generate;
 mod info;
+mod net;
 mod run;
+mod sweep;
 mod tile_source;
 mod wave;
 
@@ -28,6 +30,8 @@ fn main() -> ExitCode {
         cli::Command::Wave(a) => wave::wave(&a),
         cli::Command::Faults(a) => faults::faults(&a),
         cli::Command::Calibrate(a) => calibrate::calibrate(&a),
+        cli::Command::Net(a) => net::net(&a),
+        cli::Command::Sweep(a) => sweep::sweep(&a),
     };
     match result {
         Ok(code) => code,

@@ -185,6 +185,20 @@ impl TileConfig {
     pub fn validate(&self) -> Result<TileParams, ConfigError> {
         TileParams::new(self)
     }
+
+    /// This configuration with `key` (`section.name`) set to `value`, written as in TOML (`6`,
+    /// `true`; anything else is a string, so `relu` works unquoted), checked like a file's key.
+    pub fn with_key(&self, key: &str, value: &str) -> Result<TileConfig, ConfigError> {
+        let Some((section, name)) = key.split_once('.').filter(|(s, n)| !s.is_empty() && !n.is_empty()) else {
+            return Err(ConfigError::single(format!("'{key}' is not a configuration key (section.key, such as adc.bits)")));
+        };
+        let parsed = parse_table(&format!("v = {value}")).ok().filter(|t| t.len() == 1).and_then(|mut t| t.remove("v"));
+        let value = parsed.unwrap_or_else(|| toml::Value::String(value.to_string()));
+        let patch = toml::Table::from_iter([(section.to_string(), toml::Table::from_iter([(name.to_string(), value)]).into())]);
+        let mut table = toml::Table::try_from(self).expect("a TileConfig always serializes");
+        overlay_table(&mut table, patch)?;
+        table_to_config(table)
+    }
 }
 
 fn parse_table(text: &str) -> Result<toml::Table, ConfigError> {
@@ -606,9 +620,15 @@ pub struct Widths {
     /// Bound of `acc[c]`: the partial bound times `sum_s 2^(s*Bc)`.
     pub acc_max: u128,
     pub acc_bits: u32,
+    /// Bound of `acc + bias`.
+    pub sum_max: u128,
+    pub sum_bits: u32,
     /// Bound of `(acc + bias) * mult`.
     pub product_max: u128,
     pub product_bits: u32,
+    /// Bound of the product plus the rounding constant `2^(shift-1)`.
+    pub round_max: u128,
+    pub round_bits: u32,
 }
 
 impl Widths {
@@ -618,14 +638,21 @@ impl Widths {
         let partial_max = p.groups as u128 * code_max * bit_weight_sum;
         let slice_weight_sum: u128 = (0..p.slices).map(|s| 1u128 << (s as u32 * p.cell_bits)).sum();
         let acc_max = partial_max * slice_weight_sum;
-        let product_max = (acc_max + (1u128 << 31)) * (1u128 << 15);
+        // The most negative bias and mult have the largest magnitudes: 2^31 and 2^15.
+        let sum_max = acc_max + (1u128 << 31);
+        let product_max = sum_max * (1u128 << 15);
+        let round_max = product_max + (1u128 << 30);
         Widths {
             partial_max,
             partial_bits: signed_width(partial_max),
             acc_max,
             acc_bits: signed_width(acc_max),
+            sum_max,
+            sum_bits: signed_width(sum_max),
             product_max,
             product_bits: signed_width(product_max),
+            round_max,
+            round_bits: signed_width(round_max),
         }
     }
 }
@@ -811,6 +838,17 @@ mod tests {
     fn unknown_preset_lists_known_ones() {
         let err = TileConfig::from_preset("nope").unwrap_err();
         assert_eq!(err.to_string(), "unknown preset 'nope' (known presets: default, isaac, neurram)");
+    }
+
+    #[test]
+    fn with_key_sets_one_key_checked_like_a_file() {
+        let cfg = TileConfig::default().with_key("adc.bits", "6").unwrap().with_key("output.activation", "relu").unwrap();
+        assert_eq!((cfg.adc.bits, cfg.output.activation.as_str()), (6, "relu"));
+        let err = TileConfig::default().with_key("adc.bitz", "6").unwrap_err();
+        assert!(err.problems[0].starts_with("unknown key 'adc.bitz'"), "{err}");
+        let err = TileConfig::default().with_key("adc.bits", "six").unwrap_err();
+        assert_eq!(err.problems, vec!["adc.bits must be an integer, not a string"]);
+        assert!(TileConfig::default().with_key("bits", "6").is_err());
     }
 
     #[test]

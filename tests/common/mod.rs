@@ -27,6 +27,11 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// A file of the digits example, `examples/digits/FILE`.
+pub fn digits(file: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/digits").join(file).display().to_string()
+}
+
 /// The independent Python model of the spec, `tests/reference/spec_model.py`.
 pub fn reference_model(dir: &Path, config_json: &str, with_columns: bool) -> String {
     write(dir, "config.json", config_json);
