@@ -340,3 +340,17 @@ proptest! {
         }
     }
 }
+
+/// docs/arithmetic.md section 7: W = [3, -5], x = [1, 2], columns (3, 2, 1); fresh, and with D = 13107.
+#[test]
+fn docs_worked_example_fresh_and_drifted() {
+    let tile = "[array]\nrows = 2\ncols = 1\nrows_per_read = 2\n[weights]\nbits = 4\ncell_bits = 2\n\
+                [inputs]\nbits = 2\nsigned = false\n[adc]\nbits = 8\ncount = 1\nstep = 1\n[analog]\nfine_bits = 0\nseed = 1";
+    let col = [ColumnParams { mult: 3, shift: 2, bias: 1 }];
+    for (drift, acc, out) in [(0, -7, -4), (13107, -8, -5)] {
+        let p = params(&format!("{tile}\ndrift = {drift}"));
+        assert_eq!(p.ir_drop_max(), 99955602525);
+        let r = TileModel::new(&p, &weights(&p, vec![3, -5]), &col).mvm(0, &[1, 2]);
+        assert_eq!((r.acc[0], r.out[0]), (acc, out), "D = {drift}");
+    }
+}
