@@ -58,14 +58,11 @@ impl AgedTile {
     /// RTL through its outputs when they are `acc`) and the outputs.
     fn run(&mut self, inputs: &[Vec<i32>]) -> Result<Vec<(Vec<Option<i64>>, Vec<i64>)>> {
         match self {
-            AgedTile::Model(model, next_k) => Ok(inputs
-                .iter()
-                .map(|x| {
-                    let r = model.mvm(*next_k, x);
-                    *next_k = next_k.wrapping_add(1);
-                    (r.acc.into_iter().map(Some).collect(), r.out)
-                })
-                .collect()),
+            AgedTile::Model(model, next_k) => {
+                let results = model.mvm_batch(*next_k, inputs);
+                *next_k = next_k.wrapping_add(inputs.len() as u32);
+                Ok(results.into_iter().map(|r| (r.acc.into_iter().map(Some).collect(), r.out)).collect())
+            }
             AgedTile::Rtl(rtl, (lo, hi)) => {
                 let outputs = rtl.stream(inputs, &Stimulus::default())?.outputs;
                 Ok(outputs
@@ -86,14 +83,7 @@ fn random_inputs(p: &TileParams, n: usize, seed: u64) -> Vec<Vec<i32>> {
 
 /// The intended tile's `(acc, out)` for `inputs` at batch indices `first_k..`.
 fn intended_run(model: &TileModel, first_k: usize, inputs: &[Vec<i32>]) -> (Vec<Vec<i64>>, Vec<Vec<i64>>) {
-    inputs
-        .iter()
-        .enumerate()
-        .map(|(i, x)| {
-            let r = model.mvm((first_k + i) as u32, x);
-            (r.acc, r.out)
-        })
-        .unzip()
+    model.mvm_batch(first_k as u32, inputs).into_iter().map(|r| (r.acc, r.out)).unzip()
 }
 
 pub fn calibrate(args: &CalibrateArgs) -> Result<ExitCode> {

@@ -40,7 +40,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let (outputs, timing) = match args.engine {
         Engine::Model => {
             let model = model.as_ref().expect("the model engine builds the model");
-            (inputs.iter().enumerate().map(|(k, x)| model.mvm(k as u32, x).out).collect::<Vec<_>>(), None)
+            (model.mvm_batch(0, &inputs).into_iter().map(|r| r.out).collect::<Vec<_>>(), None)
         }
         Engine::Rtl => {
             let run = run_rtl(&tile, &weights, &columns, &inputs, args.vcd.as_deref())?;

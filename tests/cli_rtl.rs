@@ -140,7 +140,6 @@ fn calibrate_rtl_agrees_with_the_model_on_a_fresh_tile() {
 /// The same on a drifted tile. Needs the spec v2 crossbar macro (the lead's RTL rewrite): enable
 /// it once the macro models drift, stuck cells and IR drop.
 #[test]
-#[ignore = "needs the spec v2 crossbar macro"]
 fn calibrate_rtl_agrees_with_the_model_on_an_aged_tile() {
     let dir = tempfile::tempdir().unwrap();
     write_case(dir.path());

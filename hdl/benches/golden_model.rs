@@ -75,6 +75,12 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.bench_function("tile_v2_mvms", |b| b.iter(|| model_v2.mvm(7, black_box(&x))));
+    // A batch of 64 MVMs on every core (rayon) and on one: the scaling over cores.
+    let batch: Vec<Vec<i32>> = (0..64).map(|i| values(p.rows, -128, 127, 10 + i)).collect();
+    group.throughput(Throughput::Elements(batch.len() as u64));
+    group.bench_function("batch_mvms_all_cores", |b| b.iter(|| model.mvm_batch(0, black_box(&batch))));
+    let one_core = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    group.bench_function("batch_mvms_one_core", |b| b.iter(|| one_core.install(|| model.mvm_batch(0, black_box(&batch)))));
     group.finish();
     // Interleaved rounds, the best of each: the ratio the issue bounds by 1.2.
     let (mut v1, mut v2) = (f64::MAX, f64::MAX);

@@ -813,6 +813,15 @@ mod tests {
     }
 
     #[test]
+    fn sweeps_set_the_v2_keys() {
+        let cfg = TileConfig::default().with_key("analog.drift", "13107").unwrap().with_key("faults.stuck_on_ppm", "5").unwrap();
+        let p = cfg.validate().unwrap();
+        assert_eq!((p.drift, p.stuck_on_ppm), (13107, 5));
+        let err = TileConfig::default().with_key("analog.drift", "0.2").unwrap_err();
+        assert_eq!(err.problems, vec!["analog.drift must be an integer, not a float"]);
+    }
+
+    #[test]
     fn a_v1_file_without_the_v2_keys_reads_as_v1() {
         let v1 = "[array]\nrows = 16\ncols = 4\nrows_per_read = 4\n[weights]\nbits = 4\ncell_bits = 2\n[inputs]\nbits = 4\nsigned = true\n\
                   [adc]\nbits = 4\ncount = 4\nstep = 4\ncycles = 1\n[analog]\nfine_bits = 2\nread_noise = 0\nprogram_error = 0\nseed = 1\n\

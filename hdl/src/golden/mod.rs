@@ -20,6 +20,7 @@ use crate::config::{Activation, TileParams};
 use crate::data::{ColumnParams, Weights};
 use device::{ir_dropped, CellEffects};
 use prng::{hash, mix, Uniform, PROG, READ};
+use rayon::prelude::*;
 
 /// The tile's result for one input vector.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,6 +307,12 @@ impl TileModel {
             _ => current,
         };
         self.quantize(v + self.read_noise.sample(hash))
+    }
+
+    /// MVMs of `inputs` at batch indices `first_k`, `first_k + 1`, ... (modulo 2^32). The read
+    /// noise depends only on (k, b, g, pc), so the MVMs are independent and run on every core.
+    pub fn mvm_batch(&self, first_k: u32, inputs: &[Vec<i32>]) -> Vec<MvmResult> {
+        inputs.par_iter().enumerate().map(|(i, x)| self.mvm(first_k.wrapping_add(i as u32), x)).collect()
     }
 
     /// All conversions of one row group: `partial[pc] += code(b, g, pc) * wb(b)` for every b, pc.

@@ -322,6 +322,13 @@ proptest! {
     }
 
     #[test]
+    fn a_batch_is_its_mvms_in_order((p, w, xs) in small_config(false).prop_flat_map(data), first_k in any::<u32>()) {
+        let m = TileModel::new(&p, &w, &defaults(&p));
+        let one_by_one: Vec<MvmResult> = xs.iter().enumerate().map(|(i, x)| m.mvm(first_k.wrapping_add(i as u32), x)).collect();
+        prop_assert_eq!(m.mvm_batch(first_k, &xs), one_by_one);
+    }
+
+    #[test]
     fn outputs_stay_in_range((p, w, xs) in small_config(false).prop_flat_map(data), mult in any::<i16>(), shift in 0u8..=31, bias in any::<i32>()) {
         let cols = vec![ColumnParams { mult, shift, bias }; p.cols];
         let m = TileModel::new(&p, &w, &cols);
@@ -331,5 +338,19 @@ proptest! {
             prop_assert!(r.out.iter().all(|&o| lo <= o && o <= hi));
             prop_assert!(r.acc.iter().all(|&a| (a.unsigned_abs() as u128) <= p.widths().acc_max));
         }
+    }
+}
+
+/// docs/arithmetic.md section 7: W = [3, -5], x = [1, 2], columns (3, 2, 1); fresh, and with D = 13107.
+#[test]
+fn docs_worked_example_fresh_and_drifted() {
+    let tile = "[array]\nrows = 2\ncols = 1\nrows_per_read = 2\n[weights]\nbits = 4\ncell_bits = 2\n\
+                [inputs]\nbits = 2\nsigned = false\n[adc]\nbits = 8\ncount = 1\nstep = 1\n[analog]\nfine_bits = 0\nseed = 1";
+    let col = [ColumnParams { mult: 3, shift: 2, bias: 1 }];
+    for (drift, acc, out) in [(0, -7, -4), (13107, -8, -5)] {
+        let p = params(&format!("{tile}\ndrift = {drift}"));
+        assert_eq!(p.ir_drop_max(), 99955602525);
+        let r = TileModel::new(&p, &weights(&p, vec![3, -5]), &col).mvm(0, &[1, 2]);
+        assert_eq!((r.acc[0], r.out[0]), (acc, out), "D = {drift}");
     }
 }
