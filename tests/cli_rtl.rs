@@ -137,8 +137,7 @@ fn calibrate_rtl_agrees_with_the_model_on_a_fresh_tile() {
     assert_eq!(rtl_c2, "3,1,-10\n-2,0,7\n", "nothing beats the intended parameters");
 }
 
-/// The same on a drifted tile. Needs the spec v2 crossbar macro (the lead's RTL rewrite): enable
-/// it once the macro models drift, stuck cells and IR drop.
+/// The same on a drifted tile: the behavioral macro models the spec v2 device effects.
 #[test]
 fn calibrate_rtl_agrees_with_the_model_on_an_aged_tile() {
     let dir = tempfile::tempdir().unwrap();

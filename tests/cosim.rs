@@ -30,7 +30,6 @@ fn expected_outputs(config: &TileConfig, case: &Case) -> Vec<Vec<i64>> {
 }
 
 fn load(config: &TileConfig) -> TileRtl {
-    let p = config.validate().unwrap();
     TileRtl::load(config.clone(), &build_tile(config).unwrap_or_else(|e| panic!("build failed: {e}"))).unwrap()
 }
 

@@ -198,7 +198,7 @@ impl TileRtl {
         let field = |key: &str| manifest.get(key).ok_or_else(|| problem(format!("manifest.json has no '{key}'")));
         let config: TileConfig = serde_json::from_value(field("config")?.clone())
             .map_err(|e| problem(format!("manifest.json's configuration is not a tile configuration: {e}")))?;
-        let p = config.validate().map_err(|e| problem(format!("manifest.json's configuration is invalid: {e}")))?;
+        config.validate().map_err(|e| problem(format!("manifest.json's configuration is invalid: {e}")))?;
         let top = field("top_module")?.as_str().ok_or_else(|| problem("top_module is not a string".into()))?;
         let files = field("files")?.as_array().ok_or_else(|| problem("files is not a list".into()))?;
         let mut verilog = String::new();
