@@ -45,7 +45,7 @@ module cim_crossbar_macro #(
     parameter [31:0] SEED = 32'd1,
     parameter [31:0] DRIFT = 32'd0,
     parameter [31:0] DRIFT_SPREAD = 32'd0,
-    parameter [31:0] IR_DROP = 32'd0,
+    parameter [63:0] IR_DROP = 64'd0,
     parameter [31:0] STUCK_OFF_PPM = 32'd0,
     parameter [31:0] STUCK_ON_PPM = 32'd0,
     parameter integer ROW_BITS = 4,     // width of prog_row
@@ -76,6 +76,9 @@ module cim_crossbar_macro #(
     localparam [31:0] DRIFT_TAG = 32'h44524654;
     localparam [63:0] CODE_MAX = (64'd1 << ADC_BITS) - 64'd1;
     localparam [63:0] STEP = {32'd0, ADC_STEP};
+    localparam [31:0] GROUP_ROWS = ROWS_PER_READ;
+    localparam [31:0] ADC_COUNT = ADCS;
+    localparam [31:0] CODE_BITS = ADC_BITS;
     localparam [63:0] TOP_LEVEL = ((64'd1 << CELL_BITS) - 64'd1) << FINE_BITS;
 
     function automatic [31:0] mix(input [31:0] x_in);
@@ -121,7 +124,7 @@ module cim_crossbar_macro #(
             else if (u < $signed(STUCK_OFF_PPM + STUCK_ON_PPM)) conductance = TOP_LEVEL[31:0];
             else begin
                 kept = (g * (64'sd65536 - d) + 64'sd32768) >>> 16;
-                {unused_kept_high, conductance} = kept;
+                {unused_kept_high, conductance} = $unsigned(kept);
             end
         end
     endfunction
@@ -129,10 +132,10 @@ module cim_crossbar_macro #(
     reg [31:0] cells [0:ROWS*PHYS_COLS-1];
 
     // A fresh array is erased: every cell at level 0, device effects included.
-    integer init_r, init_pc;
+    reg [31:0] init_r, init_pc;
     initial begin
-        for (init_r = 0; init_r < ROWS; init_r = init_r + 1)
-            for (init_pc = 0; init_pc < PHYS_COLS; init_pc = init_pc + 1)
+        for (init_r = 32'd0; init_r < ROWS; init_r = init_r + 32'd1)
+            for (init_pc = 32'd0; init_pc < PHYS_COLS; init_pc = init_pc + 32'd1)
                 cells[init_r*PHYS_COLS + init_pc] = conductance(init_r, init_pc, {CELL_BITS{1'b0}});
     end
 
@@ -156,28 +159,28 @@ module cim_crossbar_macro #(
         reg [63:0] drop, unused_drop_high;
         reg signed [63:0] v;
         reg [63:0] q;
-        integer a, i;
+        reg [31:0] a, i;
         begin
             convert = {ADCS*ADC_BITS{1'b0}};
             // Rows of the group that exist (the last group may be short).
-            first_row = group * ROWS_PER_READ;
+            first_row = group * GROUP_ROWS;
             count = (first_row >= ROWS) ? 32'd0
-                  : (ROWS - first_row < ROWS_PER_READ) ? ROWS - first_row : ROWS_PER_READ;
-            for (a = 0; a < ADCS; a = a + 1) begin
-                pc = phase * ADCS + a;
+                  : (ROWS - first_row < GROUP_ROWS) ? ROWS - first_row : GROUP_ROWS;
+            for (a = 32'd0; a < ADC_COUNT; a = a + 32'd1) begin
+                pc = phase * ADC_COUNT + a;
                 v = 64'sd0;
                 if (pc < PHYS_COLS) begin
                     current = 64'd0;
                     // Masked, not branched: drive bits are data, and a branch on them mispredicts.
-                    for (i = 0; i < count; i = i + 1)
+                    for (i = 32'd0; i < count; i = i + 32'd1)
                         current = current + {32'd0, cells[(first_row + i)*PHYS_COLS + pc] & {32{drive[i]}}};
                     // I * I * Q needs up to 73 bits: exact in 128.
-                    {unused_drop_high, drop} = ({64'd0, current} * {64'd0, current} * {96'd0, IR_DROP}) >> 40;
+                    {unused_drop_high, drop} = ({64'd0, current} * {64'd0, current} * {64'd0, IR_DROP}) >> 40;
                     v = $signed(current - drop)
                       + uni(hash(READ, mvm, bit_index, group, pc), READ_NOISE);
                 end
                 q = (v < 0) ? 64'd0 : ($unsigned(v) + STEP / 64'd2) / STEP;
-                convert[a*ADC_BITS +: ADC_BITS] = (q > CODE_MAX) ? CODE_MAX[ADC_BITS-1:0] : q[ADC_BITS-1:0];
+                convert[a*CODE_BITS +: ADC_BITS] = (q > CODE_MAX) ? CODE_MAX[ADC_BITS-1:0] : q[ADC_BITS-1:0];
             end
         end
     endfunction

@@ -102,7 +102,7 @@ module cim_tile (
         .INPUT_BITS(4),
         .GROUP_BITS(2),
         .OFFSET_BITS(2),
-        .FLIGHT_BITS(5)
+        .FLIGHT_BITS(4)
     ) controller (
         .clock(clock),
         .reset(reset),
@@ -190,6 +190,11 @@ module cim_tile (
         .READ_NOISE(32'd0),
         .PROGRAM_ERROR(32'd0),
         .SEED(32'd1),
+        .DRIFT(32'd0),
+        .DRIFT_SPREAD(32'd0),
+        .IR_DROP(64'd0),
+        .STUCK_OFF_PPM(32'd0),
+        .STUCK_ON_PPM(32'd0),
         .ROW_BITS(4),
         .COL_BITS(4),
         .GROUP_BITS(2),
@@ -216,6 +221,7 @@ module cim_tile (
         .PHASES(4),
         .PHYS_COLS(16),
         .ADC_BITS(4),
+        .ADC_CYCLES(1),
         .PART_BITS(11),
         .PHASE_BITS(2),
         .BIT_BITS(2),
@@ -293,8 +299,8 @@ module cim_tile (
     );
     cim_stream_fifo #(
         .WIDTH(70),
-        .DEPTH(4),
-        .INDEX_BITS(2)
+        .DEPTH(2),
+        .INDEX_BITS(1)
     ) acc_fifo (
         .clock(clock),
         .reset(reset),
@@ -337,8 +343,8 @@ module cim_tile (
     );
     cim_stream_fifo #(
         .WIDTH(19),
-        .DEPTH(4),
-        .INDEX_BITS(2)
+        .DEPTH(2),
+        .INDEX_BITS(1)
     ) output_buffer (
         .clock(clock),
         .reset(reset),

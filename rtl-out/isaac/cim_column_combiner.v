@@ -6,7 +6,7 @@
 // bank. It starts a column only when the activation FIFO has a slot reserved for it, so it
 // never stalls mid-column, and it releases the bank to the scheduler when its last sum is read.
 // Each accumulator leaves with its column's parameters, read from the column-parameter memory
-// together with the column's last partial sum.
+// while the column's last partial sum is added.
 //
 // Ports:
 //   landed, landed_bank         Lanes: every sum of the bank is written.
@@ -37,7 +37,7 @@ module cim_column_combiner #(
     output wire                        rd_bank,
     output wire [PHASE_BITS-1:0]       rd_phase,
     output wire [LANE_BITS-1:0]        rd_lane,
-    input  wire signed [PART_BITS-1:0] rd_value,
+    input  wire [PART_BITS-1:0]        rd_value,
     output wire [COL_BITS-1:0]         param_col,
     input  wire [15:0]                 param_mult,
     input  wire [4:0]                  param_shift,
@@ -45,7 +45,7 @@ module cim_column_combiner #(
     input  wire                        slot_free,
     output wire                        slot_take,
     output reg                         acc_valid,
-    output reg  signed [ACC_BITS-1:0]  acc_value,
+    output reg  [ACC_BITS-1:0]         acc_value,
     output reg  [15:0]                 acc_mult,
     output reg  [4:0]                  acc_shift,
     output reg  [31:0]                 acc_bias,
@@ -58,6 +58,7 @@ module cim_column_combiner #(
     localparam [LANE_BITS-1:0] LAST_LANE = LAST_LANE_INT[LANE_BITS-1:0];
     localparam [SLICE_BITS-1:0] LAST_SLICE = LAST_SLICE_INT[SLICE_BITS-1:0];
     localparam [COL_BITS-1:0] LAST_COL = LAST_COL_INT[COL_BITS-1:0];
+    localparam [SLICE_BITS+3:0] SHIFT_STEP = CELL_BITS[SLICE_BITS+3:0];
 
     reg [1:0] waiting;  // banks landed and not yet combined
     reg active;
@@ -79,7 +80,6 @@ module cim_column_combiner #(
     assign rd_bank = bank;
     assign rd_phase = phase;
     assign rd_lane = lane;
-    assign param_col = col;
     assign slot_take = read && column_start;
     assign sums_released = read && last_read;
     assign released_bank = bank;
@@ -128,11 +128,14 @@ module cim_column_combiner #(
     reg end_1, end_2, end_3;
     reg [COL_BITS-1:0] col_1, col_2, col_3;
     reg last_1, last_2, last_3;
-    reg [52:0] params_2, params_3;
-    reg signed [ACC_BITS-1:0] term, sum;
+    reg [ACC_BITS-1:0] term, sum;
 
-    wire signed [ACC_BITS-1:0] part = {{(ACC_BITS-PART_BITS){rd_value[PART_BITS-1]}}, rd_value};
-    wire signed [ACC_BITS-1:0] sum_next = start_3 ? (negative_3 ? -term : term)
+    // Parameters are read two cycles behind the sums, so they arrive with the accumulator.
+    assign param_col = col_2;
+
+    // Two's complement throughout: the partial sum sign-extended, then shifted and added.
+    wire [ACC_BITS-1:0] part = {{(ACC_BITS-PART_BITS){rd_value[PART_BITS-1]}}, rd_value};
+    wire [ACC_BITS-1:0] sum_next = start_3 ? (negative_3 ? -term : term)
                                                   : (negative_3 ? sum - term : sum + term);
 
     always @(posedge clock) begin
@@ -151,12 +154,10 @@ module cim_column_combiner #(
         {slice_1, negative_1, start_1, end_1, col_1, last_1} <= {slice, negative, column_start, column_end, col, last_read};
         {slice_2, negative_2, start_2, end_2, col_2, last_2} <= {slice_1, negative_1, start_1, end_1, col_1, last_1};
         {negative_3, start_3, end_3, col_3, last_3} <= {negative_2, start_2, end_2, col_2, last_2};
-        params_2 <= {param_bias, param_shift, param_mult};
-        params_3 <= params_2;
-        term <= part <<< (slice_2 * CELL_BITS);
+        term <= part << ({4'd0, slice_2} * SHIFT_STEP);
         if (valid_term) sum <= sum_next;
         acc_value <= sum_next;
-        {acc_bias, acc_shift, acc_mult} <= params_3;
+        {acc_bias, acc_shift, acc_mult} <= {param_bias, param_shift, param_mult};
         acc_col <= col_3;
         acc_last <= last_3;
     end

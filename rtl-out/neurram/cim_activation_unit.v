@@ -29,7 +29,7 @@ module cim_activation_unit #(
     input  wire                       reset,
     input  wire                       in_valid,
     output wire                       in_ready,
-    input  wire signed [ACC_BITS-1:0] in_acc,
+    input  wire [ACC_BITS-1:0]        in_acc,
     input  wire [15:0]                in_mult,
     input  wire [4:0]                 in_shift,
     input  wire [31:0]                in_bias,
@@ -46,15 +46,16 @@ module cim_activation_unit #(
     localparam integer LAST_STEP_INT = STEPS - 1;
     localparam [STEP_BITS-1:0] LAST_STEP = LAST_STEP_INT[STEP_BITS-1:0];
     localparam signed [ROUND_BITS-1:0] ONE = 1;
+    localparam [ROUND_BITS-1:0] ONE_BIT = 1;
     localparam signed [ROUND_BITS-1:0] OUT_MAX = (ONE <<< (OUT_SIGNED != 0 ? OUT_BITS - 1 : OUT_BITS)) - ONE;
     localparam signed [ROUND_BITS-1:0] OUT_MIN = OUT_SIGNED != 0 ? -(ONE <<< (OUT_BITS - 1)) : {ROUND_BITS{1'b0}};
 
     // Multiplier: a column in flight while busy.
     reg busy;
     reg [STEP_BITS-1:0] step;
-    reg signed [SUM_BITS-1:0] sum;
+    reg [SUM_BITS-1:0] sum;
     reg [15:0] digits;  // the multiplier, next digit in the top bits
-    reg signed [PRODUCT_BITS-1:0] product;
+    reg [PRODUCT_BITS-1:0] product;
     reg [4:0] shift_m;
     reg [COL_BITS-1:0] col_m;
     reg last_m;
@@ -63,26 +64,30 @@ module cim_activation_unit #(
     assign in_ready = slot_free && (!busy || finishing);
     assign slot_take = in_valid && in_ready;
 
-    wire signed [SUM_BITS-1:0] acc_wide = {{(SUM_BITS-ACC_BITS){in_acc[ACC_BITS-1]}}, in_acc};
-    wire signed [SUM_BITS-1:0] bias_wide = {{(SUM_BITS-32){in_bias[31]}}, in_bias};
+    wire [SUM_BITS-1:0] acc_wide = {{(SUM_BITS-ACC_BITS){in_acc[ACC_BITS-1]}}, in_acc};
+    wire [SUM_BITS-1:0] bias_wide = {{(SUM_BITS-32){in_bias[31]}}, in_bias};
     // The first digit carries the multiplier's sign, the others are unsigned.
     wire first_step = step == {STEP_BITS{1'b0}};
-    wire signed [DIGIT_BITS:0] digit = {first_step ? digits[15] : 1'b0, digits[15 -: DIGIT_BITS]};
-    wire signed [SUM_BITS+DIGIT_BITS:0] partial = sum * digit;
-    wire signed [PRODUCT_BITS-1:0] partial_wide = {{(PRODUCT_BITS-SUM_BITS-DIGIT_BITS-1){partial[SUM_BITS+DIGIT_BITS]}}, partial};
-    wire signed [PRODUCT_BITS-1:0] product_next = first_step ? partial_wide : (product <<< DIGIT_BITS) + partial_wide;
+    wire [DIGIT_BITS:0] digit = {first_step ? digits[15] : 1'b0, digits[15 -: DIGIT_BITS]};
+    // Both operands at the product's width, as Verilog evaluates them anyway.
+    wire signed [SUM_BITS+DIGIT_BITS:0] sum_wide = $signed({{(DIGIT_BITS+1){sum[SUM_BITS-1]}}, sum});
+    wire signed [SUM_BITS+DIGIT_BITS:0] digit_wide = $signed({{SUM_BITS{digit[DIGIT_BITS]}}, digit});
+    wire signed [SUM_BITS+DIGIT_BITS:0] partial = sum_wide * digit_wide;
+    wire [PRODUCT_BITS-1:0] partial_wide = {{(PRODUCT_BITS-SUM_BITS-DIGIT_BITS-1){partial[SUM_BITS+DIGIT_BITS]}}, partial};
+    wire [PRODUCT_BITS-1:0] product_next = first_step ? partial_wide : (product << DIGIT_BITS) + partial_wide;
 
     // Post-multiply pipeline: round, shift, clamp.
     reg valid_p, valid_r, valid_s;
-    reg signed [PRODUCT_BITS-1:0] product_p;
-    reg signed [ROUND_BITS-1:0] rounded, shifted;
+    reg [ROUND_BITS-1:0] rounded;
+    reg signed [ROUND_BITS-1:0] shifted;
     reg [4:0] shift_p, shift_r;
     reg [COL_BITS-1:0] col_p, col_r, col_s;
     reg last_p, last_r, last_s;
 
-    wire signed [ROUND_BITS-1:0] product_round = {{(ROUND_BITS-PRODUCT_BITS){product_p[PRODUCT_BITS-1]}}, product_p};
-    wire signed [ROUND_BITS-1:0] half = (shift_p == 5'd0) ? {ROUND_BITS{1'b0}} : ONE <<< (shift_p - 5'd1);
-    wire signed [ROUND_BITS-1:0] rectified = (RELU != 0 && shifted < 0) ? {ROUND_BITS{1'b0}} : shifted;
+    // The finished product stays in `product` for the one cycle after the last step.
+    wire [ROUND_BITS-1:0] product_round = {{(ROUND_BITS-PRODUCT_BITS){product[PRODUCT_BITS-1]}}, product};
+    wire [ROUND_BITS-1:0] half = (shift_p == 5'd0) ? {ROUND_BITS{1'b0}} : ONE_BIT << (shift_p - 5'd1);
+    wire signed [ROUND_BITS-1:0] rectified = (RELU != 0 && shifted < 0) ? $signed({ROUND_BITS{1'b0}}) : shifted;
     wire [OUT_BITS-1:0] clamped = rectified > OUT_MAX ? OUT_MAX[OUT_BITS-1:0]
                                 : rectified < OUT_MIN ? OUT_MIN[OUT_BITS-1:0] : rectified[OUT_BITS-1:0];
 
@@ -121,7 +126,6 @@ module cim_activation_unit #(
             digits <= digits << DIGIT_BITS;
         end
         if (busy) product <= product_next;
-        product_p <= product_next;
         shift_p <= shift_m;
         col_p <= col_m;
         last_p <= last_m;
@@ -129,7 +133,7 @@ module cim_activation_unit #(
         shift_r <= shift_p;
         col_r <= col_p;
         last_r <= last_p;
-        shifted <= rounded >>> shift_r;
+        shifted <= $signed(rounded) >>> shift_r;
         col_s <= col_r;
         last_s <= last_r;
         out_data <= clamped;

@@ -7,7 +7,7 @@
 //
 // Each lane's sums are a memory with synchronous reads (it maps to RAM): a code is added one
 // cycle after it lands, to the sum read in its landing cycle; a sum written in that same cycle
-// (one phase per cycle with a single phase) is forwarded instead.
+// (only with a single phase converted every cycle) is forwarded instead.
 //
 // Ports:
 //   code_valid, codes           One code per ADC (bits [a*ADC_BITS +: ADC_BITS]) with the
@@ -20,6 +20,7 @@ module cim_shift_add_lanes #(
     parameter integer PHASES = 4,
     parameter integer PHYS_COLS = 16,
     parameter integer ADC_BITS = 4,
+    parameter integer ADC_CYCLES = 1,
     parameter integer PART_BITS = 11,
     parameter integer PHASE_BITS = 2,  // bits of a phase index, >= 1
     parameter integer BIT_BITS = 2,    // bits of an input-bit index, >= 1
@@ -40,13 +41,15 @@ module cim_shift_add_lanes #(
     input  wire                        rd_bank,
     input  wire [PHASE_BITS-1:0]       rd_phase,
     input  wire [LANE_BITS-1:0]        rd_lane,
-    output reg  signed [PART_BITS-1:0] rd_value
+    output reg  [PART_BITS-1:0]        rd_value
 );
     localparam integer DEPTH = 2 << PHASE_BITS;
     // Lanes that have a column in the last phase; the others idle there.
     localparam integer LAST_PHASE_LANES = PHYS_COLS - (PHASES - 1) * ADCS;
     localparam integer LAST_PHASE_INT = PHASES - 1;
     localparam [PHASE_BITS-1:0] LAST_PHASE = LAST_PHASE_INT[PHASE_BITS-1:0];
+    // Only one phase converted every cycle revisits a sum in the next cycle.
+    localparam FORWARDING = PHASES == 1 && ADC_CYCLES == 1;
 
     // The code being added: registered one cycle after it lands.
     reg add_valid, add_negative, add_first, add_last;
@@ -59,7 +62,7 @@ module cim_shift_add_lanes #(
 
     wire [PHASE_BITS:0] sum_address = {tag_bank, tag_phase};
     wire [PHASE_BITS:0] rd_address = {rd_bank, rd_phase};
-    wire signed [PART_BITS-1:0] lane_value [0:ADCS-1];
+    wire [PART_BITS-1:0] lane_value [0:ADCS-1];
 
     always @(posedge clock) begin
         if (reset) begin
@@ -79,7 +82,7 @@ module cim_shift_add_lanes #(
         add_first <= tag_first;
         add_last <= tag_last;
         add_codes <= codes;
-        forward <= add_valid && add_address == sum_address;
+        forward <= FORWARDING && add_valid && add_address == sum_address;
         landed_bank <= add_address[PHASE_BITS];
         rd_lane_q <= rd_lane;
         rd_value <= lane_value[rd_lane_q];
@@ -88,13 +91,14 @@ module cim_shift_add_lanes #(
     genvar a;
     generate
         for (a = 0; a < ADCS; a = a + 1) begin : lane
-            reg signed [PART_BITS-1:0] sums [0:DEPTH-1];
-            reg signed [PART_BITS-1:0] sum_q, written, read_q;
+            reg [PART_BITS-1:0] sums [0:DEPTH-1];
+            reg [PART_BITS-1:0] sum_q, written, read_q;
             wire active = (a < LAST_PHASE_LANES) || (add_phase != LAST_PHASE);
             wire [PART_BITS-1:0] code = {{(PART_BITS-ADC_BITS){1'b0}}, add_codes[a*ADC_BITS +: ADC_BITS]};
-            wire signed [PART_BITS-1:0] term = $signed(code << add_bit);
-            wire signed [PART_BITS-1:0] base = add_first ? {PART_BITS{1'b0}} : forward ? written : sum_q;
-            wire signed [PART_BITS-1:0] sum_next = add_negative ? base - term : base + term;
+            // Two's complement sums: adding and subtracting need no sign handling.
+            wire [PART_BITS-1:0] term = code << add_bit;
+            wire [PART_BITS-1:0] base = add_first ? {PART_BITS{1'b0}} : forward ? written : sum_q;
+            wire [PART_BITS-1:0] sum_next = add_negative ? base - term : base + term;
             always @(posedge clock) begin
                 sum_q <= sums[sum_address];
                 read_q <= sums[rd_address];
