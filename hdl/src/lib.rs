@@ -4,10 +4,12 @@
 //! - [`config`]: the TOML configuration, presets, validation and derived sizes.
 //! - [`data`]: weights, inputs and column parameters, with their CSV forms.
 //! - [`golden`]: the golden model of `tile-arithmetic.md`, written from the spec alone.
+//! - [`ppa`]: area, throughput and energy of a tile, every constant sourced.
 
 pub mod config;
 pub mod data;
 pub mod golden;
+pub mod ppa;
 
 pub use config::{TileConfig, TileParams};
 pub use data::{ColumnParams, Weights};
