@@ -22,6 +22,8 @@ pub enum Command {
     Cosim(CosimArgs),
     /// Print signals of a VCD waveform as a table over time.
     Wave(WaveArgs),
+    /// Estimate area, throughput, energy per MVM and TOPS/W, every constant sourced.
+    Ppa(PpaArgs),
 }
 
 #[derive(Args)]
@@ -112,4 +114,28 @@ pub struct WaveArgs {
     /// Last time to show.
     #[arg(long, value_name = "T")]
     pub to: Option<u64>,
+}
+
+#[derive(Args)]
+pub struct PpaArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// Write every figure, with the constants used, as JSON here.
+    #[arg(long, value_name = "R.json")]
+    pub json: Option<PathBuf>,
+    /// Skip the synthesis: the digital periphery is left out of area and energy.
+    #[arg(long)]
+    pub no_synth: bool,
+    /// Workload weights for the crossbar read energy (default: uniform random from --seed).
+    #[arg(long, value_name = "W.csv", requires = "inputs")]
+    pub weights: Option<PathBuf>,
+    /// Workload input vectors (default: uniform random from --seed).
+    #[arg(long, value_name = "X.csv", requires = "weights")]
+    pub inputs: Option<PathBuf>,
+    /// Random input vectors of the default workload.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub mvms: u64,
+    /// Seed of the default workload.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }

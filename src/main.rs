@@ -9,7 +9,9 @@ mod cli;
 mod cosim;
 mod generate;
 mod info;
+mod ppa;
 mod run;
+mod synthesis;
 mod tile_source;
 mod wave;
 
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
         cli::Command::Generate(a) => generate::generate(&a),
         cli::Command::Cosim(a) => cosim::cosim(&a),
         cli::Command::Wave(a) => wave::wave(&a),
+        cli::Command::Ppa(a) => ppa::ppa(&a),
     };
     match result {
         Ok(code) => code,
