@@ -139,6 +139,9 @@ pub struct TechConfig {
     pub vdd_v: f64,
     /// Wordline read voltage of a driven row, V.
     pub read_v: f64,
+    /// Time a row is driven per read (the column values are then sampled and held for the
+    /// ADCs' mux phases), ns.
+    pub read_ns: f64,
     /// Conductance of a cell at the top level `2^Bc - 1` (low-resistance state), uS; levels in
     /// between are evenly spaced from `g_off_us`.
     pub g_on_us: f64,
@@ -165,6 +168,7 @@ pub const TECH_RANGES: &[(&str, f64, f64)] = &[
     ("clock_mhz", 0.001, 100_000.0),
     ("vdd_v", 0.1, 5.0),
     ("read_v", 0.001, 5.0),
+    ("read_ns", 0.01, 1e6),
     ("g_on_us", 1e-6, 10_000.0),
     ("g_off_us", 0.0, 10_000.0),
     ("cell_area_f2", 1.0, 1000.0),
@@ -177,12 +181,13 @@ pub const TECH_RANGES: &[(&str, f64, f64)] = &[
 
 impl TechConfig {
     /// The values in the order of [`TECH_RANGES`].
-    pub fn values(&self) -> [f64; 12] {
+    pub fn values(&self) -> [f64; 13] {
         [
             self.node_nm,
             self.clock_mhz,
             self.vdd_v,
             self.read_v,
+            self.read_ns,
             self.g_on_us,
             self.g_off_us,
             self.cell_area_f2,

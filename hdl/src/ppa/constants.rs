@@ -56,6 +56,7 @@ const TECH_SOURCES: &[(&str, &str, &str)] = &[
     ("clock_mhz", "MHz", "preset: isaac = 1280, ISAAC's ADC rate 1.28 GS/s (Table 6), one conversion per cycle in this tile; default and neurram = 100, an assumption (NeuRRAM states no single clock for this schedule)"),
     ("vdd_v", "V", "preset: default = 1.8 (osu018_stdcells.lib nom_voltage); isaac = 1.0, neurram = 1.2: assumed nominal core supplies of 32 nm and 130 nm CMOS"),
     ("read_v", "V", "DNN+NeuroSim V1.3, Param.cpp: readVoltage = 0.5"),
+    ("read_ns", "ns", "DNN+NeuroSim V1.3, Param.cpp: readPulseWidth = 10e-9"),
     ("g_on_us", "uS", "DNN+NeuroSim V1.3, Param.cpp: resistanceOn = 6 kOhm"),
     ("g_off_us", "uS", "DNN+NeuroSim V1.3, Param.cpp: resistanceOff = 150 x resistanceOn"),
     ("cell_area_f2", "F^2", "DNN+NeuroSim V1.3, Param.cpp: 1T1R cell 4 F x 12 F"),

@@ -13,8 +13,8 @@
 //!   the same survey (see [`adc_area_mm2`]).
 //! - **Crossbar read energy**: `V^2 * G * t` over the cells of every driven row, with `G` from
 //!   the programmed conductances of the golden model for the given weights, averaged over the
-//!   given input vectors (a workload). A row stays driven while the `M` mux phases of its read
-//!   convert (`t = M * Ta` cycles), as in the generated schedule, which has no sample-and-hold.
+//!   given input vectors (a workload), `t = tech.read_ns` per read: the column values are
+//!   sampled and held while the `M` mux phases convert them.
 //! - **Digital energy**: cells x `tech.activity` x cycles per MVM x energy per toggle
 //!   (`tech.toggle_fj` at 180 nm and 1.8 V, scaled by `(node / 180) * (vdd / 1.8)^2`, the C V^2
 //!   rule). Leakage is left out (small at 180 nm; say so when comparing at small nodes).
@@ -201,8 +201,7 @@ pub fn estimate(
     energy.insert("adc".to_string(), p.conversions_per_mvm() as f64 * conversion_pj);
     let row_us = row_conductance_us(&p, tech, workload.weights);
     let (driven_us, driven_rows) = driven_per_mvm(&p, &row_us, workload.inputs);
-    let read_s = (p.phases as u64 * p.adc_cycles as u64) as f64 / clock_hz;
-    energy.insert("crossbar".to_string(), tech.read_v * tech.read_v * driven_us * 1e-6 * read_s * 1e12);
+    energy.insert("crossbar".to_string(), tech.read_v * tech.read_v * driven_us * 1e-6 * tech.read_ns * 1e-9 * 1e12);
     energy.insert("input_drivers".to_string(), driven_rows * tech.driver_fj * 1e-3);
 
     let (digital_source, digital_cells) = match digital {

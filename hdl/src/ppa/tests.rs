@@ -78,9 +78,10 @@ fn slower_conversions_lower_throughput() {
 }
 
 #[test]
-fn crossbar_energy_follows_voltage_and_conductance() {
+fn crossbar_energy_follows_voltage_conductance_and_time() {
     let base = report("");
     assert!(report("[tech]\nread_v = 1.0").energy_pj["crossbar"] > base.energy_pj["crossbar"]);
+    assert!(report("[tech]\nread_ns = 50.0").energy_pj["crossbar"] > base.energy_pj["crossbar"]);
     assert!(report("[tech]\ng_on_us = 500.0").energy_pj["crossbar"] > base.energy_pj["crossbar"]);
 }
 
