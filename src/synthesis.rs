@@ -5,8 +5,8 @@
 //! macro is a blackbox under `SYNTHESIS` and adds nothing.
 //!
 //! A synthesis takes from half a minute (default preset) to several minutes (isaac, neurram),
-//! so results are cached under `<cache>/ppa/<hash>.json`, the hash covering the Verilog, the
-//! Liberty file, the script and Yosys' version.
+//! so its `stat -json` is cached under `<cache>/ppa/<hash>.stat.json`, the hash covering the
+//! Verilog, the Liberty file, the script and Yosys' version; pricing it is instant.
 
 use anyhow::{anyhow, bail, Context, Result};
 use cimtile_hdl::ppa::{self, BlockCells, DigitalArea};
@@ -47,9 +47,10 @@ fn liberty_areas(text: &str) -> BTreeMap<String, f64> {
     let mut areas = BTreeMap::new();
     let mut cell: Option<String> = None;
     for line in text.lines().map(str::trim) {
-        if let Some(rest) = line.strip_prefix("cell") {
-            let name = rest.trim_start().strip_prefix('(').and_then(|r| r.split(')').next());
-            cell = name.map(|n| n.trim().trim_matches('"').to_string());
+        // `cell (NAME)`, not `cell_footprint` or `cell_leakage_power`.
+        let opened = line.strip_prefix("cell").and_then(|rest| rest.trim_start().strip_prefix('('));
+        if let Some(rest) = opened {
+            cell = rest.split(')').next().map(|n| n.trim().trim_matches('"').to_string());
         } else if let (Some(name), Some(rest)) = (&cell, line.strip_prefix("area")) {
             if let Some(value) = rest.trim_start().strip_prefix(':').and_then(|v| v.trim().trim_end_matches(';').trim().parse().ok()) {
                 areas.insert(name.clone(), value);
@@ -100,26 +101,35 @@ fn module_cells(stat: &str) -> Result<BTreeMap<String, BTreeMap<String, u64>>> {
     Ok(out)
 }
 
-/// Adds `module`'s cells, `count` instances of it, to `blocks`: its block is its own by name,
-/// else `block` (its instantiator's). Submodules recurse; library cells add area; anything else
-/// (the crossbar blackbox) adds nothing.
+/// The cells of a synthesized design, priced: area per block, and the instances of cell types
+/// that are neither modules nor library cells (the crossbar blackbox), by type.
+#[derive(Default)]
+struct Priced {
+    blocks: BTreeMap<String, BlockCells>,
+    unpriced: BTreeMap<String, u64>,
+}
+
+/// Adds `module`'s cells, `count` instances of it: its block is its own by name, else `block`
+/// (its instantiator's). Submodules recurse; library cells add area; anything else is unpriced.
 fn add_module(
     module: &str,
     block: &str,
     count: u64,
     modules: &BTreeMap<String, BTreeMap<String, u64>>,
     areas: &BTreeMap<String, f64>,
-    blocks: &mut BTreeMap<String, BlockCells>,
+    priced: &mut Priced,
 ) {
     let block = ppa::block_of_module(module).unwrap_or(block);
     let Some(cells) = modules.get(module) else { return };
     for (cell, &n) in cells {
         if modules.contains_key(cell) {
-            add_module(cell, block, count * n, modules, areas, blocks);
+            add_module(cell, block, count * n, modules, areas, priced);
         } else if let Some(area) = areas.get(cell) {
-            let entry = blocks.entry(block.to_string()).or_default();
+            let entry = priced.blocks.entry(block.to_string()).or_default();
             entry.area_um2 += area * (count * n) as f64;
             entry.cells += count * n;
+        } else {
+            *priced.unpriced.entry(cell.clone()).or_default() += count * n;
         }
     }
 }
@@ -133,10 +143,11 @@ fn yosys_version() -> Result<String> {
 }
 
 fn cache_path(hash: &str) -> PathBuf {
-    cimtile_cosim::verilator_build::cache_dir().join("ppa").join(format!("{hash}.json"))
+    cimtile_cosim::verilator_build::cache_dir().join("ppa").join(format!("{hash}.stat.json"))
 }
 
-/// Synthesizes `config`'s RTL (or takes it from the cache): area and cells per block at 180 nm.
+/// Synthesizes `config`'s RTL (its `stat -json` taken from the cache when this Verilog,
+/// library, script and Yosys were synthesized before): area and cells per block at 180 nm.
 pub fn digital_area(config: &TileConfig) -> Result<DigitalArea> {
     let liberty = liberty_path()?;
     let liberty_text = std::fs::read_to_string(&liberty).with_context(|| format!("cannot read '{}'", liberty.display()))?;
@@ -160,37 +171,47 @@ pub fn digital_area(config: &TileConfig) -> Result<DigitalArea> {
     }
     let hash: String = hasher.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect();
     let cached = cache_path(&hash);
-    if let Some(area) = std::fs::read_to_string(&cached).ok().and_then(|t| serde_json::from_str(&t).ok()) {
-        return Ok(area);
+    let stat = match std::fs::read_to_string(&cached) {
+        Ok(stat) => stat,
+        Err(_) => {
+            let stat = synthesize(work.path(), &script, &top, &liberty)?;
+            // A cache that cannot be written costs the next run time, not this one its result.
+            if let Some(dir) = cached.parent() {
+                let _ = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&cached, &stat));
+            }
+            stat
+        }
+    };
+    let mut priced = Priced::default();
+    add_module(&top, ppa::OTHER_BLOCK, 1, &module_cells(&stat)?, &liberty_areas(&liberty_text), &mut priced);
+    if priced.blocks.is_empty() {
+        bail!("yosys mapped no cells of {} onto {}", top, liberty.display());
     }
+    let unpriced: Vec<String> = priced.unpriced.iter().map(|(cell, n)| format!("{n} x {cell}")).collect();
+    Ok(DigitalArea {
+        source: format!(
+            "{version} synthesis onto {}, Verilog hash {hash}; not priced: {}",
+            liberty.display(),
+            if unpriced.is_empty() { "nothing".to_string() } else { unpriced.join(", ") }
+        ),
+        blocks: priced.blocks,
+    })
+}
 
-    std::fs::write(work.path().join("synth.ys"), &script)?;
+/// Runs `script` in `dir` under a spinner: the text of `stat -json`.
+fn synthesize(dir: &Path, script: &str, top: &str, liberty: &Path) -> Result<String> {
+    std::fs::write(dir.join("synth.ys"), script)?;
     let spinner = ProgressBar::new_spinner().with_message(format!("synthesizing {top} with Yosys onto {} (cached afterwards)", liberty.display()));
     spinner.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("a valid template"));
     spinner.enable_steady_tick(Duration::from_millis(120));
-    let out = Command::new("yosys").args(["-q", "-l", "yosys.log", "synth.ys"]).current_dir(work.path()).output();
+    let out = Command::new("yosys").args(["-q", "-l", "yosys.log", "synth.ys"]).current_dir(dir).output();
     spinner.finish_and_clear();
-    let out = out.context("cannot run yosys")?;
-    if !out.status.success() {
-        let log = std::fs::read_to_string(work.path().join("yosys.log")).unwrap_or_default();
+    if !out.context("cannot run yosys")?.status.success() {
+        let log = std::fs::read_to_string(dir.join("yosys.log")).unwrap_or_default();
         let errors: Vec<&str> = log.lines().filter(|l| l.contains("ERROR")).collect();
         bail!("yosys failed synthesizing {top}: {}", errors.join("; "));
     }
-    let modules = module_cells(&std::fs::read_to_string(work.path().join("stat.json"))?)?;
-    let mut blocks = BTreeMap::new();
-    add_module(&top, ppa::OTHER_BLOCK, 1, &modules, &liberty_areas(&liberty_text), &mut blocks);
-    if blocks.is_empty() {
-        bail!("yosys mapped no cells of {} onto {}", top, liberty.display());
-    }
-    let area = DigitalArea {
-        source: format!("{version} synthesis onto {}, Verilog hash {hash}", liberty.display()),
-        blocks,
-    };
-    // A cache that cannot be written costs the next run time, not this one its result.
-    if let (Some(dir), Ok(text)) = (cached.parent(), serde_json::to_string_pretty(&area)) {
-        let _ = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&cached, text));
-    }
-    Ok(area)
+    std::fs::read_to_string(dir.join("stat.json")).context("yosys wrote no stat.json")
 }
 
 #[cfg(test)]
@@ -207,10 +228,12 @@ mod tests {
 
     #[test]
     fn liberty_areas_are_read_per_cell() {
-        let lib = "library(x) {\n cell (AND2X1) {\narea : 32;\n pin(A) { capacitance : 0.01; }\n}\n cell(DFFPOSX1) {\n  area : 192 ;\n}\n}";
+        let lib = "library(x) {\n cell (AND2X1) {\narea : 32;\n pin(A) { capacitance : 0.01; }\n}\n cell(DFFPOSX1) {\n  area : 192 ;\n}\n\
+                   cell (INVX1) {\n  cell_footprint : inv;\n  area : 16;\n  cell_leakage_power : 0.1;\n}\n}";
         let areas = liberty_areas(lib);
         assert_eq!(areas.get("AND2X1"), Some(&32.0));
         assert_eq!(areas.get("DFFPOSX1"), Some(&192.0));
+        assert_eq!(areas.get("INVX1"), Some(&16.0));
     }
 
     #[test]
@@ -222,9 +245,10 @@ mod tests {
             "design": { , }"#;
         let modules = module_cells(stat).unwrap();
         let areas = BTreeMap::from([("INVX1".to_string(), 16.0), ("NAND2X1".to_string(), 24.0), ("DFFPOSX1".to_string(), 192.0)]);
-        let mut blocks = BTreeMap::new();
-        add_module("cim_tile", ppa::OTHER_BLOCK, 1, &modules, &areas, &mut blocks);
-        assert_eq!(blocks["other"], BlockCells { area_um2: 16.0, cells: 1 });
-        assert_eq!(blocks["activation_unit"], BlockCells { area_um2: 2.0 * 24.0 + 12.0 * 192.0, cells: 14 });
+        let mut priced = Priced::default();
+        add_module("cim_tile", ppa::OTHER_BLOCK, 1, &modules, &areas, &mut priced);
+        assert_eq!(priced.blocks["other"], BlockCells { area_um2: 16.0, cells: 1 });
+        assert_eq!(priced.blocks["activation_unit"], BlockCells { area_um2: 2.0 * 24.0 + 12.0 * 192.0, cells: 14 });
+        assert_eq!(priced.unpriced, BTreeMap::from([("cim_crossbar_macro".to_string(), 1)]));
     }
 }

@@ -25,7 +25,7 @@ use crate::config::{ConfigError, TechConfig, TileConfig, TileParams};
 use crate::data::{ColumnParams, Weights};
 use crate::golden::TileModel;
 use constants::Constant;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The blocks of the digital periphery, by the module names of the RTL (any prefix before
@@ -60,7 +60,7 @@ pub fn block_of_module(module: &str) -> Option<&'static str> {
 }
 
 /// Synthesized area of one block at the library's node.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BlockCells {
     pub area_um2: f64,
     pub cells: u64,
@@ -68,7 +68,7 @@ pub struct BlockCells {
 
 /// The digital periphery as synthesized: area and cell count per block at the library's node
 /// ([`constants::LIBRARY_NODE_NM`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DigitalArea {
     /// How it was obtained (tool, library, fingerprint of the Verilog).
     pub source: String,
