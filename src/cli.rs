@@ -22,6 +22,14 @@ pub enum Command {
     Cosim(CosimArgs),
     /// Print signals of a VCD waveform as a table over time.
     Wave(WaveArgs),
+    /// Run a NumPy MLP on tiles: quantize it to the tile, measure its accuracy.
+    Net(NetArgs),
+    /// Run a job at every point of a cross product of configuration values; plot the results.
+    Sweep(SweepArgs),
+    /// List the tile's stuck cells (spec v2), so that a host can map weights around them.
+    Faults(FaultsArgs),
+    /// Choose column parameters that bring a drifted, faulty or IR-dropped tile back to its fresh self.
+    Calibrate(CalibrateArgs),
     /// Estimate area, throughput, energy per MVM and TOPS/W, every constant sourced.
     Ppa(PpaArgs),
 }
@@ -33,6 +41,9 @@ pub struct GenerateArgs {
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Put before every module name, so that several tiles can live in one design.
+    #[arg(long, value_name = "PREFIX", default_value = "")]
+    pub prefix: String,
 }
 
 /// Which tile: a preset, a config file laid over the default preset, or both.
@@ -50,6 +61,75 @@ pub struct TileArgs {
 pub struct InfoArgs {
     #[command(flatten)]
     pub tile: TileArgs,
+    #[command(flatten)]
+    pub age: AgeArgs,
+}
+
+/// A time since programming: sets `analog.drift` by the configuration's drift law.
+#[derive(Args, Clone)]
+pub struct AgeArgs {
+    /// Time since programming, e.g. 90s, 1h, 30d, 2w, 1y (units s, m, h, d, w, y = 365.25 d):
+    /// sets analog.drift from g(t) = g(t0) (t/t0)^-nu with analog.drift_t0 and analog.drift_nu.
+    #[arg(long, value_name = "DURATION", value_parser = parse_age)]
+    pub age: Option<Age>,
+}
+
+/// A duration as written on the command line and in seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Age {
+    pub text: String,
+    pub seconds: f64,
+}
+
+/// `90s`, `1h`, `30d`, `2w`, `1y`, `1.5y`: a non-negative number and one unit.
+pub fn parse_age(text: &str) -> Result<Age, String> {
+    const UNITS: [(char, f64); 6] =
+        [('s', 1.0), ('m', 60.0), ('h', 3600.0), ('d', 86400.0), ('w', 604800.0), ('y', 31_557_600.0)];
+    let bad = || format!("'{text}' is not a duration: expected a number and a unit s, m, h, d, w or y (90s, 1h, 30d, 2w, 1y)");
+    let unit = text.chars().last().ok_or_else(bad)?;
+    let (_, scale) = UNITS.iter().find(|(u, _)| *u == unit).ok_or_else(bad)?;
+    let number: f64 = text[..text.len() - 1].parse().map_err(|_| bad())?;
+    if !number.is_finite() || number < 0.0 {
+        return Err(bad());
+    }
+    Ok(Age { text: text.to_string(), seconds: number * scale })
+}
+
+#[derive(Args)]
+pub struct FaultsArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// Write the CSV here instead of stdout.
+    #[arg(long, value_name = "F.csv")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct CalibrateArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    #[command(flatten)]
+    pub age: AgeArgs,
+    /// Weights: R lines of C integers.
+    #[arg(long, value_name = "W.csv")]
+    pub weights: PathBuf,
+    /// The intended column parameters (default 1,0,0 for every column).
+    #[arg(long, value_name = "C.csv")]
+    pub columns: Option<PathBuf>,
+    /// Where to write the calibrated column parameters.
+    #[arg(long, value_name = "C2.csv")]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value = "model")]
+    pub engine: Engine,
+    /// Calibration vectors, and as many held-out vectors.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub vectors: u64,
+    /// Seed of the calibration vectors; the held-out vectors use seed + 1.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "R.json")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -75,6 +155,8 @@ pub struct RunArgs {
     pub columns: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "model")]
     pub engine: Engine,
+    #[command(flatten)]
+    pub age: AgeArgs,
     /// Write the outputs here instead of stdout.
     #[arg(long, value_name = "Y.csv")]
     pub out: Option<PathBuf>,
@@ -114,6 +196,103 @@ pub struct WaveArgs {
     /// Last time to show.
     #[arg(long, value_name = "T")]
     pub to: Option<u64>,
+}
+
+#[derive(Args)]
+pub struct NetArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// The model: w0, b0, w1, b1, ... and calib (see README, "The .npz format").
+    #[arg(long, value_name = "M.npz")]
+    pub model: PathBuf,
+    /// The test set: x (images x inputs) and y (labels).
+    #[arg(long, value_name = "D.npz")]
+    pub data: PathBuf,
+    /// `rtl` also runs every tile MVM of the first --rtl-images images through Verilator.
+    #[arg(long, value_enum, default_value = "model")]
+    pub engine: Engine,
+    /// Test images to run (default: all).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub images: Option<u64>,
+    /// With --engine rtl: images whose tile MVMs run on the RTL.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub rtl_images: usize,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "R.json")]
+    pub report: Option<PathBuf>,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct SweepArgs {
+    #[command(subcommand)]
+    pub merge: Option<SweepCommand>,
+    #[command(flatten)]
+    pub run: SweepRunArgs,
+}
+
+#[derive(Subcommand)]
+pub enum SweepCommand {
+    /// Join the results of shards (or interrupted runs) into one results.csv and its plots.
+    Merge(MergeArgs),
+}
+
+#[derive(Args)]
+pub struct MergeArgs {
+    /// Sweep directories, each written by `cimtile sweep --out`.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum JobKind {
+    /// `cimtile net`: accuracy of a model (--model, --data, --images; `--set model=A,B` sweeps models).
+    Net,
+    /// `cimtile cosim`: random MVMs through the RTL and the model (--mvms, --seed).
+    Cosim,
+    /// Power, performance and area (not available in this build yet).
+    Ppa,
+}
+
+#[derive(Args)]
+pub struct SweepRunArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// KEY=VALUES: a configuration key (adc.bits) or a key of the job (model), and a list (3,4,6)
+    /// or inclusive integer range (3..8); repeat for a cross product.
+    #[arg(long = "set", value_name = "KEY=VALUES", required = true)]
+    pub sets: Vec<String>,
+    // --job and --out are Options only so that `sweep merge` parses without them; clap requires
+    // them otherwise.
+    /// What runs at each point.
+    #[arg(long, value_enum, required = true)]
+    pub job: Option<JobKind>,
+    /// Sweep directory: sweep.json, results.csv and the plots.
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out: Option<PathBuf>,
+    /// Run only points whose index modulo N is I (0-based: 0..N-1, as SLURM_ARRAY_TASK_ID).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Points run in parallel (default: all cores).
+    #[arg(long, value_name = "J", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub jobs: Option<usize>,
+    /// net job: the model.
+    #[arg(long, value_name = "M.npz")]
+    pub model: Option<PathBuf>,
+    /// net job: the test set.
+    #[arg(long, value_name = "D.npz")]
+    pub data: Option<PathBuf>,
+    /// net job: test images per point (default: all).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub images: Option<u64>,
+    /// cosim job: random MVMs per point.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub mvms: u64,
+    /// cosim job: seed of the random cases.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(Args)]

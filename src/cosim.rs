@@ -5,18 +5,23 @@ use crate::cli::CosimArgs;
 use crate::run::run_rtl;
 use crate::tile_source;
 use anyhow::Result;
-use cimtile_cosim::random_case::random_case;
+use cimtile_cosim::random_case::{random_case, Case};
 use cimtile_cosim::replay_case::{first_mismatch, write_case};
-use cimtile_hdl::TileModel;
+use cimtile_hdl::{TileModel, TileParams};
 use std::process::ExitCode;
 use std::time::Instant;
+
+/// The golden model's outputs for a case, input k at batch index k.
+pub fn expected_outputs(p: &TileParams, case: &Case) -> Vec<Vec<i64>> {
+    let model = TileModel::new(p, &case.weights, &case.columns);
+    case.inputs.iter().enumerate().map(|(k, x)| model.mvm(k as u32, x).out).collect()
+}
 
 pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
     let p = &tile.params;
     let case = random_case(p, args.mvms as usize, args.seed);
-    let model = TileModel::new(p, &case.weights, &case.columns);
-    let expected: Vec<Vec<i64>> = case.inputs.iter().enumerate().map(|(k, x)| model.mvm(k as u32, x).out).collect();
+    let expected = expected_outputs(p, &case);
     let started = Instant::now();
     let (got, timing) = run_rtl(&tile, &case.weights, &case.columns, &case.inputs, None)?;
     let total_seconds = started.elapsed().as_secs_f64();

@@ -2,21 +2,23 @@
 
 use crate::cli::GenerateArgs;
 use crate::tile_source;
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 use cimtile_hdl::rtl;
 use std::process::ExitCode;
 
 pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
-    let generated = rtl::generate(&tile.config).map_err(|e| anyhow!("{e}"))?;
+    let options = rtl::GenerateOptions { prefix: args.prefix.clone() };
+    let generated = rtl::generate_with(&tile.config, &options)?;
     rtl::write(&generated, &args.out).with_context(|| format!("cannot write RTL into '{}'", args.out.display()))?;
     let p = &tile.params;
+    let lines: usize = generated.verilog_files().map(|f| f.text.lines().count()).sum();
     println!(
-        "wrote {}/{{{}, files.f, manifest.json, lint_waivers.vlt}}: top module {}, {} lines of Verilog",
+        "wrote {} files into {}: top module {}, {lines} lines of Verilog (files.f lists them; the behavioral macro is {}.v)",
+        generated.files.len() + 2,
         args.out.display(),
-        rtl::VERILOG_FILE,
-        rtl::TOP_MODULE,
-        generated.verilog.lines().count()
+        generated.top,
+        generated.manifest["macro_file"].as_str().unwrap_or_default().trim_end_matches(".v"),
     );
     println!("expected cycles per MVM in a back-to-back stream: {} (minimum Ib*G*M*Ta = {})", p.expected_cycles_per_mvm(), p.min_cycles_per_mvm());
     Ok(ExitCode::SUCCESS)

@@ -3,13 +3,17 @@
 use crate::cli::InfoArgs;
 use crate::tile_source;
 use anyhow::Result;
+use cimtile_hdl::golden::device::{drift_stats, fault_map, Stuck};
 use std::process::ExitCode;
 
 pub fn info(args: &InfoArgs) -> Result<ExitCode> {
-    let tile = tile_source::load(&args.tile)?;
+    let tile = tile_source::load(&args.tile)?.aged(args.age.age.as_ref())?;
     let p = &tile.params;
     let w = p.widths();
     println!("tile: {}", tile.origin);
+    if let Some(aging) = &tile.aging {
+        println!("{aging}");
+    }
     println!(
         "array: {} rows x {} columns, {} rows per read; {}-bit weights in {}-bit cells; {} {}-bit inputs",
         p.rows,
@@ -41,6 +45,28 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
     );
     println!("ADC conversions per MVM: Ib*G*P = {}", p.conversions_per_mvm());
     println!("ideal tile (computes W^T x exactly): {}", if p.is_ideal() { "yes" } else { "no" });
+    // Spec v2: faults apply to every cell of the R x P array.
+    let faults = fault_map(p);
+    let off = faults.iter().filter(|c| c.stuck == Stuck::Off).count();
+    println!(
+        "stuck cells: {off} off, {} on, of {} cells (R x P; faults.stuck_off_ppm = {}, faults.stuck_on_ppm = {})",
+        faults.len() - off,
+        p.rows * p.phys_cols,
+        p.stuck_off_ppm,
+        p.stuck_on_ppm
+    );
+    let drift = drift_stats(p);
+    println!(
+        "drift loss of the {} cells not stuck: mean {:.4}% (d = {:.1}/65536), largest {:.4}% (d = {}/65536); analog.drift = {}, analog.drift_spread = {}",
+        drift.cells,
+        drift.mean * 100.0 / 65536.0,
+        drift.mean,
+        drift.max as f64 * 100.0 / 65536.0,
+        drift.max,
+        p.drift,
+        p.drift_spread
+    );
+    println!("IR drop: analog.ir_drop = {} (Qmax = {} for Imax = {})", p.ir_drop, p.ir_drop_max(), p.current_max());
     if p.adc_can_clip() {
         println!(
             "warning: the ADC can clip: a full read reaches {} fine units = code {}, above the {}-bit maximum {}",

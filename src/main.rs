@@ -5,12 +5,16 @@
 //!
 //! Exit codes: 0 success, 1 a co-simulation mismatch, 2 an error (bad input, missing tool).
 
+mod calibrate;
 mod cli;
 mod cosim;
+mod faults;
 mod generate;
 mod info;
+mod net;
 mod ppa;
 mod run;
+mod sweep;
 mod synthesis;
 mod tile_source;
 mod wave;
@@ -26,6 +30,10 @@ fn main() -> ExitCode {
         cli::Command::Generate(a) => generate::generate(&a),
         cli::Command::Cosim(a) => cosim::cosim(&a),
         cli::Command::Wave(a) => wave::wave(&a),
+        cli::Command::Net(a) => net::net(&a),
+        cli::Command::Sweep(a) => sweep::sweep(&a),
+        cli::Command::Faults(a) => faults::faults(&a),
+        cli::Command::Calibrate(a) => calibrate::calibrate(&a),
         cli::Command::Ppa(a) => ppa::ppa(&a),
     };
     match result {

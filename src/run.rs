@@ -39,15 +39,15 @@ pub fn run_rtl(
     if let Some(path) = vcd {
         rtl.trace(path)?;
     }
-    rtl.program_weights(weights);
-    rtl.program_columns(columns);
+    rtl.program_weights(weights)?;
+    rtl.program_columns(columns)?;
     let started = std::time::Instant::now();
     let stream = rtl.stream(inputs, &Stimulus::default())?;
     let stream_seconds = started.elapsed().as_secs_f64();
     let cycles_per_mvm = match stream.steady_cycles_per_mvm() {
         Some(c) => c,
         None => {
-            rtl.reset();
+            rtl.reset()?;
             let probe: Vec<Vec<i32>> = (0..4).map(|i| inputs[i % inputs.len()].clone()).collect();
             rtl.stream(&probe, &Stimulus::default())?.steady_cycles_per_mvm().context("timing stream")?
         }
@@ -59,7 +59,11 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     if args.vcd.is_some() && args.engine != Engine::Rtl {
         bail!("--vcd needs --engine rtl (the golden model has no waveform)");
     }
-    let tile = tile_source::load(&args.tile)?;
+    let tile = tile_source::load(&args.tile)?.aged(args.age.age.as_ref())?;
+    // stderr: the outputs' CSV may be on stdout.
+    if let Some(aging) = &tile.aging {
+        eprintln!("{aging}");
+    }
     let p = &tile.params;
     let weights = tile_source::weights(p, &args.weights)?;
     let inputs = tile_source::inputs(p, &args.inputs)?;

@@ -1,6 +1,6 @@
 //! Loading a tile's configuration and data files named on the command line.
 
-use crate::cli::TileArgs;
+use crate::cli::{Age, TileArgs};
 use anyhow::{anyhow, Context, Result};
 use cimtile_hdl::config::{ConfigError, TileConfig, TileParams};
 use cimtile_hdl::data::{self, ColumnParams, Weights};
@@ -12,6 +12,30 @@ pub struct Tile {
     pub params: TileParams,
     /// `preset 'isaac'`, `'x.toml'` or `'x.toml' over preset 'isaac'`.
     pub origin: String,
+    /// With `--age`: how the age became `analog.drift`, for the user to reproduce.
+    pub aging: Option<String>,
+}
+
+impl Tile {
+    /// The tile `age` after programming: `analog.drift` from the configuration's drift law
+    /// `g(t) = g(t0) (t/t0)^-nu`, replacing the file's value.
+    pub fn aged(mut self, age: Option<&Age>) -> Result<Tile> {
+        let Some(age) = age else { return Ok(self) };
+        let law = self.config.drift_law().map_err(|e| invalid(&self.origin, e))?;
+        let drift = law.drift_at(age.seconds);
+        self.config.analog.drift = drift as i64;
+        self.params = self.config.validate().map_err(|e| invalid(&self.origin, e))?;
+        let formula = if age.seconds > law.t0 {
+            format!("round(65536 * (1 - ({} / {})^-{}))", age.seconds, law.t0, law.nu)
+        } else {
+            format!("0 (t <= t0 = {} s)", law.t0)
+        };
+        self.aging = Some(format!(
+            "age {} = {} s: analog.drift = {formula} = {drift} (drift law g(t) = g(t0) (t/t0)^-nu, analog.drift_t0 = {} s, analog.drift_nu = {})",
+            age.text, age.seconds, law.t0, law.nu
+        ));
+        Ok(self)
+    }
 }
 
 pub fn read_text(path: &Path) -> Result<String> {
@@ -36,7 +60,7 @@ pub fn load(args: &TileArgs) -> Result<Tile> {
         }
     };
     let params = config.validate().map_err(|e| invalid(&origin, e))?;
-    Ok(Tile { config, params, origin })
+    Ok(Tile { config, params, origin, aging: None })
 }
 
 /// Every problem of a configuration on one line, after where it came from.

@@ -18,6 +18,15 @@ struct Case {
     input: (i64, i64),
 }
 
+/// Spec v2 device effects: drift and spread, IR drop as a fraction of Qmax (permille), stuck
+/// off and on (ppm), and which of them are on: none (half of the cases), drift, IR drop, faults,
+/// or all.
+type DeviceDraw = (u8, u32, u32, u64, u32, u32);
+
+fn device_draw() -> impl Strategy<Value = DeviceDraw> {
+    (0u8..8, 0u32..=65536, 0u32..=65536, 0u64..=1000, 0u32..=400_000, 0u32..=400_000)
+}
+
 fn case() -> impl Strategy<Value = Case> {
     (
         (1usize..=12, 1usize..=4, 1usize..=12),
@@ -25,21 +34,31 @@ fn case() -> impl Strategy<Value = Case> {
         (1u32..=8, 1u32..=40, 0u32..=3),
         (0u32..=6, 0u32..=6, any::<u32>()),
         (2u32..=32, any::<bool>(), any::<bool>()),
+        device_draw(),
     )
-        .prop_map(|((rows, cols, rg), (wb, bc, ib, isg), (ab, step, e), (nr, np, seed), (ob, osg, relu))| {
+        .prop_map(|((rows, cols, rg), (wb, bc, ib, isg), (ab, step, e), (nr, np, seed), (ob, osg, relu), v2)| {
             let rg = rg.min(rows);
             let act = if relu { "relu" } else { "none" };
+            let (mode, drift, spread, q_permille, off, on) = v2;
+            let (drift_on, ir_on, faults_on) = (mode == 4 || mode == 7, mode == 5 || mode == 7, mode == 6 || mode == 7);
+            let (drift, spread) = if drift_on { (drift, spread) } else { (0, 0) };
+            // Qmax = floor((2^40-1) / (2*Imax-1)), Imax = Rg * ((2^Bc-1)*2^E + Np); Qmax itself at 1000.
+            let qmax = ((1u64 << 40) - 1) / (2 * rg as u64 * ((((1u64 << bc) - 1) << e) + np as u64) - 1);
+            let q = if !ir_on { 0 } else if q_permille == 1000 { qmax } else { qmax / 1000 * q_permille };
+            let (off, on) = if faults_on { (off, on) } else { (0, 0) };
             let toml = format!(
                 "[array]\nrows = {rows}\ncols = {cols}\nrows_per_read = {rg}\n[weights]\nbits = {wb}\ncell_bits = {bc}\n\
                  [inputs]\nbits = {ib}\nsigned = {isg}\n[adc]\nbits = {ab}\ncount = 1\nstep = {step}\ncycles = 1\n\
                  [analog]\nfine_bits = {e}\nread_noise = {nr}\nprogram_error = {np}\nseed = {seed}\n\
+                 drift = {drift}\ndrift_spread = {spread}\nir_drop = {q}\n[faults]\nstuck_off_ppm = {off}\nstuck_on_ppm = {on}\n\
                  [output]\nbits = {ob}\nsigned = {osg}\nactivation = \"{act}\"\n"
             );
             let json = format!(
                 r#"{{"array.rows":{rows},"array.cols":{cols},"array.rows_per_read":{rg},"weights.bits":{wb},"weights.cell_bits":{bc},
                 "inputs.bits":{ib},"inputs.signed":{isg},"adc.bits":{ab},"adc.step":{step},"analog.fine_bits":{e},
                 "analog.read_noise":{nr},"analog.program_error":{np},"analog.seed":{seed},"output.bits":{ob},
-                "output.signed":{osg},"output.activation":"{act}"}}"#
+                "output.signed":{osg},"output.activation":"{act}","analog.drift":{drift},"analog.drift_spread":{spread},
+                "analog.ir_drop":{q},"faults.stuck_off_ppm":{off},"faults.stuck_on_ppm":{on}}}"#
             );
             let input = if isg { (-(1i64 << (ib - 1)), (1i64 << (ib - 1)) - 1) } else { (0, (1i64 << ib) - 1) };
             Case { toml, json, rows, cols, wmax: (1i64 << (wb - 1)) - 1, input }
@@ -61,7 +80,7 @@ fn with_data(c: Case) -> impl Strategy<Value = CaseData> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn run_matches_the_independent_model((c, w, x, cols) in case().prop_flat_map(with_data)) {

@@ -14,7 +14,7 @@ mod common;
 
 use cimtile_cosim::random_case::{random_case, Case};
 use cimtile_cosim::replay_case::{first_mismatch, write_case};
-use cimtile_cosim::tile_driver::{build_tile, Stimulus, TileRtl};
+use cimtile_cosim::tile_driver::{build_tile, ColumnWrite, Stimulus, TileRtl};
 use cimtile_cosim::waveform::read_waveform;
 use cimtile_hdl::config::TileConfig;
 use cimtile_hdl::data::{columns_csv, to_csv, weights_csv};
@@ -37,8 +37,8 @@ fn load(config: &TileConfig) -> TileRtl {
 /// Runs `case` on the RTL with `stim`; Err describes the first mismatch and where the case is.
 fn compare(name: &str, config: &TileConfig, case: &Case, stim: &Stimulus) -> Result<(), String> {
     let mut rtl = load(config);
-    rtl.program_weights(&case.weights);
-    rtl.program_columns(&case.columns);
+    rtl.program_weights(&case.weights).unwrap();
+    rtl.program_columns(&case.columns).unwrap();
     let got = rtl.stream(&case.inputs, stim).map_err(|e| format!("{name}: {e}"))?.outputs;
     let expected = expected_outputs(config, case);
     let Some(m) = first_mismatch(&expected, &got) else {
@@ -74,9 +74,61 @@ proptest! {
         let config = random_config(index);
         let p = config.validate().unwrap();
         let case = random_case(&p, mvms, seed);
-        let stim = Stimulus { input_gap_percent: gaps, backpressure_percent: stalls, seed };
+        let stim = Stimulus { input_gap_percent: gaps, backpressure_percent: stalls, seed, ..Default::default() };
         let result = compare(&format!("pool{index}-seed{seed}"), &config, &case, &stim);
         prop_assert!(result.is_ok(), "{}\nconfig:\n{}", result.unwrap_err(), config.to_toml());
+    }
+}
+
+/// Expected outputs when column-parameter writes landed between vectors: vector k sees every
+/// write made before it started.
+fn expected_with_writes(config: &TileConfig, case: &Case, writes: &[ColumnWrite]) -> Vec<Vec<i64>> {
+    let p = config.validate().unwrap();
+    let mut columns = case.columns.clone();
+    let mut pending = writes.iter().peekable();
+    let mut outputs = Vec::with_capacity(case.inputs.len());
+    let mut model = TileModel::new(&p, &case.weights, &columns);
+    for (k, x) in case.inputs.iter().enumerate() {
+        let mut changed = false;
+        while let Some(w) = pending.next_if(|w| w.vector <= k) {
+            columns[w.column] = w.params;
+            changed = true;
+        }
+        if changed {
+            model = TileModel::new(&p, &case.weights, &columns);
+        }
+        outputs.push(model.mvm(k as u32, x).out);
+    }
+    outputs
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, max_shrink_iters: 32, ..ProptestConfig::default() })]
+
+    /// Programming offered at random moments while streaming (over configurations with up to 8
+    /// slices, Ta > 1, gaps and backpressure): the tile accepts it only between MVMs (the
+    /// protocol checker fails the stream otherwise), and every result is the golden model's
+    /// with the parameters in force when its vector started.
+    #[test]
+    fn programming_while_streaming_never_lands_mid_mvm(
+        index in 0..POOL,
+        seed in any::<u64>(),
+        mvms in 2usize..8,
+        gaps in 0u32..60,
+        stalls in 0u32..40,
+        attempts in 1u32..10,
+    ) {
+        let config = random_config(index);
+        let p = config.validate().unwrap();
+        let case = random_case(&p, mvms, seed);
+        let stim = Stimulus { input_gap_percent: gaps, backpressure_percent: stalls, program_attempt_percent: attempts, seed };
+        let mut rtl = load(&config);
+        rtl.program_weights(&case.weights).unwrap();
+        rtl.program_columns(&case.columns).unwrap();
+        let stream = rtl.stream(&case.inputs, &stim);
+        prop_assert!(stream.is_ok(), "{}\nconfig:\n{}", stream.unwrap_err(), config.to_toml());
+        let stream = stream.unwrap();
+        prop_assert_eq!(stream.outputs, expected_with_writes(&config, &case, &stream.column_writes));
     }
 }
 
@@ -102,7 +154,7 @@ fn backpressure_and_gaps_change_no_result() {
         let config = preset(name);
         let case = random_case(&config.validate().unwrap(), 40, 5);
         for (gaps, stalls) in [(0, 0), (50, 0), (0, 60), (35, 35)] {
-            let stim = Stimulus { input_gap_percent: gaps, backpressure_percent: stalls, seed: 9 };
+            let stim = Stimulus { input_gap_percent: gaps, backpressure_percent: stalls, seed: 9, ..Default::default() };
             compare(&format!("{name}-gaps{gaps}-stalls{stalls}"), &config, &case, &stim).unwrap();
         }
     }
@@ -115,13 +167,13 @@ fn reset_mid_mvm_returns_to_idle_and_the_next_mvm_is_right() {
         let p = config.validate().unwrap();
         let case = random_case(&p, 6, 11);
         let mut rtl = load(&config);
-        rtl.program_weights(&case.weights);
-        rtl.program_columns(&case.columns);
+        rtl.program_weights(&case.weights).unwrap();
+        rtl.program_columns(&case.columns).unwrap();
         // Stop in the middle of the second MVM's conversions.
         let cut = p.rows as u64 + p.min_cycles_per_mvm() * 3 / 2;
         let partial = rtl.stream_for(&case.inputs, &Stimulus::default(), Some(cut)).unwrap();
         assert!(partial.outputs.len() < case.inputs.len(), "{name}: the cut came too late");
-        rtl.reset();
+        rtl.reset().unwrap();
         let sim = rtl.simulator();
         let busy = sim.port("busy").unwrap();
         let out_valid = sim.port("out_valid").unwrap();
@@ -141,7 +193,7 @@ fn cycles_per_mvm_follow_the_formula_and_keep_the_adcs_busy() {
         let p = config.validate().unwrap();
         let case = random_case(&p, 6, 3);
         let mut rtl = load(&config);
-        rtl.program_weights(&case.weights);
+        rtl.program_weights(&case.weights).unwrap();
         let stream = rtl.stream(&case.inputs, &Stimulus::default()).unwrap();
         let steady = stream.steady_cycles_per_mvm().unwrap();
         assert_eq!(steady, p.expected_cycles_per_mvm() as f64, "{name}: cycles per MVM");
@@ -173,7 +225,7 @@ fn vcd_shows_the_documented_top_ports() {
     let case = random_case(&config.validate().unwrap(), 3, 1);
     let mut rtl = load(&config);
     rtl.trace(&vcd).unwrap();
-    rtl.program_weights(&case.weights);
+    rtl.program_weights(&case.weights).unwrap();
     rtl.stream(&case.inputs, &Stimulus::default()).unwrap();
     drop(rtl);
     let wave = read_waveform(&vcd, None, None, None).unwrap();

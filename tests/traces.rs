@@ -41,8 +41,8 @@ fn every_trace_replays_on_the_model_and_the_rtl() {
         let from_model = to_csv(inputs.iter().enumerate().map(|(k, x)| model.mvm(k as u32, x).out));
         assert_eq!(from_model, expected, "trace {name}: golden model");
         let mut rtl = TileRtl::build(&config).unwrap();
-        rtl.program_weights(&weights);
-        rtl.program_columns(&columns);
+        rtl.program_weights(&weights).unwrap();
+        rtl.program_columns(&columns).unwrap();
         let from_rtl = to_csv(&rtl.stream(&inputs, &Stimulus::default()).unwrap().outputs);
         assert_eq!(from_rtl, expected, "trace {name}: RTL");
     }

@@ -37,8 +37,8 @@ fn main() {
         let build_s = started.elapsed().as_secs_f64();
         let mut tile = TileRtl::new(&p, &model).unwrap();
         let case = random_case(&p, stream_length(preset.name), 1);
-        tile.program_weights(&case.weights);
-        tile.program_columns(&case.columns);
+        tile.program_weights(&case.weights).unwrap();
+        tile.program_columns(&case.columns).unwrap();
         let started = Instant::now();
         let stream = tile.stream(&case.inputs, &Stimulus::default()).unwrap();
         let seconds = started.elapsed().as_secs_f64();

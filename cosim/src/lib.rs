@@ -11,6 +11,7 @@
 //!   [`replay_case`] keeps the ones that mismatch.
 
 pub mod icarus;
+pub mod protocol_checker;
 pub mod random_case;
 pub mod replay_case;
 pub mod shim;
@@ -38,6 +39,8 @@ pub enum CosimError {
     Generate(String),
     #[error("the RTL produced {got} of {expected} results within {cycles} cycles: it stalled")]
     Stalled { got: usize, expected: usize, cycles: u64 },
+    #[error("{0}")]
+    Protocol(protocol_checker::Violation),
     #[error("cannot open VCD file '{0}'")]
     Trace(PathBuf),
     #[error("{context}: {source}")]

@@ -7,6 +7,7 @@
 
 use crate::simulator::{PortId, Simulator};
 use crate::verilator_build::{build, BuiltModel};
+use crate::protocol_checker::{CycleSample, ProtocolChecker};
 use crate::CosimError;
 use cimtile_hdl::config::{TileConfig, TileParams};
 use cimtile_hdl::data::{ColumnParams, Weights};
@@ -20,7 +21,19 @@ pub struct Stimulus {
     pub input_gap_percent: u32,
     /// Cycles on which `out_ready` is low.
     pub backpressure_percent: u32,
+    /// Cycles on which the host offers a column-parameter write (mult of a random column
+    /// toggled between 1 and -1) at any moment of the stream: the tile must accept it only
+    /// while idle; [`StreamResult::column_writes`] says where each accepted write landed.
+    pub program_attempt_percent: u32,
     pub seed: u64,
+}
+
+/// A column-parameter write accepted during a stream: it applies to vectors `vector..`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnWrite {
+    pub vector: usize,
+    pub column: usize,
+    pub params: ColumnParams,
 }
 
 /// What a stream of MVMs produced.
@@ -32,6 +45,8 @@ pub struct StreamResult {
     pub cycles: u64,
     /// Cycle (from the stream's start) at which each MVM's last result transferred.
     pub done_at: Vec<u64>,
+    /// Column-parameter writes the tile accepted during the stream, in order.
+    pub column_writes: Vec<ColumnWrite>,
 }
 
 impl StreamResult {
@@ -62,6 +77,8 @@ struct Ports {
     out_data: PortId,
     out_col: PortId,
     out_last: PortId,
+    busy: PortId,
+    done: PortId,
 }
 
 /// A `cim_tile` in Verilator with its host.
@@ -72,12 +89,13 @@ pub struct TileRtl {
     /// Column parameters as last programmed (reset restores the RTL's defaults; the host
     /// programs them again).
     columns: Vec<ColumnParams>,
+    checker: ProtocolChecker,
 }
 
 /// Generates the tile's Verilog and builds it (or takes it from the cache).
 pub fn build_tile(config: &TileConfig) -> Result<BuiltModel, CosimError> {
-    let rtl = rtl::generate(config).map_err(CosimError::Generate)?;
-    build(&rtl.verilog, rtl::TOP_MODULE)
+    let rtl = rtl::generate(config).map_err(|e| CosimError::Generate(e.to_string()))?;
+    build(&rtl.simulation_verilog(), &rtl.top)
 }
 
 /// Cell levels of every (row, physical column), as the host slices the weights.
@@ -104,11 +122,15 @@ struct Disturbance {
 }
 
 impl Disturbance {
-    fn chance(&mut self, percent: u32) -> bool {
+    fn next(&mut self) -> u64 {
         self.state ^= self.state << 13;
         self.state ^= self.state >> 7;
         self.state ^= self.state << 17;
-        percent > 0 && (self.state % 100) < percent as u64
+        self.state
+    }
+
+    fn chance(&mut self, percent: u32) -> bool {
+        percent > 0 && (self.next() % 100) < percent as u64
     }
 }
 
@@ -135,9 +157,12 @@ impl TileRtl {
             out_data: id("out_data")?,
             out_col: id("out_col")?,
             out_last: id("out_last")?,
+            busy: id("busy")?,
+            done: id("done")?,
         };
-        let mut tile = TileRtl { sim, p: p.clone(), ports, columns: vec![ColumnParams::default(); p.cols] };
-        tile.reset();
+        let checker = ProtocolChecker::new(p.rows, p.cols);
+        let mut tile = TileRtl { sim, p: p.clone(), ports, columns: vec![ColumnParams::default(); p.cols], checker };
+        tile.reset()?;
         Ok(tile)
     }
 
@@ -163,38 +188,79 @@ impl TileRtl {
         self.sim.set(self.ports.out_ready, 1);
     }
 
+    /// The ports that the host-interface rules speak of, now.
+    fn sample(&self) -> CycleSample {
+        let bit = |port| self.sim.get(port) == 1;
+        let ports = &self.ports;
+        CycleSample {
+            in_valid: bit(ports.in_valid),
+            in_ready: bit(ports.in_ready),
+            prog_valid: bit(ports.prog_valid),
+            prog_ready: bit(ports.prog_ready),
+            out_valid: bit(ports.out_valid),
+            out_ready: bit(ports.out_ready),
+            out_data: self.sim.get(ports.out_data),
+            out_col: self.sim.get(ports.out_col),
+            out_last: bit(ports.out_last),
+            busy: bit(ports.busy),
+            done: bit(ports.done),
+        }
+    }
+
+    /// Checks this cycle's ports against the host-interface rules, then clocks the tile.
+    fn checked_cycle(&mut self) -> Result<(), CosimError> {
+        let sample = self.sample();
+        self.checker.check(sample).map_err(CosimError::Protocol)?;
+        self.sim.cycle();
+        Ok(())
+    }
+
     /// Two cycles of reset, then the column parameters again (reset restores defaults).
     /// Cell conductances are non-volatile and stay.
-    pub fn reset(&mut self) {
+    pub fn reset(&mut self) -> Result<(), CosimError> {
         self.idle_inputs();
         self.sim.set(self.ports.reset, 1);
         self.sim.cycle();
         self.sim.cycle();
         self.sim.set(self.ports.reset, 0);
         self.sim.eval();
+        self.checker.reset();
         if self.columns.iter().any(|c| *c != ColumnParams::default()) {
             let columns = self.columns.clone();
-            self.program_columns(&columns);
+            self.program_columns(&columns)?;
         }
+        Ok(())
     }
 
     /// One programming transfer; waits for `prog_ready`.
-    fn program_word(&mut self, set: impl Fn(&mut Simulator, &Ports)) {
+    fn program_word(&mut self, set: impl Fn(&mut Simulator, &Ports)) -> Result<(), CosimError> {
         set(&mut self.sim, &self.ports);
         self.sim.set(self.ports.prog_valid, 1);
         loop {
             self.sim.eval();
             let ready = self.sim.get(self.ports.prog_ready) == 1;
-            self.sim.cycle();
+            self.checked_cycle()?;
             if ready {
                 break;
             }
         }
         self.sim.set(self.ports.prog_valid, 0);
+        Ok(())
+    }
+
+    /// Drives the programming port with one column-parameter word (no cycle).
+    fn offer_column(&mut self, c: usize, col: ColumnParams) {
+        let ports = &self.ports;
+        self.sim.set(ports.prog_column, 1);
+        self.sim.set(ports.prog_col, c as u64);
+        self.sim.set(ports.prog_mult, col.mult as u16 as u64);
+        self.sim.set(ports.prog_shift, col.shift as u64);
+        self.sim.set(ports.prog_bias, col.bias as u32 as u64);
+        self.sim.set(ports.prog_valid, 1);
     }
 
     /// Programs every cell's level from `weights`.
-    pub fn program_weights(&mut self, weights: &Weights) {
+    pub fn program_weights(&mut self, weights: &Weights) -> Result<(), CosimError> {
         let levels = cell_levels(&self.p, weights);
         let phys = self.p.phys_cols;
         self.sim.set(self.ports.prog_column, 0);
@@ -204,23 +270,25 @@ impl TileRtl {
                 sim.set(ports.prog_row, r as u64);
                 sim.set(ports.prog_col, pc as u64);
                 sim.set(ports.prog_level, level as u64);
-            });
+            })?;
         }
+        Ok(())
     }
 
-    pub fn program_columns(&mut self, columns: &[ColumnParams]) {
+    pub fn program_columns(&mut self, columns: &[ColumnParams]) -> Result<(), CosimError> {
         assert_eq!(columns.len(), self.p.cols, "one ColumnParams per column");
-        self.sim.set(self.ports.prog_column, 1);
-        for (c, col) in columns.iter().enumerate() {
+        for (c, &col) in columns.iter().enumerate() {
             self.program_word(|sim, ports| {
+                sim.set(ports.prog_column, 1);
                 sim.set(ports.prog_col, c as u64);
                 sim.set(ports.prog_mult, col.mult as u16 as u64);
                 sim.set(ports.prog_shift, col.shift as u64);
                 sim.set(ports.prog_bias, col.bias as u32 as u64);
-            });
+            })?;
         }
         self.sim.set(self.ports.prog_column, 0);
         self.columns = columns.to_vec();
+        Ok(())
     }
 
     /// Cycle budget for a stream: generous against stalls, small enough to catch a hang.
@@ -245,7 +313,9 @@ impl TileRtl {
         let mut outputs: Vec<Vec<i64>> = Vec::with_capacity(inputs.len());
         let mut row: Vec<i64> = Vec::with_capacity(cols);
         let mut done_at = Vec::with_capacity(inputs.len());
+        let mut column_writes = Vec::new();
         let mut cycle = 0u64;
+        let out_bits = self.p.output_bits;
         let signed_out = self.p.output_signed;
         while outputs.len() < inputs.len() {
             if cycle >= budget {
@@ -268,21 +338,39 @@ impl TileRtl {
             let take = !rng.chance(stim.backpressure_percent);
             self.sim.set(self.ports.out_ready, take as u64);
             if take && self.sim.get(self.ports.out_valid) == 1 {
-                let raw = self.sim.get(self.ports.out_data) as u32;
-                row.push(if signed_out { raw as i32 as i64 } else { raw as i64 });
-                debug_assert_eq!(self.sim.get(self.ports.out_col) as usize, row.len() - 1, "columns in order");
-                if self.sim.get(self.ports.out_last) == 1 || row.len() == cols {
+                let raw = self.sim.get(self.ports.out_data);
+                // out_data is Ob bits: two's complement for signed outputs.
+                let shift = 64 - out_bits;
+                row.push(if signed_out { ((raw << shift) as i64) >> shift } else { raw as i64 });
+                if self.sim.get(self.ports.out_last) == 1 {
                     outputs.push(std::mem::replace(&mut row, Vec::with_capacity(cols)));
                     done_at.push(cycle);
                 }
             }
-            self.sim.cycle();
+            let offered = rng.chance(stim.program_attempt_percent);
+            let write = offered.then(|| {
+                let c = (rng.next() % cols as u64) as usize;
+                let old = self.columns[c];
+                (c, ColumnParams { mult: if old.mult == 1 { -1 } else { 1 }, ..old })
+            });
+            match write {
+                Some((c, col)) => self.offer_column(c, col),
+                None => self.sim.set(self.ports.prog_valid, 0),
+            }
+            if let Some((c, col)) = write.filter(|_| self.sim.get(self.ports.prog_ready) == 1) {
+                // Accepted: it applies to every vector not started before this cycle (a first
+                // element accepted in this same cycle comes after the write, rule 2).
+                let taken_before = next - usize::from(offer && ready);
+                column_writes.push(ColumnWrite { vector: taken_before.div_ceil(rows), column: c, params: col });
+                self.columns[c] = col;
+            }
+            self.checked_cycle()?;
             cycle += 1;
         }
         self.idle_inputs();
         self.sim.eval();
         self.sim.flush_trace();
-        Ok(StreamResult { outputs, cycles: cycle, done_at })
+        Ok(StreamResult { outputs, cycles: cycle, done_at, column_writes })
     }
 }
 

@@ -1,5 +1,4 @@
-//! The ports of a module in Verilog with non-ANSI headers (as rust-hdl writes them):
-//! `module m(a,b);` followed by `input wire [15:0] a;` declarations.
+//! The ports of a module in Verilog with an ANSI header, as cimtile writes its top module.
 
 use crate::CosimError;
 
@@ -24,36 +23,39 @@ impl Port {
     }
 }
 
-/// The ports of module `top`, in header order.
+/// The ports of module `top`, in header order, from an ANSI header (as cimtile writes it):
+/// `module m (input wire clock, output wire [7:0] y);`.
 pub fn module_ports(verilog: &str, top: &str) -> Result<Vec<Port>, CosimError> {
     let start = verilog
-        .find(&format!("module {top}("))
+        .find(&format!("module {top} ("))
         .ok_or_else(|| CosimError::Ports(format!("no module '{top}'")))?;
     let body = &verilog[start..];
-    let body = &body[..body.find("endmodule").ok_or_else(|| CosimError::Ports(format!("module '{top}' has no endmodule")))?];
-    let header_end = body.find(");").ok_or_else(|| CosimError::Ports("unterminated module header".into()))?;
-    let names: Vec<&str> = body[top.len() + 8..header_end].split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
-    let mut ports = Vec::with_capacity(names.len());
-    for name in names {
-        let decl = body[header_end..]
-            .lines()
-            .map(str::trim)
-            .find(|l| {
-                (l.starts_with("input ") || l.starts_with("output ")) && l.trim_end_matches(';').split_whitespace().last() == Some(name)
-            })
-            .ok_or_else(|| CosimError::Ports(format!("port '{name}' has no declaration")))?;
-        let direction = if decl.starts_with("input") { Direction::Input } else { Direction::Output };
-        let width = match (decl.find('['), decl.find(":0]")) {
-            (Some(open), Some(close)) if open < close => decl[open + 1..close]
-                .trim()
-                .parse::<usize>()
-                .map(|msb| msb + 1)
-                .map_err(|_| CosimError::Ports(format!("cannot read the width of '{decl}'")))?,
-            _ => 1,
-        };
-        ports.push(Port { name: name.to_string(), direction, width });
-    }
-    Ok(ports)
+    let open = body.find('(').expect("found with the module name");
+    let close = body.find(");").ok_or_else(|| CosimError::Ports("unterminated module header".into()))?;
+    body[open + 1..close]
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|decl| {
+            let direction = if decl.starts_with("input") {
+                Direction::Input
+            } else if decl.starts_with("output") {
+                Direction::Output
+            } else {
+                return Err(CosimError::Ports(format!("'{decl}' is not a port declaration")));
+            };
+            let name = decl.split_whitespace().last().expect("a declaration has words").to_string();
+            let width = match (decl.find('['), decl.find(":0]")) {
+                (Some(open), Some(close)) if open < close => decl[open + 1..close]
+                    .trim()
+                    .parse::<usize>()
+                    .map(|msb| msb + 1)
+                    .map_err(|_| CosimError::Ports(format!("cannot read the width of '{decl}'")))?,
+                _ => 1,
+            };
+            Ok(Port { name, direction, width })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -61,8 +63,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_non_ansi_headers() {
-        let v = "module other(x);\n input wire x;\nendmodule\nmodule t(clock,a$b,wide,y);\n    input wire  clock;\n    input wire  [15:0] a$b;\n    input wire  [99:0] wide;\n    output reg  [31:0] y;\n  reg  [3:0] local;\nendmodule";
+    fn reads_ansi_headers() {
+        let v = "module other (input wire x);\nendmodule\nmodule t (\n    input  wire clock,\n    input  wire [15:0] a$b,\n    input wire [99:0] wide,\n    output reg  [31:0] y\n);\n  reg  [3:0] local;\nendmodule";
         let ports = module_ports(v, "t").unwrap();
         assert_eq!(
             ports.iter().map(|p| (p.name.as_str(), p.width, p.direction == Direction::Input)).collect::<Vec<_>>(),

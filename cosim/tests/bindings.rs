@@ -1,17 +1,18 @@
-//! The Verilator bindings on a module of their own: non-ANSI header, a `$` in a port name,
+//! The Verilator bindings on a module of their own: ANSI header, a `$` in a port name,
 //! buses over 64 bits, registered and combinational outputs, and the build cache.
 
 use cimtile_cosim::simulator::Simulator;
 use cimtile_cosim::verilator_build::build;
 
 const COUNTER: &str = r#"
-module wide_counter(clock,reset,step$in,wide_in,wide_out,count);
-    input wire  clock;
-    input wire  reset;
-    input wire  [7:0] step$in;
-    input wire  [99:0] wide_in;
-    output wire  [99:0] wide_out;
-    output reg  [15:0] count;
+module wide_counter (
+    input wire clock,
+    input wire reset,
+    input wire [7:0] step$in,
+    input wire [99:0] wide_in,
+    output wire [99:0] wide_out,
+    output reg [15:0] count
+);
     // The wide bus comes back inverted (combinational); count adds step$in every cycle.
     assign wide_out = ~wide_in;
     always @(posedge clock) begin

@@ -1,16 +1,22 @@
 //! Golden-model speed on the issue's reference tile: 256x256, 8-bit inputs and weights, 2-bit
 //! cells, 64 rows per read, 32 ADCs, read noise and programming error on. Criterion reports
 //! conversions per second (`Ib*G*P` per MVM) for the tile, and MVMs per second for the tile and
-//! for a plain i32 `W^T x` of the same size.
+//! for a plain i32 `W^T x` of the same size. The same tile with every spec v2 device effect on
+//! (drift, stuck cells, IR drop) measures what they cost, and its ratio to v1 is printed.
 
 use cimtile_hdl::config::TileConfig;
 use cimtile_hdl::{ColumnParams, TileModel, Weights};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use std::time::Instant;
 
 const REFERENCE_TILE: &str = "[array]\nrows = 256\ncols = 256\nrows_per_read = 64\n\
     [weights]\nbits = 8\ncell_bits = 2\n[inputs]\nbits = 8\nsigned = true\n\
     [adc]\nbits = 8\ncount = 32\nstep = 4\ncycles = 1\n\
     [analog]\nfine_bits = 2\nread_noise = 3\nprogram_error = 2\nseed = 99";
+
+/// Device effects for the reference tile: 10% drift +-3%, 0.5% stuck cells, IR drop at half of
+/// Qmax = (2^40-1) div (2*Imax-1), Imax = 64 * (3*4 + 2) = 896.
+const DEVICE_EFFECTS: &str = "drift = 6554\ndrift_spread = 2000\nir_drop = 306954669\n[faults]\nstuck_off_ppm = 3000\nstuck_on_ppm = 2000";
 
 /// Deterministic pseudo-random values in `lo..=hi`.
 fn values(n: usize, lo: i32, hi: i32, mut s: u64) -> Vec<i32> {
@@ -22,10 +28,28 @@ fn values(n: usize, lo: i32, hi: i32, mut s: u64) -> Vec<i32> {
         .collect()
 }
 
+fn model(toml: &str, w: &[i32]) -> TileModel {
+    let p = TileConfig::layered(None, toml).unwrap().validate().unwrap();
+    let w = Weights { rows: p.rows, cols: p.cols, w: w.to_vec() };
+    TileModel::new(&p, &w, &vec![ColumnParams::default(); p.cols])
+}
+
+/// Seconds per MVM over `n` MVMs.
+fn seconds_per_mvm(model: &TileModel, x: &[i32], n: u32) -> f64 {
+    let started = Instant::now();
+    for k in 0..n {
+        black_box(model.mvm(k, black_box(x)));
+    }
+    started.elapsed().as_secs_f64() / n as f64
+}
+
 fn bench(c: &mut Criterion) {
-    let p = TileConfig::layered(None, REFERENCE_TILE).unwrap().validate().unwrap();
-    let w = Weights { rows: p.rows, cols: p.cols, w: values(p.rows * p.cols, -127, 127, 1) };
-    let model = TileModel::new(&p, &w, &vec![ColumnParams::default(); p.cols]);
+    let w = values(256 * 256, -127, 127, 1);
+    let model_v1 = model(REFERENCE_TILE, &w);
+    let model_v2 = model(&format!("{REFERENCE_TILE}\n{DEVICE_EFFECTS}"), &w);
+    let p = model_v1.params().clone();
+    let w = Weights { rows: p.rows, cols: p.cols, w };
+    let model = &model_v1;
     let x = values(p.rows, -128, 127, 2);
 
     let mut group = c.benchmark_group("golden_model_256x256");
@@ -50,7 +74,15 @@ fn bench(c: &mut Criterion) {
             y
         })
     });
+    group.bench_function("tile_v2_mvms", |b| b.iter(|| model_v2.mvm(7, black_box(&x))));
     group.finish();
+    // Interleaved rounds, the best of each: the ratio the issue bounds by 1.2.
+    let (mut v1, mut v2) = (f64::MAX, f64::MAX);
+    for _ in 0..10 {
+        v1 = v1.min(seconds_per_mvm(&model_v1, &x, 100));
+        v2 = v2.min(seconds_per_mvm(&model_v2, &x, 100));
+    }
+    println!("v2 device effects cost: {:.1} us per MVM vs {:.1} us for v1: {:.3}x", v2 * 1e6, v1 * 1e6, v2 / v1);
 }
 
 criterion_group!(benches, bench);

@@ -64,8 +64,9 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// The file form of a configuration: the spec's sections and keys, numbers as TOML integers;
-/// `[tech]` (physical figures for `cimtile ppa`, not part of the numeric contract) as floats.
+/// The file form of a configuration: the spec's sections and keys, numbers as TOML integers
+/// (the host-side drift law's `drift_t0` and `drift_nu` excepted); `[tech]` (physical
+/// figures for `cimtile ppa`, not part of the numeric contract) as floats.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TileConfig {
@@ -74,7 +75,12 @@ pub struct TileConfig {
     pub inputs: InputsConfig,
     pub adc: AdcConfig,
     pub analog: AnalogConfig,
+    /// Spec v2; a v1 file (a replayed case, say) without it reads as no faults.
+    #[serde(default)]
+    pub faults: FaultsConfig,
     pub output: OutputConfig,
+    /// Not part of the contract; a file without it takes the `default` preset's technology.
+    #[serde(default)]
     pub tech: TechConfig,
 }
 
@@ -109,13 +115,43 @@ pub struct AdcConfig {
     pub cycles: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnalogConfig {
     pub fine_bits: i64,
     pub read_noise: i64,
     pub program_error: i64,
     pub seed: i64,
+    // Spec v2 device effects: default 0 so that a v1 file reads as a v1 tile.
+    #[serde(default)]
+    pub drift: i64,
+    #[serde(default)]
+    pub drift_spread: i64,
+    #[serde(default)]
+    pub ir_drop: i64,
+    /// Host side: reference time t0 (seconds) of the drift law that `--age` uses.
+    #[serde(default = "default_drift_t0")]
+    pub drift_t0: f64,
+    /// Host side: exponent nu of the drift law g(t) = g(t0) (t/t0)^-nu.
+    #[serde(default = "default_drift_nu")]
+    pub drift_nu: f64,
+}
+
+// The drift law's defaults, for files that predate the keys; the presets state the same values.
+fn default_drift_t0() -> f64 {
+    1.0
+}
+
+fn default_drift_nu() -> f64 {
+    0.01
+}
+
+/// Spec v2 stuck cells, in parts per million of all cells.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultsConfig {
+    pub stuck_off_ppm: i64,
+    pub stuck_on_ppm: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,6 +214,12 @@ pub const TECH_RANGES: &[(&str, f64, f64)] = &[
     ("activity", 0.0, 1.0),
     ("driver_fj", 0.0, 1e6),
 ];
+
+impl Default for TechConfig {
+    fn default() -> Self {
+        TileConfig::default().tech
+    }
+}
 
 impl TechConfig {
     /// The values in the order of [`TECH_RANGES`].
@@ -242,6 +284,20 @@ impl TileConfig {
     pub fn validate(&self) -> Result<TileParams, ConfigError> {
         TileParams::new(self)
     }
+
+    /// This configuration with `key` (`section.name`) set to `value`, written as in TOML (`6`,
+    /// `true`; anything else is a string, so `relu` works unquoted), checked like a file's key.
+    pub fn with_key(&self, key: &str, value: &str) -> Result<TileConfig, ConfigError> {
+        let Some((section, name)) = key.split_once('.').filter(|(s, n)| !s.is_empty() && !n.is_empty()) else {
+            return Err(ConfigError::single(format!("'{key}' is not a configuration key (section.key, such as adc.bits)")));
+        };
+        let parsed = parse_table(&format!("v = {value}")).ok().filter(|t| t.len() == 1).and_then(|mut t| t.remove("v"));
+        let value = parsed.unwrap_or_else(|| toml::Value::String(value.to_string()));
+        let patch = toml::Table::from_iter([(section.to_string(), toml::Table::from_iter([(name.to_string(), value)]).into())]);
+        let mut table = toml::Table::try_from(self).expect("a TileConfig always serializes");
+        overlay_table(&mut table, patch)?;
+        table_to_config(table)
+    }
 }
 
 fn parse_table(text: &str) -> Result<toml::Table, ConfigError> {
@@ -284,9 +340,9 @@ fn overlay_table(base: &mut toml::Table, patch: toml::Table) -> Result<(), Confi
                     base_section.keys().cloned().collect::<Vec<_>>().join(", ")
                 )),
                 Some(slot) if slot.same_type(&value) => *slot = value,
-                // `clock_mhz = 100` means 100.0: a float key takes an integer.
-                Some(slot @ toml::Value::Float(_)) if value.is_integer() => {
-                    *slot = toml::Value::Float(value.as_integer().expect("checked") as f64)
+                // A whole number where a real one is expected (`drift_t0 = 1`) is that number.
+                Some(slot) if slot.is_float() && value.is_integer() => {
+                    *slot = toml::Value::Float(value.as_integer().expect("an integer") as f64)
                 }
                 Some(slot) => problems.push(format!(
                     "{section}.{key} must be {}, not {} {}",
@@ -361,6 +417,16 @@ pub struct TileParams {
     /// Np: programming error amplitude.
     pub program_error: u32,
     pub seed: u32,
+    /// D: nominal conductance loss since programming, in 1/65536 (spec v2).
+    pub drift: u32,
+    /// Ds: amplitude of the per-cell variation of the drift, in 1/65536.
+    pub drift_spread: u32,
+    /// Q: bit-line IR-drop coefficient, `0..=Qmax`.
+    pub ir_drop: u64,
+    /// Foff: per-cell probability of being stuck at 0, in ppm.
+    pub stuck_off_ppm: u32,
+    /// Fon: per-cell probability of being stuck at the top level, in ppm.
+    pub stuck_on_ppm: u32,
     /// Ob: output width.
     pub output_bits: u32,
     pub output_signed: bool,
@@ -407,6 +473,25 @@ impl TileParams {
         let program_error =
             ranged(&mut p, "analog.program_error", cfg.analog.program_error, 0, 1 << 20);
         let seed = ranged(&mut p, "analog.seed", cfg.analog.seed, 0, u32::MAX as i64);
+        let drift = ranged(&mut p, "analog.drift", cfg.analog.drift, 0, 65536);
+        let drift_spread = ranged(&mut p, "analog.drift_spread", cfg.analog.drift_spread, 0, 65536);
+        let current_max = rows_per_read.zip(cell_bits).zip(fine_bits).zip(program_error).map(|(((rg, bc), e), np)| {
+            current_max(rg as u64, bc as u32, e as u32, np as u64)
+        });
+        let ir_drop = current_max.and_then(|imax| {
+            let qmax = ir_drop_max(imax) as i64;
+            let q = ranged(&mut p, "analog.ir_drop", cfg.analog.ir_drop, 0, qmax);
+            if let (None, Some(problem)) = (q, p.last_mut()) {
+                problem.push_str(&format!(" (Qmax = floor((2^40-1)/(2*Imax-1)) for this tile, Imax = {imax})"));
+            }
+            q
+        });
+        let stuck_off_ppm = ranged(&mut p, "faults.stuck_off_ppm", cfg.faults.stuck_off_ppm, 0, 1_000_000);
+        let stuck_on_ppm = stuck_off_ppm
+            .and_then(|off| ranged(&mut p, "faults.stuck_on_ppm", cfg.faults.stuck_on_ppm, 0, 1_000_000 - off));
+        if let Err(problem) = DriftLaw::new(cfg.analog.drift_t0, cfg.analog.drift_nu) {
+            p.push(problem);
+        }
         let output_bits = ranged(&mut p, "output.bits", cfg.output.bits, 2, 32);
         let activation = match cfg.output.activation.as_str() {
             "none" => Activation::None,
@@ -430,6 +515,8 @@ impl TileParams {
         let (adc_bits, adc_step, adc_cycles) = (valid(adc_bits), valid(adc_step), valid(adc_cycles));
         let (fine_bits, read_noise, program_error) = (valid(fine_bits), valid(read_noise), valid(program_error));
         let (seed, output_bits, slices) = (valid(seed), valid(output_bits), valid(slices));
+        let (drift, drift_spread, ir_drop) = (valid(drift), valid(drift_spread), valid(ir_drop));
+        let (stuck_off_ppm, stuck_on_ppm) = (valid(stuck_off_ppm), valid(stuck_on_ppm));
         Ok(TileParams {
             rows,
             cols,
@@ -446,6 +533,11 @@ impl TileParams {
             read_noise: read_noise as u32,
             program_error: program_error as u32,
             seed: seed as u32,
+            drift: drift as u32,
+            drift_spread: drift_spread as u32,
+            ir_drop: ir_drop as u64,
+            stuck_off_ppm: stuck_off_ppm as u32,
+            stuck_on_ppm: stuck_on_ppm as u32,
             output_bits: output_bits as u32,
             output_signed: cfg.output.signed,
             activation,
@@ -518,11 +610,27 @@ impl TileParams {
         (v + (self.adc_step / 2) as u64) / self.adc_step as u64 > self.adc_max_code() as u64
     }
 
-    /// The ideal tile of spec section 5: exact conversion, no noise, no clipping.
+    /// Imax of spec section 6: the largest column current of one read, `Rg * ((2^Bc-1)*2^E + Np)`.
+    pub fn current_max(&self) -> u64 {
+        current_max(self.rows_per_read as u64, self.cell_bits, self.fine_bits, self.program_error as u64)
+    }
+
+    /// Qmax of spec section 6: the largest `analog.ir_drop` this tile accepts.
+    pub fn ir_drop_max(&self) -> u64 {
+        ir_drop_max(self.current_max())
+    }
+
+    /// True when a v2 device effect (drift, stuck cells, IR drop) is on.
+    pub fn has_device_effects(&self) -> bool {
+        self.drift != 0 || self.drift_spread != 0 || self.ir_drop != 0 || self.stuck_off_ppm != 0 || self.stuck_on_ppm != 0
+    }
+
+    /// The ideal tile of spec section 5: exact conversion, no noise, no device effects, no clipping.
     pub fn is_ideal(&self) -> bool {
         self.adc_step == 1 << self.fine_bits
             && self.read_noise == 0
             && self.program_error == 0
+            && !self.has_device_effects()
             && self.rows_per_read.min(self.rows) as u64 * self.level_max() as u64
                 <= self.adc_max_code() as u64
     }
@@ -530,6 +638,61 @@ impl TileParams {
     /// Bounds of every intermediate value, from which the RTL's register widths follow.
     pub fn widths(&self) -> Widths {
         Widths::new(self)
+    }
+}
+
+/// Imax = `Rg * ((2^Bc-1)*2^E + Np)`.
+fn current_max(rows_per_read: u64, cell_bits: u32, fine_bits: u32, program_error: u64) -> u64 {
+    rows_per_read * ((((1u64 << cell_bits) - 1) << fine_bits) + program_error)
+}
+
+/// Qmax = `floor((2^40-1) / (2*Imax-1))`: keeps `I - floor(I*I*Q/2^40)` non-decreasing in I.
+fn ir_drop_max(current_max: u64) -> u64 {
+    ((1u64 << 40) - 1) / (2 * current_max - 1)
+}
+
+/// The host-side conversion of a time since programming into the spec's drift D, from the
+/// power law `g(t) = g(t0) * (t/t0)^-nu`: `D = round(65536 * (1 - (t/t0)^-nu))` for t > t0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DriftLaw {
+    /// t0 in seconds.
+    pub t0: f64,
+    pub nu: f64,
+}
+
+impl DriftLaw {
+    /// Checks `analog.drift_t0` (positive seconds) and `analog.drift_nu` (0..=1).
+    pub fn new(t0: f64, nu: f64) -> Result<Self, String> {
+        if !(t0.is_finite() && t0 > 0.0) {
+            return Err(format!("analog.drift_t0 must be a positive number of seconds, not {t0}"));
+        }
+        if !(0.0..=1.0).contains(&nu) {
+            return Err(format!("analog.drift_nu must be in 0..=1, not {nu}"));
+        }
+        Ok(DriftLaw { t0, nu })
+    }
+
+    /// D after `seconds` since programming.
+    pub fn drift_at(&self, seconds: f64) -> u32 {
+        if seconds <= self.t0 {
+            return 0;
+        }
+        (65536.0 * (1.0 - (seconds / self.t0).powf(-self.nu))).round() as u32
+    }
+}
+
+impl TileConfig {
+    /// The drift law of `analog.drift_t0` and `analog.drift_nu`.
+    pub fn drift_law(&self) -> Result<DriftLaw, ConfigError> {
+        DriftLaw::new(self.analog.drift_t0, self.analog.drift_nu).map_err(ConfigError::single)
+    }
+
+    /// The same tile fresh (spec section 7): the same seed with the five v2 keys at 0.
+    pub fn fresh(&self) -> TileConfig {
+        let mut fresh = self.clone();
+        (fresh.analog.drift, fresh.analog.drift_spread, fresh.analog.ir_drop) = (0, 0, 0);
+        fresh.faults = FaultsConfig::default();
+        fresh
     }
 }
 
@@ -557,9 +720,15 @@ pub struct Widths {
     /// Bound of `acc[c]`: the partial bound times `sum_s 2^(s*Bc)`.
     pub acc_max: u128,
     pub acc_bits: u32,
+    /// Bound of `acc + bias`.
+    pub sum_max: u128,
+    pub sum_bits: u32,
     /// Bound of `(acc + bias) * mult`.
     pub product_max: u128,
     pub product_bits: u32,
+    /// Bound of the product plus the rounding constant `2^(shift-1)`.
+    pub round_max: u128,
+    pub round_bits: u32,
 }
 
 impl Widths {
@@ -569,14 +738,21 @@ impl Widths {
         let partial_max = p.groups as u128 * code_max * bit_weight_sum;
         let slice_weight_sum: u128 = (0..p.slices).map(|s| 1u128 << (s as u32 * p.cell_bits)).sum();
         let acc_max = partial_max * slice_weight_sum;
-        let product_max = (acc_max + (1u128 << 31)) * (1u128 << 15);
+        // The most negative bias and mult have the largest magnitudes: 2^31 and 2^15.
+        let sum_max = acc_max + (1u128 << 31);
+        let product_max = sum_max * (1u128 << 15);
+        let round_max = product_max + (1u128 << 30);
         Widths {
             partial_max,
             partial_bits: signed_width(partial_max),
             acc_max,
             acc_bits: signed_width(acc_max),
+            sum_max,
+            sum_bits: signed_width(sum_max),
             product_max,
             product_bits: signed_width(product_max),
+            round_max,
+            round_bits: signed_width(round_max),
         }
     }
 }
@@ -662,6 +838,90 @@ mod tests {
     }
 
     #[test]
+    fn device_effects_default_to_zero_and_take_their_ranges() {
+        let p = layered("").unwrap();
+        assert!(!p.has_device_effects());
+        let p = layered("[analog]\ndrift = 65536\ndrift_spread = 65536\n[faults]\nstuck_off_ppm = 400000\nstuck_on_ppm = 600000").unwrap();
+        assert_eq!((p.drift, p.drift_spread, p.stuck_off_ppm, p.stuck_on_ppm), (65536, 65536, 400000, 600000));
+        assert!(p.has_device_effects() && !p.is_ideal());
+    }
+
+    #[test]
+    fn bad_device_effects_name_key_value_and_range() {
+        let one = |toml: &str| layered(toml).unwrap_err().problems;
+        assert_eq!(one("[analog]\ndrift = 70000"), vec!["analog.drift must be in 0..=65536, not 70000"]);
+        assert_eq!(one("[analog]\ndrift = -1"), vec!["analog.drift must be in 0..=65536, not -1"]);
+        assert_eq!(one("[analog]\ndrift_spread = 65537"), vec!["analog.drift_spread must be in 0..=65536, not 65537"]);
+        assert_eq!(one("[faults]\nstuck_off_ppm = 1000001"), vec!["faults.stuck_off_ppm must be in 0..=1000000, not 1000001"]);
+        assert_eq!(one("[faults]\nstuck_on_ppm = -5"), vec!["faults.stuck_on_ppm must be in 0..=1000000, not -5"]);
+        // Together more than every cell: the error names stuck_on_ppm.
+        assert_eq!(
+            one("[faults]\nstuck_off_ppm = 700000\nstuck_on_ppm = 300001"),
+            vec!["faults.stuck_on_ppm must be in 0..=300000, not 300001"]
+        );
+    }
+
+    #[test]
+    fn device_effects_must_be_integers() {
+        let err = layered("[analog]\ndrift = 0.2\nir_drop = 1.0\n[faults]\nstuck_on_ppm = 1e3").unwrap_err();
+        for key in ["analog.drift", "analog.ir_drop", "faults.stuck_on_ppm"] {
+            assert!(err.problems.contains(&format!("{key} must be an integer, not a float")), "{err}");
+        }
+    }
+
+    #[test]
+    fn ir_drop_is_bounded_by_the_tiles_largest_current() {
+        // Default tile: Imax = Rg * ((2^Bc-1)*2^E + Np) = 4 * (3*4 + 0) = 48; Qmax = (2^40-1) div 95.
+        let qmax = ((1u64 << 40) - 1) / 95;
+        let p = layered(&format!("[analog]\nir_drop = {qmax}")).unwrap();
+        assert_eq!((p.current_max(), p.ir_drop_max(), p.ir_drop), (48, qmax, qmax));
+        let err = layered(&format!("[analog]\nir_drop = {}", qmax + 1)).unwrap_err();
+        assert_eq!(
+            err.problems,
+            vec![format!(
+                "analog.ir_drop must be in 0..={qmax}, not {} (Qmax = floor((2^40-1)/(2*Imax-1)) for this tile, Imax = 48)",
+                qmax + 1
+            )]
+        );
+        // Programming error raises Imax: 4 * (12 + 100) = 448.
+        let p = layered("[analog]\nprogram_error = 100").unwrap();
+        assert_eq!(p.ir_drop_max(), ((1u64 << 40) - 1) / 895);
+    }
+
+    #[test]
+    fn drift_law_follows_the_power_law() {
+        let cfg = TileConfig::default();
+        let law = cfg.drift_law().unwrap();
+        assert_eq!((law.t0, law.nu), (1.0, 0.01));
+        assert_eq!(law.drift_at(0.5), 0);
+        assert_eq!(law.drift_at(1.0), 0);
+        // 1e6 s: 65536 * (1 - (1e6)^-0.01) = 8456.53.
+        assert_eq!(law.drift_at(1e6), 8457);
+        assert_eq!(DriftLaw::new(60.0, 0.1).unwrap().drift_at(6000.0), 24186); // 65536 * (1 - 100^-0.1) = 24185.58
+        let err = layered("[analog]\ndrift_t0 = 0\ndrift_nu = 1.5").unwrap_err();
+        assert_eq!(err.problems, vec!["analog.drift_t0 must be a positive number of seconds, not 0"]);
+        let err = layered("[analog]\ndrift_nu = 1.5").unwrap_err();
+        assert_eq!(err.problems, vec!["analog.drift_nu must be in 0..=1, not 1.5"]);
+        let err = layered("[analog]\ndrift_nu = \"fast\"").unwrap_err();
+        assert_eq!(err.problems, vec!["analog.drift_nu must be a float, not a string"]);
+    }
+
+    #[test]
+    fn fresh_zeroes_exactly_the_five_device_keys() {
+        let aged = TileConfig::layered(Some("neurram"), "[analog]\ndrift = 9\ndrift_spread = 3\nir_drop = 2\n[faults]\nstuck_off_ppm = 5\nstuck_on_ppm = 7").unwrap();
+        assert_eq!(aged.fresh(), TileConfig::from_preset("neurram").unwrap());
+    }
+
+    #[test]
+    fn a_v1_file_without_the_v2_keys_reads_as_v1() {
+        let v1 = "[array]\nrows = 16\ncols = 4\nrows_per_read = 4\n[weights]\nbits = 4\ncell_bits = 2\n[inputs]\nbits = 4\nsigned = true\n\
+                  [adc]\nbits = 4\ncount = 4\nstep = 4\ncycles = 1\n[analog]\nfine_bits = 2\nread_noise = 0\nprogram_error = 0\nseed = 1\n\
+                  [output]\nbits = 16\nsigned = true\nactivation = \"none\"\n";
+        let cfg: TileConfig = toml::from_str(v1).unwrap();
+        assert_eq!(cfg, TileConfig::default());
+    }
+
+    #[test]
     fn tech_ranges_and_values_follow_the_struct() {
         let tech = TileConfig::default().tech;
         let table = toml::Table::try_from(tech.clone()).unwrap();
@@ -710,6 +970,17 @@ mod tests {
     fn unknown_preset_lists_known_ones() {
         let err = TileConfig::from_preset("nope").unwrap_err();
         assert_eq!(err.to_string(), "unknown preset 'nope' (known presets: default, isaac, neurram)");
+    }
+
+    #[test]
+    fn with_key_sets_one_key_checked_like_a_file() {
+        let cfg = TileConfig::default().with_key("adc.bits", "6").unwrap().with_key("output.activation", "relu").unwrap();
+        assert_eq!((cfg.adc.bits, cfg.output.activation.as_str()), (6, "relu"));
+        let err = TileConfig::default().with_key("adc.bitz", "6").unwrap_err();
+        assert!(err.problems[0].starts_with("unknown key 'adc.bitz'"), "{err}");
+        let err = TileConfig::default().with_key("adc.bits", "six").unwrap_err();
+        assert_eq!(err.problems, vec!["adc.bits must be an integer, not a string"]);
+        assert!(TileConfig::default().with_key("bits", "6").is_err());
     }
 
     #[test]

@@ -1,57 +1,57 @@
-// cim_input_buffer: two banks of one input vector each, so that vector k+1 loads while vector
-// k converts. Stored as bit planes: one ROWS_PER_READ-bit word per (bank, input bit b, row
-// group g), so a read is one word (the wordline drive of group g for bit b), not a mux per row.
+`timescale 1ns / 1ps
+`default_nettype none
+// cim_input_buffer: two banks of one input vector each, so vector k+1 loads while vector k
+// converts. Row offset i of every group has a memory of its own (depth 2 x groups, one
+// INPUT_BITS element per word), so one element is written per cycle and one read returns the
+// elements of a whole row group, from which the wordline drive of input bit b is taken.
+// Reads are synchronous (the memories map to RAM): row_drive follows rd_* by one cycle.
 //
-//   wr_en, wr_bank, wr_group,   On wr_en, the element at row wr_group*ROWS_PER_READ + wr_offset
-//   wr_offset, wr_data          of bank wr_bank takes wr_data (an INPUT_BITS-bit two's
-//                               complement or unsigned code in the low bits): bit b of it goes
-//                               to bit wr_offset of word (wr_bank, b, wr_group).
-//   rd_bank, rd_bit, rd_group   Combinational read: row_drive = word (rd_bank, rd_bit, rd_group);
-//                               rows past R in the last group read 0 once written as such (the
-//                               controller never writes them, and reset-free words start 0 in
-//                               simulation; the macro ignores rows past R).
+// Ports:
+//   wr_en, wr_bank, wr_group, wr_offset, wr_data   One element, row wr_group*ROWS_PER_READ +
+//                               wr_offset of bank wr_bank; wr_data is the Ib-bit code.
+//   rd_bank, rd_group, rd_bit   Read address; next cycle, bit i of row_drive is bit rd_bit of
+//                               the element at row offset i of group rd_group. Offsets past
+//                               the last row of a short last group hold stale data: the macro
+//                               has no such rows and ignores those bits.
 module cim_input_buffer #(
+    parameter integer ROWS_PER_READ = 4,
     parameter integer INPUT_BITS = 4,
-    parameter integer GROUPS = 4,
-    parameter integer ROWS_PER_READ = 4
+    parameter integer GROUP_BITS = 2,   // bits of a row-group index, >= 1
+    parameter integer OFFSET_BITS = 2,  // bits of a row offset, >= 1
+    parameter integer BIT_BITS = 2      // bits of an input-bit index, >= 1
 ) (
-    input wire clock,
-    input wire wr_en,
-    input wire wr_bank,
-    input wire [15:0] wr_group,
-    input wire [15:0] wr_offset,
-    input wire [15:0] wr_data,
-    input wire rd_bank,
-    input wire [4:0] rd_bit,
-    input wire [15:0] rd_group,
+    input  wire                     clock,
+    input  wire                     wr_en,
+    input  wire                     wr_bank,
+    input  wire [GROUP_BITS-1:0]    wr_group,
+    input  wire [OFFSET_BITS-1:0]   wr_offset,
+    input  wire [INPUT_BITS-1:0]    wr_data,
+    input  wire                     rd_bank,
+    input  wire [GROUP_BITS-1:0]    rd_group,
+    input  wire [BIT_BITS-1:0]      rd_bit,
     output wire [ROWS_PER_READ-1:0] row_drive
 );
-    localparam [31:0] GROUP_COUNT = GROUPS;
-    localparam integer GW = (2 * GROUPS > 1) ? $clog2(2 * GROUPS) : 1;
-    localparam integer OW = (ROWS_PER_READ > 1) ? $clog2(ROWS_PER_READ) : 1;
-    localparam integer BW = (INPUT_BITS > 1) ? $clog2(INPUT_BITS) : 1;
+    localparam integer DEPTH = 2 << GROUP_BITS;
 
-    wire [31:0] wr_word_full = {31'd0, wr_bank} * GROUP_COUNT + {16'd0, wr_group};
-    wire [31:0] rd_word_full = {31'd0, rd_bank} * GROUP_COUNT + {16'd0, rd_group};
-    wire [GW-1:0] wr_word = wr_word_full[GW-1:0];
-    wire [GW-1:0] rd_word = rd_word_full[GW-1:0];
-    wire [OW-1:0] wr_bit_index = wr_offset[OW-1:0];
-    wire [BW-1:0] bit_select = rd_bit[BW-1:0];
-    // Groups, offsets and bits stay in range, and only the low INPUT_BITS of wr_data carry
-    // the element: the other bits are always 0 or unread.
-    wire unused_index_bits = ^{wr_word_full, rd_word_full, wr_offset, rd_bit, wr_data};
+    wire [GROUP_BITS:0] wr_address = {wr_bank, wr_group};
+    wire [GROUP_BITS:0] rd_address = {rd_bank, rd_group};
+    reg [BIT_BITS-1:0] drive_bit;
 
-    wire [ROWS_PER_READ-1:0] plane_word [0:INPUT_BITS-1];
-    genvar b;
+    always @(posedge clock) drive_bit <= rd_bit;
+
+    genvar i;
     generate
-        for (b = 0; b < INPUT_BITS; b = b + 1) begin : bit_plane
-            reg [ROWS_PER_READ-1:0] words [0:2*GROUPS-1];
+        for (i = 0; i < ROWS_PER_READ; i = i + 1) begin : row
+            localparam integer OFFSET_INT = i;
+            localparam [OFFSET_BITS-1:0] OFFSET = OFFSET_INT[OFFSET_BITS-1:0];
+            reg [INPUT_BITS-1:0] elements [0:DEPTH-1];
+            reg [INPUT_BITS-1:0] element;
             always @(posedge clock) begin
-                if (wr_en) words[wr_word][wr_bit_index] <= wr_data[b];
+                if (wr_en && wr_offset == OFFSET) elements[wr_address] <= wr_data;
+                element <= elements[rd_address];
             end
-            assign plane_word[b] = words[rd_word];
+            assign row_drive[i] = element[drive_bit];
         end
     endgenerate
-
-    assign row_drive = plane_word[bit_select];
 endmodule
+`default_nettype wire

@@ -27,6 +27,11 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// A file of the digits example, `examples/digits/FILE`.
+pub fn digits(file: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/digits").join(file).display().to_string()
+}
+
 /// The independent Python model of the spec, `tests/reference/spec_model.py`.
 pub fn reference_model(dir: &Path, config_json: &str, with_columns: bool) -> String {
     write(dir, "config.json", config_json);
@@ -54,12 +59,14 @@ pub fn random_config(seed: u64) -> TileConfig {
     let rows_per_read = rng.range(1, rows);
     let (wb, bc) = (rng.range(2, 12), rng.range(1, 4));
     let phys = 2 * ((wb - 1 + bc - 1) / bc) * cols;
+    let (fine_bits, program_error) = (rng.range(0, 4), rng.range(0, 9));
+    let device = device_effects(&mut rng, rows_per_read, bc, fine_bits, program_error);
     let toml = format!(
         "[array]\nrows = {rows}\ncols = {cols}\nrows_per_read = {rows_per_read}\n\
          [weights]\nbits = {wb}\ncell_bits = {bc}\n\
          [inputs]\nbits = {}\nsigned = {}\n\
          [adc]\nbits = {}\ncount = {}\nstep = {}\ncycles = {}\n\
-         [analog]\nfine_bits = {}\nread_noise = {}\nprogram_error = {}\nseed = {}\n\
+         [analog]\nfine_bits = {fine_bits}\nread_noise = {}\nprogram_error = {program_error}\nseed = {}\n{device}\
          [output]\nbits = {}\nsigned = {}\nactivation = \"{}\"\n",
         rng.range(1, 8),
         rng.range(0, 1) == 1,
@@ -67,8 +74,6 @@ pub fn random_config(seed: u64) -> TileConfig {
         rng.range(1, phys.min(9)),
         rng.range(1, 40),
         rng.range(1, 4),
-        rng.range(0, 4),
-        rng.range(0, 9),
         rng.range(0, 9),
         rng.range(0, u32::MAX as i64),
         rng.range(2, 32),
@@ -78,6 +83,23 @@ pub fn random_config(seed: u64) -> TileConfig {
     let config = TileConfig::layered(None, &toml).expect("random configurations parse");
     config.validate().unwrap_or_else(|e| panic!("random configuration {seed} is invalid: {e}\n{toml}"));
     config
+}
+
+/// Spec v2 device effects for a random configuration: none in a third of them, one effect in
+/// a third, all of them in the rest. Returns TOML lines for [analog] plus a [faults] section.
+fn device_effects(rng: &mut CaseRng, rows_per_read: i64, cell_bits: i64, fine_bits: i64, program_error: i64) -> String {
+    let i_max = rows_per_read * (((1 << cell_bits) - 1) * (1 << fine_bits) + program_error);
+    let q_max = ((1i64 << 40) - 1) / (2 * i_max - 1).max(1);
+    // Which effect is on: none, one of the five, or all (5).
+    let which = match rng.range(0, 2) {
+        0 => -1,
+        1 => rng.range(0, 4),
+        _ => 5,
+    };
+    let on = |k: i64| which == 5 || which == k;
+    let mut value = |k: i64, hi: i64| if on(k) { rng.range(0, hi) } else { 0 };
+    let [drift, spread, ir_drop, off, on] = [value(0, 65536), value(1, 20000), value(2, q_max), value(3, 200_000), value(4, 200_000)];
+    format!("drift = {drift}\ndrift_spread = {spread}\nir_drop = {ir_drop}\n[faults]\nstuck_off_ppm = {off}\nstuck_on_ppm = {on}\n")
 }
 
 /// A preset by name.

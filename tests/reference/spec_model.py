@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
-"""An independent, deliberately plain transcription of shared/spec/tile-arithmetic.md.
+"""An independent, deliberately plain transcription of shared/spec/tile-arithmetic.md (v2).
 
 It shares no code with the Rust golden model: the integration tests run `cimtile run` and this
 script on the same random cases and require identical output.
 
 usage: spec_model.py CONFIG.json W.csv X.csv [C.csv]   (config: the flat keys of the spec)
-prints the outputs as CSV on stdout.
+prints the outputs as CSV on stdout. The v2 keys (analog.drift, analog.drift_spread,
+analog.ir_drop, faults.stuck_off_ppm, faults.stuck_on_ppm) default to 0 when absent.
 """
 import json
 import sys
 
 M32 = 0xFFFFFFFF
 PROG, READ = 0x50524F47, 0x52454144
+FAULT, DRIFT = 0x46414C54, 0x44524654
 
 
 def mix(x):
@@ -41,6 +43,8 @@ def run(cfg, W, X, cols):
     Ab, step = cfg["adc.bits"], cfg["adc.step"]
     E, Nr, Np, seed = cfg["analog.fine_bits"], cfg["analog.read_noise"], cfg["analog.program_error"], cfg["analog.seed"]
     Ob, osg, act = cfg["output.bits"], cfg["output.signed"], cfg["output.activation"]
+    D, Ds, Q = cfg.get("analog.drift", 0), cfg.get("analog.drift_spread", 0), cfg.get("analog.ir_drop", 0)
+    Foff, Fon = cfg.get("faults.stuck_off_ppm", 0), cfg.get("faults.stuck_on_ppm", 0)
     S = -(-(Wb - 1) // Bc)
     P = 2 * S * C
     G = -(-R // Rg)
@@ -55,6 +59,17 @@ def run(cfg, W, X, cols):
                     pc = (c * S + s) * 2 + p
                     level = lvl if ((p == 0 and w > 0) or (p == 1 and w < 0)) else 0
                     g[r][pc] = max(0, level * 2 ** E + uni(H(PROG, seed, r, pc, 0, 0), Np))
+    # Section 6: every cell of the R x P array, stuck or drifted.
+    for r in range(R):
+        for pc in range(P):
+            u = H(FAULT, seed, r, pc, 0, 0) % 1000000
+            d = min(max(D + uni(H(DRIFT, seed, r, pc, 0, 0), Ds), 0), 65536)
+            if u < Foff:
+                g[r][pc] = 0
+            elif u < Foff + Fon:
+                g[r][pc] = ((1 << Bc) - 1) * 2 ** E
+            else:
+                g[r][pc] = (g[r][pc] * (65536 - d) + 32768) // 65536
     lo, hi = (-(2 ** (Ob - 1)), 2 ** (Ob - 1) - 1) if osg else (0, 2 ** Ob - 1)
     out = []
     for k, x in enumerate(X):
@@ -67,7 +82,8 @@ def run(cfg, W, X, cols):
                 rows = range(gi * Rg, min((gi + 1) * Rg, R))
                 code = [0] * P
                 for pc in range(P):
-                    V = sum(bit(x[r], b) * g[r][pc] for r in rows) + uni(H(READ, seed, k, b, gi, pc), Nr)
+                    I = sum(bit(x[r], b) * g[r][pc] for r in rows)
+                    V = I - (I * I * Q) // 2 ** 40 + uni(H(READ, seed, k, b, gi, pc), Nr)
                     code[pc] = 0 if V < 0 else min(2 ** Ab - 1, (V + step // 2) // step)
                 for c in range(C):
                     for s in range(S):

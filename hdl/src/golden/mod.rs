@@ -7,11 +7,18 @@
 //! noise hash `H(READ, seed, k, b, g, pc)` chains through k, b and g before pc, so each conversion
 //! costs only its last `mix`. [`TileModel::convert`] is the same arithmetic written plainly, one
 //! conversion at a time; the tests hold the two equal.
+//!
+//! The device effects of spec v2 ([`device`]) cost nothing per read except the IR drop: stuck
+//! cells and drift are applied once, when the tile is programmed, so the bit planes hold `geff`.
+//! The IR drop is a table over every current a read can reach when that is small (one load per
+//! read), else two multiplications.
 
+pub mod device;
 pub mod prng;
 
 use crate::config::{Activation, TileParams};
 use crate::data::{ColumnParams, Weights};
+use device::{ir_dropped, CellEffects};
 use prng::{hash, mix, Uniform, PROG, READ};
 
 /// The tile's result for one input vector.
@@ -30,12 +37,12 @@ pub fn max_abs_error(out: &[i64], ideal: &[i64]) -> u64 {
     out.iter().zip(ideal).map(|(o, i)| o.abs_diff(*i)).max().unwrap_or(0)
 }
 
-/// A programmed tile: conductances (with programming error) and column parameters.
+/// A programmed tile: effective conductances and column parameters.
 pub struct TileModel {
     p: TileParams,
     weights: Weights,
     columns: Vec<ColumnParams>,
-    /// `g(r, pc)` in fine units, row-major: `conductance[r * P + pc]`.
+    /// `geff(r, pc)` in fine units, row-major: `conductance[r * P + pc]`.
     conductance: Vec<u32>,
     /// Bit planes of the conductances, indexed `[g][pc][j][word]`.
     planes: Vec<u64>,
@@ -47,7 +54,22 @@ pub struct TileModel {
     /// `log2(step)` when the ADC step is a power of two (the common case, a shift).
     step_shift: Option<u32>,
     adc_max: i64,
+    /// `I - floor(I*I*Q/2^40)` for `I` in `0..=Imax`, when Q > 0 and Imax is at most
+    /// [`IR_TABLE_MAX`]; empty otherwise.
+    ir_table: Vec<u32>,
 }
+
+/// Largest Imax tabulated: 256 KiB of table.
+const IR_TABLE_MAX: u64 = 1 << 16;
+
+// How a read kernel applies the IR drop: the kernels are compiled for each, so that a tile
+// without IR drop pays nothing for it.
+const NO_IR: u8 = 0;
+const IR_TABLE: u8 = 1;
+const IR_ARITHMETIC: u8 = 2;
+
+/// One read kernel: the conversions of a row group, accumulated into per-column partial sums.
+type ReadGroup = fn(&TileModel, &[u64], &[u64], &[u32], &[i64], &mut [i64]);
 
 /// Cell level of weight `w` on slice `s`, polarity `p` (spec section 2).
 pub fn cell_level(p: &TileParams, w: i32, s: usize, polarity: usize) -> u32 {
@@ -59,6 +81,18 @@ pub fn cell_level(p: &TileParams, w: i32, s: usize, polarity: usize) -> u32 {
     } else {
         0
     }
+}
+
+/// The periphery of spec section 4 with column parameters `col`: bias, mult, rounding shift,
+/// activation, clamp to the output range.
+pub fn requantize(p: &TileParams, col: ColumnParams, acc: i64) -> i64 {
+    let t = (acc as i128 + col.bias as i128) * col.mult as i128;
+    let mut y = if col.shift == 0 { t } else { (t + (1i128 << (col.shift - 1))) >> col.shift };
+    if p.activation == Activation::Relu {
+        y = y.max(0);
+    }
+    let (lo, hi) = p.output_range();
+    y.clamp(lo as i128, hi as i128) as i64
 }
 
 /// Physical column of logical column c, slice s, polarity p.
@@ -84,6 +118,7 @@ impl TileModel {
         assert_eq!(columns.len(), p.cols, "one ColumnParams per column");
         let (rows, phys) = (p.rows, p.phys_cols);
         let prog_error = Uniform::new(p.program_error);
+        let effects = CellEffects::new(p);
         let mut conductance = vec![0u32; rows * phys];
         for r in 0..rows {
             for c in 0..p.cols {
@@ -94,7 +129,7 @@ impl TileModel {
                         let level = cell_level(p, w, s, polarity) as i64;
                         let h = hash(PROG, p.seed, r as u32, pc as u32, 0, 0);
                         let g = (level << p.fine_bits) + prog_error.sample(h);
-                        conductance[r * phys + pc] = g.max(0) as u32;
+                        conductance[r * phys + pc] = effects.effective(r, pc, g.max(0) as u32);
                     }
                 }
             }
@@ -115,6 +150,11 @@ impl TileModel {
             }
         }
         let step_shift = p.adc_step.is_power_of_two().then(|| p.adc_step.trailing_zeros());
+        let ir_table = if p.ir_drop > 0 && p.current_max() <= IR_TABLE_MAX {
+            (0..=p.current_max() as i64).map(|i| ir_dropped(i, p.ir_drop) as u32).collect()
+        } else {
+            Vec::new()
+        };
         TileModel {
             p: p.clone(),
             weights: weights.clone(),
@@ -126,14 +166,21 @@ impl TileModel {
             read_noise: Uniform::new(p.read_noise),
             step_shift,
             adc_max: p.adc_max_code() as i64,
+            ir_table,
         }
+    }
+
+    /// Replaces the column parameters, as a host does through the programming interface.
+    pub fn program_columns(&mut self, columns: &[ColumnParams]) {
+        assert_eq!(columns.len(), self.p.cols, "one ColumnParams per column");
+        self.columns = columns.to_vec();
     }
 
     pub fn params(&self) -> &TileParams {
         &self.p
     }
 
-    /// `g(r, pc)` in fine units, programming error included.
+    /// `geff(r, pc)` in fine units: programming error, stuck cells and drift included.
     pub fn conductance(&self, r: usize, pc: usize) -> u32 {
         self.conductance[r * self.p.phys_cols + pc]
     }
@@ -162,13 +209,13 @@ impl TileModel {
 
     /// One conversion, computed plainly from the spec: `code(b, g, pc)` for batch index k.
     pub fn convert(&self, k: u32, x: &[i32], b: u32, g: usize, pc: usize) -> u32 {
-        let sum: i64 = self
+        let current: i64 = self
             .p
             .group_rows(g)
             .map(|r| input_bit(x[r], b) as i64 * self.conductance(r, pc) as i64)
             .sum();
         let noise = self.read_noise.sample(hash(READ, self.p.seed, k, b, g as u32, pc as u32));
-        self.quantize(sum + noise) as u32
+        self.quantize(ir_dropped(current, self.p.ir_drop) + noise) as u32
     }
 
     /// `acc[c]` from per-physical-column sums `sum_b,g code * wb(b)` (spec section 4).
@@ -185,16 +232,9 @@ impl TileModel {
             .collect()
     }
 
-    /// The periphery: bias, mult, rounding shift, activation, clamp to the output range.
+    /// The periphery of column `c` applied to `acc`.
     pub fn periphery(&self, c: usize, acc: i64) -> i64 {
-        let col = self.columns[c];
-        let t = (acc as i128 + col.bias as i128) * col.mult as i128;
-        let mut y = if col.shift == 0 { t } else { (t + (1i128 << (col.shift - 1))) >> col.shift };
-        if self.p.activation == Activation::Relu {
-            y = y.max(0);
-        }
-        let (lo, hi) = self.p.output_range();
-        y.clamp(lo as i128, hi as i128) as i64
+        requantize(&self.p, self.columns[c], acc)
     }
 
     /// The exact product `W^T x`.
@@ -233,13 +273,10 @@ impl TileModel {
                 *h = mix(mix(h_k ^ b as u32) ^ g as u32);
             }
             let group_planes = &self.planes[g * phys * planes * words..(g + 1) * phys * planes * words];
-            let kernel = match (words, planes) {
-                (1, 2) => Self::read_group_one_word::<2>,
-                (1, 4) => Self::read_group_one_word::<4>,
-                (1, 8) => Self::read_group_one_word::<8>,
-                (1, 16) => Self::read_group_one_word::<16>,
-                (1, 24) => Self::read_group_one_word::<24>,
-                _ => Self::read_group,
+            let kernel = match (p.ir_drop, self.ir_table.is_empty()) {
+                (0, _) => Self::kernel::<NO_IR>(words, planes),
+                (_, false) => Self::kernel::<IR_TABLE>(words, planes),
+                (_, true) => Self::kernel::<IR_ARITHMETIC>(words, planes),
             };
             kernel(self, group_planes, &xplanes, &hashes, &bit_weights, &mut partial);
         }
@@ -248,8 +285,31 @@ impl TileModel {
         MvmResult { out, acc, ideal: self.ideal(x) }
     }
 
+    /// The read kernel for `words` words per group, `planes` planes and IR-drop mode `IR`.
+    fn kernel<const IR: u8>(words: usize, planes: usize) -> ReadGroup {
+        match (words, planes) {
+            (1, 2) => Self::read_group_one_word::<2, IR>,
+            (1, 4) => Self::read_group_one_word::<4, IR>,
+            (1, 8) => Self::read_group_one_word::<8, IR>,
+            (1, 16) => Self::read_group_one_word::<16, IR>,
+            (1, 24) => Self::read_group_one_word::<24, IR>,
+            _ => Self::read_group::<IR>,
+        }
+    }
+
+    /// The analog read of a column current: IR drop (by mode `IR`), read noise, ADC.
+    #[inline(always)]
+    fn read<const IR: u8>(&self, current: i64, hash: u32) -> i64 {
+        let v = match IR {
+            IR_TABLE => self.ir_table[current as usize] as i64,
+            IR_ARITHMETIC => ir_dropped(current, self.p.ir_drop),
+            _ => current,
+        };
+        self.quantize(v + self.read_noise.sample(hash))
+    }
+
     /// All conversions of one row group: `partial[pc] += code(b, g, pc) * wb(b)` for every b, pc.
-    fn read_group(&self, planes: &[u64], xplanes: &[u64], hashes: &[u32], bit_weights: &[i64], partial: &mut [i64]) {
+    fn read_group<const IR: u8>(&self, planes: &[u64], xplanes: &[u64], hashes: &[u32], bit_weights: &[i64], partial: &mut [i64]) {
         let words = self.words;
         for (pc, (part, cell_planes)) in partial.iter_mut().zip(planes.chunks_exact(self.plane_count * words)).enumerate() {
             for (b, xb) in xplanes.chunks_exact(words).enumerate() {
@@ -258,15 +318,14 @@ impl TileModel {
                     let ones: u32 = plane.iter().zip(xb).map(|(g, x)| (g & x).count_ones()).sum();
                     v += (ones as i64) << j;
                 }
-                let noise = self.read_noise.sample(mix(hashes[b] ^ pc as u32));
-                *part += self.quantize(v + noise) * bit_weights[b];
+                *part += self.read::<IR>(v, mix(hashes[b] ^ pc as u32)) * bit_weights[b];
             }
         }
     }
 
     /// [`Self::read_group`] for groups of at most 64 rows and `J` planes known at compile time:
     /// the cell's planes stay in registers across every input bit.
-    fn read_group_one_word<const J: usize>(
+    fn read_group_one_word<const J: usize, const IR: u8>(
         &self,
         planes: &[u64],
         xplanes: &[u64],
@@ -281,8 +340,7 @@ impl TileModel {
                 for (j, plane) in cell.iter().enumerate() {
                     v += ((plane & xb).count_ones() as i64) << j;
                 }
-                let noise = self.read_noise.sample(mix(hashes[b] ^ pc as u32));
-                *part += self.quantize(v + noise) * bit_weights[b];
+                *part += self.read::<IR>(v, mix(hashes[b] ^ pc as u32)) * bit_weights[b];
             }
         }
     }

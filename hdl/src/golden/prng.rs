@@ -2,6 +2,8 @@
 
 pub const PROG: u32 = 0x5052_4f47;
 pub const READ: u32 = 0x5245_4144;
+pub const FAULT: u32 = 0x4641_4c54;
+pub const DRIFT: u32 = 0x4452_4654;
 
 #[inline(always)]
 pub fn mix(mut x: u32) -> u32 {
@@ -59,9 +61,11 @@ mod tests {
     }
 
     #[test]
-    fn tags_spell_prog_and_read() {
+    fn tags_spell_their_names() {
         assert_eq!(&PROG.to_be_bytes(), b"PROG");
         assert_eq!(&READ.to_be_bytes(), b"READ");
+        assert_eq!(&FAULT.to_be_bytes(), b"FALT");
+        assert_eq!(&DRIFT.to_be_bytes(), b"DRFT");
     }
 
     #[test]

@@ -61,13 +61,88 @@ fn adc_clips_at_full_scale_and_zero() {
     assert_eq!(m.convert(0, &[0, 0], 0, 0, 0), 0);
 }
 
+
+/// The TWO_ROWS tile with E = 2 and a 6-bit ADC: w = (5, -6) gives conductances
+/// pc0 = [4,0], pc1 = [0,8], pc2 = [4,0], pc3 = [0,4] before any device effect.
+fn two_rows_fine(extra: &str) -> TileModel {
+    let toml = TWO_ROWS.replace("bits = 4\ncount = 1", "bits = 6\ncount = 1").replace("fine_bits = 0", "fine_bits = 2");
+    let p = params(&format!("{toml}\n{extra}"));
+    TileModel::new(&p, &weights(&p, vec![5, -6]), &[ColumnParams::default()])
+}
+
+/// D = 16384 (a quarter): geff = floor((g * 49152 + 32768) / 65536), 4 -> 3, 8 -> 6.
+#[test]
+fn hand_worked_drift() {
+    let m = two_rows_fine("drift = 16384");
+    assert_eq!((0..4).map(|pc| m.conductance(0, pc) + m.conductance(1, pc)).collect::<Vec<_>>(), vec![3, 6, 3, 3]);
+    // x = (3, 1): b0 reads (3,6,3,3), b1 reads (3,0,3,0): acc = (3-6) + 2*(3 + 3*4) = 27 = 3/4 of 36.
+    assert_eq!(m.mvm(0, &[3, 1]).acc[0], 27);
+    // Rounded to nearest: a tiny drift changes nothing (8 * (1 - 2^-16) rounds back to 8).
+    assert_eq!(two_rows_fine("drift = 1").conductance(1, 1), 8);
+}
+
+/// Q = 2^34: the read loses floor(I*I/64). b0 of x = (3, 1) has currents (4,8,4,4) -> (4,7,4,4),
+/// b1 (4,0,4,0) unchanged: acc = (4-7) + 2*(4 + 4*4) = 37 (36 without the drop).
+#[test]
+fn hand_worked_ir_drop() {
+    let m = two_rows_fine("ir_drop = 17179869184");
+    assert_eq!(m.mvm(0, &[3, 1]).acc[0], 37);
+    assert_eq!(m.mvm(0, &[3, 3]).acc[0], -9);
+    assert_eq!(m.convert(0, &[3, 3], 1, 0, 1), 7);
+}
+
+#[test]
+fn every_cell_stuck() {
+    // All off: no current anywhere. All on: both polarities at the top level, pairs cancel.
+    for faults in ["stuck_off_ppm = 1000000", "stuck_on_ppm = 1000000"] {
+        let m = two_rows_fine(&format!("[faults]\n{faults}"));
+        assert_eq!(m.mvm(0, &[3, 3]).acc[0], 0, "{faults}");
+    }
+    let m = two_rows_fine("[faults]\nstuck_on_ppm = 1000000");
+    assert!((0..2).all(|r| (0..4).all(|pc| m.conductance(r, pc) == 12)), "top level (2^2-1)*2^2");
+    assert_eq!(device::fault_map(m.params()).len(), 8, "R x P cells, zeros and the unused polarity included");
+}
+
+/// Q = Qmax keeps the read non-decreasing in the current (spec section 6).
+#[test]
+fn ir_drop_at_qmax_is_monotonic() {
+    let p = params("[analog]\nprogram_error = 5");
+    let (q, imax) = (p.ir_drop_max(), p.current_max() as i64);
+    let reads: Vec<i64> = (0..=imax).map(|i| device::ir_dropped(i, q)).collect();
+    assert!(reads.windows(2).all(|w| w[0] <= w[1]));
+    assert!(reads[imax as usize] >= imax / 2, "the drop is at most about half the current");
+}
+
+/// The fast path tabulates the IR drop for small Imax and multiplies for large: both equal the
+/// plain conversions at Q = Qmax.
+#[test]
+fn ir_drop_table_and_arithmetic_match_convert() {
+    for shape in ["[array]\nrows = 16\nrows_per_read = 16", "[array]\nrows = 40\nrows_per_read = 40\n[weights]\nbits = 9\ncell_bits = 8\n[adc]\nbits = 16\nstep = 300"] {
+        let fine = "fine_bits = 5\nread_noise = 9\nprogram_error = 7";
+        let p = params(&format!("{shape}\n[analog]\n{fine}"));
+        let p = params(&format!("{shape}\n[analog]\n{fine}\nir_drop = {}", p.ir_drop_max()));
+        let w: Vec<i32> = (0..p.rows * p.cols).map(|i| (i as i32 * 37 % (2 * p.weight_max() as i32 + 1)) - p.weight_max() as i32).collect();
+        let m = TileModel::new(&p, &weights(&p, w), &defaults(&p));
+        assert_eq!(m.ir_table.is_empty(), p.current_max() > IR_TABLE_MAX, "{shape}");
+        let order: Vec<(u32, usize, usize)> = (0..p.input_bits)
+            .flat_map(|b| (0..p.groups).flat_map(move |g| (0..p.phys_cols).map(move |pc| (b, g, pc))))
+            .collect();
+        let (lo, hi) = p.input_range();
+        for k in 0..4 {
+            let x: Vec<i32> = (0..p.rows).map(|r| if (r + k) % 3 == 0 { lo as i32 } else { hi as i32 }).collect();
+            assert_eq!(m.mvm(k as u32, &x), m.mvm_in_order(k as u32, &x, &order), "{shape}");
+        }
+    }
+}
+
+const NOISY: &str = "[array]\nrows = 3\ncols = 2\nrows_per_read = 2\n[weights]\nbits = 5\ncell_bits = 3\n\
+                     [inputs]\nbits = 3\nsigned = true\n[adc]\nbits = 5\ncount = 3\nstep = 3\n\
+                     [analog]\nfine_bits = 2\nread_noise = 4\nprogram_error = 2\nseed = 7\n[output]\nbits = 12";
+
 /// Values computed by an independent Python transcription of the spec.
 #[test]
 fn noisy_example_matches_independent_computation() {
-    let toml = "[array]\nrows = 3\ncols = 2\nrows_per_read = 2\n[weights]\nbits = 5\ncell_bits = 3\n\
-                [inputs]\nbits = 3\nsigned = true\n[adc]\nbits = 5\ncount = 3\nstep = 3\n\
-                [analog]\nfine_bits = 2\nread_noise = 4\nprogram_error = 2\nseed = 7\n[output]\nbits = 12";
-    let p = params(toml);
+    let p = params(NOISY);
     let w = weights(&p, vec![9, -15, 0, 4, -1, 12]);
     let cols = [ColumnParams { mult: 3, shift: 1, bias: -2 }, ColumnParams { mult: -1, shift: 0, bias: 5 }];
     let m = TileModel::new(&p, &w, &cols);
@@ -81,6 +156,59 @@ const PY_OUT0: [i64; 2] = [84, 59];
 const PY_ACC1: [i64; 2] = [-23, 95];
 const PY_OUT1: [i64; 2] = [-37, -100];
 
+/// The same tile with every v2 effect (Q = Qmax = (2^40-1) div (2*Imax-1), Imax = 2*(7*4+2) = 60),
+/// values from `tests/reference/spec_model.py`.
+#[test]
+fn noisy_v2_example_matches_independent_computation() {
+    let keys = "drift = 9000\ndrift_spread = 3000\nir_drop = 9239593510\n[output]";
+    let p = params(&format!("{}\n[faults]\nstuck_off_ppm = 100000\nstuck_on_ppm = 80000", NOISY.replace("[output]", keys)));
+    assert_eq!(p.ir_drop, p.ir_drop_max());
+    let w = weights(&p, vec![9, -15, 0, 4, -1, 12]);
+    let cols = [ColumnParams { mult: 3, shift: 1, bias: -2 }, ColumnParams { mult: -1, shift: 0, bias: 5 }];
+    let m = TileModel::new(&p, &w, &cols);
+    let (r0, r1) = (m.mvm(0, &[3, -4, 1]), m.mvm(1, &[-1, 2, 3]));
+    assert_eq!((r0.acc, r0.out), (vec![38, -65], vec![54, 60]));
+    assert_eq!((r1.acc, r1.out), (vec![-15, 75], vec![-25, -80]));
+    // The fault map, by the same script: (row, pc, stuck).
+    let map: Vec<(usize, usize, device::Stuck)> = device::fault_map(&p).iter().map(|c| (c.row, c.phys_col, c.stuck)).collect();
+    use device::Stuck::{Off, On};
+    assert_eq!(map, vec![(0, 1, On), (1, 2, Off), (1, 4, On), (2, 5, On)]);
+    // pc 5 = (c*S + s)*2 + p with S = 2: column 1, slice 0, negative.
+    let cell = device::fault_map(&p)[3];
+    assert_eq!((cell.col, cell.slice, cell.polarity), (1, 0, 1));
+    assert_eq!(m.conductance(2, 5), 7 << 2);
+}
+
+#[test]
+fn drift_stats_cover_the_cells_that_are_not_stuck() {
+    let p = params("[analog]\ndrift = 1000");
+    let s = device::drift_stats(&p);
+    assert_eq!((s.cells, s.mean, s.max), ((p.rows * p.phys_cols) as u64, 1000.0, 1000));
+    let p = params("[analog]\ndrift = 65000\ndrift_spread = 5000\n[faults]\nstuck_off_ppm = 500000");
+    let s = device::drift_stats(&p);
+    assert_eq!(s.cells as usize, p.rows * p.phys_cols - device::fault_map(&p).len());
+    assert_eq!(s.max, 65536, "clamped at the whole conductance");
+    assert!(s.mean > 62000.0 && s.mean < 65536.0, "{}", s.mean);
+}
+
+/// v2 keys for a random tile: often none, sometimes each effect alone, sometimes all. Returns the
+/// `[analog]` keys and the `[faults]` section.
+fn device_effects(rg: usize, bc: u32, e: u32, np: u32, pick: (u8, u32, u32, u64, u32, u32)) -> (String, String) {
+    let (mode, drift, spread, q_permille, off, on) = pick;
+    let qmax = ((1u64 << 40) - 1) / (2 * (rg as u64 * ((((1u64 << bc) - 1) << e) + np as u64)) - 1);
+    let q = qmax / 1000 * q_permille + if q_permille == 1000 { qmax % 1000 } else { 0 };
+    let (on, drift_keys, fault_keys, ir_key) = (on.min(1_000_000 - off), mode == 4 || mode == 7, mode == 5 || mode == 7, mode == 6 || mode == 7);
+    let mut analog = String::new();
+    if drift_keys {
+        analog += &format!("drift = {drift}\ndrift_spread = {spread}\n");
+    }
+    if ir_key {
+        analog += &format!("ir_drop = {q}\n");
+    }
+    let faults = if fault_keys { format!("[faults]\nstuck_off_ppm = {off}\nstuck_on_ppm = {on}\n") } else { String::new() };
+    (analog, faults)
+}
+
 /// A random configuration from the whole space, kept small enough to run thousands of times.
 fn small_config(ideal: bool) -> impl Strategy<Value = TileParams> {
     (
@@ -89,11 +217,13 @@ fn small_config(ideal: bool) -> impl Strategy<Value = TileParams> {
         (1u32..=12, 1usize..=64, 1u32..=300, 0u32..=5),
         (0u32..=40, 0u32..=40, any::<u32>()),
         (2u32..=32, any::<bool>(), any::<bool>()),
+        (0u8..8, 0u32..=65536, 0u32..=65536, 0u64..=1000, 0u32..=300_000, 0u32..=300_000),
     )
-        .prop_map(move |((rows, cols, rg), (wb, bc, ib, isg), (ab, a, step, e), (nr, np, seed), (ob, osg, relu))| {
+        .prop_map(move |((rows, cols, rg), (wb, bc, ib, isg), (ab, a, step, e), (nr, np, seed), (ob, osg, relu), v2)| {
             let rg = rg.min(rows);
             let slices = (wb - 1).div_ceil(bc) as usize;
             let a = a.min(2 * slices * cols);
+            let (analog, faults) = if ideal { Default::default() } else { device_effects(rg, bc, e, np, v2) };
             let (ab, step, nr, np, ob) = if ideal {
                 // Enough ADC bits for the whole group, exact steps, an output that holds W^T x.
                 let need = 64 - ((rg as u64) * ((1u64 << bc) - 1)).leading_zeros();
@@ -104,8 +234,8 @@ fn small_config(ideal: bool) -> impl Strategy<Value = TileParams> {
             let toml = format!(
                 "[array]\nrows = {rows}\ncols = {cols}\nrows_per_read = {rg}\n[weights]\nbits = {wb}\ncell_bits = {bc}\n\
                  [inputs]\nbits = {ib}\nsigned = {isg}\n[adc]\nbits = {ab}\ncount = {a}\nstep = {step}\n\
-                 [analog]\nfine_bits = {e}\nread_noise = {nr}\nprogram_error = {np}\nseed = {seed}\n\
-                 [output]\nbits = {ob}\nsigned = {}\nactivation = \"{}\"",
+                 [analog]\nfine_bits = {e}\nread_noise = {nr}\nprogram_error = {np}\nseed = {seed}\n{analog}\
+                 [output]\nbits = {ob}\nsigned = {}\nactivation = \"{}\"\n{faults}",
                 osg || ideal,
                 if relu && !ideal { "relu" } else { "none" }
             );

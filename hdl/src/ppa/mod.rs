@@ -40,11 +40,13 @@ pub const BLOCKS: &[(&str, &[&str])] = &[
     ("column_params", &["cim_column_params", "params"]),
     ("activation_unit", &["cim_activation_unit", "activation"]),
     ("output_buffer", &["cim_output_buffer"]),
+    // The rewritten RTL buffers the combiner's sums and the results in two of these.
+    ("stream_fifos", &["cim_stream_fifo"]),
 ];
 /// The block of the top's own logic and of unclaimed modules.
 pub const OTHER_BLOCK: &str = "other";
 /// Blocks whose energy is reported as `buffers` rather than `digital_logic`.
-const BUFFER_BLOCKS: &[&str] = &["input_buffer", "output_buffer"];
+const BUFFER_BLOCKS: &[&str] = &["input_buffer", "output_buffer", "stream_fifos"];
 /// The analog macro: a blackbox in synthesis, modelled here.
 pub const CROSSBAR_MODULE: &str = "cim_crossbar_macro";
 
@@ -99,7 +101,8 @@ pub struct PpaReport {
     pub area_mm2: f64,
     pub area_mm2_by_block: BTreeMap<String, f64>,
     pub energy_pj_per_mvm: f64,
-    /// Energy per MVM by component: `adc`, `crossbar`, `input_drivers`, `digital_logic`, `buffers`.
+    /// Energy per MVM by component: `adc`, `crossbar`, `input_drivers`, `digital_logic`, `buffers`
+    /// (input buffer, output buffer, stream FIFOs).
     pub energy_pj: BTreeMap<String, f64>,
     pub power_mw: f64,
     pub tops_per_w: f64,

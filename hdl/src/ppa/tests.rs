@@ -141,6 +141,7 @@ fn module_names_map_to_blocks() {
     assert_eq!(block_of_module("cim_tile$activation"), Some("activation_unit"));
     assert_eq!(block_of_module("cim_input_buffer"), Some("input_buffer"));
     assert_eq!(block_of_module("cim_output_buffer"), Some("output_buffer"));
+    assert_eq!(block_of_module("cim_stream_fifo"), Some("stream_fifos"));
     // Registers inside a block, the top and the macro belong to whoever instantiates them.
     assert_eq!(block_of_module("cim_tile$activation$s1_col"), None);
     assert_eq!(block_of_module("cim_tile"), None);

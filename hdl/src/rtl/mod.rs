@@ -1,63 +1,157 @@
-//! The tile's RTL: the digital periphery as rust-hdl blocks, one per file, around the
-//! behavioral crossbar macro, and [`generate`], which turns a configuration into Verilog.
+//! The tile's RTL: the digital periphery as parameterized Verilog blocks, one module per file
+//! (`hdl/verilog/`), the behavioral crossbar macro in a file of its own, and a top module that
+//! this generator writes with every parameter taken from the configuration.
 //!
-//! rust-hdl fixes widths at compile time, so the blocks' ports are sized for the largest tile
-//! the spec allows (64-bit accumulators, 80-bit products, 16-bit counters); the memories and the
-//! macro are parameterized Verilog (`hdl/verilog/`) sized from the configuration, such as the
-//! lanes' partial sums (`Widths::partial_bits`).
+//! The blocks are hand-written Verilog rather than rust-hdl output because a flow needs what
+//! rust-hdl 0.46 cannot give: widths that follow the configuration, registers in the block
+//! that owns them, memories with synchronous reads, no `$` in names and no `initial` blocks.
 
-pub mod activation_unit;
-pub mod adc_mux_scheduler;
-pub mod cim_tile;
-pub mod column_combiner;
-pub mod column_params;
-pub mod crossbar_macro;
-pub mod input_buffer;
-pub mod shift_add_lanes;
-pub mod tile_controller;
+mod handoff;
+pub mod sizing;
+mod top;
 
-use crate::config::TileConfig;
-use rust_hdl::prelude::*;
+use crate::config::{ConfigError, TileConfig, TileParams};
+pub use sizing::RtlSizing;
 use std::path::Path;
 
-/// The top module's name in the generated Verilog.
+/// The top module's name, before any prefix.
 pub const TOP_MODULE: &str = "cim_tile";
-/// Rows per word of the row-drive bus between input buffer and macro.
-pub const ROW_WORD_BITS: usize = 64;
-/// Width of each ADC's code lane between macro and lanes (the spec's largest `adc.bits`).
-pub const ADC_LANE_BITS: usize = 16;
 
-/// A Verilog module instance with parameter overrides and named port connections.
-fn instance(module: &str, name: &str, params: &[(&str, String)], ports: &[(&str, String)]) -> String {
-    let params = params.iter().map(|(k, v)| format!("    .{k}({v})")).collect::<Vec<_>>().join(",\n");
-    let ports = ports.iter().map(|(k, v)| format!("    .{k}({v})")).collect::<Vec<_>>().join(",\n");
-    format!("{module} #(\n{params}\n) {name} (\n{ports}\n);\n")
+/// A block of the periphery: its module name and Verilog source.
+struct Block {
+    module: &'static str,
+    source: &'static str,
 }
 
-/// The Verilator lint waivers for generated RTL: one file, each waiver with its reason.
-pub const LINT_WAIVERS: &str = include_str!("../../verilog/lint_waivers.vlt");
-/// The Verilog file name of the generated RTL.
-pub const VERILOG_FILE: &str = "cim_tile.v";
+/// The periphery blocks, in dependency order.
+const BLOCKS: &[Block] = &[
+    Block { module: "cim_tile_controller", source: include_str!("../../verilog/cim_tile_controller.v") },
+    Block { module: "cim_input_buffer", source: include_str!("../../verilog/cim_input_buffer.v") },
+    Block { module: "cim_adc_scheduler", source: include_str!("../../verilog/cim_adc_scheduler.v") },
+    Block { module: "cim_shift_add_lanes", source: include_str!("../../verilog/cim_shift_add_lanes.v") },
+    Block { module: "cim_column_params", source: include_str!("../../verilog/cim_column_params.v") },
+    Block { module: "cim_column_combiner", source: include_str!("../../verilog/cim_column_combiner.v") },
+    Block { module: "cim_stream_fifo", source: include_str!("../../verilog/cim_stream_fifo.v") },
+    Block { module: "cim_activation_unit", source: include_str!("../../verilog/cim_activation_unit.v") },
+];
 
-/// Generated Verilog of one tile: one flat file, every module in it.
+/// The behavioral crossbar macro: replaced by the silicon macro in an ASIC flow.
+const MACRO: Block = Block { module: "cim_crossbar_macro", source: include_str!("../../verilog/cim_crossbar_macro.v") };
+
+/// Why RTL could not be generated.
+#[derive(Debug, thiserror::Error)]
+pub enum RtlError {
+    #[error("invalid tile configuration: {0}")]
+    Config(#[from] ConfigError),
+    #[error("invalid module prefix '{0}': it must start with a letter and hold only letters, digits and '_'")]
+    Prefix(String),
+}
+
+/// What the generated files are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRole {
+    /// The digital periphery: synthesizable, for every flow.
+    Periphery,
+    /// The behavioral model of the analog array: simulation only.
+    Macro,
+    /// Documentation and tool files beside the Verilog.
+    Handoff,
+}
+
+/// One generated file.
+#[derive(Debug, Clone)]
+pub struct RtlFile {
+    pub name: String,
+    pub text: String,
+    pub role: FileRole,
+}
+
+/// Options of `generate`.
+#[derive(Debug, Clone, Default)]
+pub struct GenerateOptions {
+    /// Put before every module name, so several tiles can live in one design.
+    pub prefix: String,
+}
+
+/// The generated RTL of one tile.
 pub struct GeneratedRtl {
-    pub verilog: String,
-    /// What the RTL was generated from and for: configuration, sizes, widths, cycle budget.
+    /// Name of the top module (with the prefix).
+    pub top: String,
+    pub files: Vec<RtlFile>,
+    pub sizing: RtlSizing,
+    /// What the RTL was generated from: configuration, sizes, widths, cycles, fingerprint.
     pub manifest: serde_json::Value,
 }
 
-/// Verilog of the tile `p`, top module [`TOP_MODULE`].
-pub fn generate(config: &TileConfig) -> Result<GeneratedRtl, String> {
-    let p = config.validate().map_err(|e| e.to_string())?;
-    let mut tile = cim_tile::CimTile::new(&p);
-    tile.connect_all();
-    rust_hdl::core::check_error::check_all(&tile).map_err(|e| format!("rust-hdl design check failed: {e:?}"))?;
-    let verilog = rename_top(&generate_verilog_unchecked(&tile));
+impl GeneratedRtl {
+    /// Every Verilog file (periphery and behavioral macro) as one text, for a simulator.
+    pub fn simulation_verilog(&self) -> String {
+        self.files.iter().filter(|f| f.role != FileRole::Handoff).map(|f| f.text.as_str()).collect()
+    }
+
+    /// The Verilog files, in compilation order.
+    pub fn verilog_files(&self) -> impl Iterator<Item = &RtlFile> {
+        self.files.iter().filter(|f| f.role != FileRole::Handoff)
+    }
+}
+
+/// Renames every `cim_` module (and its mentions) to `{prefix}cim_`.
+fn with_prefix(text: &str, prefix: &str) -> String {
+    if prefix.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut rest = text;
+    while let Some(at) = rest.find("cim_") {
+        let starts_word = rest[..at].chars().next_back().is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
+        out += &rest[..at];
+        if starts_word {
+            out += prefix;
+        }
+        out += "cim_";
+        rest = &rest[at + 4..];
+    }
+    out + rest
+}
+
+fn valid_prefix(prefix: &str) -> bool {
+    prefix.is_empty()
+        || (prefix.starts_with(|c: char| c.is_ascii_alphabetic())
+            && prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+}
+
+/// Verilog of the tile `config` with default options.
+pub fn generate(config: &TileConfig) -> Result<GeneratedRtl, RtlError> {
+    generate_with(config, &GenerateOptions::default())
+}
+
+/// Verilog of the tile `config`, its manifest and the hand-off files.
+pub fn generate_with(config: &TileConfig, options: &GenerateOptions) -> Result<GeneratedRtl, RtlError> {
+    let p: TileParams = config.validate()?;
+    if !valid_prefix(&options.prefix) {
+        return Err(RtlError::Prefix(options.prefix.clone()));
+    }
+    let prefix = options.prefix.as_str();
+    let sizing = RtlSizing::new(&p);
+    let top = format!("{prefix}{TOP_MODULE}");
+    let mut files: Vec<RtlFile> = BLOCKS
+        .iter()
+        .map(|b| RtlFile { name: format!("{prefix}{}.v", b.module), text: with_prefix(b.source, prefix), role: FileRole::Periphery })
+        .collect();
+    files.push(RtlFile { name: format!("{top}.v"), text: top::top_module(&p, &sizing, prefix), role: FileRole::Periphery });
+    files.push(RtlFile {
+        name: format!("{prefix}{}.v", MACRO.module),
+        text: with_prefix(MACRO.source, prefix),
+        role: FileRole::Macro,
+    });
+    let fingerprint = fnv1a64(files.iter().flat_map(|f| f.text.as_bytes().iter().copied()));
     let manifest = serde_json::json!({
         "generator": format!("cimtile {}", env!("CARGO_PKG_VERSION")),
-        "top_module": TOP_MODULE,
-        "files": [VERILOG_FILE],
-        "verilog_fnv1a64": format!("{:016x}", fnv1a64(verilog.as_bytes())),
+        "top_module": top,
+        "prefix": prefix,
+        "files": files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+        "macro_file": format!("{prefix}{}.v", MACRO.module),
+        "verilog_fnv1a64": format!("{fingerprint:016x}"),
         "config": config,
         "derived": {
             "slices": p.slices,
@@ -66,29 +160,49 @@ pub fn generate(config: &TileConfig) -> Result<GeneratedRtl, String> {
             "phases": p.phases,
         },
         "widths": p.widths(),
+        "sizing": sizing,
         "min_cycles_per_mvm": p.min_cycles_per_mvm(),
         "expected_cycles_per_mvm": p.expected_cycles_per_mvm(),
     });
-    Ok(GeneratedRtl { verilog, manifest })
+    let mut rtl = GeneratedRtl { top, files, sizing, manifest };
+    let handoff = handoff::files(&p, &rtl);
+    rtl.files.extend(handoff);
+    Ok(rtl)
 }
 
-/// Writes `cim_tile.v`, `files.f`, `manifest.json` and the lint waivers into `dir`.
+/// Writes every file, `files.f` and `manifest.json` into `dir`.
 pub fn write(rtl: &GeneratedRtl, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    std::fs::write(dir.join(VERILOG_FILE), &rtl.verilog)?;
-    std::fs::write(dir.join("files.f"), format!("{VERILOG_FILE}\n"))?;
+    for f in &rtl.files {
+        std::fs::write(dir.join(&f.name), &f.text)?;
+    }
+    let filelist: String = rtl.verilog_files().map(|f| format!("{}\n", f.name)).collect();
+    std::fs::write(dir.join("files.f"), filelist)?;
     std::fs::write(dir.join("manifest.json"), serde_json::to_string_pretty(&rtl.manifest)? + "\n")?;
-    std::fs::write(dir.join("lint_waivers.vlt"), LINT_WAIVERS)?;
     Ok(())
 }
 
-/// FNV-1a, 64 bits: a stable fingerprint of the Verilog text for the manifest.
-fn fnv1a64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
+/// FNV-1a, 64 bits: a stable fingerprint of the Verilog for the manifest.
+pub fn fnv1a64(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
-/// rust-hdl calls the top `top` and every submodule `top$path`: give them the tile's name.
-fn rename_top(verilog: &str) -> String {
-    verilog.replace("module top(", &format!("module {TOP_MODULE}(")).replace("top$", &format!("{TOP_MODULE}$"))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
+    #[test]
+    fn prefix_renames_modules_only() {
+        let text = "module cim_tile; cim_adc_scheduler u (); wire my_cim_x; endmodule";
+        assert_eq!(with_prefix(text, "t0_"), "module t0_cim_tile; t0_cim_adc_scheduler u (); wire my_cim_x; endmodule");
+    }
+
+    #[test]
+    fn bad_prefixes_are_refused() {
+        for bad in ["0x", "a-b", "a$", "_x"] {
+            let options = GenerateOptions { prefix: bad.into() };
+            let err = generate_with(&TileConfig::default(), &options).err().expect("refused");
+            assert!(err.to_string().contains(&format!("'{bad}'")), "{err}");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Every size of the generated RTL, derived from the configuration in one place: index widths,
+//! datapath widths (from the bounds in [`Widths`]), the activation unit's multiplier digit and
+//! the FIFO depths. The manifest and `cimtile info` print them.
+
+use crate::config::{TileParams, Widths};
+use serde::Serialize;
+
+/// Bits of an index that takes the values `0..count` (at least 1, so every port has a width).
+pub fn index_bits(count: usize) -> u32 {
+    (usize::BITS - count.saturating_sub(1).leading_zeros()).max(1)
+}
+
+
+/// The sizes of one tile's RTL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RtlSizing {
+    pub row_bits: u32,
+    /// Width of `prog_col`: a physical column (cell writes) or a logical one (parameters).
+    pub prog_col_bits: u32,
+    pub col_bits: u32,
+    pub phys_col_bits: u32,
+    pub group_bits: u32,
+    pub offset_bits: u32,
+    pub bit_bits: u32,
+    pub phase_bits: u32,
+    pub lane_bits: u32,
+    pub slice_bits: u32,
+    pub wait_bits: u32,
+    /// Vectors that can be in flight at once, and the bits of their count.
+    pub max_in_flight: usize,
+    pub flight_bits: u32,
+    pub part_bits: u32,
+    pub acc_bits: u32,
+    pub sum_bits: u32,
+    pub product_bits: u32,
+    pub round_bits: u32,
+    /// Multiplier bits the activation unit consumes per cycle: 16 / digit_bits cycles a column.
+    pub digit_bits: u32,
+    pub fifo_depth: usize,
+}
+
+impl RtlSizing {
+    pub fn new(p: &TileParams) -> Self {
+        let w: Widths = p.widths();
+        let phys_col_bits = index_bits(p.phys_cols);
+        let col_bits = index_bits(p.cols);
+        // Vectors in flight: two input banks, two partial-sum banks, and columns of whole
+        // vectors in the two FIFOs, the multiplier and the three stages behind it.
+        let digit_bits = digit_bits(p);
+        let max_in_flight = 4 + 2 * fifo_depth(16 / digit_bits as usize) + 4;
+        RtlSizing {
+            row_bits: index_bits(p.rows),
+            prog_col_bits: phys_col_bits.max(col_bits),
+            col_bits,
+            phys_col_bits,
+            group_bits: index_bits(p.groups),
+            offset_bits: index_bits(p.rows_per_read),
+            bit_bits: index_bits(p.input_bits as usize),
+            phase_bits: index_bits(p.phases),
+            lane_bits: index_bits(p.adc_count),
+            slice_bits: index_bits(p.slices),
+            wait_bits: index_bits(p.adc_cycles as usize),
+            max_in_flight,
+            flight_bits: index_bits(max_in_flight + 1),
+            part_bits: w.partial_bits,
+            acc_bits: w.acc_bits,
+            sum_bits: w.sum_bits,
+            product_bits: w.product_bits,
+            round_bits: w.round_bits,
+            digit_bits,
+            fifo_depth: fifo_depth(16 / digit_bits as usize),
+        }
+    }
+
+    /// Cycles the activation unit spends on one column.
+    pub fn cycles_per_column(&self) -> u64 {
+        16 / self.digit_bits as u64
+    }
+}
+
+/// Depth of the FIFO between combiner and activation unit, and of the output FIFO: enough
+/// credits to cover the round trip of a slot (about six cycles beyond the column's own
+/// `cycles_per_column`), so neither producer waits on credit at full rate.
+fn fifo_depth(cycles_per_column: usize) -> usize {
+    (cycles_per_column + 6).div_ceil(cycles_per_column).next_power_of_two().clamp(2, 8)
+}
+
+/// The narrowest multiplier digit whose columns fit the schedule with room to spare: the C
+/// columns of an MVM may take at most half the cycles of one MVM, so the activation unit never
+/// holds the combiner back long enough to stall the ADCs.
+fn digit_bits(p: &TileParams) -> u32 {
+    let budget = p.expected_cycles_per_mvm();
+    [1u32, 2, 4, 8]
+        .into_iter()
+        .find(|&digit| p.cols as u64 * (16 / digit as u64) * 2 <= budget)
+        .unwrap_or(16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::TileConfig;
+
+    #[test]
+    fn index_bits_hold_every_index() {
+        assert_eq!([1, 2, 3, 4, 5, 16, 17].map(index_bits), [1, 1, 2, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn digits_match_the_schedule() {
+        let digit = |name| RtlSizing::new(&TileConfig::from_preset(name).unwrap().validate().unwrap()).digit_bits;
+        // default: 4 columns in 64 cycles; isaac: 8 in 2048; neurram: 128 in 512.
+        assert_eq!((digit("default"), digit("isaac"), digit("neurram")), (2, 1, 8));
+    }
+}

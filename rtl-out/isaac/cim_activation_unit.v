@@ -1,0 +1,140 @@
+`timescale 1ns / 1ps
+`default_nettype none
+// cim_activation_unit: the periphery of spec section 4 for one column at a time:
+//   t = (acc + bias) * mult;  y = shift == 0 ? t : floor((t + 2^(shift-1)) / 2^shift);
+//   y = relu ? max(y, 0) : y;  out = clamp(y, output minimum, output maximum).
+// The 16-bit multiplier is consumed DIGIT_BITS bits per cycle, most significant (signed)
+// digit first (Horner: t = (t << DIGIT_BITS) + sum * digit), so a column takes
+// 16 / DIGIT_BITS cycles: the generator picks the narrowest digit that keeps up with the
+// schedule, which saves area where columns are few. Round, shift and clamp are one pipeline
+// stage each. A column starts only when the output FIFO has a slot for it.
+//
+// Ports:
+//   in_valid, in_ready, in_*    The combiner's FIFO: accumulator, parameters, column, last.
+//   slot_free, slot_take        Output FIFO credit.
+//   out_push, out_*             One result for the output FIFO.
+module cim_activation_unit #(
+    parameter integer ACC_BITS = 14,
+    parameter integer SUM_BITS = 33,      // holds acc + bias
+    parameter integer PRODUCT_BITS = 48,  // holds (acc + bias) * mult
+    parameter integer ROUND_BITS = 48,    // holds the product plus the rounding constant
+    parameter integer OUT_BITS = 8,
+    parameter integer OUT_SIGNED = 1,
+    parameter integer RELU = 0,
+    parameter integer DIGIT_BITS = 4,     // 1, 2, 4, 8 or 16
+    parameter integer STEP_BITS = 2,      // bits of 0..16/DIGIT_BITS-1, >= 1
+    parameter integer COL_BITS = 2
+) (
+    input  wire                       clock,
+    input  wire                       reset,
+    input  wire                       in_valid,
+    output wire                       in_ready,
+    input  wire signed [ACC_BITS-1:0] in_acc,
+    input  wire [15:0]                in_mult,
+    input  wire [4:0]                 in_shift,
+    input  wire [31:0]                in_bias,
+    input  wire [COL_BITS-1:0]        in_col,
+    input  wire                       in_last,
+    input  wire                       slot_free,
+    output wire                       slot_take,
+    output reg                        out_push,
+    output reg  [OUT_BITS-1:0]        out_data,
+    output reg  [COL_BITS-1:0]        out_col,
+    output reg                        out_last
+);
+    localparam integer STEPS = 16 / DIGIT_BITS;
+    localparam integer LAST_STEP_INT = STEPS - 1;
+    localparam [STEP_BITS-1:0] LAST_STEP = LAST_STEP_INT[STEP_BITS-1:0];
+    localparam signed [ROUND_BITS-1:0] ONE = 1;
+    localparam signed [ROUND_BITS-1:0] OUT_MAX = (ONE <<< (OUT_SIGNED != 0 ? OUT_BITS - 1 : OUT_BITS)) - ONE;
+    localparam signed [ROUND_BITS-1:0] OUT_MIN = OUT_SIGNED != 0 ? -(ONE <<< (OUT_BITS - 1)) : {ROUND_BITS{1'b0}};
+
+    // Multiplier: a column in flight while busy.
+    reg busy;
+    reg [STEP_BITS-1:0] step;
+    reg signed [SUM_BITS-1:0] sum;
+    reg [15:0] digits;  // the multiplier, next digit in the top bits
+    reg signed [PRODUCT_BITS-1:0] product;
+    reg [4:0] shift_m;
+    reg [COL_BITS-1:0] col_m;
+    reg last_m;
+
+    wire finishing = busy && step == LAST_STEP;
+    assign in_ready = slot_free && (!busy || finishing);
+    assign slot_take = in_valid && in_ready;
+
+    wire signed [SUM_BITS-1:0] acc_wide = {{(SUM_BITS-ACC_BITS){in_acc[ACC_BITS-1]}}, in_acc};
+    wire signed [SUM_BITS-1:0] bias_wide = {{(SUM_BITS-32){in_bias[31]}}, in_bias};
+    // The first digit carries the multiplier's sign, the others are unsigned.
+    wire first_step = step == {STEP_BITS{1'b0}};
+    wire signed [DIGIT_BITS:0] digit = {first_step ? digits[15] : 1'b0, digits[15 -: DIGIT_BITS]};
+    wire signed [SUM_BITS+DIGIT_BITS:0] partial = sum * digit;
+    wire signed [PRODUCT_BITS-1:0] partial_wide = {{(PRODUCT_BITS-SUM_BITS-DIGIT_BITS-1){partial[SUM_BITS+DIGIT_BITS]}}, partial};
+    wire signed [PRODUCT_BITS-1:0] product_next = first_step ? partial_wide : (product <<< DIGIT_BITS) + partial_wide;
+
+    // Post-multiply pipeline: round, shift, clamp.
+    reg valid_p, valid_r, valid_s;
+    reg signed [PRODUCT_BITS-1:0] product_p;
+    reg signed [ROUND_BITS-1:0] rounded, shifted;
+    reg [4:0] shift_p, shift_r;
+    reg [COL_BITS-1:0] col_p, col_r, col_s;
+    reg last_p, last_r, last_s;
+
+    wire signed [ROUND_BITS-1:0] product_round = {{(ROUND_BITS-PRODUCT_BITS){product_p[PRODUCT_BITS-1]}}, product_p};
+    wire signed [ROUND_BITS-1:0] half = (shift_p == 5'd0) ? {ROUND_BITS{1'b0}} : ONE <<< (shift_p - 5'd1);
+    wire signed [ROUND_BITS-1:0] rectified = (RELU != 0 && shifted < 0) ? {ROUND_BITS{1'b0}} : shifted;
+    wire [OUT_BITS-1:0] clamped = rectified > OUT_MAX ? OUT_MAX[OUT_BITS-1:0]
+                                : rectified < OUT_MIN ? OUT_MIN[OUT_BITS-1:0] : rectified[OUT_BITS-1:0];
+
+    always @(posedge clock) begin
+        if (reset) begin
+            busy <= 1'b0;
+            step <= {STEP_BITS{1'b0}};
+            valid_p <= 1'b0;
+            valid_r <= 1'b0;
+            valid_s <= 1'b0;
+            out_push <= 1'b0;
+        end else begin
+            if (slot_take) begin
+                busy <= 1'b1;
+                step <= {STEP_BITS{1'b0}};
+            end else if (finishing) begin
+                busy <= 1'b0;
+            end else if (busy) begin
+                step <= step + 1'b1;
+            end
+            valid_p <= finishing;
+            valid_r <= valid_p;
+            valid_s <= valid_r;
+            out_push <= valid_s;
+        end
+    end
+
+    always @(posedge clock) begin
+        if (slot_take) begin
+            sum <= acc_wide + bias_wide;
+            digits <= in_mult;
+            shift_m <= in_shift;
+            col_m <= in_col;
+            last_m <= in_last;
+        end else if (busy) begin
+            digits <= digits << DIGIT_BITS;
+        end
+        if (busy) product <= product_next;
+        product_p <= product_next;
+        shift_p <= shift_m;
+        col_p <= col_m;
+        last_p <= last_m;
+        rounded <= product_round + half;
+        shift_r <= shift_p;
+        col_r <= col_p;
+        last_r <= last_p;
+        shifted <= rounded >>> shift_r;
+        col_s <= col_r;
+        last_s <= last_r;
+        out_data <= clamped;
+        out_col <= col_s;
+        out_last <= last_s;
+    end
+endmodule
+`default_nettype wire

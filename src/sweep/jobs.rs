@@ -1,0 +1,144 @@
+//! What a sweep runs at each point. A job names its figures (the CSV columns after the swept
+//! keys) and the one its plots show; adding a job is one `JobKind` variant, one arm in [`job`]
+//! and one [`SweepJob`] implementation.
+
+use crate::cli::{JobKind, SweepRunArgs};
+use crate::cosim::expected_outputs;
+use crate::net::Network;
+use crate::run::run_rtl;
+use crate::tile_source::Tile;
+use anyhow::{anyhow, bail, Context, Result};
+use cimtile_cosim::random_case::random_case;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub trait SweepJob: Sync {
+    fn name(&self) -> &'static str;
+    /// Keys of the job itself that `--set` may sweep (beside the tile's configuration keys).
+    fn keys(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// Checks and loads the values of one of the job's keys before any point runs.
+    fn prepare(&mut self, key: &str, values: &[String]) -> Result<()> {
+        bail!("the {} job has no key '{key}' ({values:?})", self.name())
+    }
+    fn figures(&self) -> &'static [&'static str];
+    /// The figure the plots show.
+    fn main_figure(&self) -> &'static str;
+    /// The job's arguments, recorded with the sweep so that a resumed or merged sweep is the same.
+    fn args(&self) -> Value;
+    /// One point: its tile and the values of the job's own keys; one value per figure.
+    fn run(&self, tile: &Tile, job_values: &[(&str, &str)]) -> Result<Vec<String>>;
+}
+
+pub fn job(args: &SweepRunArgs) -> Result<Box<dyn SweepJob>> {
+    match args.job {
+        None => bail!("--job is required (net, cosim or ppa)"),
+        Some(JobKind::Net) => Ok(Box::new(NetJob::new(args)?)),
+        Some(JobKind::Cosim) => Ok(Box::new(CosimJob { mvms: args.mvms, seed: args.seed })),
+        Some(JobKind::Ppa) => bail!("ppa job not available in this build"),
+    }
+}
+
+/// `cimtile net` at every point: the accuracy of a model on the point's tile.
+struct NetJob {
+    model: Option<PathBuf>,
+    data: PathBuf,
+    images: Option<u64>,
+    /// Every model the sweep uses, by its path as given, with the test set.
+    networks: BTreeMap<String, Network>,
+}
+
+impl NetJob {
+    fn new(args: &SweepRunArgs) -> Result<Self> {
+        let data = args.data.clone().context("--job net needs --data D.npz")?;
+        let mut job = NetJob { model: args.model.clone(), data, images: args.images, networks: BTreeMap::new() };
+        if let Some(model) = &args.model {
+            job.load(&model.display().to_string())?;
+        }
+        Ok(job)
+    }
+
+    fn load(&mut self, model: &str) -> Result<()> {
+        if !self.networks.contains_key(model) {
+            let network = Network::load(model.as_ref(), &self.data)?;
+            self.networks.insert(model.to_string(), network);
+        }
+        Ok(())
+    }
+}
+
+impl SweepJob for NetJob {
+    fn name(&self) -> &'static str {
+        "net"
+    }
+    fn keys(&self) -> &'static [&'static str] {
+        &["model"]
+    }
+    fn prepare(&mut self, key: &str, values: &[String]) -> Result<()> {
+        debug_assert_eq!(key, "model");
+        values.iter().try_for_each(|v| self.load(v))
+    }
+    fn figures(&self) -> &'static [&'static str] {
+        &["accuracy", "integer_accuracy", "float_accuracy", "integer_mismatches", "images", "tiles", "mvms", "adc_conversions"]
+    }
+    fn main_figure(&self) -> &'static str {
+        "accuracy"
+    }
+    fn args(&self) -> Value {
+        json!({ "model": self.model, "data": self.data, "images": self.images })
+    }
+    fn run(&self, tile: &Tile, job_values: &[(&str, &str)]) -> Result<Vec<String>> {
+        let model = match job_values.iter().find(|(k, _)| *k == "model") {
+            Some((_, v)) => v.to_string(),
+            None => self.model.as_ref().map(|m| m.display().to_string()).ok_or_else(|| anyhow!("--job net needs --model M.npz (or --set model=A.npz,B.npz)"))?,
+        };
+        let network = &self.networks[&model];
+        let f = network.evaluate(tile, self.images.map(|n| n as usize))?;
+        Ok(vec![
+            f.accuracy().to_string(),
+            f.integer_accuracy().to_string(),
+            f.float_accuracy().to_string(),
+            f.integer_mismatches.to_string(),
+            f.images.to_string(),
+            f.tiles.to_string(),
+            f.mvms.to_string(),
+            f.adc_conversions.to_string(),
+        ])
+    }
+}
+
+/// `cimtile cosim` at every point: random MVMs through the RTL and the model.
+struct CosimJob {
+    mvms: u64,
+    seed: u64,
+}
+
+impl SweepJob for CosimJob {
+    fn name(&self) -> &'static str {
+        "cosim"
+    }
+    fn figures(&self) -> &'static [&'static str] {
+        &["mismatched_mvms", "mvms", "cycles_per_mvm", "min_cycles_per_mvm", "adc_busy_ratio"]
+    }
+    fn main_figure(&self) -> &'static str {
+        "cycles_per_mvm"
+    }
+    fn args(&self) -> Value {
+        json!({ "mvms": self.mvms, "seed": self.seed })
+    }
+    fn run(&self, tile: &Tile, _: &[(&str, &str)]) -> Result<Vec<String>> {
+        let case = random_case(&tile.params, self.mvms as usize, self.seed);
+        let expected = expected_outputs(&tile.params, &case);
+        let (got, timing) = run_rtl(tile, &case.weights, &case.columns, &case.inputs, None)?;
+        let mismatched = expected.iter().zip(&got).filter(|(e, g)| e != g).count();
+        Ok(vec![
+            mismatched.to_string(),
+            self.mvms.to_string(),
+            timing.cycles_per_mvm.to_string(),
+            tile.params.min_cycles_per_mvm().to_string(),
+            timing.adc_busy_ratio(tile).to_string(),
+        ])
+    }
+}
