@@ -252,7 +252,7 @@ pub enum JobKind {
     Net,
     /// `cimtile cosim`: random MVMs through the RTL and the model (--mvms, --seed).
     Cosim,
-    /// Power, performance and area (not available in this build yet).
+    /// `cimtile ppa`: area, MVMs/s, energy per MVM, TOPS/W on random data (--mvms, --seed).
     Ppa,
 }
 
@@ -287,10 +287,10 @@ pub struct SweepRunArgs {
     /// net job: test images per point (default: all).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub images: Option<u64>,
-    /// cosim job: random MVMs per point.
+    /// cosim and ppa jobs: random MVMs per point.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub mvms: u64,
-    /// cosim job: seed of the random cases.
+    /// cosim and ppa jobs: seed of the random cases.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 }

@@ -3,7 +3,7 @@
 
 use crate::cli::PpaArgs;
 use crate::synthesis;
-use crate::tile_source;
+use crate::tile_source::{self, Tile};
 use anyhow::{anyhow, Result};
 use cimtile_cosim::random_case::random_case;
 use cimtile_hdl::ppa::{self, PpaReport, Workload};
@@ -25,9 +25,7 @@ pub fn ppa(args: &PpaArgs) -> Result<ExitCode> {
             (case.weights, case.inputs, description)
         }
     };
-    let digital = if args.no_synth { None } else { Some(synthesis::digital_area(&tile.config)?) };
-    let workload = Workload { weights: &weights, inputs: &inputs, description };
-    let report = ppa::estimate(&tile.config, digital.as_ref(), &workload).map_err(|e| anyhow!("{e}"))?;
+    let report = report(&tile, &Workload { weights: &weights, inputs: &inputs, description }, !args.no_synth, true)?;
     print_report(&tile.origin, &report);
     // The paper's figures describe the paper's tile: a file laid over the preset is another tile.
     if let (Some(name), None) = (&args.tile.preset, &args.tile.config) {
@@ -37,6 +35,13 @@ pub fn ppa(args: &PpaArgs) -> Result<ExitCode> {
         tile_source::write_text(path, &(serde_json::to_string_pretty(&report)? + "\n"))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The estimate of `tile` running `workload`, with its digital periphery synthesized when
+/// `synthesize` (under a spinner on a terminal when `spinner`).
+pub fn report(tile: &Tile, workload: &Workload, synthesize: bool, spinner: bool) -> Result<PpaReport> {
+    let digital = if synthesize { Some(synthesis::digital_area(&tile.config, spinner)?) } else { None };
+    ppa::estimate(&tile.config, digital.as_ref(), workload).map_err(|e| anyhow!("{e}"))
 }
 
 /// Rows `name  value unit  (share%)`, largest first.

@@ -148,7 +148,8 @@ fn cache_path(hash: &str) -> PathBuf {
 
 /// Synthesizes `config`'s RTL (its `stat -json` taken from the cache when this Verilog,
 /// library, script and Yosys were synthesized before): area and cells per block at 180 nm.
-pub fn digital_area(config: &TileConfig) -> Result<DigitalArea> {
+/// `spinner` shows one on a terminal; a caller with its own progress bar (a sweep) turns it off.
+pub fn digital_area(config: &TileConfig, spinner: bool) -> Result<DigitalArea> {
     let liberty = liberty_path()?;
     let liberty_text = std::fs::read_to_string(&liberty).with_context(|| format!("cannot read '{}'", liberty.display()))?;
     let generated = rtl::generate(config).map_err(|e| anyhow!("{e}"))?;
@@ -174,7 +175,7 @@ pub fn digital_area(config: &TileConfig) -> Result<DigitalArea> {
     let stat = match std::fs::read_to_string(&cached) {
         Ok(stat) => stat,
         Err(_) => {
-            let stat = synthesize(work.path(), &script, &top, &liberty)?;
+            let stat = synthesize(work.path(), &script, &top, &liberty, spinner)?;
             // A cache that cannot be written costs the next run time, not this one its result.
             if let Some(dir) = cached.parent() {
                 let _ = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&cached, &stat));
@@ -198,10 +199,11 @@ pub fn digital_area(config: &TileConfig) -> Result<DigitalArea> {
     })
 }
 
-/// Runs `script` in `dir` under a spinner: the text of `stat -json`.
-fn synthesize(dir: &Path, script: &str, top: &str, liberty: &Path) -> Result<String> {
+/// Runs `script` in `dir`, under a spinner if `show`: the text of `stat -json`.
+fn synthesize(dir: &Path, script: &str, top: &str, liberty: &Path, show: bool) -> Result<String> {
     std::fs::write(dir.join("synth.ys"), script)?;
-    let spinner = ProgressBar::new_spinner().with_message(format!("synthesizing {top} with Yosys onto {} (cached afterwards)", liberty.display()));
+    let spinner = if show { ProgressBar::new_spinner() } else { ProgressBar::hidden() };
+    let spinner = spinner.with_message(format!("synthesizing {top} with Yosys onto {} (cached afterwards)", liberty.display()));
     spinner.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("a valid template"));
     spinner.enable_steady_tick(Duration::from_millis(120));
     let out = Command::new("yosys").args(["-q", "-l", "yosys.log", "synth.ys"]).current_dir(dir).output();

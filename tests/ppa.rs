@@ -94,3 +94,20 @@ fn errors_name_the_key_or_the_missing_library() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("CIMTILE_LIBERTY"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_sweep_prices_every_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["sweep", "--set", "tech.clock_mhz=100,200", "--job", "ppa", "--out", "sw", "--mvms", "4", "--jobs", "1"];
+    let out = cimtile(&args, dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = std::fs::read_to_string(dir.path().join("sw/results.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    let column = |name: &str| rows[0].iter().position(|h| *h == name).unwrap();
+    let (clock, tops) = (column("tech.clock_mhz"), column("tops"));
+    assert_eq!(rows.len(), 3, "{csv}");
+    // Twice the clock, twice the throughput: the same tile and schedule.
+    let (slow, fast): (f64, f64) = (rows[1][tops].parse().unwrap(), rows[2][tops].parse().unwrap());
+    assert_eq!((rows[1][clock], rows[2][clock]), ("100", "200"));
+    assert!((fast / slow - 2.0).abs() < 1e-9, "{csv}");
+}
