@@ -30,6 +30,8 @@ pub enum Command {
     Faults(FaultsArgs),
     /// Choose column parameters that bring a drifted, faulty or IR-dropped tile back to its fresh self.
     Calibrate(CalibrateArgs),
+    /// Estimate area, throughput, energy per MVM and TOPS/W, every constant sourced.
+    Ppa(PpaArgs),
 }
 
 #[derive(Args)]
@@ -254,7 +256,7 @@ pub enum JobKind {
     Net,
     /// `cimtile cosim`: random MVMs through the RTL and the model (--mvms, --seed).
     Cosim,
-    /// Power, performance and area (not available in this build yet).
+    /// `cimtile ppa`: area, MVMs/s, energy per MVM, TOPS/W on random data (--mvms, --seed).
     Ppa,
 }
 
@@ -289,10 +291,34 @@ pub struct SweepRunArgs {
     /// net job: test images per point (default: all).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub images: Option<u64>,
-    /// cosim job: random MVMs per point.
+    /// cosim and ppa jobs: random MVMs per point.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub mvms: u64,
-    /// cosim job: seed of the random cases.
+    /// cosim and ppa jobs: seed of the random cases.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Args)]
+pub struct PpaArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// Write every figure, with the constants used, as JSON here.
+    #[arg(long, value_name = "R.json")]
+    pub json: Option<PathBuf>,
+    /// Skip the synthesis: the digital periphery is left out of area and energy.
+    #[arg(long)]
+    pub no_synth: bool,
+    /// Workload weights for the crossbar read energy (default: uniform random from --seed).
+    #[arg(long, value_name = "W.csv", requires = "inputs")]
+    pub weights: Option<PathBuf>,
+    /// Workload input vectors (default: uniform random from --seed).
+    #[arg(long, value_name = "X.csv", requires = "weights")]
+    pub inputs: Option<PathBuf>,
+    /// Random input vectors of the default workload.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub mvms: u64,
+    /// Seed of the default workload.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 }

@@ -12,8 +12,10 @@ mod faults;
 mod generate;
 mod info;
 mod net;
+mod ppa;
 mod run;
 mod sweep;
+mod synthesis;
 mod tile_source;
 mod wave;
 
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         cli::Command::Sweep(a) => sweep::sweep(&a),
         cli::Command::Faults(a) => faults::faults(&a),
         cli::Command::Calibrate(a) => calibrate::calibrate(&a),
+        cli::Command::Ppa(a) => ppa::ppa(&a),
     };
     match result {
         Ok(code) => code,

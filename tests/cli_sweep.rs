@@ -95,8 +95,8 @@ fn bad_specifications_are_named() {
         assert!(err.contains(message), "{extra:?}: expected '{message}' in: {err}");
         assert!(!err.contains("panicked"), "{err}");
     }
-    let out = cimtile(&["sweep", "--set", "adc.bits=3", "--job", "ppa", "--out", "x"], d);
-    assert!(stderr(&out).contains("ppa job not available in this build"), "{}", stderr(&out));
+    let out = cimtile(&["sweep", "--set", "tech.node_nm=0.5", "--job", "ppa", "--out", "x"], d);
+    assert!(stderr(&out).contains("tech.node_nm must be in 1..=1000, not 0.5"), "{}", stderr(&out));
     let out = cimtile(&["sweep", "--set", "adc.bits=3", "--job", "net", "--out", "x"], d);
     assert!(stderr(&out).contains("--job net needs --data D.npz"), "{}", stderr(&out));
 }

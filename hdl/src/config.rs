@@ -65,7 +65,8 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// The file form of a configuration: the spec's sections and keys, numbers as TOML integers
-/// (the host-side drift law's `drift_t0` and `drift_nu` excepted).
+/// (the host-side drift law's `drift_t0` and `drift_nu` excepted); `[tech]` (physical
+/// figures for `cimtile ppa`, not part of the numeric contract) as floats.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TileConfig {
@@ -78,6 +79,9 @@ pub struct TileConfig {
     #[serde(default)]
     pub faults: FaultsConfig,
     pub output: OutputConfig,
+    /// Not part of the contract; a file without it takes the `default` preset's technology.
+    #[serde(default)]
+    pub tech: TechConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,6 +160,101 @@ pub struct OutputConfig {
     pub bits: i64,
     pub signed: bool,
     pub activation: String,
+}
+
+/// The technology behind a tile, for the area, time and energy estimate (`cimtile ppa`). It
+/// changes no bit of the tile's arithmetic. Units are in the key names; the README's table of
+/// constants gives each default's source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TechConfig {
+    /// CMOS node (feature size F), nm.
+    pub node_nm: f64,
+    pub clock_mhz: f64,
+    /// Digital supply, V.
+    pub vdd_v: f64,
+    /// Wordline read voltage of a driven row, V.
+    pub read_v: f64,
+    /// Time a row is driven per read (the column values are then sampled and held for the
+    /// ADCs' mux phases), ns.
+    pub read_ns: f64,
+    /// Conductance of a cell at the top level `2^Bc - 1` (low-resistance state), uS; levels in
+    /// between are evenly spaced from `g_off_us`.
+    pub g_on_us: f64,
+    /// Conductance of a cell at level 0 (high-resistance state), uS.
+    pub g_off_us: f64,
+    /// Area of one 1T1R cell, in F^2.
+    pub cell_area_f2: f64,
+    /// ADC Walden figure of merit, fJ per conversion step.
+    pub adc_fom_walden_fj: f64,
+    /// ADC Schreier figure of merit, dB.
+    pub adc_fom_schreier_db: f64,
+    /// Energy of one cell output toggle in the 180 nm library at 1.8 V, fJ.
+    pub toggle_fj: f64,
+    /// Fraction of digital cells that toggle per clock cycle.
+    pub activity: f64,
+    /// Energy of one row driver per driven row and read, fJ.
+    pub driver_fj: f64,
+}
+
+/// The allowed range of each `[tech]` key: wide enough for any real technology, narrow enough
+/// that a unit slip (Hz for MHz, S for uS) is caught.
+pub const TECH_RANGES: &[(&str, f64, f64)] = &[
+    ("node_nm", 1.0, 1000.0),
+    ("clock_mhz", 0.001, 100_000.0),
+    ("vdd_v", 0.1, 5.0),
+    ("read_v", 0.001, 5.0),
+    ("read_ns", 0.01, 1e6),
+    ("g_on_us", 1e-6, 10_000.0),
+    ("g_off_us", 0.0, 10_000.0),
+    ("cell_area_f2", 1.0, 1000.0),
+    ("adc_fom_walden_fj", 1e-3, 1e6),
+    ("adc_fom_schreier_db", 100.0, 220.0),
+    ("toggle_fj", 1e-3, 1e6),
+    ("activity", 0.0, 1.0),
+    ("driver_fj", 0.0, 1e6),
+];
+
+impl Default for TechConfig {
+    fn default() -> Self {
+        TileConfig::default().tech
+    }
+}
+
+impl TechConfig {
+    /// The values in the order of [`TECH_RANGES`].
+    pub fn values(&self) -> [f64; 13] {
+        [
+            self.node_nm,
+            self.clock_mhz,
+            self.vdd_v,
+            self.read_v,
+            self.read_ns,
+            self.g_on_us,
+            self.g_off_us,
+            self.cell_area_f2,
+            self.adc_fom_walden_fj,
+            self.adc_fom_schreier_db,
+            self.toggle_fj,
+            self.activity,
+            self.driver_fj,
+        ]
+    }
+
+    /// Records every value outside its range (NaN included), naming the key.
+    fn check(&self, problems: &mut Vec<String>) {
+        for (&(key, lo, hi), value) in TECH_RANGES.iter().zip(self.values()) {
+            if !(lo..=hi).contains(&value) {
+                problems.push(format!("tech.{key} must be in {lo}..={hi}, not {value}"));
+            }
+        }
+        if self.g_off_us >= self.g_on_us {
+            problems.push(format!(
+                "tech.g_off_us must be below tech.g_on_us ({}), not {}",
+                self.g_on_us, self.g_off_us
+            ));
+        }
+    }
 }
 
 impl Default for TileConfig {
@@ -402,6 +501,7 @@ impl TileParams {
                 Activation::None
             }
         };
+        cfg.tech.check(&mut p);
         if !p.is_empty() {
             return Err(ConfigError { problems: p });
         }
@@ -828,6 +928,38 @@ mod tests {
                   [output]\nbits = 16\nsigned = true\nactivation = \"none\"\n";
         let cfg: TileConfig = toml::from_str(v1).unwrap();
         assert_eq!(cfg, TileConfig::default());
+    }
+
+    #[test]
+    fn tech_ranges_and_values_follow_the_struct() {
+        let tech = TileConfig::default().tech;
+        let table = toml::Table::try_from(tech.clone()).unwrap();
+        assert_eq!(table.len(), TECH_RANGES.len());
+        for (&(key, _, _), value) in TECH_RANGES.iter().zip(tech.values()) {
+            assert_eq!(table[key].as_float(), Some(value), "{key}");
+        }
+    }
+
+    #[test]
+    fn bad_tech_values_name_the_key() {
+        let err = layered("[tech]\nclock_mhz = -5.0\nactivity = 2\ng_off_us = 1000.0\ng_on_us = 10.0").unwrap_err();
+        assert_eq!(
+            err.problems,
+            vec![
+                "tech.clock_mhz must be in 0.001..=100000, not -5",
+                "tech.activity must be in 0..=1, not 2",
+                "tech.g_off_us must be below tech.g_on_us (10), not 1000",
+            ]
+        );
+        let err = layered("[tech]\nnode_nm = \"32\"").unwrap_err();
+        assert_eq!(err.problems, vec!["tech.node_nm must be a float, not a string"]);
+        assert!(layered("[tech]\nnode_nm = nan").is_err());
+    }
+
+    #[test]
+    fn a_float_key_takes_an_integer() {
+        let cfg = TileConfig::layered(None, "[tech]\nclock_mhz = 250").unwrap();
+        assert_eq!(cfg.tech.clock_mhz, 250.0);
     }
 
     #[test]

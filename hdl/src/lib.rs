@@ -5,11 +5,13 @@
 //! - [`data`]: weights, inputs and column parameters, with their CSV forms.
 //! - [`golden`]: the golden model of `tile-arithmetic.md`, written from the spec alone.
 //! - [`calibration`]: column parameters that correct an aged tile (spec section 7).
+//! - [`ppa`]: area, throughput and energy of a tile, every constant sourced.
 
 pub mod calibration;
 pub mod config;
 pub mod data;
 pub mod golden;
+pub mod ppa;
 
 pub use config::{TileConfig, TileParams};
 pub use data::{ColumnParams, Weights};

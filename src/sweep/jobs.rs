@@ -9,6 +9,7 @@ use crate::run::run_rtl;
 use crate::tile_source::Tile;
 use anyhow::{anyhow, bail, Context, Result};
 use cimtile_cosim::random_case::random_case;
+use cimtile_hdl::ppa::Workload;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -37,7 +38,7 @@ pub fn job(args: &SweepRunArgs) -> Result<Box<dyn SweepJob>> {
         None => bail!("--job is required (net, cosim or ppa)"),
         Some(JobKind::Net) => Ok(Box::new(NetJob::new(args)?)),
         Some(JobKind::Cosim) => Ok(Box::new(CosimJob { mvms: args.mvms, seed: args.seed })),
-        Some(JobKind::Ppa) => bail!("ppa job not available in this build"),
+        Some(JobKind::Ppa) => Ok(Box::new(PpaJob { mvms: args.mvms, seed: args.seed })),
     }
 }
 
@@ -140,5 +141,48 @@ impl SweepJob for CosimJob {
             tile.params.min_cycles_per_mvm().to_string(),
             run.adc_busy_ratio(&tile.params).to_string(),
         ])
+    }
+}
+
+/// `cimtile ppa` at every point: area, throughput and energy of the point's tile, its periphery
+/// synthesized (each distinct Verilog once, then from the cache) on uniform random data.
+struct PpaJob {
+    mvms: u64,
+    seed: u64,
+}
+
+impl SweepJob for PpaJob {
+    fn name(&self) -> &'static str {
+        "ppa"
+    }
+    fn figures(&self) -> &'static [&'static str] {
+        &["tops_per_w", "tops_per_mm2", "area_mm2", "mvm_per_s", "tops", "energy_pj_per_mvm", "adc_pj", "crossbar_pj", "digital_pj"]
+    }
+    fn main_figure(&self) -> &'static str {
+        "tops_per_w"
+    }
+    fn args(&self) -> Value {
+        json!({ "mvms": self.mvms, "seed": self.seed })
+    }
+    fn run(&self, tile: &Tile, _: &[(&str, &str)]) -> Result<Vec<String>> {
+        let case = random_case(&tile.params, self.mvms as usize, self.seed);
+        let description = format!("uniform random, {} vectors, seed {}", self.mvms, self.seed);
+        let workload = Workload { weights: &case.weights, inputs: &case.inputs, description };
+        let r = crate::ppa::report(tile, &workload, true, false)?;
+        let part = |key: &str| r.energy_pj.get(key).copied().unwrap_or(0.0);
+        Ok([
+            r.tops_per_w,
+            r.tops_per_mm2,
+            r.area_mm2,
+            r.mvm_per_s,
+            r.tops,
+            r.energy_pj_per_mvm,
+            part("adc"),
+            part("crossbar"),
+            part("digital_logic") + part("buffers"),
+        ]
+        .iter()
+        .map(f64::to_string)
+        .collect())
     }
 }

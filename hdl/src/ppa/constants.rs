@@ -1,0 +1,103 @@
+//! Every physical constant of the estimate with its unit and source: the `[tech]` keys (whose
+//! defaults the presets carry) and the fixed figures below. The README's table of constants is
+//! this file in prose; `cimtile ppa --json` lists them as used.
+
+use crate::config::TechConfig;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A number, its unit and where it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Constant {
+    pub value: f64,
+    pub unit: &'static str,
+    pub source: &'static str,
+}
+
+const fn constant(value: f64, unit: &'static str, source: &'static str) -> Constant {
+    Constant { value, unit, source }
+}
+
+/// The synthesis library's node: synthesized areas are in um^2 at this node.
+pub const LIBRARY_NODE_NM: Constant = constant(
+    180.0,
+    "nm",
+    "OSU 0.18 um standard cells (osu018_stdcells.lib, Debian package qflow-tech-osu018)",
+);
+
+/// The synthesis library's supply: `toggle_fj` is an energy at this voltage.
+pub const LIBRARY_VDD_V: Constant =
+    constant(1.8, "V", "osu018_stdcells.lib: nom_voltage : 1.8");
+
+/// ADC area fit `log2(area / mm^2) = c0 + c1 * bits + c2 * log2(node / nm)`.
+pub const ADC_AREA_LOG2_C0: Constant = constant(
+    -14.21,
+    "log2(mm^2)",
+    "least-squares fit over the Murmann ADC survey (rev. 2025-06-09, ISSCC + VLSI sheets): Nyquist \
+     ADCs since 2015 with area, CMOS node, ENOB 4..12 and fsnyq 10 MS/s..2 GS/s, n = 64; RMS \
+     residual 2.1 (a factor of 4)",
+);
+pub const ADC_AREA_LOG2_PER_BIT: Constant =
+    constant(0.550, "log2(mm^2) per bit", "same fit: area x1.46 per bit of ENOB");
+pub const ADC_AREA_LOG2_PER_LOG2_NODE: Constant =
+    constant(0.782, "log2(mm^2) per log2(nm)", "same fit: area ~ node^0.78 (analog scales slower than node^2)");
+
+/// Area of one 1-bit row driver (DAC) at [`DRIVER_NODE_NM`].
+pub const DRIVER_AREA_UM2: Constant = constant(
+    0.166,
+    "um^2",
+    "ISAAC (Shafiee et al., ISCA 2016), Table 6: 1-bit DACs, 8 x 128 per IMA, 0.00017 mm^2",
+);
+pub const DRIVER_NODE_NM: Constant = constant(32.0, "nm", "ISAAC's technology node (Shafiee et al., ISCA 2016)");
+
+/// Unit and source of each `[tech]` key's default, in the order of the struct.
+const TECH_SOURCES: &[(&str, &str, &str)] = &[
+    ("node_nm", "nm", "preset: default = the library's 180 nm (no scaling); isaac = 32 nm (ISAAC, Shafiee et al., ISCA 2016); neurram = 130 nm (NeuRRAM, Wan et al., Nature 608, 2022)"),
+    ("clock_mhz", "MHz", "preset: isaac = 1280, ISAAC's ADC rate 1.28 GS/s (Table 6), one conversion per cycle in this tile; default and neurram = 100, an assumption (NeuRRAM states no single clock for this schedule)"),
+    ("vdd_v", "V", "preset: default = 1.8 (osu018_stdcells.lib nom_voltage); isaac = 1.0, neurram = 1.2: assumed nominal core supplies of 32 nm and 130 nm CMOS"),
+    ("read_v", "V", "DNN+NeuroSim V1.3, Param.cpp: readVoltage = 0.5"),
+    ("read_ns", "ns", "DNN+NeuroSim V1.3, Param.cpp: readPulseWidth = 10e-9"),
+    ("g_on_us", "uS", "DNN+NeuroSim V1.3, Param.cpp: resistanceOn = 6 kOhm"),
+    ("g_off_us", "uS", "DNN+NeuroSim V1.3, Param.cpp: resistanceOff = 150 x resistanceOn"),
+    ("cell_area_f2", "F^2", "DNN+NeuroSim V1.3, Param.cpp: 1T1R cell 4 F x 12 F"),
+    ("adc_fom_walden_fj", "fJ/conv-step", "Murmann ADC survey (rev. 2025-06-09): median FOMW_hf of Nyquist ADCs since 2015, fsnyq 10 MS/s..2 GS/s, ENOB 4..10 (n = 36, quartiles 16..45)"),
+    ("adc_fom_schreier_db", "dB", "Murmann ADC survey (rev. 2025-06-09): median FOMS_hf of Nyquist ADCs since 2015 with ENOB >= 10 (n = 55, quartiles 169..178)"),
+    ("toggle_fj", "fJ", "osu018_stdcells.lib: internal energy per transition at mid-table (index 3, 3; mean of rise and fall) AND2X1 54 fJ, NAND2X1 96 fJ, ~50 fJ taken; plus two fan-out pins 2 x 0.013 pF x (1.8 V)^2 / 2 = 42 fJ"),
+    ("activity", "toggles per cell and cycle", "DNN+NeuroSim V1.3, Param.cpp: switching activity of adders delta = 0.15"),
+    ("driver_fj", "fJ per driven row and read", "ISAAC, Table 6: 1-bit DACs, 8 x 128 per IMA, 4 mW at one read per 100 ns"),
+];
+
+/// Every constant the estimate of `tech` uses, by name: the `[tech]` keys as `tech.KEY` with
+/// the configured value, and the fixed figures.
+pub fn all(tech: &TechConfig) -> BTreeMap<String, Constant> {
+    let mut out: BTreeMap<String, Constant> = TECH_SOURCES
+        .iter()
+        .zip(tech.values())
+        .map(|(&(key, unit, source), value)| (format!("tech.{key}"), constant(value, unit, source)))
+        .collect();
+    for (name, c) in [
+        ("library_node_nm", LIBRARY_NODE_NM),
+        ("library_vdd_v", LIBRARY_VDD_V),
+        ("adc_area_log2_c0", ADC_AREA_LOG2_C0),
+        ("adc_area_log2_per_bit", ADC_AREA_LOG2_PER_BIT),
+        ("adc_area_log2_per_log2_node", ADC_AREA_LOG2_PER_LOG2_NODE),
+        ("driver_area_um2", DRIVER_AREA_UM2),
+        ("driver_node_nm", DRIVER_NODE_NM),
+    ] {
+        out.insert(name.to_string(), c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::TECH_RANGES;
+
+    #[test]
+    fn every_tech_key_has_a_source() {
+        let sourced: Vec<&str> = TECH_SOURCES.iter().map(|s| s.0).collect();
+        let ranged: Vec<&str> = TECH_RANGES.iter().map(|r| r.0).collect();
+        assert_eq!(sourced, ranged);
+    }
+}

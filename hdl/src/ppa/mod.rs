@@ -1,0 +1,306 @@
+//! Power, performance and area of a tile: area by block, MVMs per second, energy per MVM by
+//! component, TOPS/W and TOPS/mm^2.
+//!
+//! What is measured and what is modelled:
+//! - **Digital periphery area**: a real synthesis of the generated RTL against a 180 nm
+//!   standard-cell library, per block ([`DigitalArea`], made by the caller, which runs Yosys),
+//!   scaled to the configured node by `(node / 180)^2` (ideal scaling of a layout; real
+//!   periphery scales somewhat worse below ~28 nm).
+//! - **Time**: the RTL's proven schedule, [`TileParams::expected_cycles_per_mvm`], at
+//!   `tech.clock_mhz`.
+//! - **ADC conversions**: the exact count `Ib * G * P` per MVM; energy per conversion from the
+//!   survey's figures of merit at `adc.bits` (see [`adc_energy_pj`]); ADC area from a fit over
+//!   the same survey (see [`adc_area_mm2`]).
+//! - **Crossbar read energy**: `V^2 * G * t` over the cells of every driven row, with `G` from
+//!   the programmed conductances of the golden model for the given weights, averaged over the
+//!   given input vectors (a workload), `t = tech.read_ns` per read: the column values are
+//!   sampled and held while the `M` mux phases convert them.
+//! - **Digital energy**: cells x `tech.activity` x cycles per MVM x energy per toggle
+//!   (`tech.toggle_fj` at 180 nm and 1.8 V, scaled by `(node / 180) * (vdd / 1.8)^2`, the C V^2
+//!   rule). Leakage is left out (small at 180 nm; say so when comparing at small nodes).
+
+pub mod constants;
+
+use crate::config::{ConfigError, TechConfig, TileConfig, TileParams};
+use crate::data::{ColumnParams, Weights};
+use crate::golden::TileModel;
+use constants::Constant;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The blocks of the digital periphery, by the module names of the RTL (any prefix before
+/// `cim_` stripped): `cim_tile_controller` is `controller`, and so on. [`block_of_module`] maps
+/// names; `other` holds the top's glue and modules no block claims.
+pub const BLOCKS: &[(&str, &[&str])] = &[
+    ("controller", &["cim_tile_controller", "controller"]),
+    ("adc_scheduler", &["cim_adc_scheduler", "scheduler"]),
+    ("input_buffer", &["cim_input_buffer", "buffer"]),
+    ("shift_add_lanes", &["cim_shift_add_lanes", "lanes"]),
+    ("column_combiner", &["cim_column_combiner", "combiner"]),
+    ("column_params", &["cim_column_params", "params"]),
+    ("activation_unit", &["cim_activation_unit", "activation"]),
+    ("output_buffer", &["cim_output_buffer"]),
+    // The rewritten RTL buffers the combiner's sums and the results in two of these.
+    ("stream_fifos", &["cim_stream_fifo"]),
+];
+/// The block of the top's own logic and of unclaimed modules.
+pub const OTHER_BLOCK: &str = "other";
+/// Blocks whose energy is reported as `buffers` rather than `digital_logic`.
+const BUFFER_BLOCKS: &[&str] = &["input_buffer", "output_buffer", "stream_fifos"];
+/// The analog macro: a blackbox in synthesis, modelled here.
+pub const CROSSBAR_MODULE: &str = "cim_crossbar_macro";
+
+/// The block a module belongs to, by its name, or `None` when no block claims it (it then
+/// belongs to the block of the module that instantiates it). Today's rust-hdl RTL names its
+/// submodules `cim_tile$activation`, `cim_tile$activation$s1_col`, ...: the last `$` part is
+/// the name; the rewritten RTL names them `cim_activation_unit`, with an optional user prefix
+/// before `cim_`.
+pub fn block_of_module(module: &str) -> Option<&'static str> {
+    let last = module.rsplit('$').next().unwrap_or(module);
+    let matches = |name: &&str| if name.starts_with("cim_") { last.ends_with(name) } else { last == *name };
+    BLOCKS.iter().find(|(_, names)| names.iter().any(matches)).map(|(block, _)| *block)
+}
+
+/// Synthesized area of one block at the library's node.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct BlockCells {
+    pub area_um2: f64,
+    pub cells: u64,
+}
+
+/// The digital periphery as synthesized: area and cell count per block at the library's node
+/// ([`constants::LIBRARY_NODE_NM`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DigitalArea {
+    /// How it was obtained (tool, library, fingerprint of the Verilog).
+    pub source: String,
+    pub blocks: BTreeMap<String, BlockCells>,
+}
+
+/// The data an MVM sees: the crossbar read energy depends on the programmed conductances and
+/// on how many input bits are 1.
+pub struct Workload<'a> {
+    pub weights: &'a Weights,
+    pub inputs: &'a [Vec<i32>],
+    /// What the data is, for the report (`uniform random, seed 1, 64 vectors`, file names).
+    pub description: String,
+}
+
+/// The estimate: every figure of `cimtile ppa --json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PpaReport {
+    pub node_nm: f64,
+    pub clock_mhz: f64,
+    pub cycles_per_mvm: u64,
+    pub conversions_per_mvm: u64,
+    /// `2 * R * C`: a multiply and an add per weight.
+    pub ops_per_mvm: u64,
+    pub mvm_per_s: f64,
+    pub tops: f64,
+    /// Total area; without the digital periphery when it was not synthesized.
+    pub area_mm2: f64,
+    pub area_mm2_by_block: BTreeMap<String, f64>,
+    pub energy_pj_per_mvm: f64,
+    /// Energy per MVM by component: `adc`, `crossbar`, `input_drivers`, `digital_logic`, `buffers`
+    /// (input buffer, output buffer, stream FIFOs).
+    pub energy_pj: BTreeMap<String, f64>,
+    pub power_mw: f64,
+    pub tops_per_w: f64,
+    pub tops_per_mm2: f64,
+    /// Energy of one conversion at `adc.bits`, and area of one ADC.
+    pub adc_energy_pj_per_conversion: f64,
+    pub adc_area_mm2_each: f64,
+    /// Mean conductance driven per MVM (summed over every read), and mean driven rows per read.
+    pub crossbar_driven_us_per_mvm: f64,
+    pub driven_rows_per_read: f64,
+    pub workload: String,
+    /// The synthesis behind the digital figures, or why there is none.
+    pub digital_source: String,
+    pub digital_cells: Option<u64>,
+    pub constants: BTreeMap<String, Constant>,
+}
+
+/// Energy of one conversion at `bits` of resolution, pJ: the larger of the two asymptotes of
+/// the survey's energy plot (Murmann, "ADC Performance Survey", energy vs SNDR): Walden
+/// `FOMW * 2^bits` where comparators and logic dominate, Schreier
+/// `P/fsnyq = 10^((SNDR - FOMS)/10) / 2` with the ideal `SNDR = 6.02 bits + 1.76 dB` where thermal
+/// noise does (above ~12 bits). The ADC is taken at its nominal resolution (ENOB = bits).
+pub fn adc_energy_pj(bits: u32, tech: &TechConfig) -> f64 {
+    let walden_fj = tech.adc_fom_walden_fj * 2f64.powi(bits as i32);
+    let sndr_db = 6.02 * bits as f64 + 1.76;
+    let schreier_j = 10f64.powf((sndr_db - tech.adc_fom_schreier_db) / 10.0) / 2.0;
+    (walden_fj * 1e-3).max(schreier_j * 1e12)
+}
+
+/// Area of one ADC of `bits` at `node_nm`, mm^2, by the survey fit of [`constants`].
+pub fn adc_area_mm2(bits: u32, node_nm: f64) -> f64 {
+    2f64.powf(
+        constants::ADC_AREA_LOG2_C0.value
+            + constants::ADC_AREA_LOG2_PER_BIT.value * bits as f64
+            + constants::ADC_AREA_LOG2_PER_LOG2_NODE.value * node_nm.log2(),
+    )
+}
+
+/// Conductance of every cell summed per row, uS: level `l` (fractional with programming error)
+/// conducts `g_off + l / (2^Bc - 1) * (g_on - g_off)`.
+fn row_conductance_us(p: &TileParams, tech: &TechConfig, weights: &Weights) -> Vec<f64> {
+    let model = TileModel::new(p, weights, &vec![ColumnParams::default(); p.cols]);
+    let per_level = (tech.g_on_us - tech.g_off_us) / p.level_max() as f64;
+    let fine = (1u64 << p.fine_bits) as f64;
+    (0..p.rows)
+        .map(|r| {
+            (0..p.phys_cols).map(|pc| tech.g_off_us + model.conductance(r, pc) as f64 / fine * per_level).sum()
+        })
+        .collect()
+}
+
+/// Mean over the workload's vectors of (conductance driven per MVM in uS, rows driven per MVM).
+/// Row r is driven in the read of input bit b when bit b of its Ib-bit code is 1.
+fn driven_per_mvm(p: &TileParams, row_us: &[f64], inputs: &[Vec<i32>]) -> (f64, f64) {
+    let (mut conductance, mut rows) = (0.0, 0.0);
+    for x in inputs {
+        for b in 0..p.input_bits {
+            for (r, &xr) in x.iter().enumerate() {
+                if (xr as u32 >> b) & 1 == 1 {
+                    conductance += row_us[r];
+                    rows += 1.0;
+                }
+            }
+        }
+    }
+    let n = inputs.len().max(1) as f64;
+    (conductance / n, rows / n)
+}
+
+/// The estimate of `config` running `workload`, with the digital periphery from `digital`
+/// (left out of area and energy when `None`). Errors only for an invalid configuration.
+pub fn estimate(
+    config: &TileConfig,
+    digital: Option<&DigitalArea>,
+    workload: &Workload,
+) -> Result<PpaReport, ConfigError> {
+    let p = config.validate()?;
+    let tech = &config.tech;
+    let clock_hz = tech.clock_mhz * 1e6;
+    let cycles_per_mvm = p.expected_cycles_per_mvm();
+    let mvm_per_s = clock_hz / cycles_per_mvm as f64;
+    let ops_per_mvm = 2 * p.rows as u64 * p.cols as u64;
+    let area_scale = (tech.node_nm / constants::LIBRARY_NODE_NM.value).powi(2);
+    let toggle_pj = tech.toggle_fj
+        * 1e-3
+        * (tech.node_nm / constants::LIBRARY_NODE_NM.value)
+        * (tech.vdd_v / constants::LIBRARY_VDD_V.value).powi(2);
+
+    let mut area = BTreeMap::new();
+    let mut energy = BTreeMap::new();
+    let f_mm = tech.node_nm * 1e-6;
+    area.insert("crossbar".to_string(), (p.rows * p.phys_cols) as f64 * tech.cell_area_f2 * f_mm * f_mm);
+    let adc_each = adc_area_mm2(p.adc_bits, tech.node_nm);
+    area.insert("adcs".to_string(), adc_each * p.adc_count as f64);
+    let driver_scale = (tech.node_nm / constants::DRIVER_NODE_NM.value).powi(2);
+    area.insert("input_drivers".to_string(), p.rows as f64 * constants::DRIVER_AREA_UM2.value * driver_scale * 1e-6);
+
+    let conversion_pj = adc_energy_pj(p.adc_bits, tech);
+    energy.insert("adc".to_string(), p.conversions_per_mvm() as f64 * conversion_pj);
+    let row_us = row_conductance_us(&p, tech, workload.weights);
+    let (driven_us, driven_rows) = driven_per_mvm(&p, &row_us, workload.inputs);
+    energy.insert("crossbar".to_string(), tech.read_v * tech.read_v * driven_us * 1e-6 * tech.read_ns * 1e-9 * 1e12);
+    energy.insert("input_drivers".to_string(), driven_rows * tech.driver_fj * 1e-3);
+
+    let (digital_source, digital_cells) = match digital {
+        Some(d) => {
+            let (mut logic_pj, mut buffers_pj) = (0.0, 0.0);
+            for (block, cells) in &d.blocks {
+                area.insert(block.clone(), cells.area_um2 * area_scale * 1e-6);
+                let pj = cells.cells as f64 * tech.activity * cycles_per_mvm as f64 * toggle_pj;
+                if BUFFER_BLOCKS.contains(&block.as_str()) {
+                    buffers_pj += pj;
+                } else {
+                    logic_pj += pj;
+                }
+            }
+            energy.insert("digital_logic".to_string(), logic_pj);
+            energy.insert("buffers".to_string(), buffers_pj);
+            (d.source.clone(), Some(d.blocks.values().map(|b| b.cells).sum()))
+        }
+        None => ("not synthesized: digital periphery left out of area and energy".to_string(), None),
+    };
+
+    let area_mm2: f64 = area.values().sum();
+    let energy_pj_per_mvm: f64 = energy.values().sum();
+    let tops = ops_per_mvm as f64 * mvm_per_s / 1e12;
+    // ops per pJ = 1e12 ops per J = TOPS/W.
+    let tops_per_w = ops_per_mvm as f64 / energy_pj_per_mvm;
+    Ok(PpaReport {
+        node_nm: tech.node_nm,
+        clock_mhz: tech.clock_mhz,
+        cycles_per_mvm,
+        conversions_per_mvm: p.conversions_per_mvm(),
+        ops_per_mvm,
+        mvm_per_s,
+        tops,
+        area_mm2,
+        area_mm2_by_block: area,
+        energy_pj_per_mvm,
+        energy_pj: energy,
+        power_mw: energy_pj_per_mvm * 1e-12 * mvm_per_s * 1e3,
+        tops_per_w,
+        tops_per_mm2: tops / area_mm2,
+        adc_energy_pj_per_conversion: conversion_pj,
+        adc_area_mm2_each: adc_each,
+        crossbar_driven_us_per_mvm: driven_us,
+        driven_rows_per_read: driven_rows / (p.input_bits as u64 * p.groups as u64) as f64,
+        workload: workload.description.clone(),
+        digital_source,
+        digital_cells,
+        constants: constants::all(tech),
+    })
+}
+
+/// A published figure of a preset's source, beside which `cimtile ppa` prints its own.
+pub struct Published {
+    pub what: &'static str,
+    /// The figure, or `None` where the paper gives the claim but no number we could verify.
+    pub value: Option<f64>,
+    pub unit: &'static str,
+    pub source: &'static str,
+    /// The tool's figure for the same quantity.
+    pub ours: fn(&PpaReport) -> f64,
+}
+
+fn share(parts: &BTreeMap<String, f64>, key: &str) -> f64 {
+    100.0 * parts.get(key).copied().unwrap_or(0.0) / parts.values().sum::<f64>()
+}
+
+/// The published figures of the preset `name` (`isaac`, `neurram`), if it has any.
+pub fn published(name: &str) -> &'static [Published] {
+    match name {
+        "isaac" => &[
+            Published {
+                what: "ADC share of power",
+                value: Some(58.0),
+                unit: "%",
+                source: "ISAAC (Shafiee et al., ISCA 2016), Table 6: 8 ADCs x 12 IMAs = 192 mW of a 330 mW tile",
+                ours: |r| share(&r.energy_pj, "adc"),
+            },
+            Published {
+                what: "ADC share of area",
+                value: Some(31.0),
+                unit: "%",
+                source: "ISAAC, Table 6: 0.0096 mm^2 x 12 IMAs of a 0.372 mm^2 tile",
+                ours: |r| share(&r.area_mm2_by_block, "adcs"),
+            },
+        ],
+        "neurram" => &[Published {
+            what: "energy efficiency at 4-bit inputs and weights",
+            value: None,
+            unit: "TOPS/W",
+            source: "NeuRRAM (Wan et al., Nature 608, 2022), Fig. 1 and abstract: 2x better than earlier RRAM-CIM chips across bit-precisions (number not transcribed: see README)",
+            ours: |r| r.tops_per_w,
+        }],
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,159 @@
+//! Trends that physics fixes, whatever the constants: no figure is pinned.
+
+use super::*;
+use crate::golden::prng::mix;
+
+/// Uniform weights and inputs over their ranges, from `seed`.
+fn workload_data(p: &TileParams, vectors: usize, seed: u32) -> (Weights, Vec<Vec<i32>>) {
+    let mut state = seed;
+    let mut next = |lo: i64, hi: i64| {
+        state = mix(state.wrapping_add(0x9e37_79b9));
+        lo + (state as i64).rem_euclid(hi - lo + 1)
+    };
+    let wmax = p.weight_max();
+    let w = (0..p.rows * p.cols).map(|_| next(-wmax, wmax) as i32).collect();
+    let (lo, hi) = p.input_range();
+    let inputs = (0..vectors).map(|_| (0..p.rows).map(|_| next(lo, hi) as i32).collect()).collect();
+    (Weights { rows: p.rows, cols: p.cols, w }, inputs)
+}
+
+fn digital() -> DigitalArea {
+    let blocks = BLOCKS
+        .iter()
+        .map(|(block, _)| (block.to_string(), BlockCells { area_um2: 10_000.0, cells: 500 }))
+        .collect();
+    DigitalArea { source: "test".into(), blocks }
+}
+
+fn report_of(preset: Option<&str>, overlay: &str) -> PpaReport {
+    let config = TileConfig::layered(preset, overlay).unwrap();
+    let p = config.validate().unwrap();
+    let (weights, inputs) = workload_data(&p, 8, 7);
+    let workload = Workload { weights: &weights, inputs: &inputs, description: "test".into() };
+    estimate(&config, Some(&digital()), &workload).unwrap()
+}
+
+fn report(overlay: &str) -> PpaReport {
+    report_of(None, overlay)
+}
+
+#[test]
+fn more_adc_bits_cost_energy_and_area() {
+    let (low, high) = (report("[adc]\nbits = 4"), report("[adc]\nbits = 8"));
+    assert!(high.energy_pj["adc"] > low.energy_pj["adc"]);
+    assert!(high.area_mm2_by_block["adcs"] > low.area_mm2_by_block["adcs"]);
+    assert!(high.tops_per_w < low.tops_per_w);
+}
+
+#[test]
+fn conversion_energy_grows_with_bits_on_both_asymptotes() {
+    let tech = TileConfig::default().tech;
+    let energies: Vec<f64> = (1..=16).map(|b| adc_energy_pj(b, &tech)).collect();
+    assert!(energies.windows(2).all(|w| w[1] > w[0]), "{energies:?}");
+    // Above ~12 bits thermal noise rules: 4x per bit, not 2x.
+    assert!(energies[15] / energies[14] > 3.0, "{energies:?}");
+    assert!(energies[4] / energies[3] < 2.5, "{energies:?}");
+}
+
+#[test]
+fn more_adcs_cost_area_and_buy_throughput() {
+    let (one, four) = (report("[adc]\ncount = 1"), report("[adc]\ncount = 4"));
+    assert!(four.area_mm2 > one.area_mm2);
+    assert!(four.mvm_per_s > one.mvm_per_s);
+    assert_eq!(four.conversions_per_mvm, one.conversions_per_mvm);
+}
+
+#[test]
+fn more_rows_per_read_mean_fewer_conversions() {
+    let (few, many) = (report("[array]\nrows_per_read = 2"), report("[array]\nrows_per_read = 8"));
+    assert!(many.conversions_per_mvm < few.conversions_per_mvm);
+    assert!(many.energy_pj["adc"] < few.energy_pj["adc"]);
+}
+
+#[test]
+fn slower_conversions_lower_throughput() {
+    let (fast, slow) = (report("[adc]\ncycles = 1"), report("[adc]\ncycles = 4"));
+    assert!(slow.mvm_per_s < fast.mvm_per_s);
+    assert!(slow.tops < fast.tops);
+}
+
+#[test]
+fn crossbar_energy_follows_voltage_conductance_and_time() {
+    let base = report("");
+    assert!(report("[tech]\nread_v = 1.0").energy_pj["crossbar"] > base.energy_pj["crossbar"]);
+    assert!(report("[tech]\nread_ns = 50.0").energy_pj["crossbar"] > base.energy_pj["crossbar"]);
+    assert!(report("[tech]\ng_on_us = 500.0").energy_pj["crossbar"] > base.energy_pj["crossbar"]);
+}
+
+#[test]
+fn a_smaller_node_shrinks_area_and_digital_energy() {
+    let (big, small) = (report("[tech]\nnode_nm = 180.0"), report("[tech]\nnode_nm = 28.0"));
+    assert!(small.area_mm2 < big.area_mm2);
+    assert!(small.energy_pj["digital_logic"] < big.energy_pj["digital_logic"]);
+}
+
+#[test]
+fn every_preset_gives_finite_positive_figures() {
+    for preset in crate::config::PRESETS {
+        let r = report_of(Some(preset.name), "");
+        for (what, v) in [
+            ("area", r.area_mm2),
+            ("mvm/s", r.mvm_per_s),
+            ("tops", r.tops),
+            ("energy", r.energy_pj_per_mvm),
+            ("tops/w", r.tops_per_w),
+            ("tops/mm2", r.tops_per_mm2),
+        ] {
+            assert!(v.is_finite() && v > 0.0, "{}: {what} = {v}", preset.name);
+        }
+        let parts: f64 = r.energy_pj.values().sum();
+        assert!((parts - r.energy_pj_per_mvm).abs() <= 1e-9 * parts, "{}", preset.name);
+    }
+}
+
+#[test]
+fn without_synthesis_the_digital_periphery_is_left_out() {
+    let config = TileConfig::default();
+    let p = config.validate().unwrap();
+    let (weights, inputs) = workload_data(&p, 4, 1);
+    let workload = Workload { weights: &weights, inputs: &inputs, description: "test".into() };
+    let without = estimate(&config, None, &workload).unwrap();
+    let with = estimate(&config, Some(&digital()), &workload).unwrap();
+    assert!(with.area_mm2 > without.area_mm2);
+    assert!(with.energy_pj_per_mvm > without.energy_pj_per_mvm);
+    assert!(!without.energy_pj.contains_key("digital_logic"));
+}
+
+#[test]
+fn bad_tech_values_are_errors_naming_the_key() {
+    let config = TileConfig::layered(None, "[tech]\nclock_mhz = 0.0").unwrap();
+    let p = TileConfig::default().validate().unwrap();
+    let (weights, inputs) = workload_data(&p, 1, 1);
+    let workload = Workload { weights: &weights, inputs: &inputs, description: "test".into() };
+    let err = estimate(&config, None, &workload).unwrap_err();
+    assert!(err.to_string().contains("tech.clock_mhz"), "{err}");
+}
+
+#[test]
+fn module_names_map_to_blocks() {
+    assert_eq!(block_of_module("cim_tile_controller"), Some("controller"));
+    assert_eq!(block_of_module("acme_cim_activation_unit"), Some("activation_unit"));
+    assert_eq!(block_of_module("cim_tile$activation"), Some("activation_unit"));
+    assert_eq!(block_of_module("cim_input_buffer"), Some("input_buffer"));
+    assert_eq!(block_of_module("cim_output_buffer"), Some("output_buffer"));
+    assert_eq!(block_of_module("cim_stream_fifo"), Some("stream_fifos"));
+    // Registers inside a block, the top and the macro belong to whoever instantiates them.
+    assert_eq!(block_of_module("cim_tile$activation$s1_col"), None);
+    assert_eq!(block_of_module("cim_tile"), None);
+    assert_eq!(block_of_module(CROSSBAR_MODULE), None);
+}
+
+#[test]
+fn published_figures_compare_like_with_like() {
+    let isaac = report_of(Some("isaac"), "");
+    for figure in published("isaac") {
+        let ours = (figure.ours)(&isaac);
+        assert!(ours > 0.0 && ours < 100.0, "{}: {ours}", figure.what);
+    }
+    assert!(published("default").is_empty());
+}
