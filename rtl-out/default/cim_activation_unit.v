@@ -6,8 +6,9 @@
 // The 16-bit multiplier is consumed DIGIT_BITS bits per cycle, most significant (signed)
 // digit first (Horner: t = (t << DIGIT_BITS) + sum * digit), so a column takes
 // 16 / DIGIT_BITS cycles: the generator picks the narrowest digit that keeps up with the
-// schedule, which saves area where columns are few. Round, shift and clamp are one pipeline
-// stage each. A column starts only when the output FIFO has a slot for it.
+// schedule, which saves area where columns are few. Each digit's partial product is registered
+// before the Horner add, and round, shift and clamp are one pipeline stage each, so no path
+// holds more than one adder. A column starts only when the output FIFO has a slot for it.
 //
 // Ports:
 //   in_valid, in_ready, in_*    The combiner's FIFO: accumulator, parameters, column, last.
@@ -52,6 +53,7 @@ module cim_activation_unit #(
 
     // Multiplier: a column in flight while busy.
     reg busy;
+    reg first;  // the next step takes the column's first (signed) digit
     reg [STEP_BITS-1:0] step;
     reg [SUM_BITS-1:0] sum;
     reg [15:0] digits;  // the multiplier, next digit in the top bits
@@ -67,14 +69,18 @@ module cim_activation_unit #(
     wire [SUM_BITS-1:0] acc_wide = {{(SUM_BITS-ACC_BITS){in_acc[ACC_BITS-1]}}, in_acc};
     wire [SUM_BITS-1:0] bias_wide = {{(SUM_BITS-32){in_bias[31]}}, in_bias};
     // The first digit carries the multiplier's sign, the others are unsigned.
-    wire first_step = step == {STEP_BITS{1'b0}};
-    wire [DIGIT_BITS:0] digit = {first_step ? digits[15] : 1'b0, digits[15 -: DIGIT_BITS]};
+    wire [DIGIT_BITS:0] digit = {first ? digits[15] : 1'b0, digits[15 -: DIGIT_BITS]};
     // Both operands at the product's width, as Verilog evaluates them anyway.
     wire signed [SUM_BITS+DIGIT_BITS:0] sum_wide = $signed({{(DIGIT_BITS+1){sum[SUM_BITS-1]}}, sum});
     wire signed [SUM_BITS+DIGIT_BITS:0] digit_wide = $signed({{SUM_BITS{digit[DIGIT_BITS]}}, digit});
     wire signed [SUM_BITS+DIGIT_BITS:0] partial = sum_wide * digit_wide;
-    wire [PRODUCT_BITS-1:0] partial_wide = {{(PRODUCT_BITS-SUM_BITS-DIGIT_BITS-1){partial[SUM_BITS+DIGIT_BITS]}}, partial};
-    wire [PRODUCT_BITS-1:0] product_next = first_step ? partial_wide : (product << DIGIT_BITS) + partial_wide;
+    // The registered partial product of the previous cycle's digit, added in this one.
+    reg partial_valid, partial_first, partial_last;
+    reg [SUM_BITS+DIGIT_BITS:0] partial_q;
+    wire [PRODUCT_BITS-1:0] partial_wide = {{(PRODUCT_BITS-SUM_BITS-DIGIT_BITS-1){partial_q[SUM_BITS+DIGIT_BITS]}}, partial_q};
+    reg [4:0] shift_a;
+    reg [COL_BITS-1:0] col_a;
+    reg last_a;
 
     // Post-multiply pipeline: round, shift, clamp.
     reg valid_p, valid_r, valid_s;
@@ -84,7 +90,7 @@ module cim_activation_unit #(
     reg [COL_BITS-1:0] col_p, col_r, col_s;
     reg last_p, last_r, last_s;
 
-    // The finished product stays in `product` for the one cycle after the last step.
+    // The finished product stays in `product` for one cycle after its last digit is added.
     wire [ROUND_BITS-1:0] product_round = {{(ROUND_BITS-PRODUCT_BITS){product[PRODUCT_BITS-1]}}, product};
     wire [ROUND_BITS-1:0] half = (shift_p == 5'd0) ? {ROUND_BITS{1'b0}} : ONE_BIT << (shift_p - 5'd1);
     wire signed [ROUND_BITS-1:0] rectified = (RELU != 0 && shifted < 0) ? $signed({ROUND_BITS{1'b0}}) : shifted;
@@ -95,6 +101,7 @@ module cim_activation_unit #(
         if (reset) begin
             busy <= 1'b0;
             step <= {STEP_BITS{1'b0}};
+            partial_valid <= 1'b0;
             valid_p <= 1'b0;
             valid_r <= 1'b0;
             valid_s <= 1'b0;
@@ -108,7 +115,8 @@ module cim_activation_unit #(
             end else if (busy) begin
                 step <= step + 1'b1;
             end
-            valid_p <= finishing;
+            partial_valid <= busy;
+            valid_p <= partial_valid && partial_last;
             valid_r <= valid_p;
             valid_s <= valid_r;
             out_push <= valid_s;
@@ -125,10 +133,20 @@ module cim_activation_unit #(
         end else if (busy) begin
             digits <= digits << DIGIT_BITS;
         end
-        if (busy) product <= product_next;
-        shift_p <= shift_m;
-        col_p <= col_m;
-        last_p <= last_m;
+        if (slot_take) first <= 1'b1;
+        else if (busy) first <= 1'b0;
+        partial_q <= $unsigned(partial);
+        partial_first <= first;
+        partial_last <= finishing;
+        if (finishing) begin
+            shift_a <= shift_m;
+            col_a <= col_m;
+            last_a <= last_m;
+        end
+        if (partial_valid) product <= partial_first ? partial_wide : (product << DIGIT_BITS) + partial_wide;
+        shift_p <= shift_a;
+        col_p <= col_a;
+        last_p <= last_a;
         rounded <= product_round + half;
         shift_r <= shift_p;
         col_r <= col_p;
