@@ -7,6 +7,7 @@
 
 mod cli;
 mod cosim;
+mod fpga;
 mod generate;
 mod info;
 mod run;
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         cli::Command::Generate(a) => generate::generate(&a),
         cli::Command::Cosim(a) => cosim::cosim(&a),
         cli::Command::Wave(a) => wave::wave(&a),
+        cli::Command::Fpga(a) => fpga::fpga(&a),
     };
     match result {
         Ok(code) => code,
