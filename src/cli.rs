@@ -142,6 +142,9 @@ pub struct FpgaArgs {
     /// Clock target in MHz for timing-driven placement (default: 125 on ECP5, 66 on iCE40).
     #[arg(long, value_name = "MHZ", value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub freq: Option<u32>,
+    /// nextpnr's placement seed: fmax moves by several percent from seed to seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
     /// Give up on a tool that runs longer than this.
     #[arg(long, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,

@@ -446,7 +446,8 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
             Family::Ice40 => vec![format!("--{}", target.device), "--package".into(), target.package.clone()],
         };
         pnr.extend(
-            ["--json", "netlist.json", "--freq", &target.freq_mhz.to_string(), "--timing-allow-fail", "--report", "report.json"].map(String::from),
+            ["--json", "netlist.json", "--freq", &target.freq_mhz.to_string(), "--seed", &args.seed.to_string(), "--timing-allow-fail", "--report", "report.json"]
+                .map(String::from),
         );
         run_tool(&nextpnr, &pnr, dir, "nextpnr.log", timeout, &spinner)
     });
@@ -457,13 +458,20 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
         let text = std::fs::read_to_string(dir.join(name)).with_context(|| format!("cannot read the tool output '{name}'"))?;
         serde_json::from_str(&text).with_context(|| format!("'{name}' is not JSON"))
     };
-    let figures = figures(&target, &read_json("report.json")?, &read_json("stat.json")?)?;
-    print_figures(&tile.origin, &target, &generated, wrapped, &figures, started.elapsed());
+    let outcome = Outcome {
+        origin: &tile.origin,
+        seed: args.seed,
+        target: &target,
+        generated: &generated,
+        wrapped,
+        figures: figures(&target, &read_json("report.json")?, &read_json("stat.json")?)?,
+    };
+    outcome.print(started.elapsed());
     if let Some(keep) = &args.keep {
         println!("work directory: {} (Verilog, synth.ys, netlist.json, yosys.log, nextpnr.log, report.json)", keep.display());
     }
     if let Some(path) = &args.json {
-        let report = json_report(&tile.origin, &target, &generated, wrapped, &figures, &yosys, &nextpnr);
+        let report = outcome.to_json(&yosys, &nextpnr);
         tile_source::write_text(path, &(serde_json::to_string_pretty(&report)? + "\n"))?;
     }
     Ok(ExitCode::SUCCESS)
@@ -495,48 +503,63 @@ fn write_design(generated: &GeneratedRtl, target: &Target, dir: &Path) -> Result
     }
 }
 
-fn print_figures(origin: &str, target: &Target, generated: &GeneratedRtl, wrapped: bool, figures: &Figures, took: Duration) {
-    println!("{origin} on {}, clock target {} MHz ({:.0} s)", target.describe(), target.freq_mhz, took.as_secs_f64());
-    println!(
-        "macro: {} replaced by a registered STAND-IN (not the analog array); the figures are the periphery's",
-        generated.manifest["macro_file"].as_str().unwrap_or_default().trim_end_matches(".v")
-    );
-    if wrapped {
-        println!("pins: the top has more port bits than the package has pins; it is wrapped in a serial I/O shift register (its flip-flops are counted)");
-    }
-    for u in &figures.resources {
-        let share = if u.available > 0 { format!("{:5.1}%", 100.0 * u.used as f64 / u.available as f64) } else { "     -".into() };
-        println!("{:<12} {:>7} of {:>6} {share}  ({})", u.label, u.used, u.available, u.cell);
-    }
-    let verdict = if figures.fmax_mhz >= target.freq_mhz as f64 { "met" } else { "missed" };
-    println!("fmax clock   {:>7.1} MHz (target {} MHz {verdict})", figures.fmax_mhz, target.freq_mhz);
-    if let Some(c) = &figures.critical {
-        println!("critical path: {:.2} ns, {} logic levels: {}", c.delay_ns, c.logic_levels, c.through.join(" -> "));
-    }
+/// What one run measured, and on what.
+struct Outcome<'a> {
+    origin: &'a str,
+    seed: u64,
+    target: &'a Target,
+    generated: &'a GeneratedRtl,
+    wrapped: bool,
+    figures: Figures,
 }
 
-fn json_report(origin: &str, target: &Target, generated: &GeneratedRtl, wrapped: bool, figures: &Figures, yosys: &Path, nextpnr: &Path) -> Value {
-    let resource = |label: &str| {
-        figures.resources.iter().find(|u| u.label == label).map(|u| json!({"used": u.used, "available": u.available, "cell": u.cell}))
-    };
-    json!({
-        "tile": origin,
-        "top_module": generated.top,
-        "family": family_name(target.family),
-        "device": target.device,
-        "package": target.package,
-        "out_of_context": target.family == Family::Ecp5,
-        "macro": "registered stand-in (not the analog array)",
-        "pin_wrapper": wrapped,
-        "freq_target_mhz": target.freq_mhz,
-        "fmax_mhz": figures.fmax_mhz,
-        "luts": resource("LUTs"),
-        "flip_flops": resource("flip-flops"),
-        "block_rams": resource("block RAMs"),
-        "multipliers": resource("multipliers"),
-        "critical_path": figures.critical.as_ref().map(|c| json!({"delay_ns": c.delay_ns, "logic_levels": c.logic_levels, "through": c.through})),
-        "tools": {"yosys": yosys.display().to_string(), "nextpnr": nextpnr.display().to_string()},
-    })
+impl Outcome<'_> {
+    fn print(&self, took: Duration) {
+        let Outcome { origin, seed, target, generated, wrapped, figures } = self;
+        println!("{origin} on {}, clock target {} MHz, seed {seed} ({:.0} s)", target.describe(), target.freq_mhz, took.as_secs_f64());
+        println!(
+            "macro: {} replaced by a registered STAND-IN (not the analog array); the figures are the periphery's",
+            generated.manifest["macro_file"].as_str().unwrap_or_default().trim_end_matches(".v")
+        );
+        if *wrapped {
+            println!("pins: the top has more port bits than the package has pins; it is wrapped in a serial I/O shift register (its flip-flops are counted)");
+        }
+        for u in &figures.resources {
+            let share = if u.available > 0 { format!("{:5.1}%", 100.0 * u.used as f64 / u.available as f64) } else { "     -".into() };
+            println!("{:<12} {:>7} of {:>6} {share}  ({})", u.label, u.used, u.available, u.cell);
+        }
+        let verdict = if figures.fmax_mhz >= target.freq_mhz as f64 { "met" } else { "missed" };
+        println!("fmax clock   {:>7.1} MHz (target {} MHz {verdict})", figures.fmax_mhz, target.freq_mhz);
+        if let Some(c) = &figures.critical {
+            println!("critical path: {:.2} ns, {} logic levels: {}", c.delay_ns, c.logic_levels, c.through.join(" -> "));
+        }
+    }
+
+    fn to_json(&self, yosys: &Path, nextpnr: &Path) -> Value {
+        let Outcome { origin, seed, target, generated, wrapped, figures } = self;
+        let resource = |label: &str| {
+            figures.resources.iter().find(|u| u.label == label).map(|u| json!({"used": u.used, "available": u.available, "cell": u.cell}))
+        };
+        json!({
+            "tile": origin,
+            "top_module": generated.top,
+            "family": family_name(target.family),
+            "device": target.device,
+            "package": target.package,
+            "out_of_context": target.family == Family::Ecp5,
+            "macro": "registered stand-in (not the analog array)",
+            "pin_wrapper": wrapped,
+            "freq_target_mhz": target.freq_mhz,
+            "seed": seed,
+            "fmax_mhz": figures.fmax_mhz,
+            "luts": resource("LUTs"),
+            "flip_flops": resource("flip-flops"),
+            "block_rams": resource("block RAMs"),
+            "multipliers": resource("multipliers"),
+            "critical_path": figures.critical.as_ref().map(|c| json!({"delay_ns": c.delay_ns, "logic_levels": c.logic_levels, "through": c.through})),
+            "tools": {"yosys": yosys.display().to_string(), "nextpnr": nextpnr.display().to_string()},
+        })
+    }
 }
 
 #[cfg(test)]
