@@ -426,7 +426,7 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
             temp.path()
         }
     };
-    let (top, files, wrapped) = write_design(&generated, &target, dir)?;
+    let design = write_design(&generated, &target, dir)?;
 
     let spinner = ProgressBar::new_spinner();
     spinner.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
@@ -435,9 +435,10 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
     let started = Instant::now();
     // Yosys 0.70 keeps hierarchy scopes as $scopeinfo cells that nextpnr 0.4 cannot place.
     let script = format!(
-        "read_verilog -sv {}\n{} -top {top}\ndelete t:$scopeinfo\nwrite_json netlist.json\ntee -q -o stat.json stat -json\n",
-        files.join(" "),
-        target.synth_command()
+        "read_verilog -sv {}\n{} -top {}\ndelete t:$scopeinfo\nwrite_json netlist.json\ntee -q -o stat.json stat -json\n",
+        design.files.join(" "),
+        target.synth_command(),
+        design.top
     );
     std::fs::write(dir.join("synth.ys"), script).context("cannot write synth.ys")?;
     let result = run_tool(&yosys, &["-s".into(), "synth.ys".into()], dir, "yosys.log", timeout, &spinner).and_then(|()| {
@@ -463,7 +464,7 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
         seed: args.seed,
         target: &target,
         generated: &generated,
-        wrapped,
+        wrapped: design.wrapped,
         figures: figures(&target, &read_json("report.json")?, &read_json("stat.json")?)?,
     };
     outcome.print(started.elapsed());
@@ -477,9 +478,19 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The Verilog handed to Yosys.
+struct Design {
+    /// The module to synthesize: the tile's top, or the pin wrapper around it.
+    top: String,
+    /// The files, in compilation order.
+    files: Vec<String>,
+    /// The top's port bits and the package's pins, where the pin wrapper was needed.
+    wrapped: Option<(u32, u32)>,
+}
+
 /// Writes the periphery, the stand-in and (where the package is short of pins) the pin wrapper
-/// into `dir`. Returns the module to synthesize, the files in order and whether it is wrapped.
-fn write_design(generated: &GeneratedRtl, target: &Target, dir: &Path) -> Result<(String, Vec<String>, bool)> {
+/// into `dir`.
+fn write_design(generated: &GeneratedRtl, target: &Target, dir: &Path) -> Result<Design> {
     let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).with_context(|| format!("cannot write '{}'", dir.join(name).display()));
     let mut files = Vec::new();
     for f in generated.files.iter().filter(|f| f.role == FileRole::Periphery) {
@@ -497,9 +508,9 @@ fn write_design(generated: &GeneratedRtl, target: &Target, dir: &Path) -> Result
             let (name, text) = pin_wrapper(&generated.top, &top_ports);
             write(&format!("{name}.v"), &text)?;
             files.push(format!("{name}.v"));
-            Ok((name, files, true))
+            Ok(Design { top: name, files, wrapped: Some((pins, available)) })
         }
-        _ => Ok((generated.top.clone(), files, false)),
+        _ => Ok(Design { top: generated.top.clone(), files, wrapped: None }),
     }
 }
 
@@ -509,7 +520,8 @@ struct Outcome<'a> {
     seed: u64,
     target: &'a Target,
     generated: &'a GeneratedRtl,
-    wrapped: bool,
+    /// The top's port bits and the package's pins, where the pin wrapper was needed.
+    wrapped: Option<(u32, u32)>,
     figures: Figures,
 }
 
@@ -521,8 +533,11 @@ impl Outcome<'_> {
             "macro: {} replaced by a registered STAND-IN (not the analog array); the figures are the periphery's",
             generated.manifest["macro_file"].as_str().unwrap_or_default().trim_end_matches(".v")
         );
-        if *wrapped {
-            println!("pins: the top has more port bits than the package has pins; it is wrapped in a serial I/O shift register (its flip-flops are counted)");
+        if let Some((pins, available)) = wrapped {
+            println!(
+                "pins: the top has {pins} port bits, the package {available} pins: it is wrapped in serial I/O shift registers \
+                 (their flip-flops are counted); --family ecp5 runs out of context instead"
+            );
         }
         for u in &figures.resources {
             let share = if u.available > 0 { format!("{:5.1}%", 100.0 * u.used as f64 / u.available as f64) } else { "     -".into() };
@@ -548,7 +563,7 @@ impl Outcome<'_> {
             "package": target.package,
             "out_of_context": target.family == Family::Ecp5,
             "macro": "registered stand-in (not the analog array)",
-            "pin_wrapper": wrapped,
+            "pin_wrapper": wrapped.map(|(pins, available)| json!({"port_bits": pins, "package_pins": available})),
             "freq_target_mhz": target.freq_mhz,
             "seed": seed,
             "fmax_mhz": figures.fmax_mhz,
