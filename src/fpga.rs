@@ -283,8 +283,9 @@ fn missing_tool(what: &str, tools: &[&str]) -> anyhow::Error {
     )
 }
 
-/// Runs `program args` in `dir` with its output in `dir/log`, under a spinner and a time limit.
-fn run_tool(program: &Path, args: &[String], dir: &Path, log: &str, timeout: Duration, spinner: &ProgressBar) -> Result<()> {
+/// Runs `program args` in `dir` with its output in `dir/log`, under a spinner that says what it
+/// is `doing`, and a time limit.
+fn run_tool(program: &Path, args: &[String], dir: &Path, log: &str, doing: &str, timeout: Duration, spinner: &ProgressBar) -> Result<()> {
     let name = program.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let out = File::create(dir.join(log)).with_context(|| format!("cannot write '{}'", dir.join(log).display()))?;
     let err = out.try_clone()?;
@@ -297,7 +298,7 @@ fn run_tool(program: &Path, args: &[String], dir: &Path, log: &str, timeout: Dur
         .spawn()
         .with_context(|| format!("cannot start {name}"))?;
     let started = Instant::now();
-    spinner.set_message(format!("{name}: {log}"));
+    spinner.set_message(format!("{doing} ({name}, log: {log})"));
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break status;
@@ -441,7 +442,7 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
         design.top
     );
     std::fs::write(dir.join("synth.ys"), script).context("cannot write synth.ys")?;
-    let result = run_tool(&yosys, &["-s".into(), "synth.ys".into()], dir, "yosys.log", timeout, &spinner).and_then(|()| {
+    let result = run_tool(&yosys, &["-s".into(), "synth.ys".into()], dir, "yosys.log", "synthesizing", timeout, &spinner).and_then(|()| {
         let mut pnr: Vec<String> = match target.family {
             Family::Ecp5 => vec![format!("--{}", target.device), "--package".into(), target.package.clone(), "--out-of-context".into()],
             Family::Ice40 => vec![format!("--{}", target.device), "--package".into(), target.package.clone()],
@@ -450,7 +451,7 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
             ["--json", "netlist.json", "--freq", &target.freq_mhz.to_string(), "--seed", &args.seed.to_string(), "--timing-allow-fail", "--report", "report.json"]
                 .map(String::from),
         );
-        run_tool(&nextpnr, &pnr, dir, "nextpnr.log", timeout, &spinner)
+        run_tool(&nextpnr, &pnr, dir, "nextpnr.log", "placing and routing", timeout, &spinner)
     });
     spinner.finish_and_clear();
     result?;
