@@ -17,9 +17,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-/// The registered stand-in for the crossbar macro. `MODULE` is replaced by the macro's name.
-/// Its parameters are the behavioral macro's (the top overrides them by name); a unit test
-/// keeps the two port and parameter lists equal.
+/// The registered stand-in for the crossbar macro. `MODULE` is replaced by the macro's name and
+/// `PARAMETERS` by the parameters the top passes to the macro (`stand_in`), so the stand-in
+/// follows the top without copying the behavioral macro's header. Its ports are the macro's;
+/// a unit test keeps them equal.
 const STAND_IN: &str = r#"`default_nettype none
 // MODULE: REGISTERED STAND-IN for the analog crossbar macro, written by `cimtile fpga` for
 // FPGA timing only. It is not the array: codes are an LFSR folded with the sampled drive, not
@@ -27,28 +28,7 @@ const STAND_IN: &str = r#"`default_nettype none
 // nextpnr times start and end in the periphery. The simulation-only ports are left unused,
 // as silicon leaves them.
 module MODULE #(
-    parameter [31:0] ROWS = 32'd16,
-    parameter [31:0] PHYS_COLS = 32'd16,
-    parameter integer ROWS_PER_READ = 4,
-    parameter integer ADCS = 4,
-    parameter integer ADC_BITS = 4,
-    parameter [31:0] ADC_STEP = 32'd4,
-    parameter [31:0] ADC_CYCLES = 32'd1,
-    parameter integer CELL_BITS = 2,
-    parameter [31:0] FINE_BITS = 32'd2,
-    parameter [31:0] READ_NOISE = 32'd0,
-    parameter [31:0] PROGRAM_ERROR = 32'd0,
-    parameter [31:0] SEED = 32'd1,
-    parameter [31:0] DRIFT = 32'd0,
-    parameter [31:0] DRIFT_SPREAD = 32'd0,
-    parameter [31:0] IR_DROP = 32'd0,
-    parameter [31:0] STUCK_OFF_PPM = 32'd0,
-    parameter [31:0] STUCK_ON_PPM = 32'd0,
-    parameter integer ROW_BITS = 4,
-    parameter integer COL_BITS = 4,
-    parameter integer GROUP_BITS = 2,
-    parameter integer PHASE_BITS = 2,
-    parameter integer BIT_BITS = 2
+PARAMETERS
 ) (
     input  wire                     clock,
     input  wire                     reset,
@@ -188,6 +168,30 @@ fn family_name(family: Family) -> &'static str {
         Family::Ecp5 => "ECP5",
         Family::Ice40 => "iCE40",
     }
+}
+
+/// The parameters the stand-in's logic uses: the top must pass each of them to the macro.
+const STAND_IN_USES: &[&str] =
+    &["ROWS_PER_READ", "ADCS", "ADC_BITS", "ADC_CYCLES", "CELL_BITS", "ROW_BITS", "COL_BITS", "GROUP_BITS", "PHASE_BITS", "BIT_BITS"];
+
+/// The stand-in for `module`, declaring every parameter the top's instance of it overrides
+/// (`.NAME(value)` lines of its `#(` list), with the top's value as the default.
+fn stand_in(module: &str, top: &str) -> Result<String> {
+    let overrides = top.split_once(&format!("{module} #(")).map_or("", |(_, rest)| rest.split(") ").next().unwrap_or(""));
+    let params: Vec<(&str, &str)> = overrides
+        .lines()
+        .filter_map(|l| l.trim().trim_end_matches(',').strip_prefix('.')?.strip_suffix(')')?.split_once('('))
+        .collect();
+    if let Some(missing) = STAND_IN_USES.iter().find(|p| !params.iter().any(|(name, _)| name == *p)) {
+        bail!("the top's instance of {module} passes no parameter {missing}, which the FPGA stand-in needs");
+    }
+    let declared: Vec<String> = params.iter().map(|(name, value)| format!("    parameter {name} = {value}")).collect();
+    Ok(STAND_IN.replace("MODULE", module).replace("PARAMETERS", &declared.join(",\n")))
+}
+
+/// The text of the generated top module.
+fn top_text(generated: &GeneratedRtl) -> &str {
+    generated.files.iter().find(|f| f.name == format!("{}.v", generated.top)).map_or("", |f| f.text.as_str())
 }
 
 /// A port of the top module, from its generated header.
@@ -499,10 +503,10 @@ fn write_design(generated: &GeneratedRtl, target: &Target, dir: &Path) -> Result
         files.push(f.name.clone());
     }
     let macro_file = generated.manifest["macro_file"].as_str().unwrap_or("cim_crossbar_macro.v").to_string();
-    write(&macro_file, &STAND_IN.replace("MODULE", macro_file.trim_end_matches(".v")))?;
+    let macro_module = macro_file.trim_end_matches(".v").to_string();
+    write(&macro_file, &stand_in(&macro_module, top_text(generated))?)?;
     files.push(macro_file);
-    let top_text = generated.files.iter().find(|f| f.name == format!("{}.v", generated.top)).map_or("", |f| f.text.as_str());
-    let top_ports = ports(top_text);
+    let top_ports = ports(top_text(generated));
     let pins: u32 = top_ports.iter().map(|p| p.bits).sum();
     match target.io_pins() {
         Some(available) if target.family == Family::Ice40 && pins > available => {
@@ -582,20 +586,22 @@ impl Outcome<'_> {
 mod tests {
     use super::*;
 
-    /// `parameter ... NAME =` and port names of a module's header, in order.
-    fn interface(text: &str) -> (Vec<String>, Vec<String>) {
-        let params = header(text).lines().filter_map(|l| l.trim().strip_prefix("parameter ")).filter_map(|l| l.split('=').next()?.split_whitespace().last().map(String::from)).collect();
-        let ports = ports(text).into_iter().map(|p| p.name).collect();
-        (params, ports)
+    /// `parameter ... NAME =` names of a module's header.
+    fn parameters(text: &str) -> Vec<String> {
+        header(text).lines().filter_map(|l| l.trim().strip_prefix("parameter ")).filter_map(|l| l.split('=').next()?.split_whitespace().last().map(String::from)).collect()
     }
 
     #[test]
     fn stand_in_has_the_macro_interface() {
         let rtl = rtl::generate(&Default::default()).unwrap();
         let behavioral = rtl.files.iter().find(|f| f.role == FileRole::Macro).unwrap();
-        let (params, ports) = interface(&behavioral.text);
-        assert!(params.len() > 10 && ports.len() > 10, "{params:?} {ports:?}");
-        assert_eq!(interface(STAND_IN), (params, ports));
+        let stand_in = stand_in("cim_crossbar_macro", top_text(&rtl)).unwrap();
+        let names = |text: &str| ports(text).into_iter().map(|p| p.name).collect::<Vec<_>>();
+        assert!(names(&behavioral.text).len() > 10);
+        assert_eq!(names(&stand_in), names(&behavioral.text));
+        let (declared, accepted) = (parameters(&stand_in), parameters(&behavioral.text));
+        assert!(STAND_IN_USES.iter().all(|p| declared.iter().any(|d| d == p)), "{declared:?}");
+        assert!(declared.iter().all(|p| accepted.contains(p)), "{declared:?} not all in {accepted:?}");
     }
 
     #[test]
