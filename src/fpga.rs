@@ -318,10 +318,11 @@ fn run_tool(program: &Path, args: &[String], dir: &Path, log: &str, doing: &str,
     if !status.success() {
         let text = std::fs::read_to_string(dir.join(log)).unwrap_or_default();
         if let Some(line) = text.lines().find(|l| l.contains("no BELs remaining") || l.contains("more than available")) {
+            let over = overused(&text);
+            let what = if over.is_empty() { line.trim().trim_start_matches("ERROR: ").to_string() } else { over.join(", ") };
             bail!(
-                "the design does not fit the device: {}; choose a larger part (--family ecp5, --device 85k) or a smaller tile \
-                 (fewer array.cols, adc.count or array.rows)",
-                line.trim().trim_start_matches("ERROR: ")
+                "the design does not fit the device: {what}; choose a larger part (--family ecp5, --device 85k) or a smaller tile \
+                 (fewer array.cols, adc.count or array.rows)"
             );
         }
         let errors: Vec<&str> = text.lines().filter(|l| l.contains("ERROR")).take(3).collect();
@@ -329,6 +330,20 @@ fn run_tool(program: &Path, args: &[String], dir: &Path, log: &str, doing: &str,
         bail!("{name} failed ({status}): {}", tail.join(" | "));
     }
     Ok(())
+}
+
+/// The resources of nextpnr's "Device utilisation" log lines (`ICESTORM_LC:  3985/ 1280   311%`)
+/// that the design uses more of than the device has.
+fn overused(log: &str) -> Vec<String> {
+    log.lines()
+        .filter_map(|line| {
+            let (name, counts) = line.trim_start_matches("Info:").trim().split_once(':')?;
+            let (used, rest) = counts.split_once('/')?;
+            let available = rest.split_whitespace().next()?;
+            let (used, available) = (used.trim().parse::<u64>().ok()?, available.parse::<u64>().ok()?);
+            (used > available).then(|| format!("{used} {name} of {available}"))
+        })
+        .collect()
 }
 
 /// A resource: used and available on the device.
@@ -612,6 +627,12 @@ mod tests {
         assert_eq!(ports.iter().find(|p| p.name == "prog_bias").map(|p| (p.bits, p.output)), Some((32, false)));
         assert_eq!(ports.iter().find(|p| p.name == "done").map(|p| (p.bits, p.output)), Some((1, true)));
         assert_eq!(ports.iter().map(|p| p.bits).sum::<u32>(), 97);
+    }
+
+    #[test]
+    fn overused_resources_are_named() {
+        let log = "Info: Device utilisation:\nInfo: \t         ICESTORM_LC:  3985/ 1280   311%\nInfo: \t        ICESTORM_RAM:     0/   16     0%\n";
+        assert_eq!(overused(log), ["3985 ICESTORM_LC of 1280"]);
     }
 
     #[test]
