@@ -358,7 +358,8 @@ struct Use {
 struct CriticalPath {
     delay_ns: f64,
     logic_levels: usize,
-    /// Registers and nets along the path, synthesis suffixes cut off, repeats dropped.
+    /// Registers and nets along the path, synthesis suffixes cut off, each name once (a carry
+    /// chain's nets take the name of one of its sinks, so names recur along a path).
     through: Vec<String>,
 }
 
@@ -415,7 +416,7 @@ fn figures(target: &Target, report: &Value, stat: &Value) -> Result<Figures> {
         let names = steps.first().and_then(|s| s["from"]["cell"].as_str()).into_iter().chain(steps.iter().filter_map(|s| s["net"].as_str())).chain(steps.last().and_then(|s| s["to"]["cell"].as_str()));
         for name in names {
             let name = readable(name);
-            if through.last() != Some(&name) && !name.is_empty() {
+            if !name.is_empty() && !through.contains(&name) {
                 through.push(name);
             }
         }
