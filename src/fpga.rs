@@ -631,6 +631,20 @@ mod tests {
     }
 
     #[test]
+    fn pin_wrapper_feeds_every_port() {
+        let rtl = rtl::generate(&Default::default()).unwrap();
+        let ports = ports(top_text(&rtl));
+        let (name, text) = pin_wrapper(&rtl.top, &ports);
+        assert_eq!(name, "cim_tile_fpga_pins");
+        // 97 port bits: the clock, 72 input bits into the chain, 24 output bits out of it.
+        assert!(text.contains("reg [71:0] in_chain;") && text.contains("reg [23:0] out_chain;"), "{text}");
+        for p in &ports {
+            assert!(text.contains(&format!(".{}(", p.name)), "{} unconnected: {text}", p.name);
+        }
+        assert_eq!(super::ports(&text).iter().map(|p| p.bits).sum::<u32>(), 4);
+    }
+
+    #[test]
     fn overused_resources_are_named() {
         let log = "Info: Device utilisation:\nInfo: \t         ICESTORM_LC:  3985/ 1280   311%\nInfo: \t        ICESTORM_RAM:     0/   16     0%\n";
         assert_eq!(overused(log), ["3985 ICESTORM_LC of 1280"]);
