@@ -32,6 +32,8 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Estimate area, throughput, energy per MVM and TOPS/W, every constant sourced.
     Ppa(PpaArgs),
+    /// Synthesize, place and route the periphery on an FPGA and print its size and fmax.
+    Fpga(FpgaArgs),
 }
 
 #[derive(Args)]
@@ -321,4 +323,39 @@ pub struct PpaArgs {
     /// Seed of the default workload.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Family {
+    /// Lattice ECP5 (Yosys synth_ecp5, nextpnr-ecp5).
+    Ecp5,
+    /// Lattice iCE40 (Yosys synth_ice40, nextpnr-ice40).
+    Ice40,
+}
+
+#[derive(Args)]
+pub struct FpgaArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    #[arg(long, value_enum)]
+    pub family: Family,
+    /// Device of the family: ECP5 12k, 25k, 45k, 85k (default), um-/um5g- variants; iCE40 hx8k (default), hx1k, lp8k, up5k ...
+    #[arg(long, value_name = "D")]
+    pub device: Option<String>,
+    /// Package (default: CABGA381 for ECP5, ct256 for the iCE40 HX8K).
+    #[arg(long, value_name = "P")]
+    pub package: Option<String>,
+    /// Clock target in MHz for timing-driven placement (default: 125 on ECP5, 66 on iCE40).
+    #[arg(long, value_name = "MHZ", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub freq: Option<u32>,
+    /// nextpnr's placement seed: fmax moves by several percent from seed to seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Give up on a tool that runs longer than this.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+    /// Write the figures as JSON here.
+    #[arg(long, value_name = "R.json")]
+    pub json: Option<PathBuf>,
+    /// Keep the work directory (Verilog, scripts, netlist, logs, nextpnr report) here.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
 }

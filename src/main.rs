@@ -9,6 +9,7 @@ mod calibrate;
 mod cli;
 mod cosim;
 mod faults;
+mod fpga;
 mod generate;
 mod info;
 mod net;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         cli::Command::Faults(a) => faults::faults(&a),
         cli::Command::Calibrate(a) => calibrate::calibrate(&a),
         cli::Command::Ppa(a) => ppa::ppa(&a),
+        cli::Command::Fpga(a) => fpga::fpga(&a),
     };
     match result {
         Ok(code) => code,
