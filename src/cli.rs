@@ -323,6 +323,8 @@ pub struct PpaArgs {
     /// Seed of the default workload.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Family {
     /// Lattice ECP5 (Yosys synth_ecp5, nextpnr-ecp5).
