@@ -68,12 +68,27 @@ module cim_activation_unit #(
 
     wire [SUM_BITS-1:0] acc_wide = {{(SUM_BITS-ACC_BITS){in_acc[ACC_BITS-1]}}, in_acc};
     wire [SUM_BITS-1:0] bias_wide = {{(SUM_BITS-32){in_bias[31]}}, in_bias};
-    // The first digit carries the multiplier's sign, the others are unsigned.
-    wire [DIGIT_BITS:0] digit = {first ? digits[15] : 1'b0, digits[15 -: DIGIT_BITS]};
+    // The digit of this step, a register: the first carries the multiplier's sign, the others
+    // are unsigned.
+    reg [DIGIT_BITS:0] digit;
+    wire [15:0] digits_next = digits << DIGIT_BITS;
     // Both operands at the product's width, as Verilog evaluates them anyway.
     wire signed [SUM_BITS+DIGIT_BITS:0] sum_wide = $signed({{(DIGIT_BITS+1){sum[SUM_BITS-1]}}, sum});
-    wire signed [SUM_BITS+DIGIT_BITS:0] digit_wide = $signed({{SUM_BITS{digit[DIGIT_BITS]}}, digit});
-    wire signed [SUM_BITS+DIGIT_BITS:0] partial = sum_wide * digit_wide;
+    wire signed [SUM_BITS+DIGIT_BITS:0] partial;
+    generate
+        if (DIGIT_BITS <= 2) begin : shift_add
+            // A digit of one or two bits: shifted copies of the sum, added in carry chains
+            // (faster than a DSP block for so narrow a factor); the top bit weighs negative.
+            wire [SUM_BITS+DIGIT_BITS:0] unsigned_sum = $unsigned(sum_wide);
+            wire [SUM_BITS+DIGIT_BITS:0] low = digit[0] ? unsigned_sum : {(SUM_BITS+DIGIT_BITS+1){1'b0}};
+            wire [SUM_BITS+DIGIT_BITS:0] middle = (DIGIT_BITS == 2 && digit[1]) ? unsigned_sum << 1 : {(SUM_BITS+DIGIT_BITS+1){1'b0}};
+            wire [SUM_BITS+DIGIT_BITS:0] top = digit[DIGIT_BITS] ? unsigned_sum << DIGIT_BITS : {(SUM_BITS+DIGIT_BITS+1){1'b0}};
+            assign partial = $signed(low + middle - top);
+        end else begin : multiply
+            wire signed [SUM_BITS+DIGIT_BITS:0] digit_wide = $signed({{SUM_BITS{digit[DIGIT_BITS]}}, digit});
+            assign partial = sum_wide * digit_wide;
+        end
+    endgenerate
     // The registered partial product of the previous cycle's digit, added in this one.
     reg partial_valid, partial_first, partial_last;
     reg [SUM_BITS+DIGIT_BITS:0] partial_q;
@@ -127,11 +142,13 @@ module cim_activation_unit #(
         if (slot_take) begin
             sum <= acc_wide + bias_wide;
             digits <= in_mult;
+            digit <= {in_mult[15], in_mult[15 -: DIGIT_BITS]};
             shift_m <= in_shift;
             col_m <= in_col;
             last_m <= in_last;
         end else if (busy) begin
-            digits <= digits << DIGIT_BITS;
+            digits <= digits_next;
+            digit <= {1'b0, digits_next[15 -: DIGIT_BITS]};
         end
         if (slot_take) first <= 1'b1;
         else if (busy) first <= 1'b0;
