@@ -145,12 +145,13 @@ fn cells_per_block(stat: &str) -> BTreeMap<String, u64> {
     let mut cells = BTreeMap::new();
     let mut module = String::new();
     for line in stat.lines() {
+        if line.contains("design hierarchy") {
+            break;
+        }
         if let Some(name) = line.strip_prefix("=== ").and_then(|l| l.strip_suffix(" ===")) {
             module = name.split('\\').find(|part| part.starts_with("cim_")).unwrap_or(name).to_string();
         } else if let Some(count) = line.trim().strip_prefix("Number of cells:") {
             *cells.entry(module.clone()).or_insert(0) += count.trim().parse::<u64>().unwrap_or(0);
-        } else if line.contains("design hierarchy") {
-            break;
         }
     }
     cells
