@@ -12,7 +12,7 @@ pub fn files(p: &TileParams, rtl: &GeneratedRtl) -> Vec<RtlFile> {
     let handoff = |name: String, text: String| RtlFile { name, text, role: FileRole::Handoff };
     vec![
         handoff(format!("{}.core", rtl.top), core(rtl)),
-        handoff(format!("{}.sdc", rtl.top), sdc(p, rtl)),
+        handoff(format!("{}.sdc", rtl.top), sdc(rtl)),
         handoff("README.md".into(), readme(p, rtl)),
     ]
 }
@@ -80,7 +80,7 @@ const INPUTS: &[&str] = &[
 ];
 const OUTPUTS: &[&str] = &["prog_ready", "in_ready", "out_valid", "out_data", "out_col", "out_last", "busy", "done"];
 
-fn sdc(_p: &TileParams, rtl: &GeneratedRtl) -> String {
+fn sdc(rtl: &GeneratedRtl) -> String {
     let delay = SDC_CLOCK_PERIOD_NS * 0.2;
     let ports = |names: &[&str]| names.join(" ");
     format!(
