@@ -46,6 +46,9 @@ pub struct GenerateArgs {
     /// Put before every module name, so that several tiles can live in one design.
     #[arg(long, value_name = "PREFIX", default_value = "")]
     pub prefix: String,
+    /// Skip the synthesis (Yosys) that puts cells, logic depth and PPA figures into the manifest.
+    #[arg(long)]
+    pub no_synth: bool,
 }
 
 /// Which tile: a preset, a config file laid over the default preset, or both.
@@ -65,6 +68,9 @@ pub struct InfoArgs {
     pub tile: TileArgs,
     #[command(flatten)]
     pub age: AgeArgs,
+    /// Skip the synthesis (Yosys) behind the cells and logic depth per block.
+    #[arg(long)]
+    pub no_synth: bool,
 }
 
 /// A time since programming: sets `analog.drift` by the configuration's drift law.

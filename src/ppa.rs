@@ -6,7 +6,9 @@ use crate::synthesis;
 use crate::tile_source::{self, Tile};
 use anyhow::{anyhow, Result};
 use cimtile_cosim::random_case::random_case;
+use cimtile_hdl::data::Weights;
 use cimtile_hdl::ppa::{self, PpaReport, Workload};
+use cimtile_hdl::TileParams;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
@@ -19,11 +21,7 @@ pub fn ppa(args: &PpaArgs) -> Result<ExitCode> {
             tile_source::inputs(p, x)?,
             format!("weights {}, inputs {}", w.display(), x.display()),
         ),
-        _ => {
-            let case = random_case(p, args.mvms as usize, args.seed);
-            let description = format!("uniform random weights and {} input vectors, seed {}", args.mvms, args.seed);
-            (case.weights, case.inputs, description)
-        }
+        _ => random_workload(p, args.mvms, args.seed),
     };
     let report = report(&tile, &Workload { weights: &weights, inputs: &inputs, description }, !args.no_synth, true)?;
     print_report(&tile.origin, &report);
@@ -35,6 +33,12 @@ pub fn ppa(args: &PpaArgs) -> Result<ExitCode> {
         tile_source::write_text(path, &(serde_json::to_string_pretty(&report)? + "\n"))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Uniform random weights and `mvms` input vectors from `seed`, and their description.
+pub fn random_workload(p: &TileParams, mvms: u64, seed: u64) -> (Weights, Vec<Vec<i32>>, String) {
+    let case = random_case(p, mvms as usize, seed);
+    (case.weights, case.inputs, format!("uniform random weights and {mvms} input vectors, seed {seed}"))
 }
 
 /// The estimate of `tile` running `workload`, with its digital periphery synthesized when

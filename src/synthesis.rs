@@ -1,17 +1,21 @@
-//! Area of the generated digital periphery from a real synthesis: Yosys maps the hierarchical
-//! RTL onto the OSU 0.18 um standard cells (`dfflibmap`, `abc -liberty`), `stat -json` counts
-//! the cells of every module, and each module's cells times their Liberty areas, multiplied
-//! through the instance hierarchy, give um^2 per block ([`ppa::block_of_module`]). The crossbar
-//! macro is a blackbox under `SYNTHESIS` and adds nothing.
+//! The generated periphery synthesized with Yosys, per block: generic cells and logic depth
+//! (Yosys' own gate library, the figures an RTL engineer compares between versions), and, when a
+//! standard-cell Liberty file is present, the cells and area of a mapping onto the OSU 0.18 um
+//! library (`dfflibmap`, `abc -liberty`). `stat -json` counts the cells of every module; counts
+//! are multiplied through the instance hierarchy into blocks ([`ppa::block_of_module`]). Logic
+//! depth is Yosys' `ltp -noff`: the longest path in cells between flip-flops and ports, per block
+//! module and over the flattened tile. The crossbar macro is a blackbox under `SYNTHESIS` and
+//! adds nothing.
 //!
-//! A synthesis takes from half a minute (default preset) to several minutes (isaac, neurram),
-//! so its `stat -json` is cached under `<cache>/ppa/<hash>.stat.json`, the hash covering the
-//! Verilog, the Liberty file, the script and Yosys' version; pricing it is instant.
+//! A synthesis takes from a quarter of a minute (default preset) to several minutes (isaac,
+//! neurram), so its results are cached under `<cache>/synthesis/<hash>.json`, the hash covering
+//! the Verilog, the Liberty file, the script and Yosys' version.
 
 use anyhow::{anyhow, bail, Context, Result};
 use cimtile_hdl::ppa::{self, BlockCells, DigitalArea};
 use cimtile_hdl::{rtl, TileConfig};
 use indicatif::{ProgressBar, ProgressStyle};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -40,6 +44,54 @@ pub fn liberty_path() -> Result<PathBuf> {
              qflow-tech-osu018 into {SETUP_DIR}), set CIMTILE_LIBERTY to an osu018_stdcells.lib, or pass --no-synth"
         )
     })
+}
+
+/// One block of the synthesized periphery.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct BlockSynthesis {
+    /// Cells of Yosys' generic gate library after `synth`.
+    pub cells: u64,
+    /// Flip-flops among them (memories included: `synth` maps them to flip-flops).
+    pub flip_flops: u64,
+    /// Longest path in generic cells between flip-flops and the block's ports.
+    pub logic_depth: u32,
+    /// Standard cells and their area (um^2 at 180 nm), when a Liberty file was given.
+    pub library_cells: Option<u64>,
+    pub area_um2: Option<f64>,
+}
+
+/// The periphery synthesized: per block, and over the whole flattened tile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Synthesis {
+    /// Yosys' version, the Liberty file (if any) and the Verilog's fingerprint.
+    pub source: String,
+    pub cells: u64,
+    pub flip_flops: u64,
+    /// Longest register-to-register path of the flattened tile, in generic cells.
+    pub logic_depth: u32,
+    pub blocks: BTreeMap<String, BlockSynthesis>,
+    /// Cell types that are neither modules nor library cells (the crossbar blackbox), by count.
+    pub unmapped: BTreeMap<String, u64>,
+}
+
+impl Synthesis {
+    /// The standard-cell area per block, for the PPA estimate; `None` without a Liberty file.
+    pub fn digital_area(&self) -> Option<DigitalArea> {
+        let blocks = self
+            .blocks
+            .iter()
+            .map(|(name, b)| Some((name.clone(), BlockCells { area_um2: b.area_um2?, cells: b.library_cells? })))
+            .collect::<Option<BTreeMap<_, _>>>()?;
+        let unmapped: Vec<String> = self.unmapped.iter().map(|(cell, n)| format!("{n} x {cell}")).collect();
+        Some(DigitalArea {
+            source: format!(
+                "{}; not priced: {}",
+                self.source,
+                if unmapped.is_empty() { "nothing".to_string() } else { unmapped.join(", ") }
+            ),
+            blocks,
+        })
+    }
 }
 
 /// Cell areas of a Liberty file, um^2 by cell name: each `cell (NAME)` and its first `area`.
@@ -71,13 +123,19 @@ fn base_name(module: &str) -> &str {
     }
 }
 
-/// The synthesis script over `files`, top module `top`, Liberty `liberty` (paths relative to
-/// the working directory, so the script is the same wherever it runs).
-fn script(files: &[String], top: &str, liberty: &str) -> String {
+/// The synthesis script over `files`, top module `top`, mapping onto `liberty` if given (paths
+/// relative to the working directory, so the script is the same wherever it runs). It writes
+/// `generic.json` and `blocks.ltp` (every module but the top, whose instances ltp would take
+/// for cells), `tile.ltp` (flattened), and `library.json` after the mapping.
+fn script(files: &[String], top: &str, liberty: Option<&str>) -> String {
     let reads: String = files.iter().map(|f| format!("read_verilog -DSYNTHESIS {f}\n")).collect();
+    let mapping = liberty.map_or_else(String::new, |lib| {
+        format!("dfflibmap -liberty {lib}\nabc -liberty {lib}\nopt_clean\ntee -q -o library.json stat -json\n")
+    });
     format!(
-        "{reads}hierarchy -check -top {top}\nsynth -top {top}\ndfflibmap -liberty {liberty}\n\
-         abc -liberty {liberty}\nopt_clean\ntee -q -o stat.json stat -json\n"
+        "{reads}hierarchy -check -top {top}\nsynth -top {top}\ntee -q -o generic.json stat -json\n\
+         tee -q -o blocks.ltp ltp -noff * {top} %d\ndesign -save generic\nflatten\ntee -q -o tile.ltp ltp -noff\n\
+         design -load generic\n{mapping}"
     )
 }
 
@@ -101,37 +159,96 @@ fn module_cells(stat: &str) -> Result<BTreeMap<String, BTreeMap<String, u64>>> {
     Ok(out)
 }
 
-/// The cells of a synthesized design, priced: area per block, and the instances of cell types
-/// that are neither modules nor library cells (the crossbar blackbox), by type.
-#[derive(Default)]
-struct Priced {
-    blocks: BTreeMap<String, BlockCells>,
-    unpriced: BTreeMap<String, u64>,
-}
-
-/// Adds `module`'s cells, `count` instances of it: its block is its own by name, else `block`
-/// (its instantiator's). Submodules recurse; library cells add area; anything else is unpriced.
-fn add_module(
-    module: &str,
-    block: &str,
-    count: u64,
-    modules: &BTreeMap<String, BTreeMap<String, u64>>,
-    areas: &BTreeMap<String, f64>,
-    priced: &mut Priced,
-) {
+/// Calls `leaf(block, cell type, count)` for the cells of `module`, `count` instances of it,
+/// multiplied through its submodules: a module's block is its own by name, else `block` (its
+/// instantiator's).
+fn walk(module: &str, block: &str, count: u64, modules: &BTreeMap<String, BTreeMap<String, u64>>, leaf: &mut dyn FnMut(&str, &str, u64)) {
     let block = ppa::block_of_module(module).unwrap_or(block);
     let Some(cells) = modules.get(module) else { return };
     for (cell, &n) in cells {
         if modules.contains_key(cell) {
-            add_module(cell, block, count * n, modules, areas, priced);
-        } else if let Some(area) = areas.get(cell) {
-            let entry = priced.blocks.entry(block.to_string()).or_default();
-            entry.area_um2 += area * (count * n) as f64;
-            entry.cells += count * n;
+            walk(cell, block, count * n, modules, leaf);
         } else {
-            *priced.unpriced.entry(cell.clone()).or_default() += count * n;
+            leaf(block, cell, count * n);
         }
     }
+}
+
+/// `(module, length)` of every `Longest topological path in MODULE (length=N):` of ltp's output.
+fn longest_paths(ltp: &str) -> Vec<(String, u32)> {
+    ltp.lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("Longest topological path in ")?;
+            let (module, length) = rest.rsplit_once(" (length=")?;
+            Some((base_name(module).to_string(), length.trim_end_matches("):").parse().ok()?))
+        })
+        .collect()
+}
+
+/// Yosys' generic flip-flop cells (`$_DFF_P_`, `$_SDFFE_PP0P_`, ...).
+fn is_flip_flop(cell: &str) -> bool {
+    cell.starts_with("$_") && cell.contains("DFF")
+}
+
+/// What one Yosys run wrote, as cached.
+#[derive(Serialize, Deserialize)]
+struct YosysOutput {
+    generic: String,
+    blocks_ltp: String,
+    tile_ltp: String,
+    library: Option<String>,
+}
+
+impl YosysOutput {
+    fn summarize(&self, top: &str, areas: Option<&BTreeMap<String, f64>>, source: String) -> Result<Synthesis> {
+        let mut blocks: BTreeMap<String, BlockSynthesis> = BTreeMap::new();
+        walk(top, ppa::OTHER_BLOCK, 1, &module_cells(&self.generic)?, &mut |block, cell, n| {
+            // Yosys' own cells start with `$`; anything else is the crossbar blackbox.
+            if !cell.starts_with('$') {
+                return;
+            }
+            let entry = blocks.entry(block.to_string()).or_default();
+            entry.cells += n;
+            entry.flip_flops += if is_flip_flop(cell) { n } else { 0 };
+        });
+        for (module, length) in longest_paths(&self.blocks_ltp) {
+            let block = ppa::block_of_module(&module).unwrap_or(ppa::OTHER_BLOCK);
+            let entry = blocks.entry(block.to_string()).or_default();
+            entry.logic_depth = entry.logic_depth.max(length);
+        }
+        let mut unmapped = BTreeMap::new();
+        if let (Some(library), Some(areas)) = (&self.library, areas) {
+            for entry in blocks.values_mut() {
+                entry.library_cells = Some(0);
+                entry.area_um2 = Some(0.0);
+            }
+            walk(top, ppa::OTHER_BLOCK, 1, &module_cells(library)?, &mut |block, cell, n| match areas.get(cell) {
+                Some(area) => {
+                    let entry = blocks.entry(block.to_string()).or_default();
+                    *entry.library_cells.get_or_insert(0) += n;
+                    *entry.area_um2.get_or_insert(0.0) += area * n as f64;
+                }
+                None => *unmapped.entry(cell.to_string()).or_default() += n,
+            });
+        }
+        if blocks.values().all(|b| b.cells == 0) {
+            bail!("yosys synthesized no cells of {top}");
+        }
+        let logic_depth = longest_paths(&self.tile_ltp).first().map(|(_, n)| *n).context("ltp reported no path for the flattened tile")?;
+        Ok(Synthesis {
+            source,
+            cells: blocks.values().map(|b| b.cells).sum(),
+            flip_flops: blocks.values().map(|b| b.flip_flops).sum(),
+            logic_depth,
+            blocks,
+            unmapped,
+        })
+    }
+}
+
+/// Where `tool` is on PATH.
+pub fn find_tool(tool: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(tool)).find(|path| path.is_file())
 }
 
 fn yosys_version() -> Result<String> {
@@ -143,22 +260,26 @@ fn yosys_version() -> Result<String> {
 }
 
 fn cache_path(hash: &str) -> PathBuf {
-    cimtile_cosim::verilator_build::cache_dir().join("ppa").join(format!("{hash}.stat.json"))
+    cimtile_cosim::verilator_build::cache_dir().join("synthesis").join(format!("{hash}.json"))
 }
 
-/// Synthesizes `config`'s RTL (its `stat -json` taken from the cache when this Verilog,
-/// library, script and Yosys were synthesized before): area and cells per block at 180 nm.
-/// `spinner` shows one on a terminal; a caller with its own progress bar (a sweep) turns it off.
-pub fn digital_area(config: &TileConfig, spinner: bool) -> Result<DigitalArea> {
-    let liberty = liberty_path()?;
-    let liberty_text = std::fs::read_to_string(&liberty).with_context(|| format!("cannot read '{}'", liberty.display()))?;
-    let generated = rtl::generate(config).map_err(|e| anyhow!("{e}"))?;
-    let top = generated.manifest["top_module"].as_str().context("manifest without top_module")?.to_string();
+/// Synthesizes `config`'s RTL, mapping onto the Liberty file `liberty` if given (from the cache
+/// when this Verilog, library, script and Yosys were synthesized before). `spinner` shows one
+/// on a terminal; a caller with its own progress bar (a sweep) turns it off.
+pub fn synthesize(config: &TileConfig, liberty: Option<&Path>, spinner: bool) -> Result<Synthesis> {
+    let liberty_text = match liberty {
+        Some(path) => Some(std::fs::read_to_string(path).with_context(|| format!("cannot read '{}'", path.display()))?),
+        None => None,
+    };
+    let generated = rtl::generate(config)?;
+    let top = generated.top.clone();
     let work = tempfile::tempdir().context("cannot create a temporary directory")?;
     rtl::write(&generated, work.path()).context("cannot write the RTL")?;
     let files: Vec<String> = std::fs::read_to_string(work.path().join("files.f"))?.lines().filter(|l| !l.trim().is_empty()).map(String::from).collect();
-    std::fs::write(work.path().join("cells.lib"), &liberty_text)?;
-    let script = script(&files, &top, "cells.lib");
+    if let Some(text) = &liberty_text {
+        std::fs::write(work.path().join("cells.lib"), text)?;
+    }
+    let script = script(&files, &top, liberty_text.as_ref().map(|_| "cells.lib"));
 
     let mut hasher = Sha256::new();
     for file in &files {
@@ -166,44 +287,42 @@ pub fn digital_area(config: &TileConfig, spinner: bool) -> Result<DigitalArea> {
         hasher.update([0u8]);
     }
     let version = yosys_version()?;
-    for part in [liberty_text.as_str(), script.as_str(), version.as_str()] {
+    for part in [liberty_text.as_deref().unwrap_or(""), script.as_str(), version.as_str()] {
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }
     let hash: String = hasher.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect();
     let cached = cache_path(&hash);
-    let stat = match std::fs::read_to_string(&cached) {
-        Ok(stat) => stat,
-        Err(_) => {
-            let stat = synthesize(work.path(), &script, &top, &liberty, spinner)?;
+    let output = match std::fs::read_to_string(&cached).ok().and_then(|text| serde_json::from_str::<YosysOutput>(&text).ok()) {
+        Some(output) => output,
+        None => {
+            let output = run_yosys(work.path(), &script, &top, liberty.is_some(), spinner)?;
             // A cache that cannot be written costs the next run time, not this one its result.
-            if let Some(dir) = cached.parent() {
-                let _ = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&cached, &stat));
+            if let (Some(dir), Ok(text)) = (cached.parent(), serde_json::to_string(&output)) {
+                let _ = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&cached, text));
             }
-            stat
+            output
         }
     };
-    let mut priced = Priced::default();
-    add_module(&top, ppa::OTHER_BLOCK, 1, &module_cells(&stat)?, &liberty_areas(&liberty_text), &mut priced);
-    if priced.blocks.is_empty() {
-        bail!("yosys mapped no cells of {} onto {}", top, liberty.display());
-    }
-    let unpriced: Vec<String> = priced.unpriced.iter().map(|(cell, n)| format!("{n} x {cell}")).collect();
-    Ok(DigitalArea {
-        source: format!(
-            "{version} synthesis onto {}, Verilog hash {hash}; not priced: {}",
-            liberty.display(),
-            if unpriced.is_empty() { "nothing".to_string() } else { unpriced.join(", ") }
-        ),
-        blocks: priced.blocks,
-    })
+    let library = liberty.map_or_else(String::new, |path| format!(" onto {}", path.display()));
+    let areas = liberty_text.as_deref().map(liberty_areas);
+    output.summarize(&top, areas.as_ref(), format!("{version} synthesis{library}, Verilog hash {hash}"))
 }
 
-/// Runs `script` in `dir`, under a spinner if `show`: the text of `stat -json`.
-fn synthesize(dir: &Path, script: &str, top: &str, liberty: &Path, show: bool) -> Result<String> {
+/// The standard-cell area per block of `config`'s periphery, for the PPA estimate: needs the
+/// Liberty file.
+pub fn digital_area(config: &TileConfig, spinner: bool) -> Result<DigitalArea> {
+    let liberty = liberty_path()?;
+    synthesize(config, Some(&liberty), spinner)?
+        .digital_area()
+        .with_context(|| format!("yosys mapped no cells onto {}", liberty.display()))
+}
+
+/// Runs `script` in `dir`, under a spinner if `show`: the files the script writes.
+fn run_yosys(dir: &Path, script: &str, top: &str, mapped: bool, show: bool) -> Result<YosysOutput> {
     std::fs::write(dir.join("synth.ys"), script)?;
     let spinner = if show { ProgressBar::new_spinner() } else { ProgressBar::hidden() };
-    let spinner = spinner.with_message(format!("synthesizing {top} with Yosys onto {} (cached afterwards)", liberty.display()));
+    let spinner = spinner.with_message(format!("synthesizing {top} with Yosys (cached afterwards)"));
     spinner.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("a valid template"));
     spinner.enable_steady_tick(Duration::from_millis(120));
     let out = Command::new("yosys").args(["-q", "-l", "yosys.log", "synth.ys"]).current_dir(dir).output();
@@ -213,7 +332,13 @@ fn synthesize(dir: &Path, script: &str, top: &str, liberty: &Path, show: bool) -
         let errors: Vec<&str> = log.lines().filter(|l| l.contains("ERROR")).collect();
         bail!("yosys failed synthesizing {top}: {}", errors.join("; "));
     }
-    std::fs::read_to_string(dir.join("stat.json")).context("yosys wrote no stat.json")
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).with_context(|| format!("yosys wrote no {name}"));
+    Ok(YosysOutput {
+        generic: read("generic.json")?,
+        blocks_ltp: read("blocks.ltp")?,
+        tile_ltp: read("tile.ltp")?,
+        library: if mapped { Some(read("library.json")?) } else { None },
+    })
 }
 
 #[cfg(test)]
@@ -240,17 +365,27 @@ mod tests {
 
     #[test]
     fn hierarchy_multiplies_instances_and_inherits_blocks() {
-        let stat = r#"{ "modules": {
-            "\\cim_tile": { "num_cells_by_type": { "INVX1": 1, "\\cim_tile$activation": 1, "cim_crossbar_macro": 1 } },
-            "\\cim_tile$activation": { "num_cells_by_type": { "\\cim_tile$activation$reg": 3, "NAND2X1": 2 } },
-            "\\cim_tile$activation$reg": { "num_cells_by_type": { "DFFPOSX1": 4 } } },
+        let generic = r#"{ "modules": {
+            "\\cim_tile": { "num_cells_by_type": { "$_AND_": 1, "$paramod$ab\\cim_activation_unit": 1, "cim_crossbar_macro": 1 } },
+            "$paramod$ab\\cim_activation_unit": { "num_cells_by_type": { "\\helper": 3, "$_XOR_": 2 } },
+            "\\helper": { "num_cells_by_type": { "$_SDFFE_PP0P_": 4 } } },
             "design": { , }"#;
-        let modules = module_cells(stat).unwrap();
+        let library = generic.replace("$_AND_", "INVX1").replace("$_XOR_", "NAND2X1").replace("$_SDFFE_PP0P_", "DFFPOSX1");
+        let output = YosysOutput {
+            generic: generic.to_string(),
+            blocks_ltp: "Longest topological path in $paramod$ab\\cim_activation_unit (length=7):\n  0: x\n".into(),
+            tile_ltp: "Longest topological path in cim_tile (length=9):\n".into(),
+            library: Some(library),
+        };
         let areas = BTreeMap::from([("INVX1".to_string(), 16.0), ("NAND2X1".to_string(), 24.0), ("DFFPOSX1".to_string(), 192.0)]);
-        let mut priced = Priced::default();
-        add_module("cim_tile", ppa::OTHER_BLOCK, 1, &modules, &areas, &mut priced);
-        assert_eq!(priced.blocks["other"], BlockCells { area_um2: 16.0, cells: 1 });
-        assert_eq!(priced.blocks["activation_unit"], BlockCells { area_um2: 2.0 * 24.0 + 12.0 * 192.0, cells: 14 });
-        assert_eq!(priced.unpriced, BTreeMap::from([("cim_crossbar_macro".to_string(), 1)]));
+        let s = output.summarize("cim_tile", Some(&areas), "test".into()).unwrap();
+        let activation = &s.blocks["activation_unit"];
+        assert_eq!((activation.cells, activation.flip_flops, activation.logic_depth), (14, 12, 7));
+        assert_eq!(activation.area_um2, Some(2.0 * 24.0 + 12.0 * 192.0));
+        // The blackbox is no cell of either library.
+        assert_eq!((s.blocks["other"].cells, s.blocks["other"].library_cells), (1, Some(1)));
+        assert_eq!((s.cells, s.flip_flops, s.logic_depth), (15, 12, 9));
+        assert_eq!(s.unmapped, BTreeMap::from([("cim_crossbar_macro".to_string(), 1)]));
+        assert_eq!(s.digital_area().unwrap().blocks["activation_unit"], BlockCells { area_um2: 2352.0, cells: 14 });
     }
 }

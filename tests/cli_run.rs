@@ -192,7 +192,7 @@ fn missing_files_and_bad_configs_are_named() {
 #[test]
 fn info_prints_sizes_and_clipping_warning() {
     let dir = tempfile::tempdir().unwrap();
-    let out = cimtile(&["info", "--preset", "isaac"], dir.path());
+    let out = cimtile(&["info", "--preset", "isaac", "--no-synth"], dir.path());
     assert!(out.status.success());
     let text = stdout(&out);
     for line in ["slices S = 8", "physical columns P = 128", "row groups G = 1", "mux phases M = 128", "minimum cycles per MVM: Ib*G*M*Ta = 16*1*128*1 = 2048", "warning: the ADC can clip"] {
@@ -200,4 +200,6 @@ fn info_prints_sizes_and_clipping_warning() {
     }
     let out = cimtile(&["info"], dir.path());
     assert!(!stdout(&out).contains("warning"), "the default tile does not clip");
+    let text = stdout(&out);
+    assert!(text.contains("logic depth") && text.contains("activation_unit") && text.contains("tile (flat)"), "info shows the synthesis per block:\n{text}");
 }

@@ -43,7 +43,7 @@ fn faults_lists_the_stuck_cells() {
 fn info_prints_stuck_cells_drift_and_ir_drop() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "t.toml", AGED_3X2);
-    let text = ok(&["info", "--config", "t.toml"], dir.path()).0;
+    let text = ok(&["info", "--config", "t.toml", "--no-synth"], dir.path()).0;
     for line in [
         "stuck cells: 1 off, 3 on, of 24 cells",
         "drift loss of the 20 cells not stuck: mean",
@@ -51,7 +51,7 @@ fn info_prints_stuck_cells_drift_and_ir_drop() {
     ] {
         assert!(text.contains(line), "missing '{line}' in:\n{text}");
     }
-    let text = ok(&["info"], dir.path()).0;
+    let text = ok(&["info", "--no-synth"], dir.path()).0;
     assert!(text.contains("stuck cells: 0 off, 0 on, of 256 cells"), "{text}");
     assert!(text.contains("mean 0.0000% (d = 0.0/65536), largest 0.0000% (d = 0/65536)"), "{text}");
 }
@@ -60,10 +60,10 @@ fn info_prints_stuck_cells_drift_and_ir_drop() {
 fn bad_v2_keys_are_named() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "t.toml", "[analog]\ndrift = 0.2\n");
-    let e = fails(&["info", "--config", "t.toml"], dir.path());
+    let e = fails(&["info", "--config", "t.toml", "--no-synth"], dir.path());
     assert_eq!(e, "cimtile: invalid tile config 't.toml': analog.drift must be an integer, not a float\n");
     write(dir.path(), "t.toml", "[faults]\nstuck_off_ppm = 600000\nstuck_on_ppm = 500000\n");
-    let e = fails(&["info", "--config", "t.toml"], dir.path());
+    let e = fails(&["info", "--config", "t.toml", "--no-synth"], dir.path());
     assert_eq!(e, "cimtile: invalid tile config 't.toml': faults.stuck_on_ppm must be in 0..=400000, not 500000\n");
     write(dir.path(), "t.toml", "[analog]\nir_drop = 99999999999\n");
     let e = fails(&["faults", "--config", "t.toml"], dir.path());
@@ -74,11 +74,11 @@ fn bad_v2_keys_are_named() {
 fn age_sets_drift_by_the_power_law() {
     let dir = tempfile::tempdir().unwrap();
     // 30 d = 2592000 s; t0 = 1 s, nu = 0.01: 65536 * (1 - 2592000^-0.01) = 8997.6.
-    let text = ok(&["info", "--age", "30d"], dir.path()).0;
+    let text = ok(&["info", "--age", "30d", "--no-synth"], dir.path()).0;
     assert!(text.contains("age 30d = 2592000 s: analog.drift = round(65536 * (1 - (2592000 / 1)^-0.01)) = 8998"), "{text}");
     assert!(text.contains("analog.drift = 8998, analog.drift_spread = 0"), "{text}");
     write(dir.path(), "t.toml", "[analog]\ndrift_t0 = 3600\ndrift_nu = 0.1\n");
-    let text = ok(&["info", "--config", "t.toml", "--age", "90s"], dir.path()).0;
+    let text = ok(&["info", "--config", "t.toml", "--age", "90s", "--no-synth"], dir.path()).0;
     assert!(text.contains("analog.drift = 0 (t <= t0 = 3600 s) = 0"), "{text}");
     // run: the conversion on stderr, the outputs alone on stdout.
     write(dir.path(), "W.csv", &"1,2,3,4\n".repeat(16));
@@ -87,7 +87,7 @@ fn age_sets_drift_by_the_power_law() {
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(err.starts_with("age 1y = 31557600 s: analog.drift = "), "{err}");
     for bad in ["3x", "1e400d", "d", "", "1.5.2h"] {
-        let e = fails(&["info", "--age", bad], dir.path());
+        let e = fails(&["info", "--age", bad, "--no-synth"], dir.path());
         assert!(e.contains(&format!("'{bad}' is not a duration")), "{e}");
     }
 }

@@ -215,6 +215,20 @@ fn handoff_readme_and_sdc_agree_with_the_rtl() {
     assert!(sdc.contains("create_clock -name clock -period 8.000 [get_ports clock]"), "{sdc}");
 }
 
+/// Manifests equal but for what `cimtile generate` measures (synthesis and PPA, which depend
+/// on the tools' versions and are not written by the library).
+fn same_manifest(fresh: &str, kept: &str) -> bool {
+    let parse = |text: &str| -> serde_json::Value {
+        let mut value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+        if let Some(object) = value.as_object_mut() {
+            object.remove("synthesis");
+            object.remove("ppa");
+        }
+        value
+    };
+    parse(fresh) == parse(kept)
+}
+
 #[test]
 fn rtl_out_is_what_the_generator_writes() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rtl-out");
@@ -225,8 +239,9 @@ fn rtl_out_is_what_the_generator_writes() {
             let file = entry.unwrap().file_name();
             let fresh = std::fs::read_to_string(dir.path().join(&file)).unwrap();
             let kept = std::fs::read_to_string(root.join(name).join(&file)).unwrap_or_default();
+            let same = if file == "manifest.json" { same_manifest(&fresh, &kept) } else { fresh == kept };
             assert!(
-                fresh == kept,
+                same,
                 "rtl-out/{name}/{} differs from the generator's output: run scripts/regenerate-rtl and review the diff",
                 file.to_string_lossy()
             );
