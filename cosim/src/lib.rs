@@ -48,13 +48,14 @@ pub enum CosimError {
     Generated { dir: PathBuf, problem: String },
     #[error("cannot open VCD file '{0}'")]
     Trace(PathBuf),
-    #[error("{context}: {source}")]
-    Io { context: String, source: std::io::Error },
+    // The cause is in the message, not a `source`: printed with its chain, it would show twice.
+    #[error("{context}: {error}")]
+    Io { context: String, error: std::io::Error },
 }
 
 pub(crate) fn io_error(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> CosimError {
     let context = context.into();
-    move |source| CosimError::Io { context, source }
+    move |error| CosimError::Io { context, error }
 }
 
 /// The last `lines` lines of a tool's log, for an error message.

@@ -44,7 +44,7 @@ pub fn cache_dir() -> PathBuf {
 pub fn verilator_version() -> Result<String, CosimError> {
     let out = Command::new("verilator").arg("--version").output().map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => CosimError::VerilatorMissing,
-        _ => CosimError::Io { context: "cannot run verilator".into(), source: e },
+        _ => CosimError::Io { context: "cannot run verilator".into(), error: e },
     })?;
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
@@ -94,7 +94,7 @@ fn run_verilator(dir: &Path, verilog: &str, shim: &str, top: &str) -> Result<(),
         .output()
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => CosimError::VerilatorMissing,
-            _ => CosimError::Io { context: "cannot run verilator".into(), source: e },
+            _ => CosimError::Io { context: "cannot run verilator".into(), error: e },
         })?;
     let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     write("verilator.log", &log)?;

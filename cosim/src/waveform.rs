@@ -23,8 +23,9 @@ pub struct Waveform {
 
 #[derive(Debug, thiserror::Error)]
 pub enum WaveError {
-    #[error("cannot read '{path}': {source}")]
-    Io { path: String, source: std::io::Error },
+    // The cause is in the message, not a `source`: printed with its chain, it would show twice.
+    #[error("cannot read '{path}': {error}")]
+    Io { path: String, error: std::io::Error },
     #[error("'{path}' is not a valid VCD: {message}")]
     Parse { path: String, message: String },
     #[error("no signal in '{path}' matches '{pattern}' (signals there include: {examples})")]
@@ -94,7 +95,7 @@ fn render(value: &str) -> String {
 /// Reads `path` and tabulates the signals matching `pattern` between `from` and `to`.
 pub fn read_waveform(path: &Path, pattern: Option<&str>, from: Option<u64>, to: Option<u64>) -> Result<Waveform, WaveError> {
     let shown = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|source| WaveError::Io { path: shown.clone(), source })?;
+    let file = std::fs::File::open(path).map_err(|error| WaveError::Io { path: shown.clone(), error })?;
     let mut parser = vcd::Parser::new(BufReader::new(file));
     let header = parser.parse_header().map_err(|e| WaveError::Parse { path: shown.clone(), message: e.to_string() })?;
     let mut all = Vec::new();

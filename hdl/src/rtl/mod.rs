@@ -42,9 +42,17 @@ const MACRO: Block = Block { module: "cim_crossbar_macro", source: include_str!(
 #[derive(Debug, thiserror::Error)]
 pub enum RtlError {
     #[error("invalid tile configuration: {0}")]
-    Config(#[from] ConfigError),
+    Config(ConfigError),
     #[error("invalid module prefix '{0}': it must start with a letter and hold only letters, digits and '_'")]
     Prefix(String),
+}
+
+// By hand rather than `#[from]`, which would make the configuration error a `source` too and
+// print it twice in an error chain.
+impl From<ConfigError> for RtlError {
+    fn from(e: ConfigError) -> Self {
+        RtlError::Config(e)
+    }
 }
 
 /// What the generated files are for.
