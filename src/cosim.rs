@@ -2,10 +2,10 @@
 //! A mismatch leaves a replayable case (config and CSVs), both engines' outputs and a VCD.
 
 use crate::cli::CosimArgs;
-use crate::run::run_rtl;
 use crate::tile_source::{self, Tile};
 use anyhow::{bail, Result};
-use cimtile_cosim::rtl_run::run_on;
+use cimtile_cosim::rtl_run::{run_on, RtlRun};
+use cimtile_cosim::CosimError;
 use cimtile_cosim::tile_driver::TileRtl;
 use cimtile_cosim::random_case::{random_case, Case};
 use cimtile_cosim::replay_case::{first_mismatch, write_case};
@@ -20,8 +20,9 @@ pub fn expected_outputs(p: &TileParams, case: &Case) -> Vec<Vec<i64>> {
 }
 
 pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
+    let started = Instant::now();
     // Either a generated directory (its manifest holds the configuration) or a configuration.
-    let (tile, open_rtl) = match &args.rtl {
+    let (tile, first_rtl) = match &args.rtl {
         Some(dir) => {
             if args.tile.config.is_some() || args.tile.preset.is_some() {
                 bail!("--rtl takes the configuration from the directory's manifest.json: drop --config and --preset");
@@ -30,21 +31,63 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
             let config = rtl.config().clone();
             let params = config.validate()?;
             let origin = format!("generated RTL in '{}'", dir.display());
-            (Tile { config, params, origin, aging: None }, Some(rtl))
+            (Tile { config, params, origin, aging: None }, rtl)
         }
-        None => (tile_source::load(&args.tile)?, None),
+        None => {
+            let tile = tile_source::load(&args.tile)?;
+            let rtl = TileRtl::build(&tile.config)?;
+            (tile, rtl)
+        }
     };
     let p = &tile.params;
     let case = random_case(p, args.mvms as usize, args.seed);
     let expected = expected_outputs(p, &case);
-    let started = Instant::now();
-    let timing = match open_rtl {
-        Some(mut rtl) => run_on(&mut rtl, &case.weights, &case.columns, &case.inputs, None)?,
-        None => run_rtl(&tile, &case.weights, &case.columns, &case.inputs, None)?,
-    };
-    let got = &timing.outputs;
+    let mut rtl = first_rtl;
+    let outcome = run_on(&mut rtl, &case.weights, &case.columns, &case.inputs, None);
+    drop(rtl);
     let total_seconds = started.elapsed().as_secs_f64();
     println!("tile: {}, seed {}, {} MVMs", tile.origin, args.seed, args.mvms);
+    let (got, failure) = match outcome {
+        Ok(timing) => {
+            print_timing(p, &timing, args.mvms, total_seconds);
+            match first_mismatch(&expected, &timing.outputs) {
+                None => {
+                    println!("agreement: {0}/{0} MVMs bit-exact against the golden model", args.mvms);
+                    return Ok(ExitCode::SUCCESS);
+                }
+                Some(m) => (
+                    timing.outputs,
+                    format!(
+                        "MISMATCH: MVM {}, column {}: golden model {}, RTL {}\n{} other outputs differ",
+                        m.mvm, m.column, m.expected, m.got, m.others
+                    ),
+                ),
+            }
+        }
+        // A hang or a broken interface rule is a failure of the RTL like a wrong result: it
+        // leaves the same replayable case (with no RTL outputs).
+        Err(e @ (CosimError::Stalled { .. } | CosimError::Protocol(_))) => (Vec::new(), format!("FAILED: {e}")),
+        Err(e) => return Err(e.into()),
+    };
+    let dir = args.vcd_on_mismatch.clone().unwrap_or_else(|| format!("cimtile-mismatch-{}", args.seed).into());
+    write_case(&dir, &tile.config, &case, &expected, &got)?;
+    let vcd = dir.join("tile.vcd");
+    let mut rtl = match &args.rtl {
+        Some(generated) => TileRtl::open(generated)?,
+        None => TileRtl::build(&tile.config)?,
+    };
+    // The rerun fails the same way; it is run for its waveform.
+    let _ = run_on(&mut rtl, &case.weights, &case.columns, &case.inputs, Some(&vcd));
+    println!("{failure}");
+    println!("replayable case in {}/ (VCD: {})", dir.display(), vcd.display());
+    println!(
+        "rerun: cimtile run --config {0}/tile.toml --weights {0}/W.csv --inputs {0}/X.csv --columns {0}/C.csv --engine rtl --vcd {0}/tile.vcd",
+        dir.display()
+    );
+    Ok(ExitCode::from(1))
+}
+
+fn print_timing(p: &TileParams, timing: &RtlRun, mvms: u64, total_seconds: f64) {
     println!(
         "cycles per MVM: {} (minimum Ib*G*M*Ta = {}), ADC-busy ratio {:.3}",
         timing.cycles_per_mvm,
@@ -53,28 +96,9 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
     );
     println!(
         "RTL throughput: {:.0} MVMs/s, {:.2} Mcycles/s simulated (stream {:.2} s; with build and programming {:.2} s)",
-        args.mvms as f64 / timing.stream_seconds,
+        mvms as f64 / timing.stream_seconds,
         timing.cycles as f64 / timing.stream_seconds / 1e6,
         timing.stream_seconds,
         total_seconds
     );
-    let Some(mismatch) = first_mismatch(&expected, got) else {
-        println!("agreement: {0}/{0} MVMs bit-exact against the golden model", args.mvms);
-        return Ok(ExitCode::SUCCESS);
-    };
-    let dir = args.vcd_on_mismatch.clone().unwrap_or_else(|| format!("cimtile-mismatch-{}", args.seed).into());
-    write_case(&dir, &tile.config, &case, &expected, got)?;
-    let vcd = dir.join("tile.vcd");
-    run_rtl(&tile, &case.weights, &case.columns, &case.inputs, Some(&vcd))?;
-    println!(
-        "MISMATCH: MVM {}, column {}: golden model {}, RTL {}",
-        mismatch.mvm, mismatch.column, mismatch.expected, mismatch.got
-    );
-    println!("{} other outputs differ", mismatch.others);
-    println!("replayable case in {}/ (VCD: {})", dir.display(), vcd.display());
-    println!(
-        "rerun: cimtile run --config {0}/tile.toml --weights {0}/W.csv --inputs {0}/X.csv --columns {0}/C.csv --engine rtl --vcd {0}/tile.vcd",
-        dir.display()
-    );
-    Ok(ExitCode::from(1))
 }

@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use std::path::Path;
 
 /// A small noisy tile with signed inputs, uneven groups and phases, and its data.
 fn write_case(dir: &std::path::Path) {
@@ -62,12 +63,16 @@ fn wave_and_vcd_errors_are_named() {
     assert!(stderr(&out).starts_with("cimtile: 'bad.vcd' is not a valid VCD"), "{}", stderr(&out));
     let out = cimtile(&["wave", "bad.vcd", "--from", "9", "--to", "3"], dir.path());
     assert_eq!(stderr(&out), "cimtile: --from 9 is after --to 3\n");
+    // The cause is said once, not again by the error chain.
+    let out = cimtile(&["wave", "missing.vcd"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out).matches("No such file").count(), 1, "{}", stderr(&out));
 }
 
 #[test]
 fn generate_writes_verilog_filelist_and_manifest() {
     let dir = tempfile::tempdir().unwrap();
-    let out = cimtile(&["generate", "--preset", "neurram", "--out", "rtl"], dir.path());
+    let out = cimtile(&["generate", "--preset", "neurram", "--out", "rtl", "--no-synth"], dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
     let rtl = dir.path().join("rtl");
     let files = std::fs::read_to_string(rtl.join("files.f")).unwrap();
@@ -83,6 +88,32 @@ fn generate_writes_verilog_filelist_and_manifest() {
     assert_eq!(manifest["min_cycles_per_mvm"], 512);
     assert!(manifest["widths"]["acc_bits"].as_u64().unwrap() > 0);
     assert!(manifest["generator"].as_str().unwrap().starts_with("cimtile "));
+    assert!(manifest.get("synthesis").is_none() && manifest.get("ppa").is_none(), "--no-synth skips the synthesis");
+}
+
+#[test]
+fn generate_puts_synthesis_and_ppa_into_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cimtile(&["generate", "--out", "rtl"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("synthesized periphery: "), "{}", stdout(&out));
+    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("rtl/manifest.json")).unwrap()).unwrap();
+    let synthesis = &manifest["synthesis"];
+    for block in ["controller", "adc_scheduler", "input_buffer", "shift_add_lanes", "column_params", "column_combiner", "activation_unit", "stream_fifos"] {
+        let b = &synthesis["blocks"][block];
+        assert!(b["cells"].as_u64().unwrap() > 0 && b["logic_depth"].as_u64().unwrap() > 0, "{block}: {b}");
+        assert!(b["area_um2"].as_f64().unwrap() > 0.0, "{block}: {b}");
+    }
+    let blocks = synthesis["blocks"].as_object().unwrap();
+    let cells: u64 = blocks.values().map(|b| b["cells"].as_u64().unwrap()).sum();
+    assert_eq!(synthesis["cells"].as_u64(), Some(cells));
+    // The flattened tile's depth is at least every block's: paths cross block boundaries.
+    let deepest = blocks.values().map(|b| b["logic_depth"].as_u64().unwrap()).max().unwrap();
+    assert!(synthesis["logic_depth"].as_u64().unwrap() >= deepest, "{synthesis}");
+    for key in ["area_mm2", "mvm_per_s", "tops", "energy_pj_per_mvm", "tops_per_w", "tops_per_mm2"] {
+        assert!(manifest["ppa"][key].as_f64().unwrap() > 0.0, "ppa.{key}");
+    }
+    assert!(manifest["ppa"]["area_mm2_by_block"]["activation_unit"].as_f64().unwrap() > 0.0);
 }
 
 #[test]
@@ -157,4 +188,32 @@ fn calibrate_rtl_agrees_with_the_model_on_an_aged_tile() {
     // The same measurements on both engines: the RTL computes the drifted tile bit for bit.
     assert_eq!(report["before"], report["model_before"], "{report:#}");
     assert_eq!(report["after"], report["model_after"], "{report:#}");
+}
+
+/// `dir`'s manifest fingerprint recomputed after a hand edit, as if generated so.
+fn refingerprint(dir: &Path) {
+    let path = dir.join("manifest.json");
+    let mut manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let verilog: String = manifest["files"].as_array().unwrap().iter().map(|f| std::fs::read_to_string(dir.join(f.as_str().unwrap())).unwrap()).collect();
+    manifest["verilog_fnv1a64"] = format!("{:016x}", cimtile_hdl::rtl::fnv1a64(verilog.bytes())).into();
+    std::fs::write(&path, manifest.to_string()).unwrap();
+}
+
+#[test]
+fn a_stalling_rtl_leaves_a_replayable_case() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cimtile(&["generate", "--out", "rtl", "--no-synth"], dir.path()).status.success());
+    // Break the tile: the scheduler never sees a loaded vector, so no result ever comes.
+    let top = dir.path().join("rtl/cim_tile.v");
+    let text = std::fs::read_to_string(&top).unwrap();
+    let at = text.rfind(".vector_loaded(vector_loaded)").expect("the scheduler's port");
+    std::fs::write(&top, format!("{}.vector_loaded(2'b00){}", &text[..at], &text[at + ".vector_loaded(vector_loaded)".len()..])).unwrap();
+    refingerprint(&dir.path().join("rtl"));
+    let out = cimtile(&["cosim", "--rtl", "rtl", "--mvms", "3", "--vcd-on-mismatch", "case"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("FAILED: the RTL produced 0 of 3 results") && text.contains("stalled"), "{text}");
+    for file in ["tile.toml", "W.csv", "X.csv", "C.csv", "expected.csv", "got.csv", "tile.vcd"] {
+        assert!(dir.path().join("case").join(file).is_file(), "no {file} in the case");
+    }
 }
