@@ -2,6 +2,7 @@
 //! A mismatch leaves a replayable case (config and CSVs), both engines' outputs and a VCD.
 
 use crate::cli::CosimArgs;
+use crate::progress;
 use crate::tile_source::{self, Tile};
 use anyhow::{bail, Result};
 use cimtile_cosim::rtl_run::{run_on, RtlRun};
@@ -27,7 +28,7 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
             if args.tile.config.is_some() || args.tile.preset.is_some() {
                 bail!("--rtl takes the configuration from the directory's manifest.json: drop --config and --preset");
             }
-            let rtl = TileRtl::open(dir)?;
+            let rtl = build_with_spinner(|| TileRtl::open(dir))?;
             let config = rtl.config().clone();
             let params = config.validate()?;
             let origin = format!("generated RTL in '{}'", dir.display());
@@ -35,7 +36,7 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
         }
         None => {
             let tile = tile_source::load(&args.tile)?;
-            let rtl = TileRtl::build(&tile.config)?;
+            let rtl = build_with_spinner(|| TileRtl::build(&tile.config))?;
             (tile, rtl)
         }
     };
@@ -43,7 +44,11 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
     let case = random_case(p, args.mvms as usize, args.seed);
     let expected = expected_outputs(p, &case);
     let mut rtl = first_rtl;
+    let bar = progress::bar(args.mvms, "MVMs");
+    let shown = bar.clone();
+    rtl.on_result(move |done| shown.set_position(done as u64));
     let outcome = run_on(&mut rtl, &case.weights, &case.columns, &case.inputs, None);
+    bar.finish_and_clear();
     drop(rtl);
     let total_seconds = started.elapsed().as_secs_f64();
     println!("tile: {}, seed {}, {} MVMs", tile.origin, args.seed, args.mvms);
@@ -85,6 +90,14 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
         dir.display()
     );
     Ok(ExitCode::from(1))
+}
+
+/// Runs `build` (a Verilator build, or the cache's) under a spinner.
+pub fn build_with_spinner(build: impl FnOnce() -> Result<TileRtl, CosimError>) -> Result<TileRtl, CosimError> {
+    let spinner = progress::spinner("building the tile with Verilator (cached afterwards)");
+    let built = build();
+    spinner.finish_and_clear();
+    built
 }
 
 fn print_timing(p: &TileParams, timing: &RtlRun, mvms: u64, total_seconds: f64) {

@@ -10,7 +10,7 @@ use crate::cli::{Family, FpgaArgs};
 use crate::tile_source;
 use anyhow::{anyhow, bail, Context, Result};
 use cimtile_hdl::rtl::{self, FileRole, GeneratedRtl};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use serde_json::{json, Value};
 use std::fs::File;
 use std::path::Path;
@@ -448,9 +448,7 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
     };
     let design = write_design(&generated, &target, dir)?;
 
-    let spinner = ProgressBar::new_spinner();
-    spinner.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
-    spinner.enable_steady_tick(Duration::from_millis(120));
+    let spinner = crate::progress::spinner("");
     let timeout = Duration::from_secs(args.timeout);
     let started = Instant::now();
     // Yosys 0.70 keeps hierarchy scopes as $scopeinfo cells that nextpnr 0.4 cannot place.

@@ -14,6 +14,7 @@ mod generate;
 mod info;
 mod net;
 mod ppa;
+mod progress;
 mod run;
 mod sweep;
 mod synthesis;

@@ -19,7 +19,8 @@ pub fn run_rtl(
     inputs: &[Vec<i32>],
     vcd: Option<&std::path::Path>,
 ) -> Result<RtlRun> {
-    Ok(run_on(&mut TileRtl::build(&tile.config)?, weights, columns, inputs, vcd)?)
+    let mut rtl = crate::cosim::build_with_spinner(|| TileRtl::build(&tile.config))?;
+    Ok(run_on(&mut rtl, weights, columns, inputs, vcd)?)
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {

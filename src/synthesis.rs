@@ -14,14 +14,13 @@
 use anyhow::{anyhow, bail, Context, Result};
 use cimtile_hdl::ppa::{self, BlockCells, DigitalArea};
 use cimtile_hdl::{rtl, TileConfig};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
 /// Where `scripts/setup` unpacks Debian's `qflow-tech-osu018`.
 const SETUP_DIR: &str = "/opt/cimtile/osu018";
@@ -321,10 +320,8 @@ pub fn digital_area(config: &TileConfig, spinner: bool) -> Result<DigitalArea> {
 /// Runs `script` in `dir`, under a spinner if `show`: the files the script writes.
 fn run_yosys(dir: &Path, script: &str, top: &str, mapped: bool, show: bool) -> Result<YosysOutput> {
     std::fs::write(dir.join("synth.ys"), script)?;
-    let spinner = if show { ProgressBar::new_spinner() } else { ProgressBar::hidden() };
-    let spinner = spinner.with_message(format!("synthesizing {top} with Yosys (cached afterwards)"));
-    spinner.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("a valid template"));
-    spinner.enable_steady_tick(Duration::from_millis(120));
+    let message = format!("synthesizing {top} with Yosys (cached afterwards)");
+    let spinner = if show { crate::progress::spinner(message) } else { ProgressBar::hidden() };
     let out = Command::new("yosys").args(["-q", "-l", "yosys.log", "synth.ys"]).current_dir(dir).output();
     spinner.finish_and_clear();
     if !out.context("cannot run yosys")?.status.success() {

@@ -125,6 +125,8 @@ fn cosim_reports_agreement_and_timing() {
     assert!(text.contains("agreement: 50/50 MVMs bit-exact"), "{text}");
     assert!(text.contains("cycles per MVM: 64 (minimum Ib*G*M*Ta = 64), ADC-busy ratio 1.000"), "{text}");
     assert!(text.contains("MVMs/s"), "{text}");
+    // The build spinner and the progress bar draw on a terminal only: piped, stderr stays empty.
+    assert_eq!(stderr(&out), "", "nothing on a piped stderr");
     let out = cimtile(&["cosim", "--mvms", "0"], dir.path());
     assert_eq!(out.status.code(), Some(2), "--mvms 0 is refused");
 }

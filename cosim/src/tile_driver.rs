@@ -91,6 +91,8 @@ pub struct TileRtl {
     /// programs them again).
     columns: Vec<ColumnParams>,
     checker: ProtocolChecker,
+    /// Called with the number of results of the current stream each time one completes.
+    progress: Option<Box<dyn FnMut(usize) + Send>>,
 }
 
 /// Generates the tile's Verilog and builds it (or takes it from the cache).
@@ -181,7 +183,8 @@ impl TileRtl {
             done: id("done")?,
         };
         let checker = ProtocolChecker::new(p.rows, p.cols);
-        let mut tile = TileRtl { sim, config, p: p.clone(), ports, columns: vec![ColumnParams::default(); p.cols], checker };
+        let columns = vec![ColumnParams::default(); p.cols];
+        let mut tile = TileRtl { sim, config, p, ports, columns, checker, progress: None };
         tile.reset()?;
         Ok(tile)
     }
@@ -214,6 +217,12 @@ impl TileRtl {
             )));
         }
         TileRtl::load(config, &build(&verilog, top)?)
+    }
+
+    /// Reports each completed result of a stream to `report` (its count so far), for a
+    /// progress bar over a long stream.
+    pub fn on_result(&mut self, report: impl FnMut(usize) + Send + 'static) {
+        self.progress = Some(Box::new(report));
     }
 
     /// The configuration the tile was generated from.
@@ -398,6 +407,9 @@ impl TileRtl {
                 row.push(if signed_out { ((raw << shift) as i64) >> shift } else { raw as i64 });
                 if self.sim.get(self.ports.out_last) == 1 {
                     outputs.push(std::mem::replace(&mut row, Vec::with_capacity(cols)));
+                    if let Some(report) = &mut self.progress {
+                        report(outputs.len());
+                    }
                     done_at.push(cycle);
                 }
             }

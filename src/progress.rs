@@ -1,0 +1,22 @@
+//! Progress of long work, on stderr: indicatif draws only when stderr is a terminal, so piped
+//! or redirected output stays clean.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use std::borrow::Cow;
+use std::time::Duration;
+
+/// A ticking spinner with `message` and the elapsed time, for work of unknown length.
+pub fn spinner(message: impl Into<Cow<'static, str>>) -> ProgressBar {
+    let spinner = ProgressBar::new_spinner().with_message(message);
+    spinner.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("a valid template"));
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    spinner
+}
+
+/// A bar over `len` items called `unit`, with the time left.
+pub fn bar(len: u64, unit: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    let template = format!("{{bar:40}} {{pos}}/{{len}} {unit}, {{elapsed}} (about {{eta}} left)");
+    bar.set_style(ProgressStyle::with_template(&template).expect("a valid template"));
+    bar
+}
