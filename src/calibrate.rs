@@ -31,15 +31,15 @@ enum AgedTile {
 
 impl AgedTile {
     fn new(engine: Engine, tile: &Tile, weights: &Weights) -> Result<Self> {
-        let defaults = vec![ColumnParams::default(); tile.params.cols];
+        let defaults = vec![ColumnParams::default(); tile.params.cols()];
         Ok(match engine {
             Engine::Model => AgedTile::Model(TileModel::new(&tile.params, weights, &defaults), 0),
             Engine::Rtl => {
-                let mut rtl = TileRtl::build(&tile.config)?;
+                let mut rtl = TileRtl::build(&tile.params)?;
                 rtl.program_weights(weights)?;
                 rtl.program_columns(&defaults)?;
                 let (lo, hi) = tile.params.output_range();
-                let floor = if tile.params.activation == Activation::Relu { lo.max(0) } else { lo };
+                let floor = if tile.params.activation() == Activation::Relu { lo.max(0) } else { lo };
                 AgedTile::Rtl(Box::new(rtl), (floor, hi))
             }
         })
@@ -78,7 +78,7 @@ impl AgedTile {
 fn random_inputs(p: &TileParams, n: usize, seed: u64) -> Vec<Vec<i32>> {
     let mut rng = CaseRng::new(seed);
     let (lo, hi) = p.input_range();
-    (0..n).map(|_| (0..p.rows).map(|_| rng.range(lo, hi) as i32).collect()).collect()
+    (0..n).map(|_| (0..p.rows()).map(|_| rng.range(lo, hi) as i32).collect()).collect()
 }
 
 /// The intended tile's `(acc, out)` for `inputs` at batch indices `first_k..`.
@@ -91,7 +91,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<ExitCode> {
     let p = &tile.params;
     let weights = tile_source::weights(p, &args.weights)?;
     let intended_columns = tile_source::columns(p, args.columns.as_deref())?;
-    let fresh = tile.config.fresh().validate().map_err(|e| anyhow!("{e}"))?;
+    let fresh = tile.params.config().fresh().validate().map_err(|e| anyhow!("{e}"))?;
     let intended = TileModel::new(&fresh, &weights, &intended_columns);
     let n = args.vectors as usize;
     let held_out_seed = args.seed.wrapping_add(1);
@@ -103,7 +103,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<ExitCode> {
     let mut aged = AgedTile::new(args.engine, &tile, &weights)?;
     let measured = aged.run(&calibration)?;
     let (intended_acc, intended_out) = intended_run(&intended, 0, &calibration);
-    let fits: Vec<ColumnFit> = (0..p.cols)
+    let fits: Vec<ColumnFit> = (0..p.cols())
         .map(|c| {
             let samples: Vec<Sample> = measured
                 .iter()
@@ -148,7 +148,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<ExitCode> {
         let report = json!({
             "engine": engine,
             "tile": tile.origin,
-            "config": tile.config,
+            "config": tile.params.config(),
             "aging": tile.aging,
             "vectors": n,
             "seed": args.seed,

@@ -29,14 +29,13 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
                 bail!("--rtl takes the configuration from the directory's manifest.json: drop --config and --preset");
             }
             let rtl = build_with_spinner(|| TileRtl::open(dir))?;
-            let config = rtl.config().clone();
-            let params = config.validate()?;
+            let params = rtl.params().clone();
             let origin = format!("generated RTL in '{}'", dir.display());
-            (Tile { config, params, origin, aging: None }, rtl)
+            (Tile { params, origin, aging: None }, rtl)
         }
         None => {
             let tile = tile_source::load(&args.tile)?;
-            let rtl = build_with_spinner(|| TileRtl::build(&tile.config))?;
+            let rtl = build_with_spinner(|| TileRtl::build(&tile.params))?;
             (tile, rtl)
         }
     };
@@ -75,11 +74,11 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
         Err(e) => return Err(e.into()),
     };
     let dir = args.vcd_on_mismatch.clone().unwrap_or_else(|| format!("cimtile-mismatch-{}", args.seed).into());
-    write_case(&dir, &tile.config, &case, &expected, &got)?;
+    write_case(&dir, &tile.params, &case, &expected, &got)?;
     let vcd = dir.join("tile.vcd");
     let mut rtl = match &args.rtl {
         Some(generated) => TileRtl::open(generated)?,
-        None => TileRtl::build(&tile.config)?,
+        None => TileRtl::build(&tile.params)?,
     };
     // The rerun fails the same way; it is run for its waveform.
     let _ = run_on(&mut rtl, &case.weights, &case.columns, &case.inputs, Some(&vcd));

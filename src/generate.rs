@@ -13,7 +13,7 @@ use std::process::ExitCode;
 pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
     let options = rtl::GenerateOptions { prefix: args.prefix.clone() };
-    let mut generated = rtl::generate_with(&tile.config, &options)?;
+    let mut generated = rtl::generate_with(&tile.params, &options)?;
     if !args.no_synth {
         measure(&tile, &mut generated.manifest)?;
     }
@@ -36,7 +36,7 @@ pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
 /// are said, not hidden.
 fn measure(tile: &Tile, manifest: &mut serde_json::Value) -> Result<()> {
     let liberty = synthesis::liberty_path();
-    let synthesized = match synthesis::synthesize(&tile.config, liberty.as_deref().ok(), true) {
+    let synthesized = match synthesis::synthesize(&tile.params, liberty.as_deref().ok(), true) {
         Ok(s) => s,
         Err(e) if synthesis::find_tool("yosys").is_none() => {
             println!("note: the manifest has no synthesis figures: {e:#}");
@@ -53,7 +53,7 @@ fn measure(tile: &Tile, manifest: &mut serde_json::Value) -> Result<()> {
         println!("note: no standard-cell area in the manifest: {e:#}");
     }
     let (weights, inputs, description) = ppa::random_workload(&tile.params, 64, 1);
-    let report = cimtile_hdl::ppa::estimate(&tile.config, digital.as_ref(), &Workload { weights: &weights, inputs: &inputs, description })?;
+    let report = cimtile_hdl::ppa::estimate(&tile.params, digital.as_ref(), &Workload { weights: &weights, inputs: &inputs, description });
     println!(
         "ppa at {} nm, {} MHz: {:.4} mm^2, {:.3e} MVMs/s, {:.1} pJ per MVM, {:.3} TOPS/W (cimtile ppa for the breakdown)",
         report.node_nm, report.clock_mhz, report.area_mm2, report.mvm_per_s, report.energy_pj_per_mvm, report.tops_per_w

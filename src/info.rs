@@ -2,7 +2,7 @@
 
 use crate::cli::InfoArgs;
 use crate::{synthesis, tile_source};
-use cimtile_hdl::TileConfig;
+use cimtile_hdl::TileParams;
 use anyhow::Result;
 use cimtile_hdl::golden::device::{drift_stats, fault_map, Stuck};
 use std::process::ExitCode;
@@ -17,31 +17,31 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
     }
     println!(
         "array: {} rows x {} columns, {} rows per read; {}-bit weights in {}-bit cells; {} {}-bit inputs",
-        p.rows,
-        p.cols,
-        p.rows_per_read,
-        p.weight_bits,
-        p.cell_bits,
-        if p.inputs_signed { "signed" } else { "unsigned" },
-        p.input_bits
+        p.rows(),
+        p.cols(),
+        p.rows_per_read(),
+        p.weight_bits(),
+        p.cell_bits(),
+        if p.inputs_signed() { "signed" } else { "unsigned" },
+        p.input_bits()
     );
     println!(
         "ADCs: {} x {}-bit, step {} fine units, {} cycle(s) per conversion",
-        p.adc_count, p.adc_bits, p.adc_step, p.adc_cycles
+        p.adc_count(), p.adc_bits(), p.adc_step(), p.adc_cycles()
     );
-    println!("slices S = {}", p.slices);
-    println!("physical columns P = {}", p.phys_cols);
-    println!("row groups G = {}", p.groups);
-    println!("mux phases M = {}", p.phases);
+    println!("slices S = {}", p.slices());
+    println!("physical columns P = {}", p.phys_cols());
+    println!("row groups G = {}", p.groups());
+    println!("mux phases M = {}", p.phases());
     println!("lane partial-sum width: {} bits (|sum| <= {})", w.partial_bits, w.partial_max);
     println!("accumulator width: {} bits (|acc| <= {})", w.acc_bits, w.acc_max);
     println!("product width: {} bits (|(acc + bias) * mult| <= {})", w.product_bits, w.product_max);
     println!(
         "minimum cycles per MVM: Ib*G*M*Ta = {}*{}*{}*{} = {}",
-        p.input_bits,
-        p.groups,
-        p.phases,
-        p.adc_cycles,
+        p.input_bits(),
+        p.groups(),
+        p.phases(),
+        p.adc_cycles(),
         p.min_cycles_per_mvm()
     );
     println!("ADC conversions per MVM: Ib*G*P = {}", p.conversions_per_mvm());
@@ -52,9 +52,9 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
     println!(
         "stuck cells: {off} off, {} on, of {} cells (R x P; faults.stuck_off_ppm = {}, faults.stuck_on_ppm = {})",
         faults.len() - off,
-        p.rows * p.phys_cols,
-        p.stuck_off_ppm,
-        p.stuck_on_ppm
+        p.rows() * p.phys_cols(),
+        p.stuck_off_ppm(),
+        p.stuck_on_ppm()
     );
     let drift = drift_stats(p);
     println!(
@@ -64,19 +64,19 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
         drift.mean,
         drift.max as f64 * 100.0 / 65536.0,
         drift.max,
-        p.drift,
-        p.drift_spread
+        p.drift(),
+        p.drift_spread()
     );
-    println!("IR drop: analog.ir_drop = {} (Qmax = {} for Imax = {})", p.ir_drop, p.ir_drop_max(), p.current_max());
+    println!("IR drop: analog.ir_drop = {} (Qmax = {} for Imax = {})", p.ir_drop(), p.ir_drop_max(), p.current_max());
     if !args.no_synth {
-        print_synthesis(&tile.config)?;
+        print_synthesis(&tile.params)?;
     }
     if p.adc_can_clip() {
         println!(
             "warning: the ADC can clip: a full read reaches {} fine units = code {}, above the {}-bit maximum {}",
             p.column_value_max(),
-            (p.column_value_max() + (p.adc_step / 2) as u64) / p.adc_step as u64,
-            p.adc_bits,
+            (p.column_value_max() + (p.adc_step() / 2) as u64) / p.adc_step() as u64,
+            p.adc_bits(),
             p.adc_max_code()
         );
     }
@@ -84,9 +84,9 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
 }
 
 /// The periphery's synthesis per block (standard-cell area when the Liberty file is there).
-fn print_synthesis(config: &TileConfig) -> Result<()> {
+fn print_synthesis(p: &TileParams) -> Result<()> {
     let liberty = synthesis::liberty_path().ok();
-    let s = synthesis::synthesize(config, liberty.as_deref(), true)?;
+    let s = synthesis::synthesize(p, liberty.as_deref(), true)?;
     println!("periphery synthesized ({}):", s.source);
     println!("  {:<16} {:>8} {:>11} {:>12} {:>10}", "block", "cells", "flip-flops", "logic depth", "um^2");
     let area = |a: Option<f64>| a.map_or_else(|| "-".to_string(), |a| format!("{a:.0}"));

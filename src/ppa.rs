@@ -4,7 +4,7 @@
 use crate::cli::PpaArgs;
 use crate::synthesis;
 use crate::tile_source::{self, Tile};
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 use cimtile_cosim::random_case::random_case;
 use cimtile_hdl::data::Weights;
 use cimtile_hdl::ppa::{self, PpaReport, Workload};
@@ -44,8 +44,8 @@ pub fn random_workload(p: &TileParams, mvms: u64, seed: u64) -> (Weights, Vec<Ve
 /// The estimate of `tile` running `workload`, with its digital periphery synthesized when
 /// `synthesize` (under a spinner on a terminal when `spinner`).
 pub fn report(tile: &Tile, workload: &Workload, synthesize: bool, spinner: bool) -> Result<PpaReport> {
-    let digital = if synthesize { Some(synthesis::digital_area(&tile.config, spinner)?) } else { None };
-    ppa::estimate(&tile.config, digital.as_ref(), workload).map_err(|e| anyhow!("{e}"))
+    let digital = if synthesize { Some(synthesis::digital_area(&tile.params, spinner)?) } else { None };
+    Ok(ppa::estimate(&tile.params, digital.as_ref(), workload))
 }
 
 /// Rows `name  value unit  (share%)`, largest first.

@@ -19,7 +19,7 @@ pub fn run_rtl(
     inputs: &[Vec<i32>],
     vcd: Option<&std::path::Path>,
 ) -> Result<RtlRun> {
-    let mut rtl = crate::cosim::build_with_spinner(|| TileRtl::build(&tile.config))?;
+    let mut rtl = crate::cosim::build_with_spinner(|| TileRtl::build(&tile.params))?;
     Ok(run_on(&mut rtl, weights, columns, inputs, vcd)?)
 }
 
@@ -59,7 +59,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         let mut report = json!({
             "engine": match args.engine { Engine::Model => "model", Engine::Rtl => "rtl" },
             "tile": tile.origin,
-            "config": tile.config,
+            "config": tile.params.config(),
             "mvms": outputs.len(),
             "min_cycles_per_mvm": p.min_cycles_per_mvm(),
             "max_abs_error": errors.iter().copied().max().unwrap_or(0),

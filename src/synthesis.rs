@@ -13,7 +13,7 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use cimtile_hdl::ppa::{self, BlockCells, DigitalArea};
-use cimtile_hdl::{rtl, TileConfig};
+use cimtile_hdl::{rtl, TileParams};
 use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -262,15 +262,15 @@ fn cache_path(hash: &str) -> PathBuf {
     cimtile_cosim::verilator_build::cache_dir().join("synthesis").join(format!("{hash}.json"))
 }
 
-/// Synthesizes `config`'s RTL, mapping onto the Liberty file `liberty` if given (from the cache
+/// Synthesizes the RTL of the tile `p`, mapping onto the Liberty file `liberty` if given (from the cache
 /// when this Verilog, library, script and Yosys were synthesized before). `spinner` shows one
 /// on a terminal; a caller with its own progress bar (a sweep) turns it off.
-pub fn synthesize(config: &TileConfig, liberty: Option<&Path>, spinner: bool) -> Result<Synthesis> {
+pub fn synthesize(p: &TileParams, liberty: Option<&Path>, spinner: bool) -> Result<Synthesis> {
     let liberty_text = match liberty {
         Some(path) => Some(std::fs::read_to_string(path).with_context(|| format!("cannot read '{}'", path.display()))?),
         None => None,
     };
-    let generated = rtl::generate(config)?;
+    let generated = rtl::generate(p);
     let top = generated.top.clone();
     let work = tempfile::tempdir().context("cannot create a temporary directory")?;
     rtl::write(&generated, work.path()).context("cannot write the RTL")?;
@@ -308,11 +308,11 @@ pub fn synthesize(config: &TileConfig, liberty: Option<&Path>, spinner: bool) ->
     output.summarize(&top, areas.as_ref(), format!("{version} synthesis{library}, Verilog hash {hash}"))
 }
 
-/// The standard-cell area per block of `config`'s periphery, for the PPA estimate: needs the
+/// The standard-cell area per block of the periphery of `p`, for the PPA estimate: needs the
 /// Liberty file.
-pub fn digital_area(config: &TileConfig, spinner: bool) -> Result<DigitalArea> {
+pub fn digital_area(p: &TileParams, spinner: bool) -> Result<DigitalArea> {
     let liberty = liberty_path()?;
-    synthesize(config, Some(&liberty), spinner)?
+    synthesize(p, Some(&liberty), spinner)?
         .digital_area()
         .with_context(|| format!("yosys mapped no cells onto {}", liberty.display()))
 }

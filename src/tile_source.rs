@@ -6,9 +6,8 @@ use cimtile_hdl::config::{ConfigError, TileConfig, TileParams};
 use cimtile_hdl::data::{self, ColumnParams, Weights};
 use std::path::Path;
 
-/// A validated tile configuration and where it came from.
+/// A validated tile and where it came from.
 pub struct Tile {
-    pub config: TileConfig,
     pub params: TileParams,
     /// `preset 'isaac'`, `'x.toml'` or `'x.toml' over preset 'isaac'`.
     pub origin: String,
@@ -21,10 +20,11 @@ impl Tile {
     /// `g(t) = g(t0) (t/t0)^-nu`, replacing the file's value.
     pub fn aged(mut self, age: Option<&Age>) -> Result<Tile> {
         let Some(age) = age else { return Ok(self) };
-        let law = self.config.drift_law().map_err(|e| invalid(&self.origin, e))?;
+        let mut config = self.params.config().clone();
+        let law = config.drift_law().map_err(|e| invalid(&self.origin, e))?;
         let drift = law.drift_at(age.seconds);
-        self.config.analog.drift = drift as i64;
-        self.params = self.config.validate().map_err(|e| invalid(&self.origin, e))?;
+        config.analog.drift = drift as i64;
+        self.params = config.validate().map_err(|e| invalid(&self.origin, e))?;
         let formula = if age.seconds > law.t0 {
             format!("round(65536 * (1 - ({} / {})^-{}))", age.seconds, law.t0, law.nu)
         } else {
@@ -60,7 +60,7 @@ pub fn load(args: &TileArgs) -> Result<Tile> {
         }
     };
     let params = config.validate().map_err(|e| invalid(&origin, e))?;
-    Ok(Tile { config, params, origin, aging: None })
+    Ok(Tile { params, origin, aging: None })
 }
 
 /// Every problem of a configuration on one line, after where it came from.
@@ -78,7 +78,7 @@ pub fn inputs(p: &TileParams, path: &Path) -> Result<Vec<Vec<i32>>> {
 
 pub fn columns(p: &TileParams, path: Option<&Path>) -> Result<Vec<ColumnParams>> {
     match path {
-        None => Ok(vec![ColumnParams::default(); p.cols]),
+        None => Ok(vec![ColumnParams::default(); p.cols()]),
         Some(path) => Ok(data::parse_columns(p, &read_text(path)?, &path.display().to_string())?),
     }
 }

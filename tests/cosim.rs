@@ -30,7 +30,8 @@ fn expected_outputs(config: &TileConfig, case: &Case) -> Vec<Vec<i64>> {
 }
 
 fn load(config: &TileConfig) -> TileRtl {
-    TileRtl::load(config.clone(), &build_tile(config).unwrap_or_else(|e| panic!("build failed: {e}"))).unwrap()
+    let p = config.validate().unwrap();
+    TileRtl::load(p.clone(), &build_tile(&p).unwrap_or_else(|e| panic!("build failed: {e}"))).unwrap()
 }
 
 /// Runs `case` on the RTL with `stim`; Err describes the first mismatch and where the case is.
@@ -44,7 +45,7 @@ fn compare(name: &str, config: &TileConfig, case: &Case, stim: &Stimulus) -> Res
         return Ok(());
     };
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cosim-failures").join(name);
-    write_case(&dir, config, case, &expected, &got).map_err(|e| e.to_string())?;
+    write_case(&dir, &config.validate().unwrap(), case, &expected, &got).map_err(|e| e.to_string())?;
     Err(format!(
         "{name}: MVM {}, column {}: golden model {}, RTL {} ({} more differ; case kept in {})",
         m.mvm,
@@ -169,7 +170,7 @@ fn reset_mid_mvm_returns_to_idle_and_the_next_mvm_is_right() {
         rtl.program_weights(&case.weights).unwrap();
         rtl.program_columns(&case.columns).unwrap();
         // Stop in the middle of the second MVM's conversions.
-        let cut = p.rows as u64 + p.min_cycles_per_mvm() * 3 / 2;
+        let cut = p.rows() as u64 + p.min_cycles_per_mvm() * 3 / 2;
         let partial = rtl.stream_for(&case.inputs, &Stimulus::default(), Some(cut)).unwrap();
         assert!(partial.outputs.len() < case.inputs.len(), "{name}: the cut came too late");
         rtl.reset().unwrap();
@@ -212,7 +213,7 @@ fn icarus_gives_the_same_results_on_the_default_preset() {
     std::fs::write(dir.path().join("W.csv"), weights_csv(&case.weights)).unwrap();
     std::fs::write(dir.path().join("X.csv"), to_csv(&case.inputs)).unwrap();
     std::fs::write(dir.path().join("C.csv"), columns_csv(&case.columns)).unwrap();
-    let icarus = cimtile_cosim::icarus::run_icarus(&config, dir.path(), case.inputs.len(), true).unwrap();
+    let icarus = cimtile_cosim::icarus::run_icarus(&p, dir.path(), case.inputs.len(), true).unwrap();
     assert_eq!(icarus, to_csv(expected_outputs(&config, &case)));
 }
 

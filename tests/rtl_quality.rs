@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::Command;
 
 fn generate_into(config: &TileConfig, dir: &Path) -> GeneratedRtl {
-    let rtl = rtl::generate(config).expect("valid configurations generate");
+    let rtl = rtl::generate(&config.validate().expect("valid configurations"));
     rtl::write(&rtl, dir).expect("write RTL");
     rtl
 }
@@ -108,7 +108,7 @@ fn slang_weverything_is_clean() {
 
 #[test]
 fn verilog_reads_like_a_careful_engineer_wrote_it() {
-    let rtl = rtl::generate(&preset("neurram")).unwrap();
+    let rtl = rtl::generate(&preset("neurram").validate().unwrap());
     for f in rtl.verilog_files() {
         assert!(!f.text.contains('$') || f.text.lines().all(|l| !l.contains('$') || l.contains("$signed") || l.contains("$unsigned") || l.contains("$clog2")),
             "{}: '$' outside system functions", f.name);
@@ -128,7 +128,7 @@ fn two_prefixed_tiles_live_in_one_design() {
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for (prefix, name) in [("a_", "default"), ("b_", "neurram")] {
-        let rtl = rtl::generate_with(&preset(name), &rtl::GenerateOptions { prefix: prefix.into() }).unwrap();
+        let rtl = rtl::generate_with(&preset(name).validate().unwrap(), &rtl::GenerateOptions { prefix: prefix.into() }).unwrap();
         rtl::write(&rtl, &dir.path().join(prefix)).unwrap();
         files.extend(rtl.verilog_files().map(|f| format!("{prefix}/{}", f.name)));
     }
@@ -206,7 +206,7 @@ fn handoff_readme_and_sdc_agree_with_the_rtl() {
     let rtl = generate_into(&config, dir.path());
     let readme = std::fs::read_to_string(dir.path().join("README.md")).unwrap();
     let top = rtl.files.iter().find(|f| f.name == "cim_tile.v").unwrap();
-    for (port, bits) in [("in_data", p.input_bits), ("out_data", p.output_bits), ("prog_level", p.cell_bits)] {
+    for (port, bits) in [("in_data", p.input_bits()), ("out_data", p.output_bits()), ("prog_level", p.cell_bits())] {
         assert!(top.text.contains(&format!("[{}:0] {port}", bits - 1)), "top lacks {port}[{bits}]");
         assert!(readme.contains(&format!("| `{port}` | ") ) && readme.contains(&format!("| {bits} |")), "README lacks {port} with width {bits}");
     }

@@ -34,13 +34,13 @@ fn every_trace_replays_on_the_model_and_the_rtl() {
         let inputs = parse_inputs(&p, &read(&dir, "X.csv"), "X.csv").unwrap();
         let columns = match dir.join("C.csv").exists() {
             true => parse_columns(&p, &read(&dir, "C.csv"), "C.csv").unwrap(),
-            false => vec![ColumnParams::default(); p.cols],
+            false => vec![ColumnParams::default(); p.cols()],
         };
         let expected = read(&dir, "expected.csv");
         let model = TileModel::new(&p, &weights, &columns);
         let from_model = to_csv(inputs.iter().enumerate().map(|(k, x)| model.mvm(k as u32, x).out));
         assert_eq!(from_model, expected, "trace {name}: golden model");
-        let mut rtl = TileRtl::build(&config).unwrap();
+        let mut rtl = TileRtl::build(&p).unwrap();
         rtl.program_weights(&weights).unwrap();
         rtl.program_columns(&columns).unwrap();
         let from_rtl = to_csv(&rtl.stream(&inputs, &Stimulus::default()).unwrap().outputs);

@@ -30,12 +30,12 @@ fn main() {
         let config = TileConfig::from_preset(preset.name).unwrap();
         let p = config.validate().unwrap();
         let started = Instant::now();
-        rtl::generate(&config).unwrap();
+        rtl::generate(&p);
         let generate_s = started.elapsed().as_secs_f64();
         let started = Instant::now();
-        let model = build_tile(&config).unwrap();
+        let model = build_tile(&p).unwrap();
         let build_s = started.elapsed().as_secs_f64();
-        let mut tile = TileRtl::load(config.clone(), &model).unwrap();
+        let mut tile = TileRtl::load(p.clone(), &model).unwrap();
         let case = random_case(&p, stream_length(preset.name), 1);
         tile.program_weights(&case.weights).unwrap();
         tile.program_columns(&case.columns).unwrap();
@@ -71,7 +71,7 @@ fn main() {
         std::fs::write(dir.join("X.csv"), to_csv(&case.inputs)).unwrap();
         std::fs::write(dir.join("C.csv"), columns_csv(&case.columns)).unwrap();
         let started = Instant::now();
-        run_icarus(&config, &dir, mvms, true).unwrap();
+        run_icarus(&p, &dir, mvms, true).unwrap();
         let seconds = started.elapsed().as_secs_f64();
         let _ = std::fs::remove_dir_all(&dir);
         seconds

@@ -3,7 +3,7 @@
 //! programs the tile, streams the inputs and writes `Y.csv`.
 
 use crate::{io_error, log_tail, CosimError};
-use cimtile_hdl::config::{TileConfig, TileParams};
+use cimtile_hdl::config::TileParams;
 use cimtile_hdl::rtl::{self, RtlSizing};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,7 +11,7 @@ use std::process::Command;
 /// The test bench for tile `p`. Plusargs: `+W=`, `+X=`, `+Y=` file names, `+N=` vectors,
 /// and `+C=` for column parameters (else the reset defaults 1, 0, 0 stay).
 pub fn testbench(p: &TileParams, s: &RtlSizing, top: &str) -> String {
-    let out_value = if p.output_signed { "$signed(out_data)" } else { "out_data" };
+    let out_value = if p.output_signed() { "$signed(out_data)" } else { "out_data" };
     let bus = |bits: u32| format!("[{}:0]", bits.max(1) - 1);
     format!(
         r#"`timescale 1ns/1ps
@@ -141,16 +141,16 @@ module cim_tile_tb;
     end
 endmodule
 "#,
-        rows = p.rows,
-        cols = p.cols,
-        slices = p.slices,
-        phys = p.phys_cols,
-        cell_bits = p.cell_bits,
+        rows = p.rows(),
+        cols = p.cols(),
+        slices = p.slices(),
+        phys = p.phys_cols(),
+        cell_bits = p.cell_bits(),
         row = bus(s.row_bits),
         pcol = bus(s.prog_col_bits),
-        level = bus(p.cell_bits),
-        input = bus(p.input_bits),
-        output = bus(p.output_bits),
+        level = bus(p.cell_bits()),
+        input = bus(p.input_bits()),
+        output = bus(p.output_bits()),
         col = bus(s.col_bits),
     )
 }
@@ -168,11 +168,10 @@ fn run(cmd: &mut Command, what: &str, dir: &Path) -> Result<(), CosimError> {
 
 /// Compiles the tile with its test bench in `dir` (which holds `W.csv`, `X.csv` and maybe
 /// `C.csv`), runs `vectors` input vectors and returns the lines of `Y.csv`.
-pub fn run_icarus(config: &TileConfig, dir: &Path, vectors: usize, with_columns: bool) -> Result<String, CosimError> {
-    let p = config.validate().map_err(|e| CosimError::Generate(e.to_string()))?;
-    let generated = rtl::generate(config).map_err(|e| CosimError::Generate(e.to_string()))?;
+pub fn run_icarus(p: &TileParams, dir: &Path, vectors: usize, with_columns: bool) -> Result<String, CosimError> {
+    let generated = rtl::generate(p);
     std::fs::write(dir.join("tile.v"), generated.simulation_verilog()).map_err(io_error("cannot write tile.v"))?;
-    std::fs::write(dir.join("cim_tile_tb.v"), testbench(&p, &generated.sizing, &generated.top))
+    std::fs::write(dir.join("cim_tile_tb.v"), testbench(p, &generated.sizing, &generated.top))
         .map_err(io_error("cannot write cim_tile_tb.v"))?;
     run(Command::new("iverilog").args(["-g2012", "-o", "tile.vvp", "-s", "cim_tile_tb", "cim_tile_tb.v", "tile.v"]), "iverilog", dir)?;
     let mut vvp = Command::new("vvp");

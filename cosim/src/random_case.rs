@@ -39,10 +39,10 @@ pub struct Case {
 pub fn random_case(p: &TileParams, mvms: usize, seed: u64) -> Case {
     let mut rng = CaseRng::new(seed);
     let wmax = p.weight_max();
-    let weights = Weights { rows: p.rows, cols: p.cols, w: (0..p.rows * p.cols).map(|_| rng.range(-wmax, wmax) as i32).collect() };
+    let weights = Weights { rows: p.rows(), cols: p.cols(), w: (0..p.rows() * p.cols()).map(|_| rng.range(-wmax, wmax) as i32).collect() };
     let (lo, hi) = p.input_range();
-    let inputs = (0..mvms).map(|_| (0..p.rows).map(|_| rng.range(lo, hi) as i32).collect()).collect();
-    let columns = (0..p.cols)
+    let inputs = (0..mvms).map(|_| (0..p.rows()).map(|_| rng.range(lo, hi) as i32).collect()).collect();
+    let columns = (0..p.cols())
         .map(|_| {
             if rng.range(0, 1) == 0 {
                 ColumnParams::default()

@@ -3,7 +3,7 @@
 
 use crate::random_case::Case;
 use crate::{io_error, CosimError};
-use cimtile_hdl::config::TileConfig;
+use cimtile_hdl::config::TileParams;
 use cimtile_hdl::data::{columns_csv, to_csv, weights_csv};
 use std::path::Path;
 
@@ -32,10 +32,10 @@ pub fn first_mismatch(expected: &[Vec<i64>], got: &[Vec<i64>]) -> Option<Mismatc
 
 /// Writes `tile.toml`, `W.csv`, `X.csv`, `C.csv`, `expected.csv` (golden model) and `got.csv`
 /// (RTL) into `dir`. With `got` equal to `expected`, it is a trace for `tests/traces/`.
-pub fn write_case(dir: &Path, config: &TileConfig, case: &Case, expected: &[Vec<i64>], got: &[Vec<i64>]) -> Result<(), CosimError> {
+pub fn write_case(dir: &Path, p: &TileParams, case: &Case, expected: &[Vec<i64>], got: &[Vec<i64>]) -> Result<(), CosimError> {
     std::fs::create_dir_all(dir).map_err(io_error(format!("cannot create '{}'", dir.display())))?;
     let files = [
-        ("tile.toml", config.to_toml()),
+        ("tile.toml", p.config().to_toml()),
         ("W.csv", weights_csv(&case.weights)),
         ("X.csv", to_csv(&case.inputs)),
         ("C.csv", columns_csv(&case.columns)),
@@ -53,6 +53,7 @@ pub fn write_case(dir: &Path, config: &TileConfig, case: &Case, expected: &[Vec<
 mod tests {
     use super::*;
     use crate::random_case::random_case;
+    use cimtile_hdl::config::TileConfig;
     use cimtile_hdl::data::{parse_columns, parse_inputs, parse_weights};
 
     #[test]
@@ -72,8 +73,8 @@ mod tests {
         let p = config.validate().unwrap();
         let case = random_case(&p, 3, 7);
         let dir = std::env::temp_dir().join(format!("cimtile-replay-case-{}", std::process::id()));
-        let rows = vec![vec![0i64; p.cols]; 3];
-        write_case(&dir, &config, &case, &rows, &rows).unwrap();
+        let rows = vec![vec![0i64; p.cols()]; 3];
+        write_case(&dir, &p, &case, &rows, &rows).unwrap();
         let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
         assert_eq!(TileConfig::layered(None, &read("tile.toml")).unwrap(), config);
         assert_eq!(parse_weights(&p, &read("W.csv"), "W.csv").unwrap(), case.weights);

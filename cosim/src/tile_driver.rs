@@ -84,7 +84,6 @@ struct Ports {
 /// A `cim_tile` in Verilator with its host.
 pub struct TileRtl {
     sim: Simulator,
-    config: TileConfig,
     p: TileParams,
     ports: Ports,
     /// Column parameters as last programmed (reset restores the RTL's defaults; the host
@@ -96,23 +95,23 @@ pub struct TileRtl {
 }
 
 /// Generates the tile's Verilog and builds it (or takes it from the cache).
-pub fn build_tile(config: &TileConfig) -> Result<BuiltModel, CosimError> {
-    let rtl = rtl::generate(config).map_err(|e| CosimError::Generate(e.to_string()))?;
+pub fn build_tile(p: &TileParams) -> Result<BuiltModel, CosimError> {
+    let rtl = rtl::generate(p);
     build(&rtl.simulation_verilog(), &rtl.top)
 }
 
 /// Cell levels of every (row, physical column), as the host slices the weights.
 fn cell_levels(p: &TileParams, w: &Weights) -> Vec<u8> {
-    let mask = (1u32 << p.cell_bits) - 1;
-    let mut levels = vec![0u8; p.rows * p.phys_cols];
-    for pc in 0..p.phys_cols {
+    let mask = (1u32 << p.cell_bits()) - 1;
+    let mut levels = vec![0u8; p.rows() * p.phys_cols()];
+    for pc in 0..p.phys_cols() {
         // pc = (c*S + s)*2 + polarity
-        let (c, s, negative) = (pc / 2 / p.slices, (pc / 2) % p.slices, pc % 2);
-        for r in 0..p.rows {
+        let (c, s, negative) = (pc / 2 / p.slices(), (pc / 2) % p.slices(), pc % 2);
+        for r in 0..p.rows() {
             let weight = w.w[r * w.cols + c];
             let holds = if negative == 1 { weight < 0 } else { weight > 0 };
             if holds {
-                levels[r * p.phys_cols + pc] = ((weight.unsigned_abs() >> (s as u32 * p.cell_bits)) & mask) as u8;
+                levels[r * p.phys_cols() + pc] = ((weight.unsigned_abs() >> (s as u32 * p.cell_bits())) & mask) as u8;
             }
         }
     }
@@ -138,17 +137,16 @@ impl Disturbance {
 }
 
 impl TileRtl {
-    /// Loads a built model of the tile `config`. The model's port widths must be the ones the
+    /// Loads a built model of the tile `p`. The model's port widths must be the ones the
     /// configuration gives the top module, so a model built from another tile is refused.
-    pub fn load(config: TileConfig, model: &BuiltModel) -> Result<Self, CosimError> {
-        let p = config.validate().map_err(|e| CosimError::Generate(e.to_string()))?;
+    pub fn load(p: TileParams, model: &BuiltModel) -> Result<Self, CosimError> {
         let sizing = rtl::RtlSizing::new(&p);
         for (port, width) in [
-            ("in_data", p.input_bits),
-            ("out_data", p.output_bits),
+            ("in_data", p.input_bits()),
+            ("out_data", p.output_bits()),
             ("prog_row", sizing.row_bits),
             ("prog_col", sizing.prog_col_bits),
-            ("prog_level", p.cell_bits),
+            ("prog_level", p.cell_bits()),
             ("out_col", sizing.col_bits),
         ] {
             let found = model.ports.iter().find(|q| q.name == port).map(|q| q.width);
@@ -182,9 +180,9 @@ impl TileRtl {
             busy: id("busy")?,
             done: id("done")?,
         };
-        let checker = ProtocolChecker::new(p.rows, p.cols);
-        let columns = vec![ColumnParams::default(); p.cols];
-        let mut tile = TileRtl { sim, config, p, ports, columns, checker, progress: None };
+        let checker = ProtocolChecker::new(p.rows(), p.cols());
+        let columns = vec![ColumnParams::default(); p.cols()];
+        let mut tile = TileRtl { sim, p, ports, columns, checker, progress: None };
         tile.reset()?;
         Ok(tile)
     }
@@ -201,7 +199,7 @@ impl TileRtl {
         let field = |key: &str| manifest.get(key).ok_or_else(|| problem(format!("manifest.json has no '{key}'")));
         let config: TileConfig = serde_json::from_value(field("config")?.clone())
             .map_err(|e| problem(format!("manifest.json's configuration is not a tile configuration: {e}")))?;
-        config.validate().map_err(|e| problem(format!("manifest.json's configuration is invalid: {e}")))?;
+        let p = config.validate().map_err(|e| problem(format!("manifest.json's configuration is invalid: {e}")))?;
         let top = field("top_module")?.as_str().ok_or_else(|| problem("top_module is not a string".into()))?;
         let files = field("files")?.as_array().ok_or_else(|| problem("files is not a list".into()))?;
         let mut verilog = String::new();
@@ -216,7 +214,7 @@ impl TileRtl {
                 "the Verilog does not match manifest.json (fingerprint {actual}, manifest {recorded}): regenerate it with cimtile generate"
             )));
         }
-        TileRtl::load(config, &build(&verilog, top)?)
+        TileRtl::load(p, &build(&verilog, top)?)
     }
 
     /// Reports each completed result of a stream to `report` (its count so far), for a
@@ -225,14 +223,14 @@ impl TileRtl {
         self.progress = Some(Box::new(report));
     }
 
-    /// The configuration the tile was generated from.
-    pub fn config(&self) -> &TileConfig {
-        &self.config
+    /// The tile this RTL was generated from.
+    pub fn params(&self) -> &TileParams {
+        &self.p
     }
 
-    /// Builds and loads the tile of `config`.
-    pub fn build(config: &TileConfig) -> Result<Self, CosimError> {
-        TileRtl::load(config.clone(), &build_tile(config)?)
+    /// Builds and loads the tile `p`.
+    pub fn build(p: &TileParams) -> Result<Self, CosimError> {
+        TileRtl::load(p.clone(), &build_tile(p)?)
     }
 
     pub fn simulator(&mut self) -> &mut Simulator {
@@ -325,7 +323,7 @@ impl TileRtl {
     /// Programs every cell's level from `weights`.
     pub fn program_weights(&mut self, weights: &Weights) -> Result<(), CosimError> {
         let levels = cell_levels(&self.p, weights);
-        let phys = self.p.phys_cols;
+        let phys = self.p.phys_cols();
         self.sim.set(self.ports.prog_column, 0);
         for (i, &level) in levels.iter().enumerate() {
             let (r, pc) = (i / phys, i % phys);
@@ -339,7 +337,7 @@ impl TileRtl {
     }
 
     pub fn program_columns(&mut self, columns: &[ColumnParams]) -> Result<(), CosimError> {
-        assert_eq!(columns.len(), self.p.cols, "one ColumnParams per column");
+        assert_eq!(columns.len(), self.p.cols(), "one ColumnParams per column");
         for (c, &col) in columns.iter().enumerate() {
             self.program_word(|sim, ports| {
                 sim.set(ports.prog_column, 1);
@@ -356,7 +354,7 @@ impl TileRtl {
 
     /// Cycle budget for a stream: generous against stalls, small enough to catch a hang.
     fn budget(&self, vectors: usize, stim: &Stimulus) -> u64 {
-        let per_mvm = self.p.min_cycles_per_mvm() + (self.p.rows + self.p.phys_cols + self.p.cols) as u64 + 64;
+        let per_mvm = self.p.min_cycles_per_mvm() + (self.p.rows() + self.p.phys_cols() + self.p.cols()) as u64 + 64;
         let slowdown = 100 / (100 - stim.input_gap_percent.max(stim.backpressure_percent).min(95)) as u64;
         (vectors as u64 + 2) * per_mvm * 4 * (slowdown + 1)
     }
@@ -368,7 +366,7 @@ impl TileRtl {
 
     /// Like [`Self::stream`], but stops after `max_cycles` if given (results so far are kept).
     pub fn stream_for(&mut self, inputs: &[Vec<i32>], stim: &Stimulus, max_cycles: Option<u64>) -> Result<StreamResult, CosimError> {
-        let (rows, cols) = (self.p.rows, self.p.cols);
+        let (rows, cols) = (self.p.rows(), self.p.cols());
         let total = inputs.len() * rows;
         let budget = max_cycles.unwrap_or_else(|| self.budget(inputs.len(), stim));
         let mut rng = Disturbance { state: stim.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1 };
@@ -378,8 +376,8 @@ impl TileRtl {
         let mut done_at = Vec::with_capacity(inputs.len());
         let mut column_writes = Vec::new();
         let mut cycle = 0u64;
-        let out_bits = self.p.output_bits;
-        let signed_out = self.p.output_signed;
+        let out_bits = self.p.output_bits();
+        let signed_out = self.p.output_signed();
         while outputs.len() < inputs.len() {
             if cycle >= budget {
                 if max_cycles.is_some() {

@@ -30,8 +30,8 @@ fn values(n: usize, lo: i32, hi: i32, mut s: u64) -> Vec<i32> {
 
 fn model(toml: &str, w: &[i32]) -> TileModel {
     let p = TileConfig::layered(None, toml).unwrap().validate().unwrap();
-    let w = Weights { rows: p.rows, cols: p.cols, w: w.to_vec() };
-    TileModel::new(&p, &w, &vec![ColumnParams::default(); p.cols])
+    let w = Weights { rows: p.rows(), cols: p.cols(), w: w.to_vec() };
+    TileModel::new(&p, &w, &vec![ColumnParams::default(); p.cols()])
 }
 
 /// Seconds per MVM over `n` MVMs.
@@ -48,9 +48,9 @@ fn bench(c: &mut Criterion) {
     let model_v1 = model(REFERENCE_TILE, &w);
     let model_v2 = model(&format!("{REFERENCE_TILE}\n{DEVICE_EFFECTS}"), &w);
     let p = model_v1.params().clone();
-    let w = Weights { rows: p.rows, cols: p.cols, w };
+    let w = Weights { rows: p.rows(), cols: p.cols(), w };
     let model = &model_v1;
-    let x = values(p.rows, -128, 127, 2);
+    let x = values(p.rows(), -128, 127, 2);
 
     let mut group = c.benchmark_group("golden_model_256x256");
     group.throughput(Throughput::Elements(p.conversions_per_mvm()));
@@ -65,9 +65,9 @@ fn bench(c: &mut Criterion) {
     group.bench_function("tile_mvms", |b| b.iter(|| model.mvm(7, black_box(&x))));
     group.bench_function("plain_i32_wtx_mvms", |b| {
         b.iter(|| {
-            let mut y = vec![0i32; p.cols];
+            let mut y = vec![0i32; p.cols()];
             for (r, &xr) in black_box(&x).iter().enumerate() {
-                for (yc, &wv) in y.iter_mut().zip(&w.w[r * p.cols..(r + 1) * p.cols]) {
+                for (yc, &wv) in y.iter_mut().zip(&w.w[r * p.cols()..(r + 1) * p.cols()]) {
                     *yc += wv * xr;
                 }
             }
@@ -76,7 +76,7 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("tile_v2_mvms", |b| b.iter(|| model_v2.mvm(7, black_box(&x))));
     // A batch of 64 MVMs on every core (rayon) and on one: the scaling over cores.
-    let batch: Vec<Vec<i32>> = (0..64).map(|i| values(p.rows, -128, 127, 10 + i)).collect();
+    let batch: Vec<Vec<i32>> = (0..64).map(|i| values(p.rows(), -128, 127, 10 + i)).collect();
     group.throughput(Throughput::Elements(batch.len() as u64));
     group.bench_function("batch_mvms_all_cores", |b| b.iter(|| model.mvm_batch(0, black_box(&batch))));
     let one_core = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();

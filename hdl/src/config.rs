@@ -386,59 +386,116 @@ pub enum Activation {
     Relu,
 }
 
-/// A validated configuration: typed parameters with the spec's symbols, and every derived size.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The validated tile: the one form of a tile's configuration that the golden model, the RTL
+/// generator, the co-simulation and the CLI take. It is made only by validation
+/// ([`TileConfig::validate`], [`TileParams::new`]), so every value is in range and every derived
+/// size consistent; its parameters are read through methods named with the spec's symbols, and
+/// [`TileParams::config`] gives back the configuration it was validated from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TileParams {
+    // Documented on their read methods (`getters!` below).
+    #[serde(skip)]
+    pub(crate) config: TileConfig,
+    pub(crate) rows: usize,
+    pub(crate) cols: usize,
+    pub(crate) rows_per_read: usize,
+    pub(crate) weight_bits: u32,
+    pub(crate) cell_bits: u32,
+    pub(crate) input_bits: u32,
+    pub(crate) inputs_signed: bool,
+    pub(crate) adc_bits: u32,
+    pub(crate) adc_count: usize,
+    pub(crate) adc_step: u32,
+    pub(crate) adc_cycles: u32,
+    pub(crate) fine_bits: u32,
+    pub(crate) read_noise: u32,
+    pub(crate) program_error: u32,
+    pub(crate) seed: u32,
+    pub(crate) drift: u32,
+    pub(crate) drift_spread: u32,
+    pub(crate) ir_drop: u64,
+    pub(crate) stuck_off_ppm: u32,
+    pub(crate) stuck_on_ppm: u32,
+    pub(crate) output_bits: u32,
+    pub(crate) output_signed: bool,
+    pub(crate) activation: Activation,
+    pub(crate) slices: usize,
+    pub(crate) phys_cols: usize,
+    pub(crate) groups: usize,
+    pub(crate) phases: usize,
+}
+
+/// The default preset's tile.
+impl Default for TileParams {
+    fn default() -> Self {
+        TileConfig::default().validate().expect("the default preset is valid")
+    }
+}
+
+/// Read access to the validated parameters, one documented method per field.
+macro_rules! getters {
+    ($($(#[doc = $doc:expr])* $name:ident: $ty:ty;)*) => {
+        impl TileParams {
+            $($(#[doc = $doc])* pub fn $name(&self) -> $ty { self.$name })*
+        }
+    };
+}
+
+getters! {
     /// R: wordlines (inputs).
-    pub rows: usize,
+    rows: usize;
     /// C: logical output columns.
-    pub cols: usize,
+    cols: usize;
     /// Rg: rows driven together in one analog read.
-    pub rows_per_read: usize,
+    rows_per_read: usize;
     /// Wb: signed weight width.
-    pub weight_bits: u32,
+    weight_bits: u32;
     /// Bc: bits per cell.
-    pub cell_bits: u32,
+    cell_bits: u32;
     /// Ib: input width.
-    pub input_bits: u32,
-    pub inputs_signed: bool,
+    input_bits: u32;
+    /// Whether inputs are signed (two's complement) or unsigned.
+    inputs_signed: bool;
     /// Ab: ADC resolution.
-    pub adc_bits: u32,
+    adc_bits: u32;
     /// A: ADCs.
-    pub adc_count: usize,
+    adc_count: usize;
     /// ADC LSB in fine units.
-    pub adc_step: u32,
+    adc_step: u32;
     /// Ta: cycles per conversion.
-    pub adc_cycles: u32,
+    adc_cycles: u32;
     /// E: fractional bits of one conductance level.
-    pub fine_bits: u32,
+    fine_bits: u32;
     /// Nr: read noise amplitude.
-    pub read_noise: u32,
+    read_noise: u32;
     /// Np: programming error amplitude.
-    pub program_error: u32,
-    pub seed: u32,
+    program_error: u32;
+    /// The seed of the device hash (programming error, read noise, faults, drift spread).
+    seed: u32;
     /// D: nominal conductance loss since programming, in 1/65536 (spec v2).
-    pub drift: u32,
+    drift: u32;
     /// Ds: amplitude of the per-cell variation of the drift, in 1/65536.
-    pub drift_spread: u32,
+    drift_spread: u32;
     /// Q: bit-line IR-drop coefficient, `0..=Qmax`.
-    pub ir_drop: u64,
+    ir_drop: u64;
     /// Foff: per-cell probability of being stuck at 0, in ppm.
-    pub stuck_off_ppm: u32,
+    stuck_off_ppm: u32;
     /// Fon: per-cell probability of being stuck at the top level, in ppm.
-    pub stuck_on_ppm: u32,
+    stuck_on_ppm: u32;
     /// Ob: output width.
-    pub output_bits: u32,
-    pub output_signed: bool,
-    pub activation: Activation,
+    output_bits: u32;
+    /// Whether outputs are clamped to the signed or the unsigned range of Ob bits.
+    output_signed: bool;
+    /// The activation applied before the output clamp.
+    activation: Activation;
     /// S: slices per weight.
-    pub slices: usize,
+    slices: usize;
     /// P: physical columns.
-    pub phys_cols: usize,
+    phys_cols: usize;
     /// G: row groups.
-    pub groups: usize,
+    groups: usize;
     /// M: mux phases.
-    pub phases: usize,
+    phases: usize;
 }
 
 /// Checks `value` against `lo..=hi`, recording a problem that names the key.
@@ -452,6 +509,7 @@ fn ranged(problems: &mut Vec<String>, key: &str, value: i64, lo: i64, hi: i64) -
 }
 
 impl TileParams {
+    /// Validates `cfg`: every problem is named in the error, with its key.
     pub fn new(cfg: &TileConfig) -> Result<Self, ConfigError> {
         let mut p = Vec::new();
         let rows = ranged(&mut p, "array.rows", cfg.array.rows, 1, 4096);
@@ -518,6 +576,7 @@ impl TileParams {
         let (drift, drift_spread, ir_drop) = (valid(drift), valid(drift_spread), valid(ir_drop));
         let (stuck_off_ppm, stuck_on_ppm) = (valid(stuck_off_ppm), valid(stuck_on_ppm));
         Ok(TileParams {
+            config: cfg.clone(),
             rows,
             cols,
             rows_per_read,
@@ -546,6 +605,11 @@ impl TileParams {
             groups: rows.div_ceil(rows_per_read),
             phases: phys_cols.div_ceil(adc_count),
         })
+    }
+
+    /// The configuration this tile was validated from.
+    pub fn config(&self) -> &TileConfig {
+        &self.config
     }
 
     /// Rows of group `g`: `g*Rg .. min((g+1)*Rg, R)`.

@@ -138,11 +138,11 @@ fn check_rtl(tile: &Tile, net: &Network, quant: &QuantNet, tiled: &TiledNet, ima
             run.outputs.push(mvm.out.to_vec());
         });
     }
-    let built = build_tile(&tile.config)?;
+    let built = build_tile(&tile.params)?;
     let mut checked = 0;
     for (l, layer) in tiled.layers.iter().enumerate() {
         for (t, TileRun { inputs, outputs: expected }) in layer.tiles.iter().zip(&runs[l]) {
-            let mut rtl = TileRtl::load(tile.config.clone(), &built)?;
+            let mut rtl = TileRtl::load(tile.params.clone(), &built)?;
             rtl.program_weights(&t.weights)?;
             rtl.program_columns(&t.columns)?;
             let got = rtl.stream(inputs, &Stimulus::default())?.outputs;
@@ -169,12 +169,12 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
     println!(
         "tile: {} ({} x {}, {}-bit weights, {}-bit {} inputs, {}-bit ADC)",
         tile.origin,
-        p.rows,
-        p.cols,
-        p.weight_bits,
-        p.input_bits,
-        if p.inputs_signed { "signed" } else { "unsigned" },
-        p.adc_bits
+        p.rows(),
+        p.cols(),
+        p.weight_bits(),
+        p.input_bits(),
+        if p.inputs_signed() { "signed" } else { "unsigned" },
+        p.adc_bits()
     );
     println!("model: {} ({})", args.model.display(), sizes.join("-"));
     let layers: Vec<String> = tiled
@@ -215,7 +215,7 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
                     m.col_tile,
                     m.image,
                     m.column,
-                    m.col_tile * p.cols + m.column,
+                    m.col_tile * p.cols() + m.column,
                     m.model,
                     m.rtl
                 );
@@ -226,7 +226,7 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
     if let Some(path) = &args.report {
         let report = json!({
             "tile": tile.origin,
-            "config": tile.config,
+            "config": tile.params.config(),
             "model": args.model,
             "data": args.data,
             "engine": match args.engine { Engine::Model => "model", Engine::Rtl => "rtl" },

@@ -46,12 +46,12 @@ pub struct TiledNet<'a> {
 /// Whether a tile's periphery computes `layer`'s requantization exactly.
 fn tile_can_requantize(p: &TileParams, layer: &QuantLayer, row_tiles: usize) -> bool {
     let (lo, hi) = p.output_range();
-    row_tiles == 1 && (p.activation == Activation::None || layer.relu) && lo <= layer.range.0 && hi >= layer.range.1
+    row_tiles == 1 && (p.activation() == Activation::None || layer.relu) && lo <= layer.range.0 && hi >= layer.range.1
 }
 
 impl<'a> TiledNet<'a> {
     pub fn new(net: &'a QuantNet, p: &TileParams) -> Self {
-        let (r, c) = (p.rows, p.cols);
+        let (r, c) = (p.rows(), p.cols());
         let layers = net
             .layers
             .iter()
@@ -91,7 +91,7 @@ impl<'a> TiledNet<'a> {
     /// The logits of input codes `x`. Every tile runs one MVM with read-noise index `k`;
     /// `record` sees each.
     pub fn forward(&self, k: u32, x: &[i32], mut record: impl FnMut(TileMvm)) -> Vec<i64> {
-        let r = self.p.rows;
+        let r = self.p.rows();
         let mut a: Vec<i32> = x.to_vec();
         let mut logits = Vec::new();
         for (l, (layer, tiled)) in self.net.layers.iter().zip(&self.layers).enumerate() {
@@ -103,7 +103,7 @@ impl<'a> TiledNet<'a> {
                 let result = tile.model.mvm(k, &input);
                 record(TileMvm { layer: l, tile, input: &input, out: &result.out });
                 let from = if tiled.on_tile { &result.out } else { &result.acc };
-                let first = tile.col_tile * self.p.cols;
+                let first = tile.col_tile * self.p.cols();
                 for (v, &y) in value[first..].iter_mut().zip(from) {
                     *v += y;
                 }

@@ -43,7 +43,7 @@ fn run(args: &SweepRunArgs) -> Result<ExitCode> {
     let points = shard_points(&base, &axes, shard, job_keys)?;
     let spec = SweepSpec {
         tile: base.origin.clone(),
-        config: base.config.clone(),
+        config: base.params.config().clone(),
         axes: axes.clone(),
         job: job.name().to_string(),
         job_args: job.args(),
@@ -110,7 +110,7 @@ fn describe(axes: &[Axis], values: &[String]) -> String {
 /// The points of this shard with their tiles, every configuration checked before any runs.
 fn shard_points(base: &Tile, axes: &[Axis], shard: Shard, job_keys: &[&str]) -> Result<Vec<Point>> {
     for axis in axes.iter().filter(|a| !job_keys.contains(&a.key.as_str())) {
-        base.config.with_key(&axis.key, &axis.values[0]).map_err(|e| {
+        base.params.config().with_key(&axis.key, &axis.values[0]).map_err(|e| {
             let also = if job_keys.is_empty() { String::new() } else { format!(" (the job's own keys: {})", job_keys.join(", ")) };
             anyhow!("--set {}: {e}{also}", axis.key)
         })?;
@@ -119,13 +119,13 @@ fn shard_points(base: &Tile, axes: &[Axis], shard: Shard, job_keys: &[&str]) -> 
         .filter(|&i| shard.holds(i))
         .map(|index| {
             let values = point(axes, index);
-            let mut config = base.config.clone();
+            let mut config = base.params.config().clone();
             for (axis, value) in axes.iter().zip(&values).filter(|(a, _)| !job_keys.contains(&a.key.as_str())) {
                 config = config.with_key(&axis.key, value).map_err(|e| anyhow!("--set {}={value}: {e}", axis.key))?;
             }
             let origin = format!("{} with {}", base.origin, describe(axes, &values));
             let params = config.validate().map_err(|e| anyhow!("point {index}: invalid tile config {origin}: {}", e.problems.join("; ")))?;
-            Ok(Point { index, values, tile: Tile { config, params, origin, aging: None } })
+            Ok(Point { index, values, tile: Tile { params, origin, aging: None } })
         })
         .collect()
 }

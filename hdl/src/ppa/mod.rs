@@ -21,7 +21,7 @@
 
 pub mod constants;
 
-use crate::config::{ConfigError, TechConfig, TileConfig, TileParams};
+use crate::config::{TechConfig, TileParams};
 use crate::data::{ColumnParams, Weights};
 use crate::golden::TileModel;
 use constants::Constant;
@@ -172,15 +172,14 @@ fn driven_per_mvm(p: &TileParams, row_us: &[f64], inputs: &[Vec<i32>]) -> (f64, 
     (conductance / n, rows / n)
 }
 
-/// The estimate of `config` running `workload`, with the digital periphery from `digital`
-/// (left out of area and energy when `None`). Errors only for an invalid configuration.
+/// The estimate of the tile `p` running `workload`, with the digital periphery from `digital`
+/// (left out of area and energy when `None`).
 pub fn estimate(
-    config: &TileConfig,
+    p: &TileParams,
     digital: Option<&DigitalArea>,
     workload: &Workload,
-) -> Result<PpaReport, ConfigError> {
-    let p = config.validate()?;
-    let tech = &config.tech;
+) -> PpaReport {
+    let tech = &p.config().tech;
     let clock_hz = tech.clock_mhz * 1e6;
     let cycles_per_mvm = p.expected_cycles_per_mvm();
     let mvm_per_s = clock_hz / cycles_per_mvm as f64;
@@ -202,8 +201,8 @@ pub fn estimate(
 
     let conversion_pj = adc_energy_pj(p.adc_bits, tech);
     energy.insert("adc".to_string(), p.conversions_per_mvm() as f64 * conversion_pj);
-    let row_us = row_conductance_us(&p, tech, workload.weights);
-    let (driven_us, driven_rows) = driven_per_mvm(&p, &row_us, workload.inputs);
+    let row_us = row_conductance_us(p, tech, workload.weights);
+    let (driven_us, driven_rows) = driven_per_mvm(p, &row_us, workload.inputs);
     energy.insert("crossbar".to_string(), tech.read_v * tech.read_v * driven_us * 1e-6 * tech.read_ns * 1e-9 * 1e12);
     energy.insert("input_drivers".to_string(), driven_rows * tech.driver_fj * 1e-3);
 
@@ -231,7 +230,7 @@ pub fn estimate(
     let tops = ops_per_mvm as f64 * mvm_per_s / 1e12;
     // ops per pJ = 1e12 ops per J = TOPS/W.
     let tops_per_w = ops_per_mvm as f64 / energy_pj_per_mvm;
-    Ok(PpaReport {
+    PpaReport {
         node_nm: tech.node_nm,
         clock_mhz: tech.clock_mhz,
         cycles_per_mvm,
@@ -254,7 +253,7 @@ pub fn estimate(
         digital_source,
         digital_cells,
         constants: constants::all(tech),
-    })
+    }
 }
 
 /// A published figure of a preset's source, beside which `cimtile ppa` prints its own.

@@ -1,6 +1,7 @@
 //! Trends that physics fixes, whatever the constants: no figure is pinned.
 
 use super::*;
+use crate::config::TileConfig;
 use crate::golden::prng::mix;
 
 /// Uniform weights and inputs over their ranges, from `seed`.
@@ -30,7 +31,7 @@ fn report_of(preset: Option<&str>, overlay: &str) -> PpaReport {
     let p = config.validate().unwrap();
     let (weights, inputs) = workload_data(&p, 8, 7);
     let workload = Workload { weights: &weights, inputs: &inputs, description: "test".into() };
-    estimate(&config, Some(&digital()), &workload).unwrap()
+    estimate(&p, Some(&digital()), &workload)
 }
 
 fn report(overlay: &str) -> PpaReport {
@@ -117,8 +118,8 @@ fn without_synthesis_the_digital_periphery_is_left_out() {
     let p = config.validate().unwrap();
     let (weights, inputs) = workload_data(&p, 4, 1);
     let workload = Workload { weights: &weights, inputs: &inputs, description: "test".into() };
-    let without = estimate(&config, None, &workload).unwrap();
-    let with = estimate(&config, Some(&digital()), &workload).unwrap();
+    let without = estimate(&p, None, &workload);
+    let with = estimate(&p, Some(&digital()), &workload);
     assert!(with.area_mm2 > without.area_mm2);
     assert!(with.energy_pj_per_mvm > without.energy_pj_per_mvm);
     assert!(!without.energy_pj.contains_key("digital_logic"));
@@ -127,10 +128,7 @@ fn without_synthesis_the_digital_periphery_is_left_out() {
 #[test]
 fn bad_tech_values_are_errors_naming_the_key() {
     let config = TileConfig::layered(None, "[tech]\nclock_mhz = 0.0").unwrap();
-    let p = TileConfig::default().validate().unwrap();
-    let (weights, inputs) = workload_data(&p, 1, 1);
-    let workload = Workload { weights: &weights, inputs: &inputs, description: "test".into() };
-    let err = estimate(&config, None, &workload).unwrap_err();
+    let err = config.validate().unwrap_err();
     assert!(err.to_string().contains("tech.clock_mhz"), "{err}");
 }
 

@@ -10,7 +10,7 @@ mod handoff;
 pub mod sizing;
 mod top;
 
-use crate::config::{ConfigError, TileConfig, TileParams};
+use crate::config::TileParams;
 pub use sizing::RtlSizing;
 use std::path::Path;
 
@@ -41,18 +41,8 @@ const MACRO: Block = Block { module: "cim_crossbar_macro", source: include_str!(
 /// Why RTL could not be generated.
 #[derive(Debug, thiserror::Error)]
 pub enum RtlError {
-    #[error("invalid tile configuration: {0}")]
-    Config(ConfigError),
     #[error("invalid module prefix '{0}': it must start with a letter and hold only letters, digits and '_'")]
     Prefix(String),
-}
-
-// By hand rather than `#[from]`, which would make the configuration error a `source` too and
-// print it twice in an error chain.
-impl From<ConfigError> for RtlError {
-    fn from(e: ConfigError) -> Self {
-        RtlError::Config(e)
-    }
 }
 
 /// What the generated files are for.
@@ -128,14 +118,13 @@ fn valid_prefix(prefix: &str) -> bool {
             && prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
-/// Verilog of the tile `config` with default options.
-pub fn generate(config: &TileConfig) -> Result<GeneratedRtl, RtlError> {
-    generate_with(config, &GenerateOptions::default())
+/// Verilog of the tile `p` with default options.
+pub fn generate(p: &TileParams) -> GeneratedRtl {
+    generate_with(p, &GenerateOptions::default()).expect("the default options are valid")
 }
 
-/// Verilog of the tile `config`, its manifest and the hand-off files.
-pub fn generate_with(config: &TileConfig, options: &GenerateOptions) -> Result<GeneratedRtl, RtlError> {
-    let p: TileParams = config.validate()?;
+/// Verilog of the tile `p`, its manifest and the hand-off files.
+pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<GeneratedRtl, RtlError> {
     if !valid_prefix(&options.prefix) {
         return Err(RtlError::Prefix(options.prefix.clone()));
     }
@@ -160,7 +149,7 @@ pub fn generate_with(config: &TileConfig, options: &GenerateOptions) -> Result<G
         "files": files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
         "macro_file": format!("{prefix}{}.v", MACRO.module),
         "verilog_fnv1a64": format!("{fingerprint:016x}"),
-        "config": config,
+        "config": p.config(),
         "derived": {
             "slices": p.slices,
             "phys_cols": p.phys_cols,
@@ -209,7 +198,7 @@ mod tests {
     fn bad_prefixes_are_refused() {
         for bad in ["0x", "a-b", "a$", "_x"] {
             let options = GenerateOptions { prefix: bad.into() };
-            let err = generate_with(&TileConfig::default(), &options).err().expect("refused");
+            let err = generate_with(&crate::TileConfig::default().validate().unwrap(), &options).err().expect("refused");
             assert!(err.to_string().contains(&format!("'{bad}'")), "{err}");
         }
     }
