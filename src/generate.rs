@@ -1,6 +1,6 @@
 //! `cimtile generate`: the tile's Verilog, filelist and manifest.
 
-use crate::cli::GenerateArgs;
+use crate::cli::{BusArg, GenerateArgs};
 use crate::tile_source;
 use anyhow::{Context, Result};
 use cimtile_hdl::rtl;
@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
-    let options = rtl::GenerateOptions { prefix: args.prefix.clone() };
+    let bus = args.bus.map(|BusArg::Axi| rtl::Bus::Axi);
+    let options = rtl::GenerateOptions { prefix: args.prefix.clone(), bus };
     let generated = rtl::generate_with(&tile.config, &options)?;
     rtl::write(&generated, &args.out).with_context(|| format!("cannot write RTL into '{}'", args.out.display()))?;
     let p = &tile.params;

@@ -128,7 +128,7 @@ fn two_prefixed_tiles_live_in_one_design() {
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for (prefix, name) in [("a_", "default"), ("b_", "neurram")] {
-        let rtl = rtl::generate_with(&preset(name), &rtl::GenerateOptions { prefix: prefix.into() }).unwrap();
+        let rtl = rtl::generate_with(&preset(name), &rtl::GenerateOptions { prefix: prefix.into(), ..Default::default() }).unwrap();
         rtl::write(&rtl, &dir.path().join(prefix)).unwrap();
         files.extend(rtl.verilog_files().map(|f| format!("{prefix}/{}", f.name)));
     }
