@@ -210,7 +210,12 @@ impl TileRtl {
         let config: TileConfig = serde_json::from_value(field("config")?.clone())
             .map_err(|e| problem(format!("manifest.json's configuration is not a tile configuration: {e}")))?;
         config.validate().map_err(|e| problem(format!("manifest.json's configuration is invalid: {e}")))?;
-        let top = field("top_module")?.as_str().ok_or_else(|| problem("top_module is not a string".into()))?;
+        // Behind a bus wrapper (`generate --bus`), the tile itself is driven.
+        let top = match manifest.get("tile_module") {
+            Some(tile) => tile,
+            None => field("top_module")?,
+        };
+        let top = top.as_str().ok_or_else(|| problem("the top module is not a string".into()))?;
         let files = field("files")?.as_array().ok_or_else(|| problem("files is not a list".into()))?;
         let mut verilog = String::new();
         for name in files {

@@ -42,8 +42,9 @@
 //   0x48 PROG_MULT    RW  [15:0] mult (two's complement), [20:16] shift
 //   0x4c PROG_BIAS    RW  bias (two's complement)
 //   0x50 PROG_COLUMN  WO  [23:0] column: gives it PROG_MULT and PROG_BIAS
-// Counters are 32 bits and wrap. A write takes three cycles after both its address and data
-// arrive; one response is outstanding at a time. A read answers the cycle after its address.
+// Counters are 32 bits and wrap. One write response is outstanding at a time; a programming
+// write reaches the tile in the cycle before BVALID rises (a vector whose first element is
+// taken in that same cycle sees it). A read answers the cycle after its address.
 module cim_axi_wrapper #(
     parameter integer ROWS = 16,
     parameter integer COLS = 4,
