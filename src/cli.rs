@@ -49,6 +49,16 @@ pub struct GenerateArgs {
     /// Skip the synthesis (Yosys) that puts cells, logic depth and PPA figures into the manifest.
     #[arg(long)]
     pub no_synth: bool,
+    /// Put a bus wrapper around the tile: `axi` adds AXI4-Lite (programming, status, counters)
+    /// and AXI4-Stream (inputs, results) under the top cim_axi_tile.
+    #[arg(long, value_enum, value_name = "BUS")]
+    pub bus: Option<BusArg>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BusArg {
+    /// AXI4-Lite slave and AXI4-Stream slave and master.
+    Axi,
 }
 
 /// Which tile: a preset, a config file laid over the default preset, or both.

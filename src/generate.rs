@@ -2,7 +2,7 @@
 //! manifest also carries the periphery's synthesis (cells, flip-flops and logic depth per
 //! block, standard-cell area) and the tile's PPA estimate.
 
-use crate::cli::GenerateArgs;
+use crate::cli::{BusArg, GenerateArgs};
 use crate::tile_source::{self, Tile};
 use crate::{ppa, synthesis};
 use anyhow::{Context, Result};
@@ -12,7 +12,8 @@ use std::process::ExitCode;
 
 pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
-    let options = rtl::GenerateOptions { prefix: args.prefix.clone() };
+    let bus = args.bus.map(|BusArg::Axi| rtl::Bus::Axi);
+    let options = rtl::GenerateOptions { prefix: args.prefix.clone(), bus };
     let mut generated = rtl::generate_with(&tile.params, &options)?;
     if !args.no_synth {
         measure(&tile, &mut generated.manifest)?;

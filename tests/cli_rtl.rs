@@ -117,6 +117,31 @@ fn generate_puts_synthesis_and_ppa_into_the_manifest() {
 }
 
 #[test]
+fn generate_bus_axi_adds_the_wrapper_and_documents_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cimtile(&["generate", "--preset", "default", "--bus", "axi", "--out", "rtl"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("top module cim_axi_tile"), "{}", stdout(&out));
+    let rtl = dir.path().join("rtl");
+    let read = |file: &str| std::fs::read_to_string(rtl.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert!(read("files.f").ends_with("cim_tile.v\ncim_crossbar_macro.v\ncim_axi_wrapper.v\ncim_axi_tile.v\n"), "{}", read("files.f"));
+    assert!(read("cim_axi_tile.v").contains("module cim_axi_tile ("));
+    let core = read("cim_axi_tile.core");
+    assert!(core.contains("  bus_wrapper:\n    file_type: verilogSource\n    files:\n      - cim_axi_wrapper.v\n      - cim_axi_tile.v\n"), "{core}");
+    assert!(core.contains("filesets: [periphery, bus_wrapper, behavioral_macro]\n    toplevel: cim_axi_tile"), "{core}");
+    assert!(read("cim_axi_tile.sdc").contains("[get_ports aclk]"));
+    let readme = read("README.md");
+    for text in ["## The AXI top", "| `s_axis_tdata` | in | 8 |", "0x44 PROG_CELL", "STATUS.tlast_early", "SLVERR"] {
+        assert!(readme.contains(text), "README lacks {text}");
+    }
+    let manifest: serde_json::Value = serde_json::from_str(&read("manifest.json")).unwrap();
+    assert_eq!((manifest["top_module"].as_str(), manifest["tile_module"].as_str(), manifest["bus"].as_str()), (Some("cim_axi_tile"), Some("cim_tile"), Some("axi")));
+    let out = cimtile(&["generate", "--bus", "pci", "--out", "rtl"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("invalid value 'pci' for '--bus <BUS>'"), "{}", stderr(&out));
+}
+
+#[test]
 fn cosim_reports_agreement_and_timing() {
     let dir = tempfile::tempdir().unwrap();
     let out = cimtile(&["cosim", "--mvms", "50", "--seed", "4"], dir.path());

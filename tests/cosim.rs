@@ -12,9 +12,9 @@
 
 mod common;
 
-use cimtile_cosim::random_case::{random_case, Case};
+use cimtile_cosim::random_case::{expected_with_writes, random_case, Case};
 use cimtile_cosim::replay_case::{first_mismatch, write_case};
-use cimtile_cosim::tile_driver::{build_tile, ColumnWrite, Stimulus, TileRtl};
+use cimtile_cosim::tile_driver::{build_tile, Stimulus, TileRtl};
 use cimtile_cosim::waveform::read_waveform;
 use cimtile_hdl::config::TileConfig;
 use cimtile_hdl::data::{columns_csv, to_csv, weights_csv};
@@ -80,28 +80,6 @@ proptest! {
     }
 }
 
-/// Expected outputs when column-parameter writes landed between vectors: vector k sees every
-/// write made before it started.
-fn expected_with_writes(config: &TileConfig, case: &Case, writes: &[ColumnWrite]) -> Vec<Vec<i64>> {
-    let p = config.validate().unwrap();
-    let mut columns = case.columns.clone();
-    let mut pending = writes.iter().peekable();
-    let mut outputs = Vec::with_capacity(case.inputs.len());
-    let mut model = TileModel::new(&p, &case.weights, &columns);
-    for (k, x) in case.inputs.iter().enumerate() {
-        let mut changed = false;
-        while let Some(w) = pending.next_if(|w| w.vector <= k) {
-            columns[w.column] = w.params;
-            changed = true;
-        }
-        if changed {
-            model = TileModel::new(&p, &case.weights, &columns);
-        }
-        outputs.push(model.mvm(k as u32, x).out);
-    }
-    outputs
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, max_shrink_iters: 32, ..ProptestConfig::default() })]
 
@@ -128,7 +106,7 @@ proptest! {
         let stream = rtl.stream(&case.inputs, &stim);
         prop_assert!(stream.is_ok(), "{}\nconfig:\n{}", stream.unwrap_err(), config.to_toml());
         let stream = stream.unwrap();
-        prop_assert_eq!(stream.outputs, expected_with_writes(&config, &case, &stream.column_writes));
+        prop_assert_eq!(stream.outputs, expected_with_writes(&p, &case, &stream.column_writes));
     }
 }
 

@@ -9,9 +9,13 @@
 //!   gaps, cycle counts, VCD.
 //! - [`rtl_run`] is the whole build, program, stream and time sequence as one call;
 //!   [`protocol_checker`] checks the host-interface rules on every simulated cycle.
+//! - [`axi_driver`] drives the AXI top of `generate --bus axi` the same way through AXI4-Lite
+//!   and AXI4-Stream; [`axi_protocol_checker`] checks the AXI rules on every cycle.
 //! - [`waveform`] reads a VCD back as a table; [`random_case`] makes reproducible cases and
 //!   [`replay_case`] keeps the ones that mismatch.
 
+pub mod axi_driver;
+pub mod axi_protocol_checker;
 pub mod icarus;
 pub mod protocol_checker;
 pub mod random_case;
@@ -44,6 +48,12 @@ pub enum CosimError {
     Stalled { got: usize, expected: usize, cycles: u64 },
     #[error("{0}")]
     Protocol(protocol_checker::Violation),
+    #[error("{0}")]
+    Axi(axi_protocol_checker::AxiViolation),
+    #[error("{0}")]
+    AxiStalled(String),
+    #[error("the AXI4-Lite write of 0x{data:08x} to 0x{addr:02x} was answered SLVERR")]
+    AxiRefused { addr: u32, data: u32 },
     #[error("generated RTL in '{dir}': {problem}")]
     Generated { dir: PathBuf, problem: String },
     #[error("cannot open VCD file '{0}'")]

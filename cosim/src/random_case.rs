@@ -2,7 +2,9 @@
 //! reproducible from a seed.
 
 use cimtile_hdl::config::TileParams;
+use crate::tile_driver::ColumnWrite;
 use cimtile_hdl::data::{ColumnParams, Weights};
+use cimtile_hdl::TileModel;
 
 /// A deterministic generator (SplitMix64), so a case is named by its seed alone.
 pub struct CaseRng(u64);
@@ -56,4 +58,25 @@ pub fn random_case(p: &TileParams, mvms: usize, seed: u64) -> Case {
         })
         .collect();
     Case { weights, inputs, columns }
+}
+
+/// The golden model's outputs for `case` when column-parameter writes landed between vectors
+/// (as a stream reports them): vector k sees every write made before it started.
+pub fn expected_with_writes(p: &TileParams, case: &Case, writes: &[ColumnWrite]) -> Vec<Vec<i64>> {
+    let mut columns = case.columns.clone();
+    let mut pending = writes.iter().peekable();
+    let mut outputs = Vec::with_capacity(case.inputs.len());
+    let mut model = TileModel::new(p, &case.weights, &columns);
+    for (k, x) in case.inputs.iter().enumerate() {
+        let mut changed = false;
+        while let Some(w) = pending.next_if(|w| w.vector <= k) {
+            columns[w.column] = w.params;
+            changed = true;
+        }
+        if changed {
+            model = TileModel::new(p, &case.weights, &columns);
+        }
+        outputs.push(model.mvm(k as u32, x).out);
+    }
+    outputs
 }

@@ -13,9 +13,13 @@
 use crate::verilog_ports::{Direction, Port};
 
 /// C++ source of the shim for model class `V{top}` with `ports` (the first input named
-/// `clock` is toggled by `cimtile_cycle`).
+/// `clock`, or `aclk` as AXI names it, is toggled by `cimtile_cycle`).
 pub fn shim_source(top: &str, ports: &[Port]) -> String {
     let class = format!("V{top}");
+    let clock = ports
+        .iter()
+        .find(|p| p.direction == Direction::Input && (p.name == "clock" || p.name == "aclk"))
+        .map_or("clock".to_string(), Port::cpp_name);
     let mut set = String::new();
     let mut get = String::new();
     let mut set_words = String::new();
@@ -126,12 +130,12 @@ void cimtile_eval(void* p) {{
 
 void cimtile_cycle(void* p) {{
     Handle* h = (Handle*)p;
-    h->top->clock = 1;
+    h->top->{clock} = 1;
     h->top->eval();
     h->time += 5;
     h->ctx->time(h->time);
     if (h->vcd) h->vcd->dump(h->time);
-    h->top->clock = 0;
+    h->top->{clock} = 0;
     h->top->eval();
     h->time += 5;
     h->ctx->time(h->time);

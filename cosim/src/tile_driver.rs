@@ -101,7 +101,7 @@ pub fn build_tile(p: &TileParams) -> Result<BuiltModel, CosimError> {
 }
 
 /// Cell levels of every (row, physical column), as the host slices the weights.
-fn cell_levels(p: &TileParams, w: &Weights) -> Vec<u8> {
+pub(crate) fn cell_levels(p: &TileParams, w: &Weights) -> Vec<u8> {
     let mask = (1u32 << p.cell_bits()) - 1;
     let mut levels = vec![0u8; p.rows() * p.phys_cols()];
     for pc in 0..p.phys_cols() {
@@ -119,21 +119,32 @@ fn cell_levels(p: &TileParams, w: &Weights) -> Vec<u8> {
 }
 
 /// A small xorshift generator for the stream disturbances (reproducible from the seed).
-struct Disturbance {
+pub(crate) struct Disturbance {
     state: u64,
 }
 
 impl Disturbance {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn new(seed: u64) -> Self {
+        Disturbance { state: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1 }
+    }
+
+    pub(crate) fn next(&mut self) -> u64 {
         self.state ^= self.state << 13;
         self.state ^= self.state >> 7;
         self.state ^= self.state << 17;
         self.state
     }
 
-    fn chance(&mut self, percent: u32) -> bool {
+    pub(crate) fn chance(&mut self, percent: u32) -> bool {
         percent > 0 && (self.next() % 100) < percent as u64
     }
+}
+
+/// Cycle budget for a stream: generous against stalls, small enough to catch a hang.
+pub(crate) fn stream_budget(p: &TileParams, vectors: usize, stim: &Stimulus) -> u64 {
+    let per_mvm = p.min_cycles_per_mvm() + (p.rows() + p.phys_cols() + p.cols()) as u64 + 64;
+    let slowdown = 100 / (100 - stim.input_gap_percent.max(stim.backpressure_percent).min(95)) as u64;
+    (vectors as u64 + 2) * per_mvm * 4 * (slowdown + 1)
 }
 
 impl TileRtl {
@@ -200,7 +211,12 @@ impl TileRtl {
         let config: TileConfig = serde_json::from_value(field("config")?.clone())
             .map_err(|e| problem(format!("manifest.json's configuration is not a tile configuration: {e}")))?;
         let p = config.validate().map_err(|e| problem(format!("manifest.json's configuration is invalid: {e}")))?;
-        let top = field("top_module")?.as_str().ok_or_else(|| problem("top_module is not a string".into()))?;
+        // Behind a bus wrapper (`generate --bus`), the tile itself is driven.
+        let top = match manifest.get("tile_module") {
+            Some(tile) => tile,
+            None => field("top_module")?,
+        };
+        let top = top.as_str().ok_or_else(|| problem("the top module is not a string".into()))?;
         let files = field("files")?.as_array().ok_or_else(|| problem("files is not a list".into()))?;
         let mut verilog = String::new();
         for name in files {
@@ -352,13 +368,6 @@ impl TileRtl {
         Ok(())
     }
 
-    /// Cycle budget for a stream: generous against stalls, small enough to catch a hang.
-    fn budget(&self, vectors: usize, stim: &Stimulus) -> u64 {
-        let per_mvm = self.p.min_cycles_per_mvm() + (self.p.rows() + self.p.phys_cols() + self.p.cols()) as u64 + 64;
-        let slowdown = 100 / (100 - stim.input_gap_percent.max(stim.backpressure_percent).min(95)) as u64;
-        (vectors as u64 + 2) * per_mvm * 4 * (slowdown + 1)
-    }
-
     /// Streams `inputs` through the tile and collects every result.
     pub fn stream(&mut self, inputs: &[Vec<i32>], stim: &Stimulus) -> Result<StreamResult, CosimError> {
         self.stream_for(inputs, stim, None)
@@ -368,8 +377,8 @@ impl TileRtl {
     pub fn stream_for(&mut self, inputs: &[Vec<i32>], stim: &Stimulus, max_cycles: Option<u64>) -> Result<StreamResult, CosimError> {
         let (rows, cols) = (self.p.rows(), self.p.cols());
         let total = inputs.len() * rows;
-        let budget = max_cycles.unwrap_or_else(|| self.budget(inputs.len(), stim));
-        let mut rng = Disturbance { state: stim.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1 };
+        let budget = max_cycles.unwrap_or_else(|| stream_budget(&self.p, inputs.len(), stim));
+        let mut rng = Disturbance::new(stim.seed);
         let mut next = 0usize;
         let mut outputs: Vec<Vec<i64>> = Vec::with_capacity(inputs.len());
         let mut row: Vec<i64> = Vec::with_capacity(cols);

@@ -6,6 +6,7 @@
 //! rust-hdl 0.46 cannot give: widths that follow the configuration, registers in the block
 //! that owns them, memories with synchronous reads, no `$` in names and no `initial` blocks.
 
+pub mod axi;
 mod handoff;
 pub mod sizing;
 mod top;
@@ -35,6 +36,9 @@ const BLOCKS: &[Block] = &[
     Block { module: "cim_activation_unit", source: include_str!("../../verilog/cim_activation_unit.v") },
 ];
 
+/// The AXI wrapper (`--bus axi`), instantiated by the generated AXI top.
+const AXI_WRAPPER: Block = Block { module: "cim_axi_wrapper", source: include_str!("../../verilog/cim_axi_wrapper.v") };
+
 /// The behavioral crossbar macro: replaced by the silicon macro in an ASIC flow.
 const MACRO: Block = Block { module: "cim_crossbar_macro", source: include_str!("../../verilog/cim_crossbar_macro.v") };
 
@@ -54,6 +58,8 @@ pub enum FileRole {
     Macro,
     /// Documentation and tool files beside the Verilog.
     Handoff,
+    /// The bus wrapper and its top (`--bus`): synthesizable, for a flow that wants the bus.
+    Bus,
 }
 
 /// One generated file.
@@ -69,12 +75,24 @@ pub struct RtlFile {
 pub struct GenerateOptions {
     /// Put before every module name, so several tiles can live in one design.
     pub prefix: String,
+    /// A bus wrapper around the tile, whose top then becomes the design's top.
+    pub bus: Option<Bus>,
+}
+
+/// The bus a wrapper puts on the tile's host interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bus {
+    /// AXI4-Lite for programming and status, AXI4-Stream for inputs and results.
+    Axi,
 }
 
 /// The generated RTL of one tile.
 pub struct GeneratedRtl {
-    /// Name of the top module (with the prefix).
+    /// Name of the top module (with the prefix): the bus wrapper's top if there is one.
     pub top: String,
+    /// The tile's own top module (with the prefix).
+    pub tile_top: String,
+    pub bus: Option<Bus>,
     pub files: Vec<RtlFile>,
     pub sizing: RtlSizing,
     /// What the RTL was generated from: configuration, sizes, widths, cycles, fingerprint.
@@ -130,19 +148,32 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
     }
     let prefix = options.prefix.as_str();
     let sizing = RtlSizing::new(&p);
-    let top = format!("{prefix}{TOP_MODULE}");
+    let tile_top = format!("{prefix}{TOP_MODULE}");
     let mut files: Vec<RtlFile> = BLOCKS
         .iter()
         .map(|b| RtlFile { name: format!("{prefix}{}.v", b.module), text: with_prefix(b.source, prefix), role: FileRole::Periphery })
         .collect();
-    files.push(RtlFile { name: format!("{top}.v"), text: top::top_module(&p, &sizing, prefix), role: FileRole::Periphery });
+    files.push(RtlFile { name: format!("{tile_top}.v"), text: top::top_module(&p, &sizing, prefix), role: FileRole::Periphery });
     files.push(RtlFile {
         name: format!("{prefix}{}.v", MACRO.module),
         text: with_prefix(MACRO.source, prefix),
         role: FileRole::Macro,
     });
+    let top = match options.bus {
+        None => tile_top.clone(),
+        Some(Bus::Axi) => {
+            let axi_top = format!("{prefix}{}", axi::AXI_TOP_MODULE);
+            files.push(RtlFile {
+                name: format!("{prefix}{}.v", AXI_WRAPPER.module),
+                text: with_prefix(AXI_WRAPPER.source, prefix),
+                role: FileRole::Bus,
+            });
+            files.push(RtlFile { name: format!("{axi_top}.v"), text: axi::axi_top_module(&p, &sizing, prefix), role: FileRole::Bus });
+            axi_top
+        }
+    };
     let fingerprint = fnv1a64(files.iter().flat_map(|f| f.text.as_bytes().iter().copied()));
-    let manifest = serde_json::json!({
+    let mut manifest = serde_json::json!({
         "generator": format!("cimtile {}", env!("CARGO_PKG_VERSION")),
         "top_module": top,
         "prefix": prefix,
@@ -161,7 +192,12 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
         "min_cycles_per_mvm": p.min_cycles_per_mvm(),
         "expected_cycles_per_mvm": p.expected_cycles_per_mvm(),
     });
-    let mut rtl = GeneratedRtl { top, files, sizing, manifest };
+    if let Some(Bus::Axi) = options.bus {
+        // What a reader of the directory needs to find the tile behind the bus.
+        manifest["bus"] = "axi".into();
+        manifest["tile_module"] = tile_top.clone().into();
+    }
+    let mut rtl = GeneratedRtl { top, tile_top, bus: options.bus, files, sizing, manifest };
     let handoff = handoff::files(&p, &rtl);
     rtl.files.extend(handoff);
     Ok(rtl)
@@ -197,7 +233,7 @@ mod tests {
     #[test]
     fn bad_prefixes_are_refused() {
         for bad in ["0x", "a-b", "a$", "_x"] {
-            let options = GenerateOptions { prefix: bad.into() };
+            let options = GenerateOptions { prefix: bad.into(), ..Default::default() };
             let err = generate_with(&crate::TileConfig::default().validate().unwrap(), &options).err().expect("refused");
             assert!(err.to_string().contains(&format!("'{bad}'")), "{err}");
         }

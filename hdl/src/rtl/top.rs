@@ -19,7 +19,7 @@ use crate::config::{Activation, TileParams};
 
 /// A module instance with parameter overrides and named port connections: `"port"` connects
 /// the signal of the same name, `"port=expression"` anything else.
-fn instance(module: &str, name: &str, params: &[(&str, String)], ports: &[&str]) -> String {
+pub(super) fn instance(module: &str, name: &str, params: &[(&str, String)], ports: &[&str]) -> String {
     let params = params.iter().map(|(k, v)| format!("        .{k}({v})")).collect::<Vec<_>>().join(",\n");
     let ports = ports
         .iter()
@@ -29,10 +29,11 @@ fn instance(module: &str, name: &str, params: &[(&str, String)], ports: &[&str])
         })
         .collect::<Vec<_>>()
         .join(",\n");
-    format!("    {module} #(\n{params}\n    ) {name} (\n{ports}\n    );\n")
+    let params = if params.is_empty() { String::new() } else { format!("#(\n{params}\n    ) ") };
+    format!("    {module} {params}{name} (\n{ports}\n    );\n")
 }
 
-fn bus(bits: u32) -> String {
+pub(super) fn bus(bits: u32) -> String {
     if bits == 1 {
         String::new()
     } else {
