@@ -7,6 +7,7 @@ use cimtile_hdl::data::{self, ColumnParams, Weights};
 use std::path::Path;
 
 /// A validated tile configuration and where it came from.
+#[derive(Clone)]
 pub struct Tile {
     pub config: TileConfig,
     pub params: TileParams,

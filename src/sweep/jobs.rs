@@ -2,7 +2,7 @@
 //! keys) and the one its plots show; adding a job is one `JobKind` variant, one arm in [`job`]
 //! and one [`SweepJob`] implementation.
 
-use crate::cli::{JobKind, SweepRunArgs};
+use crate::cli::{parse_age, JobKind, SweepRunArgs};
 use crate::cosim::expected_outputs;
 use crate::net::Network;
 use crate::run::run_rtl;
@@ -70,19 +70,41 @@ impl NetJob {
     }
 }
 
+/// The value of the job's key `key` at a point, if it is swept.
+fn job_value<'a>(job_values: &[(&str, &'a str)], key: &str) -> Option<&'a str> {
+    job_values.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
 impl SweepJob for NetJob {
     fn name(&self) -> &'static str {
         "net"
     }
     fn keys(&self) -> &'static [&'static str] {
-        &["model"]
+        &["model", "age", "calibrate"]
     }
     fn prepare(&mut self, key: &str, values: &[String]) -> Result<()> {
-        debug_assert_eq!(key, "model");
-        values.iter().try_for_each(|v| self.load(v))
+        match key {
+            "age" => values.iter().try_for_each(|v| parse_age(v).map(drop).map_err(|e| anyhow!("--set age={v}: {e}"))),
+            "calibrate" => match values.iter().find(|v| !["off", "on"].contains(&v.as_str())) {
+                Some(v) => bail!("--set calibrate={v}: expected off or on"),
+                None => Ok(()),
+            },
+            _ => values.iter().try_for_each(|v| self.load(v)),
+        }
     }
     fn figures(&self) -> &'static [&'static str] {
-        &["accuracy", "integer_accuracy", "float_accuracy", "integer_mismatches", "images", "tiles", "mvms", "adc_conversions"]
+        &[
+            "accuracy",
+            "integer_accuracy",
+            "float_accuracy",
+            "integer_mismatches",
+            "images",
+            "tiles",
+            "mvms",
+            "adc_conversions",
+            "analog_drift",
+            "energy_pj_per_image",
+        ]
     }
     fn main_figure(&self) -> &'static str {
         "accuracy"
@@ -91,12 +113,16 @@ impl SweepJob for NetJob {
         json!({ "model": self.model, "data": self.data, "images": self.images })
     }
     fn run(&self, tile: &Tile, job_values: &[(&str, &str)]) -> Result<Vec<String>> {
-        let model = match job_values.iter().find(|(k, _)| *k == "model") {
-            Some((_, v)) => v.to_string(),
+        let model = match job_value(job_values, "model") {
+            Some(v) => v.to_string(),
             None => self.model.as_ref().map(|m| m.display().to_string()).ok_or_else(|| anyhow!("--job net needs --model M.npz (or --set model=A.npz,B.npz)"))?,
         };
         let network = &self.networks[&model];
-        let f = network.evaluate(tile, self.images.map(|n| n as usize))?;
+        // `prepare` checked both values.
+        let age = job_value(job_values, "age").map(parse_age).transpose().map_err(|e| anyhow!(e))?;
+        let tile = tile.clone().aged(age.as_ref())?;
+        let calibrate = job_value(job_values, "calibrate") == Some("on");
+        let f = network.evaluate(&tile, self.images.map(|n| n as usize), calibrate)?;
         Ok(vec![
             f.accuracy().to_string(),
             f.integer_accuracy().to_string(),
@@ -106,6 +132,8 @@ impl SweepJob for NetJob {
             f.tiles.to_string(),
             f.mvms.to_string(),
             f.adc_conversions.to_string(),
+            tile.params.drift.to_string(),
+            f.energy_pj_per_image.to_string(),
         ])
     }
 }
