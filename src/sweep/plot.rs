@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 /// The figures of the Pareto plot: more accuracy for less energy is better.
 const ACCURACY: &str = "accuracy";
 const ENERGY: &str = "energy_pj_per_image";
+/// The most lines a plot names in its legend.
+const MAX_LEGEND: usize = 16;
 
 /// One SVG per numeric or duration swept key with two or more values:
 /// `DIR/<figure>-vs-<key>.svg`; and `DIR/accuracy-vs-energy_pj_per_image.svg` when the job
@@ -164,8 +166,11 @@ fn draw(path: &Path, figure: &str, key: &str, scale: &XScale, lines: &BTreeMap<S
     let root = SVGBackend::new(path, (720, 480)).into_drawing_area();
     root.fill(&WHITE)?;
     let points = || lines.values().flatten();
+    // More labels than this would cover the plot: then the caption counts the lines instead.
+    let legend = lines.len() <= MAX_LEGEND;
+    let caption = if legend { format!("{figure} vs {key}") } else { format!("{figure} vs {key} ({} lines)", lines.len()) };
     let mut chart = ChartBuilder::on(&root)
-        .caption(format!("{figure} vs {key}"), ("sans-serif", 20))
+        .caption(caption, ("sans-serif", 20))
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(60)
@@ -179,6 +184,10 @@ fn draw(path: &Path, figure: &str, key: &str, scale: &XScale, lines: &BTreeMap<S
             .label(if label.is_empty() { figure } else { label })
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
         chart.draw_series(line.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
+    }
+    if !legend {
+        root.present()?;
+        return Ok(());
     }
     // The legend goes where the lines are high: lower right for rising lines, lower left else.
     let rising = lines.values().next().is_some_and(|l| l.last().map(|p| p.1) > l.first().map(|p| p.1));
