@@ -81,6 +81,7 @@ fn bad_specifications_are_named() {
         (&["--set", "speed=3"], "'speed' is not a configuration key (section.key, such as adc.bits) (the job's own keys: model, age, calibrate)"),
         (&["--set", "age=1h,3x"], "--set age=3x: '3x' is not a duration"),
         (&["--set", "calibrate=off,yes"], "--set calibrate=yes: expected off or on"),
+        (&["--set", "age=1y", "--set", "analog.drift=0,100"], "--set age and --set analog.drift both set the drift"),
         (&["--set", "adc.bits=8..3"], "the range 8..3 is empty"),
         (&["--set", "adc.bits=3,,4"], "empty value"),
         (&["--set", "adc.bits=3,20"], "point 1: invalid tile config preset 'default' with adc.bits=20: adc.bits must be in 1..=16, not 20"),

@@ -20,6 +20,10 @@ pub trait SweepJob: Sync {
     fn keys(&self) -> &'static [&'static str] {
         &[]
     }
+    /// Checks the swept keys together (the job's and the configuration's) before any point runs.
+    fn check_keys(&self, _keys: &[&str]) -> Result<()> {
+        Ok(())
+    }
     /// Checks and loads the values of one of the job's keys before any point runs.
     fn prepare(&mut self, key: &str, values: &[String]) -> Result<()> {
         bail!("the {} job has no key '{key}' ({values:?})", self.name())
@@ -81,6 +85,12 @@ impl SweepJob for NetJob {
     }
     fn keys(&self) -> &'static [&'static str] {
         &["model", "age", "calibrate"]
+    }
+    fn check_keys(&self, keys: &[&str]) -> Result<()> {
+        if keys.contains(&"age") && keys.contains(&"analog.drift") {
+            bail!("--set age and --set analog.drift both set the drift (age sets analog.drift by the drift law): sweep one of them");
+        }
+        Ok(())
     }
     fn prepare(&mut self, key: &str, values: &[String]) -> Result<()> {
         match key {

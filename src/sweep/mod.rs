@@ -37,6 +37,7 @@ fn run(args: &SweepRunArgs) -> Result<ExitCode> {
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?.unwrap_or(Shard::ALL);
     let mut job = jobs::job(args)?;
     let job_keys = job.keys();
+    job.check_keys(&axes.iter().map(|a| a.key.as_str()).collect::<Vec<_>>())?;
     for axis in axes.iter().filter(|a| job_keys.contains(&a.key.as_str())) {
         job.prepare(&axis.key, &axis.values)?;
     }
