@@ -14,6 +14,7 @@ use anyhow::{anyhow, Result};
 use cimtile_cosim::random_case::CaseRng;
 use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
 use cimtile_hdl::calibration::{error_summary, fit_column, ColumnFit, Sample};
+use cimtile_hdl::golden::requantize;
 use cimtile_hdl::config::{Activation, TileParams};
 use cimtile_hdl::data::{columns_csv, ColumnParams, Weights};
 use cimtile_hdl::TileModel;
@@ -86,6 +87,24 @@ fn intended_run(model: &TileModel, first_k: usize, inputs: &[Vec<i32>]) -> (Vec<
     model.mvm_batch(first_k as u32, inputs).into_iter().map(|r| (r.acc, r.out)).unzip()
 }
 
+/// Per column, the parameters that map the aged tile's measured `acc` (None where the engine could
+/// not see it) to the intended outputs: the intended parameters applied to `intended_acc`.
+pub fn fit_columns(p: &TileParams, intended: &[ColumnParams], measured_acc: &[Vec<Option<i64>>], intended_acc: &[Vec<i64>]) -> Vec<ColumnFit> {
+    (0..p.cols())
+        .map(|c| {
+            let samples: Vec<Sample> = measured_acc
+                .iter()
+                .zip(intended_acc)
+                .filter_map(|(aged, fresh)| {
+                    let intended_out = requantize(p, intended[c], fresh[c]);
+                    aged[c].map(|aged_acc| Sample { aged_acc, intended_acc: fresh[c], intended_out })
+                })
+                .collect();
+            fit_column(p, intended[c], &samples)
+        })
+        .collect()
+}
+
 pub fn calibrate(args: &CalibrateArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?.aged(args.age.age.as_ref())?;
     let p = &tile.params;
@@ -102,19 +121,9 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<ExitCode> {
 
     let mut aged = AgedTile::new(args.engine, &tile, &weights)?;
     let measured = aged.run(&calibration)?;
-    let (intended_acc, intended_out) = intended_run(&intended, 0, &calibration);
-    let fits: Vec<ColumnFit> = (0..p.cols())
-        .map(|c| {
-            let samples: Vec<Sample> = measured
-                .iter()
-                .enumerate()
-                .filter_map(|(i, (acc, _))| {
-                    acc[c].map(|aged_acc| Sample { aged_acc, intended_acc: intended_acc[i][c], intended_out: intended_out[i][c] })
-                })
-                .collect();
-            fit_column(p, intended_columns[c], &samples)
-        })
-        .collect();
+    let (intended_acc, _) = intended_run(&intended, 0, &calibration);
+    let measured_acc: Vec<Vec<Option<i64>>> = measured.into_iter().map(|(acc, _)| acc).collect();
+    let fits = fit_columns(p, &intended_columns, &measured_acc, &intended_acc);
     let calibrated: Vec<ColumnParams> = fits.iter().map(|f| f.columns).collect();
 
     aged.program_columns(&intended_columns)?;

@@ -233,6 +233,12 @@ pub struct NetArgs {
     /// `rtl` also runs every tile MVM of the first --rtl-images images through Verilator.
     #[arg(long, value_enum, default_value = "model")]
     pub engine: Engine,
+    #[command(flatten)]
+    pub age: AgeArgs,
+    /// Calibrate every tile's column parameters for its (aged) device before the images run:
+    /// reads of known inputs fitted to the exact W^T x of the programmed weights.
+    #[arg(long)]
+    pub calibrate: bool,
     /// Test images to run (default: all).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub images: Option<u64>,

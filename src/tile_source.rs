@@ -7,6 +7,7 @@ use cimtile_hdl::data::{self, ColumnParams, Weights};
 use std::path::Path;
 
 /// A validated tile and where it came from.
+#[derive(Clone)]
 pub struct Tile {
     pub params: TileParams,
     /// `preset 'isaac'`, `'x.toml'` or `'x.toml' over preset 'isaac'`.

@@ -151,3 +151,45 @@ fn bad_data_is_named() {
     data(d, (vec![2, 3], vec![0.0, f64::INFINITY, 0.0, 0.0, 0.0, 0.0]), (vec![2], vec![0.0, 1.0]));
     fails(d, "d.npz: array 'x' holds inf at flat index 1");
 }
+
+#[test]
+fn calibration_recovers_accuracy_on_an_aged_tile() {
+    let dir = tempfile::tempdir().unwrap();
+    let (model, data, tile) = (digits("plain.npz"), digits("test.npz"), digits("tile.toml"));
+    let aged = ["--config", &tile, "--model", &model, "--data", &data, "--age", "10y"];
+    let before = net_report(dir.path(), &aged);
+    let after = net_report(dir.path(), &[&aged[..], &["--calibrate"]].concat());
+    // 10 years by the default drift law (t0 = 1 s, nu = 0.01).
+    assert_eq!(before["analog_drift"], 11648, "{before}");
+    assert!(before["aging"].as_str().unwrap().contains("analog.drift = round(65536 * (1 - (315576000 / 1)^-0.01)) = 11648"), "{before}");
+    assert_eq!((before["calibrated"].as_bool(), after["calibrated"].as_bool()), (Some(false), Some(true)));
+    assert!(before["calibration"].is_null(), "{before}");
+    let tiles = after["calibration"].as_array().unwrap();
+    assert_eq!(tiles.len(), 2, "{after}");
+    for t in tiles {
+        assert!(t["after_mean_abs_error"].as_f64() <= t["before_mean_abs_error"].as_f64(), "{t}");
+    }
+    let (b, a) = (before["accuracy"].as_f64().unwrap(), after["accuracy"].as_f64().unwrap());
+    assert!(a >= b, "calibrated {a} < uncalibrated {b}");
+    // Drift lowers every conductance, and with it the crossbar's read energy.
+    let fresh = net_report(dir.path(), &aged[..6]);
+    assert!(fresh["energy_pj_per_image"].as_f64().unwrap() > before["energy_pj_per_image"].as_f64().unwrap(), "{fresh}");
+    assert_eq!(fresh["analog_drift"], 0);
+}
+
+#[test]
+fn bad_age_and_calibration_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (model, data) = (digits("plain.npz"), digits("test.npz"));
+    let out = cimtile(&["net", "--model", &model, "--data", &data, "--age", "3x"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("'3x' is not a duration"), "{}", stderr(&out));
+    // The default preset's layers are requantized on the host, from accumulators that an 8-bit
+    // output cannot hold.
+    write(dir.path(), "narrow.toml", "[output]\nbits = 8\n");
+    let out = cimtile(&["net", "--config", "narrow.toml", "--model", &model, "--data", &data, "--calibrate"], dir.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--calibrate: layer 0 is requantized on the host") && err.contains("cannot hold every accumulator"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

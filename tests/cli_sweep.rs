@@ -78,7 +78,10 @@ fn bad_specifications_are_named() {
     let cases: &[(&[&str], &str)] = &[
         (&["--set", "adc.bits"], "--set adc.bits: expected KEY=VALUES"),
         (&["--set", "adc.bitz=3"], "--set adc.bitz: unknown key 'adc.bitz' (keys of [adc]:"),
-        (&["--set", "speed=3"], "'speed' is not a configuration key (section.key, such as adc.bits) (the job's own keys: model)"),
+        (&["--set", "speed=3"], "'speed' is not a configuration key (section.key, such as adc.bits) (the job's own keys: model, age, calibrate)"),
+        (&["--set", "age=1h,3x"], "--set age=3x: '3x' is not a duration"),
+        (&["--set", "calibrate=off,yes"], "--set calibrate=yes: expected off or on"),
+        (&["--set", "age=1y", "--set", "analog.drift=0,100"], "--set age and --set analog.drift both set the drift"),
         (&["--set", "adc.bits=8..3"], "the range 8..3 is empty"),
         (&["--set", "adc.bits=3,,4"], "empty value"),
         (&["--set", "adc.bits=3,20"], "point 1: invalid tile config preset 'default' with adc.bits=20: adc.bits must be in 1..=16, not 20"),
@@ -111,4 +114,31 @@ fn the_cosim_job_runs_the_rtl_at_each_point() {
         read(&dir.path().join("c/results.csv")),
         "point,adc.count,mismatched_mvms,mvms,cycles_per_mvm,min_cycles_per_mvm,adc_busy_ratio\n0,4,0,6,64,64,1\n"
     );
+}
+
+#[test]
+fn age_and_calibration_sweep_and_the_pareto_plot() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (model, data, tile) = (digits("plain.npz"), digits("test.npz"), digits("tile.toml"));
+    let args = [
+        "sweep", "--config", &tile, "--set", "age=0s,10y", "--set", "calibrate=off,on", "--set", "adc.bits=3,6", "--job", "net", "--model", &model,
+        "--data", &data, "--images", "40", "--jobs", "1", "--out", "s",
+    ];
+    let out = cimtile(&args, d);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = read(&d.join("s/results.csv"));
+    let header = "point,age,calibrate,adc.bits,accuracy,integer_accuracy,float_accuracy,integer_mismatches,images,tiles,mvms,adc_conversions,analog_drift,energy_pj_per_image";
+    assert!(results.starts_with(&format!("{header}\n")), "{results}");
+    let rows: Vec<Vec<&str>> = results.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 8, "{results}");
+    for row in &rows {
+        assert_eq!(row[12], if row[1] == "10y" { "11648" } else { "0" }, "{row:?}");
+        assert!(row[13].parse::<f64>().unwrap() > 0.0, "{row:?}");
+    }
+    // The age axis plots by its durations; every point has accuracy and energy, so the Pareto plot.
+    assert!(d.join("s/accuracy-vs-age.svg").exists());
+    assert!(read(&d.join("s/accuracy-vs-age.svg")).contains("\n10y\n"));
+    assert!(d.join("s/accuracy-vs-energy_pj_per_image.svg").exists());
+    assert!(stdout(&out).contains("Pareto front of age=0s, calibrate=off:\n  point 0 (age=0s, calibrate=off, adc.bits=3)"), "{}", stdout(&out));
 }

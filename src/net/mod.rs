@@ -9,13 +9,14 @@ use crate::cli::{Engine, NetArgs};
 use crate::tile_source::{self, Tile};
 use anyhow::Result;
 use cimtile_cosim::tile_driver::{build_tile, Stimulus, TileRtl};
+use cimtile_hdl::ppa::{estimate, Workload};
 use npz::{FloatModel, TestSet};
 use quant::{argmax, QuantNet};
 use rayon::prelude::*;
 use serde_json::json;
 use std::process::ExitCode;
 use std::time::Instant;
-use tiled::TiledNet;
+use tiled::{TileCalibration, TiledNet};
 
 /// What a network run measures.
 #[derive(Debug, Clone)]
@@ -36,6 +37,12 @@ pub struct NetFigures {
     /// Wall-clock seconds of the images on the tiles (model engine, every core; the reference
     /// networks not included).
     pub seconds: f64,
+    /// Energy of one image's MVMs by the PPA model without synthesis: ADC conversions, crossbar
+    /// reads and row drivers, each tile priced on the inputs the images gave it. The digital
+    /// periphery is left out.
+    pub energy_pj_per_image: f64,
+    /// With calibration: what it achieved, tile by tile.
+    pub calibration: Option<Vec<TileCalibration>>,
 }
 
 impl NetFigures {
@@ -66,20 +73,46 @@ impl Network {
         Ok(Network { model, data })
     }
 
-    /// Runs the first `images` test images (all if None) on the tile `tile`, in parallel; image
-    /// i is MVM index i on every tile.
-    pub fn evaluate(&self, tile: &Tile, images: Option<usize>) -> Result<NetFigures> {
+    /// Runs the first `images` test images (all if None) on the tile `tile`, in parallel, its
+    /// column parameters first calibrated if `calibrate`; image i is MVM index i on every tile.
+    pub fn evaluate(&self, tile: &Tile, images: Option<usize>, calibrate: bool) -> Result<NetFigures> {
         let quant = QuantNet::new(&self.model, &tile.params)?;
-        let tiled = TiledNet::new(&quant, &tile.params);
-        Ok(self.figures(tile, &quant, &tiled, images))
+        let mut tiled = TiledNet::new(&quant, &tile.params);
+        self.figures(tile, &quant, &mut tiled, images, calibrate)
     }
 
-    fn figures(&self, tile: &Tile, quant: &QuantNet, tiled: &TiledNet, images: Option<usize>) -> NetFigures {
+    fn figures(&self, tile: &Tile, quant: &QuantNet, tiled: &mut TiledNet, images: Option<usize>, calibrate: bool) -> Result<NetFigures> {
+        let calibration = if calibrate {
+            let calib: Vec<Vec<i32>> = self.model.calib.iter().map(|x| quant.quantize_input(x)).collect();
+            Some(tiled.calibrate(&calib)?)
+        } else {
+            None
+        };
+        let tiled = &*tiled;
         let images = images.unwrap_or(usize::MAX).min(self.data.y.len());
         let started = Instant::now();
-        let logits: Vec<Vec<i64>> =
-            (0..images).into_par_iter().map(|i| tiled.forward(i as u32, &quant.quantize_input(&self.data.x[i]), |_| ())).collect();
+        // Per image its logits and every tile's input, in the order of `tiled.layers`' tiles.
+        let runs: Vec<(Vec<i64>, Vec<Vec<i32>>)> = (0..images)
+            .into_par_iter()
+            .map(|i| {
+                let mut inputs = Vec::with_capacity(tiled.tiles());
+                let logits = tiled.forward(i as u32, &quant.quantize_input(&self.data.x[i]), |mvm| inputs.push(mvm.input.to_vec()));
+                (logits, inputs)
+            })
+            .collect();
         let seconds = started.elapsed().as_secs_f64();
+        let energy_pj_per_image = tiled
+            .layers
+            .iter()
+            .flat_map(|l| &l.tiles)
+            .enumerate()
+            .map(|(t, programmed)| {
+                let inputs: Vec<Vec<i32>> = runs.iter().map(|(_, tile_inputs)| tile_inputs[t].clone()).collect();
+                let workload = Workload { weights: &programmed.weights, inputs: &inputs, description: "the test images' inputs to the tile".into() };
+                Ok(estimate(&tile.params, None, &workload).energy_pj_per_mvm)
+            })
+            .sum::<Result<f64>>()?;
+        let logits: Vec<&Vec<i64>> = runs.iter().map(|(l, _)| l).collect();
         let right = |i: usize, class: usize| (class == self.data.y[i]) as usize;
         let (correct, integer_correct, float_correct, integer_mismatches) = (0..images)
             .into_par_iter()
@@ -87,12 +120,12 @@ impl Network {
                 let x = &self.data.x[i];
                 let exact = quant.forward_exact(&quant.quantize_input(x));
                 let float_logits = self.model.activations(x).pop().expect("a model has an output");
-                (right(i, argmax(&logits[i])), right(i, argmax(&exact)), right(i, argmax(&float_logits)), (logits[i] != exact) as usize)
+                (right(i, argmax(logits[i])), right(i, argmax(&exact)), right(i, argmax(&float_logits)), (*logits[i] != exact) as usize)
             })
             .reduce(|| (0, 0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3));
         let tiles = tiled.tiles();
         let mvms = (tiles * images) as u64;
-        NetFigures {
+        Ok(NetFigures {
             images,
             correct,
             integer_correct,
@@ -102,7 +135,9 @@ impl Network {
             mvms,
             adc_conversions: mvms * tile.params.conversions_per_mvm(),
             seconds,
-        }
+            energy_pj_per_image,
+            calibration,
+        })
     }
 }
 
@@ -159,12 +194,12 @@ fn check_rtl(tile: &Tile, net: &Network, quant: &QuantNet, tiled: &TiledNet, ima
 }
 
 pub fn net(args: &NetArgs) -> Result<ExitCode> {
-    let tile = tile_source::load(&args.tile)?;
+    let tile = tile_source::load(&args.tile)?.aged(args.age.age.as_ref())?;
     let p = &tile.params;
     let net = Network::load(&args.model, &args.data)?;
     let quant = QuantNet::new(&net.model, p)?;
-    let tiled = TiledNet::new(&quant, p);
-    let figures = net.figures(&tile, &quant, &tiled, args.images.map(|n| n as usize));
+    let mut tiled = TiledNet::new(&quant, p);
+    let figures = net.figures(&tile, &quant, &mut tiled, args.images.map(|n| n as usize), args.calibrate)?;
     let sizes: Vec<String> = std::iter::once(net.model.inputs()).chain(net.model.layers.iter().map(|l| l.n)).map(|n| n.to_string()).collect();
     println!(
         "tile: {} ({} x {}, {}-bit weights, {}-bit {} inputs, {}-bit ADC)",
@@ -176,6 +211,9 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
         if p.inputs_signed() { "signed" } else { "unsigned" },
         p.adc_bits()
     );
+    if let Some(aging) = &tile.aging {
+        println!("{aging}");
+    }
     println!("model: {} ({})", args.model.display(), sizes.join("-"));
     let layers: Vec<String> = tiled
         .layers
@@ -187,12 +225,22 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
         })
         .collect();
     println!("tiles: {} ({})", figures.tiles, layers.join("; "));
+    if let Some(calibration) = &figures.calibration {
+        println!("calibrated on the model's {} calibration images (mean absolute output error against the exact W^T x, before -> after):", net.model.calib.len());
+        for t in calibration {
+            println!(
+                "  layer {} tile (row {}, column {}): {:.3} -> {:.3}",
+                t.layer, t.row_tile, t.col_tile, t.before_mean_abs_error, t.after_mean_abs_error
+            );
+        }
+    }
     let line = |what: &str, right: usize, accuracy: f64| println!("{what}: {accuracy:.4} ({right}/{})", figures.images);
     line("accuracy", figures.correct, figures.accuracy());
     line("integer accuracy (quantized network, exact integers)", figures.integer_correct, figures.integer_accuracy());
     line("float accuracy (the model as trained)", figures.float_correct, figures.float_accuracy());
     println!("images whose logits differ from the integer network's: {}", figures.integer_mismatches);
     println!("MVMs: {} ({} per image), ADC conversions: {}", figures.mvms, figures.tiles, figures.adc_conversions);
+    println!("energy: {:.1} pJ per image (PPA model without synthesis: ADCs, crossbar, row drivers)", figures.energy_pj_per_image);
     println!(
         "speed: {:.0} images/s on the tile model ({} threads, {:.3} s)",
         figures.images_per_second(),
@@ -230,6 +278,11 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
             "model": args.model,
             "data": args.data,
             "engine": match args.engine { Engine::Model => "model", Engine::Rtl => "rtl" },
+            "aging": tile.aging,
+            "analog_drift": p.drift(),
+            "calibrated": args.calibrate,
+            "calibration": figures.calibration,
+            "energy_pj_per_image": figures.energy_pj_per_image,
             "images": figures.images,
             "accuracy": figures.accuracy(),
             "integer_accuracy": figures.integer_accuracy(),

@@ -132,17 +132,24 @@ impl QuantNet {
 
     /// The integer logits of input codes `x`: plain integer arithmetic, no tile.
     pub fn forward_exact(&self, x: &[i32]) -> Vec<i64> {
-        let mut a: Vec<i64> = x.iter().map(|&v| v as i64).collect();
+        self.activations_exact(x).pop().expect("a network has layers")
+    }
+
+    /// The input codes of every layer for input codes `x`, then the logits, in plain integer
+    /// arithmetic.
+    pub fn activations_exact(&self, x: &[i32]) -> Vec<Vec<i64>> {
+        let mut activations = vec![x.iter().map(|&v| v as i64).collect::<Vec<i64>>()];
         for layer in &self.layers {
+            let a = activations.last().expect("the input is there");
             let mut acc = vec![0i64; layer.n];
             for (xi, row) in a.iter().zip(layer.w.chunks(layer.n)) {
                 for (acc_j, &w) in acc.iter_mut().zip(row) {
                     *acc_j += xi * w as i64;
                 }
             }
-            a = acc.iter().enumerate().map(|(j, &v)| layer.requantize(j, v)).collect();
+            activations.push(acc.iter().enumerate().map(|(j, &v)| layer.requantize(j, v)).collect());
         }
-        a
+        activations
     }
 }
 

@@ -7,9 +7,29 @@
 //! bias=0 and the host requantizes the sum of the accumulators (`QuantLayer::requantize`).
 
 use super::quant::{QuantLayer, QuantNet};
+use crate::calibrate::fit_columns;
+use anyhow::{bail, Result};
+use cimtile_hdl::calibration::error_summary;
 use cimtile_hdl::config::Activation;
 use cimtile_hdl::data::{ColumnParams, Weights};
+use cimtile_hdl::golden::requantize;
 use cimtile_hdl::{TileModel, TileParams};
+use serde::Serialize;
+
+/// The batch index of the first calibration read: far from the images' 0..N, so that the
+/// calibration shares no read-noise draw with them.
+const CALIBRATION_K0: u32 = 1 << 31;
+
+/// What the calibration of one tile achieved on its calibration vectors: the mean absolute error
+/// of its outputs against the intended ones, with the intended and with the new parameters.
+#[derive(Debug, Clone, Serialize)]
+pub struct TileCalibration {
+    pub layer: usize,
+    pub row_tile: usize,
+    pub col_tile: usize,
+    pub before_mean_abs_error: f64,
+    pub after_mean_abs_error: f64,
+}
 
 /// One programmed tile of a layer.
 pub struct Tile {
@@ -25,6 +45,9 @@ pub struct TiledLayer {
     pub col_tiles: usize,
     /// Whether the tiles' column parameters requantize (else the host does).
     pub on_tile: bool,
+    /// Whether the host sums the tiles' outputs rather than their accumulators: after a
+    /// calibration, which corrects a host-requantized tile's `acc` in its output.
+    pub host_reads_out: bool,
     /// Row-tile major: `tiles[i * col_tiles + j]`.
     pub tiles: Vec<Tile>,
 }
@@ -78,7 +101,7 @@ impl<'a> TiledNet<'a> {
                         tiles.push(Tile { row_tile: i, col_tile: j, weights, columns, model });
                     }
                 }
-                TiledLayer { row_tiles, col_tiles, on_tile, tiles }
+                TiledLayer { row_tiles, col_tiles, on_tile, host_reads_out: false, tiles }
             })
             .collect();
         TiledNet { net, p: p.clone(), layers }
@@ -86,6 +109,60 @@ impl<'a> TiledNet<'a> {
 
     pub fn tiles(&self) -> usize {
         self.layers.iter().map(|l| l.tiles.len()).sum()
+    }
+
+    /// Calibrates every tile's column parameters for its (aged) device, as a host would: the
+    /// model's calibration images (`calib`, input codes `calib`) run through the exact integer
+    /// network give every tile known inputs and, from the weights it was programmed with, the
+    /// exact `W^T x` its `acc` should be; per column, the parameters that map the `acc` read from
+    /// the tile to the tile's intended parameters applied to the exact one are fitted. Only those
+    /// reads and host arithmetic are used, no hidden device state. A tile whose layer the host
+    /// requantizes keeps intended parameters 1,0,0: its output then stands for a corrected `acc`,
+    /// which the host sums instead of `acc`, so its output range must hold any `acc`.
+    pub fn calibrate(&mut self, calib: &[Vec<i32>]) -> Result<Vec<TileCalibration>> {
+        let p = &self.p;
+        let (lo, hi) = p.output_range();
+        let acc_max = p.widths().acc_max;
+        let activations: Vec<Vec<Vec<i64>>> = calib.iter().map(|x| self.net.activations_exact(x)).collect();
+        let mut report = Vec::new();
+        for (l, layer) in self.layers.iter_mut().enumerate() {
+            if !layer.on_tile {
+                if p.activation() == Activation::Relu || (lo as i128) > -(acc_max as i128) || (hi as u128) < acc_max {
+                    bail!(
+                        "--calibrate: layer {l} is requantized on the host from the tiles' accumulators, which calibration corrects in \
+                         the tiles' outputs, but the outputs ({lo}..={hi}, activation {:?}) cannot hold every accumulator (-{acc_max}..={acc_max}): \
+                         widen output.bits, make it signed, and use output.activation = \"none\"",
+                        p.activation()
+                    );
+                }
+                layer.host_reads_out = true;
+            }
+            for tile in &mut layer.tiles {
+                let inputs: Vec<Vec<i32>> = activations
+                    .iter()
+                    .map(|a| tile_input(p.rows(), &a[l].iter().map(|&v| v as i32).collect::<Vec<_>>(), tile.row_tile))
+                    .collect();
+                let measured: Vec<Vec<Option<i64>>> =
+                    tile.model.mvm_batch(CALIBRATION_K0, &inputs).into_iter().map(|r| r.acc.into_iter().map(Some).collect()).collect();
+                let exact: Vec<Vec<i64>> = inputs.iter().map(|x| exact_acc(&tile.weights, x)).collect();
+                let fits = fit_columns(p, &tile.columns, &measured, &exact);
+                let calibrated: Vec<ColumnParams> = fits.iter().map(|f| f.columns).collect();
+                let outputs = |columns: &[ColumnParams]| -> Vec<Vec<i64>> {
+                    measured.iter().map(|acc| acc.iter().zip(columns).map(|(a, &c)| requantize(p, c, a.expect("the model shows acc"))).collect()).collect()
+                };
+                let intended: Vec<Vec<i64>> = exact.iter().map(|acc| acc.iter().zip(&tile.columns).map(|(&a, &c)| requantize(p, c, a)).collect()).collect();
+                report.push(TileCalibration {
+                    layer: l,
+                    row_tile: tile.row_tile,
+                    col_tile: tile.col_tile,
+                    before_mean_abs_error: error_summary(&outputs(&tile.columns), &intended).0,
+                    after_mean_abs_error: error_summary(&outputs(&calibrated), &intended).0,
+                });
+                tile.model.program_columns(&calibrated);
+                tile.columns = calibrated;
+            }
+        }
+        Ok(report)
     }
 
     /// The logits of input codes `x`. Every tile runs one MVM with read-noise index `k`;
@@ -97,12 +174,10 @@ impl<'a> TiledNet<'a> {
         for (l, (layer, tiled)) in self.net.layers.iter().zip(&self.layers).enumerate() {
             let mut value = vec![0i64; layer.n];
             for tile in &tiled.tiles {
-                let mut input = vec![0i32; r];
-                let rows = tile.row_tile * r..layer.k.min((tile.row_tile + 1) * r);
-                input[..rows.len()].copy_from_slice(&a[rows]);
+                let input = tile_input(r, &a, tile.row_tile);
                 let result = tile.model.mvm(k, &input);
                 record(TileMvm { layer: l, tile, input: &input, out: &result.out });
-                let from = if tiled.on_tile { &result.out } else { &result.acc };
+                let from = if tiled.on_tile || tiled.host_reads_out { &result.out } else { &result.acc };
                 let first = tile.col_tile * self.p.cols();
                 for (v, &y) in value[first..].iter_mut().zip(from) {
                     *v += y;
@@ -123,4 +198,17 @@ impl<'a> TiledNet<'a> {
         }
         logits
     }
+}
+
+/// The rows of layer input `a` that row tile `row_tile` of `r` rows takes, zeros after the last.
+fn tile_input(r: usize, a: &[i32], row_tile: usize) -> Vec<i32> {
+    let mut input = vec![0i32; r];
+    let rows = row_tile * r..a.len().min((row_tile + 1) * r);
+    input[..rows.len()].copy_from_slice(&a[rows]);
+    input
+}
+
+/// `W^T x`: what an ideal tile's `acc` is, which the host computes from the weights it programmed.
+fn exact_acc(w: &Weights, x: &[i32]) -> Vec<i64> {
+    (0..w.cols).map(|c| (0..w.rows).map(|r| w.w[r * w.cols + c] as i64 * x[r] as i64).sum()).collect()
 }

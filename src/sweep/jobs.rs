@@ -2,7 +2,7 @@
 //! keys) and the one its plots show; adding a job is one `JobKind` variant, one arm in [`job`]
 //! and one [`SweepJob`] implementation.
 
-use crate::cli::{JobKind, SweepRunArgs};
+use crate::cli::{parse_age, JobKind, SweepRunArgs};
 use crate::cosim::expected_outputs;
 use crate::net::Network;
 use crate::run::run_rtl;
@@ -19,6 +19,10 @@ pub trait SweepJob: Sync {
     /// Keys of the job itself that `--set` may sweep (beside the tile's configuration keys).
     fn keys(&self) -> &'static [&'static str] {
         &[]
+    }
+    /// Checks the swept keys together (the job's and the configuration's) before any point runs.
+    fn check_keys(&self, _keys: &[&str]) -> Result<()> {
+        Ok(())
     }
     /// Checks and loads the values of one of the job's keys before any point runs.
     fn prepare(&mut self, key: &str, values: &[String]) -> Result<()> {
@@ -70,19 +74,47 @@ impl NetJob {
     }
 }
 
+/// The value of the job's key `key` at a point, if it is swept.
+fn job_value<'a>(job_values: &[(&str, &'a str)], key: &str) -> Option<&'a str> {
+    job_values.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
 impl SweepJob for NetJob {
     fn name(&self) -> &'static str {
         "net"
     }
     fn keys(&self) -> &'static [&'static str] {
-        &["model"]
+        &["model", "age", "calibrate"]
+    }
+    fn check_keys(&self, keys: &[&str]) -> Result<()> {
+        if keys.contains(&"age") && keys.contains(&"analog.drift") {
+            bail!("--set age and --set analog.drift both set the drift (age sets analog.drift by the drift law): sweep one of them");
+        }
+        Ok(())
     }
     fn prepare(&mut self, key: &str, values: &[String]) -> Result<()> {
-        debug_assert_eq!(key, "model");
-        values.iter().try_for_each(|v| self.load(v))
+        match key {
+            "age" => values.iter().try_for_each(|v| parse_age(v).map(drop).map_err(|e| anyhow!("--set age={v}: {e}"))),
+            "calibrate" => match values.iter().find(|v| !["off", "on"].contains(&v.as_str())) {
+                Some(v) => bail!("--set calibrate={v}: expected off or on"),
+                None => Ok(()),
+            },
+            _ => values.iter().try_for_each(|v| self.load(v)),
+        }
     }
     fn figures(&self) -> &'static [&'static str] {
-        &["accuracy", "integer_accuracy", "float_accuracy", "integer_mismatches", "images", "tiles", "mvms", "adc_conversions"]
+        &[
+            "accuracy",
+            "integer_accuracy",
+            "float_accuracy",
+            "integer_mismatches",
+            "images",
+            "tiles",
+            "mvms",
+            "adc_conversions",
+            "analog_drift",
+            "energy_pj_per_image",
+        ]
     }
     fn main_figure(&self) -> &'static str {
         "accuracy"
@@ -91,12 +123,16 @@ impl SweepJob for NetJob {
         json!({ "model": self.model, "data": self.data, "images": self.images })
     }
     fn run(&self, tile: &Tile, job_values: &[(&str, &str)]) -> Result<Vec<String>> {
-        let model = match job_values.iter().find(|(k, _)| *k == "model") {
-            Some((_, v)) => v.to_string(),
+        let model = match job_value(job_values, "model") {
+            Some(v) => v.to_string(),
             None => self.model.as_ref().map(|m| m.display().to_string()).ok_or_else(|| anyhow!("--job net needs --model M.npz (or --set model=A.npz,B.npz)"))?,
         };
         let network = &self.networks[&model];
-        let f = network.evaluate(tile, self.images.map(|n| n as usize))?;
+        // `prepare` checked both values.
+        let age = job_value(job_values, "age").map(parse_age).transpose().map_err(|e| anyhow!(e))?;
+        let tile = tile.clone().aged(age.as_ref())?;
+        let calibrate = job_value(job_values, "calibrate") == Some("on");
+        let f = network.evaluate(&tile, self.images.map(|n| n as usize), calibrate)?;
         Ok(vec![
             f.accuracy().to_string(),
             f.integer_accuracy().to_string(),
@@ -106,6 +142,8 @@ impl SweepJob for NetJob {
             f.tiles.to_string(),
             f.mvms.to_string(),
             f.adc_conversions.to_string(),
+            tile.params.drift().to_string(),
+            f.energy_pj_per_image.to_string(),
         ])
     }
 }

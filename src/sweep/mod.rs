@@ -37,6 +37,7 @@ fn run(args: &SweepRunArgs) -> Result<ExitCode> {
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?.unwrap_or(Shard::ALL);
     let mut job = jobs::job(args)?;
     let job_keys = job.keys();
+    job.check_keys(&axes.iter().map(|a| a.key.as_str()).collect::<Vec<_>>())?;
     for axis in axes.iter().filter(|a| job_keys.contains(&a.key.as_str())) {
         job.prepare(&axis.key, &axis.values)?;
     }
@@ -138,6 +139,13 @@ fn finish(dir: &Path, spec: &SweepSpec, rows: &Rows) -> Result<ExitCode> {
     println!("{} of {expected} point(s) in {}", rows.len(), results::results_path(dir).display());
     for p in plots {
         println!("plot: {}", p.display());
+    }
+    for group in plot::pareto_fronts(spec, rows).unwrap_or_default() {
+        println!("Pareto front{}:", if group.label.is_empty() { String::new() } else { format!(" of {}", group.label) });
+        for &f in &group.front {
+            let (energy, accuracy, index) = group.points[f];
+            println!("  point {index} ({}): accuracy {accuracy:.4}, {energy:.1} pJ per image", describe(&spec.axes, &rows[&index][1..=spec.axes.len()]));
+        }
     }
     if rows.len() < expected {
         let missing: Vec<String> = (0..spec.points).filter(|i| spec.shard.holds(*i) && !rows.contains_key(i)).map(|i| i.to_string()).collect();
