@@ -1,16 +1,20 @@
 //! The tile's RTL: the digital periphery as parameterized Verilog blocks, one module per file
-//! (`hdl/verilog/`), the behavioral crossbar macro in a file of its own, and a top module that
-//! this generator writes with every parameter taken from the configuration.
+//! (`hdl/verilog/`), a crossbar macro in a file of its own (the behavioral model for simulation
+//! and ASIC flows, or the synthesizable emulation for FPGAs), and a top module that this
+//! generator writes with every parameter taken from the configuration.
 //!
 //! The blocks are hand-written Verilog rather than rust-hdl output because a flow needs what
 //! rust-hdl 0.46 cannot give: widths that follow the configuration, registers in the block
 //! that owns them, memories with synchronous reads, no `$` in names and no `initial` blocks.
 
+pub mod emulation;
 mod handoff;
 pub mod sizing;
 mod top;
 
 use crate::config::{ConfigError, TileConfig, TileParams};
+use serde::Serialize;
+pub use emulation::Emulation;
 pub use sizing::RtlSizing;
 use std::path::Path;
 
@@ -38,6 +42,37 @@ const BLOCKS: &[Block] = &[
 /// The behavioral crossbar macro: replaced by the silicon macro in an ASIC flow.
 const MACRO: Block = Block { module: "cim_crossbar_macro", source: include_str!("../../verilog/cim_crossbar_macro.v") };
 
+/// The synthesizable crossbar with the behavioral macro's ports and timing, for FPGAs.
+const EMULATED: Block =
+    Block { module: "cim_crossbar_emulated", source: include_str!("../../verilog/cim_crossbar_emulated.v") };
+
+/// Which crossbar macro the tile instantiates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Crossbar {
+    /// `cim_crossbar_macro`: the behavioral model, simulation only (a black box in synthesis).
+    #[default]
+    Behavioral,
+    /// `cim_crossbar_emulated`: synthesizable, bit-exact, for a tile on an FPGA.
+    Emulated,
+}
+
+impl Crossbar {
+    pub fn name(self) -> &'static str {
+        match self {
+            Crossbar::Behavioral => "behavioral",
+            Crossbar::Emulated => "emulated",
+        }
+    }
+
+    fn block(self) -> &'static Block {
+        match self {
+            Crossbar::Behavioral => &MACRO,
+            Crossbar::Emulated => &EMULATED,
+        }
+    }
+}
+
 /// Why RTL could not be generated.
 #[derive(Debug, thiserror::Error)]
 pub enum RtlError {
@@ -45,12 +80,14 @@ pub enum RtlError {
     Config(#[from] ConfigError),
     #[error("invalid module prefix '{0}': it must start with a letter and hold only letters, digits and '_'")]
     Prefix(String),
+    #[error("{0}")]
+    Emulation(String),
 }
 
 /// What the generated files are for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileRole {
-    /// The digital periphery: synthesizable, for every flow.
+    /// The digital periphery: synthesizable, for every flow (the emulated crossbar included).
     Periphery,
     /// The behavioral model of the analog array: simulation only.
     Macro,
@@ -71,6 +108,7 @@ pub struct RtlFile {
 pub struct GenerateOptions {
     /// Put before every module name, so several tiles can live in one design.
     pub prefix: String,
+    pub crossbar: Crossbar,
 }
 
 /// The generated RTL of one tile.
@@ -84,7 +122,7 @@ pub struct GeneratedRtl {
 }
 
 impl GeneratedRtl {
-    /// Every Verilog file (periphery and behavioral macro) as one text, for a simulator.
+    /// Every Verilog file (periphery and macro) as one text, for a simulator.
     pub fn simulation_verilog(&self) -> String {
         self.files.iter().filter(|f| f.role != FileRole::Handoff).map(|f| f.text.as_str()).collect()
     }
@@ -132,17 +170,27 @@ pub fn generate_with(config: &TileConfig, options: &GenerateOptions) -> Result<G
         return Err(RtlError::Prefix(options.prefix.clone()));
     }
     let prefix = options.prefix.as_str();
+    let emulation = match options.crossbar {
+        Crossbar::Behavioral => None,
+        Crossbar::Emulated => Some(Emulation::plan(&p).map_err(RtlError::Emulation)?),
+    };
     let sizing = RtlSizing::new(&p);
     let top = format!("{prefix}{TOP_MODULE}");
     let mut files: Vec<RtlFile> = BLOCKS
         .iter()
         .map(|b| RtlFile { name: format!("{prefix}{}.v", b.module), text: with_prefix(b.source, prefix), role: FileRole::Periphery })
         .collect();
-    files.push(RtlFile { name: format!("{top}.v"), text: top::top_module(&p, &sizing, prefix), role: FileRole::Periphery });
     files.push(RtlFile {
-        name: format!("{prefix}{}.v", MACRO.module),
-        text: with_prefix(MACRO.source, prefix),
-        role: FileRole::Macro,
+        name: format!("{top}.v"),
+        text: top::top_module(&p, &sizing, prefix, emulation.as_ref()),
+        role: FileRole::Periphery,
+    });
+    let crossbar = options.crossbar.block();
+    let macro_file = format!("{prefix}{}.v", crossbar.module);
+    files.push(RtlFile {
+        name: macro_file.clone(),
+        text: with_prefix(crossbar.source, prefix),
+        role: if emulation.is_some() { FileRole::Periphery } else { FileRole::Macro },
     });
     let fingerprint = fnv1a64(files.iter().flat_map(|f| f.text.as_bytes().iter().copied()));
     let manifest = serde_json::json!({
@@ -150,7 +198,8 @@ pub fn generate_with(config: &TileConfig, options: &GenerateOptions) -> Result<G
         "top_module": top,
         "prefix": prefix,
         "files": files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
-        "macro_file": format!("{prefix}{}.v", MACRO.module),
+        "crossbar": options.crossbar,
+        "macro_file": macro_file,
         "verilog_fnv1a64": format!("{fingerprint:016x}"),
         "config": config,
         "derived": {
@@ -164,6 +213,10 @@ pub fn generate_with(config: &TileConfig, options: &GenerateOptions) -> Result<G
         "min_cycles_per_mvm": p.min_cycles_per_mvm(),
         "expected_cycles_per_mvm": p.expected_cycles_per_mvm(),
     });
+    let mut manifest = manifest;
+    if let Some(e) = &emulation {
+        manifest["emulation"] = serde_json::json!(e);
+    }
     let mut rtl = GeneratedRtl { top, files, sizing, manifest };
     let handoff = handoff::files(&p, &rtl);
     rtl.files.extend(handoff);
@@ -200,7 +253,7 @@ mod tests {
     #[test]
     fn bad_prefixes_are_refused() {
         for bad in ["0x", "a-b", "a$", "_x"] {
-            let options = GenerateOptions { prefix: bad.into() };
+            let options = GenerateOptions { prefix: bad.into(), ..Default::default() };
             let err = generate_with(&TileConfig::default(), &options).err().expect("refused");
             assert!(err.to_string().contains(&format!("'{bad}'")), "{err}");
         }
