@@ -46,6 +46,28 @@ pub struct GenerateArgs {
     /// Put before every module name, so that several tiles can live in one design.
     #[arg(long, value_name = "PREFIX", default_value = "")]
     pub prefix: String,
+    /// The crossbar macro in the file set.
+    #[arg(long = "macro", value_enum, default_value = "behavioral")]
+    pub crossbar: MacroChoice,
+}
+
+/// Which crossbar macro the tile instantiates.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MacroChoice {
+    /// The behavioral model of the analog array: simulation only (a black box in synthesis).
+    Behavioral,
+    /// The array emulated bit for bit in synthesizable logic, for a tile on an FPGA (needs
+    /// adc.cycles long enough for its pipeline; generate names the smallest).
+    Emulated,
+}
+
+impl MacroChoice {
+    pub fn crossbar(self) -> cimtile_hdl::rtl::Crossbar {
+        match self {
+            MacroChoice::Behavioral => cimtile_hdl::rtl::Crossbar::Behavioral,
+            MacroChoice::Emulated => cimtile_hdl::rtl::Crossbar::Emulated,
+        }
+    }
 }
 
 /// Which tile: a preset, a config file laid over the default preset, or both.
@@ -54,7 +76,7 @@ pub struct TileArgs {
     /// TOML configuration file; its keys override the preset's.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Named preset: default, isaac, neurram.
+    /// Named preset: default, isaac, neurram, fpga64.
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
 }
@@ -168,6 +190,9 @@ pub struct RunArgs {
     /// With --engine rtl: write the waveform of the run here.
     #[arg(long, value_name = "FILE.vcd")]
     pub vcd: Option<PathBuf>,
+    /// With --engine rtl: the crossbar macro (default behavioral).
+    #[arg(long = "macro", value_enum, value_name = "MACRO")]
+    pub crossbar: Option<MacroChoice>,
 }
 
 #[derive(Args)]
@@ -187,6 +212,9 @@ pub struct CosimArgs {
     /// Where a mismatch writes its replayable case and VCD (default: ./cimtile-mismatch-SEED).
     #[arg(long, value_name = "DIR")]
     pub vcd_on_mismatch: Option<PathBuf>,
+    /// The crossbar macro of the generated RTL (default behavioral; with --rtl the directory's).
+    #[arg(long = "macro", value_enum, value_name = "MACRO")]
+    pub crossbar: Option<MacroChoice>,
 }
 
 #[derive(Args)]

@@ -1,7 +1,7 @@
 //! `cimtile cosim`: random cases through the RTL and the golden model, compared bit for bit.
 //! A mismatch leaves a replayable case (config and CSVs), both engines' outputs and a VCD.
 
-use crate::cli::CosimArgs;
+use crate::cli::{CosimArgs, MacroChoice};
 use crate::run::run_rtl;
 use crate::tile_source::{self, Tile};
 use anyhow::{bail, Result};
@@ -26,6 +26,9 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
             if args.tile.config.is_some() || args.tile.preset.is_some() {
                 bail!("--rtl takes the configuration from the directory's manifest.json: drop --config and --preset");
             }
+            if args.crossbar.is_some() {
+                bail!("--rtl runs the directory's own crossbar macro: drop --macro");
+            }
             let rtl = TileRtl::open(dir)?;
             let config = rtl.config().clone();
             let params = config.validate()?;
@@ -35,12 +38,13 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
         None => (tile_source::load(&args.tile)?, None),
     };
     let p = &tile.params;
+    let crossbar = args.crossbar.unwrap_or(MacroChoice::Behavioral).crossbar();
     let case = random_case(p, args.mvms as usize, args.seed);
     let expected = expected_outputs(p, &case);
     let started = Instant::now();
     let timing = match open_rtl {
         Some(mut rtl) => run_on(&mut rtl, &case.weights, &case.columns, &case.inputs, None)?,
-        None => run_rtl(&tile, &case.weights, &case.columns, &case.inputs, None)?,
+        None => run_rtl(&tile, crossbar, &case.weights, &case.columns, &case.inputs, None)?,
     };
     let got = &timing.outputs;
     let total_seconds = started.elapsed().as_secs_f64();
@@ -65,7 +69,7 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
     let dir = args.vcd_on_mismatch.clone().unwrap_or_else(|| format!("cimtile-mismatch-{}", args.seed).into());
     write_case(&dir, &tile.config, &case, &expected, got)?;
     let vcd = dir.join("tile.vcd");
-    run_rtl(&tile, &case.weights, &case.columns, &case.inputs, Some(&vcd))?;
+    run_rtl(&tile, crossbar, &case.weights, &case.columns, &case.inputs, Some(&vcd))?;
     println!(
         "MISMATCH: MVM {}, column {}: golden model {}, RTL {}",
         mismatch.mvm, mismatch.column, mismatch.expected, mismatch.got

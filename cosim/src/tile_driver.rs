@@ -11,7 +11,7 @@ use crate::protocol_checker::{CycleSample, ProtocolChecker};
 use crate::CosimError;
 use cimtile_hdl::config::{TileConfig, TileParams};
 use cimtile_hdl::data::{ColumnParams, Weights};
-use cimtile_hdl::rtl;
+use cimtile_hdl::rtl::{self, Crossbar};
 use std::path::Path;
 
 /// Random disturbances of the streams, in percent of cycles.
@@ -93,9 +93,17 @@ pub struct TileRtl {
     checker: ProtocolChecker,
 }
 
-/// Generates the tile's Verilog and builds it (or takes it from the cache).
+/// Generates the tile's Verilog with the behavioral crossbar and builds it (or takes it from
+/// the cache).
 pub fn build_tile(config: &TileConfig) -> Result<BuiltModel, CosimError> {
-    let rtl = rtl::generate(config).map_err(|e| CosimError::Generate(e.to_string()))?;
+    build_tile_with(config, Crossbar::Behavioral)
+}
+
+/// Generates the tile's Verilog with the chosen crossbar and builds it (or takes it from the
+/// cache). The driver is the same for both: they share ports and timing.
+pub fn build_tile_with(config: &TileConfig, crossbar: Crossbar) -> Result<BuiltModel, CosimError> {
+    let options = rtl::GenerateOptions { crossbar, ..Default::default() };
+    let rtl = rtl::generate_with(config, &options).map_err(|e| CosimError::Generate(e.to_string()))?;
     build(&rtl.simulation_verilog(), &rtl.top)
 }
 
@@ -221,9 +229,14 @@ impl TileRtl {
         &self.config
     }
 
-    /// Builds and loads the tile of `config`.
+    /// Builds and loads the tile of `config` with the behavioral crossbar.
     pub fn build(config: &TileConfig) -> Result<Self, CosimError> {
-        TileRtl::load(config.clone(), &build_tile(config)?)
+        TileRtl::build_with(config, Crossbar::Behavioral)
+    }
+
+    /// Builds and loads the tile of `config` with the chosen crossbar.
+    pub fn build_with(config: &TileConfig, crossbar: Crossbar) -> Result<Self, CosimError> {
+        TileRtl::load(config.clone(), &build_tile_with(config, crossbar)?)
     }
 
     pub fn simulator(&mut self) -> &mut Simulator {
