@@ -151,6 +151,8 @@ module cim_crossbar_emulated #(
     localparam [63:0] FAULT_MOD = 64'd1000000;
     localparam [63:0] DRIFT_MOD = {31'd0, DRIFT_SPREAD, 1'b1};
     localparam integer STEP_SHIFT = X_BITS + ceil_log2({32'd0, ADC_STEP});
+    // x * reciprocal (X_BITS + 2 bits) with room for the whole quotient field above STEP_SHIFT.
+    localparam integer SCALED_BITS = STEP_SHIFT + X_BITS + 2;
     localparam [63:0] STEP_RECIPROCAL = reciprocal({32'd0, ADC_STEP}, X_BITS);
 
     // ---------------------------------------------------------------- programming pipeline
@@ -391,15 +393,16 @@ module cim_crossbar_emulated #(
             assign {unused_noise_high, noise_x} = {32'd0, noise};
             wire [X_BITS-1:0] sum = {{(X_BITS-CUR_BITS){1'b0}}, dropped} + noise_x;
             reg [X_BITS-1:0] x;
-            reg [2*X_BITS+1:0] scaled;
+            reg [SCALED_BITS-1:0] scaled;
             wire [63:0] quotient = {{(64-X_BITS){1'b0}}, scaled[STEP_SHIFT +: X_BITS]};
-            wire unused_scaled = ^scaled[STEP_SHIFT-1:0];
+            wire unused_scaled = ^{scaled[STEP_SHIFT-1:0], scaled[SCALED_BITS-1 -: 2]};
             localparam [X_BITS-1:0] ONE = 1;
             reg [ADC_BITS-1:0] code;
             always @(posedge clock) begin
                 x <= (pc < PHYS_COLS && sum + ONE > NOISE_OFFSET[X_BITS-1:0])
                    ? sum - NOISE_OFFSET[X_BITS-1:0] + HALF_STEP[X_BITS-1:0] : {X_BITS{1'b0}};
-                scaled <= {{(X_BITS+2){1'b0}}, x} * {{X_BITS{1'b0}}, STEP_RECIPROCAL[X_BITS+1:0]};
+                scaled <= {{(SCALED_BITS-X_BITS){1'b0}}, x}
+                        * {{(SCALED_BITS-X_BITS-2){1'b0}}, STEP_RECIPROCAL[X_BITS+1:0]};
                 code <= (quotient > CODE_MAX) ? CODE_MAX[ADC_BITS-1:0] : quotient[ADC_BITS-1:0];
             end
             assign codes[a*ADC_BITS +: ADC_BITS] = code;
