@@ -53,6 +53,9 @@ pub struct GenerateArgs {
     /// and AXI4-Stream (inputs, results) under the top cim_axi_tile.
     #[arg(long, value_enum, value_name = "BUS")]
     pub bus: Option<BusArg>,
+    /// The crossbar macro in the file set.
+    #[arg(long = "macro", value_enum, default_value = "behavioral")]
+    pub crossbar: MacroChoice,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,13 +64,32 @@ pub enum BusArg {
     Axi,
 }
 
+/// Which crossbar macro the tile instantiates.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MacroChoice {
+    /// The behavioral model of the analog array: simulation only (a black box in synthesis).
+    Behavioral,
+    /// The array emulated bit for bit in synthesizable logic, for a tile on an FPGA (needs
+    /// adc.cycles long enough for its pipeline; generate names the smallest).
+    Emulated,
+}
+
+impl MacroChoice {
+    pub fn crossbar(self) -> cimtile_hdl::rtl::Crossbar {
+        match self {
+            MacroChoice::Behavioral => cimtile_hdl::rtl::Crossbar::Behavioral,
+            MacroChoice::Emulated => cimtile_hdl::rtl::Crossbar::Emulated,
+        }
+    }
+}
+
 /// Which tile: a preset, a config file laid over the default preset, or both.
 #[derive(Args, Clone)]
 pub struct TileArgs {
     /// TOML configuration file; its keys override the preset's.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Named preset: default, isaac, neurram.
+    /// Named preset: default, isaac, neurram, fpga64.
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
 }
@@ -184,6 +206,9 @@ pub struct RunArgs {
     /// With --engine rtl: write the waveform of the run here.
     #[arg(long, value_name = "FILE.vcd")]
     pub vcd: Option<PathBuf>,
+    /// With --engine rtl: the crossbar macro (default behavioral).
+    #[arg(long = "macro", value_enum, value_name = "MACRO")]
+    pub crossbar: Option<MacroChoice>,
 }
 
 #[derive(Args)]
@@ -203,6 +228,9 @@ pub struct CosimArgs {
     /// Where a mismatch writes its replayable case and VCD (default: ./cimtile-mismatch-SEED).
     #[arg(long, value_name = "DIR")]
     pub vcd_on_mismatch: Option<PathBuf>,
+    /// The crossbar macro of the generated RTL (default behavioral; with --rtl the directory's).
+    #[arg(long = "macro", value_enum, value_name = "MACRO")]
+    pub crossbar: Option<MacroChoice>,
 }
 
 #[derive(Args)]

@@ -1,7 +1,7 @@
 //! `cimtile cosim`: random cases through the RTL and the golden model, compared bit for bit.
 //! A mismatch leaves a replayable case (config and CSVs), both engines' outputs and a VCD.
 
-use crate::cli::CosimArgs;
+use crate::cli::{CosimArgs, MacroChoice};
 use crate::progress;
 use crate::tile_source::{self, Tile};
 use anyhow::{bail, Result};
@@ -22,11 +22,15 @@ pub fn expected_outputs(p: &TileParams, case: &Case) -> Vec<Vec<i64>> {
 
 pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
     let started = Instant::now();
+    let crossbar = args.crossbar.unwrap_or(MacroChoice::Behavioral);
     // Either a generated directory (its manifest holds the configuration) or a configuration.
     let (tile, first_rtl) = match &args.rtl {
         Some(dir) => {
             if args.tile.config.is_some() || args.tile.preset.is_some() {
                 bail!("--rtl takes the configuration from the directory's manifest.json: drop --config and --preset");
+            }
+            if args.crossbar.is_some() {
+                bail!("--rtl runs the directory's own crossbar macro: drop --macro");
             }
             let rtl = build_with_spinner(|| TileRtl::open(dir))?;
             let params = rtl.params().clone();
@@ -35,7 +39,7 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
         }
         None => {
             let tile = tile_source::load(&args.tile)?;
-            let rtl = build_with_spinner(|| TileRtl::build(&tile.params))?;
+            let rtl = build_with_spinner(|| TileRtl::build_with(&tile.params, crossbar.crossbar()))?;
             (tile, rtl)
         }
     };
@@ -78,14 +82,15 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
     let vcd = dir.join("tile.vcd");
     let mut rtl = match &args.rtl {
         Some(generated) => TileRtl::open(generated)?,
-        None => TileRtl::build(&tile.params)?,
+        None => TileRtl::build_with(&tile.params, crossbar.crossbar())?,
     };
     // The rerun fails the same way; it is run for its waveform.
     let _ = run_on(&mut rtl, &case.weights, &case.columns, &case.inputs, Some(&vcd));
     println!("{failure}");
     println!("replayable case in {}/ (VCD: {})", dir.display(), vcd.display());
+    let macro_option = if crossbar == MacroChoice::Emulated { " --macro emulated" } else { "" };
     println!(
-        "rerun: cimtile run --config {0}/tile.toml --weights {0}/W.csv --inputs {0}/X.csv --columns {0}/C.csv --engine rtl --vcd {0}/tile.vcd",
+        "rerun: cimtile run --config {0}/tile.toml --weights {0}/W.csv --inputs {0}/X.csv --columns {0}/C.csv --engine rtl{macro_option} --vcd {0}/tile.vcd",
         dir.display()
     );
     Ok(ExitCode::from(1))

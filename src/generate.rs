@@ -13,7 +13,7 @@ use std::process::ExitCode;
 pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
     let bus = args.bus.map(|BusArg::Axi| rtl::Bus::Axi);
-    let options = rtl::GenerateOptions { prefix: args.prefix.clone(), bus };
+    let options = rtl::GenerateOptions { prefix: args.prefix.clone(), bus, crossbar: args.crossbar.crossbar() };
     let mut generated = rtl::generate_with(&tile.params, &options)?;
     if !args.no_synth {
         measure(&tile, &mut generated.manifest)?;
@@ -22,12 +22,19 @@ pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     let p = &tile.params;
     let lines: usize = generated.verilog_files().map(|f| f.text.lines().count()).sum();
     println!(
-        "wrote {} files into {}: top module {}, {lines} lines of Verilog (files.f lists them; the behavioral macro is {}.v)",
+        "wrote {} files into {}: top module {}, {lines} lines of Verilog (files.f lists them; the {} macro is {}.v)",
         generated.files.len() + 2,
         args.out.display(),
         generated.top,
+        options.crossbar.name(),
         generated.manifest["macro_file"].as_str().unwrap_or_default().trim_end_matches(".v"),
     );
+    if let Some(e) = generated.manifest.get("emulation") {
+        println!(
+            "emulated crossbar: {} cell(s) per ADC and cycle, {} read cycle(s) per conversion, codes {} cycles after the start (adc.cycles = {})",
+            e["cells_per_read"], e["read_cycles"], e["latency"], p.adc_cycles()
+        );
+    }
     println!("expected cycles per MVM in a back-to-back stream: {} (minimum Ib*G*M*Ta = {})", p.expected_cycles_per_mvm(), p.min_cycles_per_mvm());
     Ok(ExitCode::SUCCESS)
 }

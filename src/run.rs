@@ -1,25 +1,28 @@
 //! `cimtile run`: input vectors through a programmed tile, on the golden model or the RTL.
 
-use crate::cli::{Engine, RunArgs};
+use crate::cli::{Engine, MacroChoice, RunArgs};
 use crate::tile_source::{self, Tile};
 use anyhow::{bail, Result};
 use cimtile_cosim::rtl_run::{run_on, RtlRun};
 use cimtile_cosim::tile_driver::TileRtl;
 use cimtile_hdl::data::{to_csv, ColumnParams, Weights};
 use cimtile_hdl::golden::max_abs_error;
+use cimtile_hdl::rtl::Crossbar;
 use cimtile_hdl::TileModel;
 use serde_json::{json, Value};
 use std::process::ExitCode;
 
-/// Builds the tile's RTL and runs `inputs` on it (the sequence is the cosim crate's).
+/// Builds the tile's RTL with `crossbar` and runs `inputs` on it (the sequence is the cosim
+/// crate's).
 pub fn run_rtl(
     tile: &Tile,
+    crossbar: Crossbar,
     weights: &Weights,
     columns: &[ColumnParams],
     inputs: &[Vec<i32>],
     vcd: Option<&std::path::Path>,
 ) -> Result<RtlRun> {
-    let mut rtl = crate::cosim::build_with_spinner(|| TileRtl::build(&tile.params))?;
+    let mut rtl = crate::cosim::build_with_spinner(|| TileRtl::build_with(&tile.params, crossbar))?;
     Ok(run_on(&mut rtl, weights, columns, inputs, vcd)?)
 }
 
@@ -27,6 +30,10 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     if args.vcd.is_some() && args.engine != Engine::Rtl {
         bail!("--vcd needs --engine rtl (the golden model has no waveform)");
     }
+    if args.crossbar.is_some() && args.engine != Engine::Rtl {
+        bail!("--macro needs --engine rtl (the golden model has no crossbar macro)");
+    }
+    let crossbar = args.crossbar.unwrap_or(MacroChoice::Behavioral).crossbar();
     let tile = tile_source::load(&args.tile)?.aged(args.age.age.as_ref())?;
     // stderr: the outputs' CSV may be on stdout.
     if let Some(aging) = &tile.aging {
@@ -44,7 +51,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             (model.mvm_batch(0, &inputs).into_iter().map(|r| r.out).collect::<Vec<_>>(), None)
         }
         Engine::Rtl => {
-            let run = run_rtl(&tile, &weights, &columns, &inputs, args.vcd.as_deref())?;
+            let run = run_rtl(&tile, crossbar, &weights, &columns, &inputs, args.vcd.as_deref())?;
             (run.outputs.clone(), Some(run))
         }
     };

@@ -244,3 +244,34 @@ fn a_stalling_rtl_leaves_a_replayable_case() {
         assert!(dir.path().join("case").join(file).is_file(), "no {file} in the case");
     }
 }
+
+/// `--macro emulated`: generate refuses a tile whose adc.cycles the emulation does not fit and
+/// names the smallest that does; with it, `generate` puts the crossbar in the periphery and
+/// `run --engine rtl` and `cosim` agree with the independent and the golden model.
+#[test]
+fn the_emulated_crossbar_through_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write_case(dir.path());
+    let out = cimtile(&["generate", "--config", "tile.toml", "--macro", "emulated", "--out", "rtl"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("the emulated crossbar needs adc.cycles >= 15 for this tile, not 2"), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.path().join("tile.toml")).unwrap().replace("cycles = 2", "cycles = 15");
+    write(dir.path(), "tile.toml", &text);
+    let out = cimtile(&["generate", "--config", "tile.toml", "--macro", "emulated", "--out", "rtl"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("rtl/manifest.json")).unwrap()).unwrap();
+    assert_eq!((manifest["crossbar"].as_str(), manifest["macro_file"].as_str()), (Some("emulated"), Some("cim_crossbar_emulated.v")));
+    assert_eq!(manifest["emulation"]["latency"], 15);
+    let core = std::fs::read_to_string(dir.path().join("rtl/cim_tile.core")).unwrap();
+    assert!(core.contains("      - cim_crossbar_emulated.v") && !core.contains("behavioral_macro"), "{core}");
+    let args = ["run", "--config", "tile.toml", "--weights", "W.csv", "--inputs", "X.csv", "--columns", "C.csv", "--macro", "emulated"];
+    let out = cimtile(&[&args[..], &["--engine", "rtl"]].concat(), dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), reference_model(dir.path(), CASE_JSON, true));
+    let out = cimtile(&args, dir.path());
+    assert_eq!(stderr(&out), "cimtile: --macro needs --engine rtl (the golden model has no crossbar macro)\n");
+    let out = cimtile(&["cosim", "--config", "tile.toml", "--macro", "emulated", "--mvms", "30"], dir.path());
+    assert!(out.status.success() && stdout(&out).contains("agreement: 30/30 MVMs bit-exact"), "{}{}", stdout(&out), stderr(&out));
+    let out = cimtile(&["cosim", "--rtl", "rtl", "--macro", "emulated"], dir.path());
+    assert_eq!(stderr(&out), "cimtile: --rtl runs the directory's own crossbar macro: drop --macro\n");
+}

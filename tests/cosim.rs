@@ -5,7 +5,10 @@
 //! - every preset, plain and with device noise, over 1000 MVMs;
 //! - backpressure and input gaps change no result; reset mid-MVM returns to idle;
 //! - cycles per MVM in back-to-back streams equal the documented formula, ADC-busy >= 0.95;
-//! - the VCD shows the top's ports.
+//! - the VCD shows the top's ports;
+//! - the emulated crossbar (adc.cycles raised to what it needs) over random configurations,
+//!   programming while streaming, the default and fpga64 presets and a noisy v2 default, and a
+//!   cell written just before an MVM.
 //!
 //! A mismatch leaves a replayable case in `target/cosim-failures/<name>/`; copied into
 //! `tests/traces/`, it becomes a regression trace.
@@ -14,10 +17,11 @@ mod common;
 
 use cimtile_cosim::random_case::{expected_with_writes, random_case, Case};
 use cimtile_cosim::replay_case::{first_mismatch, write_case};
-use cimtile_cosim::tile_driver::{build_tile, Stimulus, TileRtl};
+use cimtile_cosim::tile_driver::{build_tile_with, Stimulus, TileRtl};
 use cimtile_cosim::waveform::read_waveform;
 use cimtile_hdl::config::TileConfig;
-use cimtile_hdl::data::{columns_csv, to_csv, weights_csv};
+use cimtile_hdl::data::{columns_csv, to_csv, weights_csv, Weights};
+use cimtile_hdl::rtl::Crossbar;
 use cimtile_hdl::TileModel;
 use common::*;
 use proptest::prelude::*;
@@ -30,13 +34,22 @@ fn expected_outputs(config: &TileConfig, case: &Case) -> Vec<Vec<i64>> {
 }
 
 fn load(config: &TileConfig) -> TileRtl {
+    load_with(config, Crossbar::Behavioral)
+}
+
+fn load_with(config: &TileConfig, crossbar: Crossbar) -> TileRtl {
     let p = config.validate().unwrap();
-    TileRtl::load(p.clone(), &build_tile(&p).unwrap_or_else(|e| panic!("build failed: {e}"))).unwrap()
+    let model = build_tile_with(&p, crossbar).unwrap_or_else(|e| panic!("build failed: {e}"));
+    TileRtl::load(p, &model).unwrap()
 }
 
 /// Runs `case` on the RTL with `stim`; Err describes the first mismatch and where the case is.
 fn compare(name: &str, config: &TileConfig, case: &Case, stim: &Stimulus) -> Result<(), String> {
-    let mut rtl = load(config);
+    compare_with(Crossbar::Behavioral, name, config, case, stim)
+}
+
+fn compare_with(crossbar: Crossbar, name: &str, config: &TileConfig, case: &Case, stim: &Stimulus) -> Result<(), String> {
+    let mut rtl = load_with(config, crossbar);
     rtl.program_weights(&case.weights).unwrap();
     rtl.program_columns(&case.columns).unwrap();
     let got = rtl.stream(&case.inputs, stim).map_err(|e| format!("{name}: {e}"))?.outputs;
@@ -218,4 +231,93 @@ fn vcd_shows_the_documented_top_ports() {
     let done = names.iter().position(|n| *n == "done").unwrap();
     let rises = wave.rows.windows(2).filter(|w| w[0].1[done] == "0" && w[1].1[done] == "1").count();
     assert_eq!(rises, 3, "one done pulse per MVM");
+}
+
+/// Random configurations for the emulated crossbar: fewer than the behavioral pool (each is one
+/// more Verilator build), adc.cycles raised to what the emulation needs.
+const EMULATED_POOL: u64 = 3;
+
+fn emulated_config(index: u64) -> TileConfig {
+    emulable(&random_config(index)).expect("small random configurations fit the emulation")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, max_shrink_iters: 16, ..ProptestConfig::default() })]
+
+    #[test]
+    fn emulated_crossbar_equals_the_golden_model(
+        index in 0..EMULATED_POOL,
+        seed in any::<u64>(),
+        mvms in 1usize..6,
+        gaps in 0u32..40,
+        stalls in 0u32..40,
+    ) {
+        let config = emulated_config(index);
+        let case = random_case(&config.validate().unwrap(), mvms, seed);
+        let stim = Stimulus { input_gap_percent: gaps, backpressure_percent: stalls, seed, ..Default::default() };
+        let result = compare_with(Crossbar::Emulated, &format!("emulated-pool{index}-seed{seed}"), &config, &case, &stim);
+        prop_assert!(result.is_ok(), "{}\nconfig:\n{}", result.unwrap_err(), config.to_toml());
+    }
+
+    #[test]
+    fn emulated_crossbar_with_programming_while_streaming(
+        index in 0..EMULATED_POOL,
+        seed in any::<u64>(),
+        mvms in 2usize..6,
+        attempts in 1u32..10,
+    ) {
+        let config = emulated_config(index);
+        let case = random_case(&config.validate().unwrap(), mvms, seed);
+        let stim = Stimulus { input_gap_percent: 20, backpressure_percent: 20, program_attempt_percent: attempts, seed };
+        let mut rtl = load_with(&config, Crossbar::Emulated);
+        rtl.program_weights(&case.weights).unwrap();
+        rtl.program_columns(&case.columns).unwrap();
+        let stream = rtl.stream(&case.inputs, &stim);
+        prop_assert!(stream.is_ok(), "{}\nconfig:\n{}", stream.unwrap_err(), config.to_toml());
+        let stream = stream.unwrap();
+        prop_assert_eq!(stream.outputs, expected_with_writes(&config.validate().unwrap(), &case, &stream.column_writes));
+    }
+}
+
+#[test]
+fn emulated_crossbar_agrees_on_the_presets_that_fit() {
+    let noisy_v2 = TileConfig::layered(
+        None,
+        "[analog]\nread_noise = 5\nprogram_error = 3\nseed = 77\ndrift = 4000\ndrift_spread = 2000\nir_drop = 1000000000\n\
+         [faults]\nstuck_off_ppm = 50000\nstuck_on_ppm = 30000",
+    )
+    .unwrap();
+    // default needs adc.cycles raised (11 for the plain tile); fpga64 fits as it is.
+    let configs = [("default", preset("default")), ("default+noise+v2", noisy_v2), ("fpga64", preset("fpga64"))];
+    for (name, config) in configs {
+        let config = emulable(&config).unwrap();
+        let case = random_case(&config.validate().unwrap(), 100, 2025);
+        compare_with(Crossbar::Emulated, &format!("emulated-{name}"), &config, &case, &Stimulus::default()).unwrap();
+    }
+    let err = build_tile_with(&preset("neurram").validate().unwrap(), Crossbar::Emulated).unwrap_err().to_string();
+    assert!(err.contains("adc.cycles >= ") && err.contains("not 4"), "{err}");
+}
+
+/// One row, every column in one phase: the first conversion after programming reads the cell
+/// written last, as soon as the host can start an MVM (no column programming in between).
+#[test]
+fn emulated_crossbar_reads_a_cell_written_just_before_the_mvm() {
+    let config = TileConfig::layered(
+        None,
+        "[array]\nrows = 1\ncols = 1\nrows_per_read = 1\n[weights]\nbits = 3\ncell_bits = 2\n[inputs]\nbits = 1\nsigned = false\n\
+         [adc]\ncount = 2\n[analog]\nprogram_error = 2\ndrift = 9000\ndrift_spread = 5000",
+    )
+    .unwrap();
+    let config = emulable(&config).unwrap();
+    let p = config.validate().unwrap();
+    let mut rtl = load_with(&config, Crossbar::Emulated);
+    let defaults = vec![cimtile_hdl::data::ColumnParams::default()];
+    for w in [3, -2, 1, -3, 0, 2] {
+        let weights = Weights { rows: 1, cols: 1, w: vec![w] };
+        rtl.program_weights(&weights).unwrap();
+        let got = rtl.stream(&[vec![1]], &Stimulus::default()).unwrap().outputs;
+        rtl.reset().unwrap();
+        let model = TileModel::new(&p, &weights, &defaults);
+        assert_eq!(got, vec![model.mvm(0, &[1]).out], "weight {w}");
+    }
 }

@@ -11,7 +11,7 @@ use crate::protocol_checker::{CycleSample, ProtocolChecker};
 use crate::CosimError;
 use cimtile_hdl::config::{TileConfig, TileParams};
 use cimtile_hdl::data::{ColumnParams, Weights};
-use cimtile_hdl::rtl;
+use cimtile_hdl::rtl::{self, Crossbar};
 use std::path::Path;
 
 /// Random disturbances of the streams, in percent of cycles.
@@ -94,9 +94,17 @@ pub struct TileRtl {
     progress: Option<Box<dyn FnMut(usize) + Send>>,
 }
 
-/// Generates the tile's Verilog and builds it (or takes it from the cache).
+/// Generates the tile's Verilog with the behavioral crossbar and builds it (or takes it from
+/// the cache).
 pub fn build_tile(p: &TileParams) -> Result<BuiltModel, CosimError> {
-    let rtl = rtl::generate(p);
+    build_tile_with(p, Crossbar::Behavioral)
+}
+
+/// Generates the tile's Verilog with the chosen crossbar and builds it (or takes it from the
+/// cache). The driver is the same for both: they share ports and timing.
+pub fn build_tile_with(p: &TileParams, crossbar: Crossbar) -> Result<BuiltModel, CosimError> {
+    let options = rtl::GenerateOptions { crossbar, ..Default::default() };
+    let rtl = rtl::generate_with(p, &options).map_err(|e| CosimError::Generate(e.to_string()))?;
     build(&rtl.simulation_verilog(), &rtl.top)
 }
 
@@ -244,9 +252,14 @@ impl TileRtl {
         &self.p
     }
 
-    /// Builds and loads the tile `p`.
+    /// Builds and loads the tile `p` with the behavioral crossbar.
     pub fn build(p: &TileParams) -> Result<Self, CosimError> {
-        TileRtl::load(p.clone(), &build_tile(p)?)
+        TileRtl::build_with(p, Crossbar::Behavioral)
+    }
+
+    /// Builds and loads the tile `p` with the chosen crossbar.
+    pub fn build_with(p: &TileParams, crossbar: Crossbar) -> Result<Self, CosimError> {
+        TileRtl::load(p.clone(), &build_tile_with(p, crossbar)?)
     }
 
     pub fn simulator(&mut self) -> &mut Simulator {

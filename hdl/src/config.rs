@@ -33,6 +33,11 @@ pub const PRESETS: &[Preset] = &[
         summary: "NeuRRAM (Nature 2022): 256x256 differential array, 3-bit cells, 4-bit weights and inputs, 16 ADCs, noise",
         toml: include_str!("../presets/neurram.toml"),
     },
+    Preset {
+        name: "fpga64",
+        summary: "FPGA-sized 64x64 cell array, 8 ADCs, noise and modest v2 effects: fits the emulated crossbar",
+        toml: include_str!("../presets/fpga64.toml"),
+    },
 ];
 
 pub fn preset(name: &str) -> Result<&'static Preset, ConfigError> {
@@ -1042,7 +1047,7 @@ mod tests {
     #[test]
     fn unknown_preset_lists_known_ones() {
         let err = TileConfig::from_preset("nope").unwrap_err();
-        assert_eq!(err.to_string(), "unknown preset 'nope' (known presets: default, isaac, neurram)");
+        assert_eq!(err.to_string(), "unknown preset 'nope' (known presets: default, isaac, neurram, fpga64)");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::cli::{parse_age, JobKind, SweepRunArgs};
 use crate::cosim::expected_outputs;
 use crate::net::Network;
 use crate::run::run_rtl;
+use cimtile_hdl::rtl::Crossbar;
 use crate::tile_source::Tile;
 use anyhow::{anyhow, bail, Context, Result};
 use cimtile_cosim::random_case::random_case;
@@ -170,7 +171,7 @@ impl SweepJob for CosimJob {
     fn run(&self, tile: &Tile, _: &[(&str, &str)]) -> Result<Vec<String>> {
         let case = random_case(&tile.params, self.mvms as usize, self.seed);
         let expected = expected_outputs(&tile.params, &case);
-        let run = run_rtl(tile, &case.weights, &case.columns, &case.inputs, None)?;
+        let run = run_rtl(tile, Crossbar::Behavioral, &case.weights, &case.columns, &case.inputs, None)?;
         let mismatched = expected.iter().zip(&run.outputs).filter(|(e, g)| e != g).count();
         Ok(vec![
             mismatched.to_string(),

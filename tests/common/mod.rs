@@ -102,9 +102,21 @@ fn device_effects(rng: &mut CaseRng, rows_per_read: i64, cell_bits: i64, fine_bi
     format!("drift = {drift}\ndrift_spread = {spread}\nir_drop = {ir_drop}\n[faults]\nstuck_off_ppm = {off}\nstuck_on_ppm = {on}\n")
 }
 
+/// `config` with adc.cycles raised (if need be) to what the emulated crossbar needs, or None
+/// if it needs more than 64.
+pub fn emulable(config: &TileConfig) -> Option<TileConfig> {
+    let p = config.validate().expect("a valid configuration");
+    let needed = cimtile_hdl::rtl::Emulation::fastest(&p).latency;
+    match needed {
+        n if n <= p.adc_cycles() as u64 => Some(config.clone()),
+        n if n <= 64 => Some(config.with_key("adc.cycles", &n.to_string()).expect("adc.cycles in range")),
+        _ => None,
+    }
+}
+
 /// A preset by name.
 pub fn preset(name: &str) -> TileConfig {
     TileConfig::from_preset(name).expect("preset exists")
 }
 
-pub const PRESETS: [&str; 3] = ["default", "isaac", "neurram"];
+pub const PRESETS: [&str; 4] = ["default", "isaac", "neurram", "fpga64"];

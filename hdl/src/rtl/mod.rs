@@ -1,17 +1,21 @@
 //! The tile's RTL: the digital periphery as parameterized Verilog blocks, one module per file
-//! (`hdl/verilog/`), the behavioral crossbar macro in a file of its own, and a top module that
-//! this generator writes with every parameter taken from the configuration.
+//! (`hdl/verilog/`), a crossbar macro in a file of its own (the behavioral model for simulation
+//! and ASIC flows, or the synthesizable emulation for FPGAs), and a top module that this
+//! generator writes with every parameter taken from the configuration.
 //!
 //! The blocks are hand-written Verilog rather than rust-hdl output because a flow needs what
 //! rust-hdl 0.46 cannot give: widths that follow the configuration, registers in the block
 //! that owns them, memories with synchronous reads, no `$` in names and no `initial` blocks.
 
 pub mod axi;
+pub mod emulation;
 mod handoff;
 pub mod sizing;
 mod top;
 
 use crate::config::TileParams;
+use serde::Serialize;
+pub use emulation::Emulation;
 pub use sizing::RtlSizing;
 use std::path::Path;
 
@@ -42,17 +46,50 @@ const AXI_WRAPPER: Block = Block { module: "cim_axi_wrapper", source: include_st
 /// The behavioral crossbar macro: replaced by the silicon macro in an ASIC flow.
 const MACRO: Block = Block { module: "cim_crossbar_macro", source: include_str!("../../verilog/cim_crossbar_macro.v") };
 
+/// The synthesizable crossbar with the behavioral macro's ports and timing, for FPGAs.
+const EMULATED: Block =
+    Block { module: "cim_crossbar_emulated", source: include_str!("../../verilog/cim_crossbar_emulated.v") };
+
+/// Which crossbar macro the tile instantiates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Crossbar {
+    /// `cim_crossbar_macro`: the behavioral model, simulation only (a black box in synthesis).
+    #[default]
+    Behavioral,
+    /// `cim_crossbar_emulated`: synthesizable, bit-exact, for a tile on an FPGA.
+    Emulated,
+}
+
+impl Crossbar {
+    pub fn name(self) -> &'static str {
+        match self {
+            Crossbar::Behavioral => "behavioral",
+            Crossbar::Emulated => "emulated",
+        }
+    }
+
+    fn block(self) -> &'static Block {
+        match self {
+            Crossbar::Behavioral => &MACRO,
+            Crossbar::Emulated => &EMULATED,
+        }
+    }
+}
+
 /// Why RTL could not be generated.
 #[derive(Debug, thiserror::Error)]
 pub enum RtlError {
     #[error("invalid module prefix '{0}': it must start with a letter and hold only letters, digits and '_'")]
     Prefix(String),
+    #[error("{0}")]
+    Emulation(String),
 }
 
 /// What the generated files are for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileRole {
-    /// The digital periphery: synthesizable, for every flow.
+    /// The digital periphery: synthesizable, for every flow (the emulated crossbar included).
     Periphery,
     /// The behavioral model of the analog array: simulation only.
     Macro,
@@ -77,6 +114,8 @@ pub struct GenerateOptions {
     pub prefix: String,
     /// A bus wrapper around the tile, whose top then becomes the design's top.
     pub bus: Option<Bus>,
+    /// The crossbar in the file set.
+    pub crossbar: Crossbar,
 }
 
 /// The bus a wrapper puts on the tile's host interface.
@@ -100,7 +139,7 @@ pub struct GeneratedRtl {
 }
 
 impl GeneratedRtl {
-    /// Every Verilog file (periphery and behavioral macro) as one text, for a simulator.
+    /// Every Verilog file (periphery and macro) as one text, for a simulator.
     pub fn simulation_verilog(&self) -> String {
         self.files.iter().filter(|f| f.role != FileRole::Handoff).map(|f| f.text.as_str()).collect()
     }
@@ -147,17 +186,27 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
         return Err(RtlError::Prefix(options.prefix.clone()));
     }
     let prefix = options.prefix.as_str();
+    let emulation = match options.crossbar {
+        Crossbar::Behavioral => None,
+        Crossbar::Emulated => Some(Emulation::plan(&p).map_err(RtlError::Emulation)?),
+    };
     let sizing = RtlSizing::new(&p);
     let tile_top = format!("{prefix}{TOP_MODULE}");
     let mut files: Vec<RtlFile> = BLOCKS
         .iter()
         .map(|b| RtlFile { name: format!("{prefix}{}.v", b.module), text: with_prefix(b.source, prefix), role: FileRole::Periphery })
         .collect();
-    files.push(RtlFile { name: format!("{tile_top}.v"), text: top::top_module(&p, &sizing, prefix), role: FileRole::Periphery });
     files.push(RtlFile {
-        name: format!("{prefix}{}.v", MACRO.module),
-        text: with_prefix(MACRO.source, prefix),
-        role: FileRole::Macro,
+        name: format!("{tile_top}.v"),
+        text: top::top_module(&p, &sizing, prefix, emulation.as_ref()),
+        role: FileRole::Periphery,
+    });
+    let crossbar = options.crossbar.block();
+    let macro_file = format!("{prefix}{}.v", crossbar.module);
+    files.push(RtlFile {
+        name: macro_file.clone(),
+        text: with_prefix(crossbar.source, prefix),
+        role: if emulation.is_some() { FileRole::Periphery } else { FileRole::Macro },
     });
     let top = match options.bus {
         None => tile_top.clone(),
@@ -178,7 +227,8 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
         "top_module": top,
         "prefix": prefix,
         "files": files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
-        "macro_file": format!("{prefix}{}.v", MACRO.module),
+        "crossbar": options.crossbar,
+        "macro_file": macro_file,
         "verilog_fnv1a64": format!("{fingerprint:016x}"),
         "config": p.config(),
         "derived": {
@@ -196,6 +246,9 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
         // What a reader of the directory needs to find the tile behind the bus.
         manifest["bus"] = "axi".into();
         manifest["tile_module"] = tile_top.clone().into();
+    }
+    if let Some(e) = &emulation {
+        manifest["emulation"] = serde_json::json!(e);
     }
     let mut rtl = GeneratedRtl { top, tile_top, bus: options.bus, files, sizing, manifest };
     let handoff = handoff::files(&p, &rtl);

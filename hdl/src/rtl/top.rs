@@ -15,6 +15,7 @@
 //! ```
 
 use super::sizing::RtlSizing;
+use super::Emulation;
 use crate::config::{Activation, TileParams};
 
 /// A module instance with parameter overrides and named port connections: `"port"` connects
@@ -42,7 +43,8 @@ pub(super) fn bus(bits: u32) -> String {
 }
 
 /// Verilog of the top module `{prefix}cim_tile`.
-pub fn top_module(p: &TileParams, s: &RtlSizing, prefix: &str) -> String {
+/// With `emulation`, the crossbar is the synthesizable `cim_crossbar_emulated` with that layout.
+pub fn top_module(p: &TileParams, s: &RtlSizing, prefix: &str, emulation: Option<&Emulation>) -> String {
     let int = |v: u64| v.to_string();
     let flag = |v: bool| int(v as u64);
     // The macro's numeric parameters are 32-bit words.
@@ -262,11 +264,18 @@ module {prefix}cim_tile (
             "tag_last",
         ],
     );
-    v += "    // The analog array and its ADCs: the behavioral model in simulation, the silicon macro\n    // (same ports; sim_* left open) in an ASIC flow.\n";
-    v += &instance(
-        &pre("cim_crossbar_macro"),
-        "crossbar",
-        &[
+    let (crossbar, layout) = match emulation {
+        None => {
+            v += "    // The analog array and its ADCs: the behavioral model in simulation, the silicon macro\n    // (same ports; sim_* left open) in an ASIC flow.\n";
+            ("cim_crossbar_macro", vec![])
+        }
+        Some(e) => {
+            v += "    // The analog array and its ADCs, emulated bit for bit in synthesizable logic (sim_* seed\n    // its read noise).\n";
+            let layout = vec![("CELLS_PER_READ", int(e.cells_per_read as u64)), ("READ_START", int(e.read_start))];
+            ("cim_crossbar_emulated", layout)
+        }
+    };
+    let mut macro_params = vec![
             ("ROWS", word(p.rows as u64)),
             ("PHYS_COLS", word(p.phys_cols as u64)),
             ("ROWS_PER_READ", int(p.rows_per_read as u64)),
@@ -289,7 +298,12 @@ module {prefix}cim_tile (
             ("GROUP_BITS", int(s.group_bits as u64)),
             ("PHASE_BITS", int(s.phase_bits as u64)),
             ("BIT_BITS", int(s.bit_bits as u64)),
-        ],
+    ];
+    macro_params.extend(layout);
+    v += &instance(
+        &pre(crossbar),
+        "crossbar",
+        &macro_params,
         &[
             "clock",
             "reset",

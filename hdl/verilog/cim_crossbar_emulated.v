@@ -1,0 +1,412 @@
+`timescale 1ns / 1ps
+`default_nettype none
+// cim_crossbar_emulated: a synthesizable stand-in for the analog crossbar and its ADCs, with the
+// ports and timing of cim_crossbar_macro, so that a whole tile runs on an FPGA and computes
+// tile-arithmetic.md (v2) bit for bit: programming error, stuck cells and drift fixed when a
+// cell is programmed, the column current with bit-line IR drop, seeded read noise, the ADC rule.
+//
+// Programming (13-stage pipeline, one cell per cycle): the three cell hashes H(PROG|FAULT|DRIFT,
+// seed, r, pc, 0, 0) are four mix rounds after a constant first round, one 32-bit multiply per
+// stage; the remainders of uni() and of 10^6 use a reciprocal multiply (exact for every 32-bit
+// hash), then g, d, the stuck state and the rounded drift product; geff lands in the memories in
+// stage 13. The host cannot start an MVM sooner than ROWS + 2 cycles after a cell write, so the
+// first cell read of a conversion waits READ_START cycles: every write is in place by then.
+//
+// Cells: ADC a, lane j (0..CELLS_PER_READ-1) has a memory of depth G * M * T with synchronous
+// reads (block RAM, or registers for small arrays) holding geff of row g*Rg + t*W + j and
+// physical column m*ADCS + a at address (g*M + m)*T + t. A conversion reads T = ceil(Rg/W) words
+// per memory over T cycles; a pipelined adder tree sums the W driven cells of each word and an
+// accumulator the T words.
+//
+// Conversion: the inputs sampled with conv_start are held until the next start (at least
+// ADC_CYCLES cycles later), so every stage below them is a free-running register: its value is
+// the conversion's once its inputs have settled and stays so until the next start propagates.
+// The read noise H(READ, seed, k, b, g, pc) is 8 multiply stages plus 2 for uni(), ready in
+// cycle 11 after the start; the current is ready READ_START + T + log2(W) + 2 cycles after it,
+// IR drop takes 2 more, then the sum with the noise, the reciprocal division by the ADC step and
+// the clip take 3. The generator checks that this total fits in ADC_CYCLES (code_valid samples
+// the codes then) and refuses a configuration where it does not.
+//
+// Cells power up undefined (an FPGA memory has no erased state): a host programs every cell
+// before its first MVM. sim_mvm and sim_bit are real inputs here, the batch index and input bit
+// that seed the read noise (the scheduler counts MVMs in synthesizable logic).
+module cim_crossbar_emulated #(
+    parameter [31:0] ROWS = 32'd16,
+    parameter [31:0] PHYS_COLS = 32'd16,
+    parameter integer ROWS_PER_READ = 4,
+    parameter integer ADCS = 4,
+    parameter integer ADC_BITS = 4,
+    parameter [31:0] ADC_STEP = 32'd4,
+    parameter [31:0] ADC_CYCLES = 32'd11,
+    parameter integer CELL_BITS = 2,
+    parameter [31:0] FINE_BITS = 32'd2,
+    parameter [31:0] READ_NOISE = 32'd0,
+    parameter [31:0] PROGRAM_ERROR = 32'd0,
+    parameter [31:0] SEED = 32'd1,
+    parameter [31:0] DRIFT = 32'd0,
+    parameter [31:0] DRIFT_SPREAD = 32'd0,
+    parameter [63:0] IR_DROP = 64'd0,
+    parameter [31:0] STUCK_OFF_PPM = 32'd0,
+    parameter [31:0] STUCK_ON_PPM = 32'd0,
+    parameter integer ROW_BITS = 4,     // width of prog_row
+    parameter integer COL_BITS = 4,     // width of prog_col
+    parameter integer GROUP_BITS = 2,   // width of conv_group
+    parameter integer PHASE_BITS = 2,   // width of conv_phase
+    parameter integer BIT_BITS = 2,     // width of sim_bit
+    parameter integer CELLS_PER_READ = 4,  // W: cells each ADC reads per cycle
+    parameter integer READ_START = 1       // cycles from conv_start to the first cell read, >= 1
+) (
+    input  wire                     clock,
+    input  wire                     reset,
+    input  wire                     prog_en,
+    input  wire [ROW_BITS-1:0]      prog_row,
+    input  wire [COL_BITS-1:0]      prog_col,
+    input  wire [CELL_BITS-1:0]     prog_level,
+    input  wire                     conv_start,
+    input  wire [ROWS_PER_READ-1:0] row_drive,
+    input  wire [GROUP_BITS-1:0]    conv_group,
+    input  wire [PHASE_BITS-1:0]    conv_phase,
+    input  wire [31:0]              sim_mvm,
+    input  wire [BIT_BITS-1:0]      sim_bit,
+    output wire                     code_valid,
+    output wire [ADCS*ADC_BITS-1:0] codes
+);
+    function automatic integer ceil_log2(input [63:0] value);
+        integer i;
+        begin
+            ceil_log2 = 0;
+            for (i = 0; i < 63; i = i + 1)
+                if ((64'd1 << i) < value) ceil_log2 = i + 1;
+        end
+    endfunction
+
+    function automatic [63:0] wide(input integer value);
+        wide = {32'd0, value};
+    endfunction
+
+    // Bits of an unsigned value (at least 1).
+    function automatic integer value_bits(input [63:0] value);
+        value_bits = (value == 64'd0) ? 1 : ceil_log2(value + 64'd1);
+    endfunction
+
+    // floor(x / d) = (x * m) >> (n + ceil_log2(d)) for every n-bit x, with
+    // m = floor(2^(n + ceil_log2(d)) / d) + 1 (Granlund and Montgomery, 1994, theorem 4.2).
+    function automatic [63:0] reciprocal(input [63:0] divisor, input integer n);
+        reciprocal = ((64'd1 << (n + ceil_log2(divisor))) / divisor) + 64'd1;
+    endfunction
+
+    function automatic [31:0] quotient32(input [31:0] x, input [63:0] m, input integer l);
+        reg [95:0] product;
+        begin
+            product = {64'd0, x} * {32'd0, m};
+            quotient32 = product[32 + l +: 32];
+        end
+    endfunction
+
+    // mix() of the spec in three steps, so that a pipeline stage holds one multiply.
+    function automatic [31:0] mix_in(input [31:0] x);
+        mix_in = (x ^ (x >> 16)) * 32'h7feb352d;
+    endfunction
+
+    function automatic [31:0] mix_mid(input [31:0] x);
+        mix_mid = (x ^ (x >> 15)) * 32'h846ca68b;
+    endfunction
+
+    function automatic [31:0] mix_out(input [31:0] x);
+        mix_out = x ^ (x >> 16);
+    endfunction
+
+    function automatic [31:0] mix(input [31:0] x);
+        mix = mix_out(mix_mid(mix_in(x)));
+    endfunction
+
+    localparam [31:0] PROG = 32'h50524f47;
+    localparam [31:0] READ = 32'h52454144;
+    localparam [31:0] FAULT = 32'h46414c54;
+    localparam [31:0] DRIFT_TAG = 32'h44524654;
+
+    localparam integer GROUPS = (ROWS + ROWS_PER_READ - 1) / ROWS_PER_READ;
+    localparam integer PHASES = (PHYS_COLS + ADCS - 1) / ADCS;
+    localparam integer W = CELLS_PER_READ;
+    localparam integer READ_CYCLES = (ROWS_PER_READ + W - 1) / W;
+    localparam integer TREE_LEVELS = ceil_log2(wide(W));
+    localparam integer LEAVES = 1 << TREE_LEVELS;
+    localparam integer DEPTH = GROUPS * PHASES * READ_CYCLES;
+    localparam integer ADDR_BITS = value_bits(wide(DEPTH - 1));
+    localparam integer LAST_ROWS = ROWS - (GROUPS - 1) * ROWS_PER_READ;
+    localparam integer DRIVE_BITS = READ_CYCLES * W;
+
+    localparam [63:0] TOP_LEVEL = ((64'd1 << CELL_BITS) - 64'd1) << FINE_BITS;
+    localparam [63:0] COND_MAX = TOP_LEVEL + {32'd0, PROGRAM_ERROR};
+    localparam integer COND_BITS = value_bits(COND_MAX);
+    localparam [63:0] CURRENT_MAX = wide(ROWS_PER_READ) * COND_MAX;
+    localparam integer CUR_BITS = value_bits(CURRENT_MAX);
+    // The current plus the noise's remainder (0..2*Nr), and plus half a step: never negative.
+    localparam integer X_BITS = value_bits(CURRENT_MAX + {31'd0, READ_NOISE, 1'b0} + {33'd0, ADC_STEP[31:1]});
+    localparam [63:0] CODE_MAX = (64'd1 << ADC_BITS) - 64'd1;
+
+    // Moduli of uni() and of the fault draw, with their reciprocals for 32-bit hashes.
+    localparam [63:0] NOISE_MOD = {31'd0, READ_NOISE, 1'b1};
+    localparam [63:0] PROG_MOD = {31'd0, PROGRAM_ERROR, 1'b1};
+    localparam [63:0] FAULT_MOD = 64'd1000000;
+    localparam [63:0] DRIFT_MOD = {31'd0, DRIFT_SPREAD, 1'b1};
+    localparam integer STEP_SHIFT = X_BITS + ceil_log2({32'd0, ADC_STEP});
+    // x * reciprocal (X_BITS + 2 bits) with room for the whole quotient field above STEP_SHIFT.
+    localparam integer SCALED_BITS = STEP_SHIFT + X_BITS + 2;
+    localparam [63:0] STEP_RECIPROCAL = reciprocal({32'd0, ADC_STEP}, X_BITS);
+
+    // ---------------------------------------------------------------- programming pipeline
+    localparam integer WRITE_STAGES = 13;
+    localparam [31:0] RG = ROWS_PER_READ;
+    localparam [31:0] A = ADCS;
+    localparam [31:0] W32 = W;
+    localparam [63:0] ROW_RECIPROCAL = reciprocal(wide(ROWS_PER_READ), 32);
+    localparam [63:0] ADC_RECIPROCAL = reciprocal(wide(ADCS), 32);
+    localparam [63:0] LANE_RECIPROCAL = reciprocal(wide(W), 32);
+    localparam [31:0] PHASES32 = PHASES;
+    localparam [31:0] READS32 = READ_CYCLES;
+
+    wire [31:0] prog_r = {{(32-ROW_BITS){1'b0}}, prog_row};
+    wire [31:0] prog_pc = {{(32-COL_BITS){1'b0}}, prog_col};
+
+    reg [WRITE_STAGES:1] w_en;
+    reg [CELL_BITS-1:0] w_level [1:10];
+    reg [31:0] w_row1, w_col1, w_col2, w_row2;
+    reg [31:0] w_group2, w_phase2, w_offset3, w_adc3, w_gm3, w_offset4, w_adc4, w_gm4, w_slot4;
+    reg [31:0] w_adc [5:WRITE_STAGES];
+    reg [31:0] w_lane [5:WRITE_STAGES];
+    reg [31:0] w_addr [5:WRITE_STAGES];
+    integer s;
+
+    // Where a cell lives: g = r / Rg, i = r mod Rg, t = i / W, j = i mod W, m = pc / A,
+    // a = pc mod A; address (g*M + m)*T + t of memory (a, j).
+    always @(posedge clock) begin
+        w_en <= {w_en[WRITE_STAGES-1:1], prog_en && prog_r < ROWS && prog_pc < PHYS_COLS};
+        w_level[1] <= prog_level;
+        for (s = 2; s <= 10; s = s + 1) w_level[s] <= w_level[s-1];
+        w_row1 <= prog_r;
+        w_col1 <= prog_pc;
+        w_row2 <= w_row1;
+        w_col2 <= w_col1;
+        w_group2 <= quotient32(w_row1, ROW_RECIPROCAL, ceil_log2(wide(ROWS_PER_READ)));
+        w_phase2 <= quotient32(w_col1, ADC_RECIPROCAL, ceil_log2(wide(ADCS)));
+        w_offset3 <= w_row2 - w_group2 * RG;
+        w_adc3 <= w_col2 - w_phase2 * A;
+        w_gm3 <= w_group2 * PHASES32 + w_phase2;
+        w_offset4 <= w_offset3;
+        w_adc4 <= w_adc3;
+        w_gm4 <= w_gm3;
+        w_slot4 <= quotient32(w_offset3, LANE_RECIPROCAL, ceil_log2(wide(W)));
+        w_lane[5] <= w_offset4 - w_slot4 * W32;
+        w_addr[5] <= w_gm4 * READS32 + w_slot4;
+        w_adc[5] <= w_adc4;
+        for (s = 6; s <= WRITE_STAGES; s = s + 1) begin
+            w_lane[s] <= w_lane[s-1];
+            w_addr[s] <= w_addr[s-1];
+            w_adc[s] <= w_adc[s-1];
+        end
+    end
+
+    // The three cell hashes: stages 1..8 mix, 9 the quotient, 10 the remainder.
+    wire [3*32-1:0] cell_draws;  // {drift, fault, prog} remainders in stage 10
+    genvar k;
+    generate
+        for (k = 0; k < 3; k = k + 1) begin : cell_hash
+            localparam [31:0] TAG = (k == 0) ? PROG : (k == 1) ? FAULT : DRIFT_TAG;
+            localparam [63:0] MODULUS = (k == 0) ? PROG_MOD : (k == 1) ? FAULT_MOD : DRIFT_MOD;
+            localparam USED = (k == 0) ? PROGRAM_ERROR != 0
+                            : (k == 1) ? STUCK_OFF_PPM + STUCK_ON_PPM != 0 : DRIFT_SPREAD != 0;
+            if (USED) begin : on
+                localparam [31:0] FIRST = mix(SEED ^ TAG);
+                localparam [63:0] RECIPROCAL = reciprocal(MODULUS, 32);
+                localparam integer LOG = ceil_log2(MODULUS);
+                localparam [31:0] MOD32 = MODULUS[31:0];
+                reg [31:0] h [1:8];
+                reg [31:0] hash9, quotient9, draw10;
+                always @(posedge clock) begin
+                    h[1] <= mix_in(FIRST ^ prog_r);
+                    h[2] <= mix_mid(h[1]);
+                    h[3] <= mix_in(mix_out(h[2]) ^ w_col2);
+                    h[4] <= mix_mid(h[3]);
+                    h[5] <= mix_in(mix_out(h[4]));
+                    h[6] <= mix_mid(h[5]);
+                    h[7] <= mix_in(mix_out(h[6]));
+                    h[8] <= mix_mid(h[7]);
+                    hash9 <= mix_out(h[8]);
+                    quotient9 <= quotient32(mix_out(h[8]), RECIPROCAL, LOG);
+                    draw10 <= hash9 - quotient9 * MOD32;
+                end
+                assign cell_draws[k*32 +: 32] = draw10;
+            end else begin : off
+                // uni(h, 0) = 0, and no cell is stuck: a remainder that selects exactly that.
+                assign cell_draws[k*32 +: 32] = (k == 0) ? PROGRAM_ERROR : (k == 1) ? 32'd999999 : DRIFT_SPREAD;
+            end
+        end
+    endgenerate
+
+    // Stage 11: g = max(0, level*2^E + perr), d = clamp(D + uni(., Ds), 0, 65536), stuck state;
+    // 12: g * (65536 - d); 13: geff.
+    localparam [31:0] STUCK_ANY = STUCK_OFF_PPM + STUCK_ON_PPM;
+    wire [31:0] level10 = {{(32-CELL_BITS){1'b0}}, w_level[10]};
+    wire [31:0] fine10 = (level10 << FINE_BITS) + cell_draws[31:0];
+    wire [31:0] drift10 = DRIFT + cell_draws[95:64];
+    reg [31:0] g11, kept11;
+    reg off11, on11, off12, on12;
+    reg [63:0] product12;
+    reg [COND_BITS-1:0] geff13;
+    wire [63:0] rounded12 = product12 + 64'd32768;
+    // Comparisons are written x + 1 > c (x >= c), so that c = 0 compares nothing constant.
+    always @(posedge clock) begin
+        g11 <= (fine10 + 32'd1 > PROGRAM_ERROR) ? fine10 - PROGRAM_ERROR : 32'd0;
+        kept11 <= 32'd65536 - ((drift10 + 32'd1 > DRIFT_SPREAD)
+                  ? ((drift10 - DRIFT_SPREAD > 32'd65536) ? 32'd65536 : drift10 - DRIFT_SPREAD) : 32'd0);
+        off11 <= !(cell_draws[63:32] + 32'd1 > STUCK_OFF_PPM);
+        on11 <= !(cell_draws[63:32] + 32'd1 > STUCK_ANY);
+        product12 <= {32'd0, g11} * {32'd0, kept11};
+        off12 <= off11;
+        on12 <= on11;
+        geff13 <= off12 ? {COND_BITS{1'b0}} : on12 ? TOP_LEVEL[COND_BITS-1:0] : rounded12[16 +: COND_BITS];
+    end
+
+    // ---------------------------------------------------------------- conversion
+    localparam [6:0] IDLE = 7'd127;
+    localparam [31:0] R0 = READ_START;
+    localparam [31:0] ACC_START = R0 + 32'd2 + TREE_LEVELS;  // age of slot 0 at the tree's root
+    localparam [31:0] LAST_GROUP = GROUPS - 1;
+
+    reg [6:0] age;  // cycles since the last conv_start, IDLE after reset
+    reg [DRIVE_BITS-1:0] drive;
+    reg [31:0] base, mvm, bit_index, group;
+    reg [PHASE_BITS-1:0] phase;
+    wire [31:0] conv_g = {{(32-GROUP_BITS){1'b0}}, conv_group};
+    wire [31:0] conv_m = {{(32-PHASE_BITS){1'b0}}, conv_phase};
+    // Rows past the last one (a short last group) carry stale drive bits: masked here.
+    wire [ROWS_PER_READ-1:0] rows_present = (conv_g == LAST_GROUP)
+        ? {ROWS_PER_READ{1'b1}} >> (ROWS_PER_READ - LAST_ROWS) : {ROWS_PER_READ{1'b1}};
+
+    always @(posedge clock) begin
+        if (reset) age <= IDLE;
+        else if (conv_start) age <= 7'd1;
+        else if (age != IDLE) age <= age + 7'd1;
+        if (conv_start) begin
+            drive <= {{(DRIVE_BITS-ROWS_PER_READ){1'b0}}, row_drive & rows_present};
+            base <= (conv_g * PHASES32 + conv_m) * READS32;
+            mvm <= sim_mvm;
+            bit_index <= {{(32-BIT_BITS){1'b0}}, sim_bit};
+            group <= conv_g;
+            phase <= conv_phase;
+        end
+    end
+    assign code_valid = age == ADC_CYCLES[6:0];
+
+    wire [31:0] age32 = {25'd0, age};
+    wire [31:0] rd_slot = (age32 < R0) ? 32'd0 : (age32 - R0 >= READS32) ? READS32 - 32'd1 : age32 - R0;
+    wire [31:0] rd_addr = base + rd_slot;
+    wire unused_bits = ^{rd_addr[31:ADDR_BITS], rounded12[63:16+COND_BITS], rounded12[15:0]};
+    reg [31:0] data_slot;  // slot of the words the memories return this cycle
+    wire acc_active = age32 >= ACC_START && age32 < ACC_START + READS32;
+    wire acc_first = age32 == ACC_START;
+    always @(posedge clock) data_slot <= rd_slot;
+
+    // Read noise, the part shared by all ADCs: H(READ, seed, k, b, g, .) up to the last round.
+    localparam [31:0] READ_FIRST = mix(SEED ^ READ);
+    reg [31:0] n [1:6];
+    always @(posedge clock) begin
+        n[1] <= mix_in(READ_FIRST ^ mvm);
+        n[2] <= mix_mid(n[1]);
+        n[3] <= mix_in(mix_out(n[2]) ^ bit_index);
+        n[4] <= mix_mid(n[3]);
+        n[5] <= mix_in(mix_out(n[4]) ^ group);
+        n[6] <= mix_mid(n[5]);
+    end
+
+    localparam [39:0] Q = IR_DROP[39:0];  // Q * Imax < 2^40 (spec section 6)
+    localparam [63:0] HALF_STEP = {32'd0, ADC_STEP / 32'd2};
+    localparam [63:0] NOISE_OFFSET = {32'd0, READ_NOISE};
+
+    genvar a, j;
+    generate
+        for (a = 0; a < ADCS; a = a + 1) begin : adc
+            localparam [31:0] A_INDEX = a;
+            wire [31:0] pc = {{(32-PHASE_BITS){1'b0}}, phase} * A + A_INDEX;
+            wire [LEAVES*CUR_BITS-1:0] leaves;
+            for (j = 0; j < LEAVES; j = j + 1) begin : lane
+                if (j < W) begin : cells
+                    localparam [31:0] LANE = j;
+                    reg [COND_BITS-1:0] memory [0:DEPTH-1];
+                    reg [COND_BITS-1:0] word;
+                    always @(posedge clock) begin
+                        if (w_en[WRITE_STAGES] && w_adc[WRITE_STAGES] == A_INDEX && w_lane[WRITE_STAGES] == LANE)
+                            memory[w_addr[WRITE_STAGES][ADDR_BITS-1:0]] <= geff13;
+                        word <= memory[rd_addr[ADDR_BITS-1:0]];
+                    end
+                    assign leaves[j*CUR_BITS +: CUR_BITS] =
+                        drive[data_slot * W32 + LANE] ? {{(CUR_BITS-COND_BITS){1'b0}}, word} : {CUR_BITS{1'b0}};
+                end else begin : padding
+                    assign leaves[j*CUR_BITS +: CUR_BITS] = {CUR_BITS{1'b0}};
+                end
+            end
+
+            // Adder tree, one level per stage: node i sums nodes 2i+1 and 2i+2; leaves last.
+            reg [CUR_BITS-1:0] tree [0:2*LEAVES-2];
+            reg [CUR_BITS-1:0] current;
+            integer i;
+            always @(posedge clock) begin
+                for (i = 0; i < LEAVES - 1; i = i + 1) tree[i] <= tree[2*i+1] + tree[2*i+2];
+                for (i = 0; i < LEAVES; i = i + 1) tree[LEAVES-1+i] <= leaves[i*CUR_BITS +: CUR_BITS];
+                if (acc_active) current <= (acc_first ? {CUR_BITS{1'b0}} : current) + tree[0];
+            end
+
+            // IR drop: V = I - floor(I * I * Q / 2^40), with I * Q < 2^40.
+            reg [39:0] iq;
+            reg [CUR_BITS-1:0] dropped;
+            wire [40+CUR_BITS-1:0] iiq = {{CUR_BITS{1'b0}}, iq} * {40'd0, current};
+            wire unused_iiq = ^iiq[39:0];
+            always @(posedge clock) begin
+                iq <= {{(40-CUR_BITS){1'b0}}, current} * Q;
+                dropped <= current - iiq[40 +: CUR_BITS];
+            end
+
+            // Read noise: the last round with pc, then uni() as a remainder 0..2*Nr.
+            wire [31:0] noise;  // uni(...) + Nr
+            if (READ_NOISE != 0) begin : noisy
+                localparam [63:0] RECIPROCAL = reciprocal(NOISE_MOD, 32);
+                localparam integer LOG = ceil_log2(NOISE_MOD);
+                localparam [31:0] MOD32 = NOISE_MOD[31:0];
+                reg [31:0] h7, h8, hash9, quotient9, draw10;
+                always @(posedge clock) begin
+                    h7 <= mix_in(mix_out(n[6]) ^ pc);
+                    h8 <= mix_mid(h7);
+                    hash9 <= mix_out(h8);
+                    quotient9 <= quotient32(mix_out(h8), RECIPROCAL, LOG);
+                    draw10 <= hash9 - quotient9 * MOD32;
+                end
+                assign noise = draw10;
+            end else begin : quiet
+                assign noise = 32'd0;
+            end
+
+            // ADC: V = dropped + noise - Nr; code = V < 0 ? 0 : min(max, (V + step/2) div step).
+            // A column past the last one converts to 0.
+            wire [63-X_BITS:0] unused_noise_high;
+            wire [X_BITS-1:0] noise_x;
+            assign {unused_noise_high, noise_x} = {32'd0, noise};
+            wire [X_BITS-1:0] sum = {{(X_BITS-CUR_BITS){1'b0}}, dropped} + noise_x;
+            reg [X_BITS-1:0] x;
+            reg [SCALED_BITS-1:0] scaled;
+            wire [63:0] quotient = {{(64-X_BITS){1'b0}}, scaled[STEP_SHIFT +: X_BITS]};
+            wire unused_scaled = ^{scaled[STEP_SHIFT-1:0], scaled[SCALED_BITS-1 -: 2]};
+            localparam [X_BITS-1:0] ONE = 1;
+            reg [ADC_BITS-1:0] code;
+            always @(posedge clock) begin
+                x <= (pc < PHYS_COLS && sum + ONE > NOISE_OFFSET[X_BITS-1:0])
+                   ? sum - NOISE_OFFSET[X_BITS-1:0] + HALF_STEP[X_BITS-1:0] : {X_BITS{1'b0}};
+                scaled <= {{(SCALED_BITS-X_BITS){1'b0}}, x}
+                        * {{(SCALED_BITS-X_BITS-2){1'b0}}, STEP_RECIPROCAL[X_BITS+1:0]};
+                code <= (quotient > CODE_MAX) ? CODE_MAX[ADC_BITS-1:0] : quotient[ADC_BITS-1:0];
+            end
+            assign codes[a*ADC_BITS +: ADC_BITS] = code;
+        end
+    endgenerate
+endmodule
+`default_nettype wire

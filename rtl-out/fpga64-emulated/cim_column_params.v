@@ -1,0 +1,52 @@
+`timescale 1ns / 1ps
+`default_nettype none
+// cim_column_params: the per-column parameters mult (signed 16), shift (0..31) and bias
+// (signed 32), one 53-bit word per logical column, in a memory with a synchronous read port (it
+// maps to RAM). Columns never written since reset read the spec's defaults 1, 0, 0: one
+// `written` flag per column is cleared by reset, the memory itself is not.
+//
+// Ports:
+//   wr_en, wr_col, wr_mult, wr_shift, wr_bias   Host write (ignored for wr_col >= COLS).
+//   rd_col                      Read address; rd_mult, rd_shift, rd_bias one cycle later.
+module cim_column_params #(
+    parameter integer COLS = 4,
+    parameter integer COL_BITS = 2,      // bits of a column index, >= 1
+    parameter integer WR_COL_BITS = 8    // width of the host's column address
+) (
+    input  wire                   clock,
+    input  wire                   reset,
+    input  wire                   wr_en,
+    input  wire [WR_COL_BITS-1:0] wr_col,
+    input  wire [15:0]            wr_mult,
+    input  wire [4:0]             wr_shift,
+    input  wire [31:0]            wr_bias,
+    input  wire [COL_BITS-1:0]    rd_col,
+    output wire [15:0]            rd_mult,
+    output wire [4:0]             rd_shift,
+    output wire [31:0]            rd_bias
+);
+    localparam [52:0] DEFAULTS = {32'd0, 5'd0, 16'd1};
+    localparam [WR_COL_BITS:0] COL_COUNT = COLS[WR_COL_BITS:0];
+
+    reg [52:0] params [0:COLS-1];
+    reg [COLS-1:0] written;
+    reg [52:0] word;
+    reg word_written;
+
+    wire wr_ok = wr_en && ({1'b0, wr_col} < COL_COUNT);
+    wire [COL_BITS-1:0] wr_index = wr_col[COL_BITS-1:0];
+
+    always @(posedge clock) begin
+        if (wr_ok) params[wr_index] <= {wr_bias, wr_shift, wr_mult};
+        word <= params[rd_col];
+    end
+
+    always @(posedge clock) begin
+        if (reset) written <= {COLS{1'b0}};
+        else if (wr_ok) written[wr_index] <= 1'b1;
+        word_written <= written[rd_col];
+    end
+
+    assign {rd_bias, rd_shift, rd_mult} = word_written ? word : DEFAULTS;
+endmodule
+`default_nettype wire
