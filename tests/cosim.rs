@@ -20,7 +20,7 @@ use cimtile_cosim::replay_case::{first_mismatch, write_case};
 use cimtile_cosim::tile_driver::{build_tile_with, Stimulus, TileRtl};
 use cimtile_cosim::waveform::read_waveform;
 use cimtile_hdl::config::TileConfig;
-use cimtile_hdl::data::{columns_csv, to_csv, weights_csv, Weights};
+use cimtile_hdl::data::{columns_csv, to_csv, weights_csv, ColumnParams, Weights};
 use cimtile_hdl::rtl::Crossbar;
 use cimtile_hdl::TileModel;
 use common::*;
@@ -174,6 +174,28 @@ fn reset_mid_mvm_returns_to_idle_and_the_next_mvm_is_right() {
         let got = rtl.stream(&case.inputs, &Stimulus::default()).unwrap().outputs;
         assert_eq!(got, expected_outputs(&config, &case), "{name}: results after reset");
     }
+}
+
+#[test]
+fn reset_returns_column_parameters_to_their_defaults() {
+    let config = preset("default");
+    let p = config.validate().unwrap();
+    let case = random_case(&p, 4, 5);
+    let defaults = Case { columns: vec![ColumnParams::default(); p.cols()], ..case.clone() };
+    assert_ne!(case.columns, defaults.columns, "the case programs parameters of its own");
+    let mut rtl = load(&config);
+    rtl.program_weights(&case.weights).unwrap();
+    rtl.program_columns(&case.columns).unwrap();
+    // The reset pin itself: TileRtl::reset would program the host's parameters again.
+    let sim = rtl.simulator();
+    let reset = sim.port("reset").unwrap();
+    sim.set(reset, 1);
+    sim.cycle();
+    sim.cycle();
+    sim.set(reset, 0);
+    sim.eval();
+    let got = rtl.stream(&case.inputs, &Stimulus::default()).unwrap().outputs;
+    assert_eq!(got, expected_outputs(&config, &defaults), "after reset every column computes with mult 1, shift 0, bias 0");
 }
 
 #[test]
