@@ -53,6 +53,7 @@ impl DivU32 {
 
 /// Column-current lanes: the cells' storage type and the type of their sums over a row group.
 pub(crate) trait Current: PrimInt + WrappingAdd + Send + Sync + 'static + AsPrimitive<i32> {}
+impl Current for u8 {}
 impl Current for u16 {}
 impl Current for u32 {}
 impl Current for u64 {}
@@ -110,9 +111,12 @@ pub(crate) enum IrDrop<'a> {
 }
 
 /// Everything one MVM's kernel needs, prepared by the caller.
-pub(crate) struct Job<'a, T> {
+pub(crate) struct Job<'a, S> {
     /// Cells `[g][block][i]`, `Rg` rows (zero-padded) of [`BLOCK`] lanes per group and block.
-    pub cells: &'a [Lanes<T>],
+    pub cells: &'a [Lanes<S>],
+    /// Rows whose cells sum in `S` without wrapping (`S::MAX div` the largest conductance), before
+    /// the sum widens to the current type.
+    pub stretch: usize,
     pub rows_per_read: usize,
     pub blocks: usize,
     pub groups: usize,
@@ -151,15 +155,16 @@ pub(crate) fn has_avx2() -> bool {
 /// The CPU must have AVX2 ([`has_avx2`]).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-pub(crate) unsafe fn run_avx2<T, V>(job: &Job<T>, partial: &mut [Lanes<V>])
+pub(crate) unsafe fn run_avx2<S, T, V>(job: &Job<S>, partial: &mut [Lanes<V>])
 where
+    S: Current + AsPrimitive<T>,
     T: Current + AsPrimitive<V>,
     V: Value,
     u32: AsPrimitive<V>,
     u64: AsPrimitive<T>,
     i64: AsPrimitive<V>,
 {
-    run::<T, V, true>(job, partial)
+    run::<S, T, V, true>(job, partial)
 }
 
 /// [`ideal`] compiled for AVX2.
@@ -179,8 +184,9 @@ where
 /// `partial[pc] = sum over b, g of code(b, g, pc) * wb(b)` for every physical column (the
 /// padding lanes of the last block included).
 #[inline(always)]
-pub(crate) fn run<T, V, const AVX2: bool>(job: &Job<T>, partial: &mut [Lanes<V>])
+pub(crate) fn run<S, T, V, const AVX2: bool>(job: &Job<S>, partial: &mut [Lanes<V>])
 where
+    S: Current + AsPrimitive<T>,
     T: Current + AsPrimitive<V>,
     V: Value,
     u32: AsPrimitive<V>,
@@ -188,18 +194,19 @@ where
     i64: AsPrimitive<V>,
 {
     match (job.noise_amp > 0, job.step_shift.is_some()) {
-        (true, true) => run_with::<T, V, true, true, AVX2>(job, partial),
-        (true, false) => run_with::<T, V, true, false, AVX2>(job, partial),
-        (false, true) => run_with::<T, V, false, true, AVX2>(job, partial),
-        (false, false) => run_with::<T, V, false, false, AVX2>(job, partial),
+        (true, true) => run_with::<S, T, V, true, true, AVX2>(job, partial),
+        (true, false) => run_with::<S, T, V, true, false, AVX2>(job, partial),
+        (false, true) => run_with::<S, T, V, false, true, AVX2>(job, partial),
+        (false, false) => run_with::<S, T, V, false, false, AVX2>(job, partial),
     }
 }
 
 /// [`run`] with read noise if `NOISE`, the ADC by a shift if `SHIFT` (a power-of-two step) else
 /// by a division; `AVX2` only inside [`run_avx2`].
 #[inline(always)]
-fn run_with<T, V, const NOISE: bool, const SHIFT: bool, const AVX2: bool>(job: &Job<T>, partial: &mut [Lanes<V>])
+fn run_with<S, T, V, const NOISE: bool, const SHIFT: bool, const AVX2: bool>(job: &Job<S>, partial: &mut [Lanes<V>])
 where
+    S: Current + AsPrimitive<T>,
     T: Current + AsPrimitive<V>,
     V: Value,
     u32: AsPrimitive<V>,
@@ -210,78 +217,93 @@ where
     let (ib, rg) = (job.input_bits, job.rows_per_read);
     let reads = job.groups * ib;
     assert!(job.hashes.len() == reads && job.starts.len() == reads + 1);
-    // The column currents of every read (g, b) of one block (and as i32, for AVX2).
-    let mut currents = vec![Lanes([T::zero(); BLOCK]); reads];
-    let mut currents32 = vec![Lanes([0i32; BLOCK]); if AVX2 { reads } else { 0 }];
+    // The column currents of the reads (g, b) of one group and block.
+    let mut currents = vec![Lanes([T::zero(); BLOCK]); ib];
     for (blk, acc) in partial.iter_mut().enumerate() {
-        for (read, current) in currents.iter_mut().enumerate() {
-            let g = read / ib;
+        *acc = Lanes([V::zero(); BLOCK]);
+        let pc = (blk * BLOCK) as u32;
+        for g in 0..job.groups {
             let cells = &job.cells[(g * job.blocks + blk) * rg..][..rg];
-            let rows = &job.set_rows[job.starts[read]..job.starts[read + 1]];
-            // The masked sum: lanes of the rows whose input bit b is set.
-            *current = masked_sum(cells, rows);
-            // The bit line's IR drop (a dropped current is at most the current: it fits T).
-            match job.ir {
-                IrDrop::None => {}
-                IrDrop::Table(table) => {
-                    for c in current.0.iter_mut() {
-                        *c = (table[c.to_usize().expect("tabulated")] as u64).as_();
+            for (b, current) in currents.iter_mut().enumerate() {
+                let read = g * ib + b;
+                let rows = &job.set_rows[job.starts[read]..job.starts[read + 1]];
+                // The masked sum: lanes of the rows whose input bit b is set.
+                *current = masked_sum(cells, rows, job.stretch);
+                // The bit line's IR drop (a dropped current is at most the current: it fits T).
+                match job.ir {
+                    IrDrop::None => {}
+                    IrDrop::Table(table) => {
+                        for c in current.0.iter_mut() {
+                            *c = (table[c.to_usize().expect("tabulated")] as u64).as_();
+                        }
                     }
-                }
-                IrDrop::Arithmetic(q) => {
-                    for c in current.0.iter_mut() {
-                        *c = (super::device::ir_dropped(c.to_i64().expect("Imax < 2^63"), q) as u64).as_();
+                    IrDrop::Arithmetic(q) => {
+                        for c in current.0.iter_mut() {
+                            *c = (super::device::ir_dropped(c.to_i64().expect("Imax < 2^63"), q) as u64).as_();
+                        }
                     }
                 }
             }
-        }
-        #[cfg(target_arch = "x86_64")]
-        if AVX2 {
-            if let Some(acc) = V::as_i32(acc) {
-                for (c32, c) in currents32.iter_mut().zip(&currents) {
-                    for (c32, &c) in c32.0.iter_mut().zip(&c.0) {
-                        *c32 = c.as_();
-                    }
+            let hashes = &job.hashes[g * ib..][..ib];
+            #[cfg(target_arch = "x86_64")]
+            if AVX2 {
+                if let Some(acc) = V::as_i32(acc) {
+                    // SAFETY: AVX2 is only true in `run_avx2`, which the caller runs on a CPU
+                    // with AVX2.
+                    unsafe { convert_avx2::<S, T, NOISE, SHIFT>(job, &currents, hashes, acc, pc) };
+                    continue;
                 }
-                // SAFETY: AVX2 is only true in `run_avx2`, which the caller runs on a CPU with
-                // AVX2.
-                unsafe { convert_avx2::<T, NOISE, SHIFT>(job, &currents32, acc, (blk * BLOCK) as u32) };
-                continue;
             }
-        }
-        // The conversions, VECTOR lanes at a time, their shift-add kept in registers over every
-        // read.
-        for (v, out) in acc.0.chunks_exact_mut(VECTOR).enumerate() {
-            let pc = (blk * BLOCK + v * VECTOR) as u32;
-            let mut sums = [V::zero(); VECTOR];
-            for (group, hashes) in currents.chunks_exact(ib).zip(job.hashes.chunks_exact(ib)) {
-                let lanes = |b: usize| -> &[T; VECTOR] { group[b].0[v * VECTOR..][..VECTOR].try_into().expect("lanes") };
+            // The conversions, VECTOR lanes at a time, their shift-add kept in registers over
+            // the group's reads.
+            for (v, out) in acc.0.chunks_exact_mut(VECTOR).enumerate() {
+                let pc = pc + (v * VECTOR) as u32;
+                let mut sums: [V; VECTOR] = (&*out).try_into().expect("lanes");
+                let lanes = |b: usize| -> &[T; VECTOR] { currents[b].0[v * VECTOR..][..VECTOR].try_into().expect("lanes") };
                 for (b, &h) in hashes[..ib - 1].iter().enumerate() {
-                    convert::<T, V, NOISE, SHIFT, false>(job, lanes(b), &mut sums, h, pc, b);
+                    convert::<S, T, V, NOISE, SHIFT, false>(job, lanes(b), &mut sums, h, pc, b);
                 }
                 // wb(b) = 2^b, negative for the MSB of signed inputs.
                 let (b, h) = (ib - 1, hashes[ib - 1]);
                 if job.inputs_signed {
-                    convert::<T, V, NOISE, SHIFT, true>(job, lanes(b), &mut sums, h, pc, b);
+                    convert::<S, T, V, NOISE, SHIFT, true>(job, lanes(b), &mut sums, h, pc, b);
                 } else {
-                    convert::<T, V, NOISE, SHIFT, false>(job, lanes(b), &mut sums, h, pc, b);
+                    convert::<S, T, V, NOISE, SHIFT, false>(job, lanes(b), &mut sums, h, pc, b);
                 }
+                out.copy_from_slice(&sums);
             }
-            out.copy_from_slice(&sums);
         }
     }
 }
 
-/// The conversions of one block (`currents[g * Ib + b]`, `i32` lanes from physical column `pc`),
-/// eight lanes per AVX2 vector, with `i32` values: [`convert`] written in intrinsics, because
-/// LLVM's vectorization of it splits vectors and spills the sums.
+/// The conversions of one group's reads (`currents[b]`, `hashes[b]`) of one block, from physical
+/// column `pc`, added to `out`: eight lanes per AVX2 vector, with `i32` values. [`convert`]
+/// written in intrinsics, because LLVM's vectorization of it splits vectors and spills the sums.
 ///
 /// # Safety
 /// The CPU must have AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn convert_avx2<T, const NOISE: bool, const SHIFT: bool>(job: &Job<T>, currents: &[Lanes<i32>], out: &mut Lanes<i32>, pc: u32) {
+unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool>(
+    job: &Job<S>,
+    currents: &[Lanes<T>],
+    hashes: &[u32],
+    out: &mut Lanes<i32>,
+    pc: u32,
+) {
     use std::arch::x86_64::*;
+    // Eight current lanes as i32 (with i32 values, every current fits).
+    let load = |lanes: &Lanes<T>, v: usize| -> __m256i {
+        let p = lanes.0[8 * v..][..8].as_ptr();
+        match std::mem::size_of::<T>() {
+            2 => _mm256_cvtepu16_epi32(_mm_load_si128(p as *const __m128i)),
+            4 => _mm256_load_si256(p as *const __m256i),
+            _ => {
+                let l = |i: usize| lanes.0[8 * v + i].as_();
+                _mm256_setr_epi32(l(0), l(1), l(2), l(3), l(4), l(5), l(6), l(7))
+            }
+        }
+    };
     let ib = job.input_bits;
     let splat = |x: u32| _mm256_set1_epi32(x as i32);
     let count = |x: u32| _mm_cvtsi32_si128(x as i32);
@@ -302,14 +324,12 @@ unsafe fn convert_avx2<T, const NOISE: bool, const SHIFT: bool>(job: &Job<T>, cu
         let t = _mm256_blend_epi32::<0b1010_1010>(even, odd);
         _mm256_srl_epi32(_mm256_add_epi32(t, _mm256_srl_epi32(_mm256_sub_epi32(n, t), s1)), s2)
     };
-    // Input bit b and its count register of every read.
-    let bits: Vec<u32> = (0..currents.len()).map(|read| (read % ib) as u32).collect();
     for (v, sums_out) in out.0.chunks_exact_mut(8).enumerate() {
         let pcs = _mm256_add_epi32(splat(pc + 8 * v as u32), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-        let mut sums = zero;
-        for (read, (current, &h)) in currents.iter().zip(job.hashes).enumerate() {
-            let b = bits[read];
-            let current = _mm256_load_si256(current.0.as_ptr().add(8 * v) as *const __m256i);
+        let mut sums = _mm256_load_si256(sums_out.as_ptr() as *const __m256i);
+        for (b, (current, &h)) in currents.iter().zip(hashes).enumerate() {
+            let b = b as u32;
+            let current = load(current, v);
             let value = if NOISE {
                 // mix(h ^ pc), then u = h mod (2*Nr + 1).
                 let mut x = _mm256_xor_si256(splat(h), pcs);
@@ -349,8 +369,8 @@ const VECTOR: usize = 8;
 /// The conversions of one read over `VECTOR` lanes from physical column `pc`, added to `sums`
 /// with weight `2^b` (`-2^b` if `NEGATIVE`).
 #[inline(always)]
-fn convert<T, V, const NOISE: bool, const SHIFT: bool, const NEGATIVE: bool>(
-    job: &Job<T>,
+fn convert<S, T, V, const NOISE: bool, const SHIFT: bool, const NEGATIVE: bool>(
+    job: &Job<S>,
     current: &[T; VECTOR],
     sums: &mut [V; VECTOR],
     h: u32,
@@ -389,34 +409,40 @@ fn convert<T, V, const NOISE: bool, const SHIFT: bool, const NEGATIVE: bool>(
 #[repr(C, align(64))]
 pub(crate) struct Lanes<X>(pub [X; BLOCK]);
 
-/// Lanes per chunk of the masked sum: small enough that LLVM unrolls the lane loops, keeps the
-/// sums in registers and vectorizes them.
-const CHUNK: usize = 16;
+/// Lanes of the masked sum's pass over the rows: one AVX2 vector of `u8` cells, four of them
+/// summed at once (two vectors of `u16` each, ...).
+const CHUNK: usize = 32;
 
-/// Lanes summed in one pass over the rows: eight chunks.
-const PASS: usize = 8 * CHUNK;
+/// Lanes summed in one pass over the rows.
+const PASS: usize = 4 * CHUNK;
 
-/// `sum of cells[i]` over the rows `i` in `rows`, lane by lane.
+/// `sum of cells[i]` over the rows `i` in `rows`, lane by lane, in `S` for `stretch` rows at a time
+/// (that many never wrap it), then widened to `T`. LLVM unrolls the fixed-size lane loops, keeps
+/// the sums in registers and vectorizes them.
 #[inline(always)]
-fn masked_sum<T: Current>(cells: &[Lanes<T>], rows: &[u32]) -> Lanes<T> {
+fn masked_sum<S: Current + AsPrimitive<T>, T: Current>(cells: &[Lanes<S>], rows: &[u32], stretch: usize) -> Lanes<T> {
     let mut current = Lanes([T::zero(); BLOCK]);
     for (part, sums) in current.0.chunks_exact_mut(PASS).enumerate() {
-        let mut s = [[T::zero(); CHUNK]; 8];
-        for &i in rows {
-            let row: &[T; PASS] = cells[i as usize].0[part * PASS..][..PASS].try_into().expect("lanes");
-            for l in 0..CHUNK {
-                s[0][l] = s[0][l].wrapping_add(&row[l]);
-                s[1][l] = s[1][l].wrapping_add(&row[CHUNK + l]);
-                s[2][l] = s[2][l].wrapping_add(&row[2 * CHUNK + l]);
-                s[3][l] = s[3][l].wrapping_add(&row[3 * CHUNK + l]);
-                s[4][l] = s[4][l].wrapping_add(&row[4 * CHUNK + l]);
-                s[5][l] = s[5][l].wrapping_add(&row[5 * CHUNK + l]);
-                s[6][l] = s[6][l].wrapping_add(&row[6 * CHUNK + l]);
-                s[7][l] = s[7][l].wrapping_add(&row[7 * CHUNK + l]);
+        let mut wide = [[T::zero(); CHUNK]; 4];
+        for rows in rows.chunks(stretch) {
+            let mut s = [[S::zero(); CHUNK]; 4];
+            for &i in rows {
+                let row: &[S; PASS] = cells[i as usize].0[part * PASS..][..PASS].try_into().expect("lanes");
+                for l in 0..CHUNK {
+                    s[0][l] = s[0][l].wrapping_add(&row[l]);
+                    s[1][l] = s[1][l].wrapping_add(&row[CHUNK + l]);
+                    s[2][l] = s[2][l].wrapping_add(&row[2 * CHUNK + l]);
+                    s[3][l] = s[3][l].wrapping_add(&row[3 * CHUNK + l]);
+                }
+            }
+            for (w, s) in wide.iter_mut().zip(&s) {
+                for (w, &s) in w.iter_mut().zip(s) {
+                    *w = w.wrapping_add(&s.as_());
+                }
             }
         }
-        for (k, s) in s.iter().enumerate() {
-            sums[k * CHUNK..][..CHUNK].copy_from_slice(s);
+        for (k, w) in wide.iter().enumerate() {
+            sums[k * CHUNK..][..CHUNK].copy_from_slice(w);
         }
     }
     current

@@ -74,6 +74,8 @@ pub struct TileModel {
 /// The effective conductances in the narrowest unsigned type that holds a read's largest
 /// current `Imax` (their sums over a row group are computed in the same type).
 enum Cells {
+    /// Conductances of at most 255 summed in `u8` a few rows at a time, then in `u16`.
+    U8(Vec<Lanes<u8>>),
     U16(Vec<Lanes<u16>>),
     U32(Vec<Lanes<u32>>),
     U64(Vec<Lanes<u64>>),
@@ -83,7 +85,7 @@ enum Cells {
 /// model takes the wider of these and what the configuration needs.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct KernelChoice {
-    /// Bits of the current lanes at least: 16, 32 or 64 (0: the narrowest that fits).
+    /// Bits of the cells at least: 16, 32 or 64 (0: the narrowest that fits).
     pub current_bits: u32,
     /// `i64` values even where `i32` would hold them.
     pub wide_values: bool,
@@ -184,7 +186,9 @@ impl TileModel {
         // Every geff is at most (2^Bc-1)*2^E + Np, so a group's current at most Imax.
         let imax = p.current_max();
         let blocks = phys.div_ceil(BLOCK);
-        let cells = if imax <= u16::MAX as u64 && choice.current_bits <= 16 {
+        let cells = if p.conductance_max() <= u8::MAX as u64 && imax <= u16::MAX as u64 && choice.current_bits <= 8 {
+            Cells::U8(layout(p, blocks, &geff))
+        } else if imax <= u16::MAX as u64 && choice.current_bits <= 16 {
             Cells::U16(layout(p, blocks, &geff))
         } else if imax <= u32::MAX as u64 && choice.current_bits <= 32 {
             Cells::U32(layout(p, blocks, &geff))
@@ -238,6 +242,7 @@ impl TileModel {
         assert!(r < self.p.rows && pc < self.p.phys_cols, "cell ({r}, {pc}) is outside the tile");
         let (row, lane) = cell_index(&self.p, self.blocks, r, pc);
         match &self.cells {
+            Cells::U8(cells) => cells[row].0[lane] as u32,
             Cells::U16(cells) => cells[row].0[lane] as u32,
             Cells::U32(cells) => cells[row].0[lane],
             Cells::U64(cells) => cells[row].0[lane] as u32,
@@ -339,11 +344,13 @@ impl TileModel {
             (0..p.groups).flat_map(|g| (0..ib).map(move |b| mix(mix(h_k ^ b as u32) ^ g as u32))).collect();
         let rows = (&set_rows[..], &starts[..], &hashes[..]);
         let partial = match (&self.cells, self.narrow_values) {
-            (Cells::U16(cells), true) => self.partial_sums::<u16, i32>(cells, rows),
-            (Cells::U16(cells), false) => self.partial_sums::<u16, i64>(cells, rows),
-            (Cells::U32(cells), true) => self.partial_sums::<u32, i32>(cells, rows),
-            (Cells::U32(cells), false) => self.partial_sums::<u32, i64>(cells, rows),
-            (Cells::U64(cells), _) => self.partial_sums::<u64, i64>(cells, rows),
+            (Cells::U8(cells), true) => self.partial_sums::<u8, u16, i32>(cells, rows),
+            (Cells::U8(cells), false) => self.partial_sums::<u8, u16, i64>(cells, rows),
+            (Cells::U16(cells), true) => self.partial_sums::<u16, u16, i32>(cells, rows),
+            (Cells::U16(cells), false) => self.partial_sums::<u16, u16, i64>(cells, rows),
+            (Cells::U32(cells), true) => self.partial_sums::<u32, u32, i32>(cells, rows),
+            (Cells::U32(cells), false) => self.partial_sums::<u32, u32, i64>(cells, rows),
+            (Cells::U64(cells), _) => self.partial_sums::<u64, u64, i64>(cells, rows),
         };
         let acc = self.combine(&partial);
         let out = acc.iter().enumerate().map(|(c, &a)| self.periphery(c, a)).collect();
@@ -351,9 +358,10 @@ impl TileModel {
     }
 
     /// `sum over b, g of code(b, g, pc) * wb(b)` for every physical column, by the kernel with
-    /// current lanes `T` and value lanes `V`.
-    fn partial_sums<T, V>(&self, cells: &[Lanes<T>], (set_rows, starts, hashes): (&[u32], &[usize], &[u32])) -> Vec<i64>
+    /// cells `S`, current lanes `T` and value lanes `V`.
+    fn partial_sums<S, T, V>(&self, cells: &[Lanes<S>], (set_rows, starts, hashes): (&[u32], &[usize], &[u32])) -> Vec<i64>
     where
+        S: kernel::Current + AsPrimitive<T>,
         T: kernel::Current + AsPrimitive<V>,
         V: kernel::Value,
         u32: AsPrimitive<V>,
@@ -361,8 +369,10 @@ impl TileModel {
         i64: AsPrimitive<V>,
     {
         let p = &self.p;
+        let largest = p.conductance_max().max(1);
         let job = Job {
             cells,
+            stretch: (S::max_value().to_u64().expect("unsigned") / largest).clamp(1, usize::MAX as u64) as usize,
             rows_per_read: p.rows_per_read,
             blocks: self.blocks,
             groups: p.groups,
@@ -386,13 +396,13 @@ impl TileModel {
         #[cfg(target_arch = "x86_64")]
         let done = !self.portable_only && kernel::has_avx2() && {
             // SAFETY: the CPU has AVX2.
-            unsafe { kernel::run_avx2::<T, V>(&job, &mut partial) };
+            unsafe { kernel::run_avx2::<S, T, V>(&job, &mut partial) };
             true
         };
         #[cfg(not(target_arch = "x86_64"))]
         let done = false;
         if !done {
-            kernel::run::<T, V, false>(&job, &mut partial);
+            kernel::run::<S, T, V, false>(&job, &mut partial);
         }
         partial.iter().flat_map(|lanes| lanes.0.iter().map(|v| v.as_())).take(p.phys_cols).collect()
     }

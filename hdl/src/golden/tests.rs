@@ -429,7 +429,7 @@ fn spec_reference(p: &TileParams, w: &Weights, cols: &[ColumnParams], k: u32, x:
 /// portable build beside the AVX2 one.
 fn kernel_choices() -> Vec<KernelChoice> {
     let mut choices = Vec::new();
-    for current_bits in [0, 32, 64] {
+    for current_bits in [0, 16, 32, 64] {
         for wide_values in [false, true] {
             for portable_only in [false, true] {
                 choices.push(KernelChoice { current_bits, wide_values, portable_only });
