@@ -63,11 +63,16 @@ pub(crate) trait Value: PrimInt + Signed + WrappingAdd + WrappingSub + Send + Sy
     /// `floor(n / step)` for `0 <= n` (the step's divider: `step` itself and its `DivU32`).
     fn div_step(self, step: &StepDiv) -> Self;
 
+    /// `Self` is `i32`.
+    const I32: bool;
+
     /// The lanes as `i32` lanes, for the AVX2 conversions (None for a wider type).
     fn as_i32(lanes: &mut Lanes<Self>) -> Option<&mut Lanes<i32>>;
 }
 
 impl Value for i32 {
+    const I32: bool = true;
+
     #[inline(always)]
     fn div_step(self, step: &StepDiv) -> Self {
         step.div32.div(self as u32) as i32
@@ -79,6 +84,8 @@ impl Value for i32 {
 }
 
 impl Value for i64 {
+    const I32: bool = false;
+
     #[inline(always)]
     fn div_step(self, step: &StepDiv) -> Self {
         self / step.step
@@ -106,7 +113,8 @@ impl StepDiv {
 /// reachable current, or the exact arithmetic.
 pub(crate) enum IrDrop<'a> {
     None,
-    Table(&'a [u32]),
+    /// The table and Q (Imax <= 2^16).
+    Table(&'a [u32], u64),
     Arithmetic(u64),
 }
 
@@ -173,7 +181,7 @@ where
 /// The CPU must have AVX2 ([`has_avx2`]).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-pub(crate) unsafe fn ideal_avx2<A>(w: &[i32], cols: usize, x: &[i32]) -> Vec<i64>
+pub(crate) unsafe fn ideal_avx2<A>(w: &[i16], cols: usize, x: &[i32]) -> Vec<i64>
 where
     A: PrimInt + WrappingAdd + Zero + AsPrimitive<i64> + 'static,
     i32: AsPrimitive<A>,
@@ -229,10 +237,12 @@ where
                 let rows = &job.set_rows[job.starts[read]..job.starts[read + 1]];
                 // The masked sum: lanes of the rows whose input bit b is set.
                 *current = masked_sum(cells, rows, job.stretch);
-                // The bit line's IR drop (a dropped current is at most the current: it fits T).
+                // The bit line's IR drop (a dropped current is at most the current: it fits T);
+                // the AVX2 conversions compute a tabulated one themselves.
                 match job.ir {
                     IrDrop::None => {}
-                    IrDrop::Table(table) => {
+                    IrDrop::Table(..) if AVX2 && V::I32 => {}
+                    IrDrop::Table(table, _) => {
                         for c in current.0.iter_mut() {
                             *c = (table[c.to_usize().expect("tabulated")] as u64).as_();
                         }
@@ -250,7 +260,12 @@ where
                 if let Some(acc) = V::as_i32(acc) {
                     // SAFETY: AVX2 is only true in `run_avx2`, which the caller runs on a CPU
                     // with AVX2.
-                    unsafe { convert_avx2::<S, T, NOISE, SHIFT>(job, &currents, hashes, acc, pc) };
+                    unsafe {
+                        match job.ir {
+                            IrDrop::Table(_, q) => convert_avx2::<S, T, NOISE, SHIFT, true>(job, &currents, hashes, acc, pc, q),
+                            _ => convert_avx2::<S, T, NOISE, SHIFT, false>(job, &currents, hashes, acc, pc, 0),
+                        }
+                    };
                     continue;
                 }
             }
@@ -284,12 +299,13 @@ where
 /// The CPU must have AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool>(
+unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, const IR: bool>(
     job: &Job<S>,
     currents: &[Lanes<T>],
     hashes: &[u32],
     out: &mut Lanes<i32>,
     pc: u32,
+    q: u64,
 ) {
     use std::arch::x86_64::*;
     // Eight current lanes as i32 (with i32 values, every current fits).
@@ -317,6 +333,7 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool>(
     let shift = count(job.step_shift.unwrap_or(0));
     let (zero, adc_max) = (_mm256_setzero_si256(), splat(job.adc_max as u32));
     let (m1, m2) = (splat(0x7feb_352d), splat(0x846c_a68b));
+    let (q_lo, q_hi) = (splat(q as u32), splat((q >> 32) as u32));
     // Exact n div d for u32 lanes (DivU32): the multiply-high of even and odd lanes, blended.
     let div = |n: __m256i, magic: __m256i, s1: __m128i, s2: __m128i| {
         let even = _mm256_srli_epi64::<32>(_mm256_mul_epu32(n, magic));
@@ -329,11 +346,25 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool>(
         let mut sums = _mm256_load_si256(sums_out.as_ptr() as *const __m256i);
         for (b, (current, &h)) in currents.iter().zip(hashes).enumerate() {
             let b = b as u32;
-            let current = load(current, v);
+            let mut current = load(current, v);
+            if IR {
+                // I - floor(I*I*Q / 2^40) for I <= 2^16: I*I fits 32 bits and I*I*Q < 2^56 (as
+                // I*Q < 2^40), so 64-bit lanes hold it exactly: I*I*Qlo + (I*I*Qhi << 32).
+                let square = _mm256_mullo_epi32(current, current);
+                let drop = |sq: __m256i| {
+                    let low = _mm256_mul_epu32(sq, q_lo);
+                    let high = _mm256_mul_epu32(sq, q_hi);
+                    _mm256_srli_epi64::<40>(_mm256_add_epi64(low, _mm256_slli_epi64::<32>(high)))
+                };
+                let even = drop(square);
+                let odd = _mm256_slli_epi64::<32>(drop(_mm256_srli_epi64::<32>(square)));
+                current = _mm256_sub_epi32(current, _mm256_blend_epi32::<0b1010_1010>(even, odd));
+            }
             let value = if NOISE {
-                // mix(h ^ pc), then u = h mod (2*Nr + 1).
-                let mut x = _mm256_xor_si256(splat(h), pcs);
-                x = _mm256_xor_si256(x, _mm256_srli_epi32::<16>(x));
+                // mix(h ^ pc), then u = h mod (2*Nr + 1). Its first step, x ^ (x >> 16) with
+                // x = h ^ pc, is h ^ (h >> 16) ^ (pc >> 16) ^ pc, and pc >> 16 is the same for
+                // every column of a block (blocks do not straddle a multiple of 2^16).
+                let mut x = _mm256_xor_si256(splat(h ^ (h >> 16) ^ (pc >> 16)), pcs);
                 x = _mm256_mullo_epi32(x, m1);
                 x = _mm256_xor_si256(x, _mm256_srli_epi32::<15>(x));
                 x = _mm256_mullo_epi32(x, m2);
@@ -448,10 +479,11 @@ fn masked_sum<S: Current + AsPrimitive<T>, T: Current>(cells: &[Lanes<S>], rows:
     current
 }
 
-/// The exact `W^T x` over row-major weights, accumulated in `A` (`i32` when
-/// `R * max|w| * max|x| < 2^31`, else `i64`), [`IDEAL_LANES`] columns at a time in registers.
+/// The exact `W^T x` over row-major weights (16 bits hold every weight), accumulated in `A`
+/// (`i32` when `R * max|w| * max|x| < 2^31`, else `i64`), [`IDEAL_LANES`] columns at a time in
+/// registers.
 #[inline(always)]
-pub(crate) fn ideal<A>(w: &[i32], cols: usize, x: &[i32]) -> Vec<i64>
+pub(crate) fn ideal<A>(w: &[i16], cols: usize, x: &[i32]) -> Vec<i64>
 where
     A: PrimInt + WrappingAdd + Zero + AsPrimitive<i64> + 'static,
     i32: AsPrimitive<A>,
@@ -461,10 +493,10 @@ where
     for (c0, out) in (0..full).step_by(IDEAL_LANES).zip(y.chunks_exact_mut(IDEAL_LANES)) {
         let mut acc = [A::zero(); IDEAL_LANES];
         for (r, &xr) in x.iter().enumerate() {
-            let row: &[i32; IDEAL_LANES] = w[r * cols + c0..][..IDEAL_LANES].try_into().expect("lanes");
+            let row: &[i16; IDEAL_LANES] = w[r * cols + c0..][..IDEAL_LANES].try_into().expect("lanes");
             let xr: A = xr.as_();
             for l in 0..IDEAL_LANES {
-                acc[l] = acc[l].wrapping_add(&(row[l].as_() * xr));
+                acc[l] = acc[l].wrapping_add(&((row[l] as i32).as_() * xr));
             }
         }
         for (o, a) in out.iter_mut().zip(acc) {

@@ -47,7 +47,8 @@ pub fn max_abs_error(out: &[i64], ideal: &[i64]) -> u64 {
 /// A programmed tile: effective conductances and column parameters.
 pub struct TileModel {
     p: TileParams,
-    weights: Weights,
+    /// The weights as 16-bit integers (`Wb <= 16`), for `W^T x`.
+    weights16: Vec<i16>,
     columns: Vec<ColumnParams>,
     /// `geff(r, pc)` in fine units, in the kernel's layout (see [`cell_index`]).
     cells: Cells,
@@ -101,8 +102,9 @@ fn cell_index(p: &TileParams, blocks: usize, r: usize, pc: usize) -> (usize, usi
     ((g * blocks + pc / BLOCK) * p.rows_per_read + i, pc % BLOCK)
 }
 
-/// Largest Imax tabulated: 256 KiB of table.
-const IR_TABLE_MAX: u64 = 1 << 16;
+/// Largest Imax tabulated: 256 KiB of table, and currents of 16 bits (the AVX2 conversions
+/// compute a tabulated drop in 64-bit lanes, which needs `I*I < 2^32`).
+const IR_TABLE_MAX: u64 = (1 << 16) - 1;
 
 /// Cell level of weight `w` on slice `s`, polarity `p` (spec section 2).
 pub fn cell_level(p: &TileParams, w: i32, s: usize, polarity: usize) -> u32 {
@@ -211,7 +213,7 @@ impl TileModel {
         };
         TileModel {
             p: p.clone(),
-            weights: weights.clone(),
+            weights16: weights.w.iter().map(|&w| i16::try_from(w).expect("weights fit 16 bits")).collect(),
             columns: columns.to_vec(),
             cells,
             blocks,
@@ -298,7 +300,7 @@ impl TileModel {
 
     /// The exact product `W^T x`.
     pub fn ideal(&self, x: &[i32]) -> Vec<i64> {
-        let (w, cols) = (&self.weights.w[..], self.p.cols);
+        let (w, cols) = (&self.weights16[..], self.p.cols);
         #[cfg(target_arch = "x86_64")]
         if !self.portable_only && kernel::has_avx2() {
             // SAFETY: the CPU has AVX2.
@@ -385,7 +387,7 @@ impl TileModel {
             noise_div: self.noise_div,
             ir: match (p.ir_drop, self.ir_table.is_empty()) {
                 (0, _) => IrDrop::None,
-                (_, false) => IrDrop::Table(&self.ir_table),
+                (q, false) => IrDrop::Table(&self.ir_table, q),
                 (q, true) => IrDrop::Arithmetic(q),
             },
             step_shift: self.step_shift,
