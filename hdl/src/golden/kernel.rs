@@ -1,14 +1,17 @@
 //! The MVM's fast path: the conversions of spec section 4, many physical columns at a time.
 //!
 //! The effective conductances are stored per (row group, block of [`BLOCK`] physical columns) as
-//! `Rg` rows of `BLOCK` lanes, in the narrowest unsigned type `T` that holds the largest column
-//! current `Imax` of the configuration (`u16`, `u32` or `u64`). With binary input bits, the
-//! column currents of one read are a masked sum: the lanes of the rows whose bit b is set, added
-//! lane by lane (`BLOCK` currents per row, no multiplication). The read-noise hash, the ADC and
-//! the shift-add of the codes run over the same lanes in the value type `V` (`i32` when the
-//! configuration's bounds allow it, else `i64`). Every loop is over fixed-size arrays of lanes, so
-//! LLVM vectorizes it; [`with_simd`] runs the kernel compiled for AVX2 when the CPU has it (the
-//! workspace targets x86-64-v2, so that is a runtime choice), else the portable build.
+//! `Rg` rows of `BLOCK` lanes, in the narrowest unsigned type that the configuration's bounds
+//! allow: `u8` when every conductance is at most 255 and the largest column current `Imax` fits
+//! `u16`, else `u16`, `u32` or `u64` by `Imax`. With binary input bits, the column currents of one
+//! read are a masked sum: the lanes of the rows whose bit b is set, added lane by lane (no
+//! multiplication; `u8` cells sum in `u8` for as many rows as cannot wrap, then widen to `u16`).
+//! The read-noise hash, the ADC and the shift-add of the codes run over the same lanes in the
+//! value type `V` (`i32` when the bounds allow it, else `i64`). The loops are over fixed-size
+//! arrays of lanes, so LLVM vectorizes them, generic over the types (num-traits). [`run_avx2`]
+//! is the kernel compiled for AVX2, which the caller runs when the CPU has it (the workspace
+//! targets x86-64-v2, so that is a runtime choice); with `i32` values its conversions are written
+//! in AVX2 intrinsics ([`convert_avx2`]), eight columns per vector.
 //!
 //! No value wraps: the types are chosen from the configuration's bounds (`Imax`,
 //! [`crate::config::Widths`]), so every wrapping add below is an exact add.
@@ -127,6 +130,9 @@ pub(crate) struct Job<'a, S> {
     pub stretch: usize,
     pub rows_per_read: usize,
     pub blocks: usize,
+    /// P: the lanes past it in the last block are padding, converted only as far as a vector
+    /// or a pass over the rows needs.
+    pub phys_cols: usize,
     pub groups: usize,
     pub input_bits: usize,
     pub inputs_signed: bool,
@@ -230,13 +236,19 @@ where
     for (blk, acc) in partial.iter_mut().enumerate() {
         *acc = Lanes([V::zero(); BLOCK]);
         let pc = (blk * BLOCK) as u32;
+        // Lanes that matter in this block (small tiles have fewer than a block).
+        let active = (job.phys_cols - blk * BLOCK).min(BLOCK);
         for g in 0..job.groups {
             let cells = &job.cells[(g * job.blocks + blk) * rg..][..rg];
             for (b, current) in currents.iter_mut().enumerate() {
                 let read = g * ib + b;
                 let rows = &job.set_rows[job.starts[read]..job.starts[read + 1]];
                 // The masked sum: lanes of the rows whose input bit b is set.
-                *current = masked_sum(cells, rows, job.stretch);
+                *current = if active <= CHUNK {
+                    masked_sum_chunk(cells, rows, job.stretch)
+                } else {
+                    masked_sum(cells, rows, job.stretch)
+                };
                 // The bit line's IR drop (a dropped current is at most the current: it fits T);
                 // the AVX2 conversions compute a tabulated one themselves.
                 match job.ir {
@@ -262,8 +274,8 @@ where
                     // with AVX2.
                     unsafe {
                         match job.ir {
-                            IrDrop::Table(_, q) => convert_avx2::<S, T, NOISE, SHIFT, true>(job, &currents, hashes, acc, pc, q),
-                            _ => convert_avx2::<S, T, NOISE, SHIFT, false>(job, &currents, hashes, acc, pc, 0),
+                            IrDrop::Table(_, q) => convert_avx2::<S, T, NOISE, SHIFT, true>(job, &currents, hashes, acc, pc, active, q),
+                            _ => convert_avx2::<S, T, NOISE, SHIFT, false>(job, &currents, hashes, acc, pc, active, 0),
                         }
                     };
                     continue;
@@ -271,7 +283,7 @@ where
             }
             // The conversions, VECTOR lanes at a time, their shift-add kept in registers over
             // the group's reads.
-            for (v, out) in acc.0.chunks_exact_mut(VECTOR).enumerate() {
+            for (v, out) in acc.0.chunks_exact_mut(VECTOR).take(active.div_ceil(VECTOR)).enumerate() {
                 let pc = pc + (v * VECTOR) as u32;
                 let mut sums: [V; VECTOR] = (&*out).try_into().expect("lanes");
                 let lanes = |b: usize| -> &[T; VECTOR] { currents[b].0[v * VECTOR..][..VECTOR].try_into().expect("lanes") };
@@ -305,6 +317,7 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, cons
     hashes: &[u32],
     out: &mut Lanes<i32>,
     pc: u32,
+    active: usize,
     q: u64,
 ) {
     use std::arch::x86_64::*;
@@ -341,7 +354,7 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, cons
         let t = _mm256_blend_epi32::<0b1010_1010>(even, odd);
         _mm256_srl_epi32(_mm256_add_epi32(t, _mm256_srl_epi32(_mm256_sub_epi32(n, t), s1)), s2)
     };
-    for (v, sums_out) in out.0.chunks_exact_mut(8).enumerate() {
+    for (v, sums_out) in out.0.chunks_exact_mut(8).take(active.div_ceil(8)).enumerate() {
         let pcs = _mm256_add_epi32(splat(pc + 8 * v as u32), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
         let mut sums = _mm256_load_si256(sums_out.as_ptr() as *const __m256i);
         for (b, (current, &h)) in currents.iter().zip(hashes).enumerate() {
@@ -476,6 +489,28 @@ fn masked_sum<S: Current + AsPrimitive<T>, T: Current>(cells: &[Lanes<S>], rows:
             sums[k * CHUNK..][..CHUNK].copy_from_slice(w);
         }
     }
+    current
+}
+
+/// [`masked_sum`] of the first [`CHUNK`] lanes only (the others are left 0): the pass for blocks
+/// with at most that many columns.
+#[inline(always)]
+fn masked_sum_chunk<S: Current + AsPrimitive<T>, T: Current>(cells: &[Lanes<S>], rows: &[u32], stretch: usize) -> Lanes<T> {
+    let mut current = Lanes([T::zero(); BLOCK]);
+    let mut wide = [T::zero(); CHUNK];
+    for rows in rows.chunks(stretch) {
+        let mut s = [S::zero(); CHUNK];
+        for &i in rows {
+            let row: &[S; CHUNK] = cells[i as usize].0[..CHUNK].try_into().expect("lanes");
+            for l in 0..CHUNK {
+                s[l] = s[l].wrapping_add(&row[l]);
+            }
+        }
+        for (w, &s) in wide.iter_mut().zip(&s) {
+            *w = w.wrapping_add(&s.as_());
+        }
+    }
+    current.0[..CHUNK].copy_from_slice(&wide);
     current
 }
 

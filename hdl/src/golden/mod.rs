@@ -2,19 +2,21 @@
 //! from the RTL.
 //!
 //! Speed comes from lanes ([`kernel`]). The effective conductances are stored per (row group,
-//! block of 64 physical columns) in the narrowest unsigned type that holds the configuration's
-//! largest column current `Imax` (`u16`, `u32` or `u64`). With binary input bits, the currents of
-//! one read are a masked sum: the rows whose input bit is set, added lane by lane. The read-noise
-//! hash `H(READ, seed, k, b, g, pc)` chains through k, b and g before pc, so each conversion costs
-//! only its last `mix`, computed over the lanes with the ADC and the shift-add in `i32` (or `i64`
-//! where the bounds need it). LLVM vectorizes those loops; an AVX2 build of the kernel runs where
+//! block of 128 physical columns) in the narrowest unsigned type that the configuration's bounds
+//! allow (`u8` cells summed into `u16` currents, or `u16`, `u32`, `u64` by the largest current
+//! `Imax`). With binary input bits, the currents of one read are a masked sum: the rows whose
+//! input bit is set, added lane by lane. The read-noise hash `H(READ, seed, k, b, g, pc)` chains
+//! through k, b and g before pc, so each conversion costs only its last `mix`, computed over the
+//! lanes with the ADC and the shift-add in `i32` (or `i64` where the bounds need it). LLVM
+//! vectorizes those loops; an AVX2 build of the kernel (intrinsics for the conversions) runs where
 //! the CPU has AVX2. [`TileModel::convert`] is the same arithmetic written plainly, one conversion
-//! at a time, and the tests also hold the model equal to an independent transcription of the spec.
+//! at a time, and the tests also hold every build of the kernel equal to an independent
+//! transcription of the spec.
 //!
 //! The device effects of spec v2 ([`device`]) cost nothing per read except the IR drop: stuck
 //! cells and drift are applied once, when the tile is programmed, so the lanes hold `geff`.
-//! The IR drop is a table over every current a read can reach when that is small (one load per
-//! read), else the exact arithmetic.
+//! The IR drop is a table over every current a read can reach when that is small (computed in
+//! 64-bit lanes by the AVX2 conversions), else the exact arithmetic.
 
 pub mod device;
 mod kernel;
@@ -377,6 +379,7 @@ impl TileModel {
             stretch: (S::max_value().to_u64().expect("unsigned") / largest).clamp(1, usize::MAX as u64) as usize,
             rows_per_read: p.rows_per_read,
             blocks: self.blocks,
+            phys_cols: p.phys_cols,
             groups: p.groups,
             input_bits: p.input_bits as usize,
             inputs_signed: p.inputs_signed,
