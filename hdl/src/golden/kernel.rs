@@ -426,7 +426,7 @@ fn convert<S, T, V, const NOISE: bool, const SHIFT: bool, const NEGATIVE: bool>(
     u32: AsPrimitive<V>,
     i64: AsPrimitive<V>,
 {
-    let half: V = ((job.step.step / 2) as i64).as_();
+    let half: V = (job.step.step / 2).as_();
     let amp: V = (job.noise_amp as i64).as_();
     let adc_max: V = job.adc_max.as_();
     let (noise_div, shift) = (job.noise_div, job.step_shift.unwrap_or(0) as usize);

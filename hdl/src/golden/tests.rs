@@ -358,6 +358,7 @@ fn docs_worked_example_fresh_and_drifted() {
 /// The spec transcribed as plainly as possible, sharing no code with the model: `mix`, `H` and
 /// `uni` with `%`, every cell's effects, every conversion's sum, IR drop and ADC in 128-bit
 /// integers, then the periphery. Returns `(acc, out)`.
+#[allow(clippy::needless_range_loop)]
 fn spec_reference(p: &TileParams, w: &Weights, cols: &[ColumnParams], k: u32, x: &[i32]) -> (Vec<i64>, Vec<i64>) {
     fn mix(mut x: u32) -> u32 {
         x ^= x >> 16;
@@ -370,7 +371,7 @@ fn spec_reference(p: &TileParams, w: &Weights, cols: &[ColumnParams], k: u32, x:
     let h = |tag: u32, a: u32, b: u32, c: u32, d: u32| mix(mix(mix(mix(mix(p.seed ^ tag) ^ a) ^ b) ^ c) ^ d);
     let uni = |h: u32, amp: u32| -> i128 { if amp == 0 { 0 } else { (h as i128 % (2 * amp as i128 + 1)) - amp as i128 } };
     let (prog, read, fault, drift) = (0x50524f47, 0x52454144, 0x46414c54, 0x44524654);
-    let (s_count, bc, e) = (((p.weight_bits - 1) + p.cell_bits - 1) / p.cell_bits, p.cell_bits, p.fine_bits);
+    let (s_count, bc, e) = ((p.weight_bits - 1).div_ceil(p.cell_bits), p.cell_bits, p.fine_bits);
     let phys = 2 * s_count as usize * p.cols;
     let top = ((1i128 << bc) - 1) << e;
     let geff = |r: usize, pc: usize| -> i128 {
