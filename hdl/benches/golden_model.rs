@@ -34,6 +34,36 @@ fn model(toml: &str, w: &[i32]) -> TileModel {
     TileModel::new(&p, &w, &vec![ColumnParams::default(); p.cols()])
 }
 
+/// The plain i32 `W^T x` of the same size: the yardstick.
+fn plain_wtx(w: &[i32], cols: usize, x: &[i32]) -> Vec<i32> {
+    let mut y = vec![0i32; cols];
+    for (row, &xr) in w.chunks_exact(cols).zip(x) {
+        for (yc, &wv) in y.iter_mut().zip(row) {
+            *yc += wv * xr;
+        }
+    }
+    y
+}
+
+/// Best seconds per item of `rounds` timed rounds of `f`, each doing `items` items: short rounds
+/// and the best of them, because the machine is shared and a preempted round says nothing.
+fn best_seconds(rounds: u32, items: u32, mut f: impl FnMut()) -> f64 {
+    (0..rounds)
+        .map(|_| {
+            let started = Instant::now();
+            f();
+            started.elapsed().as_secs_f64() / items as f64
+        })
+        .fold(f64::MAX, f64::min)
+}
+
+/// CPU time this thread has run, from Linux's scheduler statistics (None elsewhere): on a shared
+/// machine it counts only the time the benchmark had a core.
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(stat.split_whitespace().next()?.parse::<u64>().ok()? as f64 * 1e-9)
+}
+
 /// Seconds per MVM over `n` MVMs.
 fn seconds_per_mvm(model: &TileModel, x: &[i32], n: u32) -> f64 {
     let started = Instant::now();
@@ -63,17 +93,7 @@ fn bench(c: &mut Criterion) {
     });
     group.throughput(Throughput::Elements(1));
     group.bench_function("tile_mvms", |b| b.iter(|| model.mvm(7, black_box(&x))));
-    group.bench_function("plain_i32_wtx_mvms", |b| {
-        b.iter(|| {
-            let mut y = vec![0i32; p.cols()];
-            for (r, &xr) in black_box(&x).iter().enumerate() {
-                for (yc, &wv) in y.iter_mut().zip(&w.w[r * p.cols()..(r + 1) * p.cols()]) {
-                    *yc += wv * xr;
-                }
-            }
-            y
-        })
-    });
+    group.bench_function("plain_i32_wtx_mvms", |b| b.iter(|| plain_wtx(&w.w, p.cols(), black_box(&x))));
     group.bench_function("tile_v2_mvms", |b| b.iter(|| model_v2.mvm(7, black_box(&x))));
     // A batch of 64 MVMs on every core (rayon) and on one: the scaling over cores.
     let batch: Vec<Vec<i32>> = (0..64).map(|i| values(p.rows(), -128, 127, 10 + i)).collect();
@@ -89,6 +109,47 @@ fn bench(c: &mut Criterion) {
         v2 = v2.min(seconds_per_mvm(&model_v2, &x, 100));
     }
     println!("v2 device effects cost: {:.1} us per MVM vs {:.1} us for v1: {:.3}x", v2 * 1e6, v1 * 1e6, v2 / v1);
+    summary(model, &w, &x, &batch);
+}
+
+/// The figures of the README's speed table, each the best of many short rounds.
+fn summary(model: &TileModel, w: &Weights, x: &[i32], batch: &[Vec<i32>]) {
+    let p = model.params();
+    let conversions = p.conversions_per_mvm() as f64;
+    let mut k = 0u32;
+    let one = best_seconds(3000, 1, || {
+        k = k.wrapping_add(1);
+        black_box(model.mvm(k, black_box(x)));
+    });
+    let cpu = thread_cpu_seconds().map(|started| {
+        for _ in 0..2000 {
+            k = k.wrapping_add(1);
+            black_box(model.mvm(k, black_box(x)));
+        }
+        (thread_cpu_seconds().unwrap() - started) / 2000.0
+    });
+    let plain = best_seconds(3000, 10, || {
+        for _ in 0..10 {
+            black_box(plain_wtx(&w.w, p.cols(), black_box(x)));
+        }
+    });
+    let n = batch.len() as u32;
+    let all = best_seconds(30, n, || {
+        black_box(model.mvm_batch(0, black_box(batch)));
+    });
+    let one_core = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let one_batch = best_seconds(30, n, || {
+        black_box(one_core.install(|| model.mvm_batch(0, black_box(batch))));
+    });
+    let threads = rayon::current_num_threads();
+    println!("summary (best of many short rounds), {}x{} tile, {} conversions per MVM:", p.rows(), p.cols(), conversions);
+    println!("  one core, mvm:           {:>7.0} M conversions/s, {:>8.0} MVMs/s", conversions / one / 1e6, 1.0 / one);
+    if let Some(cpu) = cpu {
+        println!("  one core, mvm, CPU time: {:>7.0} M conversions/s, {:>8.0} MVMs/s (2000 MVMs)", conversions / cpu / 1e6, 1.0 / cpu);
+    }
+    println!("  one core, mvm_batch({n}):  {:>7.0} M conversions/s, {:>8.0} MVMs/s", conversions / one_batch / 1e6, 1.0 / one_batch);
+    println!("  {threads} threads, mvm_batch({n}): {:>7.0} M conversions/s, {:>8.0} MVMs/s ({:.2}x one core)", conversions / all / 1e6, 1.0 / all, one_batch / all);
+    println!("  plain i32 W^T x:         {:>8.0} MVMs/s ({:.1}x the tile's mvm)", 1.0 / plain, one / plain);
 }
 
 criterion_group!(benches, bench);

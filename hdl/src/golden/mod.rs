@@ -1,24 +1,32 @@
 //! The golden model: `tile-arithmetic.md` computed directly, written from the spec and never
 //! from the RTL.
 //!
-//! Speed comes from bit planes. A read of group g sums `bit(x_r, b) * g(r, pc)` over up to
-//! `Rg` rows; with the conductances split into their binary planes, that sum is
-//! `sum_j 2^j * popcount(xplane(b, g) & gplane(g, pc, j))`, 64 rows per instruction. The read
-//! noise hash `H(READ, seed, k, b, g, pc)` chains through k, b and g before pc, so each conversion
-//! costs only its last `mix`. [`TileModel::convert`] is the same arithmetic written plainly, one
-//! conversion at a time; the tests hold the two equal.
+//! Speed comes from lanes ([`kernel`]). The effective conductances are stored per (row group,
+//! block of 128 physical columns) in the narrowest unsigned type that the configuration's bounds
+//! allow (`u8` cells summed into `u16` currents, or `u16`, `u32`, `u64` by the largest current
+//! `Imax`). With binary input bits, the currents of one read are a masked sum: the rows whose
+//! input bit is set, added lane by lane. The read-noise hash `H(READ, seed, k, b, g, pc)` chains
+//! through k, b and g before pc, so each conversion costs only its last `mix`, computed over the
+//! lanes with the ADC and the shift-add in `i32` (or `i64` where the bounds need it). LLVM
+//! vectorizes those loops; an AVX2 build of the kernel (intrinsics for the conversions) runs where
+//! the CPU has AVX2. [`TileModel::convert`] is the same arithmetic written plainly, one conversion
+//! at a time, and the tests also hold every build of the kernel equal to an independent
+//! transcription of the spec.
 //!
 //! The device effects of spec v2 ([`device`]) cost nothing per read except the IR drop: stuck
-//! cells and drift are applied once, when the tile is programmed, so the bit planes hold `geff`.
-//! The IR drop is a table over every current a read can reach when that is small (one load per
-//! read), else two multiplications.
+//! cells and drift are applied once, when the tile is programmed, so the lanes hold `geff`.
+//! The IR drop is a table over every current a read can reach when that is small (computed in
+//! 64-bit lanes by the AVX2 conversions), else the exact arithmetic.
 
 pub mod device;
+mod kernel;
 pub mod prng;
 
 use crate::config::{Activation, TileParams};
 use crate::data::{ColumnParams, Weights};
 use device::{ir_dropped, CellEffects};
+use kernel::{DivU32, IrDrop, Job, Lanes, StepDiv, BLOCK};
+use num_traits::AsPrimitive;
 use prng::{hash, mix, Uniform, PROG, READ};
 use rayon::prelude::*;
 
@@ -41,36 +49,64 @@ pub fn max_abs_error(out: &[i64], ideal: &[i64]) -> u64 {
 /// A programmed tile: effective conductances and column parameters.
 pub struct TileModel {
     p: TileParams,
-    weights: Weights,
+    /// The weights as 16-bit integers (`Wb <= 16`), for `W^T x`.
+    weights16: Vec<i16>,
     columns: Vec<ColumnParams>,
-    /// `geff(r, pc)` in fine units, row-major: `conductance[r * P + pc]`.
-    conductance: Vec<u32>,
-    /// Bit planes of the conductances, indexed `[g][pc][j][word]`.
-    planes: Vec<u64>,
-    /// Conductance bit planes `J` (bits of the largest conductance).
-    plane_count: usize,
-    /// 64-row words per group, `ceil(Rg / 64)`.
-    words: usize,
+    /// `geff(r, pc)` in fine units, in the kernel's layout (see [`cell_index`]).
+    cells: Cells,
+    /// Blocks of [`BLOCK`] physical columns, `ceil(P / BLOCK)`.
+    blocks: usize,
+    /// The kernel's values, codes and partial sums fit `i32` (else `i64`).
+    narrow_values: bool,
+    /// `W^T x` fits `i32` accumulators (else `i64`).
+    narrow_ideal: bool,
     read_noise: Uniform,
+    /// `2*Nr + 1` as a divisor.
+    noise_div: DivU32,
     /// `log2(step)` when the ADC step is a power of two (the common case, a shift).
     step_shift: Option<u32>,
+    step: StepDiv,
     adc_max: i64,
     /// `I - floor(I*I*Q/2^40)` for `I` in `0..=Imax`, when Q > 0 and Imax is at most
     /// [`IR_TABLE_MAX`]; empty otherwise.
     ir_table: Vec<u32>,
+    /// Run the portable build of the kernel even where the CPU has AVX2 (tests).
+    portable_only: bool,
 }
 
-/// Largest Imax tabulated: 256 KiB of table.
-const IR_TABLE_MAX: u64 = 1 << 16;
+/// The effective conductances in the narrowest unsigned type that holds a read's largest
+/// current `Imax` (their sums over a row group are computed in the same type).
+enum Cells {
+    /// Conductances of at most 255 summed in `u8` a few rows at a time, then in `u16`.
+    U8(Vec<Lanes<u8>>),
+    U16(Vec<Lanes<u16>>),
+    U32(Vec<Lanes<u32>>),
+    U64(Vec<Lanes<u64>>),
+}
 
-// How a read kernel applies the IR drop: the kernels are compiled for each, so that a tile
-// without IR drop pays nothing for it.
-const NO_IR: u8 = 0;
-const IR_TABLE: u8 = 1;
-const IR_ARITHMETIC: u8 = 2;
+/// Types and build of the kernel, for tests that run every variant on every configuration: the
+/// model takes the wider of these and what the configuration needs.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct KernelChoice {
+    /// Bits of the cells at least: 16, 32 or 64 (0: the narrowest that fits).
+    pub current_bits: u32,
+    /// `i64` values even where `i32` would hold them.
+    pub wide_values: bool,
+    /// The portable build even where the CPU has AVX2.
+    pub portable_only: bool,
+}
 
-/// One read kernel: the conversions of a row group, accumulated into per-column partial sums.
-type ReadGroup = fn(&TileModel, &[u64], &[u64], &[u32], &[i64], &mut [i64]);
+/// Where cell (r, pc) is in the kernel's layout `[g][block][i]` of rows of [`BLOCK`] lanes:
+/// group `g = r div Rg`, row `i = r mod Rg` in it (every group padded to Rg rows), block
+/// `pc div BLOCK`; then its lane, `pc mod BLOCK`.
+fn cell_index(p: &TileParams, blocks: usize, r: usize, pc: usize) -> (usize, usize) {
+    let (g, i) = (r / p.rows_per_read, r % p.rows_per_read);
+    ((g * blocks + pc / BLOCK) * p.rows_per_read + i, pc % BLOCK)
+}
+
+/// Largest Imax tabulated: 256 KiB of table, and currents of 16 bits (the AVX2 conversions
+/// compute a tabulated drop in 64-bit lanes, which needs `I*I < 2^32`).
+const IR_TABLE_MAX: u64 = (1 << 16) - 1;
 
 /// Cell level of weight `w` on slice `s`, polarity `p` (spec section 2).
 pub fn cell_level(p: &TileParams, w: i32, s: usize, polarity: usize) -> u32 {
@@ -101,26 +137,42 @@ pub fn phys_col(p: &TileParams, c: usize, s: usize, polarity: usize) -> usize {
     (c * p.slices + s) * 2 + polarity
 }
 
-/// Conductance planes rounded up to a count the MVM kernel is compiled for (extra planes are 0).
-fn padded_plane_count(needed: u32) -> usize {
-    [2, 4, 8, 16, 24].into_iter().find(|&n| n >= needed as usize).expect("conductances fit 24 bits")
-}
-
 /// Bit b of x's Ib-bit two's complement (or unsigned) code.
 #[inline(always)]
-fn input_bit(x: i32, b: u32) -> u64 {
-    ((x as u32 >> b) & 1) as u64
+fn input_bit(x: i32, b: u32) -> u32 {
+    (x as u32 >> b) & 1
+}
+
+/// `geff` of every cell in the kernel's layout, as `T` (which holds every conductance: it holds
+/// their sum over a group).
+fn layout<T: Copy + 'static>(p: &TileParams, blocks: usize, geff: &[u32]) -> Vec<Lanes<T>>
+where
+    u32: AsPrimitive<T>,
+{
+    let mut cells = vec![Lanes([0u32.as_(); BLOCK]); p.groups * blocks * p.rows_per_read];
+    for r in 0..p.rows {
+        for pc in 0..p.phys_cols {
+            let (row, lane) = cell_index(p, blocks, r, pc);
+            cells[row].0[lane] = geff[r * p.phys_cols + pc].as_();
+        }
+    }
+    cells
 }
 
 impl TileModel {
     /// Programs the tile. `weights` and `columns` must match `p` (the CSV readers check ranges).
     pub fn new(p: &TileParams, weights: &Weights, columns: &[ColumnParams]) -> Self {
+        Self::with_kernel(p, weights, columns, KernelChoice::default())
+    }
+
+    /// [`Self::new`] with the kernel's types at least as wide as `choice` says.
+    pub(crate) fn with_kernel(p: &TileParams, weights: &Weights, columns: &[ColumnParams], choice: KernelChoice) -> Self {
         assert_eq!((weights.rows, weights.cols), (p.rows, p.cols), "weights do not match the tile");
         assert_eq!(columns.len(), p.cols, "one ColumnParams per column");
         let (rows, phys) = (p.rows, p.phys_cols);
         let prog_error = Uniform::new(p.program_error);
         let effects = CellEffects::new(p);
-        let mut conductance = vec![0u32; rows * phys];
+        let mut geff = vec![0u32; rows * phys];
         for r in 0..rows {
             for c in 0..p.cols {
                 let w = weights.get(r, c);
@@ -130,44 +182,52 @@ impl TileModel {
                         let level = cell_level(p, w, s, polarity) as i64;
                         let h = hash(PROG, p.seed, r as u32, pc as u32, 0, 0);
                         let g = (level << p.fine_bits) + prog_error.sample(h);
-                        conductance[r * phys + pc] = effects.effective(r, pc, g.max(0) as u32);
+                        geff[r * phys + pc] = effects.effective(r, pc, g.max(0) as u32);
                     }
                 }
             }
         }
-        let max_g = conductance.iter().copied().max().unwrap_or(0);
-        let plane_count = padded_plane_count(32 - max_g.leading_zeros());
-        let words = p.rows_per_read.div_ceil(64);
-        let mut planes = vec![0u64; p.groups * phys * plane_count * words];
-        for g in 0..p.groups {
-            for (i, r) in p.group_rows(g).enumerate() {
-                for pc in 0..phys {
-                    let cond = conductance[r * phys + pc];
-                    for j in 0..plane_count {
-                        let index = ((g * phys + pc) * plane_count + j) * words + i / 64;
-                        planes[index] |= (((cond >> j) & 1) as u64) << (i % 64);
-                    }
-                }
-            }
-        }
+        // Every geff is at most (2^Bc-1)*2^E + Np, so a group's current at most Imax.
+        let imax = p.current_max();
+        let blocks = phys.div_ceil(BLOCK);
+        let cells = if p.conductance_max() <= u8::MAX as u64 && imax <= u16::MAX as u64 && choice.current_bits <= 8 {
+            Cells::U8(layout(p, blocks, &geff))
+        } else if imax <= u16::MAX as u64 && choice.current_bits <= 16 {
+            Cells::U16(layout(p, blocks, &geff))
+        } else if imax <= u32::MAX as u64 && choice.current_bits <= 32 {
+            Cells::U32(layout(p, blocks, &geff))
+        } else {
+            Cells::U64(layout(p, blocks, &geff))
+        };
+        // i32 values: a read's V + floor(step/2) (V <= Imax + Nr; the kernel adds the noise as
+        // u - Nr with 0 <= u <= 2*Nr) and every partial sum.
+        let narrow_values = !choice.wide_values
+            && imax + 2 * p.read_noise as u64 + (p.adc_step / 2) as u64 <= i32::MAX as u64
+            && p.widths().partial_max <= i32::MAX as u128;
+        let (lo, hi) = p.input_range();
+        let narrow_ideal = p.rows as u128 * p.weight_max() as u128 * lo.unsigned_abs().max(hi.unsigned_abs()) as u128
+            <= i32::MAX as u128;
         let step_shift = p.adc_step.is_power_of_two().then(|| p.adc_step.trailing_zeros());
-        let ir_table = if p.ir_drop > 0 && p.current_max() <= IR_TABLE_MAX {
-            (0..=p.current_max() as i64).map(|i| ir_dropped(i, p.ir_drop) as u32).collect()
+        let ir_table = if p.ir_drop > 0 && imax <= IR_TABLE_MAX {
+            (0..=imax as i64).map(|i| ir_dropped(i, p.ir_drop) as u32).collect()
         } else {
             Vec::new()
         };
         TileModel {
             p: p.clone(),
-            weights: weights.clone(),
+            weights16: weights.w.iter().map(|&w| i16::try_from(w).expect("weights fit 16 bits")).collect(),
             columns: columns.to_vec(),
-            conductance,
-            planes,
-            plane_count,
-            words,
+            cells,
+            blocks,
+            narrow_values,
+            narrow_ideal,
             read_noise: Uniform::new(p.read_noise),
+            noise_div: DivU32::new(2 * p.read_noise + 1),
             step_shift,
+            step: StepDiv::new(p.adc_step),
             adc_max: p.adc_max_code() as i64,
             ir_table,
+            portable_only: choice.portable_only,
         }
     }
 
@@ -183,20 +243,22 @@ impl TileModel {
 
     /// `geff(r, pc)` in fine units: programming error, stuck cells and drift included.
     pub fn conductance(&self, r: usize, pc: usize) -> u32 {
-        self.conductance[r * self.p.phys_cols + pc]
+        assert!(r < self.p.rows && pc < self.p.phys_cols, "cell ({r}, {pc}) is outside the tile");
+        let (row, lane) = cell_index(&self.p, self.blocks, r, pc);
+        match &self.cells {
+            Cells::U8(cells) => cells[row].0[lane] as u32,
+            Cells::U16(cells) => cells[row].0[lane] as u32,
+            Cells::U32(cells) => cells[row].0[lane],
+            Cells::U64(cells) => cells[row].0[lane] as u32,
+        }
     }
 
     /// The ADC rule: round to the nearest step, clip to `0..=2^Ab-1`.
-    #[inline(always)]
     fn quantize(&self, v: i64) -> i64 {
-        let half = (self.p.adc_step / 2) as i64;
-        // Negative values read as code 0; (v + half) >= 0 for them is harmless after the max.
-        let v = v.max(0);
-        let q = match self.step_shift {
-            Some(shift) => (v + half) >> shift,
-            None => (v + half) / self.p.adc_step as i64,
-        };
-        q.min(self.adc_max)
+        if v < 0 {
+            return 0;
+        }
+        ((v + (self.p.adc_step / 2) as i64) / self.p.adc_step as i64).min(self.adc_max)
     }
 
     /// Bit weight `wb(b)`: `2^b`, negative for the MSB of signed inputs.
@@ -240,116 +302,120 @@ impl TileModel {
 
     /// The exact product `W^T x`.
     pub fn ideal(&self, x: &[i32]) -> Vec<i64> {
-        let mut y = vec![0i64; self.p.cols];
-        for (r, &xr) in x.iter().enumerate() {
-            let row = &self.weights.w[r * self.p.cols..(r + 1) * self.p.cols];
-            for (yc, &w) in y.iter_mut().zip(row) {
-                *yc += w as i64 * xr as i64;
-            }
+        let (w, cols) = (&self.weights16[..], self.p.cols);
+        #[cfg(target_arch = "x86_64")]
+        if !self.portable_only && kernel::has_avx2() {
+            // SAFETY: the CPU has AVX2.
+            return unsafe {
+                if self.narrow_ideal {
+                    kernel::ideal_avx2::<i32>(w, cols, x)
+                } else {
+                    kernel::ideal_avx2::<i64>(w, cols, x)
+                }
+            };
         }
-        y
+        if self.narrow_ideal {
+            kernel::ideal::<i32>(w, cols, x)
+        } else {
+            kernel::ideal::<i64>(w, cols, x)
+        }
     }
 
     /// One matrix-vector multiply of input `x` (length R) at batch index `k`.
     pub fn mvm(&self, k: u32, x: &[i32]) -> MvmResult {
         let p = &self.p;
         assert_eq!(x.len(), p.rows, "input vector length must be array.rows");
-        let (phys, words, planes) = (p.phys_cols, self.words, self.plane_count);
-        let bits = p.input_bits as usize;
-        // Loop order g, pc, b: a cell's conductance planes are loaded once and serve every input
-        // bit; the noise hash chain up to (k, b, g) is precomputed per (b, g).
-        let h_k = mix(mix(p.seed ^ READ) ^ k);
-        let mut xplanes = vec![0u64; bits * words];
-        let mut hashes = vec![0u32; bits];
-        let bit_weights: Vec<i64> = (0..p.input_bits).map(|b| self.bit_weight(b)).collect();
-        let mut partial = vec![0i64; phys];
+        let ib = p.input_bits as usize;
+        // The rows (in the group) of each (g, b) whose input bit is set (branch-free: every row
+        // is written, the count advances by its bit).
+        let mut set_rows = vec![0u32; p.rows * ib + 1];
+        let mut starts = Vec::with_capacity(p.groups * ib + 1);
+        let mut n = 0;
         for g in 0..p.groups {
-            xplanes.iter_mut().for_each(|w| *w = 0);
-            for (i, r) in p.group_rows(g).enumerate() {
-                for b in 0..bits {
-                    xplanes[b * words + i / 64] |= input_bit(x[r], b as u32) << (i % 64);
+            let group = &x[p.group_rows(g)];
+            for b in 0..ib {
+                starts.push(n);
+                for (i, &xr) in group.iter().enumerate() {
+                    set_rows[n] = i as u32;
+                    n += input_bit(xr, b as u32) as usize;
                 }
             }
-            for (b, h) in hashes.iter_mut().enumerate() {
-                *h = mix(mix(h_k ^ b as u32) ^ g as u32);
-            }
-            let group_planes = &self.planes[g * phys * planes * words..(g + 1) * phys * planes * words];
-            let kernel = match (p.ir_drop, self.ir_table.is_empty()) {
-                (0, _) => Self::kernel::<NO_IR>(words, planes),
-                (_, false) => Self::kernel::<IR_TABLE>(words, planes),
-                (_, true) => Self::kernel::<IR_ARITHMETIC>(words, planes),
-            };
-            kernel(self, group_planes, &xplanes, &hashes, &bit_weights, &mut partial);
         }
+        starts.push(n);
+        // The noise hash chain up to (k, b, g); each conversion adds only its last mix.
+        let h_k = mix(mix(p.seed ^ READ) ^ k);
+        let hashes: Vec<u32> =
+            (0..p.groups).flat_map(|g| (0..ib).map(move |b| mix(mix(h_k ^ b as u32) ^ g as u32))).collect();
+        let rows = (&set_rows[..], &starts[..], &hashes[..]);
+        let partial = match (&self.cells, self.narrow_values) {
+            (Cells::U8(cells), true) => self.partial_sums::<u8, u16, i32>(cells, rows),
+            (Cells::U8(cells), false) => self.partial_sums::<u8, u16, i64>(cells, rows),
+            (Cells::U16(cells), true) => self.partial_sums::<u16, u16, i32>(cells, rows),
+            (Cells::U16(cells), false) => self.partial_sums::<u16, u16, i64>(cells, rows),
+            (Cells::U32(cells), true) => self.partial_sums::<u32, u32, i32>(cells, rows),
+            (Cells::U32(cells), false) => self.partial_sums::<u32, u32, i64>(cells, rows),
+            (Cells::U64(cells), _) => self.partial_sums::<u64, u64, i64>(cells, rows),
+        };
         let acc = self.combine(&partial);
         let out = acc.iter().enumerate().map(|(c, &a)| self.periphery(c, a)).collect();
         MvmResult { out, acc, ideal: self.ideal(x) }
     }
 
-    /// The read kernel for `words` words per group, `planes` planes and IR-drop mode `IR`.
-    fn kernel<const IR: u8>(words: usize, planes: usize) -> ReadGroup {
-        match (words, planes) {
-            (1, 2) => Self::read_group_one_word::<2, IR>,
-            (1, 4) => Self::read_group_one_word::<4, IR>,
-            (1, 8) => Self::read_group_one_word::<8, IR>,
-            (1, 16) => Self::read_group_one_word::<16, IR>,
-            (1, 24) => Self::read_group_one_word::<24, IR>,
-            _ => Self::read_group::<IR>,
-        }
-    }
-
-    /// The analog read of a column current: IR drop (by mode `IR`), read noise, ADC.
-    #[inline(always)]
-    fn read<const IR: u8>(&self, current: i64, hash: u32) -> i64 {
-        let v = match IR {
-            IR_TABLE => self.ir_table[current as usize] as i64,
-            IR_ARITHMETIC => ir_dropped(current, self.p.ir_drop),
-            _ => current,
+    /// `sum over b, g of code(b, g, pc) * wb(b)` for every physical column, by the kernel with
+    /// cells `S`, current lanes `T` and value lanes `V`.
+    fn partial_sums<S, T, V>(&self, cells: &[Lanes<S>], (set_rows, starts, hashes): (&[u32], &[usize], &[u32])) -> Vec<i64>
+    where
+        S: kernel::Current + AsPrimitive<T>,
+        T: kernel::Current + AsPrimitive<V>,
+        V: kernel::Value,
+        u32: AsPrimitive<V>,
+        u64: AsPrimitive<T>,
+        i64: AsPrimitive<V>,
+    {
+        let p = &self.p;
+        let largest = p.conductance_max().max(1);
+        let job = Job {
+            cells,
+            stretch: (S::max_value().to_u64().expect("unsigned") / largest).clamp(1, usize::MAX as u64) as usize,
+            rows_per_read: p.rows_per_read,
+            blocks: self.blocks,
+            phys_cols: p.phys_cols,
+            groups: p.groups,
+            input_bits: p.input_bits as usize,
+            inputs_signed: p.inputs_signed,
+            set_rows,
+            starts,
+            hashes,
+            noise_amp: p.read_noise,
+            noise_div: self.noise_div,
+            ir: match (p.ir_drop, self.ir_table.is_empty()) {
+                (0, _) => IrDrop::None,
+                (q, false) => IrDrop::Table(&self.ir_table, q),
+                (q, true) => IrDrop::Arithmetic(q),
+            },
+            step_shift: self.step_shift,
+            step: self.step,
+            adc_max: self.adc_max,
         };
-        self.quantize(v + self.read_noise.sample(hash))
+        let mut partial = vec![Lanes([V::zero(); BLOCK]); self.blocks];
+        #[cfg(target_arch = "x86_64")]
+        let done = !self.portable_only && kernel::has_avx2() && {
+            // SAFETY: the CPU has AVX2.
+            unsafe { kernel::run_avx2::<S, T, V>(&job, &mut partial) };
+            true
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let done = false;
+        if !done {
+            kernel::run::<S, T, V, false>(&job, &mut partial);
+        }
+        partial.iter().flat_map(|lanes| lanes.0.iter().map(|v| v.as_())).take(p.phys_cols).collect()
     }
 
     /// MVMs of `inputs` at batch indices `first_k`, `first_k + 1`, ... (modulo 2^32). The read
     /// noise depends only on (k, b, g, pc), so the MVMs are independent and run on every core.
     pub fn mvm_batch(&self, first_k: u32, inputs: &[Vec<i32>]) -> Vec<MvmResult> {
         inputs.par_iter().enumerate().map(|(i, x)| self.mvm(first_k.wrapping_add(i as u32), x)).collect()
-    }
-
-    /// All conversions of one row group: `partial[pc] += code(b, g, pc) * wb(b)` for every b, pc.
-    fn read_group<const IR: u8>(&self, planes: &[u64], xplanes: &[u64], hashes: &[u32], bit_weights: &[i64], partial: &mut [i64]) {
-        let words = self.words;
-        for (pc, (part, cell_planes)) in partial.iter_mut().zip(planes.chunks_exact(self.plane_count * words)).enumerate() {
-            for (b, xb) in xplanes.chunks_exact(words).enumerate() {
-                let mut v = 0i64;
-                for (j, plane) in cell_planes.chunks_exact(words).enumerate() {
-                    let ones: u32 = plane.iter().zip(xb).map(|(g, x)| (g & x).count_ones()).sum();
-                    v += (ones as i64) << j;
-                }
-                *part += self.read::<IR>(v, mix(hashes[b] ^ pc as u32)) * bit_weights[b];
-            }
-        }
-    }
-
-    /// [`Self::read_group`] for groups of at most 64 rows and `J` planes known at compile time:
-    /// the cell's planes stay in registers across every input bit.
-    fn read_group_one_word<const J: usize, const IR: u8>(
-        &self,
-        planes: &[u64],
-        xplanes: &[u64],
-        hashes: &[u32],
-        bit_weights: &[i64],
-        partial: &mut [i64],
-    ) {
-        for (pc, (part, cell_planes)) in partial.iter_mut().zip(planes.chunks_exact(J)).enumerate() {
-            let cell: &[u64; J] = cell_planes.try_into().expect("J planes per cell");
-            for (b, &xb) in xplanes.iter().enumerate() {
-                let mut v = 0i64;
-                for (j, plane) in cell.iter().enumerate() {
-                    v += ((plane & xb).count_ones() as i64) << j;
-                }
-                *part += self.read::<IR>(v, mix(hashes[b] ^ pc as u32)) * bit_weights[b];
-            }
-        }
     }
 
     /// The same MVM with every conversion done by [`Self::convert`], in the order `order` gives

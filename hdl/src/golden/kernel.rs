@@ -1,0 +1,579 @@
+//! The MVM's fast path: the conversions of spec section 4, many physical columns at a time.
+//!
+//! The effective conductances are stored per (row group, block of [`BLOCK`] physical columns) as
+//! `Rg` rows of `BLOCK` lanes, in the narrowest unsigned type that the configuration's bounds
+//! allow: `u8` when every conductance is at most 255 and the largest column current `Imax` fits
+//! `u16`, else `u16`, `u32` or `u64` by `Imax`. With binary input bits, the column currents of one
+//! read are a masked sum: the lanes of the rows whose bit b is set, added lane by lane (no
+//! multiplication; `u8` cells sum in `u8` for as many rows as cannot wrap, then widen to `u16`).
+//! The read-noise hash, the ADC and the shift-add of the codes run over the same lanes in the
+//! value type `V` (`i32` when the bounds allow it, else `i64`). The loops are over fixed-size
+//! arrays of lanes, so LLVM vectorizes them, generic over the types (num-traits). [`run_avx2`]
+//! is the kernel compiled for AVX2, which the caller runs when the CPU has it (the workspace
+//! targets x86-64-v2, so that is a runtime choice); with `i32` values its conversions are written
+//! in AVX2 intrinsics ([`convert_avx2`]), eight columns per vector.
+//!
+//! No value wraps: the types are chosen from the configuration's bounds (`Imax`,
+//! [`crate::config::Widths`]), so every wrapping add below is an exact add.
+
+use super::prng::mix;
+use num_traits::{AsPrimitive, PrimInt, Signed, WrappingAdd, WrappingSub, Zero};
+
+/// Physical columns per block: the lanes that one pass of the kernel carries.
+pub(crate) const BLOCK: usize = 128;
+
+/// Exact `n / d` for every `u32` n by one multiply-high, two shifts and two adds (Granlund and
+/// Montgomery, "Division by invariant integers using multiplication", PLDI 1994, figure 4.1):
+/// `l = ceil(log2 d)`, `m = floor(2^32 * (2^l - d) / d) + 1`,
+/// `q = (t + ((n - t) >> 1)) >> (l - 1)` with `t = (m * n) >> 32`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DivU32 {
+    pub(crate) d: u32,
+    pub(crate) m: u32,
+    pub(crate) s1: u32,
+    pub(crate) s2: u32,
+}
+
+impl DivU32 {
+    pub(crate) fn new(d: u32) -> Self {
+        assert!(d >= 1, "division by zero");
+        let l = 32 - (d - 1).leading_zeros();
+        let m = (((1u64 << l) - d as u64) << 32) / d as u64 + 1;
+        DivU32 { d, m: m as u32, s1: l.min(1), s2: l.saturating_sub(1) }
+    }
+
+    #[inline(always)]
+    pub(crate) fn div(&self, n: u32) -> u32 {
+        let t = ((self.m as u64 * n as u64) >> 32) as u32;
+        (t + ((n - t) >> self.s1)) >> self.s2
+    }
+
+    #[inline(always)]
+    pub(crate) fn rem(&self, n: u32) -> u32 {
+        n.wrapping_sub(self.div(n).wrapping_mul(self.d))
+    }
+}
+
+/// Column-current lanes: the cells' storage type and the type of their sums over a row group.
+pub(crate) trait Current: PrimInt + WrappingAdd + Send + Sync + 'static + AsPrimitive<i32> {}
+impl Current for u8 {}
+impl Current for u16 {}
+impl Current for u32 {}
+impl Current for u64 {}
+
+/// Value lanes: column values, codes and partial sums.
+pub(crate) trait Value: PrimInt + Signed + WrappingAdd + WrappingSub + Send + Sync + 'static + AsPrimitive<i64> {
+    /// `floor(n / step)` for `0 <= n` (the step's divider: `step` itself and its `DivU32`).
+    fn div_step(self, step: &StepDiv) -> Self;
+
+    /// `Self` is `i32`.
+    const I32: bool;
+
+    /// The lanes as `i32` lanes, for the AVX2 conversions (None for a wider type).
+    fn as_i32(lanes: &mut Lanes<Self>) -> Option<&mut Lanes<i32>>;
+}
+
+impl Value for i32 {
+    const I32: bool = true;
+
+    #[inline(always)]
+    fn div_step(self, step: &StepDiv) -> Self {
+        step.div32.div(self as u32) as i32
+    }
+
+    fn as_i32(lanes: &mut Lanes<Self>) -> Option<&mut Lanes<i32>> {
+        Some(lanes)
+    }
+}
+
+impl Value for i64 {
+    const I32: bool = false;
+
+    #[inline(always)]
+    fn div_step(self, step: &StepDiv) -> Self {
+        self / step.step
+    }
+
+    fn as_i32(_: &mut Lanes<Self>) -> Option<&mut Lanes<i32>> {
+        None
+    }
+}
+
+/// The ADC step as a divisor.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StepDiv {
+    step: i64,
+    div32: DivU32,
+}
+
+impl StepDiv {
+    pub(crate) fn new(step: u32) -> Self {
+        StepDiv { step: step as i64, div32: DivU32::new(step) }
+    }
+}
+
+/// How a read turns a current into a value before the noise: no IR drop, a table of every
+/// reachable current, or the exact arithmetic.
+pub(crate) enum IrDrop<'a> {
+    None,
+    /// The table and Q (Imax <= 2^16).
+    Table(&'a [u32], u64),
+    Arithmetic(u64),
+}
+
+/// Everything one MVM's kernel needs, prepared by the caller.
+pub(crate) struct Job<'a, S> {
+    /// Cells `[g][block][i]`, `Rg` rows (zero-padded) of [`BLOCK`] lanes per group and block.
+    pub cells: &'a [Lanes<S>],
+    /// Rows whose cells sum in `S` without wrapping (`S::MAX div` the largest conductance), before
+    /// the sum widens to the current type.
+    pub stretch: usize,
+    pub rows_per_read: usize,
+    pub blocks: usize,
+    /// P: the lanes past it in the last block are padding, converted only as far as a vector
+    /// or a pass over the rows needs.
+    pub phys_cols: usize,
+    pub groups: usize,
+    pub input_bits: usize,
+    pub inputs_signed: bool,
+    /// The rows `i` (in the group) of group g whose input bit b is set:
+    /// `set_rows[starts[g * Ib + b]..starts[g * Ib + b + 1]]`.
+    pub set_rows: &'a [u32],
+    pub starts: &'a [usize],
+    /// `mix(mix(mix(seed ^ READ) ^ k) ^ b) ^ g)`, the read-noise hash chain up to (k, b, g),
+    /// indexed `[g * Ib + b]`.
+    pub hashes: &'a [u32],
+    /// Read noise `Nr` and `2*Nr + 1` as a divisor (unused when `Nr = 0`).
+    pub noise_amp: u32,
+    pub noise_div: DivU32,
+    pub ir: IrDrop<'a>,
+    /// `log2(step)` when the step is a power of two.
+    pub step_shift: Option<u32>,
+    pub step: StepDiv,
+    pub adc_max: i64,
+}
+
+/// True when the AVX2 builds of the kernels can run (runtime detection: the workspace targets
+/// x86-64-v2, which lacks AVX2).
+#[inline]
+pub(crate) fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return std::arch::is_x86_feature_detected!("avx2");
+    #[cfg(not(target_arch = "x86_64"))]
+    return false;
+}
+
+/// [`run`] compiled for AVX2.
+///
+/// # Safety
+/// The CPU must have AVX2 ([`has_avx2`]).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn run_avx2<S, T, V>(job: &Job<S>, partial: &mut [Lanes<V>])
+where
+    S: Current + AsPrimitive<T>,
+    T: Current + AsPrimitive<V>,
+    V: Value,
+    u32: AsPrimitive<V>,
+    u64: AsPrimitive<T>,
+    i64: AsPrimitive<V>,
+{
+    run::<S, T, V, true>(job, partial)
+}
+
+/// [`ideal`] compiled for AVX2.
+///
+/// # Safety
+/// The CPU must have AVX2 ([`has_avx2`]).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn ideal_avx2<A>(w: &[i16], cols: usize, x: &[i32]) -> Vec<i64>
+where
+    A: PrimInt + WrappingAdd + Zero + AsPrimitive<i64> + 'static,
+    i32: AsPrimitive<A>,
+{
+    ideal::<A>(w, cols, x)
+}
+
+/// `partial[pc] = sum over b, g of code(b, g, pc) * wb(b)` for every physical column (the
+/// padding lanes of the last block included).
+#[inline(always)]
+pub(crate) fn run<S, T, V, const AVX2: bool>(job: &Job<S>, partial: &mut [Lanes<V>])
+where
+    S: Current + AsPrimitive<T>,
+    T: Current + AsPrimitive<V>,
+    V: Value,
+    u32: AsPrimitive<V>,
+    u64: AsPrimitive<T>,
+    i64: AsPrimitive<V>,
+{
+    match (job.noise_amp > 0, job.step_shift.is_some()) {
+        (true, true) => run_with::<S, T, V, true, true, AVX2>(job, partial),
+        (true, false) => run_with::<S, T, V, true, false, AVX2>(job, partial),
+        (false, true) => run_with::<S, T, V, false, true, AVX2>(job, partial),
+        (false, false) => run_with::<S, T, V, false, false, AVX2>(job, partial),
+    }
+}
+
+/// [`run`] with read noise if `NOISE`, the ADC by a shift if `SHIFT` (a power-of-two step) else
+/// by a division; `AVX2` only inside [`run_avx2`].
+#[inline(always)]
+fn run_with<S, T, V, const NOISE: bool, const SHIFT: bool, const AVX2: bool>(job: &Job<S>, partial: &mut [Lanes<V>])
+where
+    S: Current + AsPrimitive<T>,
+    T: Current + AsPrimitive<V>,
+    V: Value,
+    u32: AsPrimitive<V>,
+    u64: AsPrimitive<T>,
+    i64: AsPrimitive<V>,
+{
+    assert_eq!(partial.len(), job.blocks);
+    let (ib, rg) = (job.input_bits, job.rows_per_read);
+    let reads = job.groups * ib;
+    assert!(job.hashes.len() == reads && job.starts.len() == reads + 1);
+    // The column currents of the reads (g, b) of one group and block.
+    let mut currents = vec![Lanes([T::zero(); BLOCK]); ib];
+    for (blk, acc) in partial.iter_mut().enumerate() {
+        *acc = Lanes([V::zero(); BLOCK]);
+        let pc = (blk * BLOCK) as u32;
+        // Lanes that matter in this block (small tiles have fewer than a block).
+        let active = (job.phys_cols - blk * BLOCK).min(BLOCK);
+        for g in 0..job.groups {
+            let cells = &job.cells[(g * job.blocks + blk) * rg..][..rg];
+            for (b, current) in currents.iter_mut().enumerate() {
+                let read = g * ib + b;
+                let rows = &job.set_rows[job.starts[read]..job.starts[read + 1]];
+                // The masked sum: lanes of the rows whose input bit b is set.
+                *current = if active <= CHUNK {
+                    masked_sum_chunk(cells, rows, job.stretch)
+                } else {
+                    masked_sum(cells, rows, job.stretch)
+                };
+                // The bit line's IR drop (a dropped current is at most the current: it fits T);
+                // the AVX2 conversions compute a tabulated one themselves.
+                match job.ir {
+                    IrDrop::None => {}
+                    IrDrop::Table(..) if AVX2 && V::I32 => {}
+                    IrDrop::Table(table, _) => {
+                        for c in current.0.iter_mut() {
+                            *c = (table[c.to_usize().expect("tabulated")] as u64).as_();
+                        }
+                    }
+                    IrDrop::Arithmetic(q) => {
+                        for c in current.0.iter_mut() {
+                            *c = (super::device::ir_dropped(c.to_i64().expect("Imax < 2^63"), q) as u64).as_();
+                        }
+                    }
+                }
+            }
+            let hashes = &job.hashes[g * ib..][..ib];
+            #[cfg(target_arch = "x86_64")]
+            if AVX2 {
+                if let Some(acc) = V::as_i32(acc) {
+                    // SAFETY: AVX2 is only true in `run_avx2`, which the caller runs on a CPU
+                    // with AVX2.
+                    unsafe {
+                        match job.ir {
+                            IrDrop::Table(_, q) => convert_avx2::<S, T, NOISE, SHIFT, true>(job, &currents, hashes, acc, pc, active, q),
+                            _ => convert_avx2::<S, T, NOISE, SHIFT, false>(job, &currents, hashes, acc, pc, active, 0),
+                        }
+                    };
+                    continue;
+                }
+            }
+            // The conversions, VECTOR lanes at a time, their shift-add kept in registers over
+            // the group's reads.
+            for (v, out) in acc.0.chunks_exact_mut(VECTOR).take(active.div_ceil(VECTOR)).enumerate() {
+                let pc = pc + (v * VECTOR) as u32;
+                let mut sums: [V; VECTOR] = (&*out).try_into().expect("lanes");
+                let lanes = |b: usize| -> &[T; VECTOR] { currents[b].0[v * VECTOR..][..VECTOR].try_into().expect("lanes") };
+                for (b, &h) in hashes[..ib - 1].iter().enumerate() {
+                    convert::<S, T, V, NOISE, SHIFT, false>(job, lanes(b), &mut sums, h, pc, b);
+                }
+                // wb(b) = 2^b, negative for the MSB of signed inputs.
+                let (b, h) = (ib - 1, hashes[ib - 1]);
+                if job.inputs_signed {
+                    convert::<S, T, V, NOISE, SHIFT, true>(job, lanes(b), &mut sums, h, pc, b);
+                } else {
+                    convert::<S, T, V, NOISE, SHIFT, false>(job, lanes(b), &mut sums, h, pc, b);
+                }
+                out.copy_from_slice(&sums);
+            }
+        }
+    }
+}
+
+/// The conversions of one group's reads (`currents[b]`, `hashes[b]`) of one block, from physical
+/// column `pc`, added to `out`: eight lanes per AVX2 vector, with `i32` values. [`convert`]
+/// written in intrinsics, because LLVM's vectorization of it splits vectors and spills the sums.
+///
+/// # Safety
+/// The CPU must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, const IR: bool>(
+    job: &Job<S>,
+    currents: &[Lanes<T>],
+    hashes: &[u32],
+    out: &mut Lanes<i32>,
+    pc: u32,
+    active: usize,
+    q: u64,
+) {
+    use std::arch::x86_64::*;
+    // Eight current lanes as i32 (with i32 values, every current fits).
+    let load = |lanes: &Lanes<T>, v: usize| -> __m256i {
+        let p = lanes.0[8 * v..][..8].as_ptr();
+        match std::mem::size_of::<T>() {
+            2 => _mm256_cvtepu16_epi32(_mm_load_si128(p as *const __m128i)),
+            4 => _mm256_load_si256(p as *const __m256i),
+            _ => {
+                let l = |i: usize| lanes.0[8 * v + i].as_();
+                _mm256_setr_epi32(l(0), l(1), l(2), l(3), l(4), l(5), l(6), l(7))
+            }
+        }
+    };
+    let ib = job.input_bits;
+    let splat = |x: u32| _mm256_set1_epi32(x as i32);
+    let count = |x: u32| _mm_cvtsi32_si128(x as i32);
+    let d = job.noise_div;
+    let (magic, divisor, s1, s2) = (splat(d.m), splat(d.d), count(d.s1), count(d.s2));
+    let step = job.step.div32;
+    let (step_magic, step_s1, step_s2) = (splat(step.m), count(step.s1), count(step.s2));
+    let half = splat((job.step.step / 2) as u32);
+    // V + floor(step/2) with V = current + u - Nr, u = h mod (2*Nr + 1).
+    let offset = splat(((job.step.step / 2) as i32 - job.noise_amp as i32) as u32);
+    let shift = count(job.step_shift.unwrap_or(0));
+    let (zero, adc_max) = (_mm256_setzero_si256(), splat(job.adc_max as u32));
+    let (m1, m2) = (splat(0x7feb_352d), splat(0x846c_a68b));
+    let (q_lo, q_hi) = (splat(q as u32), splat((q >> 32) as u32));
+    // Exact n div d for u32 lanes (DivU32): the multiply-high of even and odd lanes, blended.
+    let div = |n: __m256i, magic: __m256i, s1: __m128i, s2: __m128i| {
+        let even = _mm256_srli_epi64::<32>(_mm256_mul_epu32(n, magic));
+        let odd = _mm256_mul_epu32(_mm256_srli_epi64::<32>(n), magic);
+        let t = _mm256_blend_epi32::<0b1010_1010>(even, odd);
+        _mm256_srl_epi32(_mm256_add_epi32(t, _mm256_srl_epi32(_mm256_sub_epi32(n, t), s1)), s2)
+    };
+    for (v, sums_out) in out.0.chunks_exact_mut(8).take(active.div_ceil(8)).enumerate() {
+        let pcs = _mm256_add_epi32(splat(pc + 8 * v as u32), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        let mut sums = _mm256_load_si256(sums_out.as_ptr() as *const __m256i);
+        for (b, (current, &h)) in currents.iter().zip(hashes).enumerate() {
+            let b = b as u32;
+            let mut current = load(current, v);
+            if IR {
+                // I - floor(I*I*Q / 2^40) for I <= 2^16: I*I fits 32 bits and I*I*Q < 2^56 (as
+                // I*Q < 2^40), so 64-bit lanes hold it exactly: I*I*Qlo + (I*I*Qhi << 32).
+                let square = _mm256_mullo_epi32(current, current);
+                let drop = |sq: __m256i| {
+                    let low = _mm256_mul_epu32(sq, q_lo);
+                    let high = _mm256_mul_epu32(sq, q_hi);
+                    _mm256_srli_epi64::<40>(_mm256_add_epi64(low, _mm256_slli_epi64::<32>(high)))
+                };
+                let even = drop(square);
+                let odd = _mm256_slli_epi64::<32>(drop(_mm256_srli_epi64::<32>(square)));
+                current = _mm256_sub_epi32(current, _mm256_blend_epi32::<0b1010_1010>(even, odd));
+            }
+            let value = if NOISE {
+                // mix(h ^ pc), then u = h mod (2*Nr + 1). Its first step, x ^ (x >> 16) with
+                // x = h ^ pc, is h ^ (h >> 16) ^ (pc >> 16) ^ pc, and pc >> 16 is the same for
+                // every column of a block (blocks do not straddle a multiple of 2^16).
+                let mut x = _mm256_xor_si256(splat(h ^ (h >> 16) ^ (pc >> 16)), pcs);
+                x = _mm256_mullo_epi32(x, m1);
+                x = _mm256_xor_si256(x, _mm256_srli_epi32::<15>(x));
+                x = _mm256_mullo_epi32(x, m2);
+                x = _mm256_xor_si256(x, _mm256_srli_epi32::<16>(x));
+                let u = _mm256_sub_epi32(x, _mm256_mullo_epi32(div(x, magic, s1, s2), divisor));
+                _mm256_add_epi32(_mm256_add_epi32(current, u), offset)
+            } else {
+                _mm256_add_epi32(current, half)
+            };
+            // value = V + floor(step/2); the ADC as in `convert`.
+            let code = if SHIFT {
+                _mm256_min_epi32(_mm256_max_epi32(_mm256_sra_epi32(value, shift), zero), adc_max)
+            } else {
+                // max(V, 0) + half = max(value, half).
+                let n = _mm256_max_epi32(value, half);
+                _mm256_min_epi32(div(n, step_magic, step_s1, step_s2), adc_max)
+            };
+            let weighted = _mm256_sll_epi32(code, count(b));
+            sums = if job.inputs_signed && b as usize == ib - 1 {
+                _mm256_sub_epi32(sums, weighted)
+            } else {
+                _mm256_add_epi32(sums, weighted)
+            };
+        }
+        _mm256_store_si256(sums_out.as_mut_ptr() as *mut __m256i, sums);
+    }
+}
+
+/// Lanes converted together: a few vectors' worth, small enough that LLVM unrolls the loop and
+/// keeps the sums in registers.
+const VECTOR: usize = 8;
+
+/// The conversions of one read over `VECTOR` lanes from physical column `pc`, added to `sums`
+/// with weight `2^b` (`-2^b` if `NEGATIVE`).
+#[inline(always)]
+fn convert<S, T, V, const NOISE: bool, const SHIFT: bool, const NEGATIVE: bool>(
+    job: &Job<S>,
+    current: &[T; VECTOR],
+    sums: &mut [V; VECTOR],
+    h: u32,
+    pc: u32,
+    b: usize,
+) where
+    T: Current + AsPrimitive<V>,
+    V: Value,
+    u32: AsPrimitive<V>,
+    i64: AsPrimitive<V>,
+{
+    let half: V = (job.step.step / 2).as_();
+    let amp: V = (job.noise_amp as i64).as_();
+    let adc_max: V = job.adc_max.as_();
+    let (noise_div, shift) = (job.noise_div, job.step_shift.unwrap_or(0) as usize);
+    for l in 0..VECTOR {
+        let mut v: V = current[l].as_();
+        if NOISE {
+            // uni(h, Nr) = (h mod (2*Nr + 1)) - Nr.
+            let u: V = noise_div.rem(mix(h ^ (pc + l as u32))).as_();
+            v = v.wrapping_add(&u).wrapping_sub(&amp);
+        }
+        // The ADC: V < 0 reads 0, else min(2^Ab - 1, (V + floor(step/2)) div step). With a
+        // shift, floor((V + half) / step) <= 0 for every V < 0 (then V + half < step).
+        let code = if SHIFT {
+            (v.wrapping_add(&half) >> shift).max(V::zero()).min(adc_max)
+        } else {
+            v.max(V::zero()).wrapping_add(&half).div_step(&job.step).min(adc_max)
+        };
+        sums[l] = if NEGATIVE { sums[l].wrapping_sub(&(code << b)) } else { sums[l].wrapping_add(&(code << b)) };
+    }
+}
+
+/// Rows of [`BLOCK`] lanes, aligned so that the AVX2 build loads and stores whole vectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, align(64))]
+pub(crate) struct Lanes<X>(pub [X; BLOCK]);
+
+/// Lanes of the masked sum's pass over the rows: one AVX2 vector of `u8` cells, four of them
+/// summed at once (two vectors of `u16` each, ...).
+const CHUNK: usize = 32;
+
+/// Lanes summed in one pass over the rows.
+const PASS: usize = 4 * CHUNK;
+
+/// `sum of cells[i]` over the rows `i` in `rows`, lane by lane, in `S` for `stretch` rows at a time
+/// (that many never wrap it), then widened to `T`. LLVM unrolls the fixed-size lane loops, keeps
+/// the sums in registers and vectorizes them.
+#[inline(always)]
+fn masked_sum<S: Current + AsPrimitive<T>, T: Current>(cells: &[Lanes<S>], rows: &[u32], stretch: usize) -> Lanes<T> {
+    let mut current = Lanes([T::zero(); BLOCK]);
+    for (part, sums) in current.0.chunks_exact_mut(PASS).enumerate() {
+        let mut wide = [[T::zero(); CHUNK]; 4];
+        for rows in rows.chunks(stretch) {
+            let mut s = [[S::zero(); CHUNK]; 4];
+            for &i in rows {
+                let row: &[S; PASS] = cells[i as usize].0[part * PASS..][..PASS].try_into().expect("lanes");
+                for l in 0..CHUNK {
+                    s[0][l] = s[0][l].wrapping_add(&row[l]);
+                    s[1][l] = s[1][l].wrapping_add(&row[CHUNK + l]);
+                    s[2][l] = s[2][l].wrapping_add(&row[2 * CHUNK + l]);
+                    s[3][l] = s[3][l].wrapping_add(&row[3 * CHUNK + l]);
+                }
+            }
+            for (w, s) in wide.iter_mut().zip(&s) {
+                for (w, &s) in w.iter_mut().zip(s) {
+                    *w = w.wrapping_add(&s.as_());
+                }
+            }
+        }
+        for (k, w) in wide.iter().enumerate() {
+            sums[k * CHUNK..][..CHUNK].copy_from_slice(w);
+        }
+    }
+    current
+}
+
+/// [`masked_sum`] of the first [`CHUNK`] lanes only (the others are left 0): the pass for blocks
+/// with at most that many columns.
+#[inline(always)]
+fn masked_sum_chunk<S: Current + AsPrimitive<T>, T: Current>(cells: &[Lanes<S>], rows: &[u32], stretch: usize) -> Lanes<T> {
+    let mut current = Lanes([T::zero(); BLOCK]);
+    let mut wide = [T::zero(); CHUNK];
+    for rows in rows.chunks(stretch) {
+        let mut s = [S::zero(); CHUNK];
+        for &i in rows {
+            let row: &[S; CHUNK] = cells[i as usize].0[..CHUNK].try_into().expect("lanes");
+            for l in 0..CHUNK {
+                s[l] = s[l].wrapping_add(&row[l]);
+            }
+        }
+        for (w, &s) in wide.iter_mut().zip(&s) {
+            *w = w.wrapping_add(&s.as_());
+        }
+    }
+    current.0[..CHUNK].copy_from_slice(&wide);
+    current
+}
+
+/// The exact `W^T x` over row-major weights (16 bits hold every weight), accumulated in `A`
+/// (`i32` when `R * max|w| * max|x| < 2^31`, else `i64`), [`IDEAL_LANES`] columns at a time in
+/// registers.
+#[inline(always)]
+pub(crate) fn ideal<A>(w: &[i16], cols: usize, x: &[i32]) -> Vec<i64>
+where
+    A: PrimInt + WrappingAdd + Zero + AsPrimitive<i64> + 'static,
+    i32: AsPrimitive<A>,
+{
+    let mut y = vec![0i64; cols];
+    let full = cols / IDEAL_LANES * IDEAL_LANES;
+    for (c0, out) in (0..full).step_by(IDEAL_LANES).zip(y.chunks_exact_mut(IDEAL_LANES)) {
+        let mut acc = [A::zero(); IDEAL_LANES];
+        for (r, &xr) in x.iter().enumerate() {
+            let row: &[i16; IDEAL_LANES] = w[r * cols + c0..][..IDEAL_LANES].try_into().expect("lanes");
+            let xr: A = xr.as_();
+            for l in 0..IDEAL_LANES {
+                acc[l] = acc[l].wrapping_add(&((row[l] as i32).as_() * xr));
+            }
+        }
+        for (o, a) in out.iter_mut().zip(acc) {
+            *o = a.as_();
+        }
+    }
+    for (r, &xr) in x.iter().enumerate() {
+        for (o, &wv) in y[full..].iter_mut().zip(&w[r * cols + full..(r + 1) * cols]) {
+            *o += wv as i64 * xr as i64;
+        }
+    }
+    y
+}
+
+/// Columns of [`ideal`] in registers at a time.
+const IDEAL_LANES: usize = 32;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn division_at_extremes() {
+        for d in [1u32, 2, 3, 5, 7, 641, (1 << 20) * 2 + 1, 1 << 24, (1 << 31) - 1, 1 << 31, (1 << 31) + 1, u32::MAX - 1, u32::MAX] {
+            let div = DivU32::new(d);
+            for n in [0u32, 1, d - 1, d, d.wrapping_add(1), u32::MAX / 2, u32::MAX - 1, u32::MAX, 1 << 31] {
+                assert_eq!(div.div(n), n / d, "{n} / {d}");
+                assert_eq!(div.rem(n), n % d, "{n} % {d}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn division_is_exact(n in any::<u32>(), d in 1u32..) {
+            prop_assert_eq!(DivU32::new(d).div(n), n / d);
+        }
+
+        #[test]
+        fn division_by_small_divisors_is_exact(n in any::<u32>(), d in 1u32..=(1 << 22)) {
+            prop_assert_eq!(DivU32::new(d).rem(n), n % d);
+        }
+    }
+}
