@@ -1,3 +1,5 @@
+#![warn(missing_docs)]
+
 //! cimtile's hardware description: one tile configuration drives both the golden model and the
 //! RTL generator.
 //!
