@@ -1,3 +1,5 @@
+#![warn(missing_docs)]
+
 //! cimtile's own Verilator bindings.
 //!
 //! - [`verilog_ports`] reads the top module's ports from generated Verilog.
@@ -30,37 +32,87 @@ pub mod waveform;
 
 use std::path::PathBuf;
 
+/// Everything that can go wrong in a co-simulation, from a missing Verilator to a stalled or
+/// rule-breaking RTL.
 #[derive(Debug, thiserror::Error)]
 pub enum CosimError {
+    /// `verilator` is not on the `PATH`.
     #[error("verilator is not installed (run scripts/setup, or apt-get install verilator)")]
     VerilatorMissing,
+    /// An external tool (Verilator, the C++ compiler, Icarus) exited with an error.
     #[error("{tool} failed (log: {log_path}):\n{log_tail}")]
-    ToolFailed { tool: String, log_path: PathBuf, log_tail: String },
+    ToolFailed {
+        /// The tool's name, as it was run.
+        tool: String,
+        /// Where its whole log was written.
+        log_path: PathBuf,
+        /// The last lines of that log.
+        log_tail: String,
+    },
+    /// The built shared library could not be loaded, or lacks a symbol of the shim.
     #[error("cannot load the Verilated model '{path}': {message}")]
-    Load { path: PathBuf, message: String },
+    Load {
+        /// The shared library.
+        path: PathBuf,
+        /// The loader's message.
+        message: String,
+    },
+    /// A port the driver needs is missing from the top module.
     #[error("the top module has no port '{0}'")]
     MissingPort(String),
+    /// The top module's port list could not be read from the Verilog.
     #[error("cannot parse the top module's ports: {0}")]
     Ports(String),
+    /// The RTL generator refused the tile, or generated RTL that does not fit the driver.
     #[error("RTL generation failed: {0}")]
     Generate(String),
+    /// The RTL stopped producing results before every vector's came out.
     #[error("the RTL produced {got} of {expected} results within {cycles} cycles: it stalled")]
-    Stalled { got: usize, expected: usize, cycles: u64 },
+    Stalled {
+        /// Result vectors received.
+        got: usize,
+        /// Result vectors expected: one per input vector.
+        expected: usize,
+        /// Clock cycles simulated before giving up.
+        cycles: u64,
+    },
+    /// The tile broke a rule of its host interface (see [`protocol_checker`]).
     #[error("{0}")]
     Protocol(protocol_checker::Violation),
+    /// The AXI wrapper broke an AXI rule (see [`axi_protocol_checker`]).
     #[error("{0}")]
     Axi(axi_protocol_checker::AxiViolation),
+    /// An AXI transaction got no response in time; the message names it.
     #[error("{0}")]
     AxiStalled(String),
+    /// The AXI wrapper answered a register write with SLVERR.
     #[error("the AXI4-Lite write of 0x{data:08x} to 0x{addr:02x} was answered SLVERR")]
-    AxiRefused { addr: u32, data: u32 },
+    AxiRefused {
+        /// The register's byte address.
+        addr: u32,
+        /// The value written.
+        data: u32,
+    },
+    /// A directory of `cimtile generate` output is incomplete, inconsistent or hand-edited.
     #[error("generated RTL in '{dir}': {problem}")]
-    Generated { dir: PathBuf, problem: String },
+    Generated {
+        /// The directory.
+        dir: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The VCD file could not be opened for writing.
     #[error("cannot open VCD file '{0}'")]
     Trace(PathBuf),
+    /// A file or process operation failed.
     // The cause is in the message, not a `source`: printed with its chain, it would show twice.
     #[error("{context}: {error}")]
-    Io { context: String, error: std::io::Error },
+    Io {
+        /// What was being done, and on which path.
+        context: String,
+        /// The operating system's error.
+        error: std::io::Error,
+    },
 }
 
 pub(crate) fn io_error(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> CosimError {
