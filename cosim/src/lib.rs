@@ -15,6 +15,46 @@
 //!   and AXI4-Stream; [`axi_protocol_checker`] checks the AXI rules on every cycle.
 //! - [`waveform`] reads a VCD back as a table; [`random_case`] makes reproducible cases and
 //!   [`replay_case`] keeps the ones that mismatch.
+//! - [`icarus`] runs the same RTL under Icarus Verilog, a second simulator, from CSV files.
+//!
+//! # Example
+//!
+//! Generate the RTL of a tile, build it with Verilator, program it, stream input vectors
+//! through it and compare every output with the golden model. Not run here: it needs
+//! Verilator 5 installed (`scripts/setup`).
+//!
+//! ```no_run
+//! use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
+//! use cimtile_hdl::data::{ColumnParams, Weights};
+//! use cimtile_hdl::{TileConfig, TileModel};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let p = TileConfig::from_preset("default")?.validate()?;
+//! let wmax = p.weight_max() as i32;
+//! let w: Vec<i32> = (0..p.rows() * p.cols()).map(|i| (i as i32 * 5) % (2 * wmax + 1) - wmax).collect();
+//! let weights = Weights { rows: p.rows(), cols: p.cols(), w };
+//! let columns = vec![ColumnParams::default(); p.cols()];
+//! let (lo, hi) = p.input_range();
+//! let inputs: Vec<Vec<i32>> =
+//!     (0..4).map(|k| (0..p.rows() as i64).map(|r| (lo + (3 * r + k) % (hi - lo + 1)) as i32).collect()).collect();
+//!
+//! // Generate the Verilog, build it (cached) and load it; the tile comes out of reset.
+//! let mut rtl = TileRtl::build(&p)?;
+//! rtl.program_weights(&weights)?;
+//! rtl.program_columns(&columns)?;
+//! // Stream every vector, without gaps or backpressure; the host interface's rules are
+//! // checked on every cycle.
+//! let run = rtl.stream(&inputs, &Stimulus::default())?;
+//!
+//! // The golden model of the same tile: MVM k of the stream has batch index k.
+//! let model = TileModel::new(&p, &weights, &columns);
+//! for (k, (x, got)) in inputs.iter().zip(&run.outputs).enumerate() {
+//!     assert_eq!(got, &model.mvm(k as u32, x).out);
+//! }
+//! println!("{} MVMs in {} cycles", inputs.len(), run.cycles);
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod axi_driver;
 pub mod axi_protocol_checker;
