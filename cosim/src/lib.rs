@@ -79,7 +79,7 @@ pub enum CosimError {
     /// `verilator` is not on the `PATH`.
     #[error("verilator is not installed (run scripts/setup, or apt-get install verilator)")]
     VerilatorMissing,
-    /// An external tool (Verilator, the C++ compiler, Icarus) exited with an error.
+    /// An external tool (Verilator building the model, or Icarus) failed.
     #[error("{tool} failed (log: {log_path}):\n{log_tail}")]
     ToolFailed {
         /// The tool's name, as it was run.

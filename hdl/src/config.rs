@@ -13,7 +13,7 @@ use std::fmt;
 pub struct Preset {
     /// The name a configuration or `--preset` selects it by, such as `default`.
     pub name: &'static str,
-    /// One line for `cimtile presets`: what the tile is and where its figures come from.
+    /// One line: what the tile is and where its figures come from.
     pub summary: &'static str,
     /// The complete TOML text of the preset, every section and key.
     pub toml: &'static str,

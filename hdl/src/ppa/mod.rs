@@ -98,7 +98,8 @@ pub struct PpaReport {
     pub node_nm: f64,
     /// Clock frequency, MHz (`tech.clock_mhz`).
     pub clock_mhz: f64,
-    /// Clock cycles per MVM at full throughput.
+    /// Clock cycles per MVM in a back-to-back stream
+    /// ([`TileParams::expected_cycles_per_mvm`](crate::config::TileParams::expected_cycles_per_mvm)).
     pub cycles_per_mvm: u64,
     /// ADC conversions per MVM.
     pub conversions_per_mvm: u64,
