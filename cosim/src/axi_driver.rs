@@ -18,37 +18,62 @@ use cimtile_hdl::rtl::{self, axi::byte_width, Bus, GenerateOptions};
 
 /// Register byte addresses of the wrapper (its header has the map).
 pub mod reg {
+    /// RO: `0x43494d54` ("CIMT"), the wrapper's identity.
     pub const ID: u32 = 0x00;
+    /// RO: `[15:0]` rows, `[31:16]` columns.
     pub const GEOMETRY: u32 = 0x04;
+    /// RO: `[4:0]` input bits, `[7]` inputs signed, `[13:8]` output bits, `[15]` output signed, `[19:16]` cell bits.
     pub const FORMAT: u32 = 0x08;
+    /// RO: physical columns (`2 * slices * columns`).
     pub const PHYS_COLS: u32 = 0x0c;
+    /// WO: `[0]` = 1 clears the counters `CYCLES..=TLAST_ERRORS`.
     pub const CONTROL: u32 = 0x10;
+    /// RW: busy, idle and the sticky error flags (`STATUS_*`); write 1 to clear a sticky flag.
     pub const STATUS: u32 = 0x14;
+    /// RO: row of the next input element (0 between vectors).
     pub const IN_ROW: u32 = 0x18;
+    /// RO: cycles since reset or clear.
     pub const CYCLES: u32 = 0x20;
+    /// RO: cycles with vectors in flight.
     pub const BUSY_CYCLES: u32 = 0x24;
+    /// RO: input vectors taken in whole.
     pub const VECTORS: u32 = 0x28;
+    /// RO: MVMs completed (last result taken).
     pub const MVMS: u32 = 0x2c;
+    /// RO: cycles with `s_axis_tvalid` high and `s_axis_tready` low.
     pub const IN_STALLS: u32 = 0x30;
+    /// RO: cycles with `m_axis_tvalid` high and `m_axis_tready` low (backpressure).
     pub const OUT_STALLS: u32 = 0x34;
+    /// RO: misplaced input TLASTs.
     pub const TLAST_ERRORS: u32 = 0x38;
+    /// RW: row (< rows) of the next `PROG_CELL` write.
     pub const PROG_ROW: u32 = 0x40;
+    /// WO: `[23:0]` physical column `(c*S+s)*2+p`, `[31:24]` level: programs that cell of row `PROG_ROW`.
     pub const PROG_CELL: u32 = 0x44;
+    /// RW: `[15:0]` mult (two's complement), `[20:16]` shift, for the next `PROG_COLUMN`.
     pub const PROG_MULT: u32 = 0x48;
+    /// RW: bias (two's complement), for the next `PROG_COLUMN`.
     pub const PROG_BIAS: u32 = 0x4c;
+    /// WO: `[23:0]` column: gives it `PROG_MULT` and `PROG_BIAS`.
     pub const PROG_COLUMN: u32 = 0x50;
-    /// STATUS bits.
+    /// `STATUS[0]`: busy, vectors in flight.
     pub const STATUS_BUSY: u32 = 1 << 0;
+    /// `STATUS[1]`: idle, programming is accepted.
     pub const STATUS_IDLE: u32 = 1 << 1;
+    /// `STATUS[8]`, sticky: an input TLAST came before the vector's last element.
     pub const STATUS_TLAST_EARLY: u32 = 1 << 8;
+    /// `STATUS[9]`, sticky: a vector's last element came without TLAST.
     pub const STATUS_TLAST_MISSING: u32 = 1 << 9;
+    /// `STATUS[10]`, sticky: a programming write was refused (SLVERR) while busy.
     pub const STATUS_PROG_REFUSED: u32 = 1 << 10;
 }
 
 /// An AXI4-Lite response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resp {
+    /// OKAY: the access was done.
     Okay,
+    /// SLVERR: the wrapper refused the access (a programming write while busy).
     SlvErr,
 }
 
@@ -132,6 +157,7 @@ impl AxiTileRtl {
         AxiTileRtl::load(p.clone(), &build_axi_tile(p)?)
     }
 
+    /// The underlying simulator, for direct port access or tracing.
     pub fn simulator(&mut self) -> &mut Simulator {
         &mut self.sim
     }
@@ -294,6 +320,8 @@ impl AxiTileRtl {
         ]
     }
 
+    /// Programs every column's `mult`, `shift` and `bias` through AXI4-Lite (one
+    /// `ColumnParams` per logical column).
     pub fn program_columns(&mut self, columns: &[ColumnParams]) -> Result<(), CosimError> {
         assert_eq!(columns.len(), self.p.cols(), "one ColumnParams per column");
         for (c, &col) in columns.iter().enumerate() {

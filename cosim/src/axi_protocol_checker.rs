@@ -21,8 +21,11 @@
 /// strobes, response, last, user, as the channel has them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Channel {
+    /// The channel's VALID (TVALID on a stream).
     pub valid: bool,
+    /// The channel's READY (TREADY on a stream).
     pub ready: bool,
+    /// The payload fields in the order of [`AxiSample`]'s list; unused ones are 0.
     pub payload: [u64; 3],
 }
 
@@ -37,13 +40,21 @@ impl Channel {
 /// s_axis `[tdata, tlast]`, m_axis `[tdata, tuser, tlast]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AxiSample {
+    /// The active-low reset.
     pub aresetn: bool,
+    /// AXI4-Lite write address.
     pub aw: Channel,
+    /// AXI4-Lite write data.
     pub w: Channel,
+    /// AXI4-Lite write response.
     pub b: Channel,
+    /// AXI4-Lite read address.
     pub ar: Channel,
+    /// AXI4-Lite read data.
     pub r: Channel,
+    /// AXI4-Stream of input elements, into the wrapper.
     pub s_axis: Channel,
+    /// AXI4-Stream of results, out of the wrapper.
     pub m_axis: Channel,
 }
 
@@ -56,9 +67,11 @@ impl AxiSample {
 /// A broken AXI rule: which, when, and what was seen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AxiViolation {
+    /// The rule's number, 1..=5, as in this module's list.
     pub rule: u8,
     /// Cycles since the checker started.
     pub cycle: u64,
+    /// What was seen, with the values involved.
     pub detail: String,
 }
 
@@ -90,6 +103,7 @@ pub struct AxiProtocolChecker {
 }
 
 impl AxiProtocolChecker {
+    /// A checker for a tile of `rows` inputs and `cols` outputs, at cycle 0.
     pub fn new(rows: usize, cols: usize) -> Self {
         AxiProtocolChecker { rows: rows as u64, cols: cols as u64, cycle: 0, aw: 0, w: 0, b: 0, ar: 0, r: 0, elements: 0, results: 0, previous: None }
     }

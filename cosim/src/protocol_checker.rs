@@ -15,25 +15,38 @@
 /// The port values of one cycle, sampled before the rising edge that ends it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CycleSample {
+    /// The host offers an input element.
     pub in_valid: bool,
+    /// The tile can take an input element.
     pub in_ready: bool,
+    /// The host offers a programming write (cell or column parameters).
     pub prog_valid: bool,
+    /// The tile can take a programming write (never while busy).
     pub prog_ready: bool,
+    /// The tile offers a result.
     pub out_valid: bool,
+    /// The host can take a result.
     pub out_ready: bool,
+    /// The offered result, as the port's raw bits.
     pub out_data: u64,
+    /// The logical column of the offered result.
     pub out_col: u64,
+    /// The offered result is column C-1, the vector's last.
     pub out_last: bool,
+    /// Vectors are in flight.
     pub busy: bool,
+    /// One-cycle pulse after the transfer of a vector's last result.
     pub done: bool,
 }
 
 /// A broken rule: which, when, and what was seen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
+    /// The rule's number, 1..=5, as in this module's list.
     pub rule: u8,
     /// Cycles since the checker started (or was reset).
     pub cycle: u64,
+    /// What was seen, with the values involved.
     pub detail: String,
 }
 
@@ -58,6 +71,7 @@ pub struct ProtocolChecker {
 }
 
 impl ProtocolChecker {
+    /// A checker for a tile of `rows` inputs and `cols` outputs, at cycle 0.
     pub fn new(rows: usize, cols: usize) -> Self {
         ProtocolChecker { rows: rows as u64, cols: cols as u64, cycle: 0, elements: 0, finished: 0, column: 0, previous: None }
     }

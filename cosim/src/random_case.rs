@@ -10,10 +10,12 @@ use cimtile_hdl::TileModel;
 pub struct CaseRng(u64);
 
 impl CaseRng {
+    /// The generator of case `seed`.
     pub fn new(seed: u64) -> Self {
         CaseRng(seed)
     }
 
+    /// The next 64 uniform bits.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -28,10 +30,14 @@ impl CaseRng {
     }
 }
 
+/// One test case: everything a tile needs for a run, all within the tile's ranges.
 #[derive(Debug, Clone)]
 pub struct Case {
+    /// The weight matrix, R x C.
     pub weights: Weights,
+    /// The input vectors, one per MVM, each of length R.
     pub inputs: Vec<Vec<i32>>,
+    /// One `mult`, `shift`, `bias` per logical column.
     pub columns: Vec<ColumnParams>,
 }
 

@@ -10,9 +10,13 @@ use std::path::Path;
 /// Where the RTL first differs from the golden model, and how much else differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mismatch {
+    /// Index of the input vector (MVM) of the first difference.
     pub mvm: usize,
+    /// Its logical column.
     pub column: usize,
+    /// The golden model's output there.
     pub expected: i64,
+    /// The RTL's output there.
     pub got: i64,
     /// Differing outputs besides the first, missing results included.
     pub others: usize,

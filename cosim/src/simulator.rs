@@ -9,6 +9,8 @@ use std::ffi::{c_char, c_void, CString};
 use std::path::Path;
 use std::sync::Arc;
 
+/// A port of one loaded model, found by [`Simulator::port`]: an index into the shim's port
+/// table, cheaper than a name on every cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PortId(u32);
 
@@ -20,6 +22,8 @@ type GetFn = unsafe extern "C" fn(*mut c_void, u32) -> u64;
 type SetWordsFn = unsafe extern "C" fn(*mut c_void, u32, *const u32);
 type GetWordsFn = unsafe extern "C" fn(*mut c_void, u32, *mut u32);
 
+/// One instance of a Verilated model, with its own `VerilatedContext`: set inputs, evaluate,
+/// clock, read outputs, and optionally trace to a VCD. Freed on drop.
 pub struct Simulator {
     /// Keeps the code behind the function pointers loaded.
     _library: Arc<Library>,
@@ -41,6 +45,7 @@ pub struct Simulator {
 unsafe impl Send for Simulator {}
 
 impl Simulator {
+    /// Loads the shared library of `model` and creates one instance of it.
     pub fn load(model: &BuiltModel) -> Result<Self, CosimError> {
         let load_error = |message: String| CosimError::Load { path: model.library.clone(), message };
         // SAFETY: the library is one the shim generator wrote; its symbols have these types.
@@ -71,10 +76,12 @@ impl Simulator {
         }
     }
 
+    /// The top module's ports, in the shim's order.
     pub fn ports(&self) -> &[Port] {
         &self.ports
     }
 
+    /// The port called `name`, or [`CosimError::MissingPort`].
     pub fn port(&self, name: &str) -> Result<PortId, CosimError> {
         self.ports
             .iter()
@@ -93,6 +100,7 @@ impl Simulator {
         unsafe { (self.set)(self.handle, port.0, value) }
     }
 
+    /// Reads a port of up to 64 bits.
     pub fn get(&self, port: PortId) -> u64 {
         debug_assert!(self.info(port).width <= 64);
         unsafe { (self.get)(self.handle, port.0) }
@@ -104,6 +112,7 @@ impl Simulator {
         unsafe { (self.set_words)(self.handle, port.0, words.as_ptr()) }
     }
 
+    /// Reads a port of any width as 32-bit words, least significant first.
     pub fn get_words(&self, port: PortId) -> Vec<u32> {
         let mut words = vec![0u32; self.info(port).width.div_ceil(32)];
         unsafe { (self.get_words)(self.handle, port.0, words.as_mut_ptr()) };
@@ -135,6 +144,7 @@ impl Simulator {
         }
     }
 
+    /// Writes the VCD's buffered changes to the file, so it can be read while the model lives.
     pub fn flush_trace(&mut self) {
         unsafe { (self.flush)(self.handle) }
     }

@@ -25,14 +25,18 @@ pub struct Stimulus {
     /// toggled between 1 and -1) at any moment of the stream: the tile must accept it only
     /// while idle; [`StreamResult::column_writes`] says where each accepted write landed.
     pub program_attempt_percent: u32,
+    /// Seed of the disturbances: the same seed gives the same gaps, stalls and attempts.
     pub seed: u64,
 }
 
 /// A column-parameter write accepted during a stream: it applies to vectors `vector..`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ColumnWrite {
+    /// Index of the first input vector the new parameters apply to.
     pub vector: usize,
+    /// The logical column written.
     pub column: usize,
+    /// Its new `mult`, `shift`, `bias`.
     pub params: ColumnParams,
 }
 
@@ -262,10 +266,12 @@ impl TileRtl {
         TileRtl::load(p.clone(), &build_tile_with(p, crossbar)?)
     }
 
+    /// The underlying simulator, for direct port access.
     pub fn simulator(&mut self) -> &mut Simulator {
         &mut self.sim
     }
 
+    /// Writes a VCD of every cycle from now on to `path` (see [`Simulator::trace`]).
     pub fn trace(&mut self, path: &Path) -> Result<(), CosimError> {
         self.sim.trace(path)
     }
@@ -365,6 +371,8 @@ impl TileRtl {
         Ok(())
     }
 
+    /// Programs every column's `mult`, `shift` and `bias` through the programming port (one
+    /// `ColumnParams` per logical column).
     pub fn program_columns(&mut self, columns: &[ColumnParams]) -> Result<(), CosimError> {
         assert_eq!(columns.len(), self.p.cols(), "one ColumnParams per column");
         for (c, &col) in columns.iter().enumerate() {

@@ -17,7 +17,9 @@ use std::process::Command;
 /// A built model: the shared library and the top module's ports.
 #[derive(Debug, Clone)]
 pub struct BuiltModel {
+    /// The shared library (`libtile.so`) in its cache directory.
     pub library: PathBuf,
+    /// The top module's ports, as the shim exposes them.
     pub ports: Vec<Port>,
     /// The build was taken from the cache.
     pub cached: bool,
@@ -28,6 +30,8 @@ const FLAGS: &[&str] = &[
     "-CFLAGS", "-fPIC", "-LDFLAGS", "-shared", "-o", "libtile.so",
 ];
 
+/// The build cache: `$CIMTILE_CACHE_DIR`, else `$XDG_CACHE_HOME/cimtile`, else
+/// `~/.cache/cimtile` (a temporary directory without `HOME`).
 pub fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("CIMTILE_CACHE_DIR") {
         return PathBuf::from(dir);
@@ -41,6 +45,7 @@ pub fn cache_dir() -> PathBuf {
     }
 }
 
+/// `verilator --version`, trimmed; [`CosimError::VerilatorMissing`] when it is not installed.
 pub fn verilator_version() -> Result<String, CosimError> {
     let out = Command::new("verilator").arg("--version").output().map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => CosimError::VerilatorMissing,

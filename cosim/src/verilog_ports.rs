@@ -2,17 +2,23 @@
 
 use crate::CosimError;
 
+/// Which way a port carries values, seen from the module.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Direction {
+    /// Driven by the host (`input`).
     Input,
+    /// Driven by the module (`output`).
     Output,
 }
 
+/// One port of a module's header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Port {
     /// The Verilog name.
     pub name: String,
+    /// `input` or `output`.
     pub direction: Direction,
+    /// Width in bits (1 for a scalar).
     pub width: usize,
 }
 

@@ -6,30 +6,54 @@ use std::io::BufReader;
 use std::path::Path;
 use vcd::{Command, ScopeItem};
 
+/// One chosen signal of a VCD.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WaveSignal {
     /// Hierarchical name, scopes joined by '.'.
     pub name: String,
+    /// Width in bits.
     pub width: u32,
 }
 
 /// Values of the chosen signals at every time one of them changed.
 #[derive(Debug, Clone)]
 pub struct Waveform {
+    /// The chosen signals, in the order of each row's values.
     pub signals: Vec<WaveSignal>,
     /// (time, one value per signal): hex for known vectors, bits where x or z appear.
     pub rows: Vec<(u64, Vec<String>)>,
 }
 
+/// Why a VCD could not be read as a table.
 #[derive(Debug, thiserror::Error)]
 pub enum WaveError {
+    /// The file could not be read.
     // The cause is in the message, not a `source`: printed with its chain, it would show twice.
     #[error("cannot read '{path}': {error}")]
-    Io { path: String, error: std::io::Error },
+    Io {
+        /// The VCD file.
+        path: String,
+        /// The operating system's error.
+        error: std::io::Error,
+    },
+    /// The file is not a VCD the `vcd` crate can parse.
     #[error("'{path}' is not a valid VCD: {message}")]
-    Parse { path: String, message: String },
+    Parse {
+        /// The VCD file.
+        path: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// A pattern chose no signal.
     #[error("no signal in '{path}' matches '{pattern}' (signals there include: {examples})")]
-    NoMatch { path: String, pattern: String, examples: String },
+    NoMatch {
+        /// The VCD file.
+        path: String,
+        /// The pattern that matched nothing.
+        pattern: String,
+        /// A few of the file's signal names, comma-separated, as a hint.
+        examples: String,
+    },
 }
 
 /// `pattern`: a glob over hierarchical names (`*` any text); None picks the top scope's

@@ -28,6 +28,7 @@ pub struct Sample {
 pub struct ColumnFit {
     /// The least-squares map `intended acc ~ slope * aged acc + intercept`.
     pub slope: f64,
+    /// The offset of that map, in `acc` units.
     pub intercept: f64,
     /// The chosen parameters.
     pub columns: ColumnParams,

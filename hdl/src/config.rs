@@ -11,8 +11,11 @@ use std::fmt;
 
 /// A named preset: its TOML text is complete (every key), so it can serve as the base of a file.
 pub struct Preset {
+    /// The name a configuration or `--preset` selects it by, such as `default`.
     pub name: &'static str,
+    /// One line: what the tile is and where its figures come from.
     pub summary: &'static str,
+    /// The complete TOML text of the preset, every section and key.
     pub toml: &'static str,
 }
 
@@ -40,6 +43,7 @@ pub const PRESETS: &[Preset] = &[
     },
 ];
 
+/// The preset called `name`, or an error that lists the known ones.
 pub fn preset(name: &str) -> Result<&'static Preset, ConfigError> {
     PRESETS.iter().find(|p| p.name == name).ok_or_else(|| {
         ConfigError::single(format!(
@@ -52,6 +56,7 @@ pub fn preset(name: &str) -> Result<&'static Preset, ConfigError> {
 /// Every problem found in a configuration, one line each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
+    /// One message per problem, each naming its key, value and allowed range where it has them.
     pub problems: Vec<String>,
 }
 
@@ -75,63 +80,93 @@ impl std::error::Error for ConfigError {}
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TileConfig {
+    /// `[array]`: the crossbar's shape and how many rows one read drives.
     pub array: ArrayConfig,
+    /// `[weights]`: weight width and bits per cell.
     pub weights: WeightsConfig,
+    /// `[inputs]`: input width and signedness.
     pub inputs: InputsConfig,
+    /// `[adc]`: the shared ADCs' resolution, count, LSB and conversion time.
     pub adc: AdcConfig,
+    /// `[analog]`: fine conductance units, noise, the seed and the v2 device effects.
     pub analog: AnalogConfig,
     /// Spec v2; a v1 file (a replayed case, say) without it reads as no faults.
     #[serde(default)]
     pub faults: FaultsConfig,
+    /// `[output]`: output width, signedness and activation.
     pub output: OutputConfig,
     /// Not part of the contract; a file without it takes the `default` preset's technology.
     #[serde(default)]
     pub tech: TechConfig,
 }
 
+/// `[array]`: the crossbar's shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArrayConfig {
+    /// R, 1..=4096: wordlines, one per input element.
     pub rows: i64,
+    /// C, 1..=4096: logical output columns (neurons).
     pub cols: i64,
+    /// Rg, 1..=R: rows driven together in one analog read.
     pub rows_per_read: i64,
 }
 
+/// `[weights]`: how a weight is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WeightsConfig {
+    /// Wb, 2..=16: signed weight width.
     pub bits: i64,
+    /// Bc, 1..=8: bits per ReRAM cell (levels `0..=2^Bc-1`); a weight spans `ceil((Wb-1)/Bc)`
+    /// cells per sign.
     pub cell_bits: i64,
 }
 
+/// `[inputs]`: the input vector's elements.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InputsConfig {
+    /// Ib, 1..=16: input width, applied one bit at a time.
     pub bits: i64,
+    /// Inputs are two's complement if true, unsigned otherwise.
     pub signed: bool,
 }
 
+/// `[adc]`: the ADCs shared by all physical columns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdcConfig {
+    /// Ab, 1..=16: ADC resolution, codes `0..=2^Ab-1`.
     pub bits: i64,
+    /// A, 1..=P (physical columns): number of ADCs.
     pub count: i64,
+    /// ADC LSB in fine units, 1..=2^24; `2^fine_bits` converts one cell level to one code.
     pub step: i64,
+    /// Ta, 1..=64: clock cycles per conversion (one ADC's throughput interval).
     pub cycles: i64,
 }
 
+/// `[analog]`: the analog model's resolution, noise and device effects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnalogConfig {
+    /// E, 0..=8: fractional bits of one conductance level (a level is `2^E` fine units).
     pub fine_bits: i64,
+    /// Nr, 0..=2^20: read-noise amplitude, fine units.
     pub read_noise: i64,
+    /// Np, 0..=2^20: per-cell programming-error amplitude, fine units.
     pub program_error: i64,
+    /// 0..=2^32-1: the one seed of every pseudo-random effect.
     pub seed: i64,
     // Spec v2 device effects: default 0 so that a v1 file reads as a v1 tile.
+    /// D (v2), 0..=65536: nominal conductance loss since programming, in 1/65536.
     #[serde(default)]
     pub drift: i64,
+    /// Ds (v2), 0..=65536: amplitude of the per-cell variation of the drift, in 1/65536.
     #[serde(default)]
     pub drift_spread: i64,
+    /// Q (v2), 0..=Qmax ([`TileParams::ir_drop_max`]): bit-line IR-drop coefficient.
     #[serde(default)]
     pub ir_drop: i64,
     /// Host side: reference time t0 (seconds) of the drift law that `--age` uses.
@@ -155,15 +190,21 @@ fn default_drift_nu() -> f64 {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultsConfig {
+    /// Foff, 0..=1000000: per-cell probability of being stuck at conductance 0, ppm.
     pub stuck_off_ppm: i64,
+    /// Fon, 0..=1000000-Foff: per-cell probability of being stuck at the top level, ppm.
     pub stuck_on_ppm: i64,
 }
 
+/// `[output]`: the column outputs after scaling.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OutputConfig {
+    /// Ob, 2..=32: output width; results saturate to its range.
     pub bits: i64,
+    /// The output range is signed if true, unsigned otherwise.
     pub signed: bool,
+    /// `none` or `relu`.
     pub activation: String,
 }
 
@@ -175,6 +216,7 @@ pub struct OutputConfig {
 pub struct TechConfig {
     /// CMOS node (feature size F), nm.
     pub node_nm: f64,
+    /// Clock frequency of the digital periphery, MHz.
     pub clock_mhz: f64,
     /// Digital supply, V.
     pub vdd_v: f64,
@@ -269,6 +311,7 @@ impl Default for TileConfig {
 }
 
 impl TileConfig {
+    /// The preset `name` as it stands (see [`PRESETS`]).
     pub fn from_preset(name: &str) -> Result<Self, ConfigError> {
         let base = parse_table(preset(name)?.toml)?;
         table_to_config(base)
@@ -282,10 +325,12 @@ impl TileConfig {
         table_to_config(table)
     }
 
+    /// The complete TOML text of this configuration, every key: a file that reads back the same.
     pub fn to_toml(&self) -> String {
         toml::to_string(self).expect("a TileConfig always serializes")
     }
 
+    /// Checks every range and derives the sizes: the [`TileParams`] or every problem found.
     pub fn validate(&self) -> Result<TileParams, ConfigError> {
         TileParams::new(self)
     }
@@ -387,7 +432,9 @@ fn table_to_config(table: toml::Table) -> Result<TileConfig, ConfigError> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Activation {
+    /// The scaled, saturated value as it is.
     None,
+    /// Negative values become 0.
     Relu,
 }
 
@@ -654,6 +701,7 @@ impl TileParams {
         two_range(self.output_bits, self.output_signed)
     }
 
+    /// Largest ADC code, `2^Ab - 1`: conversions clip to it.
     pub fn adc_max_code(&self) -> u32 {
         ((1u64 << self.adc_bits) - 1) as u32
     }
@@ -726,6 +774,7 @@ fn ir_drop_max(current_max: u64) -> u64 {
 pub struct DriftLaw {
     /// t0 in seconds.
     pub t0: f64,
+    /// The exponent nu, 0..=1 (dimensionless).
     pub nu: f64,
 }
 
@@ -785,18 +834,23 @@ pub fn signed_width(max_abs: u128) -> u32 {
 pub struct Widths {
     /// Bound of one lane's partial sum of one physical column: `G * (2^Ab-1) * (2^Ib-1)`.
     pub partial_max: u128,
+    /// Signed width (sign included) that holds a lane's partial sum.
     pub partial_bits: u32,
     /// Bound of `acc[c]`: the partial bound times `sum_s 2^(s*Bc)`.
     pub acc_max: u128,
+    /// Signed width (sign included) that holds `acc[c]`.
     pub acc_bits: u32,
     /// Bound of `acc + bias`.
     pub sum_max: u128,
+    /// Signed width (sign included) that holds `acc + bias`.
     pub sum_bits: u32,
     /// Bound of `(acc + bias) * mult`.
     pub product_max: u128,
+    /// Signed width (sign included) that holds the product.
     pub product_bits: u32,
     /// Bound of the product plus the rounding constant `2^(shift-1)`.
     pub round_max: u128,
+    /// Signed width (sign included) that holds the rounded product.
     pub round_bits: u32,
 }
 

@@ -8,8 +8,11 @@ use std::fmt;
 /// Per-column periphery parameters (spec section 1): `(acc + bias) * mult`, round-shifted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct ColumnParams {
+    /// `mult[c]`, signed 16-bit: scale applied to `acc + bias` (default 1).
     pub mult: i16,
+    /// `shift[c]`, 0..=31: right shift, rounding half up, after the multiply (default 0).
     pub shift: u8,
+    /// `bias[c]`, signed 32-bit: added to the accumulator before scaling (default 0).
     pub bias: i32,
 }
 
@@ -22,12 +25,16 @@ impl Default for ColumnParams {
 /// Weights, row-major: `w[r * cols + c]` is the weight on wordline r of logical column c.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Weights {
+    /// R: wordlines, the input vector's length.
     pub rows: usize,
+    /// C: logical columns, the output vector's length.
     pub cols: usize,
+    /// The `rows * cols` weights, row-major, each within `±(2^(Wb-1)-1)`.
     pub w: Vec<i32>,
 }
 
 impl Weights {
+    /// The weight on wordline `r` of logical column `c`.
     pub fn get(&self, r: usize, c: usize) -> i32 {
         self.w[r * self.cols + c]
     }
@@ -36,11 +43,13 @@ impl Weights {
 /// A problem in a data file: where, and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataError {
+    /// The file name as given by the caller, for the message.
     pub file: String,
     /// 1-based line, if the problem is on one line.
     pub line: Option<usize>,
     /// 1-based value position on the line, if the problem is one value.
     pub column: Option<usize>,
+    /// What is wrong, with the value and its allowed range where there is one.
     pub message: String,
 }
 
@@ -199,10 +208,12 @@ pub fn to_csv<T: fmt::Display>(rows: impl IntoIterator<Item = impl IntoIterator<
     out
 }
 
+/// The CSV form of `w`: one line per wordline, one value per logical column.
 pub fn weights_csv(w: &Weights) -> String {
     to_csv(w.w.chunks(w.cols))
 }
 
+/// The CSV form of column parameters: one `mult,shift,bias` line per logical column.
 pub fn columns_csv(cols: &[ColumnParams]) -> String {
     to_csv(cols.iter().map(|c| [c.mult as i64, c.shift as i64, c.bias as i64]))
 }

@@ -9,8 +9,11 @@ use std::collections::BTreeMap;
 /// A number, its unit and where it comes from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Constant {
+    /// The number, in `unit`.
     pub value: f64,
+    /// Its unit, such as `nm` or `fJ`.
     pub unit: &'static str,
+    /// Where it comes from: the paper, datasheet or fit, precisely enough to check it.
     pub source: &'static str,
 }
 
@@ -37,8 +40,10 @@ pub const ADC_AREA_LOG2_C0: Constant = constant(
      ADCs since 2015 with area, CMOS node, ENOB 4..12 and fsnyq 10 MS/s..2 GS/s, n = 64; RMS \
      residual 2.1 (a factor of 4)",
 );
+/// ADC area fit: the slope `c1` per bit of resolution.
 pub const ADC_AREA_LOG2_PER_BIT: Constant =
     constant(0.550, "log2(mm^2) per bit", "same fit: area x1.46 per bit of ENOB");
+/// ADC area fit: the slope `c2` per doubling of the node.
 pub const ADC_AREA_LOG2_PER_LOG2_NODE: Constant =
     constant(0.782, "log2(mm^2) per log2(nm)", "same fit: area ~ node^0.78 (analog scales slower than node^2)");
 
@@ -48,6 +53,7 @@ pub const DRIVER_AREA_UM2: Constant = constant(
     "um^2",
     "ISAAC (Shafiee et al., ISCA 2016), Table 6: 1-bit DACs, 8 x 128 per IMA, 0.00017 mm^2",
 );
+/// The node of [`DRIVER_AREA_UM2`]: the driver area scales from it by `(node / this)^2`.
 pub const DRIVER_NODE_NM: Constant = constant(32.0, "nm", "ISAAC's technology node (Shafiee et al., ISCA 2016)");
 
 /// Unit and source of each `[tech]` key's default, in the order of the struct.

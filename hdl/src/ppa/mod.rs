@@ -64,7 +64,9 @@ pub fn block_of_module(module: &str) -> Option<&'static str> {
 /// Synthesized area of one block at the library's node.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BlockCells {
+    /// Cell area, um^2 at the library's node.
     pub area_um2: f64,
+    /// Standard cells in the block, for the toggle energy.
     pub cells: u64,
 }
 
@@ -74,13 +76,16 @@ pub struct BlockCells {
 pub struct DigitalArea {
     /// How it was obtained (tool, library, fingerprint of the Verilog).
     pub source: String,
+    /// Area and cells per block, keyed by the block names of `cimtile ppa` (see [`block_of_module`]).
     pub blocks: BTreeMap<String, BlockCells>,
 }
 
 /// The data an MVM sees: the crossbar read energy depends on the programmed conductances and
 /// on how many input bits are 1.
 pub struct Workload<'a> {
+    /// The programmed weights: they set the cells' conductances.
     pub weights: &'a Weights,
+    /// The input vectors, each of length R: their 1 bits set the driven rows.
     pub inputs: &'a [Vec<i32>],
     /// What the data is, for the report (`uniform random, seed 1, 64 vectors`, file names).
     pub description: String,
@@ -89,34 +94,51 @@ pub struct Workload<'a> {
 /// The estimate: every figure of `cimtile ppa --json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct PpaReport {
+    /// CMOS node the figures are for, nm (`tech.node_nm`).
     pub node_nm: f64,
+    /// Clock frequency, MHz (`tech.clock_mhz`).
     pub clock_mhz: f64,
+    /// Clock cycles per MVM in a back-to-back stream
+    /// ([`TileParams::expected_cycles_per_mvm`](crate::config::TileParams::expected_cycles_per_mvm)).
     pub cycles_per_mvm: u64,
+    /// ADC conversions per MVM.
     pub conversions_per_mvm: u64,
     /// `2 * R * C`: a multiply and an add per weight.
     pub ops_per_mvm: u64,
+    /// MVMs per second at the clock: `clock / cycles_per_mvm`.
     pub mvm_per_s: f64,
+    /// Throughput, tera-operations per second: `ops_per_mvm * mvm_per_s / 1e12`.
     pub tops: f64,
     /// Total area; without the digital periphery when it was not synthesized.
     pub area_mm2: f64,
+    /// Area per block (`crossbar`, `adcs`, `input_drivers` and the synthesized blocks), mm^2.
     pub area_mm2_by_block: BTreeMap<String, f64>,
+    /// Energy of one MVM, pJ: the sum of [`energy_pj`](Self::energy_pj).
     pub energy_pj_per_mvm: f64,
     /// Energy per MVM by component: `adc`, `crossbar`, `input_drivers`, `digital_logic`, `buffers`
     /// (input buffer, output buffer, stream FIFOs).
     pub energy_pj: BTreeMap<String, f64>,
+    /// Power at full throughput, mW.
     pub power_mw: f64,
+    /// Energy efficiency, tera-operations per second per watt (operations per pJ).
     pub tops_per_w: f64,
+    /// Area efficiency, TOPS per mm^2.
     pub tops_per_mm2: f64,
     /// Energy of one conversion at `adc.bits`, and area of one ADC.
     pub adc_energy_pj_per_conversion: f64,
+    /// Area of one ADC at `adc.bits` and the node, mm^2.
     pub adc_area_mm2_each: f64,
     /// Mean conductance driven per MVM (summed over every read), and mean driven rows per read.
     pub crossbar_driven_us_per_mvm: f64,
+    /// Mean rows driven per analog read.
     pub driven_rows_per_read: f64,
+    /// The workload's description ([`Workload::description`]).
     pub workload: String,
     /// The synthesis behind the digital figures, or why there is none.
     pub digital_source: String,
+    /// Standard cells of the digital periphery, when it was synthesized.
     pub digital_cells: Option<u64>,
+    /// Every constant the estimate used, by name, with its unit and source.
     pub constants: BTreeMap<String, Constant>,
 }
 
@@ -258,10 +280,13 @@ pub fn estimate(
 
 /// A published figure of a preset's source, beside which `cimtile ppa` prints its own.
 pub struct Published {
+    /// The quantity, as `cimtile ppa` labels it.
     pub what: &'static str,
     /// The figure, or `None` where the paper gives the claim but no number we could verify.
     pub value: Option<f64>,
+    /// The unit of `value` and of `ours`.
     pub unit: &'static str,
+    /// Paper, table or figure the number is from.
     pub source: &'static str,
     /// The tool's figure for the same quantity.
     pub ours: fn(&PpaReport) -> f64,

@@ -62,6 +62,7 @@ pub enum Crossbar {
 }
 
 impl Crossbar {
+    /// The name `--macro` takes and the manifest records: `behavioral` or `emulated`.
     pub fn name(self) -> &'static str {
         match self {
             Crossbar::Behavioral => "behavioral",
@@ -80,8 +81,10 @@ impl Crossbar {
 /// Why RTL could not be generated.
 #[derive(Debug, thiserror::Error)]
 pub enum RtlError {
+    /// The `--prefix` would make invalid Verilog module names.
     #[error("invalid module prefix '{0}': it must start with a letter and hold only letters, digits and '_'")]
     Prefix(String),
+    /// The emulated crossbar cannot implement this tile (the message says why).
     #[error("{0}")]
     Emulation(String),
 }
@@ -102,8 +105,11 @@ pub enum FileRole {
 /// One generated file.
 #[derive(Debug, Clone)]
 pub struct RtlFile {
+    /// File name, without a directory (`cim_tile.v`, say).
     pub name: String,
+    /// The file's full contents.
     pub text: String,
+    /// Which flows the file belongs to.
     pub role: FileRole,
 }
 
@@ -131,8 +137,11 @@ pub struct GeneratedRtl {
     pub top: String,
     /// The tile's own top module (with the prefix).
     pub tile_top: String,
+    /// The bus wrapper around the tile, if one was asked for.
     pub bus: Option<Bus>,
+    /// Every file of the design, with its role.
     pub files: Vec<RtlFile>,
+    /// The sizes the generator derived from the configuration.
     pub sizing: RtlSizing,
     /// What the RTL was generated from: configuration, sizes, widths, cycles, fingerprint.
     pub manifest: serde_json::Value,

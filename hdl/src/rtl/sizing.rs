@@ -14,32 +14,50 @@ pub fn index_bits(count: usize) -> u32 {
 /// The sizes of one tile's RTL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RtlSizing {
+    /// Width of a row index (`prog_row`), `0..R`.
     pub row_bits: u32,
     /// Width of `prog_col`: a physical column (cell writes) or a logical one (parameters).
     pub prog_col_bits: u32,
+    /// Width of a logical column index, `0..C`.
     pub col_bits: u32,
+    /// Width of a physical column index, `0..P`.
     pub phys_col_bits: u32,
+    /// Width of a row-group index, `0..G`.
     pub group_bits: u32,
+    /// Width of a row's offset within its group, `0..Rg`.
     pub offset_bits: u32,
+    /// Width of an input-bit index, `0..Ib`.
     pub bit_bits: u32,
+    /// Width of a mux-phase index, `0..M`.
     pub phase_bits: u32,
+    /// Width of an ADC lane index, `0..A`.
     pub lane_bits: u32,
+    /// Width of a weight-slice index, `0..S`.
     pub slice_bits: u32,
+    /// Width of the conversion wait counter, `0..Ta`.
     pub wait_bits: u32,
     /// Vectors that can be in flight at once, and the bits of their count.
     pub max_in_flight: usize,
+    /// Width of the in-flight count, `0..=max_in_flight`.
     pub flight_bits: u32,
+    /// Signed width of a lane's partial sum ([`Widths::partial_bits`]).
     pub part_bits: u32,
+    /// Signed width of `acc[c]` ([`Widths::acc_bits`]).
     pub acc_bits: u32,
+    /// Signed width of `acc + bias` ([`Widths::sum_bits`]).
     pub sum_bits: u32,
+    /// Signed width of `(acc + bias) * mult` ([`Widths::product_bits`]).
     pub product_bits: u32,
+    /// Signed width of the product plus the rounding constant ([`Widths::round_bits`]).
     pub round_bits: u32,
     /// Multiplier bits the activation unit consumes per cycle: 16 / digit_bits cycles a column.
     pub digit_bits: u32,
+    /// Depth of the combiner-to-activation FIFO and of the output FIFO (2..=8, a power of 2).
     pub fifo_depth: usize,
 }
 
 impl RtlSizing {
+    /// Every size of the RTL of tile `p`.
     pub fn new(p: &TileParams) -> Self {
         let w: Widths = p.widths();
         let phys_col_bits = index_bits(p.phys_cols);
