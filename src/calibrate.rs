@@ -34,7 +34,7 @@ impl AgedTile {
     fn new(engine: Engine, tile: &Tile, weights: &Weights) -> Result<Self> {
         let defaults = vec![ColumnParams::default(); tile.params.cols()];
         Ok(match engine {
-            Engine::Model => AgedTile::Model(TileModel::new(&tile.params, weights, &defaults), 0),
+            Engine::Model => AgedTile::Model(TileModel::new(&tile.params, weights, &defaults)?, 0),
             Engine::Rtl => {
                 let mut rtl = TileRtl::build(&tile.params)?;
                 rtl.program_weights(weights)?;
@@ -111,7 +111,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<ExitCode> {
     let weights = tile_source::weights(p, &args.weights)?;
     let intended_columns = tile_source::columns(p, args.columns.as_deref())?;
     let fresh = tile.params.config().fresh().validate().map_err(|e| anyhow!("{e}"))?;
-    let intended = TileModel::new(&fresh, &weights, &intended_columns);
+    let intended = TileModel::new(&fresh, &weights, &intended_columns)?;
     let n = args.vectors as usize;
     let held_out_seed = args.seed.wrapping_add(1);
     let (calibration, held_out) = (random_inputs(p, n, args.seed), random_inputs(p, n, held_out_seed));

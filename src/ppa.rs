@@ -45,7 +45,7 @@ pub fn random_workload(p: &TileParams, mvms: u64, seed: u64) -> (Weights, Vec<Ve
 /// `synthesize` (under a spinner on a terminal when `spinner`).
 pub fn report(tile: &Tile, workload: &Workload, synthesize: bool, spinner: bool) -> Result<PpaReport> {
     let digital = if synthesize { Some(synthesis::digital_area(&tile.params, spinner)?) } else { None };
-    Ok(ppa::estimate(&tile.params, digital.as_ref(), workload))
+    Ok(ppa::estimate(&tile.params, digital.as_ref(), workload)?)
 }
 
 /// Rows `name  value unit  (share%)`, largest first.

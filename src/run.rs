@@ -44,7 +44,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let inputs = tile_source::inputs(p, &args.inputs)?;
     let columns = tile_source::columns(p, args.columns.as_deref())?;
     // The model is needed for its outputs (model engine) or for W^T x (report) only.
-    let model = (args.engine == Engine::Model || args.report.is_some()).then(|| TileModel::new(p, &weights, &columns));
+    let model = (args.engine == Engine::Model || args.report.is_some()).then(|| TileModel::new(p, &weights, &columns)).transpose()?;
     let (outputs, timing) = match args.engine {
         Engine::Model => {
             let model = model.as_ref().expect("the model engine builds the model");

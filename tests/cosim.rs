@@ -29,7 +29,7 @@ use std::path::PathBuf;
 
 fn expected_outputs(config: &TileConfig, case: &Case) -> Vec<Vec<i64>> {
     let p = config.validate().unwrap();
-    let model = TileModel::new(&p, &case.weights, &case.columns);
+    let model = TileModel::new(&p, &case.weights, &case.columns).unwrap();
     case.inputs.iter().enumerate().map(|(k, x)| model.mvm(k as u32, x).out).collect()
 }
 
@@ -339,7 +339,7 @@ fn emulated_crossbar_reads_a_cell_written_just_before_the_mvm() {
         rtl.program_weights(&weights).unwrap();
         let got = rtl.stream(&[vec![1]], &Stimulus::default()).unwrap().outputs;
         rtl.reset().unwrap();
-        let model = TileModel::new(&p, &weights, &defaults);
+        let model = TileModel::new(&p, &weights, &defaults).unwrap();
         assert_eq!(got, vec![model.mvm(0, &[1]).out], "weight {w}");
     }
 }

@@ -37,7 +37,7 @@ fn every_trace_replays_on_the_model_and_the_rtl() {
             false => vec![ColumnParams::default(); p.cols()],
         };
         let expected = read(&dir, "expected.csv");
-        let model = TileModel::new(&p, &weights, &columns);
+        let model = TileModel::new(&p, &weights, &columns).unwrap();
         let from_model = to_csv(inputs.iter().enumerate().map(|(k, x)| model.mvm(k as u32, x).out));
         assert_eq!(from_model, expected, "trace {name}: golden model");
         let mut rtl = TileRtl::build(&p).unwrap();

@@ -47,7 +47,7 @@
 //! let run = rtl.stream(&inputs, &Stimulus::default())?;
 //!
 //! // The golden model of the same tile: MVM k of the stream has batch index k.
-//! let model = TileModel::new(&p, &weights, &columns);
+//! let model = TileModel::new(&p, &weights, &columns).unwrap();
 //! for (k, (x, got)) in inputs.iter().zip(&run.outputs).enumerate() {
 //!     assert_eq!(got, &model.mvm(k as u32, x).out);
 //! }

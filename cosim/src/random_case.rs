@@ -67,12 +67,13 @@ pub fn random_case(p: &TileParams, mvms: usize, seed: u64) -> Case {
 }
 
 /// The golden model's outputs for `case` when column-parameter writes landed between vectors
-/// (as a stream reports them): vector k sees every write made before it started.
+/// (as a stream reports them): vector k sees every write made before it started. Panics on
+/// data the tile cannot hold, which [`random_case`] never makes.
 pub fn expected_with_writes(p: &TileParams, case: &Case, writes: &[ColumnWrite]) -> Vec<Vec<i64>> {
     let mut columns = case.columns.clone();
     let mut pending = writes.iter().peekable();
     let mut outputs = Vec::with_capacity(case.inputs.len());
-    let mut model = TileModel::new(p, &case.weights, &columns);
+    let mut model = TileModel::new(p, &case.weights, &columns).expect("a case and its writes hold in the tile");
     for (k, x) in case.inputs.iter().enumerate() {
         let mut changed = false;
         while let Some(w) = pending.next_if(|w| w.vector <= k) {
@@ -80,7 +81,7 @@ pub fn expected_with_writes(p: &TileParams, case: &Case, writes: &[ColumnWrite])
             changed = true;
         }
         if changed {
-            model = TileModel::new(p, &case.weights, &columns);
+            model = TileModel::new(p, &case.weights, &columns).expect("a case and its writes hold in the tile");
         }
         outputs.push(model.mvm(k as u32, x).out);
     }

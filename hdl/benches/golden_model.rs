@@ -31,7 +31,7 @@ fn values(n: usize, lo: i32, hi: i32, mut s: u64) -> Vec<i32> {
 fn model(toml: &str, w: &[i32]) -> TileModel {
     let p = TileConfig::layered(None, toml).unwrap().validate().unwrap();
     let w = Weights { rows: p.rows(), cols: p.cols(), w: w.to_vec() };
-    TileModel::new(&p, &w, &vec![ColumnParams::default(); p.cols()])
+    TileModel::new(&p, &w, &vec![ColumnParams::default(); p.cols()]).unwrap()
 }
 
 /// The plain i32 `W^T x` of the same size: the yardstick.

@@ -36,7 +36,7 @@
 //! let x: Vec<i32> = (0..p.rows() as i64).map(|r| (lo + 3 * r).min(hi) as i32).collect();
 //!
 //! // The golden model: cells programmed from the weights, then one MVM at batch index 0.
-//! let model = TileModel::new(&p, &weights, &columns);
+//! let model = TileModel::new(&p, &weights, &columns).unwrap();
 //! let result = model.mvm(0, &x);
 //!
 //! // The plain integer W^T x.

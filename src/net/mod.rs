@@ -109,7 +109,7 @@ impl Network {
             .map(|(t, programmed)| {
                 let inputs: Vec<Vec<i32>> = runs.iter().map(|(_, tile_inputs)| tile_inputs[t].clone()).collect();
                 let workload = Workload { weights: &programmed.weights, inputs: &inputs, description: "the test images' inputs to the tile".into() };
-                Ok(estimate(&tile.params, None, &workload).energy_pj_per_mvm)
+                Ok(estimate(&tile.params, None, &workload)?.energy_pj_per_mvm)
             })
             .sum::<Result<f64>>()?;
         let logits: Vec<&Vec<i64>> = runs.iter().map(|(l, _)| l).collect();

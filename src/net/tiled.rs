@@ -97,7 +97,7 @@ impl<'a> TiledNet<'a> {
                                 _ => ColumnParams::default(),
                             })
                             .collect::<Vec<_>>();
-                        let model = TileModel::new(p, &weights, &columns);
+                        let model = TileModel::new(p, &weights, &columns).expect("weights quantized to the tile hold in it");
                         tiles.push(Tile { row_tile: i, col_tile: j, weights, columns, model });
                     }
                 }

@@ -91,13 +91,17 @@ pub fn ir_dropped(current: i64, q: u64) -> i64 {
 /// `pc = (col * S + slice) * 2 + polarity`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct StuckCell {
+    /// Wordline r.
     pub row: usize,
+    /// Physical column pc.
     pub phys_col: usize,
     /// Logical column c.
     pub col: usize,
+    /// Slice s of the weight (0: the least significant Bc bits).
     pub slice: usize,
     /// 0: the positive column of the pair, 1: the negative one.
     pub polarity: usize,
+    /// Stuck at 0 or at the top level.
     pub stuck: Stuck,
 }
 

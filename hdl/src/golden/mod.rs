@@ -159,16 +159,72 @@ where
     cells
 }
 
+/// Data a tile cannot hold: refused, never masked into range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    /// The weight matrix is not R x C.
+    #[error("the weights are {rows} x {cols}, the tile is {tile_rows} x {tile_cols}")]
+    WeightShape {
+        /// Rows and columns given.
+        rows: usize,
+        /// Columns given.
+        cols: usize,
+        /// R of the tile.
+        tile_rows: usize,
+        /// C of the tile.
+        tile_cols: usize,
+    },
+    /// A weight outside `-(2^(Wb-1)-1)..=2^(Wb-1)-1`.
+    #[error("weight {value} at row {row}, column {col} is outside -{max}..={max} (weights.bits)")]
+    Weight {
+        /// Wordline of the weight.
+        row: usize,
+        /// Logical column of the weight.
+        col: usize,
+        /// The weight.
+        value: i32,
+        /// The largest magnitude the tile holds.
+        max: i64,
+    },
+    /// Not one set of column parameters per logical column.
+    #[error("{got} column parameter sets for {cols} columns")]
+    Columns {
+        /// Sets given.
+        got: usize,
+        /// C of the tile.
+        cols: usize,
+    },
+    /// A shift outside `0..=31`.
+    #[error("column {col}: shift {shift} is outside 0..=31")]
+    Shift {
+        /// Logical column.
+        col: usize,
+        /// The shift given.
+        shift: u8,
+    },
+}
+
 impl TileModel {
-    /// Programs the tile. `weights` and `columns` must match `p` (the CSV readers check ranges).
-    pub fn new(p: &TileParams, weights: &Weights, columns: &[ColumnParams]) -> Self {
+    /// Programs the tile: every weight must be in the tile's range and every shift in 0..=31.
+    pub fn new(p: &TileParams, weights: &Weights, columns: &[ColumnParams]) -> Result<Self, ModelError> {
         Self::with_kernel(p, weights, columns, KernelChoice::default())
     }
 
     /// [`Self::new`] with the kernel's types at least as wide as `choice` says.
-    pub(crate) fn with_kernel(p: &TileParams, weights: &Weights, columns: &[ColumnParams], choice: KernelChoice) -> Self {
-        assert_eq!((weights.rows, weights.cols), (p.rows, p.cols), "weights do not match the tile");
-        assert_eq!(columns.len(), p.cols, "one ColumnParams per column");
+    pub(crate) fn with_kernel(p: &TileParams, weights: &Weights, columns: &[ColumnParams], choice: KernelChoice) -> Result<Self, ModelError> {
+        if (weights.rows, weights.cols, weights.w.len()) != (p.rows, p.cols, p.rows * p.cols) {
+            return Err(ModelError::WeightShape { rows: weights.rows, cols: weights.cols, tile_rows: p.rows, tile_cols: p.cols });
+        }
+        let max = p.weight_max();
+        if let Some(i) = weights.w.iter().position(|&w| (w as i64).abs() > max) {
+            return Err(ModelError::Weight { row: i / p.cols, col: i % p.cols, value: weights.w[i], max });
+        }
+        if columns.len() != p.cols {
+            return Err(ModelError::Columns { got: columns.len(), cols: p.cols });
+        }
+        if let Some((col, c)) = columns.iter().enumerate().find(|(_, c)| c.shift > 31) {
+            return Err(ModelError::Shift { col, shift: c.shift });
+        }
         let (rows, phys) = (p.rows, p.phys_cols);
         let prog_error = Uniform::new(p.program_error);
         let effects = CellEffects::new(p);
@@ -213,7 +269,7 @@ impl TileModel {
         } else {
             Vec::new()
         };
-        TileModel {
+        Ok(TileModel {
             p: p.clone(),
             weights16: weights.w.iter().map(|&w| i16::try_from(w).expect("weights fit 16 bits")).collect(),
             columns: columns.to_vec(),
@@ -228,7 +284,7 @@ impl TileModel {
             adc_max: p.adc_max_code() as i64,
             ir_table,
             portable_only: choice.portable_only,
-        }
+        })
     }
 
     /// Replaces the column parameters, as a host does through the programming interface.
@@ -237,6 +293,7 @@ impl TileModel {
         self.columns = columns.to_vec();
     }
 
+    /// The tile this model was programmed for.
     pub fn params(&self) -> &TileParams {
         &self.p
     }
@@ -325,6 +382,8 @@ impl TileModel {
     pub fn mvm(&self, k: u32, x: &[i32]) -> MvmResult {
         let p = &self.p;
         assert_eq!(x.len(), p.rows, "input vector length must be array.rows");
+        let (lo, hi) = p.input_range();
+        assert!(x.iter().all(|&v| (lo..=hi).contains(&(v as i64))), "inputs must be in {lo}..={hi} (inputs.bits): they are never masked into range");
         let ib = p.input_bits as usize;
         // The rows (in the group) of each (g, b) whose input bit is set (branch-free: every row
         // is written, the count advances by its bit).

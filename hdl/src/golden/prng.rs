@@ -1,10 +1,15 @@
 //! The spec's pseudo-random numbers (section 3): `mix`, `H`, `uni`. All arithmetic wraps mod 2^32.
 
+/// Hash tag of the programming error (ASCII "PROG").
 pub const PROG: u32 = 0x5052_4f47;
+/// Hash tag of the read noise (ASCII "READ").
 pub const READ: u32 = 0x5245_4144;
+/// Hash tag of the stuck-cell draw (ASCII "FALT").
 pub const FAULT: u32 = 0x4641_4c54;
+/// Hash tag of the per-cell drift spread (ASCII "DRFT").
 pub const DRIFT: u32 = 0x4452_4654;
 
+/// The spec's 32-bit finalizer `mix`: every bit of the input moves every bit of the output.
 #[inline(always)]
 pub fn mix(mut x: u32) -> u32 {
     x ^= x >> 16;
@@ -31,11 +36,13 @@ pub struct Uniform {
 }
 
 impl Uniform {
+    /// Draws in `-amp..=amp` (the spec's `uni(h, amp)`).
     pub fn new(amp: u32) -> Self {
         let modulus = 2 * amp as u64 + 1;
         Uniform { amp, modulus, magic: (u64::MAX / modulus).wrapping_add(1) }
     }
 
+    /// `uni(h, amp)`: `h mod (2*amp + 1) - amp`, by a multiply instead of a division.
     #[inline(always)]
     pub fn sample(&self, h: u32) -> i64 {
         if self.amp == 0 {

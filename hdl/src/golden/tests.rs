@@ -18,7 +18,7 @@ const TWO_ROWS: &str = "[array]\nrows = 2\ncols = 1\nrows_per_read = 2\n[weights
 #[test]
 fn hand_worked_ideal_example() {
     let p = params(TWO_ROWS);
-    let m = TileModel::new(&p, &weights(&p, vec![5, -6]), &[ColumnParams::default()]);
+    let m = TileModel::new(&p, &weights(&p, vec![5, -6]), &[ColumnParams::default()]).unwrap();
     // Conductances: pc0 = (c0,s0,+) = [1,0]; pc1 = (s0,-) = [0,2]; pc2 = (s1,+) = [1,0]; pc3 = [0,1].
     assert_eq!((0..2).map(|r| m.conductance(r, 1)).collect::<Vec<_>>(), vec![0, 2]);
     // x = (3, 1): b0 reads V = (1,2,1,1), b1 reads (1,0,1,0):
@@ -30,7 +30,7 @@ fn hand_worked_ideal_example() {
 #[test]
 fn hand_worked_signed_inputs() {
     let p = params(&format!("{TWO_ROWS}\n[inputs]\nsigned = true").replace("[inputs]\nbits = 2\nsigned = false\n", ""));
-    let m = TileModel::new(&p, &weights(&p, vec![5, -6]), &[ColumnParams::default()]);
+    let m = TileModel::new(&p, &weights(&p, vec![5, -6]), &[ColumnParams::default()]).unwrap();
     // x = (-1, 1) = codes (0b11, 0b01): b0 as above gives -1; b1 reads (1,0,1,0) = 5 with wb = -2.
     assert_eq!(m.mvm(0, &[-1, 1]).acc[0], -1 - 2 * 5);
 }
@@ -41,21 +41,21 @@ fn hand_worked_rounding_and_periphery() {
     let toml = TWO_ROWS.replace("bits = 4\ncount = 1\nstep = 1", "bits = 2\ncount = 1\nstep = 3").replace("fine_bits = 0", "fine_bits = 1");
     let p = params(&format!("{toml}\n[output]\nbits = 2"));
     let col = ColumnParams { mult: -2, shift: 2, bias: -3 };
-    let m = TileModel::new(&p, &weights(&p, vec![5, -6]), &[col]);
+    let m = TileModel::new(&p, &weights(&p, vec![5, -6]), &[col]).unwrap();
     // g = 2*level. b0: V = (2,4,2,2) -> codes (V+1) div 3 = (1,1,1,1); b1: V = (2,0,2,0) -> (1,0,1,0).
     // acc = 0 + 2*(1 + 4) = 10; t = (10-3)*-2 = -14; y = floor((-14+2)/4) = -3; clamp to -2..=1.
     let r = m.mvm(0, &[3, 1]);
     assert_eq!((r.acc[0], r.out[0]), (10, -2));
     assert_eq!(m.periphery(0, 10 + 4), -2);
     let relu = params(&format!("{toml}\n[output]\nbits = 2\nactivation = \"relu\""));
-    assert_eq!(TileModel::new(&relu, &weights(&p, vec![5, -6]), &[col]).mvm(0, &[3, 1]).out[0], 0);
+    assert_eq!(TileModel::new(&relu, &weights(&p, vec![5, -6]), &[col]).unwrap().mvm(0, &[3, 1]).out[0], 0);
 }
 
 #[test]
 fn adc_clips_at_full_scale_and_zero() {
     let toml = TWO_ROWS.replace("bits = 4\ncount = 1", "bits = 1\ncount = 1");
     let p = params(&toml);
-    let m = TileModel::new(&p, &weights(&p, vec![7, 7]), &[ColumnParams::default()]);
+    let m = TileModel::new(&p, &weights(&p, vec![7, 7]), &[ColumnParams::default()]).unwrap();
     // Slice 0 level 3 on both rows: V = 6 clips to code 1 per bit.
     assert_eq!(m.convert(0, &[1, 1], 0, 0, 0), 1);
     assert_eq!(m.convert(0, &[0, 0], 0, 0, 0), 0);
@@ -67,7 +67,7 @@ fn adc_clips_at_full_scale_and_zero() {
 fn two_rows_fine(extra: &str) -> TileModel {
     let toml = TWO_ROWS.replace("bits = 4\ncount = 1", "bits = 6\ncount = 1").replace("fine_bits = 0", "fine_bits = 2");
     let p = params(&format!("{toml}\n{extra}"));
-    TileModel::new(&p, &weights(&p, vec![5, -6]), &[ColumnParams::default()])
+    TileModel::new(&p, &weights(&p, vec![5, -6]), &[ColumnParams::default()]).unwrap()
 }
 
 /// D = 16384 (a quarter): geff = floor((g * 49152 + 32768) / 65536), 4 -> 3, 8 -> 6.
@@ -122,7 +122,7 @@ fn ir_drop_table_and_arithmetic_match_convert() {
         let p = params(&format!("{shape}\n[analog]\n{fine}"));
         let p = params(&format!("{shape}\n[analog]\n{fine}\nir_drop = {}", p.ir_drop_max()));
         let w: Vec<i32> = (0..p.rows * p.cols).map(|i| (i as i32 * 37 % (2 * p.weight_max() as i32 + 1)) - p.weight_max() as i32).collect();
-        let m = TileModel::new(&p, &weights(&p, w), &defaults(&p));
+        let m = TileModel::new(&p, &weights(&p, w), &defaults(&p)).unwrap();
         assert_eq!(m.ir_table.is_empty(), p.current_max() > IR_TABLE_MAX, "{shape}");
         let order: Vec<(u32, usize, usize)> = (0..p.input_bits)
             .flat_map(|b| (0..p.groups).flat_map(move |g| (0..p.phys_cols).map(move |pc| (b, g, pc))))
@@ -145,7 +145,7 @@ fn noisy_example_matches_independent_computation() {
     let p = params(NOISY);
     let w = weights(&p, vec![9, -15, 0, 4, -1, 12]);
     let cols = [ColumnParams { mult: 3, shift: 1, bias: -2 }, ColumnParams { mult: -1, shift: 0, bias: 5 }];
-    let m = TileModel::new(&p, &w, &cols);
+    let m = TileModel::new(&p, &w, &cols).unwrap();
     let r0 = m.mvm(0, &[3, -4, 1]);
     let r1 = m.mvm(1, &[-1, 2, 3]);
     assert_eq!((r0.acc.clone(), r0.out.clone()), (PY_ACC0.to_vec(), PY_OUT0.to_vec()));
@@ -165,7 +165,7 @@ fn noisy_v2_example_matches_independent_computation() {
     assert_eq!(p.ir_drop, p.ir_drop_max());
     let w = weights(&p, vec![9, -15, 0, 4, -1, 12]);
     let cols = [ColumnParams { mult: 3, shift: 1, bias: -2 }, ColumnParams { mult: -1, shift: 0, bias: 5 }];
-    let m = TileModel::new(&p, &w, &cols);
+    let m = TileModel::new(&p, &w, &cols).unwrap();
     let (r0, r1) = (m.mvm(0, &[3, -4, 1]), m.mvm(1, &[-1, 2, 3]));
     assert_eq!((r0.acc, r0.out), (vec![38, -65], vec![54, 60]));
     assert_eq!((r1.acc, r1.out), (vec![-15, 75], vec![-25, -80]));
@@ -265,7 +265,7 @@ proptest! {
     #[test]
     fn ideal_tile_computes_the_exact_product((p, w, xs) in small_config(true).prop_flat_map(data)) {
         prop_assert!(p.is_ideal());
-        let m = TileModel::new(&p, &w, &defaults(&p));
+        let m = TileModel::new(&p, &w, &defaults(&p)).unwrap();
         for (k, x) in xs.iter().enumerate() {
             let r = m.mvm(k as u32, x);
             prop_assert_eq!(&r.out, &r.ideal);
@@ -277,7 +277,7 @@ proptest! {
         (p, w, xs) in small_config(false).prop_flat_map(data),
         shuffle_seed in any::<u64>(),
     ) {
-        let m = TileModel::new(&p, &w, &defaults(&p));
+        let m = TileModel::new(&p, &w, &defaults(&p)).unwrap();
         let mut order: Vec<(u32, usize, usize)> = (0..p.input_bits)
             .flat_map(|b| (0..p.groups).flat_map(move |g| (0..p.phys_cols).map(move |pc| (b, g, pc))))
             .collect();
@@ -303,7 +303,7 @@ proptest! {
             let toml = format!("[adc]\nbits = 16\nstep = 1\n[analog]\nfine_bits = 6\nread_noise = 1000\nprogram_error = 50\nseed = {seed}");
             let p = params(&toml);
             let w = weights(&p, w.clone());
-            TileModel::new(&p, &w, &defaults(&p))
+            TileModel::new(&p, &w, &defaults(&p)).unwrap()
         };
         let (a, a2, b) = (noisy(seed), noisy(seed), noisy(seed.wrapping_add(1)));
         let codes = |m: &TileModel, k: u32| -> Vec<u32> {
@@ -323,7 +323,7 @@ proptest! {
 
     #[test]
     fn a_batch_is_its_mvms_in_order((p, w, xs) in small_config(false).prop_flat_map(data), first_k in any::<u32>()) {
-        let m = TileModel::new(&p, &w, &defaults(&p));
+        let m = TileModel::new(&p, &w, &defaults(&p)).unwrap();
         let one_by_one: Vec<MvmResult> = xs.iter().enumerate().map(|(i, x)| m.mvm(first_k.wrapping_add(i as u32), x)).collect();
         prop_assert_eq!(m.mvm_batch(first_k, &xs), one_by_one);
     }
@@ -331,7 +331,7 @@ proptest! {
     #[test]
     fn outputs_stay_in_range((p, w, xs) in small_config(false).prop_flat_map(data), mult in any::<i16>(), shift in 0u8..=31, bias in any::<i32>()) {
         let cols = vec![ColumnParams { mult, shift, bias }; p.cols];
-        let m = TileModel::new(&p, &w, &cols);
+        let m = TileModel::new(&p, &w, &cols).unwrap();
         let (lo, hi) = p.output_range();
         for (k, x) in xs.iter().enumerate() {
             let r = m.mvm(k as u32, x);
@@ -350,7 +350,7 @@ fn docs_worked_example_fresh_and_drifted() {
     for (drift, acc, out) in [(0, -7, -4), (13107, -8, -5)] {
         let p = params(&format!("{tile}\ndrift = {drift}"));
         assert_eq!(p.ir_drop_max(), 99955602525);
-        let r = TileModel::new(&p, &weights(&p, vec![3, -5]), &col).mvm(0, &[1, 2]);
+        let r = TileModel::new(&p, &weights(&p, vec![3, -5]), &col).unwrap().mvm(0, &[1, 2]);
         assert_eq!((r.acc[0], r.out[0]), (acc, out), "D = {drift}");
     }
 }
@@ -445,7 +445,7 @@ fn check_against_spec(p: &TileParams, w: &Weights, cols: &[ColumnParams], xs: &[
     let expected: Vec<(Vec<i64>, Vec<i64>)> =
         xs.iter().enumerate().map(|(i, x)| spec_reference(p, w, cols, first_k.wrapping_add(i as u32), x)).collect();
     for choice in kernel_choices() {
-        let m = TileModel::with_kernel(p, w, cols, choice);
+        let m = TileModel::with_kernel(p, w, cols, choice).unwrap();
         for (i, (x, (acc, out))) in xs.iter().zip(&expected).enumerate() {
             let r = m.mvm(first_k.wrapping_add(i as u32), x);
             assert_eq!((&r.acc, &r.out), (acc, out), "{choice:?}, MVM {i}");
@@ -508,4 +508,35 @@ proptest! {
         let cols: Vec<ColumnParams> = (0..p.cols).map(|c| if c % 2 == 0 { ColumnParams { mult, shift, bias } } else { ColumnParams::default() }).collect();
         check_against_spec(&p, &w, &cols, &xs, first_k);
     }
+}
+
+#[test]
+fn data_the_tile_cannot_hold_is_refused_not_masked() {
+    let p = TileConfig::default().validate().unwrap();
+    let max = p.weight_max() as i32;
+    let columns = vec![ColumnParams::default(); p.cols()];
+    let mut w = Weights { rows: p.rows(), cols: p.cols(), w: vec![0; p.rows() * p.cols()] };
+    w.w[p.cols() + 2] = max + 1;
+    assert_eq!(
+        TileModel::new(&p, &w, &columns).err(),
+        Some(ModelError::Weight { row: 1, col: 2, value: max + 1, max: max as i64 })
+    );
+    w.w[p.cols() + 2] = -max;
+    assert!(TileModel::new(&p, &w, &columns).is_ok(), "-max is a weight");
+    let short = Weights { rows: p.rows() - 1, cols: p.cols(), w: vec![0; (p.rows() - 1) * p.cols()] };
+    assert!(matches!(TileModel::new(&p, &short, &columns), Err(ModelError::WeightShape { .. })));
+    assert!(matches!(TileModel::new(&p, &w, &columns[1..]), Err(ModelError::Columns { .. })));
+    let mut shifted = columns.clone();
+    shifted[3].shift = 32;
+    assert_eq!(TileModel::new(&p, &w, &shifted).err(), Some(ModelError::Shift { col: 3, shift: 32 }));
+}
+
+#[test]
+#[should_panic(expected = "never masked into range")]
+fn an_input_out_of_range_is_refused() {
+    let p = TileConfig::default().validate().unwrap();
+    let w = Weights { rows: p.rows(), cols: p.cols(), w: vec![0; p.rows() * p.cols()] };
+    let model = TileModel::new(&p, &w, &vec![ColumnParams::default(); p.cols()]).unwrap();
+    let (_, hi) = p.input_range();
+    model.mvm(0, &vec![hi as i32 + 1; p.rows()]);
 }

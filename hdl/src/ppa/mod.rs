@@ -23,7 +23,7 @@ pub mod constants;
 
 use crate::config::{TechConfig, TileParams};
 use crate::data::{ColumnParams, Weights};
-use crate::golden::TileModel;
+use crate::golden::{ModelError, TileModel};
 use constants::Constant;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -165,15 +165,16 @@ pub fn adc_area_mm2(bits: u32, node_nm: f64) -> f64 {
 
 /// Conductance of every cell summed per row, uS: level `l` (fractional with programming error)
 /// conducts `g_off + l / (2^Bc - 1) * (g_on - g_off)`.
-fn row_conductance_us(p: &TileParams, tech: &TechConfig, weights: &Weights) -> Vec<f64> {
-    let model = TileModel::new(p, weights, &vec![ColumnParams::default(); p.cols]);
+fn row_conductance_us(p: &TileParams, tech: &TechConfig, weights: &Weights) -> Result<Vec<f64>, ModelError> {
+    let model = TileModel::new(p, weights, &vec![ColumnParams::default(); p.cols])?;
     let per_level = (tech.g_on_us - tech.g_off_us) / p.level_max() as f64;
     let fine = (1u64 << p.fine_bits) as f64;
-    (0..p.rows)
+    let rows = (0..p.rows)
         .map(|r| {
             (0..p.phys_cols).map(|pc| tech.g_off_us + model.conductance(r, pc) as f64 / fine * per_level).sum()
         })
-        .collect()
+        .collect();
+    Ok(rows)
 }
 
 /// Mean over the workload's vectors of (conductance driven per MVM in uS, rows driven per MVM).
@@ -195,12 +196,12 @@ fn driven_per_mvm(p: &TileParams, row_us: &[f64], inputs: &[Vec<i32>]) -> (f64, 
 }
 
 /// The estimate of the tile `p` running `workload`, with the digital periphery from `digital`
-/// (left out of area and energy when `None`).
+/// (left out of area and energy when `None`). Refuses a workload the tile cannot hold.
 pub fn estimate(
     p: &TileParams,
     digital: Option<&DigitalArea>,
     workload: &Workload,
-) -> PpaReport {
+) -> Result<PpaReport, ModelError> {
     let tech = &p.config().tech;
     let clock_hz = tech.clock_mhz * 1e6;
     let cycles_per_mvm = p.expected_cycles_per_mvm();
@@ -223,7 +224,7 @@ pub fn estimate(
 
     let conversion_pj = adc_energy_pj(p.adc_bits, tech);
     energy.insert("adc".to_string(), p.conversions_per_mvm() as f64 * conversion_pj);
-    let row_us = row_conductance_us(p, tech, workload.weights);
+    let row_us = row_conductance_us(p, tech, workload.weights)?;
     let (driven_us, driven_rows) = driven_per_mvm(p, &row_us, workload.inputs);
     energy.insert("crossbar".to_string(), tech.read_v * tech.read_v * driven_us * 1e-6 * tech.read_ns * 1e-9 * 1e12);
     energy.insert("input_drivers".to_string(), driven_rows * tech.driver_fj * 1e-3);
@@ -252,7 +253,7 @@ pub fn estimate(
     let tops = ops_per_mvm as f64 * mvm_per_s / 1e12;
     // ops per pJ = 1e12 ops per J = TOPS/W.
     let tops_per_w = ops_per_mvm as f64 / energy_pj_per_mvm;
-    PpaReport {
+    Ok(PpaReport {
         node_nm: tech.node_nm,
         clock_mhz: tech.clock_mhz,
         cycles_per_mvm,
@@ -275,7 +276,7 @@ pub fn estimate(
         digital_source,
         digital_cells,
         constants: constants::all(tech),
-    }
+    })
 }
 
 /// A published figure of a preset's source, beside which `cimtile ppa` prints its own.

@@ -31,7 +31,7 @@ fn report_of(preset: Option<&str>, overlay: &str) -> PpaReport {
     let p = config.validate().unwrap();
     let (weights, inputs) = workload_data(&p, 8, 7);
     let workload = Workload { weights: &weights, inputs: &inputs, description: "test".into() };
-    estimate(&p, Some(&digital()), &workload)
+    estimate(&p, Some(&digital()), &workload).unwrap()
 }
 
 fn report(overlay: &str) -> PpaReport {
@@ -118,8 +118,8 @@ fn without_synthesis_the_digital_periphery_is_left_out() {
     let p = config.validate().unwrap();
     let (weights, inputs) = workload_data(&p, 4, 1);
     let workload = Workload { weights: &weights, inputs: &inputs, description: "test".into() };
-    let without = estimate(&p, None, &workload);
-    let with = estimate(&p, Some(&digital()), &workload);
+    let without = estimate(&p, None, &workload).unwrap();
+    let with = estimate(&p, Some(&digital()), &workload).unwrap();
     assert!(with.area_mm2 > without.area_mm2);
     assert!(with.energy_pj_per_mvm > without.energy_pj_per_mvm);
     assert!(!without.energy_pj.contains_key("digital_logic"));
