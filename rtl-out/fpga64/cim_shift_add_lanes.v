@@ -5,9 +5,11 @@
 //   part[bank][m] = sum over (b, g) of wb(b) * code(b, g, pc),  wb(b) = +-2^b.
 // ADC a only ever feeds lane a, so no two codes of one cycle meet in one memory.
 //
-// Each lane's sums are a memory with synchronous reads (it maps to RAM): a code is added one
-// cycle after it lands, to the sum read in its landing cycle; a sum written in that same cycle
-// (only with a single phase converted every cycle) is forwarded instead.
+// Each lane's sums are a memory with synchronous reads (it maps to RAM). A code that lands in
+// cycle L reads its sum then; the RAM's output is registered once more in L+1 (a block RAM's
+// clock-to-output is most of a cycle on an FPGA), and the add happens in L+2, to the code's
+// weighted, signed term registered in L+1. Sums written in L or L+1 (only when one address
+// recurs within two cycles: PHASES * ADC_CYCLES <= 2) are forwarded instead of the stale read.
 //
 // Ports:
 //   code_valid, codes           One code per ADC (bits [a*ADC_BITS +: ADC_BITS]) with the
@@ -48,16 +50,20 @@ module cim_shift_add_lanes #(
     localparam integer LAST_PHASE_LANES = PHYS_COLS - (PHASES - 1) * ADCS;
     localparam integer LAST_PHASE_INT = PHASES - 1;
     localparam [PHASE_BITS-1:0] LAST_PHASE = LAST_PHASE_INT[PHASE_BITS-1:0];
-    // Only one phase converted every cycle revisits a sum in the next cycle.
-    localparam FORWARDING = PHASES == 1 && ADC_CYCLES == 1;
+    // An address recurs every PHASES * ADC_CYCLES cycles at the soonest.
+    localparam NEAR = PHASES * ADC_CYCLES == 1;  // the code one cycle ahead can share the sum
+    localparam FAR = PHASES * ADC_CYCLES <= 2;   // so can the code two cycles ahead
 
-    // The code being added: registered one cycle after it lands.
-    reg add_valid, add_negative, add_first, add_last;
-    reg [PHASE_BITS:0] add_address;
-    reg [PHASE_BITS-1:0] add_phase;
-    reg [BIT_BITS-1:0] add_bit;
-    reg [ADCS*ADC_BITS-1:0] add_codes;
-    reg forward;  // the sum read last cycle was being written then: take the written value
+    // Stage 1 (L+1): the code's address and flags, its term, the RAM's read.
+    reg valid_1, first_1, last_1;
+    reg [PHASE_BITS:0] address_1;
+    reg [PHASE_BITS-1:0] phase_1;
+    reg far_1;  // the sum read in L was written in L: take that value in L+2
+    // Stage 2 (L+2): the add.
+    reg valid_2, first_2, last_2;
+    reg [PHASE_BITS:0] address_2;
+    reg [PHASE_BITS-1:0] phase_2;
+    reg far_2, near_2;  // near: the sum was written in L+1
     reg [LANE_BITS-1:0] rd_lane_q;
 
     wire [PHASE_BITS:0] sum_address = {tag_bank, tag_phase};
@@ -66,24 +72,29 @@ module cim_shift_add_lanes #(
 
     always @(posedge clock) begin
         if (reset) begin
-            add_valid <= 1'b0;
+            valid_1 <= 1'b0;
+            valid_2 <= 1'b0;
             landed <= 1'b0;
         end else begin
-            add_valid <= code_valid;
-            landed <= add_valid && add_last;
+            valid_1 <= code_valid;
+            valid_2 <= valid_1;
+            landed <= valid_2 && last_2;
         end
     end
 
     always @(posedge clock) begin
-        add_address <= sum_address;
-        add_phase <= tag_phase;
-        add_bit <= tag_bit;
-        add_negative <= tag_negative;
-        add_first <= tag_first;
-        add_last <= tag_last;
-        add_codes <= codes;
-        forward <= FORWARDING && add_valid && add_address == sum_address;
-        landed_bank <= add_address[PHASE_BITS];
+        address_1 <= sum_address;
+        phase_1 <= tag_phase;
+        first_1 <= tag_first;
+        last_1 <= tag_last;
+        far_1 <= FAR && valid_2 && address_2 == sum_address;
+        address_2 <= address_1;
+        phase_2 <= phase_1;
+        first_2 <= first_1;
+        last_2 <= last_1;
+        far_2 <= far_1;
+        near_2 <= NEAR && valid_2 && address_2 == address_1;
+        landed_bank <= address_2[PHASE_BITS];
         rd_lane_q <= rd_lane;
         rd_value <= lane_value[rd_lane_q];
     end
@@ -92,22 +103,31 @@ module cim_shift_add_lanes #(
     generate
         for (a = 0; a < ADCS; a = a + 1) begin : lane
             reg [PART_BITS-1:0] sums [0:DEPTH-1];
-            reg [PART_BITS-1:0] sum_q, written, read_q;
-            wire active = (a < LAST_PHASE_LANES) || (add_phase != LAST_PHASE);
-            wire [PART_BITS-1:0] code = {{(PART_BITS-ADC_BITS){1'b0}}, add_codes[a*ADC_BITS +: ADC_BITS]};
-            // Two's complement sums: adding and subtracting need no sign handling.
-            wire [PART_BITS-1:0] term = code << add_bit;
-            wire [PART_BITS-1:0] base = add_first ? {PART_BITS{1'b0}} : forward ? written : sum_q;
-            wire [PART_BITS-1:0] sum_next = add_negative ? base - term : base + term;
+            reg [PART_BITS-1:0] read_1, read_2, term_2, written, written_before, rd_read;
+            wire active = (a < LAST_PHASE_LANES) || (phase_2 != LAST_PHASE);
+            wire [PART_BITS-1:0] code = {{(PART_BITS-ADC_BITS){1'b0}}, codes[a*ADC_BITS +: ADC_BITS]};
+            reg [PART_BITS-1:0] term_1;
+            wire [PART_BITS-1:0] base = first_2 ? {PART_BITS{1'b0}}
+                                      : near_2 ? written
+                                      : far_2 ? written_before
+                                      : read_2;
+            // Two's complement sums: a negative bit adds the negated term, no sign handling.
+            wire [PART_BITS-1:0] sum_next = base + term_2;
             always @(posedge clock) begin
-                sum_q <= sums[sum_address];
-                read_q <= sums[rd_address];
-                if (add_valid && active) begin
-                    sums[add_address] <= sum_next;
-                    written <= sum_next;
+                term_1 <= tag_negative ? -(code << tag_bit) : code << tag_bit;
+                term_2 <= term_1;
+                read_1 <= sums[sum_address];
+                read_2 <= read_1;
+                rd_read <= sums[rd_address];
+                if (valid_2 && active) begin
+                    sums[address_2] <= sum_next;
                 end
+                // The last two writes, for forwarding (a lane that idles in a phase writes
+                // nothing, and no later code of that phase reads its sum).
+                written <= sum_next;
+                written_before <= written;
             end
-            assign lane_value[a] = read_q;
+            assign lane_value[a] = rd_read;
         end
     endgenerate
 endmodule
