@@ -48,7 +48,7 @@ fn default_preset_is_synthesized_per_block_and_cached() {
     let out = ppa(&["--preset", "default", "--json", "again.json"], dir.path(), &env);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(json(&dir.path().join("again.json")), report);
-    assert_eq!(std::fs::read_dir(cache.join("ppa")).unwrap().count(), 1);
+    assert_eq!(std::fs::read_dir(cache.join("synthesis")).unwrap().count(), 1);
 }
 
 #[test]
