@@ -140,7 +140,6 @@ impl Target {
         }
     }
 
-    /// User I/O pins of the package, where known; ECP5 runs out of context and needs none.
     /// The mapped cells counted per block: Yosys's cell types before nextpnr packs them.
     fn block_cells(&self) -> &'static [(&'static str, &'static str)] {
         match self.family {
@@ -162,6 +161,7 @@ impl Target {
         }
     }
 
+    /// User I/O pins of the package, where known; ECP5 runs out of context and needs none.
     fn io_pins(&self) -> Option<u32> {
         match (self.family, self.device.as_str(), self.package.to_ascii_lowercase().as_str()) {
             (Family::Ice40, "hx8k", "ct256") => Some(206),
@@ -326,7 +326,7 @@ fn fit_remedy(target: &Target, stand_in: bool) -> String {
         true => "a smaller tile (fewer array.cols, adc.count or array.rows)".to_string(),
         // The emulated array's multipliers are per ADC (its read-noise hash) and per tile (the
         // programming hashes), not per cell: the array's size moves them little.
-        false => "a smaller tile (fewer adc.count, or analog.read_noise = 0: each ADC's read-noise hash takes \
+        false => "a smaller tile (a smaller adc.count, or analog.read_noise = 0: each ADC's read-noise hash takes \
                   multipliers; fewer array.rows or array.cols for LUTs and memories), or place the periphery alone \
                   (--macro behavioral)"
             .to_string(),
