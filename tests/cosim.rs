@@ -110,17 +110,24 @@ proptest! {
         attempts in 1u32..10,
     ) {
         let config = random_config(index);
-        let p = config.validate().unwrap();
-        let case = random_case(&p, mvms, seed);
+        let case = random_case(&config.validate().unwrap(), mvms, seed);
         let stim = Stimulus { input_gap_percent: gaps, backpressure_percent: stalls, program_attempt_percent: attempts, seed };
-        let mut rtl = load(&config);
-        rtl.program_weights(&case.weights).unwrap();
-        rtl.program_columns(&case.columns).unwrap();
-        let stream = rtl.stream(&case.inputs, &stim);
-        prop_assert!(stream.is_ok(), "{}\nconfig:\n{}", stream.unwrap_err(), config.to_toml());
-        let stream = stream.unwrap();
-        prop_assert_eq!(stream.outputs, expected_with_writes(&p, &case, &stream.column_writes));
+        stream_while_programming(&config, Crossbar::Behavioral, &case, &stim)?;
     }
+}
+
+/// Streams `case` through the tile of `config` with `crossbar` while `stim` offers column
+/// writes: every result must be the golden model's with the parameters in force when its
+/// vector started.
+fn stream_while_programming(config: &TileConfig, crossbar: Crossbar, case: &Case, stim: &Stimulus) -> Result<(), TestCaseError> {
+    let mut rtl = load_with(config, crossbar);
+    rtl.program_weights(&case.weights).unwrap();
+    rtl.program_columns(&case.columns).unwrap();
+    let stream = rtl.stream(&case.inputs, stim);
+    prop_assert!(stream.is_ok(), "{}\nconfig:\n{}", stream.unwrap_err(), config.to_toml());
+    let stream = stream.unwrap();
+    prop_assert_eq!(stream.outputs, expected_with_writes(&config.validate().unwrap(), case, &stream.column_writes));
+    Ok(())
 }
 
 fn noisy(name: &str) -> TileConfig {
@@ -291,13 +298,7 @@ proptest! {
         let config = emulated_config(index);
         let case = random_case(&config.validate().unwrap(), mvms, seed);
         let stim = Stimulus { input_gap_percent: 20, backpressure_percent: 20, program_attempt_percent: attempts, seed };
-        let mut rtl = load_with(&config, Crossbar::Emulated);
-        rtl.program_weights(&case.weights).unwrap();
-        rtl.program_columns(&case.columns).unwrap();
-        let stream = rtl.stream(&case.inputs, &stim);
-        prop_assert!(stream.is_ok(), "{}\nconfig:\n{}", stream.unwrap_err(), config.to_toml());
-        let stream = stream.unwrap();
-        prop_assert_eq!(stream.outputs, expected_with_writes(&config.validate().unwrap(), &case, &stream.column_writes));
+        stream_while_programming(&config, Crossbar::Emulated, &case, &stim)?;
     }
 }
 
