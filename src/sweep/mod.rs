@@ -9,7 +9,6 @@ mod spec;
 use crate::cli::{MergeArgs, SweepArgs, SweepCommand, SweepRunArgs};
 use crate::tile_source::{self, Tile};
 use anyhow::{anyhow, bail, Context, Result};
-use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use results::{read_rows, write_rows, Appender, Rows, SweepSpec};
 use spec::{parse_sets, point, point_count, Axis, Shard};
@@ -77,8 +76,7 @@ fn run(args: &SweepRunArgs) -> Result<ExitCode> {
         todo.len(),
         args.jobs.unwrap_or_else(rayon::current_num_threads),
     );
-    let progress = ProgressBar::new(todo.len() as u64);
-    progress.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} points, {elapsed} (about {eta} left)").expect("a valid template"));
+    let progress = crate::progress::bar(todo.len() as u64, "points");
     let appender = Mutex::new(Appender::open(dir, &header)?);
     let finished = Mutex::new(Vec::new());
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build()?;
