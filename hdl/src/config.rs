@@ -848,10 +848,6 @@ pub struct Widths {
     pub product_max: u128,
     /// Signed width (sign included) that holds the product.
     pub product_bits: u32,
-    /// Bound of the product plus the rounding constant `2^(shift-1)`.
-    pub round_max: u128,
-    /// Signed width (sign included) that holds the rounded product.
-    pub round_bits: u32,
 }
 
 impl Widths {
@@ -864,7 +860,6 @@ impl Widths {
         // The most negative bias and mult have the largest magnitudes: 2^31 and 2^15.
         let sum_max = acc_max + (1u128 << 31);
         let product_max = sum_max * (1u128 << 15);
-        let round_max = product_max + (1u128 << 30);
         Widths {
             partial_max,
             partial_bits: signed_width(partial_max),
@@ -874,8 +869,6 @@ impl Widths {
             sum_bits: signed_width(sum_max),
             product_max,
             product_bits: signed_width(product_max),
-            round_max,
-            round_bits: signed_width(round_max),
         }
     }
 }

@@ -46,10 +46,6 @@ pub struct RtlSizing {
     pub acc_bits: u32,
     /// Signed width of `acc + bias` ([`Widths::sum_bits`]).
     pub sum_bits: u32,
-    /// Signed width of `(acc + bias) * mult` ([`Widths::product_bits`]).
-    pub product_bits: u32,
-    /// Signed width of the product plus the rounding constant ([`Widths::round_bits`]).
-    pub round_bits: u32,
     /// Multiplier bits the activation unit consumes per cycle: 16 / digit_bits cycles a column.
     pub digit_bits: u32,
     /// Depth of the combiner-to-activation FIFO and of the output FIFO (2..=8, a power of 2).
@@ -63,9 +59,10 @@ impl RtlSizing {
         let phys_col_bits = index_bits(p.phys_cols);
         let col_bits = index_bits(p.cols);
         // Vectors in flight: two input banks, two partial-sum banks, and columns of whole
-        // vectors in the two FIFOs, the multiplier and the three stages behind it.
+        // vectors in the two FIFOs, the load register, the multiplier and the three stages
+        // behind it.
         let digit_bits = digit_bits(p);
-        let max_in_flight = 4 + 2 * fifo_depth(16 / digit_bits as usize) + 4;
+        let max_in_flight = 4 + 2 * fifo_depth(16 / digit_bits as usize) + 5;
         RtlSizing {
             row_bits: index_bits(p.rows),
             prog_col_bits: phys_col_bits.max(col_bits),
@@ -83,8 +80,6 @@ impl RtlSizing {
             part_bits: w.partial_bits,
             acc_bits: w.acc_bits,
             sum_bits: w.sum_bits,
-            product_bits: w.product_bits,
-            round_bits: w.round_bits,
             digit_bits,
             fifo_depth: fifo_depth(16 / digit_bits as usize),
         }
@@ -97,10 +92,10 @@ impl RtlSizing {
 }
 
 /// Depth of the FIFO between combiner and activation unit, and of the output FIFO: enough
-/// credits to cover the round trip of a slot (about six cycles beyond the column's own
+/// credits to cover the round trip of a slot (about seven cycles beyond the column's own
 /// `cycles_per_column`), so neither producer waits on credit at full rate.
 fn fifo_depth(cycles_per_column: usize) -> usize {
-    (cycles_per_column + 6).div_ceil(cycles_per_column).next_power_of_two().clamp(2, 8)
+    (cycles_per_column + 7).div_ceil(cycles_per_column).next_power_of_two().clamp(2, 8)
 }
 
 /// The narrowest multiplier digit whose columns fit the schedule with room to spare: the C

@@ -7,11 +7,11 @@
 //!              │  │ loaded/issued    │                                    v
 //!              │  └───────────── adc_scheduler ──tag (bank, m, b, ±)──> shift_add_lanes
 //!              │                      ▲ sums released                      │ 2 banks of P sums
-//!              │                      └──────────────────────────── column_combiner <── column_params
-//!              │                                                           │ acc[c] + parameters
+//!              │                      └──────────────────────────── column_combiner
+//!              │                                                           │ acc[c]
 //!              v                                           accumulator FIFO (credits)
 //!          busy, done, prog_ready                                          v
-//!                                                   activation_unit ──> output FIFO ──> out_*
+//!                                     column_params ──> activation_unit ──> output FIFO ──> out_*
 //! ```
 
 use super::sizing::RtlSizing;
@@ -51,7 +51,7 @@ pub fn top_module(p: &TileParams, s: &RtlSizing, prefix: &str, emulation: Option
     let word = |v: u64| format!("32'd{v}");
     let ab = p.adc_bits;
     let out_word = p.output_bits + s.col_bits + 1;
-    let acc_word = s.acc_bits + 53 + s.col_bits + 1;
+    let acc_word = s.acc_bits + s.col_bits + 1;
     let index_bits = s.fifo_depth.trailing_zeros();
     let mut v = String::new();
     v += &format!(
@@ -136,9 +136,6 @@ module {prefix}cim_tile (
         ("acc_slot_take", 1),
         ("acc_push", 1),
         ("acc_value", s.acc_bits),
-        ("acc_mult", 16),
-        ("acc_shift", 5),
-        ("acc_bias", 32),
         ("acc_col", s.col_bits),
         ("acc_last", 1),
         ("acc_valid", 1),
@@ -158,15 +155,15 @@ module {prefix}cim_tile (
     }
     v += "\n    assign result_last_taken = out_valid && out_ready && out_last;\n";
     v += &format!(
-        "    // Accumulator FIFO word: {{acc, bias, shift, mult, column, last}}.\n    wire {}acc_push_word = {{acc_value, acc_bias, acc_shift, acc_mult, acc_col, acc_last}};\n",
+        "    // Accumulator FIFO word: {{acc, column, last}}.\n    wire {}acc_push_word = {{acc_value, acc_col, acc_last}};\n",
         bus(acc_word)
     );
     v += &format!(
-        "    wire {}acc_head_value;\n    wire [31:0] acc_head_bias;\n    wire [4:0] acc_head_shift;\n    wire [15:0] acc_head_mult;\n    wire {}acc_head_col;\n    wire acc_head_last;\n",
+        "    wire {}acc_head_value;\n    wire {}acc_head_col;\n    wire acc_head_last;\n",
         bus(s.acc_bits),
         bus(s.col_bits)
     );
-    v += "    assign {acc_head_value, acc_head_bias, acc_head_shift, acc_head_mult, acc_head_col, acc_head_last} = acc_word;\n";
+    v += "    assign {acc_head_value, acc_head_col, acc_head_last} = acc_word;\n";
     v += "    assign {out_data, out_col, out_last} = out_word;\n\n";
 
     let pre = |m: &str| format!("{prefix}{m}");
@@ -398,17 +395,10 @@ module {prefix}cim_tile (
             "rd_phase=sum_rd_phase",
             "rd_lane=sum_rd_lane",
             "rd_value=sum_rd_value",
-            "param_col",
-            "param_mult",
-            "param_shift",
-            "param_bias",
             "slot_free=acc_slot_free",
             "slot_take=acc_slot_take",
             "acc_valid=acc_push",
             "acc_value",
-            "acc_mult",
-            "acc_shift",
-            "acc_bias",
             "acc_col",
             "acc_last",
         ],
@@ -443,8 +433,6 @@ module {prefix}cim_tile (
         &[
             ("ACC_BITS", int(s.acc_bits as u64)),
             ("SUM_BITS", int(s.sum_bits as u64)),
-            ("PRODUCT_BITS", int(s.product_bits as u64)),
-            ("ROUND_BITS", int(s.round_bits as u64)),
             ("OUT_BITS", int(p.output_bits as u64)),
             ("OUT_SIGNED", flag(out_min < 0)),
             ("RELU", flag(p.activation == Activation::Relu)),
@@ -458,11 +446,12 @@ module {prefix}cim_tile (
             "in_valid=acc_valid",
             "in_ready=acc_ready",
             "in_acc=acc_head_value",
-            "in_mult=acc_head_mult",
-            "in_shift=acc_head_shift",
-            "in_bias=acc_head_bias",
             "in_col=acc_head_col",
             "in_last=acc_head_last",
+            "param_col",
+            "param_mult",
+            "param_shift",
+            "param_bias",
             "slot_free=out_slot_free",
             "slot_take=out_slot_take",
             "out_push=result_push",
