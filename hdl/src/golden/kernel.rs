@@ -354,55 +354,63 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, cons
         let t = _mm256_blend_epi32::<0b1010_1010>(even, odd);
         _mm256_srl_epi32(_mm256_add_epi32(t, _mm256_srl_epi32(_mm256_sub_epi32(n, t), s1)), s2)
     };
+    // mix(h ^ pc) over the lanes, then u = h mod (2*Nr + 1). Its first step, x ^ (x >> 16) with
+    // x = h ^ pc, is h ^ (h >> 16) ^ (pc >> 16) ^ pc, and pc >> 16 is the same for every column
+    // of a block (blocks do not straddle a multiple of 2^16): that part is one vector per read.
+    let mut first = [zero; 16];
+    for (f, &h) in first.iter_mut().zip(hashes) {
+        *f = splat(h ^ (h >> 16) ^ (pc >> 16));
+    }
+    // The code of read b over eight lanes from physical column pc + 8 v.
+    let code = |v: usize, b: usize, pcs: __m256i| {
+        let mut current = load(&currents[b], v);
+        if IR {
+            // I - floor(I*I*Q / 2^40) for I <= 2^16: I*I fits 32 bits and I*I*Q < 2^56 (as
+            // I*Q < 2^40), so 64-bit lanes hold it exactly: I*I*Qlo + (I*I*Qhi << 32).
+            let square = _mm256_mullo_epi32(current, current);
+            let drop = |sq: __m256i| {
+                let low = _mm256_mul_epu32(sq, q_lo);
+                let high = _mm256_mul_epu32(sq, q_hi);
+                _mm256_srli_epi64::<40>(_mm256_add_epi64(low, _mm256_slli_epi64::<32>(high)))
+            };
+            let even = drop(square);
+            let odd = _mm256_slli_epi64::<32>(drop(_mm256_srli_epi64::<32>(square)));
+            current = _mm256_sub_epi32(current, _mm256_blend_epi32::<0b1010_1010>(even, odd));
+        }
+        let value = if NOISE {
+            let mut x = _mm256_xor_si256(first[b], pcs);
+            x = _mm256_mullo_epi32(x, m1);
+            x = _mm256_xor_si256(x, _mm256_srli_epi32::<15>(x));
+            x = _mm256_mullo_epi32(x, m2);
+            x = _mm256_xor_si256(x, _mm256_srli_epi32::<16>(x));
+            let u = _mm256_sub_epi32(x, _mm256_mullo_epi32(div(x, magic, s1, s2), divisor));
+            _mm256_add_epi32(_mm256_add_epi32(current, u), offset)
+        } else {
+            _mm256_add_epi32(current, half)
+        };
+        // value = V + floor(step/2); the ADC as in `convert`.
+        if SHIFT {
+            _mm256_min_epi32(_mm256_max_epi32(_mm256_sra_epi32(value, shift), zero), adc_max)
+        } else {
+            // max(V, 0) + half = max(value, half).
+            let n = _mm256_max_epi32(value, half);
+            _mm256_min_epi32(div(n, step_magic, step_s1, step_s2), adc_max)
+        }
+    };
+    let top = ib - 1;
     for (v, sums_out) in out.0.chunks_exact_mut(8).take(active.div_ceil(8)).enumerate() {
         let pcs = _mm256_add_epi32(splat(pc + 8 * v as u32), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-        let mut sums = _mm256_load_si256(sums_out.as_ptr() as *const __m256i);
-        for (b, (current, &h)) in currents.iter().zip(hashes).enumerate() {
-            let b = b as u32;
-            let mut current = load(current, v);
-            if IR {
-                // I - floor(I*I*Q / 2^40) for I <= 2^16: I*I fits 32 bits and I*I*Q < 2^56 (as
-                // I*Q < 2^40), so 64-bit lanes hold it exactly: I*I*Qlo + (I*I*Qhi << 32).
-                let square = _mm256_mullo_epi32(current, current);
-                let drop = |sq: __m256i| {
-                    let low = _mm256_mul_epu32(sq, q_lo);
-                    let high = _mm256_mul_epu32(sq, q_hi);
-                    _mm256_srli_epi64::<40>(_mm256_add_epi64(low, _mm256_slli_epi64::<32>(high)))
-                };
-                let even = drop(square);
-                let odd = _mm256_slli_epi64::<32>(drop(_mm256_srli_epi64::<32>(square)));
-                current = _mm256_sub_epi32(current, _mm256_blend_epi32::<0b1010_1010>(even, odd));
-            }
-            let value = if NOISE {
-                // mix(h ^ pc), then u = h mod (2*Nr + 1). Its first step, x ^ (x >> 16) with
-                // x = h ^ pc, is h ^ (h >> 16) ^ (pc >> 16) ^ pc, and pc >> 16 is the same for
-                // every column of a block (blocks do not straddle a multiple of 2^16).
-                let mut x = _mm256_xor_si256(splat(h ^ (h >> 16) ^ (pc >> 16)), pcs);
-                x = _mm256_mullo_epi32(x, m1);
-                x = _mm256_xor_si256(x, _mm256_srli_epi32::<15>(x));
-                x = _mm256_mullo_epi32(x, m2);
-                x = _mm256_xor_si256(x, _mm256_srli_epi32::<16>(x));
-                let u = _mm256_sub_epi32(x, _mm256_mullo_epi32(div(x, magic, s1, s2), divisor));
-                _mm256_add_epi32(_mm256_add_epi32(current, u), offset)
-            } else {
-                _mm256_add_epi32(current, half)
-            };
-            // value = V + floor(step/2); the ADC as in `convert`.
-            let code = if SHIFT {
-                _mm256_min_epi32(_mm256_max_epi32(_mm256_sra_epi32(value, shift), zero), adc_max)
-            } else {
-                // max(V, 0) + half = max(value, half).
-                let n = _mm256_max_epi32(value, half);
-                _mm256_min_epi32(div(n, step_magic, step_s1, step_s2), adc_max)
-            };
-            let weighted = _mm256_sll_epi32(code, count(b));
-            sums = if job.inputs_signed && b as usize == ib - 1 {
-                _mm256_sub_epi32(sums, weighted)
-            } else {
-                _mm256_add_epi32(sums, weighted)
-            };
+        // sum over b of code(b) * wb(b) by Horner's rule from the top bit: doubling is an add,
+        // and only the top bit's weight can be negative (wrapping adds are exact: the sum fits).
+        let mut weighted = code(v, top, pcs);
+        if job.inputs_signed {
+            weighted = _mm256_sub_epi32(zero, weighted);
         }
-        _mm256_store_si256(sums_out.as_mut_ptr() as *mut __m256i, sums);
+        for b in (0..top).rev() {
+            weighted = _mm256_add_epi32(_mm256_add_epi32(weighted, weighted), code(v, b, pcs));
+        }
+        let sums = _mm256_load_si256(sums_out.as_ptr() as *const __m256i);
+        _mm256_store_si256(sums_out.as_mut_ptr() as *mut __m256i, _mm256_add_epi32(sums, weighted));
     }
 }
 
