@@ -187,12 +187,52 @@ where
 /// The CPU must have AVX2 ([`has_avx2`]).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-pub(crate) unsafe fn ideal_avx2<A>(w: &[i16], cols: usize, x: &[i32]) -> Vec<i64>
+pub(crate) unsafe fn ideal_avx2<A>(pairs: &[i16], cols: usize, x: &[i32]) -> Vec<i64>
 where
     A: PrimInt + WrappingAdd + Zero + AsPrimitive<i64> + 'static,
     i32: AsPrimitive<A>,
 {
-    ideal::<A>(w, cols, x)
+    ideal::<A>(pairs, cols, x)
+}
+
+/// [`ideal`] with `i32` sums and inputs that fit `i16`: `vpmaddwd` multiplies a row pair's
+/// weights by its two inputs and adds the products, sixteen at a time. Exact: a product is at
+/// most `2^15 * (2^15 - 1)` (no weight is `-2^15`), so the pair's sum fits `i32`, and wrapping
+/// adds of a total that fits are exact.
+///
+/// # Safety
+/// The CPU must have AVX2 ([`has_avx2`]).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn ideal_madd_avx2(pairs: &[i16], cols: usize, x: &[i32]) -> Vec<i64> {
+    use std::arch::x86_64::*;
+    // Eight vectors of eight column sums in registers.
+    const LANES: usize = 64;
+    let inputs: Vec<__m256i> = x
+        .chunks(2)
+        .map(|xs| _mm256_set1_epi32((xs[0] as u16 as u32 | (xs.get(1).map_or(0, |&x1| x1 as u16 as u32) << 16)) as i32))
+        .collect();
+    let mut y = vec![0i64; cols];
+    let full = cols / LANES * LANES;
+    for (c0, out) in (0..full).step_by(LANES).zip(y.chunks_exact_mut(LANES)) {
+        let mut acc = [_mm256_setzero_si256(); LANES / 8];
+        for (i, &xs) in inputs.iter().enumerate() {
+            let row: &[i16; 2 * LANES] = pairs[2 * (i * cols + c0)..][..2 * LANES].try_into().expect("lanes");
+            for (j, a) in acc.iter_mut().enumerate() {
+                let w = _mm256_loadu_si256(row[16 * j..].as_ptr() as *const __m256i);
+                *a = _mm256_add_epi32(*a, _mm256_madd_epi16(w, xs));
+            }
+        }
+        for (o, a) in out.chunks_exact_mut(8).zip(acc) {
+            let mut sums = [0i32; 8];
+            _mm256_storeu_si256(sums.as_mut_ptr() as *mut __m256i, a);
+            for (o, s) in o.iter_mut().zip(sums) {
+                *o = s as i64;
+            }
+        }
+    }
+    ideal_columns_from(pairs, cols, x, &mut y, full);
+    y
 }
 
 /// `partial[pc] = sum over b, g of code(b, g, pc) * wb(b)` for every physical column (the
@@ -522,11 +562,12 @@ fn masked_sum_chunk<S: Current + AsPrimitive<T>, T: Current>(cells: &[Lanes<S>],
     current
 }
 
-/// The exact `W^T x` over row-major weights (16 bits hold every weight), accumulated in `A`
-/// (`i32` when `R * max|w| * max|x| < 2^31`, else `i64`), [`IDEAL_LANES`] columns at a time in
-/// registers.
+/// The exact `W^T x` over weights in row pairs, `pairs[2 * (i * C + c) + j]` = weight (row
+/// `2i + j`, column c), an odd R padded with a row of zeros (16 bits hold every weight), summed
+/// in `A` (`i32` when `R * max|w| * max|x| < 2^31`, else `i64`), [`IDEAL_LANES`] columns at a
+/// time in registers.
 #[inline(always)]
-pub(crate) fn ideal<A>(w: &[i16], cols: usize, x: &[i32]) -> Vec<i64>
+pub(crate) fn ideal<A>(pairs: &[i16], cols: usize, x: &[i32]) -> Vec<i64>
 where
     A: PrimInt + WrappingAdd + Zero + AsPrimitive<i64> + 'static,
     i32: AsPrimitive<A>,
@@ -535,23 +576,30 @@ where
     let full = cols / IDEAL_LANES * IDEAL_LANES;
     for (c0, out) in (0..full).step_by(IDEAL_LANES).zip(y.chunks_exact_mut(IDEAL_LANES)) {
         let mut acc = [A::zero(); IDEAL_LANES];
-        for (r, &xr) in x.iter().enumerate() {
-            let row: &[i16; IDEAL_LANES] = w[r * cols + c0..][..IDEAL_LANES].try_into().expect("lanes");
-            let xr: A = xr.as_();
+        for (i, xs) in x.chunks(2).enumerate() {
+            let row: &[i16; 2 * IDEAL_LANES] = pairs[2 * (i * cols + c0)..][..2 * IDEAL_LANES].try_into().expect("lanes");
+            let (x0, x1): (A, A) = (xs[0].as_(), xs.get(1).map_or(A::zero(), |&x1| x1.as_()));
             for l in 0..IDEAL_LANES {
-                acc[l] = acc[l].wrapping_add(&((row[l] as i32).as_() * xr));
+                acc[l] = acc[l].wrapping_add(&((row[2 * l] as i32).as_() * x0)).wrapping_add(&((row[2 * l + 1] as i32).as_() * x1));
             }
         }
         for (o, a) in out.iter_mut().zip(acc) {
             *o = a.as_();
         }
     }
-    for (r, &xr) in x.iter().enumerate() {
-        for (o, &wv) in y[full..].iter_mut().zip(&w[r * cols + full..(r + 1) * cols]) {
-            *o += wv as i64 * xr as i64;
+    ideal_columns_from(pairs, cols, x, &mut y, full);
+    y
+}
+
+/// `y[c]` for the columns from `first` on, in `i64`: the columns left over by a kernel's blocks.
+#[inline(always)]
+fn ideal_columns_from(pairs: &[i16], cols: usize, x: &[i32], y: &mut [i64], first: usize) {
+    for (i, xs) in x.chunks(2).enumerate() {
+        let row = &pairs[2 * (i * cols + first)..2 * (i + 1) * cols];
+        for (o, w) in y[first..].iter_mut().zip(row.chunks_exact(2)) {
+            *o += w[0] as i64 * xs[0] as i64 + w[1] as i64 * xs.get(1).map_or(0, |&x1| x1 as i64);
         }
     }
-    y
 }
 
 /// Columns of [`ideal`] in registers at a time.
