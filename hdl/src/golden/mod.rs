@@ -357,15 +357,10 @@ impl TileModel {
 
     /// `acc[c]` from per-physical-column sums `sum_b,g code * wb(b)` (spec section 4).
     fn combine(&self, partial: &[i64]) -> Vec<i64> {
-        (0..self.p.cols)
-            .map(|c| {
-                (0..self.p.slices)
-                    .map(|s| {
-                        let diff = partial[phys_col(&self.p, c, s, 0)] - partial[phys_col(&self.p, c, s, 1)];
-                        diff << (s as u32 * self.p.cell_bits)
-                    })
-                    .sum()
-            })
+        // Column c's physical columns are (c*S + s)*2 + p: 2*S in a row, slice by slice.
+        partial[..self.p.phys_cols]
+            .chunks_exact(2 * self.p.slices)
+            .map(|column| column.chunks_exact(2).enumerate().map(|(s, pair)| (pair[0] - pair[1]) << (s as u32 * self.p.cell_bits)).sum())
             .collect()
     }
 
@@ -487,7 +482,11 @@ impl TileModel {
         if !done {
             kernel::run::<S, T, V, false>(&job, &mut partial);
         }
-        partial.iter().flat_map(|lanes| lanes.0.iter().map(|v| v.as_())).take(p.phys_cols).collect()
+        let mut sums = Vec::with_capacity(self.blocks * BLOCK);
+        for lanes in &partial {
+            sums.extend(lanes.0.iter().map(|v| v.as_()));
+        }
+        sums
     }
 
     /// MVMs of `inputs` at batch indices `first_k`, `first_k + 1`, ... (modulo 2^32). The read
