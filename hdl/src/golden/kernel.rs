@@ -401,7 +401,7 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, cons
     // mix(h ^ pc) over the lanes, then u = h mod (2*Nr + 1). Its first step, x ^ (x >> 16) with
     // x = h ^ pc, is h ^ (h >> 16) ^ (pc >> 16) ^ pc, and pc >> 16 is the same for every column
     // of a block (blocks do not straddle a multiple of 2^16): that part is one vector per read.
-    let mut first = [zero; 16];
+    let mut first = [zero; 16]; // Ib <= 16
     for (f, &h) in first.iter_mut().zip(hashes) {
         *f = splat(h ^ (h >> 16) ^ (pc >> 16));
     }
