@@ -187,12 +187,52 @@ where
 /// The CPU must have AVX2 ([`has_avx2`]).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-pub(crate) unsafe fn ideal_avx2<A>(w: &[i16], cols: usize, x: &[i32]) -> Vec<i64>
+pub(crate) unsafe fn ideal_avx2<A>(pairs: &[i16], cols: usize, x: &[i32]) -> Vec<i64>
 where
     A: PrimInt + WrappingAdd + Zero + AsPrimitive<i64> + 'static,
     i32: AsPrimitive<A>,
 {
-    ideal::<A>(w, cols, x)
+    ideal::<A>(pairs, cols, x)
+}
+
+/// [`ideal`] with `i32` sums and inputs that fit `i16`: `vpmaddwd` multiplies a row pair's
+/// weights by its two inputs and adds the products, sixteen at a time. Exact: a product is at
+/// most `2^15 * (2^15 - 1)` (no weight is `-2^15`), so the pair's sum fits `i32`, and wrapping
+/// adds of a total that fits are exact.
+///
+/// # Safety
+/// The CPU must have AVX2 ([`has_avx2`]).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn ideal_madd_avx2(pairs: &[i16], cols: usize, x: &[i32]) -> Vec<i64> {
+    use std::arch::x86_64::*;
+    // Eight vectors of eight column sums in registers.
+    const LANES: usize = 64;
+    let inputs: Vec<__m256i> = x
+        .chunks(2)
+        .map(|xs| _mm256_set1_epi32((xs[0] as u16 as u32 | (xs.get(1).map_or(0, |&x1| x1 as u16 as u32) << 16)) as i32))
+        .collect();
+    let mut y = vec![0i64; cols];
+    let full = cols / LANES * LANES;
+    for (c0, out) in (0..full).step_by(LANES).zip(y.chunks_exact_mut(LANES)) {
+        let mut acc = [_mm256_setzero_si256(); LANES / 8];
+        for (i, &xs) in inputs.iter().enumerate() {
+            let row: &[i16; 2 * LANES] = pairs[2 * (i * cols + c0)..][..2 * LANES].try_into().expect("lanes");
+            for (j, a) in acc.iter_mut().enumerate() {
+                let w = _mm256_loadu_si256(row[16 * j..].as_ptr() as *const __m256i);
+                *a = _mm256_add_epi32(*a, _mm256_madd_epi16(w, xs));
+            }
+        }
+        for (o, a) in out.chunks_exact_mut(8).zip(acc) {
+            let mut sums = [0i32; 8];
+            _mm256_storeu_si256(sums.as_mut_ptr() as *mut __m256i, a);
+            for (o, s) in o.iter_mut().zip(sums) {
+                *o = s as i64;
+            }
+        }
+    }
+    ideal_columns_from(pairs, cols, x, &mut y, full);
+    y
 }
 
 /// `partial[pc] = sum over b, g of code(b, g, pc) * wb(b)` for every physical column (the
@@ -231,6 +271,7 @@ where
     let (ib, rg) = (job.input_bits, job.rows_per_read);
     let reads = job.groups * ib;
     assert!(job.hashes.len() == reads && job.starts.len() == reads + 1);
+    assert!(job.set_rows[..job.starts[reads]].iter().all(|&i| (i as usize) < rg), "set rows are rows of a group");
     // The column currents of the reads (g, b) of one group and block.
     let mut currents = vec![Lanes([T::zero(); BLOCK]); ib];
     for (blk, acc) in partial.iter_mut().enumerate() {
@@ -244,11 +285,14 @@ where
                 let read = g * ib + b;
                 let rows = &job.set_rows[job.starts[read]..job.starts[read + 1]];
                 // The masked sum: lanes of the rows whose input bit b is set.
-                *current = if active <= CHUNK {
-                    masked_sum_chunk(cells, rows, job.stretch)
-                } else {
-                    masked_sum(cells, rows, job.stretch)
-                };
+                // SAFETY: every row is below Rg (asserted above), the length of `cells`.
+                unsafe {
+                    if active <= CHUNK {
+                        masked_sum::<S, T, 1>(cells, rows, job.stretch, current);
+                    } else {
+                        masked_sum::<S, T, { BLOCK / CHUNK }>(cells, rows, job.stretch, current);
+                    }
+                }
                 // The bit line's IR drop (a dropped current is at most the current: it fits T);
                 // the AVX2 conversions compute a tabulated one themselves.
                 match job.ir {
@@ -354,55 +398,63 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, cons
         let t = _mm256_blend_epi32::<0b1010_1010>(even, odd);
         _mm256_srl_epi32(_mm256_add_epi32(t, _mm256_srl_epi32(_mm256_sub_epi32(n, t), s1)), s2)
     };
+    // mix(h ^ pc) over the lanes, then u = h mod (2*Nr + 1). Its first step, x ^ (x >> 16) with
+    // x = h ^ pc, is h ^ (h >> 16) ^ (pc >> 16) ^ pc, and pc >> 16 is the same for every column
+    // of a block (blocks do not straddle a multiple of 2^16): that part is one vector per read.
+    let mut first = [zero; 16]; // Ib <= 16
+    for (f, &h) in first.iter_mut().zip(hashes) {
+        *f = splat(h ^ (h >> 16) ^ (pc >> 16));
+    }
+    // The code of read b over eight lanes from physical column pc + 8 v.
+    let code = |v: usize, b: usize, pcs: __m256i| {
+        let mut current = load(&currents[b], v);
+        if IR {
+            // I - floor(I*I*Q / 2^40) for I <= 2^16: I*I fits 32 bits and I*I*Q < 2^56 (as
+            // I*Q < 2^40), so 64-bit lanes hold it exactly: I*I*Qlo + (I*I*Qhi << 32).
+            let square = _mm256_mullo_epi32(current, current);
+            let drop = |sq: __m256i| {
+                let low = _mm256_mul_epu32(sq, q_lo);
+                let high = _mm256_mul_epu32(sq, q_hi);
+                _mm256_srli_epi64::<40>(_mm256_add_epi64(low, _mm256_slli_epi64::<32>(high)))
+            };
+            let even = drop(square);
+            let odd = _mm256_slli_epi64::<32>(drop(_mm256_srli_epi64::<32>(square)));
+            current = _mm256_sub_epi32(current, _mm256_blend_epi32::<0b1010_1010>(even, odd));
+        }
+        let value = if NOISE {
+            let mut x = _mm256_xor_si256(first[b], pcs);
+            x = _mm256_mullo_epi32(x, m1);
+            x = _mm256_xor_si256(x, _mm256_srli_epi32::<15>(x));
+            x = _mm256_mullo_epi32(x, m2);
+            x = _mm256_xor_si256(x, _mm256_srli_epi32::<16>(x));
+            let u = _mm256_sub_epi32(x, _mm256_mullo_epi32(div(x, magic, s1, s2), divisor));
+            _mm256_add_epi32(_mm256_add_epi32(current, u), offset)
+        } else {
+            _mm256_add_epi32(current, half)
+        };
+        // value = V + floor(step/2); the ADC as in `convert`.
+        if SHIFT {
+            _mm256_min_epi32(_mm256_max_epi32(_mm256_sra_epi32(value, shift), zero), adc_max)
+        } else {
+            // max(V, 0) + half = max(value, half).
+            let n = _mm256_max_epi32(value, half);
+            _mm256_min_epi32(div(n, step_magic, step_s1, step_s2), adc_max)
+        }
+    };
+    let top = ib - 1;
     for (v, sums_out) in out.0.chunks_exact_mut(8).take(active.div_ceil(8)).enumerate() {
         let pcs = _mm256_add_epi32(splat(pc + 8 * v as u32), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-        let mut sums = _mm256_load_si256(sums_out.as_ptr() as *const __m256i);
-        for (b, (current, &h)) in currents.iter().zip(hashes).enumerate() {
-            let b = b as u32;
-            let mut current = load(current, v);
-            if IR {
-                // I - floor(I*I*Q / 2^40) for I <= 2^16: I*I fits 32 bits and I*I*Q < 2^56 (as
-                // I*Q < 2^40), so 64-bit lanes hold it exactly: I*I*Qlo + (I*I*Qhi << 32).
-                let square = _mm256_mullo_epi32(current, current);
-                let drop = |sq: __m256i| {
-                    let low = _mm256_mul_epu32(sq, q_lo);
-                    let high = _mm256_mul_epu32(sq, q_hi);
-                    _mm256_srli_epi64::<40>(_mm256_add_epi64(low, _mm256_slli_epi64::<32>(high)))
-                };
-                let even = drop(square);
-                let odd = _mm256_slli_epi64::<32>(drop(_mm256_srli_epi64::<32>(square)));
-                current = _mm256_sub_epi32(current, _mm256_blend_epi32::<0b1010_1010>(even, odd));
-            }
-            let value = if NOISE {
-                // mix(h ^ pc), then u = h mod (2*Nr + 1). Its first step, x ^ (x >> 16) with
-                // x = h ^ pc, is h ^ (h >> 16) ^ (pc >> 16) ^ pc, and pc >> 16 is the same for
-                // every column of a block (blocks do not straddle a multiple of 2^16).
-                let mut x = _mm256_xor_si256(splat(h ^ (h >> 16) ^ (pc >> 16)), pcs);
-                x = _mm256_mullo_epi32(x, m1);
-                x = _mm256_xor_si256(x, _mm256_srli_epi32::<15>(x));
-                x = _mm256_mullo_epi32(x, m2);
-                x = _mm256_xor_si256(x, _mm256_srli_epi32::<16>(x));
-                let u = _mm256_sub_epi32(x, _mm256_mullo_epi32(div(x, magic, s1, s2), divisor));
-                _mm256_add_epi32(_mm256_add_epi32(current, u), offset)
-            } else {
-                _mm256_add_epi32(current, half)
-            };
-            // value = V + floor(step/2); the ADC as in `convert`.
-            let code = if SHIFT {
-                _mm256_min_epi32(_mm256_max_epi32(_mm256_sra_epi32(value, shift), zero), adc_max)
-            } else {
-                // max(V, 0) + half = max(value, half).
-                let n = _mm256_max_epi32(value, half);
-                _mm256_min_epi32(div(n, step_magic, step_s1, step_s2), adc_max)
-            };
-            let weighted = _mm256_sll_epi32(code, count(b));
-            sums = if job.inputs_signed && b as usize == ib - 1 {
-                _mm256_sub_epi32(sums, weighted)
-            } else {
-                _mm256_add_epi32(sums, weighted)
-            };
+        // sum over b of code(b) * wb(b) by Horner's rule from the top bit: doubling is an add,
+        // and only the top bit's weight can be negative (wrapping adds are exact: the sum fits).
+        let mut weighted = code(v, top, pcs);
+        if job.inputs_signed {
+            weighted = _mm256_sub_epi32(zero, weighted);
         }
-        _mm256_store_si256(sums_out.as_mut_ptr() as *mut __m256i, sums);
+        for b in (0..top).rev() {
+            weighted = _mm256_add_epi32(_mm256_add_epi32(weighted, weighted), code(v, b, pcs));
+        }
+        let sums = _mm256_load_si256(sums_out.as_ptr() as *const __m256i);
+        _mm256_store_si256(sums_out.as_mut_ptr() as *mut __m256i, _mm256_add_epi32(sums, weighted));
     }
 }
 
@@ -457,68 +509,49 @@ pub(crate) struct Lanes<X>(pub [X; BLOCK]);
 /// summed at once (two vectors of `u16` each, ...).
 const CHUNK: usize = 32;
 
-/// Lanes summed in one pass over the rows.
-const PASS: usize = 4 * CHUNK;
-
-/// `sum of cells[i]` over the rows `i` in `rows`, lane by lane, in `S` for `stretch` rows at a time
-/// (that many never wrap it), then widened to `T`. LLVM unrolls the fixed-size lane loops, keeps
-/// the sums in registers and vectorizes them.
+/// `sum of cells[i]` over the rows `i` in `rows`, lane by lane, into the first `PARTS * CHUNK`
+/// lanes of `out` (the others are left as they were: a block of at most [`CHUNK`] columns sums
+/// one part), in `S` for `stretch` rows at a time (that many never wrap it), then widened to
+/// `T`. LLVM unrolls the fixed-size lane loops, keeps the sums in registers and vectorizes them.
+///
+/// # Safety
+/// Every row in `rows` is below `cells.len()`.
 #[inline(always)]
-fn masked_sum<S: Current + AsPrimitive<T>, T: Current>(cells: &[Lanes<S>], rows: &[u32], stretch: usize) -> Lanes<T> {
-    let mut current = Lanes([T::zero(); BLOCK]);
-    for (part, sums) in current.0.chunks_exact_mut(PASS).enumerate() {
-        let mut wide = [[T::zero(); CHUNK]; 4];
-        for rows in rows.chunks(stretch) {
-            let mut s = [[S::zero(); CHUNK]; 4];
-            for &i in rows {
-                let row: &[S; PASS] = cells[i as usize].0[part * PASS..][..PASS].try_into().expect("lanes");
-                for l in 0..CHUNK {
-                    s[0][l] = s[0][l].wrapping_add(&row[l]);
-                    s[1][l] = s[1][l].wrapping_add(&row[CHUNK + l]);
-                    s[2][l] = s[2][l].wrapping_add(&row[2 * CHUNK + l]);
-                    s[3][l] = s[3][l].wrapping_add(&row[3 * CHUNK + l]);
-                }
-            }
-            for (w, s) in wide.iter_mut().zip(&s) {
-                for (w, &s) in w.iter_mut().zip(s) {
-                    *w = w.wrapping_add(&s.as_());
-                }
-            }
-        }
-        for (k, w) in wide.iter().enumerate() {
-            sums[k * CHUNK..][..CHUNK].copy_from_slice(w);
-        }
-    }
-    current
-}
-
-/// [`masked_sum`] of the first [`CHUNK`] lanes only (the others are left 0): the pass for blocks
-/// with at most that many columns.
-#[inline(always)]
-fn masked_sum_chunk<S: Current + AsPrimitive<T>, T: Current>(cells: &[Lanes<S>], rows: &[u32], stretch: usize) -> Lanes<T> {
-    let mut current = Lanes([T::zero(); BLOCK]);
-    let mut wide = [T::zero(); CHUNK];
+unsafe fn masked_sum<S: Current + AsPrimitive<T>, T: Current, const PARTS: usize>(
+    cells: &[Lanes<S>],
+    rows: &[u32],
+    stretch: usize,
+    out: &mut Lanes<T>,
+) {
+    let mut wide = [[T::zero(); CHUNK]; PARTS];
     for rows in rows.chunks(stretch) {
-        let mut s = [S::zero(); CHUNK];
+        let mut s = [[S::zero(); CHUNK]; PARTS];
         for &i in rows {
-            let row: &[S; CHUNK] = cells[i as usize].0[..CHUNK].try_into().expect("lanes");
+            // SAFETY: the caller's bound (a bounds check per row cost a tenth of the sum).
+            let row = &unsafe { cells.get_unchecked(i as usize) }.0;
             for l in 0..CHUNK {
-                s[l] = s[l].wrapping_add(&row[l]);
+                for part in 0..PARTS {
+                    s[part][l] = s[part][l].wrapping_add(&row[part * CHUNK + l]);
+                }
             }
         }
-        for (w, &s) in wide.iter_mut().zip(&s) {
-            *w = w.wrapping_add(&s.as_());
+        for (w, s) in wide.iter_mut().zip(&s) {
+            for (w, &s) in w.iter_mut().zip(s) {
+                *w = w.wrapping_add(&s.as_());
+            }
         }
     }
-    current.0[..CHUNK].copy_from_slice(&wide);
-    current
+    for (part, w) in wide.iter().enumerate() {
+        out.0[part * CHUNK..][..CHUNK].copy_from_slice(w);
+    }
 }
 
-/// The exact `W^T x` over row-major weights (16 bits hold every weight), accumulated in `A`
-/// (`i32` when `R * max|w| * max|x| < 2^31`, else `i64`), [`IDEAL_LANES`] columns at a time in
-/// registers.
+/// The exact `W^T x` over weights in row pairs, `pairs[2 * (i * C + c) + j]` = weight (row
+/// `2i + j`, column c), an odd R padded with a row of zeros (16 bits hold every weight), summed
+/// in `A` (`i32` when `R * max|w| * max|x| < 2^31`, else `i64`), [`IDEAL_LANES`] columns at a
+/// time in registers.
 #[inline(always)]
-pub(crate) fn ideal<A>(w: &[i16], cols: usize, x: &[i32]) -> Vec<i64>
+pub(crate) fn ideal<A>(pairs: &[i16], cols: usize, x: &[i32]) -> Vec<i64>
 where
     A: PrimInt + WrappingAdd + Zero + AsPrimitive<i64> + 'static,
     i32: AsPrimitive<A>,
@@ -527,23 +560,30 @@ where
     let full = cols / IDEAL_LANES * IDEAL_LANES;
     for (c0, out) in (0..full).step_by(IDEAL_LANES).zip(y.chunks_exact_mut(IDEAL_LANES)) {
         let mut acc = [A::zero(); IDEAL_LANES];
-        for (r, &xr) in x.iter().enumerate() {
-            let row: &[i16; IDEAL_LANES] = w[r * cols + c0..][..IDEAL_LANES].try_into().expect("lanes");
-            let xr: A = xr.as_();
+        for (i, xs) in x.chunks(2).enumerate() {
+            let row: &[i16; 2 * IDEAL_LANES] = pairs[2 * (i * cols + c0)..][..2 * IDEAL_LANES].try_into().expect("lanes");
+            let (x0, x1): (A, A) = (xs[0].as_(), xs.get(1).map_or(A::zero(), |&x1| x1.as_()));
             for l in 0..IDEAL_LANES {
-                acc[l] = acc[l].wrapping_add(&((row[l] as i32).as_() * xr));
+                acc[l] = acc[l].wrapping_add(&((row[2 * l] as i32).as_() * x0)).wrapping_add(&((row[2 * l + 1] as i32).as_() * x1));
             }
         }
         for (o, a) in out.iter_mut().zip(acc) {
             *o = a.as_();
         }
     }
-    for (r, &xr) in x.iter().enumerate() {
-        for (o, &wv) in y[full..].iter_mut().zip(&w[r * cols + full..(r + 1) * cols]) {
-            *o += wv as i64 * xr as i64;
+    ideal_columns_from(pairs, cols, x, &mut y, full);
+    y
+}
+
+/// `y[c]` for the columns from `first` on, in `i64`: the columns left over by a kernel's blocks.
+#[inline(always)]
+fn ideal_columns_from(pairs: &[i16], cols: usize, x: &[i32], y: &mut [i64], first: usize) {
+    for (i, xs) in x.chunks(2).enumerate() {
+        let row = &pairs[2 * (i * cols + first)..2 * (i + 1) * cols];
+        for (o, w) in y[first..].iter_mut().zip(row.chunks_exact(2)) {
+            *o += w[0] as i64 * xs[0] as i64 + w[1] as i64 * xs.get(1).map_or(0, |&x1| x1 as i64);
         }
     }
-    y
 }
 
 /// Columns of [`ideal`] in registers at a time.

@@ -49,8 +49,9 @@ pub fn max_abs_error(out: &[i64], ideal: &[i64]) -> u64 {
 /// A programmed tile: effective conductances and column parameters.
 pub struct TileModel {
     p: TileParams,
-    /// The weights as 16-bit integers (`Wb <= 16`), for `W^T x`.
-    weights16: Vec<i16>,
+    /// The weights as 16-bit integers (`Wb <= 16`) in row pairs, for `W^T x` (see
+    /// [`kernel::ideal`]).
+    weight_pairs: Vec<i16>,
     columns: Vec<ColumnParams>,
     /// `geff(r, pc)` in fine units, in the kernel's layout (see [`cell_index`]).
     cells: Cells,
@@ -60,6 +61,8 @@ pub struct TileModel {
     narrow_values: bool,
     /// `W^T x` fits `i32` accumulators (else `i64`).
     narrow_ideal: bool,
+    /// Every input fits `i16` (for the AVX2 `W^T x` by `vpmaddwd`).
+    inputs16: bool,
     read_noise: Uniform,
     /// `2*Nr + 1` as a divisor.
     noise_div: DivU32,
@@ -157,6 +160,19 @@ where
         }
     }
     cells
+}
+
+/// The weights in the row pairs of [`kernel::ideal`]: (row 2i, column c) then (row 2i + 1,
+/// column c), a zero for the missing row of an odd R.
+fn weight_pairs(weights: &Weights) -> Vec<i16> {
+    let (rows, cols) = (weights.rows, weights.cols);
+    let mut pairs = vec![0i16; rows.div_ceil(2) * 2 * cols];
+    for r in 0..rows {
+        for c in 0..cols {
+            pairs[2 * ((r / 2) * cols + c) + r % 2] = i16::try_from(weights.get(r, c)).expect("weights fit 16 bits");
+        }
+    }
+    pairs
 }
 
 /// Data a tile cannot hold: refused, never masked into range.
@@ -271,12 +287,13 @@ impl TileModel {
         };
         Ok(TileModel {
             p: p.clone(),
-            weights16: weights.w.iter().map(|&w| i16::try_from(w).expect("weights fit 16 bits")).collect(),
+            weight_pairs: weight_pairs(weights),
             columns: columns.to_vec(),
             cells,
             blocks,
             narrow_values,
             narrow_ideal,
+            inputs16: i16::MIN as i64 <= lo && hi <= i16::MAX as i64,
             read_noise: Uniform::new(p.read_noise),
             noise_div: DivU32::new(2 * p.read_noise + 1),
             step_shift,
@@ -340,15 +357,10 @@ impl TileModel {
 
     /// `acc[c]` from per-physical-column sums `sum_b,g code * wb(b)` (spec section 4).
     fn combine(&self, partial: &[i64]) -> Vec<i64> {
-        (0..self.p.cols)
-            .map(|c| {
-                (0..self.p.slices)
-                    .map(|s| {
-                        let diff = partial[phys_col(&self.p, c, s, 0)] - partial[phys_col(&self.p, c, s, 1)];
-                        diff << (s as u32 * self.p.cell_bits)
-                    })
-                    .sum()
-            })
+        // Column c's physical columns are (c*S + s)*2 + p: 2*S in a row, slice by slice.
+        partial[..self.p.phys_cols]
+            .chunks_exact(2 * self.p.slices)
+            .map(|column| column.chunks_exact(2).enumerate().map(|(s, pair)| (pair[0] - pair[1]) << (s as u32 * self.p.cell_bits)).sum())
             .collect()
     }
 
@@ -359,12 +371,14 @@ impl TileModel {
 
     /// The exact product `W^T x`.
     pub fn ideal(&self, x: &[i32]) -> Vec<i64> {
-        let (w, cols) = (&self.weights16[..], self.p.cols);
+        let (w, cols) = (&self.weight_pairs[..], self.p.cols);
         #[cfg(target_arch = "x86_64")]
         if !self.portable_only && kernel::has_avx2() {
             // SAFETY: the CPU has AVX2.
             return unsafe {
-                if self.narrow_ideal {
+                if self.narrow_ideal && self.inputs16 {
+                    kernel::ideal_madd_avx2(w, cols, x)
+                } else if self.narrow_ideal {
                     kernel::ideal_avx2::<i32>(w, cols, x)
                 } else {
                     kernel::ideal_avx2::<i64>(w, cols, x)
@@ -468,7 +482,11 @@ impl TileModel {
         if !done {
             kernel::run::<S, T, V, false>(&job, &mut partial);
         }
-        partial.iter().flat_map(|lanes| lanes.0.iter().map(|v| v.as_())).take(p.phys_cols).collect()
+        let mut sums = Vec::with_capacity(self.blocks * BLOCK);
+        for lanes in &partial {
+            sums.extend(lanes.0.iter().map(|v| v.as_()));
+        }
+        sums
     }
 
     /// MVMs of `inputs` at batch indices `first_k`, `first_k + 1`, ... (modulo 2^32). The read

@@ -540,3 +540,29 @@ fn an_input_out_of_range_is_refused() {
     let (_, hi) = p.input_range();
     model.mvm(0, &vec![hi as i32 + 1; p.rows()]);
 }
+
+/// `W^T x` on tiles wider than the kernels' column blocks (64 and 32 columns, then the rest)
+/// for every build: `i32` sums by `vpmaddwd` (an odd R with 8-bit inputs; two rows at the
+/// extremes, whose products sum to 2 * 32767 * -32768, which fits), `i32` sums of inputs past `i16`
+/// (16 unsigned bits) and `i64` sums, at the extreme values.
+#[test]
+fn ideal_equals_the_exact_product_on_wide_tiles() {
+    for (rows, wb, ib, signed) in [(33, 8, 8, true), (2, 16, 16, true), (3, 8, 16, false), (33, 16, 16, true)] {
+        let p = params(&format!(
+            "[array]\nrows = {rows}\ncols = 131\nrows_per_read = 1\n[weights]\nbits = {wb}\ncell_bits = 8\n\
+             [inputs]\nbits = {ib}\nsigned = {signed}\n[adc]\ncount = 1"
+        ));
+        let wmax = p.weight_max() as i32;
+        // Both rows of a pair alike: the extremes meet in one vpmaddwd.
+        let (r, c) = (|i: usize| i / p.cols, |i: usize| i % p.cols);
+        let w = weights(&p, (0..rows * p.cols).map(|i| [wmax, -wmax, 0, 1, -1, wmax / 3, -wmax / 7][(c(i) + r(i) / 2) % 7]).collect());
+        let (lo, hi) = p.input_range();
+        for x in [vec![hi as i32; rows], vec![lo as i32; rows], (0..rows).map(|r| (r as i64 * 7919 % (hi - lo + 1) + lo) as i32).collect()] {
+            let exact: Vec<i64> = (0..p.cols).map(|c| (0..rows).map(|r| w.w[r * p.cols + c] as i64 * x[r] as i64).sum()).collect();
+            for portable_only in [false, true] {
+                let m = TileModel::with_kernel(&p, &w, &defaults(&p), KernelChoice { portable_only, ..Default::default() }).unwrap();
+                assert_eq!(m.ideal(&x), exact, "rows {rows}, {wb}-bit weights, {ib}-bit inputs, portable {portable_only}");
+            }
+        }
+    }
+}
