@@ -231,7 +231,7 @@ module cim_activation_unit #(
         shift_p <= shift_a;
         col_p <= col_a;
         last_p <= last_a;
-        shifted <= $signed({upper, lower, 1'b0}) >>> shift_p;
+        shifted <= $unsigned($signed({upper, lower, 1'b0}) >>> shift_p);
         col_n <= col_p;
         last_n <= last_p;
         narrow <= shifted[NARROW_BITS:1];
