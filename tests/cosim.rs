@@ -146,6 +146,44 @@ fn every_preset_agrees_over_1000_mvms() {
     }
 }
 
+/// The activation unit at the extremes of its operands (the spec bounds every intermediate
+/// value; the RTL holds them in widths derived from the configuration): mult, shift and bias at
+/// and near their limits, weights and inputs at theirs, every multiplier digit the generator
+/// picks (1, 2, 4, 8 and 16 bits), signed, unsigned and ReLU outputs.
+#[test]
+fn activation_is_exact_at_the_extremes_of_every_operand() {
+    let configs = [
+        ("digit1", "[adc]\ncycles = 2\n[output]\nbits = 32"),
+        ("digit2", "[output]\nbits = 9\nactivation = \"relu\""),
+        ("digit4", "[array]\ncols = 8\n[adc]\ncount = 8\n[output]\nbits = 8\nsigned = false"),
+        ("digit8", "[array]\ncols = 16\n[adc]\ncount = 16\n[output]\nbits = 12\nactivation = \"relu\""),
+        ("digit16", "[array]\ncols = 16\n[weights]\ncell_bits = 3\n[adc]\ncount = 32\nbits = 5\nstep = 1\n[output]\nbits = 24"),
+    ];
+    let mults = [i16::MIN, i16::MAX, -1, 0, 1, 12_345, -23_456];
+    let shifts = [0u8, 1, 2, 15, 16, 30, 31];
+    let biases = [i32::MIN, i32::MAX, 0, -1, 1, 1 << 30, -(1 << 30)];
+    let mut digits = Vec::new();
+    for (name, overlay) in configs {
+        let config = TileConfig::layered(None, overlay).unwrap();
+        let p = config.validate().unwrap();
+        digits.push(cimtile_hdl::rtl::RtlSizing::new(&p).digit_bits);
+        let (lo, hi) = p.input_range();
+        let wmax = p.weight_max() as i32;
+        for seed in 0..12u64 {
+            let mut rng = cimtile_cosim::random_case::CaseRng::new(seed);
+            let mut pick = |n: usize| rng.range(0, n as i64 - 1) as usize;
+            let weights = Weights { rows: p.rows(), cols: p.cols(), w: (0..p.rows() * p.cols()).map(|_| [wmax, -wmax, 0][pick(3)]).collect() };
+            let inputs = (0..4).map(|_| (0..p.rows()).map(|_| [lo as i32, hi as i32][pick(2)]).collect()).collect();
+            let columns = (0..p.cols())
+                .map(|_| ColumnParams { mult: mults[pick(mults.len())], shift: shifts[pick(shifts.len())], bias: biases[pick(biases.len())] })
+                .collect();
+            let case = Case { weights, inputs, columns };
+            compare(&format!("extremes-{name}-{seed}"), &config, &case, &Stimulus::default()).unwrap();
+        }
+    }
+    assert_eq!(digits, [1, 2, 4, 8, 16], "the configurations cover every multiplier digit");
+}
+
 #[test]
 fn backpressure_and_gaps_change_no_result() {
     for name in ["default", "neurram"] {
