@@ -83,7 +83,6 @@ module cim_activation_unit #(
     reg [STEP_BITS-1:0] step;
     reg [SUM_BITS-1:0] sum;
     reg [15:0] digits;  // the multiplier's digits not yet used, the next in the low bits
-    reg digit_carry;    // the top bit of the previous digit (Booth recoding)
     reg [4:0] shift_m;
     reg [COL_BITS-1:0] col_m;
     reg last_m;
@@ -98,15 +97,23 @@ module cim_activation_unit #(
     wire [SUM_BITS-1:0] acc_wide = {{(SUM_BITS-ACC_BITS){acc_l[ACC_BITS-1]}}, acc_l};
     wire [SUM_BITS-1:0] bias_wide = {{(SUM_BITS-32){param_bias[31]}}, param_bias};
 
-    // This step's Booth digit d = -2^(DIGIT_BITS-1) * top bit + the other bits + digit_carry,
-    // as a magnitude multiple of the sum and a sign; the partial product is that multiple,
-    // added or subtracted (ones' complement plus a carry in).
+    // This step's Booth digit d = -2^(DIGIT_BITS-1) * top bit + the other bits + the previous
+    // digit's top bit; for one or two bits, as a multiple of the sum and a sign: the partial
+    // product is that multiple, added or subtracted (ones' complement plus a carry in).
     wire [DIGIT_BITS-1:0] raw = digits[DIGIT_BITS-1:0];
+    function automatic signed [DIGIT_BITS:0] booth_digit(input [DIGIT_BITS-1:0] bits, input carry);
+        booth_digit = $signed({bits[DIGIT_BITS-1], bits}) + $signed({{DIGIT_BITS{1'b0}}, carry});
+    endfunction
     wire [PARTIAL_BITS-1:0] multiple;
     wire negative;
     generate
         if (DIGIT_BITS <= 2) begin : small_digit
             wire [PARTIAL_BITS-1:0] sum_wide = {{DIGIT_BITS{sum[SUM_BITS-1]}}, sum};
+            reg digit_carry;  // the top bit of the previous digit
+            always @(posedge clock) begin
+                if (start) digit_carry <= 1'b0;
+                else if (busy) digit_carry <= raw[DIGIT_BITS-1];
+            end
             if (DIGIT_BITS == 1) begin : booth2
                 // d = carry - bit: 0, +1 or -1.
                 assign negative = raw[0] && !digit_carry;
@@ -119,8 +126,20 @@ module cim_activation_unit #(
                 assign multiple = one ? sum_wide : two ? (sum_wide << 1) : {PARTIAL_BITS{1'b0}};
             end
         end else begin : booth_multiply
-            // Wide digits: one signed multiply (a DSP block on an FPGA).
-            wire signed [DIGIT_BITS:0] digit = $signed({raw[DIGIT_BITS-1], raw}) + $signed({{DIGIT_BITS{1'b0}}, digit_carry});
+            // Wide digits: one signed multiply (a DSP block on an FPGA) by a digit recoded a
+            // step ahead into a register, so no adder sits in front of the multiply.
+            wire signed [DIGIT_BITS:0] digit;
+            if (DIGIT_BITS == 16) begin : one_digit
+                // One step: the digit is the multiplier, sign-extended (no adder).
+                assign digit = booth_digit(raw, 1'b0);
+            end else begin : digits_ahead
+                reg signed [DIGIT_BITS:0] ahead;
+                always @(posedge clock) begin
+                    if (start) ahead <= booth_digit(param_mult[DIGIT_BITS-1:0], 1'b0);
+                    else if (busy) ahead <= booth_digit(digits[2*DIGIT_BITS-1:DIGIT_BITS], raw[DIGIT_BITS-1]);
+                end
+                assign digit = ahead;
+            end
             wire signed [PARTIAL_BITS-1:0] product_of_digit = $signed(sum) * digit;
             assign negative = 1'b0;
             assign multiple = $unsigned(product_of_digit);
@@ -207,13 +226,11 @@ module cim_activation_unit #(
         if (start) begin
             sum <= acc_wide + bias_wide;
             digits <= param_mult;
-            digit_carry <= 1'b0;
             shift_m <= param_shift;
             col_m <= col_l;
             last_m <= last_l;
         end else if (busy) begin
             digits <= digits >> DIGIT_BITS;
-            digit_carry <= raw[DIGIT_BITS-1];
         end
         partial <= multiple;
         partial_negative <= negative;
