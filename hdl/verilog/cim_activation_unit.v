@@ -19,13 +19,16 @@
 // part, which is all the clamp needs: a value that does not fit saturates by its sign.
 // Three stages: shift; narrow and test the upper part; round, rectify and clamp.
 //
-// Parameters: a column taken from the FIFO waits one cycle in a load register while its
-// mult, shift and bias are read from the column-parameter memory, so the FIFO carries only
-// the accumulator (the host cannot write parameters while a vector is in flight).
+// Parameters: a column taken from the FIFO passes two load registers while its mult, shift and
+// bias are read from the column-parameter memory (its registered read, then one more register,
+// so no adder follows a block RAM's slow clock-to-output), so the FIFO carries only the
+// accumulator (the host cannot write parameters while a vector is in flight). The two stages
+// advance independently: a column a cycle at full rate.
 //
 // Ports:
 //   in_valid, in_ready, in_*    The combiner's FIFO: accumulator, column, last of the MVM.
-//   param_col, param_*          Column-parameter read address; param_* one cycle later.
+//   param_read, param_col       Column-parameter read (enable, address); param_* one cycle
+//   param_*                     later, held while param_read is low.
 //   slot_free, slot_take        Output FIFO credit.
 //   out_push, out_*             One result for the output FIFO.
 module cim_activation_unit #(
@@ -45,6 +48,7 @@ module cim_activation_unit #(
     input  wire [ACC_BITS-1:0]        in_acc,
     input  wire [COL_BITS-1:0]        in_col,
     input  wire                       in_last,
+    output wire                       param_read,
     output wire [COL_BITS-1:0]        param_col,
     input  wire [15:0]                param_mult,
     input  wire [4:0]                 param_shift,
@@ -72,11 +76,14 @@ module cim_activation_unit #(
     localparam [ROUNDED_BITS-1:0] OUT_MAX = (ONE << (OUT_SIGNED != 0 ? OUT_BITS - 1 : OUT_BITS)) - ONE;
     localparam [ROUNDED_BITS-1:0] OUT_MIN = OUT_SIGNED != 0 ? -(ONE << (OUT_BITS - 1)) : {ROUNDED_BITS{1'b0}};
 
-    // Load register: a column whose parameters are being read.
-    reg loaded;
-    reg [ACC_BITS-1:0] acc_l;
-    reg [COL_BITS-1:0] col_l;
-    reg last_l;
+    // Load registers: a column whose parameters are being read (1), then held with them (2).
+    reg loaded_1, loaded_2;
+    reg [ACC_BITS-1:0] acc_1, acc_2;
+    reg [COL_BITS-1:0] col_1, col_2;
+    reg last_1, last_2;
+    reg [15:0] mult_2;
+    reg [4:0] shift_2;
+    reg [31:0] bias_2;
 
     // Multiplier: a column in flight while busy.
     reg busy;
@@ -88,14 +95,15 @@ module cim_activation_unit #(
     reg last_m;
 
     wire finishing = busy && step == LAST_STEP;
-    wire start = loaded && (!busy || finishing);  // the multiplier takes the loaded column
-    assign in_ready = slot_free && (!loaded || start);
+    wire start = loaded_2 && (!busy || finishing);     // the multiplier takes the column
+    wire advance = loaded_1 && (!loaded_2 || start);  // stage 1 moves to stage 2
+    assign in_ready = slot_free && (!loaded_1 || advance);
     assign slot_take = in_valid && in_ready;
-    // The address stays on the loaded column until the multiplier takes it.
-    assign param_col = slot_take ? in_col : col_l;
+    assign param_read = slot_take;
+    assign param_col = in_col;
 
-    wire [SUM_BITS-1:0] acc_wide = {{(SUM_BITS-ACC_BITS){acc_l[ACC_BITS-1]}}, acc_l};
-    wire [SUM_BITS-1:0] bias_wide = {{(SUM_BITS-32){param_bias[31]}}, param_bias};
+    wire [SUM_BITS-1:0] acc_wide = {{(SUM_BITS-ACC_BITS){acc_2[ACC_BITS-1]}}, acc_2};
+    wire [SUM_BITS-1:0] bias_wide = {{(SUM_BITS-32){bias_2[31]}}, bias_2};
 
     // This step's Booth digit d = -2^(DIGIT_BITS-1) * top bit + the other bits + the previous
     // digit's top bit; for one or two bits, as a multiple of the sum and a sign: the partial
@@ -135,7 +143,7 @@ module cim_activation_unit #(
             end else begin : digits_ahead
                 reg signed [DIGIT_BITS:0] ahead;
                 always @(posedge clock) begin
-                    if (start) ahead <= booth_digit(param_mult[DIGIT_BITS-1:0], 1'b0);
+                    if (start) ahead <= booth_digit(mult_2[DIGIT_BITS-1:0], 1'b0);
                     else if (busy) ahead <= booth_digit(digits[2*DIGIT_BITS-1:DIGIT_BITS], raw[DIGIT_BITS-1]);
                 end
                 assign digit = ahead;
@@ -190,7 +198,8 @@ module cim_activation_unit #(
 
     always @(posedge clock) begin
         if (reset) begin
-            loaded <= 1'b0;
+            loaded_1 <= 1'b0;
+            loaded_2 <= 1'b0;
             busy <= 1'b0;
             step <= {STEP_BITS{1'b0}};
             partial_valid <= 1'b0;
@@ -199,8 +208,10 @@ module cim_activation_unit #(
             valid_r <= 1'b0;
             out_push <= 1'b0;
         end else begin
-            if (slot_take) loaded <= 1'b1;
-            else if (start) loaded <= 1'b0;
+            if (slot_take) loaded_1 <= 1'b1;
+            else if (advance) loaded_1 <= 1'b0;
+            if (advance) loaded_2 <= 1'b1;
+            else if (start) loaded_2 <= 1'b0;
             if (start) begin
                 busy <= 1'b1;
                 step <= {STEP_BITS{1'b0}};
@@ -219,16 +230,24 @@ module cim_activation_unit #(
 
     always @(posedge clock) begin
         if (slot_take) begin
-            acc_l <= in_acc;
-            col_l <= in_col;
-            last_l <= in_last;
+            acc_1 <= in_acc;
+            col_1 <= in_col;
+            last_1 <= in_last;
+        end
+        if (advance) begin
+            acc_2 <= acc_1;
+            col_2 <= col_1;
+            last_2 <= last_1;
+            mult_2 <= param_mult;
+            shift_2 <= param_shift;
+            bias_2 <= param_bias;
         end
         if (start) begin
             sum <= acc_wide + bias_wide;
-            digits <= param_mult;
-            shift_m <= param_shift;
-            col_m <= col_l;
-            last_m <= last_l;
+            digits <= mult_2;
+            shift_m <= shift_2;
+            col_m <= col_2;
+            last_m <= last_2;
         end else if (busy) begin
             digits <= digits >> DIGIT_BITS;
         end

@@ -59,10 +59,10 @@ impl RtlSizing {
         let phys_col_bits = index_bits(p.phys_cols);
         let col_bits = index_bits(p.cols);
         // Vectors in flight: two input banks, two partial-sum banks, and columns of whole
-        // vectors in the two FIFOs, the load register, the multiplier and the three stages
-        // behind it.
+        // vectors in the two FIFOs, the two load registers, the multiplier and the three
+        // stages behind it.
         let digit_bits = digit_bits(p);
-        let max_in_flight = 4 + 2 * fifo_depth(16 / digit_bits as usize) + 5;
+        let max_in_flight = 4 + 2 * fifo_depth(16 / digit_bits as usize) + 6;
         RtlSizing {
             row_bits: index_bits(p.rows),
             prog_col_bits: phys_col_bits.max(col_bits),
@@ -92,10 +92,10 @@ impl RtlSizing {
 }
 
 /// Depth of the FIFO between combiner and activation unit, and of the output FIFO: enough
-/// credits to cover the round trip of a slot (about seven cycles beyond the column's own
+/// credits to cover the round trip of a slot (about eight cycles beyond the column's own
 /// `cycles_per_column`), so neither producer waits on credit at full rate.
 fn fifo_depth(cycles_per_column: usize) -> usize {
-    (cycles_per_column + 7).div_ceil(cycles_per_column).next_power_of_two().clamp(2, 8)
+    (cycles_per_column + 8).div_ceil(cycles_per_column).next_power_of_two().clamp(2, 8)
 }
 
 /// The narrowest multiplier digit whose columns fit the schedule with room to spare: the C
