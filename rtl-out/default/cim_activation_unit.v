@@ -3,22 +3,37 @@
 // cim_activation_unit: the periphery of spec section 4 for one column at a time:
 //   t = (acc + bias) * mult;  y = shift == 0 ? t : floor((t + 2^(shift-1)) / 2^shift);
 //   y = relu ? max(y, 0) : y;  out = clamp(y, output minimum, output maximum).
-// The 16-bit multiplier is consumed DIGIT_BITS bits per cycle, most significant (signed)
-// digit first (Horner: t = (t << DIGIT_BITS) + sum * digit), so a column takes
-// 16 / DIGIT_BITS cycles: the generator picks the narrowest digit that keeps up with the
-// schedule, which saves area where columns are few. Each digit's partial product is registered
-// before the Horner add, and round, shift and clamp are one pipeline stage each, so no path
-// holds more than one adder. A column starts only when the output FIFO has a slot for it.
+//
+// Multiply: the 16-bit multiplier is consumed DIGIT_BITS bits per cycle, least significant
+// digit first, each recoded to a Booth digit d in -2^(DIGIT_BITS-1)..2^(DIGIT_BITS-1), so a
+// column takes 16 / DIGIT_BITS cycles (the generator picks the narrowest digit that keeps up
+// with the schedule). Each step adds d * sum into the upper part of the product and shifts it
+// right by DIGIT_BITS: the adder is only as wide as the sum, and the product's low 16 bits
+// leave it one digit at a time. A digit of one or two bits needs no multiplier: d * sum is
+// sum or 2 * sum, added or subtracted. Each digit's partial product is registered before its
+// add, so no path holds more than one adder.
+//
+// Round and shift: floor((t + 2^(s-1)) / 2^s) = (t >>> s) + bit s-1 of t, so one shift of
+// {t, 0} by s gives both, and the rounding becomes an increment of the narrow result. Only
+// whether the shifted value fits the output (its high bits all equal) is kept of its upper
+// part, which is all the clamp needs: a value that does not fit saturates by its sign.
+// Three stages: shift; narrow and test the upper part; round, rectify and clamp.
+//
+// Parameters: a column taken from the FIFO passes two load registers while its mult, shift and
+// bias are read from the column-parameter memory (its registered read, then one more register,
+// so no adder follows a block RAM's slow clock-to-output), so the FIFO carries only the
+// accumulator (the host cannot write parameters while a vector is in flight). The two stages
+// advance independently: a column a cycle at full rate.
 //
 // Ports:
-//   in_valid, in_ready, in_*    The combiner's FIFO: accumulator, parameters, column, last.
+//   in_valid, in_ready, in_*    The combiner's FIFO: accumulator, column, last of the MVM.
+//   param_read, param_col       Column-parameter read (enable, address); param_* one cycle
+//   param_*                     later, held while param_read is low.
 //   slot_free, slot_take        Output FIFO credit.
 //   out_push, out_*             One result for the output FIFO.
 module cim_activation_unit #(
     parameter integer ACC_BITS = 14,
     parameter integer SUM_BITS = 33,      // holds acc + bias
-    parameter integer PRODUCT_BITS = 48,  // holds (acc + bias) * mult
-    parameter integer ROUND_BITS = 48,    // holds the product plus the rounding constant
     parameter integer OUT_BITS = 8,
     parameter integer OUT_SIGNED = 1,
     parameter integer RELU = 0,
@@ -31,11 +46,13 @@ module cim_activation_unit #(
     input  wire                       in_valid,
     output wire                       in_ready,
     input  wire [ACC_BITS-1:0]        in_acc,
-    input  wire [15:0]                in_mult,
-    input  wire [4:0]                 in_shift,
-    input  wire [31:0]                in_bias,
     input  wire [COL_BITS-1:0]        in_col,
     input  wire                       in_last,
+    output wire                       param_read,
+    output wire [COL_BITS-1:0]        param_col,
+    input  wire [15:0]                param_mult,
+    input  wire [4:0]                 param_shift,
+    input  wire [31:0]                param_bias,
     input  wire                       slot_free,
     output wire                       slot_take,
     output reg                        out_push,
@@ -46,83 +63,156 @@ module cim_activation_unit #(
     localparam integer STEPS = 16 / DIGIT_BITS;
     localparam integer LAST_STEP_INT = STEPS - 1;
     localparam [STEP_BITS-1:0] LAST_STEP = LAST_STEP_INT[STEP_BITS-1:0];
-    localparam signed [ROUND_BITS-1:0] ONE = 1;
-    localparam [ROUND_BITS-1:0] ONE_BIT = 1;
-    localparam signed [ROUND_BITS-1:0] OUT_MAX = (ONE <<< (OUT_SIGNED != 0 ? OUT_BITS - 1 : OUT_BITS)) - ONE;
-    localparam signed [ROUND_BITS-1:0] OUT_MIN = OUT_SIGNED != 0 ? -(ONE <<< (OUT_BITS - 1)) : {ROUND_BITS{1'b0}};
+    // |d * sum| <= 2^(DIGIT_BITS-1) * |sum|; the running upper part stays within |sum| + 1.
+    localparam integer PARTIAL_BITS = SUM_BITS + DIGIT_BITS;
+    localparam integer UPPER_BITS = SUM_BITS + 1;
+    localparam integer STEP_SUM_BITS = PARTIAL_BITS + 1;
+    // The product {upper, lower} with a zero below it: the rounding bit after the shift.
+    localparam integer SHIFTED_BITS = UPPER_BITS + 17;
+    // The output as a signed value with one bit to spare, and once more for the increment.
+    localparam integer NARROW_BITS = OUT_BITS + 1;
+    localparam integer ROUNDED_BITS = OUT_BITS + 2;
+    localparam [ROUNDED_BITS-1:0] ONE = 1;
+    localparam [ROUNDED_BITS-1:0] OUT_MAX = (ONE << (OUT_SIGNED != 0 ? OUT_BITS - 1 : OUT_BITS)) - ONE;
+    localparam [ROUNDED_BITS-1:0] OUT_MIN = OUT_SIGNED != 0 ? -(ONE << (OUT_BITS - 1)) : {ROUNDED_BITS{1'b0}};
+
+    // Load registers: a column whose parameters are being read (1), then held with them (2).
+    reg loaded_1, loaded_2;
+    reg [ACC_BITS-1:0] acc_1, acc_2;
+    reg [COL_BITS-1:0] col_1, col_2;
+    reg last_1, last_2;
+    reg [15:0] mult_2;
+    reg [4:0] shift_2;
+    reg [31:0] bias_2;
 
     // Multiplier: a column in flight while busy.
     reg busy;
-    reg first;  // the next step takes the column's first (signed) digit
     reg [STEP_BITS-1:0] step;
     reg [SUM_BITS-1:0] sum;
-    reg [15:0] digits;  // the multiplier, next digit in the top bits
-    reg [PRODUCT_BITS-1:0] product;
+    reg [15:0] digits;  // the multiplier's digits not yet used, the next in the low bits
     reg [4:0] shift_m;
     reg [COL_BITS-1:0] col_m;
     reg last_m;
 
     wire finishing = busy && step == LAST_STEP;
-    assign in_ready = slot_free && (!busy || finishing);
+    wire start = loaded_2 && (!busy || finishing);     // the multiplier takes the column
+    wire advance = loaded_1 && (!loaded_2 || start);  // stage 1 moves to stage 2
+    assign in_ready = slot_free && (!loaded_1 || advance);
     assign slot_take = in_valid && in_ready;
+    assign param_read = slot_take;
+    assign param_col = in_col;
 
-    wire [SUM_BITS-1:0] acc_wide = {{(SUM_BITS-ACC_BITS){in_acc[ACC_BITS-1]}}, in_acc};
-    wire [SUM_BITS-1:0] bias_wide = {{(SUM_BITS-32){in_bias[31]}}, in_bias};
-    // The digit of this step, a register: the first carries the multiplier's sign, the others
-    // are unsigned.
-    reg [DIGIT_BITS:0] digit;
-    wire [15:0] digits_next = digits << DIGIT_BITS;
-    // Both operands at the product's width, as Verilog evaluates them anyway.
-    wire signed [SUM_BITS+DIGIT_BITS:0] sum_wide = $signed({{(DIGIT_BITS+1){sum[SUM_BITS-1]}}, sum});
-    wire signed [SUM_BITS+DIGIT_BITS:0] partial;
+    wire [SUM_BITS-1:0] acc_wide = {{(SUM_BITS-ACC_BITS){acc_2[ACC_BITS-1]}}, acc_2};
+    wire [SUM_BITS-1:0] bias_wide = {{(SUM_BITS-32){bias_2[31]}}, bias_2};
+
+    // This step's Booth digit d = -2^(DIGIT_BITS-1) * top bit + the other bits + the previous
+    // digit's top bit; for one or two bits, as a multiple of the sum and a sign: the partial
+    // product is that multiple, added or subtracted (ones' complement plus a carry in).
+    wire [DIGIT_BITS-1:0] raw = digits[DIGIT_BITS-1:0];
+    function automatic signed [DIGIT_BITS:0] booth_digit(input [DIGIT_BITS-1:0] bits, input carry);
+        booth_digit = $signed({bits[DIGIT_BITS-1], bits}) + $signed({{DIGIT_BITS{1'b0}}, carry});
+    endfunction
+    wire [PARTIAL_BITS-1:0] multiple;
+    wire negative;
     generate
-        if (DIGIT_BITS <= 2) begin : shift_add
-            // A digit of one or two bits: shifted copies of the sum, added in carry chains
-            // (faster than a DSP block for so narrow a factor); the top bit weighs negative.
-            wire [SUM_BITS+DIGIT_BITS:0] unsigned_sum = $unsigned(sum_wide);
-            wire [SUM_BITS+DIGIT_BITS:0] low = digit[0] ? unsigned_sum : {(SUM_BITS+DIGIT_BITS+1){1'b0}};
-            wire [SUM_BITS+DIGIT_BITS:0] middle = (DIGIT_BITS == 2 && digit[1]) ? unsigned_sum << 1 : {(SUM_BITS+DIGIT_BITS+1){1'b0}};
-            wire [SUM_BITS+DIGIT_BITS:0] top = digit[DIGIT_BITS] ? unsigned_sum << DIGIT_BITS : {(SUM_BITS+DIGIT_BITS+1){1'b0}};
-            assign partial = $signed(low + middle - top);
-        end else begin : multiply
-            wire signed [SUM_BITS+DIGIT_BITS:0] digit_wide = $signed({{SUM_BITS{digit[DIGIT_BITS]}}, digit});
-            assign partial = sum_wide * digit_wide;
+        if (DIGIT_BITS <= 2) begin : small_digit
+            wire [PARTIAL_BITS-1:0] sum_wide = {{DIGIT_BITS{sum[SUM_BITS-1]}}, sum};
+            reg digit_carry;  // the top bit of the previous digit
+            always @(posedge clock) begin
+                if (start) digit_carry <= 1'b0;
+                else if (busy) digit_carry <= raw[DIGIT_BITS-1];
+            end
+            if (DIGIT_BITS == 1) begin : booth2
+                // d = carry - bit: 0, +1 or -1.
+                assign negative = raw[0] && !digit_carry;
+                assign multiple = (raw[0] != digit_carry) ? sum_wide : {PARTIAL_BITS{1'b0}};
+            end else begin : booth4
+                // d = -2 * b1 + b0 + carry: 0, +-1 or +-2.
+                wire one = raw[0] != digit_carry;
+                wire two = raw[1] ? (!raw[0] && !digit_carry) : (raw[0] && digit_carry);
+                assign negative = raw[1] && !(raw[0] && digit_carry);
+                assign multiple = one ? sum_wide : two ? (sum_wide << 1) : {PARTIAL_BITS{1'b0}};
+            end
+        end else begin : booth_multiply
+            // Wide digits: one signed multiply (a DSP block on an FPGA) by a digit recoded a
+            // step ahead into a register, so no adder sits in front of the multiply.
+            wire signed [DIGIT_BITS:0] digit;
+            if (DIGIT_BITS == 16) begin : one_digit
+                // One step: the digit is the multiplier, sign-extended (no adder).
+                assign digit = booth_digit(raw, 1'b0);
+            end else begin : digits_ahead
+                reg signed [DIGIT_BITS:0] ahead;
+                always @(posedge clock) begin
+                    if (start) ahead <= booth_digit(mult_2[DIGIT_BITS-1:0], 1'b0);
+                    else if (busy) ahead <= booth_digit(digits[2*DIGIT_BITS-1:DIGIT_BITS], raw[DIGIT_BITS-1]);
+                end
+                assign digit = ahead;
+            end
+            wire signed [PARTIAL_BITS-1:0] product_of_digit = $signed(sum) * digit;
+            assign negative = 1'b0;
+            assign multiple = $unsigned(product_of_digit);
         end
     endgenerate
+
     // The registered partial product of the previous cycle's digit, added in this one.
-    reg partial_valid, partial_first, partial_last;
-    reg [SUM_BITS+DIGIT_BITS:0] partial_q;
-    wire [PRODUCT_BITS-1:0] partial_wide = {{(PRODUCT_BITS-SUM_BITS-DIGIT_BITS-1){partial_q[SUM_BITS+DIGIT_BITS]}}, partial_q};
+    reg partial_valid, partial_first, partial_last, partial_negative;
+    reg [PARTIAL_BITS-1:0] partial;
+    reg [UPPER_BITS-1:0] upper;  // the product's bits from 16 - DIGIT_BITS * (steps left) up
+    reg [15:0] lower;            // its low 16 bits, filled from the top
+    wire [UPPER_BITS-1:0] upper_in = partial_first ? {UPPER_BITS{1'b0}} : upper;
+    wire [STEP_SUM_BITS-1:0] addend = partial_negative ? ~{partial[PARTIAL_BITS-1], partial}
+                                                        : {partial[PARTIAL_BITS-1], partial};
+    wire [STEP_SUM_BITS-1:0] step_sum = {{(STEP_SUM_BITS-UPPER_BITS){upper_in[UPPER_BITS-1]}}, upper_in}
+                                        + addend + {{(STEP_SUM_BITS-1){1'b0}}, partial_negative};
+    wire [15:0] lower_next;
+    generate
+        if (DIGIT_BITS == 16) begin : one_step
+            assign lower_next = step_sum[15:0];
+        end else begin : steps
+            assign lower_next = {step_sum[DIGIT_BITS-1:0], lower[15:DIGIT_BITS]};
+        end
+    endgenerate
     reg [4:0] shift_a;
     reg [COL_BITS-1:0] col_a;
     reg last_a;
 
-    // Post-multiply pipeline: round, shift, clamp.
-    reg valid_p, valid_r, valid_s;
-    reg [ROUND_BITS-1:0] rounded;
-    reg signed [ROUND_BITS-1:0] shifted;
-    reg [4:0] shift_p, shift_r;
-    reg [COL_BITS-1:0] col_p, col_r, col_s;
-    reg last_p, last_r, last_s;
+    // Round, shift, clamp.
+    reg valid_p, valid_n, valid_r;
+    reg [SHIFTED_BITS-1:0] shifted;
+    reg [NARROW_BITS-1:0] narrow;  // t >>> shift, valid when it fits
+    reg round_up;                  // bit shift-1 of t (0 when shift = 0)
+    reg fits;
+    reg overflow_negative;
+    reg [4:0] shift_p;
+    reg [COL_BITS-1:0] col_p, col_n, col_r;
+    reg last_p, last_n, last_r;
 
-    // The finished product stays in `product` for one cycle after its last digit is added.
-    wire [ROUND_BITS-1:0] product_round = {{(ROUND_BITS-PRODUCT_BITS){product[PRODUCT_BITS-1]}}, product};
-    wire [ROUND_BITS-1:0] half = (shift_p == 5'd0) ? {ROUND_BITS{1'b0}} : ONE_BIT << (shift_p - 5'd1);
-    wire signed [ROUND_BITS-1:0] rectified = (RELU != 0 && shifted < 0) ? $signed({ROUND_BITS{1'b0}}) : shifted;
-    wire [OUT_BITS-1:0] clamped = rectified > OUT_MAX ? OUT_MAX[OUT_BITS-1:0]
-                                : rectified < OUT_MIN ? OUT_MIN[OUT_BITS-1:0] : rectified[OUT_BITS-1:0];
+    wire [SHIFTED_BITS-NARROW_BITS-1:0] upper_bits = shifted[SHIFTED_BITS-1:NARROW_BITS];
+    wire [ROUNDED_BITS-1:0] rounded = {narrow[NARROW_BITS-1], narrow} + {{(ROUNDED_BITS-1){1'b0}}, round_up};
+    wire rounded_negative = rounded[ROUNDED_BITS-1];
+    wire [ROUNDED_BITS-1:0] rectified = (RELU != 0 && rounded_negative) ? {ROUNDED_BITS{1'b0}} : rounded;
+    wire [OUT_BITS-1:0] clamped =
+        !fits ? ((overflow_negative && RELU == 0) ? OUT_MIN[OUT_BITS-1:0] : (overflow_negative ? {OUT_BITS{1'b0}} : OUT_MAX[OUT_BITS-1:0]))
+        : $signed(rectified) > $signed(OUT_MAX) ? OUT_MAX[OUT_BITS-1:0]
+        : $signed(rectified) < $signed(OUT_MIN) ? OUT_MIN[OUT_BITS-1:0] : rectified[OUT_BITS-1:0];
 
     always @(posedge clock) begin
         if (reset) begin
+            loaded_1 <= 1'b0;
+            loaded_2 <= 1'b0;
             busy <= 1'b0;
             step <= {STEP_BITS{1'b0}};
             partial_valid <= 1'b0;
             valid_p <= 1'b0;
+            valid_n <= 1'b0;
             valid_r <= 1'b0;
-            valid_s <= 1'b0;
             out_push <= 1'b0;
         end else begin
-            if (slot_take) begin
+            if (slot_take) loaded_1 <= 1'b1;
+            else if (advance) loaded_1 <= 1'b0;
+            if (advance) loaded_2 <= 1'b1;
+            else if (start) loaded_2 <= 1'b0;
+            if (start) begin
                 busy <= 1'b1;
                 step <= {STEP_BITS{1'b0}};
             end else if (finishing) begin
@@ -132,48 +222,63 @@ module cim_activation_unit #(
             end
             partial_valid <= busy;
             valid_p <= partial_valid && partial_last;
-            valid_r <= valid_p;
-            valid_s <= valid_r;
-            out_push <= valid_s;
+            valid_n <= valid_p;
+            valid_r <= valid_n;
+            out_push <= valid_r;
         end
     end
 
     always @(posedge clock) begin
         if (slot_take) begin
-            sum <= acc_wide + bias_wide;
-            digits <= in_mult;
-            digit <= {in_mult[15], in_mult[15 -: DIGIT_BITS]};
-            shift_m <= in_shift;
-            col_m <= in_col;
-            last_m <= in_last;
-        end else if (busy) begin
-            digits <= digits_next;
-            digit <= {1'b0, digits_next[15 -: DIGIT_BITS]};
+            acc_1 <= in_acc;
+            col_1 <= in_col;
+            last_1 <= in_last;
         end
-        if (slot_take) first <= 1'b1;
-        else if (busy) first <= 1'b0;
-        partial_q <= $unsigned(partial);
-        partial_first <= first;
+        if (advance) begin
+            acc_2 <= acc_1;
+            col_2 <= col_1;
+            last_2 <= last_1;
+            mult_2 <= param_mult;
+            shift_2 <= param_shift;
+            bias_2 <= param_bias;
+        end
+        if (start) begin
+            sum <= acc_wide + bias_wide;
+            digits <= mult_2;
+            shift_m <= shift_2;
+            col_m <= col_2;
+            last_m <= last_2;
+        end else if (busy) begin
+            digits <= digits >> DIGIT_BITS;
+        end
+        partial <= multiple;
+        partial_negative <= negative;
+        partial_first <= busy && step == {STEP_BITS{1'b0}};
         partial_last <= finishing;
         if (finishing) begin
             shift_a <= shift_m;
             col_a <= col_m;
             last_a <= last_m;
         end
-        if (partial_valid) product <= partial_first ? partial_wide : (product << DIGIT_BITS) + partial_wide;
+        if (partial_valid) begin
+            upper <= step_sum[DIGIT_BITS +: UPPER_BITS];
+            lower <= lower_next;
+        end
         shift_p <= shift_a;
         col_p <= col_a;
         last_p <= last_a;
-        rounded <= product_round + half;
-        shift_r <= shift_p;
-        col_r <= col_p;
-        last_r <= last_p;
-        shifted <= $signed(rounded) >>> shift_r;
-        col_s <= col_r;
-        last_s <= last_r;
+        shifted <= $unsigned($signed({upper, lower, 1'b0}) >>> shift_p);
+        col_n <= col_p;
+        last_n <= last_p;
+        narrow <= shifted[NARROW_BITS:1];
+        round_up <= shifted[0];
+        fits <= upper_bits == {(SHIFTED_BITS-NARROW_BITS){shifted[NARROW_BITS]}};
+        overflow_negative <= shifted[SHIFTED_BITS-1];
+        col_r <= col_n;
+        last_r <= last_n;
         out_data <= clamped;
-        out_col <= col_s;
-        out_last <= last_s;
+        out_col <= col_r;
+        out_last <= last_r;
     end
 endmodule
 `default_nettype wire

@@ -5,17 +5,14 @@
 // reading one physical column per cycle in order pc = 0..P-1 while the lanes fill the other
 // bank. It starts a column only when the activation FIFO has a slot reserved for it, so it
 // never stalls mid-column, and it releases the bank to the scheduler when its last sum is read.
-// Each accumulator leaves with its column's parameters, read from the column-parameter memory
-// while the column's last partial sum is added.
 //
 // Ports:
 //   landed, landed_bank         Lanes: every sum of the bank is written.
 //   sums_released, released_bank  To the scheduler: the bank's last sum is read.
 //   rd_bank, rd_phase, rd_lane  Lanes' read port (rd_value two cycles later).
-//   param_col                   Column-parameter read address (param_* one cycle later).
 //   slot_free, slot_take        Activation FIFO credit: a column may start when slot_free;
 //                               slot_take reserves the slot.
-//   acc_valid, acc_*            One column: accumulator, parameters, index, last of the MVM.
+//   acc_valid, acc_*            One column: accumulator, index, last of the MVM.
 module cim_column_combiner #(
     parameter integer ADCS = 4,
     parameter integer SLICES = 2,
@@ -38,17 +35,10 @@ module cim_column_combiner #(
     output wire [PHASE_BITS-1:0]       rd_phase,
     output wire [LANE_BITS-1:0]        rd_lane,
     input  wire [PART_BITS-1:0]        rd_value,
-    output wire [COL_BITS-1:0]         param_col,
-    input  wire [15:0]                 param_mult,
-    input  wire [4:0]                  param_shift,
-    input  wire [31:0]                 param_bias,
     input  wire                        slot_free,
     output wire                        slot_take,
     output reg                         acc_valid,
     output reg  [ACC_BITS-1:0]         acc_value,
-    output reg  [15:0]                 acc_mult,
-    output reg  [4:0]                  acc_shift,
-    output reg  [31:0]                 acc_bias,
     output reg  [COL_BITS-1:0]         acc_col,
     output reg                         acc_last
 );
@@ -119,7 +109,7 @@ module cim_column_combiner #(
     end
 
     // Three stages behind the read: lane value arrives (2), term shifted into place (3),
-    // accumulated and handed on with the column's parameters (4).
+    // accumulated and handed on (4).
     reg [1:0] valid_pipe;
     reg valid_term;
     reg [SLICE_BITS-1:0] slice_1, slice_2;
@@ -129,9 +119,6 @@ module cim_column_combiner #(
     reg [COL_BITS-1:0] col_1, col_2, col_3;
     reg last_1, last_2, last_3;
     reg [ACC_BITS-1:0] term, sum;
-
-    // Parameters are read two cycles behind the sums, so they arrive with the accumulator.
-    assign param_col = col_2;
 
     // Two's complement throughout: the partial sum sign-extended, then shifted and added.
     wire [ACC_BITS-1:0] part = {{(ACC_BITS-PART_BITS){rd_value[PART_BITS-1]}}, rd_value};
@@ -157,7 +144,6 @@ module cim_column_combiner #(
         term <= part << ({4'd0, slice_2} * SHIFT_STEP);
         if (valid_term) sum <= sum_next;
         acc_value <= sum_next;
-        {acc_bias, acc_shift, acc_mult} <= {param_bias, param_shift, param_mult};
         acc_col <= col_3;
         acc_last <= last_3;
     end

@@ -7,7 +7,8 @@
 //
 // Ports:
 //   wr_en, wr_col, wr_mult, wr_shift, wr_bias   Host write (ignored for wr_col >= COLS).
-//   rd_col                      Read address; rd_mult, rd_shift, rd_bias one cycle later.
+//   rd_en, rd_col               Read; rd_mult, rd_shift, rd_bias one cycle later, held while
+//                               rd_en is low.
 module cim_column_params #(
     parameter integer COLS = 4,
     parameter integer COL_BITS = 2,      // bits of a column index, >= 1
@@ -20,6 +21,7 @@ module cim_column_params #(
     input  wire [15:0]            wr_mult,
     input  wire [4:0]             wr_shift,
     input  wire [31:0]            wr_bias,
+    input  wire                   rd_en,
     input  wire [COL_BITS-1:0]    rd_col,
     output wire [15:0]            rd_mult,
     output wire [4:0]             rd_shift,
@@ -38,13 +40,13 @@ module cim_column_params #(
 
     always @(posedge clock) begin
         if (wr_ok) params[wr_index] <= {wr_bias, wr_shift, wr_mult};
-        word <= params[rd_col];
+        if (rd_en) word <= params[rd_col];
     end
 
     always @(posedge clock) begin
         if (reset) written <= {COLS{1'b0}};
         else if (wr_ok) written[wr_index] <= 1'b1;
-        word_written <= written[rd_col];
+        if (rd_en) word_written <= written[rd_col];
     end
 
     assign {rd_bias, rd_shift, rd_mult} = word_written ? word : DEFAULTS;

@@ -5,8 +5,10 @@
 //   part[bank][m] = sum over (b, g) of wb(b) * code(b, g, pc),  wb(b) = +-2^b.
 // ADC a only ever feeds lane a, so no two codes of one cycle meet in one memory.
 //
-// Each lane's sums are a memory with synchronous reads (it maps to RAM). A code that lands in
-// cycle L reads its sum then; the RAM's output is registered once more in L+1 (a block RAM's
+// Each lane's sums are two memories, one per bank, each with one synchronous read port (they
+// map to RAM): the combiner reads one bank while codes land in the other, so each bank's port
+// serves whichever of the two uses it, at half the read multiplexers of one memory with two
+// ports. A code that lands in cycle L reads its sum then; the RAM's output is registered once more in L+1 (a block RAM's
 // clock-to-output is most of a cycle on an FPGA), and the add happens in L+2, to the code's
 // weighted, signed term registered in L+1. Sums written in L or L+1 (only when one address
 // recurs within two cycles: PHASES * ADC_CYCLES <= 2) are forwarded instead of the stale read.
@@ -45,7 +47,7 @@ module cim_shift_add_lanes #(
     input  wire [LANE_BITS-1:0]        rd_lane,
     output reg  [PART_BITS-1:0]        rd_value
 );
-    localparam integer DEPTH = 2 << PHASE_BITS;
+    localparam integer DEPTH = 1 << PHASE_BITS;  // per bank
     // Lanes that have a column in the last phase; the others idle there.
     localparam integer LAST_PHASE_LANES = PHYS_COLS - (PHASES - 1) * ADCS;
     localparam integer LAST_PHASE_INT = PHASES - 1;
@@ -65,9 +67,13 @@ module cim_shift_add_lanes #(
     reg [PHASE_BITS-1:0] phase_2;
     reg far_2, near_2;  // near: the sum was written in L+1
     reg [LANE_BITS-1:0] rd_lane_q;
+    reg rd_bank_q;
 
     wire [PHASE_BITS:0] sum_address = {tag_bank, tag_phase};
-    wire [PHASE_BITS:0] rd_address = {rd_bank, rd_phase};
+    // Each bank's read address: the landing code's while it lands there, else the combiner's.
+    wire [PHASE_BITS-1:0] bank_address [0:1];
+    assign bank_address[0] = (code_valid && !tag_bank) ? tag_phase : rd_phase;
+    assign bank_address[1] = (code_valid && tag_bank) ? tag_phase : rd_phase;
     wire [PART_BITS-1:0] lane_value [0:ADCS-1];
 
     always @(posedge clock) begin
@@ -96,14 +102,16 @@ module cim_shift_add_lanes #(
         near_2 <= NEAR && valid_2 && address_2 == address_1;
         landed_bank <= address_2[PHASE_BITS];
         rd_lane_q <= rd_lane;
+        rd_bank_q <= rd_bank;
         rd_value <= lane_value[rd_lane_q];
     end
 
     genvar a;
     generate
         for (a = 0; a < ADCS; a = a + 1) begin : lane
-            reg [PART_BITS-1:0] sums [0:DEPTH-1];
-            reg [PART_BITS-1:0] read_1, read_2, term_2, written, written_before, rd_read;
+            reg [PART_BITS-1:0] sums_0 [0:DEPTH-1];
+            reg [PART_BITS-1:0] sums_1 [0:DEPTH-1];
+            reg [PART_BITS-1:0] out_0, out_1, read_2, term_2, written, written_before;
             wire active = (a < LAST_PHASE_LANES) || (phase_2 != LAST_PHASE);
             wire [PART_BITS-1:0] code = {{(PART_BITS-ADC_BITS){1'b0}}, codes[a*ADC_BITS +: ADC_BITS]};
             reg [PART_BITS-1:0] term_1;
@@ -116,18 +124,17 @@ module cim_shift_add_lanes #(
             always @(posedge clock) begin
                 term_1 <= tag_negative ? -(code << tag_bit) : code << tag_bit;
                 term_2 <= term_1;
-                read_1 <= sums[sum_address];
-                read_2 <= read_1;
-                rd_read <= sums[rd_address];
-                if (valid_2 && active) begin
-                    sums[address_2] <= sum_next;
-                end
+                out_0 <= sums_0[bank_address[0]];
+                out_1 <= sums_1[bank_address[1]];
+                read_2 <= address_1[PHASE_BITS] ? out_1 : out_0;
+                if (valid_2 && active && !address_2[PHASE_BITS]) sums_0[address_2[PHASE_BITS-1:0]] <= sum_next;
+                if (valid_2 && active && address_2[PHASE_BITS]) sums_1[address_2[PHASE_BITS-1:0]] <= sum_next;
                 // The last two writes, for forwarding (a lane that idles in a phase writes
                 // nothing, and no later code of that phase reads its sum).
                 written <= sum_next;
                 written_before <= written;
             end
-            assign lane_value[a] = rd_read;
+            assign lane_value[a] = rd_bank_q ? out_1 : out_0;
         end
     endgenerate
 endmodule

@@ -59,6 +59,7 @@ module cim_tile (
     wire [6:0] sum_rd_phase;
     wire sum_rd_lane;
     wire [24:0] sum_rd_value;
+    wire param_read;
     wire [2:0] param_col;
     wire [15:0] param_mult;
     wire [4:0] param_shift;
@@ -67,14 +68,11 @@ module cim_tile (
     wire acc_slot_take;
     wire acc_push;
     wire [39:0] acc_value;
-    wire [15:0] acc_mult;
-    wire [4:0] acc_shift;
-    wire [31:0] acc_bias;
     wire [2:0] acc_col;
     wire acc_last;
     wire acc_valid;
     wire acc_ready;
-    wire [96:0] acc_word;
+    wire [43:0] acc_word;
     wire out_slot_free;
     wire out_slot_take;
     wire result_push;
@@ -85,15 +83,12 @@ module cim_tile (
     wire result_last_taken;
 
     assign result_last_taken = out_valid && out_ready && out_last;
-    // Accumulator FIFO word: {acc, bias, shift, mult, column, last}.
-    wire [96:0] acc_push_word = {acc_value, acc_bias, acc_shift, acc_mult, acc_col, acc_last};
+    // Accumulator FIFO word: {acc, column, last}.
+    wire [43:0] acc_push_word = {acc_value, acc_col, acc_last};
     wire [39:0] acc_head_value;
-    wire [31:0] acc_head_bias;
-    wire [4:0] acc_head_shift;
-    wire [15:0] acc_head_mult;
     wire [2:0] acc_head_col;
     wire acc_head_last;
-    assign {acc_head_value, acc_head_bias, acc_head_shift, acc_head_mult, acc_head_col, acc_head_last} = acc_word;
+    assign {acc_head_value, acc_head_col, acc_head_last} = acc_word;
     assign {out_data, out_col, out_last} = out_word;
 
     cim_tile_controller #(
@@ -256,6 +251,7 @@ module cim_tile (
         .wr_mult(prog_mult),
         .wr_shift(prog_shift),
         .wr_bias(prog_bias),
+        .rd_en(param_read),
         .rd_col(param_col),
         .rd_mult(param_mult),
         .rd_shift(param_shift),
@@ -283,22 +279,15 @@ module cim_tile (
         .rd_phase(sum_rd_phase),
         .rd_lane(sum_rd_lane),
         .rd_value(sum_rd_value),
-        .param_col(param_col),
-        .param_mult(param_mult),
-        .param_shift(param_shift),
-        .param_bias(param_bias),
         .slot_free(acc_slot_free),
         .slot_take(acc_slot_take),
         .acc_valid(acc_push),
         .acc_value(acc_value),
-        .acc_mult(acc_mult),
-        .acc_shift(acc_shift),
-        .acc_bias(acc_bias),
         .acc_col(acc_col),
         .acc_last(acc_last)
     );
     cim_stream_fifo #(
-        .WIDTH(97),
+        .WIDTH(44),
         .DEPTH(2),
         .INDEX_BITS(1)
     ) acc_fifo (
@@ -315,8 +304,6 @@ module cim_tile (
     cim_activation_unit #(
         .ACC_BITS(40),
         .SUM_BITS(40),
-        .PRODUCT_BITS(55),
-        .ROUND_BITS(55),
         .OUT_BITS(16),
         .OUT_SIGNED(1),
         .RELU(0),
@@ -329,11 +316,13 @@ module cim_tile (
         .in_valid(acc_valid),
         .in_ready(acc_ready),
         .in_acc(acc_head_value),
-        .in_mult(acc_head_mult),
-        .in_shift(acc_head_shift),
-        .in_bias(acc_head_bias),
         .in_col(acc_head_col),
         .in_last(acc_head_last),
+        .param_read(param_read),
+        .param_col(param_col),
+        .param_mult(param_mult),
+        .param_shift(param_shift),
+        .param_bias(param_bias),
         .slot_free(out_slot_free),
         .slot_take(out_slot_take),
         .out_push(result_push),
