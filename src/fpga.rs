@@ -450,26 +450,29 @@ struct Block {
 
 /// The cells of each block from Yosys's `stat -json` of the unflattened design under `top`:
 /// a module's own cells times its instances, the instances of one module (such as the two
-/// FIFOs) summed, largest block first.
+/// FIFOs) summed, the arithmetic parts of a block (the emulated crossbar's multipliers by
+/// constants) counted with it, largest block first.
 fn blocks(target: &Target, stat: &Value, top: &str) -> Vec<Block> {
     let modules = stat["modules"].as_object();
     let find = |name: &str| modules.and_then(|m| m.iter().find(|(k, _)| k.trim_start_matches('\\') == name)).map(|(_, v)| v);
     let mut out: Vec<Block> = Vec::new();
-    // (module, instances): a module's submodules appear among its cell types.
-    let mut pending = vec![(top.to_string(), 1u64)];
-    while let Some((name, instances)) = pending.pop() {
+    // (module, instances, block): a module's submodules appear among its cell types.
+    let mut pending = vec![(top.to_string(), 1u64, base_module(top).to_string())];
+    while let Some((name, instances, block)) = pending.pop() {
         let Some(module) = find(&name) else { continue };
         let cells = &module["num_cells_by_type"];
         for (child, n) in cells.as_object().into_iter().flatten() {
-            if find(child.trim_start_matches('\\')).is_some() {
-                pending.push((child.trim_start_matches('\\').to_string(), instances * n.as_u64().unwrap_or(0)));
+            let child = child.trim_start_matches('\\');
+            if find(child).is_some() {
+                let base = base_module(child);
+                let owner = if rtl::is_arithmetic_part(base) { block.clone() } else { base.to_string() };
+                pending.push((child.to_string(), instances * n.as_u64().unwrap_or(0), owner));
             }
         }
         let counts: Vec<u64> = target.block_cells().iter().map(|(_, cell)| instances * count_cells(cells, cell)).collect();
-        let base = base_module(&name).to_string();
-        match out.iter_mut().find(|b| b.module == base) {
+        match out.iter_mut().find(|b| b.module == block) {
             Some(b) => b.cells.iter_mut().zip(&counts).for_each(|(sum, n)| *sum += n),
-            None => out.push(Block { module: base, cells: counts }),
+            None => out.push(Block { module: block, cells: counts }),
         }
     }
     out.sort_by_key(|b| std::cmp::Reverse(b.cells.iter().sum::<u64>()));

@@ -137,9 +137,9 @@ fn emulated_crossbar_is_lint_clean() {
 }
 
 /// The whole fpga64 tile, crossbar included, is synthesizable: no black box, no latch, and the
-/// cell memories stay memories (block RAM or LUT RAM on an FPGA). Yosys' coarse synthesis only:
-/// its generic gate mapping of the emulation's ~90 multipliers takes over a quarter of an hour,
-/// and an FPGA flow maps them to DSP blocks instead.
+/// cell memories stay memories (block RAM or LUT RAM on an FPGA). Yosys' coarse synthesis only
+/// (about 20 s): its generic gate mapping of the IR-drop multipliers (I * I * Q, one per ADC)
+/// is slow, and an FPGA flow maps them to DSP blocks instead.
 #[test]
 fn emulated_fpga64_synthesizes_without_latches() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,7 +1,7 @@
 //! Files for the engineer who receives a generated directory: a FuseSoC core, an SDC file and a
 //! README with the host interface of this very configuration.
 
-use super::{axi, Bus, FileRole, GeneratedRtl, RtlFile};
+use super::{axi, Bus, Crossbar, FileRole, GeneratedRtl, RtlFile};
 use crate::config::TileParams;
 
 /// The clock the SDC file constrains, until a flow sets its own: the ECP5 target of the
@@ -280,6 +280,7 @@ done       ___________________________ ... ______________________/‾‾‾\___
                     FileRole::Macro => "behavioral crossbar macro (simulation only)",
                     FileRole::Bus => "bus wrapper and its top (synthesizable)",
                     _ if f.name == macro_file => "emulated crossbar (synthesizable)",
+                    FileRole::Periphery if Crossbar::Emulated.has_file(&f.name, prefix) => "emulated crossbar's arithmetic (synthesizable)",
                     _ => "periphery (synthesizable)",
                 };
                 format!("| `{}` | {what} |\n", f.name)

@@ -44,11 +44,25 @@ const BLOCKS: &[Block] = &[
 const AXI_WRAPPER: Block = Block { module: "cim_axi_wrapper", source: include_str!("../../verilog/cim_axi_wrapper.v") };
 
 /// The behavioral crossbar macro: replaced by the silicon macro in an ASIC flow.
-const MACRO: Block = Block { module: "cim_crossbar_macro", source: include_str!("../../verilog/cim_crossbar_macro.v") };
+const MACRO: &[Block] =
+    &[Block { module: "cim_crossbar_macro", source: include_str!("../../verilog/cim_crossbar_macro.v") }];
 
-/// The synthesizable crossbar with the behavioral macro's ports and timing, for FPGAs.
-const EMULATED: Block =
-    Block { module: "cim_crossbar_emulated", source: include_str!("../../verilog/cim_crossbar_emulated.v") };
+/// The synthesizable crossbar with the behavioral macro's ports and timing, for FPGAs, after
+/// the arithmetic blocks it instantiates (multiplies by constants in adders, not DSP blocks).
+const EMULATED: &[Block] = &[
+    Block { module: "cim_constant_multiplier", source: include_str!("../../verilog/cim_constant_multiplier.v") },
+    Block { module: "cim_constant_divider", source: include_str!("../../verilog/cim_constant_divider.v") },
+    Block { module: "cim_constant_modulo", source: include_str!("../../verilog/cim_constant_modulo.v") },
+    Block { module: "cim_hash_round", source: include_str!("../../verilog/cim_hash_round.v") },
+    Block { module: "cim_crossbar_emulated", source: include_str!("../../verilog/cim_crossbar_emulated.v") },
+];
+
+/// Whether `module` (perhaps prefixed) is an arithmetic part of another block, the emulated
+/// crossbar's multipliers by constants and hash rounds: a per-block report counts it with
+/// the block that instantiates it.
+pub fn is_arithmetic_part(module: &str) -> bool {
+    EMULATED[..EMULATED.len() - 1].iter().any(|b| module.ends_with(b.module))
+}
 
 /// Which crossbar macro the tile instantiates.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -70,10 +84,16 @@ impl Crossbar {
         }
     }
 
-    fn block(self) -> &'static Block {
+    /// Whether `name` is a file of this crossbar under `prefix`.
+    fn has_file(self, name: &str, prefix: &str) -> bool {
+        self.blocks().iter().any(|b| name.strip_prefix(prefix).and_then(|n| n.strip_suffix(".v")) == Some(b.module))
+    }
+
+    /// The crossbar's Verilog blocks, the crossbar module last.
+    fn blocks(self) -> &'static [Block] {
         match self {
-            Crossbar::Behavioral => &MACRO,
-            Crossbar::Emulated => &EMULATED,
+            Crossbar::Behavioral => MACRO,
+            Crossbar::Emulated => EMULATED,
         }
     }
 }
@@ -210,13 +230,13 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
         text: top::top_module(&p, &sizing, prefix, emulation.as_ref()),
         role: FileRole::Periphery,
     });
-    let crossbar = options.crossbar.block();
-    let macro_file = format!("{prefix}{}.v", crossbar.module);
-    files.push(RtlFile {
-        name: macro_file.clone(),
-        text: with_prefix(crossbar.source, prefix),
+    let crossbar = options.crossbar.blocks();
+    let macro_file = format!("{prefix}{}.v", crossbar.last().expect("a crossbar module").module);
+    files.extend(crossbar.iter().map(|b| RtlFile {
+        name: format!("{prefix}{}.v", b.module),
+        text: with_prefix(b.source, prefix),
         role: if emulation.is_some() { FileRole::Periphery } else { FileRole::Macro },
-    });
+    }));
     let top = match options.bus {
         None => tile_top.clone(),
         Some(Bus::Axi) => {
