@@ -133,6 +133,9 @@ fn emulated_crossbar_is_lint_clean() {
     for (what, config) in emulated_configurations() {
         assert_lint_clean(&config, &emulated, &what);
         assert_icarus_clean(&config, &emulated, &what);
+        if slang_available() {
+            assert_slang_clean(&config, &emulated, &what);
+        }
     }
 }
 

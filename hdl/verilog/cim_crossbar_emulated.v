@@ -108,15 +108,17 @@ module cim_crossbar_emulated #(
     localparam [31:0] FAULT = 32'h46414c54;
     localparam [31:0] DRIFT_TAG = 32'h44524654;
 
-    localparam integer GROUPS = (ROWS + ROWS_PER_READ - 1) / ROWS_PER_READ;
-    localparam integer PHASES = (PHYS_COLS + ADCS - 1) / ADCS;
+    localparam integer ROW_COUNT = ROWS;
+    localparam integer COLUMN_COUNT = PHYS_COLS;
+    localparam integer GROUPS = (ROW_COUNT + ROWS_PER_READ - 1) / ROWS_PER_READ;
+    localparam integer PHASES = (COLUMN_COUNT + ADCS - 1) / ADCS;
     localparam integer W = CELLS_PER_READ;
     localparam integer READ_CYCLES = (ROWS_PER_READ + W - 1) / W;
     localparam integer TREE_LEVELS = ceil_log2(wide(W));
     localparam integer LEAVES = 1 << TREE_LEVELS;
     localparam integer DEPTH = GROUPS * PHASES * READ_CYCLES;
     localparam integer ADDR_BITS = value_bits(wide(DEPTH - 1));
-    localparam integer LAST_ROWS = ROWS - (GROUPS - 1) * ROWS_PER_READ;
+    localparam integer LAST_ROWS = ROW_COUNT - (GROUPS - 1) * ROWS_PER_READ;
     localparam integer DRIVE_BITS = READ_CYCLES * W;
 
     localparam [63:0] TOP_LEVEL = ((64'd1 << CELL_BITS) - 64'd1) << FINE_BITS;
@@ -254,7 +256,8 @@ module cim_crossbar_emulated #(
     // ---------------------------------------------------------------- conversion
     localparam [6:0] IDLE = 7'd127;
     localparam [31:0] R0 = READ_START;
-    localparam [31:0] ACC_START = R0 + 32'd2 + TREE_LEVELS;  // age of slot 0 at the tree's root
+    localparam [31:0] TREE_STAGES = TREE_LEVELS;
+    localparam [31:0] ACC_START = R0 + 32'd2 + TREE_STAGES;  // age of slot 0 at the tree's root
     localparam [31:0] LAST_GROUP = GROUPS - 1;
 
     reg [6:0] age;  // cycles since the last conv_start, IDLE after reset
