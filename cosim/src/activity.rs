@@ -133,3 +133,21 @@ impl TracedTile {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_are_toggles_per_bit_and_cycle_and_quiet_blocks_are_zero() {
+        let blocks = BTreeMap::from([
+            ("lanes".to_string(), BlockToggles { bits: 8, toggles: 40 }),
+            ("params".to_string(), BlockToggles { bits: 53, toggles: 0 }),
+            ("empty".to_string(), BlockToggles { bits: 0, toggles: 0 }),
+        ]);
+        let activity = Activity { cycles: 10, blocks, vcd_bytes: 0 };
+        // A block without signals has no rate (its caller keeps the constant), not NaN.
+        assert_eq!(activity.rates(), BTreeMap::from([("lanes".to_string(), 0.5), ("params".to_string(), 0.0)]));
+        assert!(Activity { cycles: 0, ..activity }.rates().is_empty());
+    }
+}
