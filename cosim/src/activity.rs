@@ -65,9 +65,18 @@ pub struct TracedTile {
 
 impl TracedTile {
     /// Generates the RTL of `p` with the behavioral crossbar and builds it with
-    /// [`TRACE_FLAGS`] (a build of its own, cached like the others).
+    /// [`TRACE_FLAGS`] and the macro untraced (a build of its own, cached like the others).
     pub fn build(p: &TileParams) -> Result<Self, CosimError> {
         let generated = rtl::generate(p);
+        // The macro's cell array (R x P words) would dominate the trace code and the VCD, and
+        // the analog array is priced separately.
+        let verilog: String = generated
+            .verilog_files()
+            .map(|f| match f.role {
+                rtl::FileRole::Macro => format!("/*verilator tracing_off*/\n{}/*verilator tracing_on*/\n", f.text),
+                _ => f.text.clone(),
+            })
+            .collect();
         let top_file = format!("{}.v", generated.tile_top);
         let top_text = generated.files.iter().find(|f| f.name == top_file).map(|f| f.text.as_str()).unwrap_or_default();
         let blocks = rtl::instances(top_text)
@@ -75,7 +84,7 @@ impl TracedTile {
             .filter(|(module, _)| !module.ends_with(ppa::CROSSBAR_MODULE))
             .map(|(module, name)| (name, ppa::block_of_module(&module).unwrap_or(ppa::OTHER_BLOCK)))
             .collect();
-        let model = build_with_flags(&generated.simulation_verilog(), &generated.top, TRACE_FLAGS)?;
+        let model = build_with_flags(&verilog, &generated.top, TRACE_FLAGS)?;
         Ok(TracedTile { rtl: TileRtl::load(p.clone(), &model)?, tile_scope: generated.tile_top, blocks })
     }
 
