@@ -373,6 +373,10 @@ pub struct PpaArgs {
     /// Seed of the default workload.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Price each block's digital energy at the toggle rate of its RTL signals, measured by
+    /// running the workload through the RTL in Verilator, instead of tech.activity.
+    #[arg(long, conflicts_with = "no_synth")]
+    pub measure_activity: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -60,8 +60,8 @@ fn measure(tile: &Tile, manifest: &mut serde_json::Value) -> Result<()> {
     if let Err(e) = &liberty {
         println!("note: no standard-cell area in the manifest: {e:#}");
     }
-    let (weights, inputs, description) = ppa::random_workload(&tile.params, 64, 1);
-    let report = cimtile_hdl::ppa::estimate(&tile.params, digital.as_ref(), &Workload { weights: &weights, inputs: &inputs, description })?;
+    let (weights, inputs, _, description) = ppa::random_workload(&tile.params, 64, 1);
+    let report = cimtile_hdl::ppa::estimate(&tile.params, digital.as_ref(), &Workload { weights: &weights, inputs: &inputs, description, activity: None })?;
     println!(
         "ppa at {} nm, {} MHz: {:.4} mm^2, {:.3e} MVMs/s, {:.1} pJ per MVM, {:.3} TOPS/W (cimtile ppa for the breakdown)",
         report.node_nm, report.clock_mhz, report.area_mm2, report.mvm_per_s, report.energy_pj_per_mvm, report.tops_per_w

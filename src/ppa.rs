@@ -2,28 +2,38 @@
 //! next to the published figures of a preset's source.
 
 use crate::cli::PpaArgs;
+use crate::progress;
 use crate::synthesis;
 use crate::tile_source::{self, Tile};
-use anyhow::Result;
+use anyhow::{Context, Result};
+use cimtile_cosim::activity::TracedTile;
 use cimtile_cosim::random_case::random_case;
-use cimtile_hdl::data::Weights;
-use cimtile_hdl::ppa::{self, PpaReport, Workload};
+use cimtile_cosim::verilator_build::verilator_version;
+use cimtile_hdl::data::{ColumnParams, Weights};
+use cimtile_hdl::ppa::{self, MeasuredActivity, PpaReport, Workload};
 use cimtile_hdl::TileParams;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
+use std::time::Instant;
 
 pub fn ppa(args: &PpaArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
     let p = &tile.params;
-    let (weights, inputs, description) = match (&args.weights, &args.inputs) {
+    let (weights, inputs, columns, description) = match (&args.weights, &args.inputs) {
         (Some(w), Some(x)) => (
             tile_source::weights(p, w)?,
             tile_source::inputs(p, x)?,
+            tile_source::columns(p, None)?,
             format!("weights {}, inputs {}", w.display(), x.display()),
         ),
         _ => random_workload(p, args.mvms, args.seed),
     };
-    let report = report(&tile, &Workload { weights: &weights, inputs: &inputs, description }, !args.no_synth, true)?;
+    let activity = match args.measure_activity {
+        true => Some(measure_activity(&tile, &weights, &columns, &inputs)?),
+        false => None,
+    };
+    let workload = Workload { weights: &weights, inputs: &inputs, description, activity: activity.as_ref() };
+    let report = report(&tile, &workload, !args.no_synth, true)?;
     print_report(&tile.origin, &report);
     // The paper's figures describe the paper's tile: a file laid over the preset is another tile.
     if let (Some(name), None) = (&args.tile.preset, &args.tile.config) {
@@ -35,10 +45,48 @@ pub fn ppa(args: &PpaArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Uniform random weights and `mvms` input vectors from `seed`, and their description.
-pub fn random_workload(p: &TileParams, mvms: u64, seed: u64) -> (Weights, Vec<Vec<i32>>, String) {
+/// Uniform random weights and `mvms` input vectors from `seed`, the random case's column
+/// parameters (for a measured activity), and their description.
+pub fn random_workload(p: &TileParams, mvms: u64, seed: u64) -> (Weights, Vec<Vec<i32>>, Vec<ColumnParams>, String) {
     let case = random_case(p, mvms as usize, seed);
-    (case.weights, case.inputs, format!("uniform random weights and {mvms} input vectors, seed {seed}"))
+    let description = format!("uniform random weights and {mvms} input vectors, seed {seed}");
+    (case.weights, case.inputs, case.columns, description)
+}
+
+/// The digital activity per block of `tile` running the workload, measured in Verilator: the
+/// stream traced into a temporary VCD, then its toggles counted per block.
+fn measure_activity(tile: &Tile, weights: &Weights, columns: &[ColumnParams], inputs: &[Vec<i32>]) -> Result<MeasuredActivity> {
+    // Before the build (and the synthesis): a missing simulator is a quick, clear error.
+    let version = verilator_version().context("--measure-activity runs the workload through the RTL in Verilator")?;
+    let started = Instant::now();
+    let spinner = progress::spinner("building the tile with every signal traced (Verilator; cached afterwards)");
+    let built = TracedTile::build(&tile.params);
+    spinner.finish_and_clear();
+    let mut traced = built?;
+    let dir = tempfile::tempdir().context("cannot create a temporary directory for the VCD")?;
+    let vcd = dir.path().join("activity.vcd");
+    let bar = progress::bar(inputs.len() as u64, "MVMs traced");
+    let shown = bar.clone();
+    traced.on_result(move |done| shown.set_position(done as u64));
+    let cycles = traced.trace_stream(weights, columns, inputs, &vcd);
+    bar.finish_and_clear();
+    let cycles = cycles?;
+    let spinner = progress::spinner("counting the VCD's toggles per block");
+    let counted = traced.count(&vcd, cycles);
+    spinner.finish_and_clear();
+    let activity = counted?;
+    let bits: u64 = activity.blocks.values().map(|b| b.bits).sum();
+    Ok(MeasuredActivity {
+        by_block: activity.rates(),
+        source: format!(
+            "measured: {version}, bit toggles per signal bit and cycle of each block's RTL registers and named nets \
+             (clock and crossbar left out; {bits} bits) over {cycles} cycles of {} MVMs of the workload \
+             ({:.0} MB VCD, {:.1} s), applied to the block's synthesized cells",
+            inputs.len(),
+            activity.vcd_bytes as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        ),
+    })
 }
 
 /// The estimate of `tile` running `workload`, with its digital periphery synthesized when
@@ -75,6 +123,11 @@ fn print_report(origin: &str, r: &PpaReport) {
     );
     println!("efficiency: {:.3} TOPS/W, {:.4} TOPS/mm^2", r.tops_per_w, r.tops_per_mm2);
     println!("digital periphery: {}", r.digital_source);
+    if let (Some(by_block), Some(source)) = (&r.activity_by_block, &r.activity_source) {
+        let rates: Vec<String> = by_block.iter().map(|(block, a)| format!("{block} {a:.4}")).collect();
+        println!("digital activity (toggles per cell and cycle): {}", rates.join(", "));
+        println!("  {source}");
+    }
     println!("workload: {}", r.workload);
 }
 

@@ -1,5 +1,6 @@
 //! `cimtile ppa` from the outside: a real synthesis of the default preset (the only one, for
-//! CI's time), the model alone on every preset, and its errors.
+//! CI's time), its activity measured in Verilator, the model alone on every preset, and its
+//! errors.
 
 mod common;
 
@@ -49,6 +50,67 @@ fn default_preset_is_synthesized_per_block_and_cached() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(json(&dir.path().join("again.json")), report);
     assert_eq!(std::fs::read_dir(cache.join("synthesis")).unwrap().count(), 1);
+}
+
+fn on_path(tool: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
+}
+
+fn digital_pj(report: &serde_json::Value) -> f64 {
+    report["energy_pj"]["digital_logic"].as_f64().unwrap() + report["energy_pj"]["buffers"].as_f64().unwrap()
+}
+
+#[test]
+fn measured_activity_prices_each_block() {
+    if !on_path("verilator") {
+        eprintln!("note: skipping cimtile ppa --measure-activity: verilator not installed (scripts/setup installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], json_name: &str| {
+        let out = ppa(&[args, &["--json", json_name]].concat(), dir.path(), &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        (stdout(&out), json(&dir.path().join(json_name)))
+    };
+    let (_, constant) = run(&["--preset", "default"], "constant.json");
+    let (text, measured) = run(&["--preset", "default", "--measure-activity"], "measured.json");
+    assert!(constant.get("activity_by_block").is_none() && constant.get("activity_source").is_none(), "{constant}");
+    let source = measured["activity_source"].as_str().unwrap();
+    assert!(source.starts_with("measured: Verilator") && !source.contains("not measured"), "{source}");
+    assert!(text.contains("digital activity (toggles per cell and cycle): activation_unit"), "{text}");
+    // Every synthesized block is measured, and a quiet one would be 0, not NaN (JSON null).
+    let activity = measured["activity_by_block"].as_object().unwrap();
+    let blocks = measured["area_mm2_by_block"].as_object().unwrap();
+    for block in ["controller", "adc_scheduler", "input_buffer", "shift_add_lanes", "column_combiner", "column_params", "activation_unit", "stream_fifos"] {
+        assert!(blocks.contains_key(block), "{block}");
+        let a = activity[block].as_f64().unwrap_or_else(|| panic!("{block}: {}", activity[block]));
+        assert!(a > 0.0 && a <= 1.0, "{block}: {a}");
+    }
+    // The digital energy is the constant's scaled by a mean of the blocks' measured rates over
+    // 0.15; nothing else moves.
+    let rates: Vec<f64> = activity.values().map(|a| a.as_f64().unwrap() / 0.15).collect();
+    let ratio = digital_pj(&measured) / digital_pj(&constant);
+    let (low, high) = rates.iter().fold((f64::MAX, 0f64), |(l, h), r| (l.min(*r), h.max(*r)));
+    assert!(ratio > low && ratio < high && (ratio - 1.0).abs() > 0.01, "{ratio} not within {low}..{high}");
+    for key in ["adc", "crossbar", "input_drivers"] {
+        assert_eq!(measured["energy_pj"][key], constant["energy_pj"][key], "{key}");
+    }
+    assert_eq!(measured["area_mm2"], constant["area_mm2"]);
+    // The measurement, not tech.activity, prices the blocks: doubling the constant changes nothing.
+    write(dir.path(), "tile.toml", "[tech]\nactivity = 0.3\n");
+    let (_, doubled) = run(&["--config", "tile.toml", "--measure-activity"], "doubled.json");
+    assert_eq!(doubled["activity_by_block"], measured["activity_by_block"]);
+    assert_eq!(digital_pj(&doubled), digital_pj(&measured));
+}
+
+#[test]
+fn measuring_activity_without_verilator_names_what_to_install() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("bin");
+    std::fs::create_dir(&empty).unwrap();
+    let out = ppa(&["--preset", "default", "--measure-activity"], dir.path(), &[("PATH", empty.as_path())]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("verilator is not installed (run scripts/setup"), "{}", stderr(&out));
 }
 
 #[test]

@@ -15,6 +15,8 @@
 //!   and AXI4-Stream; [`axi_protocol_checker`] checks the AXI rules on every cycle.
 //! - [`waveform`] reads a VCD back as a table; [`random_case`] makes reproducible cases and
 //!   [`replay_case`] keeps the ones that mismatch.
+//! - [`activity`] measures the periphery's switching per block: a stream traced with every
+//!   signal, its VCD's bit toggles counted.
 //! - [`icarus`] runs the same RTL under Icarus Verilog, a second simulator, from CSV files.
 //!
 //! # Example
@@ -56,6 +58,7 @@
 //! # }
 //! ```
 
+pub mod activity;
 pub mod axi_driver;
 pub mod axi_protocol_checker;
 pub mod icarus;
@@ -141,6 +144,9 @@ pub enum CosimError {
         /// What is wrong with it.
         problem: String,
     },
+    /// The VCD of a measurement could not be read back.
+    #[error("{0}")]
+    Waveform(waveform::WaveError),
     /// The VCD file could not be opened for writing.
     #[error("cannot open VCD file '{0}'")]
     Trace(PathBuf),

@@ -56,11 +56,18 @@ pub fn verilator_version() -> Result<String, CosimError> {
 
 /// Builds (or finds in the cache) the model of `verilog` with top module `top`.
 pub fn build(verilog: &str, top: &str) -> Result<BuiltModel, CosimError> {
+    build_with_flags(verilog, top, &[])
+}
+
+/// [`build`] with Verilator flags `extra` after the usual ones (a build of its own in the
+/// cache).
+pub fn build_with_flags(verilog: &str, top: &str, extra: &[&str]) -> Result<BuiltModel, CosimError> {
     let ports = module_ports(verilog, top)?;
     let shim = shim_source(top, &ports);
     let version = verilator_version()?;
+    let flags: Vec<&str> = FLAGS.iter().chain(extra).copied().collect();
     let mut hasher = Sha256::new();
-    for part in [verilog, shim.as_str(), &FLAGS.join(" "), top, &version] {
+    for part in [verilog, shim.as_str(), &flags.join(" "), top, &version] {
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }
@@ -76,12 +83,12 @@ pub fn build(verilog: &str, top: &str) -> Result<BuiltModel, CosimError> {
     if done.exists() && library.exists() {
         return Ok(BuiltModel { library, ports, cached: true });
     }
-    run_verilator(&dir, verilog, &shim, top)?;
+    run_verilator(&dir, verilog, &shim, top, &flags)?;
     std::fs::write(&done, "").map_err(io_error(format!("cannot write '{}'", done.display())))?;
     Ok(BuiltModel { library, ports, cached: false })
 }
 
-fn run_verilator(dir: &Path, verilog: &str, shim: &str, top: &str) -> Result<(), CosimError> {
+fn run_verilator(dir: &Path, verilog: &str, shim: &str, top: &str, flags: &[&str]) -> Result<(), CosimError> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).map_err(io_error(format!("cannot clear '{}'", dir.display())))?;
     }
@@ -93,7 +100,7 @@ fn run_verilator(dir: &Path, verilog: &str, shim: &str, top: &str) -> Result<(),
     write("shim.cpp", shim)?;
     let log_path = dir.join("verilator.log");
     let out = Command::new("verilator")
-        .args(FLAGS)
+        .args(flags)
         .args(["--top-module", top, "--Mdir", "obj", &format!("{top}.v"), "shim.cpp"])
         .current_dir(dir)
         .output()

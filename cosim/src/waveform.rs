@@ -1,10 +1,12 @@
-//! Reading a VCD back as a table of chosen signals over time (for `cimtile wave` and for
-//! tests that check waveforms), with the `vcd` crate.
+//! Reading a VCD back with the `vcd` crate: as a table of chosen signals over time (for
+//! `cimtile wave` and for tests that check waveforms), or as bit toggles per signal (for the
+//! switching activity `cimtile ppa --measure-activity` prices).
 
 use std::collections::HashMap;
+use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
-use vcd::{Command, ScopeItem};
+use vcd::{Command, ScopeItem, Value};
 
 /// One chosen signal of a VCD.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,14 +118,37 @@ fn render(value: &str) -> String {
     }
 }
 
+/// A VCD whose header was read: its parser, at the first value change, and every variable
+/// with its code and scope depth.
+struct OpenVcd {
+    parser: vcd::Parser<BufReader<File>>,
+    signals: Vec<(WaveSignal, vcd::IdCode, usize)>,
+    shown: String,
+}
+
+impl OpenVcd {
+    fn open(path: &Path) -> Result<Self, WaveError> {
+        let shown = path.display().to_string();
+        let file = File::open(path).map_err(|error| WaveError::Io { path: shown.clone(), error })?;
+        let mut parser = vcd::Parser::new(BufReader::with_capacity(1 << 20, file));
+        let header = parser.parse_header().map_err(|e| WaveError::Parse { path: shown.clone(), message: e.to_string() })?;
+        let mut signals = Vec::new();
+        collect(&header.items, "", 0, &mut signals);
+        Ok(OpenVcd { parser, signals, shown })
+    }
+
+    /// The value changes, each a parse error naming the file if it is malformed.
+    fn commands(self) -> impl Iterator<Item = Result<Command, WaveError>> {
+        let shown = self.shown;
+        self.parser.map(move |c| c.map_err(|e| WaveError::Parse { path: shown.clone(), message: e.to_string() }))
+    }
+}
+
 /// Reads `path` and tabulates the signals matching `pattern` between `from` and `to`.
 pub fn read_waveform(path: &Path, pattern: Option<&str>, from: Option<u64>, to: Option<u64>) -> Result<Waveform, WaveError> {
-    let shown = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|error| WaveError::Io { path: shown.clone(), error })?;
-    let mut parser = vcd::Parser::new(BufReader::new(file));
-    let header = parser.parse_header().map_err(|e| WaveError::Parse { path: shown.clone(), message: e.to_string() })?;
-    let mut all = Vec::new();
-    collect(&header.items, "", 0, &mut all);
+    let vcd = OpenVcd::open(path)?;
+    let shown = vcd.shown.clone();
+    let all = &vcd.signals;
     let top_depth = all.iter().map(|(_, _, d)| *d).min().unwrap_or(0);
     let chosen: Vec<(WaveSignal, vcd::IdCode)> = all
         .iter()
@@ -146,9 +171,8 @@ pub fn read_waveform(path: &Path, pattern: Option<&str>, from: Option<u64>, to: 
     let mut time = 0u64;
     let mut changed = false;
     let in_window = |t: u64| from.is_none_or(|f| t >= f) && to.is_none_or(|e| t <= e);
-    for command in parser {
-        let command = command.map_err(|e| WaveError::Parse { path: shown.clone(), message: e.to_string() })?;
-        let (code, value) = match command {
+    for command in vcd.commands() {
+        let (code, value) = match command? {
             Command::Timestamp(t) => {
                 if changed && in_window(time) {
                     rows.push((time, current.clone()));
@@ -172,6 +196,74 @@ pub fn read_waveform(path: &Path, pattern: Option<&str>, from: Option<u64>, to: 
         rows.push((time, current));
     }
     Ok(Waveform { signals: chosen.into_iter().map(|(s, _)| s).collect(), rows })
+}
+
+/// Bit toggles of one variable of a VCD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignalToggles {
+    /// The variable: hierarchical name and width.
+    pub signal: WaveSignal,
+    /// Changes of its bits from 0 to 1 or 1 to 0 over the whole file.
+    pub toggles: u64,
+}
+
+/// The bits of one VCD code as last dumped, and their toggles so far.
+struct CodeBits {
+    bits: Vec<Value>,
+    toggles: u64,
+}
+
+impl CodeBits {
+    /// Takes the new value `new` (most significant bit first), counting the bits that went
+    /// 0 to 1 or 1 to 0: from or to x and z (the first dump's initial values) is no toggle.
+    fn change(&mut self, new: &[Value]) {
+        // A VCD may leave out a vector's leading bits: they repeat its leftmost bit if that
+        // is x or z, else they are 0.
+        let pad = match new.first() {
+            Some(Value::X) => Value::X,
+            Some(Value::Z) => Value::Z,
+            _ => Value::V0,
+        };
+        let offset = self.bits.len() as isize - new.len() as isize;
+        for (i, bit) in self.bits.iter_mut().enumerate() {
+            let value = usize::try_from(i as isize - offset).map_or(pad, |j| new[j]);
+            if matches!((*bit, value), (Value::V0, Value::V1) | (Value::V1, Value::V0)) {
+                self.toggles += 1;
+            }
+            *bit = value;
+        }
+    }
+}
+
+/// Counts the bit toggles of every variable of the VCD `path` while reading it, so that a
+/// file of any length is counted in constant memory. Variables that share a code (one net
+/// seen from several scopes) each get the net's toggles.
+pub fn count_toggles(path: &Path) -> Result<Vec<SignalToggles>, WaveError> {
+    let vcd = OpenVcd::open(path)?;
+    let mut index: HashMap<vcd::IdCode, usize> = HashMap::new();
+    let mut codes: Vec<CodeBits> = Vec::new();
+    let signals: Vec<(WaveSignal, usize)> = vcd
+        .signals
+        .iter()
+        .map(|(signal, code, _)| {
+            let at = *index.entry(*code).or_insert_with(|| {
+                codes.push(CodeBits { bits: vec![Value::X; signal.width as usize], toggles: 0 });
+                codes.len() - 1
+            });
+            (signal.clone(), at)
+        })
+        .collect();
+    for command in vcd.commands() {
+        let (code, value) = match command? {
+            Command::ChangeScalar(code, v) => (code, vec![v]),
+            Command::ChangeVector(code, v) => (code, v.into()),
+            _ => continue,
+        };
+        if let Some(&at) = index.get(&code) {
+            codes[at].change(&value);
+        }
+    }
+    Ok(signals.into_iter().map(|(signal, at)| SignalToggles { signal, toggles: codes[at].toggles }).collect())
 }
 
 impl Waveform {
@@ -216,6 +308,28 @@ mod tests {
         assert!(matches("out_data", "TOP.out_data"));
         assert!(matches("TOP.cim_tile.*valid", "TOP.cim_tile.in_valid"));
         assert!(!matches("*ready", "TOP.in_valid"));
+    }
+
+    #[test]
+    fn toggles_are_counted_per_bit_from_a_streamed_vcd() {
+        let vcd = "$timescale 1ns $end\n$scope module TOP $end\n$var wire 1 ! clock $end\n\
+                   $scope module tile $end\n$var wire 4 \" count [3:0] $end\n$var wire 1 ! clock $end\n\
+                   $var wire 3 # idle [2:0] $end\n$upscope $end\n$upscope $end\n$enddefinitions $end\n\
+                   #0\n0!\nb0000 \"\nbxxx #\n#5\n1!\nb0011 \"\n#10\n0!\n#15\n1!\nb1 \"\n#20\n0!\nb1x1 #\n";
+        let dir = std::env::temp_dir().join(format!("cimtile-toggles-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.vcd");
+        std::fs::write(&path, vcd).unwrap();
+        let counted = count_toggles(&path).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let toggles = |name: &str| counted.iter().find(|s| s.signal.name == name).map(|s| (s.signal.width, s.toggles));
+        // 0 -> 1 -> 0 -> 1 -> 0: four toggles, in both scopes that share the code.
+        assert_eq!(toggles("TOP.clock"), Some((1, 4)));
+        assert_eq!(toggles("TOP.tile.clock"), Some((1, 4)));
+        // 0000 -> 0011 (2) -> 0001, written short as `b1` (1).
+        assert_eq!(toggles("TOP.tile.count"), Some((4, 3)));
+        // From and to x is no toggle.
+        assert_eq!(toggles("TOP.tile.idle"), Some((3, 0)));
     }
 
     #[test]

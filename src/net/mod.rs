@@ -108,7 +108,7 @@ impl Network {
             .enumerate()
             .map(|(t, programmed)| {
                 let inputs: Vec<Vec<i32>> = runs.iter().map(|(_, tile_inputs)| tile_inputs[t].clone()).collect();
-                let workload = Workload { weights: &programmed.weights, inputs: &inputs, description: "the test images' inputs to the tile".into() };
+                let workload = Workload { weights: &programmed.weights, inputs: &inputs, description: "the test images' inputs to the tile".into(), activity: None };
                 Ok(estimate(&tile.params, None, &workload)?.energy_pj_per_mvm)
             })
             .sum::<Result<f64>>()?;

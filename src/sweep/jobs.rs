@@ -206,7 +206,7 @@ impl SweepJob for PpaJob {
     fn run(&self, tile: &Tile, _: &[(&str, &str)]) -> Result<Vec<String>> {
         let case = random_case(&tile.params, self.mvms as usize, self.seed);
         let description = format!("uniform random, {} vectors, seed {}", self.mvms, self.seed);
-        let workload = Workload { weights: &case.weights, inputs: &case.inputs, description };
+        let workload = Workload { weights: &case.weights, inputs: &case.inputs, description, activity: None };
         let r = crate::ppa::report(tile, &workload, true, false)?;
         let part = |key: &str| r.energy_pj.get(key).copied().unwrap_or(0.0);
         Ok([

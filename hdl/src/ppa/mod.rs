@@ -15,9 +15,11 @@
 //!   the programmed conductances of the golden model for the given weights, averaged over the
 //!   given input vectors (a workload), `t = tech.read_ns` per read: the column values are
 //!   sampled and held while the `M` mux phases convert them.
-//! - **Digital energy**: cells x `tech.activity` x cycles per MVM x energy per toggle
+//! - **Digital energy**: cells x activity x cycles per MVM x energy per toggle
 //!   (`tech.toggle_fj` at 180 nm and 1.8 V, scaled by `(node / 180) * (vdd / 1.8)^2`, the C V^2
-//!   rule). Leakage is left out (small at 180 nm; say so when comparing at small nodes).
+//!   rule). The activity is `tech.activity`, or per block the toggle rate of the RTL's signals
+//!   measured on the workload ([`MeasuredActivity`]). Leakage is left out (small at 180 nm; say
+//!   so when comparing at small nodes).
 
 pub mod constants;
 
@@ -89,6 +91,18 @@ pub struct Workload<'a> {
     pub inputs: &'a [Vec<i32>],
     /// What the data is, for the report (`uniform random, seed 1, 64 vectors`, file names).
     pub description: String,
+    /// The digital activity measured on this data; `None` prices every block at `tech.activity`.
+    pub activity: Option<&'a MeasuredActivity>,
+}
+
+/// Switching activity per block of the digital periphery, measured on a workload: bit toggles
+/// per signal bit and cycle of the RTL's registers and named nets, applied to the block's cells.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasuredActivity {
+    /// Toggles per bit and cycle, by block; a block not listed is priced at `tech.activity`.
+    pub by_block: BTreeMap<String, f64>,
+    /// How it was measured (simulator, cycles, signals).
+    pub source: String,
 }
 
 /// The estimate: every figure of `cimtile ppa --json`.
@@ -138,6 +152,12 @@ pub struct PpaReport {
     pub digital_source: String,
     /// Standard cells of the digital periphery, when it was synthesized.
     pub digital_cells: Option<u64>,
+    /// With a measured activity: the activity each synthesized block was priced at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_by_block: Option<BTreeMap<String, f64>>,
+    /// With a measured activity: where [`activity_by_block`](Self::activity_by_block) comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_source: Option<String>,
     /// Every constant the estimate used, by name, with its unit and source.
     pub constants: BTreeMap<String, Constant>,
 }
@@ -229,12 +249,20 @@ pub fn estimate(
     energy.insert("crossbar".to_string(), tech.read_v * tech.read_v * driven_us * 1e-6 * tech.read_ns * 1e-9 * 1e12);
     energy.insert("input_drivers".to_string(), driven_rows * tech.driver_fj * 1e-3);
 
+    let mut activity_by_block = BTreeMap::new();
+    let mut unmeasured = Vec::new();
     let (digital_source, digital_cells) = match digital {
         Some(d) => {
             let (mut logic_pj, mut buffers_pj) = (0.0, 0.0);
             for (block, cells) in &d.blocks {
                 area.insert(block.clone(), cells.area_um2 * area_scale * 1e-6);
-                let pj = cells.cells as f64 * tech.activity * cycles_per_mvm as f64 * toggle_pj;
+                let measured = workload.activity.and_then(|m| m.by_block.get(block));
+                if measured.is_none() {
+                    unmeasured.push(block.as_str());
+                }
+                let activity = measured.copied().unwrap_or(tech.activity);
+                activity_by_block.insert(block.clone(), activity);
+                let pj = cells.cells as f64 * activity * cycles_per_mvm as f64 * toggle_pj;
                 if BUFFER_BLOCKS.contains(&block.as_str()) {
                     buffers_pj += pj;
                 } else {
@@ -275,6 +303,11 @@ pub fn estimate(
         workload: workload.description.clone(),
         digital_source,
         digital_cells,
+        activity_by_block: workload.activity.map(|_| activity_by_block),
+        activity_source: workload.activity.map(|m| match unmeasured.is_empty() {
+            true => m.source.clone(),
+            false => format!("{}; not measured, at tech.activity: {}", m.source, unmeasured.join(", ")),
+        }),
         constants: constants::all(tech),
     })
 }

@@ -30,7 +30,7 @@ fn report_of(preset: Option<&str>, overlay: &str) -> PpaReport {
     let config = TileConfig::layered(preset, overlay).unwrap();
     let p = config.validate().unwrap();
     let (weights, inputs) = workload_data(&p, 8, 7);
-    let workload = Workload { weights: &weights, inputs: &inputs, description: "test".into() };
+    let workload = Workload { weights: &weights, inputs: &inputs, description: "test".into(), activity: None };
     estimate(&p, Some(&digital()), &workload).unwrap()
 }
 
@@ -117,12 +117,39 @@ fn without_synthesis_the_digital_periphery_is_left_out() {
     let config = TileConfig::default();
     let p = config.validate().unwrap();
     let (weights, inputs) = workload_data(&p, 4, 1);
-    let workload = Workload { weights: &weights, inputs: &inputs, description: "test".into() };
+    let workload = Workload { weights: &weights, inputs: &inputs, description: "test".into(), activity: None };
     let without = estimate(&p, None, &workload).unwrap();
     let with = estimate(&p, Some(&digital()), &workload).unwrap();
     assert!(with.area_mm2 > without.area_mm2);
     assert!(with.energy_pj_per_mvm > without.energy_pj_per_mvm);
     assert!(!without.energy_pj.contains_key("digital_logic"));
+}
+
+#[test]
+fn measured_activity_replaces_the_constant_per_block() {
+    let p = TileConfig::default().validate().unwrap();
+    let (weights, inputs) = workload_data(&p, 4, 1);
+    let price = |activity: Option<&MeasuredActivity>| {
+        estimate(&p, Some(&digital()), &Workload { weights: &weights, inputs: &inputs, description: "test".into(), activity })
+            .unwrap()
+    };
+    let constant = price(None);
+    assert_eq!((constant.activity_by_block.as_ref(), constant.activity_source.as_ref()), (None, None));
+    // Every block at twice the constant but the controller, which is not measured.
+    let doubled: BTreeMap<String, f64> =
+        BLOCKS.iter().filter(|(b, _)| *b != "controller").map(|(b, _)| (b.to_string(), 2.0 * p.config().tech.activity)).collect();
+    let measured = MeasuredActivity { by_block: doubled, source: "test".into() };
+    let r = price(Some(&measured));
+    let by_block = r.activity_by_block.as_ref().unwrap();
+    assert_eq!(by_block["controller"], p.config().tech.activity);
+    assert!(r.activity_source.as_ref().unwrap().ends_with("not measured, at tech.activity: controller"));
+    assert_eq!(by_block["shift_add_lanes"], 2.0 * p.config().tech.activity);
+    // Equal cells per block in `digital()`: 8 blocks doubled, 1 kept.
+    let ratio = r.energy_pj["digital_logic"] / constant.energy_pj["digital_logic"];
+    let logic_blocks = BLOCKS.iter().filter(|(b, _)| !BUFFER_BLOCKS.contains(b)).count() as f64;
+    assert!((ratio - (2.0 * logic_blocks - 1.0) / logic_blocks).abs() < 1e-12, "{ratio}");
+    assert_eq!(r.energy_pj["buffers"], 2.0 * constant.energy_pj["buffers"]);
+    assert_eq!(r.energy_pj["adc"], constant.energy_pj["adc"]);
 }
 
 #[test]

@@ -17,6 +17,7 @@ use crate::config::TileParams;
 use serde::Serialize;
 pub use emulation::Emulation;
 pub use sizing::RtlSizing;
+pub use top::instances;
 use std::path::Path;
 
 /// The top module's name, before any prefix.
@@ -310,6 +311,21 @@ mod tests {
     fn prefix_renames_modules_only() {
         let text = "module cim_tile; cim_adc_scheduler u (); wire my_cim_x; endmodule";
         assert_eq!(with_prefix(text, "t0_"), "module t0_cim_tile; t0_cim_adc_scheduler u (); wire my_cim_x; endmodule");
+    }
+
+    #[test]
+    fn instances_are_read_back_from_the_top() {
+        let p = crate::TileConfig::from_preset("default").unwrap().validate().unwrap();
+        let options = GenerateOptions { prefix: "t0_".into(), ..Default::default() };
+        let rtl = generate_with(&p, &options).unwrap();
+        let found = instances(&rtl.files.iter().find(|f| f.name == "t0_cim_tile.v").unwrap().text);
+        let modules: Vec<&str> = found.iter().map(|(m, _)| m.as_str()).collect();
+        let expected: Vec<String> = BLOCKS.iter().chain([&MACRO]).map(|b| format!("t0_{}", b.module)).collect();
+        assert!(expected.iter().all(|m| modules.contains(&m.as_str())), "{found:?}");
+        assert!(found.contains(&("t0_cim_tile_controller".into(), "controller".into())), "{found:?}");
+        assert_eq!(found.len(), BLOCKS.len() + 2, "two stream FIFOs and the macro: {found:?}");
+        let line = top::instance("cim_x", "x0", &[], &["a"]);
+        assert_eq!(instances(&line), [("cim_x".to_string(), "x0".to_string())]);
     }
 
     #[test]

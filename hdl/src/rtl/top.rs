@@ -34,6 +34,26 @@ pub(super) fn instance(module: &str, name: &str, params: &[(&str, String)], port
     format!("    {module} {params}{name} (\n{ports}\n    );\n")
 }
 
+/// `(module, instance name)` of every instance that [`instance`] wrote into `verilog`. A
+/// simulator's waveform names a scope by its instance only; this gives the module behind it.
+pub fn instances(verilog: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut with_params: Option<&str> = None;
+    for line in verilog.lines() {
+        match line.split_whitespace().collect::<Vec<_>>().as_slice() {
+            [module, "#("] => with_params = Some(module),
+            [")", name, "("] => {
+                if let Some(module) = with_params.take() {
+                    found.push((module.to_string(), name.to_string()));
+                }
+            }
+            [module, name, "("] if *module != "module" => found.push((module.to_string(), name.to_string())),
+            _ => {}
+        }
+    }
+    found
+}
+
 pub(super) fn bus(bits: u32) -> String {
     if bits == 1 {
         String::new()
