@@ -262,8 +262,10 @@ impl TileRtl {
         Ok(tile)
     }
 
-    /// Opens a directory written by `cimtile generate` (see [`Generated::read`]); behind a bus
-    /// wrapper (`generate --bus`), the tile itself is driven.
+    /// Opens a directory written by `cimtile generate`: its Verilog must be what its manifest's
+    /// fingerprint says (a hand-edited or mixed-up directory is refused), and the tile is driven
+    /// with the configuration the manifest records; behind a bus wrapper (`generate --bus`), the
+    /// tile itself.
     pub fn open(dir: &Path) -> Result<Self, CosimError> {
         let generated = Generated::read(dir)?;
         let top = generated.tile_module.as_deref().unwrap_or(&generated.top_module);
