@@ -231,6 +231,17 @@ pub struct CosimArgs {
     /// The crossbar macro of the generated RTL (default behavioral; with --rtl the directory's).
     #[arg(long = "macro", value_enum, value_name = "MACRO")]
     pub crossbar: Option<MacroChoice>,
+    /// `axi`: drive the AXI top (`generate --bus axi`) through AXI4-Lite and AXI4-Stream, its
+    /// AXI rules checked on every cycle; with --rtl, the directory's AXI top instead of its tile.
+    #[arg(long, value_enum, value_name = "BUS")]
+    pub bus: Option<BusArg>,
+    /// Percent of cycles on which the host holds back an input element that is waiting (below
+    /// 100: at 100 no input would ever go in).
+    #[arg(long, value_name = "PERCENT", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=99))]
+    pub gaps: u32,
+    /// Percent of cycles on which the host refuses a result (below 100, as --gaps).
+    #[arg(long, value_name = "PERCENT", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=99))]
+    pub backpressure: u32,
 }
 
 #[derive(Args)]

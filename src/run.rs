@@ -4,7 +4,7 @@ use crate::cli::{Engine, MacroChoice, RunArgs};
 use crate::tile_source::{self, Tile};
 use anyhow::{bail, Result};
 use cimtile_cosim::rtl_run::{run_on, RtlRun};
-use cimtile_cosim::tile_driver::TileRtl;
+use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
 use cimtile_hdl::data::{to_csv, ColumnParams, Weights};
 use cimtile_hdl::golden::max_abs_error;
 use cimtile_hdl::rtl::Crossbar;
@@ -23,7 +23,7 @@ pub fn run_rtl(
     vcd: Option<&std::path::Path>,
 ) -> Result<RtlRun> {
     let mut rtl = crate::cosim::build_with_spinner(|| TileRtl::build_with(&tile.params, crossbar))?;
-    Ok(run_on(&mut rtl, weights, columns, inputs, vcd)?)
+    Ok(run_on(&mut rtl, weights, columns, inputs, &Stimulus::default(), vcd)?)
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {

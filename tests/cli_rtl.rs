@@ -156,6 +156,71 @@ fn cosim_reports_agreement_and_timing() {
     assert_eq!(out.status.code(), Some(2), "--mvms 0 is refused");
 }
 
+/// `cosim --bus axi`: the same cases through the AXI top, back to back and under input gaps and
+/// output backpressure; the percentages are checked.
+#[test]
+fn cosim_through_the_axi_top_agrees() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cimtile(&["cosim", "--preset", "default", "--bus", "axi", "--mvms", "50"], dir.path());
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("tile: preset 'default' behind its AXI top, seed 1, 50 MVMs\n"), "{text}");
+    assert!(text.contains("agreement: 50/50 MVMs bit-exact"), "{text}");
+    assert!(text.contains("cycles per MVM: 64 (minimum Ib*G*M*Ta = 64)"), "the wrapper keeps the tile's pace: {text}");
+    let out = cimtile(&["cosim", "--preset", "default", "--bus", "axi", "--mvms", "50", "--gaps", "30", "--backpressure", "40"], dir.path());
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("50 MVMs, 30% input gaps, 40% output backpressure\n"), "{text}");
+    assert!(text.contains("agreement: 50/50 MVMs bit-exact"), "{text}");
+    for (flag, value) in [("--gaps", "100"), ("--backpressure", "150")] {
+        let out = cimtile(&["cosim", "--bus", "axi", flag, value], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        assert!(stderr(&out).contains(&format!("invalid value '{value}' for '{flag} <PERCENT>'")), "{}", stderr(&out));
+    }
+}
+
+/// `cosim --rtl DIR --bus axi` drives the directory's AXI top; without `--bus` its tile, as
+/// before; a directory without the wrapper is refused.
+#[test]
+fn cosim_drives_a_generated_axi_top() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cimtile(&["generate", "--bus", "axi", "--out", "rtl", "--no-synth"], dir.path()).status.success());
+    let out = cimtile(&["cosim", "--rtl", "rtl", "--bus", "axi", "--mvms", "30", "--gaps", "20", "--backpressure", "20"], dir.path());
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("tile: generated RTL in 'rtl' behind its AXI top") && text.contains("agreement: 30/30 MVMs bit-exact"), "{text}");
+    let out = cimtile(&["cosim", "--rtl", "rtl", "--mvms", "30"], dir.path());
+    assert!(out.status.success() && stdout(&out).starts_with("tile: generated RTL in 'rtl', seed 1"), "{}{}", stdout(&out), stderr(&out));
+    assert!(cimtile(&["generate", "--out", "bare", "--no-synth"], dir.path()).status.success());
+    let out = cimtile(&["cosim", "--rtl", "bare", "--bus", "axi"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "cimtile: generated RTL in 'bare': it has no AXI top (generate it with --bus axi)\n");
+}
+
+/// A wrapper that drops results under backpressure breaks an AXI rule: the run fails with it
+/// and leaves the replayable case, the AXI top's VCD and a command that reruns it.
+#[test]
+fn an_axi_violation_leaves_a_replayable_case() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cimtile(&["generate", "--bus", "axi", "--out", "rtl", "--no-synth"], dir.path()).status.success());
+    let wrapper = dir.path().join("rtl/cim_axi_wrapper.v");
+    let text = std::fs::read_to_string(&wrapper).unwrap();
+    let ready = "assign tile_out_ready = m_axis_tready;";
+    assert!(text.contains(ready), "the wrapper's result handshake");
+    std::fs::write(&wrapper, text.replace(ready, "assign tile_out_ready = 1'b1;")).unwrap();
+    refingerprint(&dir.path().join("rtl"));
+    let out = cimtile(&["cosim", "--rtl", "rtl", "--bus", "axi", "--mvms", "5", "--backpressure", "40", "--vcd-on-mismatch", "case"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("FAILED: AXI rule 1 broken at cycle") && text.contains("m_axis changed before its transfer"), "{text}");
+    assert!(text.contains("rerun: cimtile cosim --bus axi --rtl rtl --mvms 5 --seed 1 --gaps 0 --backpressure 40 --vcd-on-mismatch case\n"), "{text}");
+    for file in ["tile.toml", "W.csv", "X.csv", "C.csv", "expected.csv", "got.csv", "tile.vcd"] {
+        assert!(dir.path().join("case").join(file).is_file(), "no {file} in the case");
+    }
+    let wave = cimtile(&["wave", "case/tile.vcd", "--signals", "m_axis_tvalid"], dir.path());
+    assert!(wave.status.success() && stdout(&wave).contains("m_axis_tvalid"), "the VCD is the AXI top's: {}", stderr(&wave));
+}
+
 #[test]
 fn a_missing_verilator_is_named_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
@@ -247,7 +312,8 @@ fn a_stalling_rtl_leaves_a_replayable_case() {
 
 /// `--macro emulated`: generate refuses a tile whose adc.cycles the emulation does not fit and
 /// names the smallest that does; with it, `generate` puts the crossbar in the periphery and
-/// `run --engine rtl` and `cosim` agree with the independent and the golden model.
+/// `run --engine rtl` and `cosim` (also through the AXI top) agree with the independent and the
+/// golden model.
 #[test]
 fn the_emulated_crossbar_through_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -272,6 +338,8 @@ fn the_emulated_crossbar_through_the_command_line() {
     assert_eq!(stderr(&out), "cimtile: --macro needs --engine rtl (the golden model has no crossbar macro)\n");
     let out = cimtile(&["cosim", "--config", "tile.toml", "--macro", "emulated", "--mvms", "30"], dir.path());
     assert!(out.status.success() && stdout(&out).contains("agreement: 30/30 MVMs bit-exact"), "{}{}", stdout(&out), stderr(&out));
+    let out = cimtile(&["cosim", "--config", "tile.toml", "--macro", "emulated", "--bus", "axi", "--mvms", "20", "--gaps", "20"], dir.path());
+    assert!(out.status.success() && stdout(&out).contains("agreement: 20/20 MVMs bit-exact"), "{}{}", stdout(&out), stderr(&out));
     let out = cimtile(&["cosim", "--rtl", "rtl", "--macro", "emulated"], dir.path());
     assert_eq!(stderr(&out), "cimtile: --rtl runs the directory's own crossbar macro: drop --macro\n");
 }

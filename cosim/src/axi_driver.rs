@@ -9,12 +9,13 @@
 
 use crate::axi_protocol_checker::{AxiProtocolChecker, AxiSample, Channel};
 use crate::simulator::{PortId, Simulator};
-use crate::tile_driver::{cell_levels, stream_budget, ColumnWrite, Disturbance, Stimulus, StreamResult};
+use crate::tile_driver::{cell_levels, stream_budget, ColumnWrite, Disturbance, Generated, Progress, Stimulus, StreamResult};
 use crate::verilator_build::{build, BuiltModel};
 use crate::CosimError;
 use cimtile_hdl::config::TileParams;
 use cimtile_hdl::data::{ColumnParams, Weights};
-use cimtile_hdl::rtl::{self, axi::byte_width, Bus, GenerateOptions};
+use cimtile_hdl::rtl::{self, axi::byte_width, Bus, Crossbar, GenerateOptions};
+use std::path::Path;
 
 /// Register byte addresses of the wrapper (its header has the map).
 pub mod reg {
@@ -114,9 +115,16 @@ struct LiteWrite {
     w_done: bool,
 }
 
-/// Generates the AXI top's Verilog (`--bus axi`) and builds it (or takes it from the cache).
+/// Generates the AXI top's Verilog (`--bus axi`) with the behavioral crossbar and builds it (or
+/// takes it from the cache).
 pub fn build_axi_tile(p: &TileParams) -> Result<BuiltModel, CosimError> {
-    let options = GenerateOptions { bus: Some(Bus::Axi), ..Default::default() };
+    build_axi_tile_with(p, Crossbar::Behavioral)
+}
+
+/// Generates the AXI top's Verilog with the chosen crossbar and builds it (or takes it from the
+/// cache).
+pub fn build_axi_tile_with(p: &TileParams, crossbar: Crossbar) -> Result<BuiltModel, CosimError> {
+    let options = GenerateOptions { bus: Some(Bus::Axi), crossbar, ..Default::default() };
     let rtl = rtl::generate_with(p, &options).map_err(|e| CosimError::Generate(e.to_string()))?;
     build(&rtl.simulation_verilog(), &rtl.top)
 }
@@ -129,6 +137,7 @@ pub struct AxiTileRtl {
     columns: Vec<ColumnParams>,
     checker: AxiProtocolChecker,
     rng: Disturbance,
+    progress: Option<Progress>,
 }
 
 impl AxiTileRtl {
@@ -147,19 +156,51 @@ impl AxiTileRtl {
         let ports = AxiPorts::find(&sim)?;
         let checker = AxiProtocolChecker::new(p.rows(), p.cols());
         let columns = vec![ColumnParams::default(); p.cols()];
-        let mut tile = AxiTileRtl { sim, p, ports, columns, checker, rng: Disturbance::new(1) };
+        let mut tile = AxiTileRtl { sim, p, ports, columns, checker, rng: Disturbance::new(1), progress: None };
         tile.reset()?;
         Ok(tile)
     }
 
-    /// Builds and loads the AXI top of `p`.
+    /// Builds and loads the AXI top of `p` with the behavioral crossbar.
     pub fn build(p: &TileParams) -> Result<Self, CosimError> {
-        AxiTileRtl::load(p.clone(), &build_axi_tile(p)?)
+        AxiTileRtl::build_with(p, Crossbar::Behavioral)
     }
 
-    /// The underlying simulator, for direct port access or tracing.
+    /// Builds and loads the AXI top of `p` with the chosen crossbar.
+    pub fn build_with(p: &TileParams, crossbar: Crossbar) -> Result<Self, CosimError> {
+        AxiTileRtl::load(p.clone(), &build_axi_tile_with(p, crossbar)?)
+    }
+
+    /// Opens a directory written by `cimtile generate --bus axi` (checked as
+    /// [`crate::tile_driver::TileRtl::open`] checks it) and drives its AXI top.
+    pub fn open(dir: &Path) -> Result<Self, CosimError> {
+        let generated = Generated::read(dir)?;
+        if generated.bus.as_deref() != Some("axi") {
+            let problem = "it has no AXI top (generate it with --bus axi)".to_string();
+            return Err(CosimError::Generated { dir: dir.to_path_buf(), problem });
+        }
+        AxiTileRtl::load(generated.p, &build(&generated.verilog, &generated.top_module)?)
+    }
+
+    /// The tile this RTL was generated from.
+    pub fn params(&self) -> &TileParams {
+        &self.p
+    }
+
+    /// Reports each completed result of a stream to `report` (its count so far), for a
+    /// progress bar over a long stream.
+    pub fn on_result(&mut self, report: impl FnMut(usize) + Send + 'static) {
+        self.progress = Some(Box::new(report));
+    }
+
+    /// The underlying simulator, for direct port access.
     pub fn simulator(&mut self) -> &mut Simulator {
         &mut self.sim
+    }
+
+    /// Writes a VCD of every cycle from now on to `path` (see [`Simulator::trace`]).
+    pub fn trace(&mut self, path: &Path) -> Result<(), CosimError> {
+        self.sim.trace(path)
     }
 
     fn idle_inputs(&mut self) {
@@ -391,6 +432,9 @@ impl AxiTileRtl {
                 row.push(if signed_out { ((raw << shift) as i64) >> shift } else { raw as i64 });
                 if self.sim.get(q.m_axis_tlast) == 1 {
                     outputs.push(std::mem::replace(&mut row, Vec::with_capacity(cols)));
+                    if let Some(report) = &mut self.progress {
+                        report(outputs.len());
+                    }
                     done_at.push(cycle);
                 }
             }

@@ -9,8 +9,8 @@
 //! - [`simulator`] loads that library: a safe handle that owns its own `VerilatedContext`.
 //! - [`tile_driver`] drives a `cim_tile`: reset, programming, streams with backpressure and
 //!   gaps, cycle counts, VCD.
-//! - [`rtl_run`] is the whole build, program, stream and time sequence as one call;
-//!   [`protocol_checker`] checks the host-interface rules on every simulated cycle.
+//! - [`rtl_run`] is the whole build, program, stream and time sequence as one call, on either
+//!   driver; [`protocol_checker`] checks the host-interface rules on every simulated cycle.
 //! - [`axi_driver`] drives the AXI top of `generate --bus axi` the same way through AXI4-Lite
 //!   and AXI4-Stream; [`axi_protocol_checker`] checks the AXI rules on every cycle.
 //! - [`waveform`] reads a VCD back as a table; [`random_case`] makes reproducible cases and

@@ -94,9 +94,11 @@ pub struct TileRtl {
     /// programs them again).
     columns: Vec<ColumnParams>,
     checker: ProtocolChecker,
-    /// Called with the number of results of the current stream each time one completes.
-    progress: Option<Box<dyn FnMut(usize) + Send>>,
+    progress: Option<Progress>,
 }
+
+/// Called with the number of results of the current stream each time one completes.
+pub(crate) type Progress = Box<dyn FnMut(usize) + Send>;
 
 /// Generates the tile's Verilog with the behavioral crossbar and builds it (or takes it from
 /// the cache).
@@ -159,6 +161,56 @@ pub(crate) fn stream_budget(p: &TileParams, vectors: usize, stim: &Stimulus) -> 
     (vectors as u64 + 2) * per_mvm * 4 * (slowdown + 1)
 }
 
+/// A directory written by `cimtile generate`, read and checked.
+pub(crate) struct Generated {
+    /// The configuration its manifest records.
+    pub(crate) p: TileParams,
+    /// Every file of its file list, concatenated.
+    pub(crate) verilog: String,
+    /// The design's top: the bus wrapper's if there is one.
+    pub(crate) top_module: String,
+    /// With a bus wrapper, the tile's own top.
+    pub(crate) tile_module: Option<String>,
+    /// The bus wrapper (`axi`), if any.
+    pub(crate) bus: Option<String>,
+}
+
+impl Generated {
+    /// Reads `dir`: its Verilog must be what its manifest's fingerprint says (a hand-edited or
+    /// mixed-up directory is refused); the tile is the configuration the manifest records.
+    pub(crate) fn read(dir: &Path) -> Result<Self, CosimError> {
+        let problem = |problem: String| CosimError::Generated { dir: dir.to_path_buf(), problem };
+        let text = std::fs::read_to_string(dir.join("manifest.json"))
+            .map_err(|e| problem(format!("cannot read manifest.json: {e}")))?;
+        let manifest: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| problem(format!("manifest.json is not valid JSON: {e}")))?;
+        let field = |key: &str| manifest.get(key).ok_or_else(|| problem(format!("manifest.json has no '{key}'")));
+        let config: TileConfig = serde_json::from_value(field("config")?.clone())
+            .map_err(|e| problem(format!("manifest.json's configuration is not a tile configuration: {e}")))?;
+        let p = config.validate().map_err(|e| problem(format!("manifest.json's configuration is invalid: {e}")))?;
+        let text_of = |key: &str, value: &serde_json::Value| {
+            value.as_str().map(str::to_string).ok_or_else(|| problem(format!("manifest.json's '{key}' is not a string")))
+        };
+        let top_module = text_of("top_module", field("top_module")?)?;
+        let tile_module = manifest.get("tile_module").map(|v| text_of("tile_module", v)).transpose()?;
+        let bus = manifest.get("bus").map(|v| text_of("bus", v)).transpose()?;
+        let files = field("files")?.as_array().ok_or_else(|| problem("files is not a list".into()))?;
+        let mut verilog = String::new();
+        for name in files {
+            let name = name.as_str().ok_or_else(|| problem("files holds a non-string".into()))?;
+            verilog += &std::fs::read_to_string(dir.join(name)).map_err(|e| problem(format!("cannot read {name}: {e}")))?;
+        }
+        let recorded = field("verilog_fnv1a64")?.as_str().unwrap_or_default();
+        let actual = format!("{:016x}", rtl::fnv1a64(verilog.bytes()));
+        if recorded != actual {
+            return Err(problem(format!(
+                "the Verilog does not match manifest.json (fingerprint {actual}, manifest {recorded}): regenerate it with cimtile generate"
+            )));
+        }
+        Ok(Generated { p, verilog, top_module, tile_module, bus })
+    }
+}
+
 impl TileRtl {
     /// Loads a built model of the tile `p`. The model's port widths must be the ones the
     /// configuration gives the top module, so a model built from another tile is refused.
@@ -212,37 +264,12 @@ impl TileRtl {
 
     /// Opens a directory written by `cimtile generate`: its Verilog must be what its manifest's
     /// fingerprint says (a hand-edited or mixed-up directory is refused), and the tile is driven
-    /// with the configuration the manifest records.
+    /// with the configuration the manifest records; behind a bus wrapper (`generate --bus`), the
+    /// tile itself.
     pub fn open(dir: &Path) -> Result<Self, CosimError> {
-        let problem = |problem: String| CosimError::Generated { dir: dir.to_path_buf(), problem };
-        let text = std::fs::read_to_string(dir.join("manifest.json"))
-            .map_err(|e| problem(format!("cannot read manifest.json: {e}")))?;
-        let manifest: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| problem(format!("manifest.json is not valid JSON: {e}")))?;
-        let field = |key: &str| manifest.get(key).ok_or_else(|| problem(format!("manifest.json has no '{key}'")));
-        let config: TileConfig = serde_json::from_value(field("config")?.clone())
-            .map_err(|e| problem(format!("manifest.json's configuration is not a tile configuration: {e}")))?;
-        let p = config.validate().map_err(|e| problem(format!("manifest.json's configuration is invalid: {e}")))?;
-        // Behind a bus wrapper (`generate --bus`), the tile itself is driven.
-        let top = match manifest.get("tile_module") {
-            Some(tile) => tile,
-            None => field("top_module")?,
-        };
-        let top = top.as_str().ok_or_else(|| problem("the top module is not a string".into()))?;
-        let files = field("files")?.as_array().ok_or_else(|| problem("files is not a list".into()))?;
-        let mut verilog = String::new();
-        for name in files {
-            let name = name.as_str().ok_or_else(|| problem("files holds a non-string".into()))?;
-            verilog += &std::fs::read_to_string(dir.join(name)).map_err(|e| problem(format!("cannot read {name}: {e}")))?;
-        }
-        let recorded = field("verilog_fnv1a64")?.as_str().unwrap_or_default();
-        let actual = format!("{:016x}", rtl::fnv1a64(verilog.bytes()));
-        if recorded != actual {
-            return Err(problem(format!(
-                "the Verilog does not match manifest.json (fingerprint {actual}, manifest {recorded}): regenerate it with cimtile generate"
-            )));
-        }
-        TileRtl::load(p, &build(&verilog, top)?)
+        let generated = Generated::read(dir)?;
+        let top = generated.tile_module.as_deref().unwrap_or(&generated.top_module);
+        TileRtl::load(generated.p, &build(&generated.verilog, top)?)
     }
 
     /// Reports each completed result of a stream to `report` (its count so far), for a
