@@ -5,11 +5,15 @@
 // tile-arithmetic.md (v2) bit for bit: programming error, stuck cells and drift fixed when a
 // cell is programmed, the column current with bit-line IR drop, seeded read noise, the ADC rule.
 //
+// Every multiply by a constant (hash rounds, reciprocal divisions, addresses) is a sum of
+// shifted copies in logic (cim_constant_multiplier), so only I * I * Q and the drift product
+// g * (65536 - d) take DSP blocks.
+//
 // Programming (13-stage pipeline, one cell per cycle): the three cell hashes H(PROG|FAULT|DRIFT,
-// seed, r, pc, 0, 0) are four mix rounds after a constant first round, one 32-bit multiply per
-// stage; the remainders of uni() and of 10^6 use a reciprocal multiply (exact for every 32-bit
-// hash), then g, d, the stuck state and the rounded drift product; geff lands in the memories in
-// stage 13. The host cannot start an MVM sooner than ROWS + 2 cycles after a cell write, so the
+// seed, r, pc, 0, 0) are four mix rounds (cim_hash_round) after a constant first round, one
+// 32-bit multiply per stage; the remainders of uni() and of 10^6 use a reciprocal multiply
+// (cim_constant_modulo, exact for every 32-bit hash), then g, d, the stuck state and the
+// rounded drift product; geff lands in the memories in stage 13. The host cannot start an MVM sooner than ROWS + 2 cycles after a cell write, so the
 // first cell read of a conversion waits READ_START cycles: every write is in place by then.
 //
 // Cells: ADC a, lane j (0..CELLS_PER_READ-1) has a memory of depth G * M * T with synchronous
@@ -89,35 +93,14 @@ module cim_crossbar_emulated #(
         value_bits = (value == 64'd0) ? 1 : ceil_log2(value + 64'd1);
     endfunction
 
-    // floor(x / d) = (x * m) >> (n + ceil_log2(d)) for every n-bit x, with
-    // m = floor(2^(n + ceil_log2(d)) / d) + 1 (Granlund and Montgomery, 1994, theorem 4.2).
-    function automatic [63:0] reciprocal(input [63:0] divisor, input integer n);
-        reciprocal = ((64'd1 << (n + ceil_log2(divisor))) / divisor) + 64'd1;
-    endfunction
-
-    function automatic [31:0] quotient32(input [31:0] x, input [63:0] m, input integer l);
-        reg [95:0] product;
-        begin
-            product = {64'd0, x} * {32'd0, m};
-            quotient32 = product[32 + l +: 32];
-        end
-    endfunction
-
-    // mix() of the spec in three steps, so that a pipeline stage holds one multiply.
-    function automatic [31:0] mix_in(input [31:0] x);
-        mix_in = (x ^ (x >> 16)) * 32'h7feb352d;
-    endfunction
-
-    function automatic [31:0] mix_mid(input [31:0] x);
-        mix_mid = (x ^ (x >> 15)) * 32'h846ca68b;
-    endfunction
-
-    function automatic [31:0] mix_out(input [31:0] x);
-        mix_out = x ^ (x >> 16);
-    endfunction
-
+    // mix() of the spec, for the hash's constant first round (evaluated in elaboration).
     function automatic [31:0] mix(input [31:0] x);
-        mix = mix_out(mix_mid(mix_in(x)));
+        reg [31:0] y;
+        begin
+            y = (x ^ (x >> 16)) * 32'h7feb352d;
+            y = (y ^ (y >> 15)) * 32'h846ca68b;
+            mix = y ^ (y >> 16);
+        end
     endfunction
 
     localparam [31:0] PROG = 32'h50524f47;
@@ -125,15 +108,17 @@ module cim_crossbar_emulated #(
     localparam [31:0] FAULT = 32'h46414c54;
     localparam [31:0] DRIFT_TAG = 32'h44524654;
 
-    localparam integer GROUPS = (ROWS + ROWS_PER_READ - 1) / ROWS_PER_READ;
-    localparam integer PHASES = (PHYS_COLS + ADCS - 1) / ADCS;
+    localparam integer ROW_COUNT = ROWS;
+    localparam integer COLUMN_COUNT = PHYS_COLS;
+    localparam integer GROUPS = (ROW_COUNT + ROWS_PER_READ - 1) / ROWS_PER_READ;
+    localparam integer PHASES = (COLUMN_COUNT + ADCS - 1) / ADCS;
     localparam integer W = CELLS_PER_READ;
     localparam integer READ_CYCLES = (ROWS_PER_READ + W - 1) / W;
     localparam integer TREE_LEVELS = ceil_log2(wide(W));
     localparam integer LEAVES = 1 << TREE_LEVELS;
     localparam integer DEPTH = GROUPS * PHASES * READ_CYCLES;
     localparam integer ADDR_BITS = value_bits(wide(DEPTH - 1));
-    localparam integer LAST_ROWS = ROWS - (GROUPS - 1) * ROWS_PER_READ;
+    localparam integer LAST_ROWS = ROW_COUNT - (GROUPS - 1) * ROWS_PER_READ;
     localparam integer DRIVE_BITS = READ_CYCLES * W;
 
     localparam [63:0] TOP_LEVEL = ((64'd1 << CELL_BITS) - 64'd1) << FINE_BITS;
@@ -150,21 +135,12 @@ module cim_crossbar_emulated #(
     localparam [63:0] PROG_MOD = {31'd0, PROGRAM_ERROR, 1'b1};
     localparam [63:0] FAULT_MOD = 64'd1000000;
     localparam [63:0] DRIFT_MOD = {31'd0, DRIFT_SPREAD, 1'b1};
-    localparam integer STEP_SHIFT = X_BITS + ceil_log2({32'd0, ADC_STEP});
-    // x * reciprocal (X_BITS + 2 bits) with room for the whole quotient field above STEP_SHIFT.
-    localparam integer SCALED_BITS = STEP_SHIFT + X_BITS + 2;
-    localparam [63:0] STEP_RECIPROCAL = reciprocal({32'd0, ADC_STEP}, X_BITS);
 
     // ---------------------------------------------------------------- programming pipeline
     localparam integer WRITE_STAGES = 13;
-    localparam [31:0] RG = ROWS_PER_READ;
-    localparam [31:0] A = ADCS;
-    localparam [31:0] W32 = W;
-    localparam [63:0] ROW_RECIPROCAL = reciprocal(wide(ROWS_PER_READ), 32);
-    localparam [63:0] ADC_RECIPROCAL = reciprocal(wide(ADCS), 32);
-    localparam [63:0] LANE_RECIPROCAL = reciprocal(wide(W), 32);
     localparam [31:0] PHASES32 = PHASES;
     localparam [31:0] READS32 = READ_CYCLES;
+    localparam integer OFFSET_BITS = value_bits(wide(ROWS_PER_READ - 1));
 
     wire [31:0] prog_r = {{(32-ROW_BITS){1'b0}}, prog_row};
     wire [31:0] prog_pc = {{(32-COL_BITS){1'b0}}, prog_col};
@@ -177,6 +153,21 @@ module cim_crossbar_emulated #(
     reg [31:0] w_lane [5:WRITE_STAGES];
     reg [31:0] w_addr [5:WRITE_STAGES];
     integer s;
+    wire [ROW_BITS-1:0] group1;           // w_row1 / Rg
+    wire [COL_BITS-1:0] phase1;           // w_col1 / A
+    wire [OFFSET_BITS-1:0] slot3;         // w_offset3 / W
+    wire [31:0] group_row2, phase_col2, group_phase2, slot_lane4, gm_addr4;
+    cim_constant_divider #(.X_BITS(ROW_BITS), .D(wide(ROWS_PER_READ))) row_group (
+        .x(w_row1[ROW_BITS-1:0]), .quotient(group1));
+    cim_constant_divider #(.X_BITS(COL_BITS), .D(wide(ADCS))) column_phase (
+        .x(w_col1[COL_BITS-1:0]), .quotient(phase1));
+    cim_constant_divider #(.X_BITS(OFFSET_BITS), .D(wide(W))) offset_slot (
+        .x(w_offset3[OFFSET_BITS-1:0]), .quotient(slot3));
+    cim_constant_multiplier #(.K({64'd0, wide(ROWS_PER_READ)})) group_first_row (.x(w_group2), .product(group_row2));
+    cim_constant_multiplier #(.K({64'd0, wide(ADCS)})) phase_first_col (.x(w_phase2), .product(phase_col2));
+    cim_constant_multiplier #(.K({96'd0, PHASES32})) group_phases (.x(w_group2), .product(group_phase2));
+    cim_constant_multiplier #(.K({64'd0, wide(W)})) slot_first_lane (.x(w_slot4), .product(slot_lane4));
+    cim_constant_multiplier #(.K({96'd0, READS32})) gm_first_addr (.x(w_gm4), .product(gm_addr4));
 
     // Where a cell lives: g = r / Rg, i = r mod Rg, t = i / W, j = i mod W, m = pc / A,
     // a = pc mod A; address (g*M + m)*T + t of memory (a, j).
@@ -188,17 +179,17 @@ module cim_crossbar_emulated #(
         w_col1 <= prog_pc;
         w_row2 <= w_row1;
         w_col2 <= w_col1;
-        w_group2 <= quotient32(w_row1, ROW_RECIPROCAL, ceil_log2(wide(ROWS_PER_READ)));
-        w_phase2 <= quotient32(w_col1, ADC_RECIPROCAL, ceil_log2(wide(ADCS)));
-        w_offset3 <= w_row2 - w_group2 * RG;
-        w_adc3 <= w_col2 - w_phase2 * A;
-        w_gm3 <= w_group2 * PHASES32 + w_phase2;
+        w_group2 <= {{(32-ROW_BITS){1'b0}}, group1};
+        w_phase2 <= {{(32-COL_BITS){1'b0}}, phase1};
+        w_offset3 <= w_row2 - group_row2;
+        w_adc3 <= w_col2 - phase_col2;
+        w_gm3 <= group_phase2 + w_phase2;
         w_offset4 <= w_offset3;
         w_adc4 <= w_adc3;
         w_gm4 <= w_gm3;
-        w_slot4 <= quotient32(w_offset3, LANE_RECIPROCAL, ceil_log2(wide(W)));
-        w_lane[5] <= w_offset4 - w_slot4 * W32;
-        w_addr[5] <= w_gm4 * READS32 + w_slot4;
+        w_slot4 <= {{(32-OFFSET_BITS){1'b0}}, slot3};
+        w_lane[5] <= w_offset4 - slot_lane4;
+        w_addr[5] <= gm_addr4 + w_slot4;
         w_adc[5] <= w_adc4;
         for (s = 6; s <= WRITE_STAGES; s = s + 1) begin
             w_lane[s] <= w_lane[s-1];
@@ -217,26 +208,12 @@ module cim_crossbar_emulated #(
             localparam USED = (k == 0) ? PROGRAM_ERROR != 0
                             : (k == 1) ? STUCK_OFF_PPM + STUCK_ON_PPM != 0 : DRIFT_SPREAD != 0;
             if (USED) begin : on
-                localparam [31:0] FIRST = mix(SEED ^ TAG);
-                localparam [63:0] RECIPROCAL = reciprocal(MODULUS, 32);
-                localparam integer LOG = ceil_log2(MODULUS);
-                localparam [31:0] MOD32 = MODULUS[31:0];
-                reg [31:0] h [1:8];
-                reg [31:0] hash9, quotient9, draw10;
-                always @(posedge clock) begin
-                    h[1] <= mix_in(FIRST ^ prog_r);
-                    h[2] <= mix_mid(h[1]);
-                    h[3] <= mix_in(mix_out(h[2]) ^ w_col2);
-                    h[4] <= mix_mid(h[3]);
-                    h[5] <= mix_in(mix_out(h[4]));
-                    h[6] <= mix_mid(h[5]);
-                    h[7] <= mix_in(mix_out(h[6]));
-                    h[8] <= mix_mid(h[7]);
-                    hash9 <= mix_out(h[8]);
-                    quotient9 <= quotient32(mix_out(h[8]), RECIPROCAL, LOG);
-                    draw10 <= hash9 - quotient9 * MOD32;
-                end
-                assign cell_draws[k*32 +: 32] = draw10;
+                wire [31:0] row2, column4, zero6, hash8;
+                cim_hash_round absorb_row (.clock(clock), .state_in(mix(SEED ^ TAG)), .word(prog_r), .state_out(row2));
+                cim_hash_round absorb_column (.clock(clock), .state_in(row2), .word(w_col2), .state_out(column4));
+                cim_hash_round absorb_zero (.clock(clock), .state_in(column4), .word(32'd0), .state_out(zero6));
+                cim_hash_round absorb_last_zero (.clock(clock), .state_in(zero6), .word(32'd0), .state_out(hash8));
+                cim_constant_modulo #(.D(MODULUS)) draw (.clock(clock), .x(hash8), .remainder(cell_draws[k*32 +: 32]));
             end else begin : off
                 // uni(h, 0) = 0, and no cell is stuck: a remainder that selects exactly that.
                 assign cell_draws[k*32 +: 32] = (k == 0) ? PROGRAM_ERROR : (k == 1) ? 32'd999999 : DRIFT_SPREAD;
@@ -262,16 +239,25 @@ module cim_crossbar_emulated #(
                   ? ((drift10 - DRIFT_SPREAD > 32'd65536) ? 32'd65536 : drift10 - DRIFT_SPREAD) : 32'd0);
         off11 <= !(cell_draws[63:32] + 32'd1 > STUCK_OFF_PPM);
         on11 <= !(cell_draws[63:32] + 32'd1 > STUCK_ANY);
-        product12 <= {32'd0, g11} * {32'd0, kept11};
         off12 <= off11;
         on12 <= on11;
         geff13 <= off12 ? {COND_BITS{1'b0}} : on12 ? TOP_LEVEL[COND_BITS-1:0] : rounded12[16 +: COND_BITS];
     end
+    // Without drift every cell keeps 65536/65536 of g: no multiplier.
+    generate
+        if (DRIFT != 0 || DRIFT_SPREAD != 0) begin : drifting
+            always @(posedge clock) product12 <= {32'd0, g11} * {32'd0, kept11};
+        end else begin : steady
+            always @(posedge clock) product12 <= {16'd0, g11, 16'd0};
+            wire unused_kept = ^kept11;
+        end
+    endgenerate
 
     // ---------------------------------------------------------------- conversion
     localparam [6:0] IDLE = 7'd127;
     localparam [31:0] R0 = READ_START;
-    localparam [31:0] ACC_START = R0 + 32'd2 + TREE_LEVELS;  // age of slot 0 at the tree's root
+    localparam [31:0] TREE_STAGES = TREE_LEVELS;
+    localparam [31:0] ACC_START = R0 + 32'd2 + TREE_STAGES;  // age of slot 0 at the tree's root
     localparam [31:0] LAST_GROUP = GROUPS - 1;
 
     reg [6:0] age;  // cycles since the last conv_start, IDLE after reset
@@ -284,13 +270,20 @@ module cim_crossbar_emulated #(
     wire [ROWS_PER_READ-1:0] rows_present = (conv_g == LAST_GROUP)
         ? {ROWS_PER_READ{1'b1}} >> (ROWS_PER_READ - LAST_ROWS) : {ROWS_PER_READ{1'b1}};
 
+    wire [31:0] start_gm, start_first_gm, start_addr, first_col;
+    cim_constant_multiplier #(.K({96'd0, PHASES32})) start_group_phases (.x(conv_g), .product(start_first_gm));
+    assign start_gm = start_first_gm + conv_m;
+    cim_constant_multiplier #(.K({96'd0, READS32})) start_first_addr (.x(start_gm), .product(start_addr));
+    // Physical column of ADC 0 in this phase.
+    cim_constant_multiplier #(.X_BITS(PHASE_BITS), .K({64'd0, wide(ADCS)})) phase_first_column (.x(phase), .product(first_col));
+
     always @(posedge clock) begin
         if (reset) age <= IDLE;
         else if (conv_start) age <= 7'd1;
         else if (age != IDLE) age <= age + 7'd1;
         if (conv_start) begin
             drive <= {{(DRIVE_BITS-ROWS_PER_READ){1'b0}}, row_drive & rows_present};
-            base <= (conv_g * PHASES32 + conv_m) * READS32;
+            base <= start_addr;
             mvm <= sim_mvm;
             bit_index <= {{(32-BIT_BITS){1'b0}}, sim_bit};
             group <= conv_g;
@@ -300,25 +293,36 @@ module cim_crossbar_emulated #(
     assign code_valid = age == ADC_CYCLES[6:0];
 
     wire [31:0] age32 = {25'd0, age};
-    wire [31:0] rd_slot = (age32 < R0) ? 32'd0 : (age32 - R0 >= READS32) ? READS32 - 32'd1 : age32 - R0;
-    wire [31:0] rd_addr = base + rd_slot;
-    wire unused_bits = ^{rd_addr[31:ADDR_BITS], rounded12[63:16+COND_BITS], rounded12[15:0]};
-    reg [31:0] data_slot;  // slot of the words the memories return this cycle
+    // The slot read this cycle, age - R0 clamped to 0..T-1: in the age counter's 7 bits, so that
+    // no wide subtract sits in front of the memories (R0 + T <= 64, the emulation's limit).
+    localparam integer SLOT_BITS = value_bits(wide(READ_CYCLES - 1));
+    localparam [63:0] LAST_SLOT = wide(READ_CYCLES - 1);
+    localparam [6:0] FIRST_READ = R0[6:0];
+    localparam [6:0] LAST_READ = R0[6:0] + LAST_SLOT[6:0];
+    wire [6:0] since_first_read = age - FIRST_READ;
+    wire [SLOT_BITS-1:0] rd_slot = (age < FIRST_READ) ? {SLOT_BITS{1'b0}}
+        : (age > LAST_READ) ? LAST_SLOT[SLOT_BITS-1:0] : since_first_read[SLOT_BITS-1:0];
+    wire [31:0] rd_addr = base + {{(32-SLOT_BITS){1'b0}}, rd_slot};
+    wire [31:0] slot_first_drive;  // rd_slot * W
+    cim_constant_multiplier #(.X_BITS(SLOT_BITS), .K({64'd0, wide(W)})) slot_first_lane_bit (
+        .x(rd_slot), .product(slot_first_drive));
+    reg [W-1:0] slot_drive;  // drive bits of the cells the memories return this cycle
+    wire unused_bits = ^{rd_addr[31:ADDR_BITS], rounded12[63:16+COND_BITS], rounded12[15:0], since_first_read[6:SLOT_BITS]};
     wire acc_active = age32 >= ACC_START && age32 < ACC_START + READS32;
     wire acc_first = age32 == ACC_START;
-    always @(posedge clock) data_slot <= rd_slot;
+    wire [DRIVE_BITS-1:0] slot_window = drive >> slot_first_drive;
+    always @(posedge clock) slot_drive <= slot_window[W-1:0];
+    generate
+        if (DRIVE_BITS > W) begin : later_slots
+            wire unused = ^slot_window[DRIVE_BITS-1:W];
+        end
+    endgenerate
 
     // Read noise, the part shared by all ADCs: H(READ, seed, k, b, g, .) up to the last round.
-    localparam [31:0] READ_FIRST = mix(SEED ^ READ);
-    reg [31:0] n [1:6];
-    always @(posedge clock) begin
-        n[1] <= mix_in(READ_FIRST ^ mvm);
-        n[2] <= mix_mid(n[1]);
-        n[3] <= mix_in(mix_out(n[2]) ^ bit_index);
-        n[4] <= mix_mid(n[3]);
-        n[5] <= mix_in(mix_out(n[4]) ^ group);
-        n[6] <= mix_mid(n[5]);
-    end
+    wire [31:0] mvm2, bit4, group6;
+    cim_hash_round absorb_mvm (.clock(clock), .state_in(mix(SEED ^ READ)), .word(mvm), .state_out(mvm2));
+    cim_hash_round absorb_bit (.clock(clock), .state_in(mvm2), .word(bit_index), .state_out(bit4));
+    cim_hash_round absorb_group (.clock(clock), .state_in(bit4), .word(group), .state_out(group6));
 
     localparam [39:0] Q = IR_DROP[39:0];  // Q * Imax < 2^40 (spec section 6)
     localparam [63:0] HALF_STEP = {32'd0, ADC_STEP / 32'd2};
@@ -328,7 +332,10 @@ module cim_crossbar_emulated #(
     generate
         for (a = 0; a < ADCS; a = a + 1) begin : adc
             localparam [31:0] A_INDEX = a;
-            wire [31:0] pc = {{(32-PHASE_BITS){1'b0}}, phase} * A + A_INDEX;
+            // The column this ADC converts, from the cycle after the start (its first use,
+            // the noise hash's last round, is 7 cycles later).
+            reg [31:0] pc;
+            always @(posedge clock) pc <= first_col + A_INDEX;
             wire [LEAVES*CUR_BITS-1:0] leaves;
             for (j = 0; j < LEAVES; j = j + 1) begin : lane
                 if (j < W) begin : cells
@@ -341,7 +348,7 @@ module cim_crossbar_emulated #(
                         word <= memory[rd_addr[ADDR_BITS-1:0]];
                     end
                     assign leaves[j*CUR_BITS +: CUR_BITS] =
-                        drive[data_slot * W32 + LANE] ? {{(CUR_BITS-COND_BITS){1'b0}}, word} : {CUR_BITS{1'b0}};
+                        slot_drive[j] ? {{(CUR_BITS-COND_BITS){1'b0}}, word} : {CUR_BITS{1'b0}};
                 end else begin : padding
                     assign leaves[j*CUR_BITS +: CUR_BITS] = {CUR_BITS{1'b0}};
                 end
@@ -357,33 +364,33 @@ module cim_crossbar_emulated #(
                 if (acc_active) current <= (acc_first ? {CUR_BITS{1'b0}} : current) + tree[0];
             end
 
-            // IR drop: V = I - floor(I * I * Q / 2^40), with I * Q < 2^40.
-            reg [39:0] iq;
+            // IR drop: V = I - floor(I * I * Q / 2^40), with I * Q < 2^40; V = I without it
+            // (a cycle early, which the free-running stages below absorb).
             reg [CUR_BITS-1:0] dropped;
-            wire [40+CUR_BITS-1:0] iiq = {{CUR_BITS{1'b0}}, iq} * {40'd0, current};
-            wire unused_iiq = ^iiq[39:0];
-            always @(posedge clock) begin
-                iq <= {{(40-CUR_BITS){1'b0}}, current} * Q;
-                dropped <= current - iiq[40 +: CUR_BITS];
+            if (IR_DROP != 0) begin : ir_drop
+                reg [39:0] iq;
+                wire [39:0] current_q;
+                cim_constant_multiplier #(.X_BITS(CUR_BITS), .PRODUCT_BITS(40), .K({88'd0, Q})) times_q (
+                    .x(current), .product(current_q));
+                wire [40+CUR_BITS-1:0] iiq = {{CUR_BITS{1'b0}}, iq} * {40'd0, current};
+                wire unused_iiq = ^iiq[39:0];
+                always @(posedge clock) begin
+                    iq <= current_q;
+                    dropped <= current - iiq[40 +: CUR_BITS];
+                end
+            end else begin : no_ir_drop
+                always @(posedge clock) dropped <= current;
             end
 
             // Read noise: the last round with pc, then uni() as a remainder 0..2*Nr.
             wire [31:0] noise;  // uni(...) + Nr
             if (READ_NOISE != 0) begin : noisy
-                localparam [63:0] RECIPROCAL = reciprocal(NOISE_MOD, 32);
-                localparam integer LOG = ceil_log2(NOISE_MOD);
-                localparam [31:0] MOD32 = NOISE_MOD[31:0];
-                reg [31:0] h7, h8, hash9, quotient9, draw10;
-                always @(posedge clock) begin
-                    h7 <= mix_in(mix_out(n[6]) ^ pc);
-                    h8 <= mix_mid(h7);
-                    hash9 <= mix_out(h8);
-                    quotient9 <= quotient32(mix_out(h8), RECIPROCAL, LOG);
-                    draw10 <= hash9 - quotient9 * MOD32;
-                end
-                assign noise = draw10;
+                wire [31:0] hash8;
+                cim_hash_round absorb_column (.clock(clock), .state_in(group6), .word(pc), .state_out(hash8));
+                cim_constant_modulo #(.D(NOISE_MOD)) uni (.clock(clock), .x(hash8), .remainder(noise));
             end else begin : quiet
                 assign noise = 32'd0;
+                wire unused_hash = ^group6;  // synthesis removes the rounds
             end
 
             // ADC: V = dropped + noise - Nr; code = V < 0 ? 0 : min(max, (V + step/2) div step).
@@ -393,16 +400,16 @@ module cim_crossbar_emulated #(
             assign {unused_noise_high, noise_x} = {32'd0, noise};
             wire [X_BITS-1:0] sum = {{(X_BITS-CUR_BITS){1'b0}}, dropped} + noise_x;
             reg [X_BITS-1:0] x;
-            reg [SCALED_BITS-1:0] scaled;
-            wire [63:0] quotient = {{(64-X_BITS){1'b0}}, scaled[STEP_SHIFT +: X_BITS]};
-            wire unused_scaled = ^{scaled[STEP_SHIFT-1:0], scaled[SCALED_BITS-1 -: 2]};
+            wire [X_BITS-1:0] steps;
+            reg [X_BITS-1:0] steps_held;
+            cim_constant_divider #(.X_BITS(X_BITS), .D({32'd0, ADC_STEP})) by_step (.x(x), .quotient(steps));
+            wire [63:0] quotient = {{(64-X_BITS){1'b0}}, steps_held};
             localparam [X_BITS-1:0] ONE = 1;
             reg [ADC_BITS-1:0] code;
             always @(posedge clock) begin
                 x <= (pc < PHYS_COLS && sum + ONE > NOISE_OFFSET[X_BITS-1:0])
                    ? sum - NOISE_OFFSET[X_BITS-1:0] + HALF_STEP[X_BITS-1:0] : {X_BITS{1'b0}};
-                scaled <= {{(SCALED_BITS-X_BITS){1'b0}}, x}
-                        * {{(SCALED_BITS-X_BITS-2){1'b0}}, STEP_RECIPROCAL[X_BITS+1:0]};
+                steps_held <= steps;
                 code <= (quotient > CODE_MAX) ? CODE_MAX[ADC_BITS-1:0] : quotient[ADC_BITS-1:0];
             end
             assign codes[a*ADC_BITS +: ADC_BITS] = code;

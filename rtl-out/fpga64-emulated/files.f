@@ -7,4 +7,8 @@ cim_column_combiner.v
 cim_stream_fifo.v
 cim_activation_unit.v
 cim_tile.v
+cim_constant_multiplier.v
+cim_constant_divider.v
+cim_constant_modulo.v
+cim_hash_round.v
 cim_crossbar_emulated.v
