@@ -11,16 +11,7 @@ module cim_constant_divider #(
     input  wire [X_BITS-1:0] x,
     output wire [X_BITS-1:0] quotient
 );
-    function automatic integer ceil_log2(input [63:0] value);
-        integer i;
-        begin
-            ceil_log2 = 0;
-            for (i = 0; i < 63; i = i + 1)
-                if ((64'd1 << i) < value) ceil_log2 = i + 1;
-        end
-    endfunction
-
-    localparam integer L = ceil_log2(D);
+    localparam integer L = $clog2(D);
     generate
         if (D >= (64'd1 << X_BITS)) begin : beyond
             assign quotient = {X_BITS{1'b0}};  // every x is below D
