@@ -13,11 +13,13 @@
 // seed, r, pc, 0, 0) are four mix rounds (cim_hash_round) after a constant first round, one
 // 32-bit multiply per stage; the remainders of uni() and of 10^6 use a reciprocal multiply
 // (cim_constant_modulo, exact for every 32-bit hash), then g, d, the stuck state and the
-// rounded drift product; geff lands in the memories in stage 13. The host cannot start an MVM sooner than ROWS + 2 cycles after a cell write, so the
-// first cell read of a conversion waits READ_START cycles: every write is in place by then.
+// rounded drift product; geff lands in the memories in stage 13. The host cannot start an MVM
+// sooner than ROWS + 2 cycles after a cell write, so the first cell read of a conversion waits
+// READ_START cycles: every write is in place by then.
 //
 // Cells: ADC a, lane j (0..CELLS_PER_READ-1) has a memory of depth G * M * T with synchronous
-// reads (block RAM, or registers for small arrays) holding geff of row g*Rg + t*W + j and
+// reads, in block RAM (ram_style: in LUT RAM the write's address and value reach every 16-word
+// slice of every memory, fpga64's longest wires at 60 MHz), holding geff of row g*Rg + t*W + j and
 // physical column m*ADCS + a at address (g*M + m)*T + t. A conversion reads T = ceil(Rg/W) words
 // per memory over T cycles; a pipelined adder tree sums the W driven cells of each word and an
 // accumulator the T words.
@@ -340,7 +342,7 @@ module cim_crossbar_emulated #(
             for (j = 0; j < LEAVES; j = j + 1) begin : lane
                 if (j < W) begin : cells
                     localparam [31:0] LANE = j;
-                    reg [COND_BITS-1:0] memory [0:DEPTH-1];
+                    (* ram_style = "block" *) reg [COND_BITS-1:0] memory [0:DEPTH-1];
                     reg [COND_BITS-1:0] word;
                     always @(posedge clock) begin
                         if (w_en[WRITE_STAGES] && w_adc[WRITE_STAGES] == A_INDEX && w_lane[WRITE_STAGES] == LANE)
