@@ -320,7 +320,7 @@ mod tests {
         let rtl = generate_with(&p, &options).unwrap();
         let found = instances(&rtl.files.iter().find(|f| f.name == "t0_cim_tile.v").unwrap().text);
         let modules: Vec<&str> = found.iter().map(|(m, _)| m.as_str()).collect();
-        let expected: Vec<String> = BLOCKS.iter().chain([&MACRO]).map(|b| format!("t0_{}", b.module)).collect();
+        let expected: Vec<String> = BLOCKS.iter().chain(MACRO).map(|b| format!("t0_{}", b.module)).collect();
         assert!(expected.iter().all(|m| modules.contains(&m.as_str())), "{found:?}");
         assert!(found.contains(&("t0_cim_tile_controller".into(), "controller".into())), "{found:?}");
         assert_eq!(found.len(), BLOCKS.len() + 2, "two stream FIFOs and the macro: {found:?}");
