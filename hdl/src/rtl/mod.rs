@@ -218,9 +218,9 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
     let prefix = options.prefix.as_str();
     let emulation = match options.crossbar {
         Crossbar::Behavioral => None,
-        Crossbar::Emulated => Some(Emulation::plan(&p).map_err(RtlError::Emulation)?),
+        Crossbar::Emulated => Some(Emulation::plan(p).map_err(RtlError::Emulation)?),
     };
-    let sizing = RtlSizing::new(&p);
+    let sizing = RtlSizing::new(p);
     let tile_top = format!("{prefix}{TOP_MODULE}");
     let mut files: Vec<RtlFile> = BLOCKS
         .iter()
@@ -228,7 +228,7 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
         .collect();
     files.push(RtlFile {
         name: format!("{tile_top}.v"),
-        text: top::top_module(&p, &sizing, prefix, emulation.as_ref()),
+        text: top::top_module(p, &sizing, prefix, emulation.as_ref()),
         role: FileRole::Periphery,
     });
     let crossbar = options.crossbar.blocks();
@@ -247,7 +247,7 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
                 text: with_prefix(AXI_WRAPPER.source, prefix),
                 role: FileRole::Bus,
             });
-            files.push(RtlFile { name: format!("{axi_top}.v"), text: axi::axi_top_module(&p, &sizing, prefix), role: FileRole::Bus });
+            files.push(RtlFile { name: format!("{axi_top}.v"), text: axi::axi_top_module(p, &sizing, prefix), role: FileRole::Bus });
             axi_top
         }
     };
@@ -281,7 +281,7 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
         manifest["emulation"] = serde_json::json!(e);
     }
     let mut rtl = GeneratedRtl { top, tile_top, bus: options.bus, files, sizing, manifest };
-    let handoff = handoff::files(&p, &rtl);
+    let handoff = handoff::files(p, &rtl);
     rtl.files.extend(handoff);
     Ok(rtl)
 }
