@@ -29,6 +29,13 @@ struct Block {
     source: &'static str,
 }
 
+impl Block {
+    /// The block's file under `prefix` (modules renamed), in `role`.
+    fn file(&self, prefix: &str, role: FileRole) -> RtlFile {
+        RtlFile { name: format!("{prefix}{}.v", self.module), text: with_prefix(self.source, prefix), role }
+    }
+}
+
 /// The periphery blocks, in dependency order.
 const BLOCKS: &[Block] = &[
     Block { module: "cim_tile_controller", source: include_str!("../../verilog/cim_tile_controller.v") },
@@ -224,7 +231,7 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
     let tile_top = format!("{prefix}{TOP_MODULE}");
     let mut files: Vec<RtlFile> = BLOCKS
         .iter()
-        .map(|b| RtlFile { name: format!("{prefix}{}.v", b.module), text: with_prefix(b.source, prefix), role: FileRole::Periphery })
+        .map(|b| b.file(prefix, FileRole::Periphery))
         .collect();
     files.push(RtlFile {
         name: format!("{tile_top}.v"),
@@ -233,20 +240,13 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
     });
     let crossbar = options.crossbar.blocks();
     let macro_file = format!("{prefix}{}.v", crossbar.last().expect("a crossbar module").module);
-    files.extend(crossbar.iter().map(|b| RtlFile {
-        name: format!("{prefix}{}.v", b.module),
-        text: with_prefix(b.source, prefix),
-        role: if emulation.is_some() { FileRole::Periphery } else { FileRole::Macro },
-    }));
+    let crossbar_role = if emulation.is_some() { FileRole::Periphery } else { FileRole::Macro };
+    files.extend(crossbar.iter().map(|b| b.file(prefix, crossbar_role)));
     let top = match options.bus {
         None => tile_top.clone(),
         Some(Bus::Axi) => {
             let axi_top = format!("{prefix}{}", axi::AXI_TOP_MODULE);
-            files.push(RtlFile {
-                name: format!("{prefix}{}.v", AXI_WRAPPER.module),
-                text: with_prefix(AXI_WRAPPER.source, prefix),
-                role: FileRole::Bus,
-            });
+            files.push(AXI_WRAPPER.file(prefix, FileRole::Bus));
             files.push(RtlFile { name: format!("{axi_top}.v"), text: axi::axi_top_module(p, &sizing, prefix), role: FileRole::Bus });
             axi_top
         }
