@@ -2,8 +2,7 @@
 //! point: its index, its swept values, its figures), appended as points finish and rewritten in
 //! point order at the end, so an interrupted sweep keeps what it did.
 
-use super::spec::{Axis, Shard};
-use crate::tile_source::{read_text, write_text};
+use crate::spec::{Axis, Shard};
 use anyhow::{bail, Context, Result};
 use cimtile_hdl::TileConfig;
 use serde::{Deserialize, Serialize};
@@ -37,12 +36,13 @@ impl SweepSpec {
 
     pub fn read(dir: &Path) -> Result<Self> {
         let path = dir.join("sweep.json");
-        let text = read_text(&path).with_context(|| format!("'{}' is not a sweep directory", dir.display()))?;
+        let text = std::fs::read_to_string(&path).with_context(|| format!("'{}' is not a sweep directory: cannot read '{}'", dir.display(), path.display()))?;
         serde_json::from_str(&text).with_context(|| format!("'{}' is not a sweep description", path.display()))
     }
 
     pub fn write(&self, dir: &Path) -> Result<()> {
-        write_text(&dir.join("sweep.json"), &(serde_json::to_string_pretty(self)? + "\n"))
+        let path = dir.join("sweep.json");
+        std::fs::write(&path, serde_json::to_string_pretty(self)? + "\n").with_context(|| format!("cannot write '{}'", path.display()))
     }
 }
 
@@ -59,7 +59,7 @@ pub fn read_rows(dir: &Path, header: &[String]) -> Result<Rows> {
     if !path.exists() {
         return Ok(Rows::new());
     }
-    let text = read_text(&path)?;
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read '{}'", path.display()))?;
     // Rows are appended whole, newline last: a last line without one was cut off mid-write by an
     // interruption, and its point runs again.
     let complete = text.rfind('\n').map_or("", |end| &text[..end]);
@@ -116,6 +116,6 @@ pub fn write_rows(dir: &Path, header: &[String], rows: &Rows) -> Result<()> {
         text += &(row.join(",") + "\n");
     }
     let temporary = dir.join("results.csv.tmp");
-    write_text(&temporary, &text)?;
+    std::fs::write(&temporary, text).with_context(|| format!("cannot write '{}'", temporary.display()))?;
     std::fs::rename(&temporary, results_path(dir)).context("cannot replace results.csv")
 }

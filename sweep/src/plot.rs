@@ -2,9 +2,9 @@
 //! durations), one line per combination of the other keys' values, and accuracy against energy
 //! with its Pareto front where a job measures both, as SVG.
 
-use super::results::{Rows, SweepSpec};
-use super::spec::Axis;
-use crate::cli::parse_age;
+use crate::results::{Rows, SweepSpec};
+use crate::spec::Axis;
+use cimtile_hdl::aging::parse_age;
 use anyhow::{anyhow, Result};
 use plotters::coord::combinators::IntoLogRange;
 use plotters::prelude::*;
