@@ -18,6 +18,8 @@
 //! - [`activity`] measures the periphery's switching per block: a stream traced with every
 //!   signal, its VCD's bit toggles counted.
 //! - [`icarus`] runs the same RTL under Icarus Verilog, a second simulator, from CSV files.
+//! - [`calibration`] calibrates an aged tile's column parameters through the model or the RTL,
+//!   as a host does on silicon.
 //!
 //! # Example
 //!
@@ -61,6 +63,7 @@
 pub mod activity;
 pub mod axi_driver;
 pub mod axi_protocol_checker;
+pub mod calibration;
 pub mod icarus;
 pub mod protocol_checker;
 pub mod random_case;
