@@ -6,15 +6,15 @@ use crate::progress;
 use crate::synthesis;
 use crate::tile_source::{self, Tile};
 use anyhow::{Context, Result};
-use cimtile_cosim::activity::TracedTile;
+use cimtile_cosim::activity::{self, Stage};
 use cimtile_cosim::random_case::random_case;
-use cimtile_cosim::verilator_build::verilator_version;
 use cimtile_hdl::data::{ColumnParams, Weights};
 use cimtile_hdl::ppa::{self, MeasuredActivity, PpaReport, Workload};
 use cimtile_hdl::TileParams;
 use std::collections::BTreeMap;
+use indicatif::ProgressBar;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
 
 pub fn ppa(args: &PpaArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
@@ -53,40 +53,32 @@ pub fn random_workload(p: &TileParams, mvms: u64, seed: u64) -> (Weights, Vec<Ve
     (case.weights, case.inputs, case.columns, description)
 }
 
-/// The digital activity per block of `tile` running the workload, measured in Verilator: the
-/// stream traced into a temporary VCD, then its toggles counted per block.
+/// The digital activity per block of `tile` running the workload, measured in Verilator, with a
+/// spinner while it builds and counts and a bar while it traces.
 fn measure_activity(tile: &Tile, weights: &Weights, columns: &[ColumnParams], inputs: &[Vec<i32>]) -> Result<MeasuredActivity> {
-    // Before the build (and the synthesis): a missing simulator is a quick, clear error.
-    let version = verilator_version().context("--measure-activity runs the workload through the RTL in Verilator")?;
-    let started = Instant::now();
-    let spinner = progress::spinner("building the tile with every signal traced (Verilator; cached afterwards)");
-    let built = TracedTile::build(&tile.params);
-    spinner.finish_and_clear();
-    let mut traced = built?;
-    let dir = tempfile::tempdir().context("cannot create a temporary directory for the VCD")?;
-    let vcd = dir.path().join("activity.vcd");
-    let bar = progress::bar(inputs.len() as u64, "MVMs traced");
-    let shown = bar.clone();
-    traced.on_result(move |done| shown.set_position(done as u64));
-    let cycles = traced.trace_stream(weights, columns, inputs, &vcd);
-    bar.finish_and_clear();
-    let cycles = cycles?;
-    let spinner = progress::spinner("counting the VCD's toggles per block");
-    let counted = traced.count(&vcd, cycles);
-    spinner.finish_and_clear();
-    let activity = counted?;
-    let bits: u64 = activity.blocks.values().map(|b| b.bits).sum();
-    Ok(MeasuredActivity {
-        by_block: activity.rates(),
-        source: format!(
-            "measured: {version}, bit toggles per signal bit and cycle of each block's RTL registers and named nets \
-             (clock and crossbar left out; {bits} bits) over {cycles} cycles of {} MVMs of the workload \
-             ({:.0} MB VCD, {:.1} s), applied to the block's synthesized cells",
-            inputs.len(),
-            activity.vcd_bytes as f64 / 1e6,
-            started.elapsed().as_secs_f64()
-        ),
-    })
+    let shown = Arc::new(Mutex::new(None::<ProgressBar>));
+    let total = inputs.len() as u64;
+    let show = {
+        let shown = shown.clone();
+        move |stage: Stage| {
+            let mut shown = shown.lock().expect("no thread panicked");
+            match stage {
+                Stage::Trace(done) if shown.as_ref().is_some_and(|b| b.length().is_some()) => shown.as_ref().expect("shown").set_position(done as u64),
+                stage => {
+                    if let Some(old) = shown.take() {
+                        old.finish_and_clear();
+                    }
+                    *shown = match stage {
+                        Stage::Build => Some(progress::spinner("building the tile with every signal traced (Verilator; cached afterwards)")),
+                        Stage::Trace(_) => Some(progress::bar(total, "MVMs traced")),
+                        Stage::Count => Some(progress::spinner("counting the VCD's toggles per block")),
+                        Stage::Done => None,
+                    }
+                }
+            }
+        }
+    };
+    activity::measure(&tile.params, weights, columns, inputs, show).context("--measure-activity runs the workload through the RTL in Verilator")
 }
 
 /// The estimate of `tile` running `workload`, with its digital periphery synthesized when
