@@ -4,7 +4,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "cimtile", version, about = "Generate and verify the digital periphery of an analog CIM tile")]
+#[command(
+    name = "cimtile",
+    version,
+    about = "Generate and verify the digital periphery of an analog CIM tile",
+    help_template = "{name} {version}: {about}\n\n{usage-heading} {usage}\n\n{all-args}"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -34,6 +39,24 @@ pub enum Command {
     Ppa(PpaArgs),
     /// Synthesize, place and route the periphery on an FPGA and print its size and fmax.
     Fpga(FpgaArgs),
+    /// Print the shell completion script for bash, zsh or fish.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of cimtile, or write it and one page per subcommand into a directory.
+    Man(ManArgs),
+}
+
+#[derive(Args)]
+pub struct ManArgs {
+    /// Write cimtile.1 and cimtile-SUBCOMMAND.1 here instead of printing cimtile.1.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish (also elvish, powershell).
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Args)]
@@ -244,7 +267,7 @@ pub struct WaveArgs {
 pub struct NetArgs {
     #[command(flatten)]
     pub tile: TileArgs,
-    /// The model: w0, b0, w1, b1, ... and calib (see README, "The .npz format").
+    /// The model: w0, b0, w1, b1, ... and calib (see docs/networks.md, "The .npz format").
     #[arg(long, value_name = "M.npz")]
     pub model: PathBuf,
     /// The test set: x (images x inputs) and y (labels).

@@ -7,6 +7,7 @@
 
 mod calibrate;
 mod cli;
+mod completions;
 mod cosim;
 mod faults;
 mod fpga;
@@ -25,6 +26,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let args = cli::Cli::parse();
     let result = match args.command {
         cli::Command::Info(a) => info::info(&a),
@@ -38,6 +40,8 @@ fn main() -> ExitCode {
         cli::Command::Calibrate(a) => calibrate::calibrate(&a),
         cli::Command::Ppa(a) => ppa::ppa(&a),
         cli::Command::Fpga(a) => fpga::fpga(&a),
+        cli::Command::Completions(a) => completions::completions(&a),
+        cli::Command::Man(a) => completions::man(&a),
     };
     match result {
         Ok(code) => code,
@@ -45,5 +49,16 @@ fn main() -> ExitCode {
             eprintln!("cimtile: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// A reader that closes the pipe early (`cimtile info | head -1`) ends the command quietly, as
+/// it does any Unix tool: Rust ignores SIGPIPE, which makes `println!` panic on the closed pipe.
+/// No child process is fed through a pipe, so nothing else depends on ignoring it.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: first thing in main, before any thread starts; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
