@@ -209,8 +209,8 @@ pub struct OutputConfig {
 }
 
 /// The technology behind a tile, for the area, time and energy estimate (`cimtile ppa`). It
-/// changes no bit of the tile's arithmetic. Units are in the key names; the README's table of
-/// constants gives each default's source.
+/// changes no bit of the tile's arithmetic. Units are in the key names; the table of
+/// constants in docs/ppa.md gives each default's source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TechConfig {

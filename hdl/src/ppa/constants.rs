@@ -1,5 +1,5 @@
 //! Every physical constant of the estimate with its unit and source: the `[tech]` keys (whose
-//! defaults the presets carry) and the fixed figures below. The README's table of constants is
+//! defaults the presets carry) and the fixed figures below. The table of constants in docs/ppa.md is
 //! this file in prose; `cimtile ppa --json` lists them as used.
 
 use crate::config::TechConfig;

@@ -353,7 +353,7 @@ pub fn published(name: &str) -> &'static [Published] {
             what: "energy efficiency at 4-bit inputs and weights",
             value: None,
             unit: "TOPS/W",
-            source: "NeuRRAM (Wan et al., Nature 608, 2022), Fig. 1 and abstract: 2x better than earlier RRAM-CIM chips across bit-precisions (number not transcribed: see README)",
+            source: "NeuRRAM (Wan et al., Nature 608, 2022), Fig. 1 and abstract: 2x better than earlier RRAM-CIM chips across bit-precisions (number not transcribed: see docs/ppa.md)",
             ours: |r| r.tops_per_w,
         }],
         _ => &[],
