@@ -102,6 +102,10 @@ axi_ports!(
     m_axis_tdata, m_axis_tuser, m_axis_tlast, m_axis_tvalid, m_axis_tready,
 );
 
+/// A column write in progress: its remaining register writes, the one on the bus, the write
+/// itself, and the vector it applies to once its BVALID is seen.
+type ColumnAttempt = (Vec<(u32, u32)>, LiteWrite, ColumnWrite, Option<usize>);
+
 /// One AXI4-Lite write in progress.
 struct LiteWrite {
     addr: u32,
@@ -403,9 +407,7 @@ impl AxiTileRtl {
         let mut row: Vec<i64> = Vec::with_capacity(cols);
         let mut done_at = Vec::with_capacity(inputs.len());
         let mut column_writes = Vec::new();
-        // A column write in progress: its remaining writes, the one on the bus, and the vector
-        // it applies to once its BVALID is seen.
-        let mut attempt: Option<(Vec<(u32, u32)>, LiteWrite, ColumnWrite, Option<usize>)> = None;
+        let mut attempt: Option<ColumnAttempt> = None;
         let mut taken_at_previous_start = 0usize;
         let mut cycle = 0u64;
         while outputs.len() < inputs.len() || attempt.is_some() {

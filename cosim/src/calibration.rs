@@ -88,10 +88,13 @@ pub fn calibrate(p: &TileParams, engine: Engine, weights: &Weights, intended: &[
     Ok(Calibration { fits, held_out_seed, before: error_summary(&before, &want_before), after: error_summary(&after, &want_after) })
 }
 
+/// One vector's run: `acc` per column where the engine shows it, and the outputs.
+type Read = (Vec<Option<i64>>, Vec<i64>);
+
 /// The aged tile, as the chosen engine runs it.
 enum AgedTile {
     /// The golden model, and the batch index of its next MVM.
-    Model(TileModel, u32),
+    Model(Box<TileModel>, u32),
     /// The RTL, and the outputs strictly between which an output with parameters 1,0,0 is `acc`
     /// (at the ends the output range may have clipped it, or the ReLU hidden it).
     Rtl(Box<TileRtl>, (i64, i64)),
@@ -101,7 +104,7 @@ impl AgedTile {
     fn new(engine: Engine, p: &TileParams, weights: &Weights) -> Result<Self, CalibrationError> {
         let defaults = vec![ColumnParams::default(); p.cols()];
         Ok(match engine {
-            Engine::Model => AgedTile::Model(TileModel::new(p, weights, &defaults)?, 0),
+            Engine::Model => AgedTile::Model(Box::new(TileModel::new(p, weights, &defaults)?), 0),
             Engine::Rtl => {
                 let mut rtl = TileRtl::build(p)?;
                 rtl.program_weights(weights)?;
@@ -124,7 +127,7 @@ impl AgedTile {
 
     /// Runs `inputs` in order: per vector, `acc` where the engine shows it (the model always, the
     /// RTL through its outputs when they are `acc`) and the outputs.
-    fn run(&mut self, inputs: &[Vec<i32>]) -> Result<Vec<(Vec<Option<i64>>, Vec<i64>)>, CalibrationError> {
+    fn run(&mut self, inputs: &[Vec<i32>]) -> Result<Vec<Read>, CalibrationError> {
         match self {
             AgedTile::Model(model, next_k) => {
                 let results = model.mvm_batch(*next_k, inputs);
