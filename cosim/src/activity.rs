@@ -66,7 +66,7 @@ pub struct TracedTile {
 
 impl TracedTile {
     /// Generates the RTL of `p` with the behavioral crossbar and builds it with
-    /// [`TRACE_FLAGS`] and the macro untraced (a build of its own, cached like the others).
+    /// `TRACE_FLAGS` and the macro untraced (a build of its own, cached like the others).
     pub fn build(p: &TileParams) -> Result<Self, CosimError> {
         let generated = rtl::generate(p);
         // The macro's cell array (R x P words) would dominate the trace code and the VCD, and

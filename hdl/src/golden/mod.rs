@@ -1,7 +1,7 @@
 //! The golden model: `tile-arithmetic.md` computed directly, written from the spec and never
 //! from the RTL.
 //!
-//! Speed comes from lanes ([`kernel`]). The effective conductances are stored per (row group,
+//! Speed comes from lanes (`kernel`). The effective conductances are stored per (row group,
 //! block of 128 physical columns) in the narrowest unsigned type that the configuration's bounds
 //! allow (`u8` cells summed into `u16` currents, or `u16`, `u32`, `u64` by the largest current
 //! `Imax`). With binary input bits, the currents of one read are a masked sum: the rows whose

@@ -34,7 +34,7 @@ pub(super) fn instance(module: &str, name: &str, params: &[(&str, String)], port
     format!("    {module} {params}{name} (\n{ports}\n    );\n")
 }
 
-/// `(module, instance name)` of every instance that [`instance`] wrote into `verilog`. A
+/// `(module, instance name)` of every instance that `instance` wrote into `verilog`. A
 /// simulator's waveform names a scope by its instance only; this gives the module behind it.
 pub fn instances(verilog: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
