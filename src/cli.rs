@@ -34,6 +34,27 @@ pub enum Command {
     Ppa(PpaArgs),
     /// Synthesize, place and route the periphery on an FPGA and print its size and fmax.
     Fpga(FpgaArgs),
+    /// Map a network onto a chip of tiles: latency, throughput, energy and area per layer.
+    Chip(ChipArgs),
+}
+
+#[derive(Args)]
+pub struct ChipArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// The network: an MLP in the .npz format of `cimtile net`.
+    #[arg(long, value_name = "M")]
+    pub model: PathBuf,
+    /// Write every figure, per layer and per component, with the constants used, as JSON here.
+    #[arg(long, value_name = "R.json")]
+    pub json: Option<PathBuf>,
+    /// Copies of the weights: 1 (one copy of every weight), N (throughput up to N times: the
+    /// slowest layer gets N copies, the others what they need to keep up) or auto.
+    #[arg(long, value_name = "auto|N", default_value = "1")]
+    pub replicate: String,
+    /// Skip the synthesis of the tile's periphery (Yosys): the PPA model's fast estimate.
+    #[arg(long)]
+    pub no_synth: bool,
 }
 
 #[derive(Args)]

@@ -6,6 +6,7 @@
 //! Exit codes: 0 success, 1 a co-simulation mismatch, 2 an error (bad input, missing tool).
 
 mod calibrate;
+mod chip;
 mod cli;
 mod cosim;
 mod faults;
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
         cli::Command::Calibrate(a) => calibrate::calibrate(&a),
         cli::Command::Ppa(a) => ppa::ppa(&a),
         cli::Command::Fpga(a) => fpga::fpga(&a),
+        cli::Command::Chip(a) => chip::chip(&a),
     };
     match result {
         Ok(code) => code,
