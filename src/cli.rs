@@ -342,6 +342,9 @@ pub enum JobKind {
     Cosim,
     /// `cimtile ppa`: area, MVMs/s, energy per MVM, TOPS/W on random data (--mvms, --seed).
     Ppa,
+    /// `cimtile chip` and `net`: chip energy and accuracy of a model (--model, --data, --images;
+    /// `--set replicate=1,4,auto`, `--set synth=off` for the fast tile model).
+    Chip,
 }
 
 #[derive(Args)]
@@ -366,13 +369,13 @@ pub struct SweepRunArgs {
     /// Points run in parallel (default: all cores).
     #[arg(long, value_name = "J", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub jobs: Option<usize>,
-    /// net job: the model.
+    /// net and chip jobs: the model.
     #[arg(long, value_name = "M.npz")]
     pub model: Option<PathBuf>,
-    /// net job: the test set.
+    /// net and chip jobs: the test set.
     #[arg(long, value_name = "D.npz")]
     pub data: Option<PathBuf>,
-    /// net job: test images per point (default: all).
+    /// net and chip jobs: test images per point (default: all).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub images: Option<u64>,
     /// cosim and ppa jobs: random MVMs per point.

@@ -336,3 +336,6 @@ fn provenance(tile: &TileFigures) -> Vec<String> {
         "interconnect: wire capacitance per length (constant across nodes, Ho et al.) over the tile pitch at tech.vdd_v, plus a router register bit; router area from OSU 0.18 um flip-flops scaled by node^2".to_string(),
     ]
 }
+
+#[cfg(test)]
+mod tests;

@@ -40,10 +40,11 @@ pub trait SweepJob: Sync {
 
 pub fn job(args: &SweepRunArgs) -> Result<Box<dyn SweepJob>> {
     match args.job {
-        None => bail!("--job is required (net, cosim or ppa)"),
+        None => bail!("--job is required (net, cosim, ppa or chip)"),
         Some(JobKind::Net) => Ok(Box::new(NetJob::new(args)?)),
         Some(JobKind::Cosim) => Ok(Box::new(CosimJob { mvms: args.mvms, seed: args.seed })),
         Some(JobKind::Ppa) => Ok(Box::new(PpaJob { mvms: args.mvms, seed: args.seed })),
+        Some(JobKind::Chip) => Ok(Box::new(super::chip_job::ChipJob::new(args)?)),
     }
 }
 

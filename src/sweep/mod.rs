@@ -1,6 +1,7 @@
 //! `cimtile sweep`: a job run at every point of a cross product of configuration values, in
 //! parallel, resumable, shardable over machines; `cimtile sweep merge` joins the shards.
 
+mod chip_job;
 mod jobs;
 mod plot;
 mod results;
