@@ -8,6 +8,7 @@ use anyhow::{anyhow, Result};
 use cimtile_chip::published::{self, Published};
 use cimtile_chip::{estimate, ChipReport, Layer, Replication, TileFigures};
 use cimtile_hdl::ppa::Workload;
+use cimtile_net::{Network, WeightLayer};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -36,10 +37,23 @@ pub fn chip(args: &ChipArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The weight layers of the model file `path`.
+/// The weight layers of the model file `path`, as the chip maps them.
 pub fn layers(path: &Path) -> Result<Vec<Layer>> {
-    let model = crate::net::npz::FloatModel::load(path)?;
-    Ok(model.layers.iter().enumerate().map(|(i, l)| Layer::dense(&format!("layer{i}"), l.k, l.n)).collect())
+    let layers = Network::load(path)?.weight_layers();
+    Ok(layers.into_iter().map(|l| layer(&l)).collect())
+}
+
+/// The chip's view of a network's weight layer.
+pub fn layer(l: &WeightLayer) -> Layer {
+    Layer {
+        name: l.name.clone(),
+        op: format!("{:?}", l.kind).to_lowercase(),
+        k: l.k,
+        n: l.n,
+        mvms: l.mvms_per_inference as u64,
+        input_elements: l.input_elements as u64,
+        output_elements: l.output_elements as u64,
+    }
 }
 
 /// The chip of `tile` running `layers`: the tile priced by `cimtile ppa` on uniform random data

@@ -3,12 +3,12 @@
 //! Pareto plot puts accuracy against chip energy.
 
 use super::jobs::SweepJob;
-use crate::chip::{layers, price};
+use crate::chip::{layer, price};
 use crate::cli::SweepRunArgs;
-use crate::net::Network;
 use crate::tile_source::Tile;
 use anyhow::{anyhow, bail, Context, Result};
 use cimtile_chip::{Layer, Replication};
+use cimtile_net::{Network, Options, TestSet};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -17,6 +17,7 @@ pub struct ChipJob {
     data: PathBuf,
     images: Option<u64>,
     network: Network,
+    test_set: TestSet,
     layers: Vec<Layer>,
 }
 
@@ -24,9 +25,10 @@ impl ChipJob {
     pub fn new(args: &SweepRunArgs) -> Result<Self> {
         let model = args.model.clone().context("--job chip needs --model M (the network of the chip and of the accuracy)")?;
         let data = args.data.clone().context("--job chip needs --data D.npz (the test set of the accuracy)")?;
-        let network = Network::load(&model, &data)?;
-        let layers = layers(&model)?;
-        Ok(ChipJob { model, data, images: args.images, network, layers })
+        let network = Network::load(&model)?;
+        let test_set = TestSet::load(&data, &network)?;
+        let layers = network.weight_layers().iter().map(layer).collect();
+        Ok(ChipJob { model, data, images: args.images, network, test_set, layers })
     }
 }
 
@@ -64,7 +66,8 @@ impl SweepJob for ChipJob {
         // `prepare` checked both values.
         let replication: Replication = value(job_values, "replicate", "1").parse()?;
         let synthesize = value(job_values, "synth", "on") == "on";
-        let accuracy = self.network.evaluate(tile, self.images.map(|n| n as usize), false)?;
+        let options = Options { images: self.images.map(|n| n as usize), calibrate: false, rtl_images: None };
+        let accuracy = self.network.evaluate(&tile.params, &self.test_set, &options)?;
         let chip = price(tile, &self.layers, replication, synthesize, false)?;
         Ok(vec![
             accuracy.accuracy().to_string(),
