@@ -88,11 +88,10 @@ fn print_report(origin: &str, model: &str, r: &ChipReport) {
     println!("area: {:.4} mm^2", r.area_mm2);
     print_parts(&r.area_mm2_by_component, "mm^2");
     println!(
-        "mesh: {} x {} tiles, pitch {:.3} mm, {:.1} hops on average, {:.4} pJ per bit and hop; buffers {} kbit",
+        "mesh: {} x {} tiles, pitch {:.3} mm, {:.4} pJ per bit and hop; buffers {} kbit",
         r.mesh.side,
         r.mesh.side,
         r.mesh.pitch_mm,
-        r.mesh.mean_hops,
         r.mesh.pj_per_bit_hop,
         r.buffer_bits / 1000
     );

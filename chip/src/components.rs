@@ -74,24 +74,28 @@ impl Node {
     }
 }
 
-/// The 2-D mesh the tiles sit on.
+/// The 2-D mesh the tiles sit on, each layer's tiles in a square region of their own, the
+/// layers in pipeline order.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Mesh {
-    /// Tiles per side: `ceil(sqrt(tiles))`.
+    /// Tiles per side of the chip: `ceil(sqrt(tiles))`.
     pub side: u64,
     /// Distance between neighbouring tiles: the side of a square tile, mm.
     pub pitch_mm: f64,
-    /// Mean hops between two tiles of the mesh, `2 side / 3` (mean Manhattan distance on a
-    /// `side x side` grid), at least 1: activations go from a layer's tiles to the next layer's.
-    pub mean_hops: f64,
     /// Energy of one bit over one hop, pJ.
     pub pj_per_bit_hop: f64,
 }
 
 impl Mesh {
     pub fn new(tiles: u64, tile_mm2: f64, node: &Node) -> Mesh {
-        let side = (tiles as f64).sqrt().ceil() as u64;
         let pitch_mm = tile_mm2.sqrt();
-        Mesh { side, pitch_mm, mean_hops: (2.0 * side as f64 / 3.0).max(1.0), pj_per_bit_hop: node.hop_pj_per_bit(pitch_mm) }
+        Mesh { side: (tiles as f64).sqrt().ceil() as u64, pitch_mm, pj_per_bit_hop: node.hop_pj_per_bit(pitch_mm) }
+    }
+
+    /// Mean hops of a bit to or from one of a layer's `tiles`: `2 s / 3`, the mean Manhattan
+    /// distance on the layer's `s x s` region (`s = ceil(sqrt(tiles))`), and at least one hop
+    /// from the neighbouring region.
+    pub fn hops(tiles: u64) -> f64 {
+        (2.0 * (tiles as f64).sqrt().ceil() / 3.0).max(1.0)
     }
 }

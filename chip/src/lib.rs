@@ -12,9 +12,10 @@
 //! - **Buffers**: one SRAM per layer boundary holding the activation the layer reads, twice
 //!   (ping-pong: the pipeline writes the next image's while the layer reads this one's); every
 //!   MVM reads its `K` input elements, every output element is written once.
-//! - **Interconnect**: a 2-D mesh of the tiles; activations to a layer's column tiles and partial
-//!   sums from its row tiles cross the mean distance of the mesh; energy per bit per hop is the
-//!   wire's `a C V^2` over one tile pitch plus a router register bit.
+//! - **Interconnect**: a 2-D mesh of the tiles, each layer in a square region of its own;
+//!   activations to a layer's column tiles and partial sums from its row tiles cross the mean
+//!   distance of that region; energy per bit per hop is the wire's `a C V^2` over one tile pitch
+//!   plus a router register bit.
 //! - **Accumulation**: a layer split over `r > 1` row tiles adds `r - 1` partial sums per output.
 //! - **Digital stage**: one comparison per output element (activation, pooling).
 //! - **Requantization**: after an accumulation across row tiles, one multiply per output element
@@ -171,6 +172,8 @@ pub struct LayerReport {
     pub tiles: u64,
     /// Tile MVMs per inference: `vectors * row_tiles * col_tiles`.
     pub mvms: u64,
+    /// Mean mesh hops of its activations and partial sums ([`Mesh::hops`]).
+    pub hops: f64,
     /// `K * N * vectors`.
     pub macs: u64,
     /// Cycles of one inference in this layer.
@@ -255,7 +258,8 @@ pub fn estimate(layers: &[Layer], tile: &TileFigures, replication: Replication) 
         let write_bits = l.output_elements * out_bits as u64;
         add(&mut e, "buffers", read_bits as f64 * node.sram_pj_per_bit(buffers[i]) + write_bits as f64 * node.sram_pj_per_bit(buffers[i + 1]));
         let moved = read_bits * p.col_tiles + l.mvms * l.n as u64 * out_bits as u64 * p.row_tiles;
-        add(&mut e, "interconnect", moved as f64 * mesh.mean_hops * mesh.pj_per_bit_hop);
+        let hops = Mesh::hops(p.tiles());
+        add(&mut e, "interconnect", moved as f64 * hops * mesh.pj_per_bit_hop);
         let accumulations = l.mvms * l.n as u64 * (p.row_tiles - 1);
         add(&mut e, "accumulation", accumulations as f64 * node.add_pj(psum_bits));
         add(&mut e, "digital_stage", l.output_elements as f64 * node.add_pj(out_bits));
@@ -271,7 +275,7 @@ pub fn estimate(layers: &[Layer], tile: &TileFigures, replication: Replication) 
 
         let compute = l.mvms.div_ceil(p.copies) * tile.cycles_per_mvm;
         slowest_cycles = slowest_cycles.max(compute);
-        let cycles = compute + mesh.mean_hops.ceil() as u64 + (p.row_tiles - 1);
+        let cycles = compute + hops.ceil() as u64 + (p.row_tiles - 1);
         let layer_uj: f64 = e.values().sum::<f64>() * 1e-6;
         for (key, pj) in e {
             add(&mut energy, &key, pj * 1e-6);
@@ -287,6 +291,7 @@ pub fn estimate(layers: &[Layer], tile: &TileFigures, replication: Replication) 
             copies: p.copies,
             tiles: p.tiles(),
             mvms,
+            hops,
             macs: l.mvms * (l.k * l.n) as u64,
             cycles,
             latency_us: cycles as f64 / tile.clock_mhz,
