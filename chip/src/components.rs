@@ -17,7 +17,7 @@ pub struct Node {
 
 impl Node {
     /// Scales a Horowitz 45 nm energy to this node (Stillmaker-Baas).
-    fn from_45(&self, pj: f64) -> f64 {
+    fn scaled_from_45(&self, pj: f64) -> f64 {
         pj * energy_scale(k::HOROWITZ_NODE_NM.value, self.nm)
     }
     /// Scales a 180 nm cell area to this node (ideal layout scaling, as the tile's periphery).
@@ -29,7 +29,7 @@ impl Node {
     pub fn sram_pj_per_bit(&self, bits: u64) -> f64 {
         let bytes = bits as f64 / 8.0;
         let e64 = k::SRAM_8KB_PJ_PER_64B.value * (bytes / 8192.0).powf(k::SRAM_SIZE_EXPONENT.value);
-        self.from_45(e64 / 64.0)
+        self.scaled_from_45(e64 / 64.0)
     }
 
     /// Area of an SRAM of `bits` (cells only), mm^2.
@@ -40,12 +40,12 @@ impl Node {
 
     /// Energy of one `width`-bit addition (or comparison), pJ.
     pub fn add_pj(&self, width: u32) -> f64 {
-        self.from_45(k::ADD32_PJ.value * width as f64 / 32.0)
+        self.scaled_from_45(k::ADD32_PJ.value * width as f64 / 32.0)
     }
 
     /// Energy of one `width` x `width`-bit multiplication, pJ.
     pub fn mult_pj(&self, width: u32) -> f64 {
-        self.from_45(k::MULT32_PJ.value * (width as f64 / 32.0).powi(2))
+        self.scaled_from_45(k::MULT32_PJ.value * (width as f64 / 32.0).powi(2))
     }
 
     /// Energy of one bit crossing one mesh hop of `pitch_mm`, pJ: the wire's `a C V^2` plus the

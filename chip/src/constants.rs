@@ -1,12 +1,8 @@
 //! Every constant the chip adds to its tiles, with its unit and source. `cimtile chip --json`
 //! lists them as used; docs/chip.md is this file in prose.
 
-use cimtile_hdl::ppa::constants::Constant;
+use cimtile_hdl::ppa::constants::{constant, Constant};
 use std::collections::BTreeMap;
-
-const fn constant(value: f64, unit: &'static str, source: &'static str) -> Constant {
-    Constant { value, unit, source }
-}
 
 /// The node of the Horowitz energies below.
 pub const HOROWITZ_NODE_NM: Constant = constant(

@@ -229,7 +229,7 @@ pub fn estimate(layers: &[Layer], tile: &TileFigures, replication: Replication) 
         return Err(ChipError::NoLayers);
     }
     layers.iter().try_for_each(Layer::check)?;
-    if !(tile.energy_pj_per_mvm > 0.0) {
+    if tile.energy_pj_per_mvm.is_nan() || tile.energy_pj_per_mvm <= 0.0 {
         return Err(ChipError::TileEnergy(tile.energy_pj_per_mvm));
     }
     let node = Node { nm: tile.node_nm, vdd_v: tile.vdd_v, toggle_fj_180: tile.toggle_fj };
