@@ -42,7 +42,7 @@ pub enum Command {
 pub struct ChipArgs {
     #[command(flatten)]
     pub tile: TileArgs,
-    /// The network: an MLP in the .npz format of `cimtile net`.
+    /// The network, in a format `cimtile net` reads (docs/net.md): its weight layers are mapped.
     #[arg(long, value_name = "M")]
     pub model: PathBuf,
     /// Write every figure, per layer and per component, with the constants used, as JSON here.
