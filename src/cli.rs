@@ -39,6 +39,8 @@ pub enum Command {
     Ppa(PpaArgs),
     /// Synthesize, place and route the periphery on an FPGA and print its size and fmax.
     Fpga(FpgaArgs),
+    /// Map a network onto a chip of tiles: latency, throughput, energy and area per layer.
+    Chip(ChipArgs),
     /// Print the shell completion script for bash, zsh or fish.
     Completions(CompletionsArgs),
     /// Print the man page (roff) of cimtile, or write it and one page per subcommand into a directory.
@@ -57,6 +59,25 @@ pub struct CompletionsArgs {
     /// The shell: bash, zsh, fish (also elvish, powershell).
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Args)]
+pub struct ChipArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// The network, in a format `cimtile net` reads (docs/networks.md): its weight layers are mapped.
+    #[arg(long, value_name = "M")]
+    pub model: PathBuf,
+    /// Write every figure, per layer and per component, with the constants used, as JSON here.
+    #[arg(long, value_name = "R.json")]
+    pub json: Option<PathBuf>,
+    /// Copies of the weights: 1 (one copy of every weight), N (throughput up to N times: the
+    /// slowest layer gets N copies, the others what they need to keep up) or auto.
+    #[arg(long, value_name = "auto|N", default_value = "1")]
+    pub replicate: String,
+    /// Skip the synthesis of the tile's periphery (Yosys): the PPA model's fast estimate.
+    #[arg(long)]
+    pub no_synth: bool,
 }
 
 #[derive(Args)]
@@ -325,6 +346,9 @@ pub enum JobKind {
     Cosim,
     /// `cimtile ppa`: area, MVMs/s, energy per MVM, TOPS/W on random data (--mvms, --seed).
     Ppa,
+    /// `cimtile chip` and `net`: chip energy and accuracy of a model (--model, --data, --images;
+    /// `--set replicate=1,4,auto`, `--set synth=off` for the fast tile model).
+    Chip,
 }
 
 #[derive(Args)]
@@ -349,13 +373,13 @@ pub struct SweepRunArgs {
     /// Points run in parallel (default: all cores).
     #[arg(long, value_name = "J", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub jobs: Option<usize>,
-    /// net job: the model.
+    /// net and chip jobs: the model.
     #[arg(long, value_name = "M.npz")]
     pub model: Option<PathBuf>,
-    /// net job: the test set.
+    /// net and chip jobs: the test set.
     #[arg(long, value_name = "D.npz")]
     pub data: Option<PathBuf>,
-    /// net job: test images per point (default: all).
+    /// net and chip jobs: test images per point (default: all).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub images: Option<u64>,
     /// cosim and ppa jobs: random MVMs per point.

@@ -6,6 +6,7 @@
 //! Exit codes: 0 success, 1 a co-simulation mismatch, 2 an error (bad input, missing tool).
 
 mod calibrate;
+mod chip;
 mod cli;
 mod completions;
 mod cosim;
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
         cli::Command::Fpga(a) => fpga::fpga(&a),
         cli::Command::Completions(a) => completions::completions(&a),
         cli::Command::Man(a) => completions::man(&a),
+        cli::Command::Chip(a) => chip::chip(&a),
     };
     match result {
         Ok(code) => code,

@@ -89,7 +89,7 @@ pub fn report(tile: &Tile, workload: &Workload, synthesize: bool, spinner: bool)
 }
 
 /// Rows `name  value unit  (share%)`, largest first.
-fn print_parts(parts: &BTreeMap<String, f64>, unit: &str) {
+pub fn print_parts(parts: &BTreeMap<String, f64>, unit: &str) {
     let total: f64 = parts.values().sum();
     let mut rows: Vec<_> = parts.iter().collect();
     rows.sort_by(|a, b| b.1.total_cmp(a.1));

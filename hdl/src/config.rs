@@ -41,6 +41,11 @@ pub const PRESETS: &[Preset] = &[
         summary: "FPGA-sized 64x64 cell array, 8 ADCs, noise and modest v2 effects: fits the emulated crossbar",
         toml: include_str!("../presets/fpga64.toml"),
     },
+    Preset {
+        name: "neurosim",
+        summary: "DNN+NeuroSim's RRAM case (V1.4): 128x128 array of 1-bit cells, 8-bit weights and inputs, 4-bit ADCs shared by 8 columns, 22 nm",
+        toml: include_str!("../presets/neurosim.toml"),
+    },
 ];
 
 /// The preset called `name`, or an error that lists the known ones.

@@ -2,6 +2,7 @@
 //! parallel, resumable, shardable over machines; `cimtile sweep merge` joins the shards. The
 //! sweep itself is `cimtile-sweep`'s; the jobs are here.
 
+mod chip_job;
 mod jobs;
 
 use crate::cli::{MergeArgs, SweepArgs, SweepCommand, SweepRunArgs};

@@ -17,7 +17,8 @@ pub struct Constant {
     pub source: &'static str,
 }
 
-const fn constant(value: f64, unit: &'static str, source: &'static str) -> Constant {
+/// A [`Constant`] in a `const` item.
+pub const fn constant(value: f64, unit: &'static str, source: &'static str) -> Constant {
     Constant { value, unit, source }
 }
 

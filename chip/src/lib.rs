@@ -1,0 +1,346 @@
+//! A chip of cimtile tiles running a network: every weight layer mapped weight-stationary onto
+//! tiles, its latency, throughput, energy and area with what a chip adds to its tiles.
+//!
+//! The model, in one place (docs/chip.md states it with every source):
+//! - **Mapping**: a layer's `K x N` matrix takes `ceil(K/R) * ceil(N/C)` tiles of `R` rows and
+//!   `C` logical columns; [`Replication`] gives layers that limit throughput copies. Each of the
+//!   layer's MVMs (one per output position of a convolution) is one MVM of every tile of a copy.
+//! - **Tiles**: priced by the tile's own PPA report (`cimtile ppa`): energy per MVM, cycles per
+//!   MVM at its clock, area. Its synthesized digital periphery is re-scaled from 180 nm to
+//!   `tech.node_nm` by Stillmaker and Baas (2017); its array, drivers and ADCs keep the PPA
+//!   model's figures at the node.
+//! - **Buffers**: one SRAM per layer boundary holding the activation the layer reads, twice
+//!   (ping-pong: the pipeline writes the next image's while the layer reads this one's); every
+//!   MVM reads its `K` input elements, every output element is written once.
+//! - **Interconnect**: a 2-D mesh of the tiles, each layer in a square region of its own;
+//!   activations to a layer's column tiles and partial sums from its row tiles cross the mean
+//!   distance of that region; energy per bit per hop is the wire's `a C V^2` over one tile pitch
+//!   plus a router register bit.
+//! - **Accumulation**: a layer split over `r > 1` row tiles adds `r - 1` partial sums per output.
+//! - **Digital stage**: one comparison per output element (activation, pooling).
+//! - **Requantization**: after an accumulation across row tiles, one multiply per output element
+//!   brings the sum back to the next layer's input precision (a single row tile does it in the
+//!   tile's own column parameters, priced in the tile).
+//! - **Time**: a layer takes `ceil(MVMs / copies)` MVM times plus its mesh hops and additions;
+//!   one inference is the sum over layers, and with the layers pipelined a new inference starts
+//!   every slowest-layer time.
+//!
+//! ```
+//! use cimtile_chip::{estimate, Layer, Replication, TileFigures};
+//! let layers = vec![Layer::dense("fc", 64, 10)];
+//! let tile = TileFigures {
+//!     rows: 16, cols: 4, input_bits: 4, output_bits: 16, node_nm: 180.0, vdd_v: 1.8, toggle_fj: 90.0,
+//!     clock_mhz: 100.0, cycles_per_mvm: 20, area_mm2: 0.1, energy_pj_per_mvm: 50.0, digital_pj_per_mvm: 10.0,
+//! };
+//! let chip = estimate(&layers, &tile, Replication::Max(1)).unwrap();
+//! assert_eq!(chip.tiles, 4 * 3);
+//! ```
+
+pub mod components;
+pub mod constants;
+pub mod mapping;
+pub mod published;
+
+use cimtile_hdl::ppa::constants::Constant;
+use cimtile_hdl::ppa::PpaReport;
+use cimtile_hdl::TileParams;
+use components::{Mesh, Node};
+pub use mapping::Replication;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What is wrong with a network or a chip request.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ChipError {
+    #[error("the network has no weight layers: nothing to map onto tiles")]
+    NoLayers,
+    #[error("layer '{layer}': {what} is 0; a weight layer needs K >= 1 inputs, N >= 1 outputs and at least one MVM per inference")]
+    EmptyLayer { layer: String, what: &'static str },
+    #[error("--replicate {0}: expected auto or a whole number of copies >= 1")]
+    Replication(String),
+    #[error("the tile's PPA report has no energy per MVM ({0} pJ): cannot price the chip")]
+    TileEnergy(f64),
+}
+
+/// One weight layer as the chip sees it: a `K x N` matrix applied `mvms` times per inference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Layer {
+    pub name: String,
+    /// What the layer is (`dense`, `conv`): for the table.
+    pub op: String,
+    /// Inputs of one MVM (`Cin * kh * kw` for a convolution).
+    pub k: usize,
+    /// Outputs of one MVM (`Cout` for a convolution).
+    pub n: usize,
+    /// MVMs per inference: 1 for a dense layer, the output positions of a convolution.
+    pub mvms: u64,
+    /// Elements of the activation the layer reads, per inference.
+    pub input_elements: u64,
+    /// Elements of the activation the layer writes, per inference.
+    pub output_elements: u64,
+}
+
+impl Layer {
+    /// A dense `k x n` layer: one MVM, `k` inputs, `n` outputs.
+    pub fn dense(name: &str, k: usize, n: usize) -> Layer {
+        Layer { name: name.to_string(), op: "dense".to_string(), k, n, mvms: 1, input_elements: k as u64, output_elements: n as u64 }
+    }
+    fn check(&self) -> Result<(), ChipError> {
+        let what = if self.k == 0 {
+            "K"
+        } else if self.n == 0 {
+            "N"
+        } else if self.mvms == 0 {
+            "MVMs per inference"
+        } else {
+            return Ok(());
+        };
+        Err(ChipError::EmptyLayer { layer: self.name.clone(), what })
+    }
+}
+
+/// The tile the chip is built from: its shape, technology and PPA.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TileFigures {
+    /// R: rows (inputs of one MVM).
+    pub rows: usize,
+    /// C: logical columns (outputs of one MVM).
+    pub cols: usize,
+    /// Bits of an input element (the activations the buffers hold).
+    pub input_bits: u32,
+    /// Bits of an output element (partial sums and results).
+    pub output_bits: u32,
+    /// `tech.node_nm`.
+    pub node_nm: f64,
+    /// `tech.vdd_v`.
+    pub vdd_v: f64,
+    /// `tech.toggle_fj`: energy of a cell toggling at 180 nm, fJ.
+    pub toggle_fj: f64,
+    pub clock_mhz: f64,
+    pub cycles_per_mvm: u64,
+    /// Tile area, mm^2.
+    pub area_mm2: f64,
+    /// Energy of one MVM as the PPA report gives it, pJ.
+    pub energy_pj_per_mvm: f64,
+    /// The part of it spent in the synthesized digital periphery (logic and buffers), pJ.
+    pub digital_pj_per_mvm: f64,
+}
+
+impl TileFigures {
+    /// The figures of the tile `p` from its PPA report.
+    pub fn new(p: &TileParams, ppa: &PpaReport) -> TileFigures {
+        let tech = &p.config().tech;
+        let digital = ["digital_logic", "buffers"].iter().filter_map(|k| ppa.energy_pj.get(*k)).sum();
+        TileFigures {
+            rows: p.rows(),
+            cols: p.cols(),
+            input_bits: p.input_bits(),
+            output_bits: p.output_bits(),
+            node_nm: tech.node_nm,
+            vdd_v: tech.vdd_v,
+            toggle_fj: tech.toggle_fj,
+            clock_mhz: ppa.clock_mhz,
+            cycles_per_mvm: ppa.cycles_per_mvm,
+            area_mm2: ppa.area_mm2,
+            energy_pj_per_mvm: ppa.energy_pj_per_mvm,
+            digital_pj_per_mvm: digital,
+        }
+    }
+
+    /// Energy of one MVM as the chip prices it, pJ: the PPA report's, with the synthesized
+    /// digital periphery re-scaled from the PPA model's `C V^2` rule to Stillmaker-Baas (equal at
+    /// 180 nm, where it was measured).
+    pub fn chip_energy_pj_per_mvm(&self) -> f64 {
+        let cv2 = (self.node_nm / 180.0) * (self.vdd_v / 1.8).powi(2);
+        let at_180 = self.digital_pj_per_mvm / cv2;
+        self.energy_pj_per_mvm - self.digital_pj_per_mvm + at_180 * constants::energy_scale(180.0, self.node_nm)
+    }
+}
+
+/// One layer on the chip.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerReport {
+    pub name: String,
+    pub op: String,
+    pub k: usize,
+    pub n: usize,
+    /// The layer's MVMs per inference (vectors through its matrix).
+    pub vectors: u64,
+    pub row_tiles: u64,
+    pub col_tiles: u64,
+    pub copies: u64,
+    pub tiles: u64,
+    /// Tile MVMs per inference: `vectors * row_tiles * col_tiles`.
+    pub mvms: u64,
+    /// Mean mesh hops of its activations and partial sums ([`Mesh::hops`]).
+    pub hops: f64,
+    /// `K * N * vectors`.
+    pub macs: u64,
+    /// Cycles of one inference in this layer.
+    pub cycles: u64,
+    pub latency_us: f64,
+    pub energy_uj: f64,
+}
+
+/// The chip's figures: every field of `cimtile chip --json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChipReport {
+    pub tiles: u64,
+    /// Tiles of one copy of every weight: `sum ceil(K/R) * ceil(N/C)`.
+    pub tiles_single_copy: u64,
+    /// The replication asked for and the `Max(n)` it resolved to.
+    pub replication: String,
+    /// Tile MVMs per inference.
+    pub mvms_per_inference: u64,
+    pub macs_per_inference: u64,
+    /// One inference through every layer in turn, us.
+    pub latency_us: f64,
+    /// With the layers pipelined: one inference per slowest-layer time.
+    pub inferences_per_s: f64,
+    pub energy_uj_per_inference: f64,
+    pub energy_uj_by_component: BTreeMap<String, f64>,
+    pub area_mm2: f64,
+    pub area_mm2_by_component: BTreeMap<String, f64>,
+    /// `2 * MACs / energy`.
+    pub tops_per_w: f64,
+    /// `2 * MACs * inferences_per_s`, TOPS.
+    pub tops: f64,
+    /// The tile as the chip uses it.
+    pub tile: TileFigures,
+    /// The tile's energy per MVM as the chip prices it (see [`TileFigures::chip_energy_pj_per_mvm`]).
+    pub tile_energy_pj_per_mvm: f64,
+    pub mesh: Mesh,
+    /// Bits of SRAM in the activation buffers.
+    pub buffer_bits: u64,
+    pub layers: Vec<LayerReport>,
+    /// What is measured and what is scaled.
+    pub provenance: Vec<String>,
+    /// Every constant the chip added, with its source.
+    pub constants: BTreeMap<String, Constant>,
+}
+
+fn ceil_log2(x: u64) -> u32 {
+    64 - (x.max(1) - 1).leading_zeros()
+}
+
+/// The chip of tiles `tile` running `layers` under `replication`.
+pub fn estimate(layers: &[Layer], tile: &TileFigures, replication: Replication) -> Result<ChipReport, ChipError> {
+    if layers.is_empty() {
+        return Err(ChipError::NoLayers);
+    }
+    layers.iter().try_for_each(Layer::check)?;
+    if tile.energy_pj_per_mvm.is_nan() || tile.energy_pj_per_mvm <= 0.0 {
+        return Err(ChipError::TileEnergy(tile.energy_pj_per_mvm));
+    }
+    let node = Node { nm: tile.node_nm, vdd_v: tile.vdd_v, toggle_fj_180: tile.toggle_fj };
+    let (placements, resolved) = mapping::place(layers, tile.rows as u64, tile.cols as u64, replication);
+    let single: u64 = mapping::place(layers, tile.rows as u64, tile.cols as u64, Replication::Max(1)).0.iter().map(|p| p.tiles()).sum();
+    let tiles: u64 = placements.iter().map(|p| p.tiles()).sum();
+    let mesh = Mesh::new(tiles, tile.area_mm2, &node);
+    let tile_pj = tile.chip_energy_pj_per_mvm();
+    let (in_bits, out_bits) = (tile.input_bits as u64, tile.output_bits);
+
+    // One buffer per layer input, the last one for the network's output; each double-buffered.
+    let mut buffers: Vec<u64> = layers.iter().map(|l| 2 * l.input_elements * in_bits).collect();
+    buffers.push(2 * layers[layers.len() - 1].output_elements * out_bits as u64);
+
+    let mut energy: BTreeMap<String, f64> = BTreeMap::new();
+    let mut area: BTreeMap<String, f64> = BTreeMap::new();
+    let add = |map: &mut BTreeMap<String, f64>, key: &str, v: f64| *map.entry(key.to_string()).or_default() += v;
+    let mut reports = Vec::with_capacity(layers.len());
+    let mut slowest_cycles = 0u64;
+    for (i, (l, p)) in layers.iter().zip(&placements).enumerate() {
+        let mvms = l.mvms * p.tiles_per_copy();
+        let psum_bits = out_bits + ceil_log2(p.row_tiles);
+        let mut e = BTreeMap::new();
+        add(&mut e, "tiles", mvms as f64 * tile_pj);
+        let read_bits = l.mvms * l.k as u64 * in_bits;
+        let write_bits = l.output_elements * out_bits as u64;
+        add(&mut e, "buffers", read_bits as f64 * node.sram_pj_per_bit(buffers[i]) + write_bits as f64 * node.sram_pj_per_bit(buffers[i + 1]));
+        let moved = read_bits * p.col_tiles + l.mvms * l.n as u64 * out_bits as u64 * p.row_tiles;
+        let hops = Mesh::hops(p.tiles());
+        add(&mut e, "interconnect", moved as f64 * hops * mesh.pj_per_bit_hop);
+        let accumulations = l.mvms * l.n as u64 * (p.row_tiles - 1);
+        add(&mut e, "accumulation", accumulations as f64 * node.add_pj(psum_bits));
+        add(&mut e, "digital_stage", l.output_elements as f64 * node.add_pj(out_bits));
+        let requantized = if p.row_tiles > 1 { l.mvms * l.n as u64 } else { 0 };
+        add(&mut e, "requantization", requantized as f64 * node.mult_pj(out_bits));
+
+        let lanes = p.col_tiles * p.copies * tile.cols as u64;
+        if p.row_tiles > 1 {
+            add(&mut area, "accumulation", node.adders_mm2(lanes, psum_bits));
+            add(&mut area, "requantization", node.multipliers_mm2(p.col_tiles * p.copies, out_bits));
+        }
+        add(&mut area, "digital_stage", node.adders_mm2(p.col_tiles * p.copies, out_bits));
+
+        let compute = l.mvms.div_ceil(p.copies) * tile.cycles_per_mvm;
+        slowest_cycles = slowest_cycles.max(compute);
+        let cycles = compute + hops.ceil() as u64 + (p.row_tiles - 1);
+        let layer_uj: f64 = e.values().sum::<f64>() * 1e-6;
+        for (key, pj) in e {
+            add(&mut energy, &key, pj * 1e-6);
+        }
+        reports.push(LayerReport {
+            name: l.name.clone(),
+            op: l.op.clone(),
+            k: l.k,
+            n: l.n,
+            vectors: l.mvms,
+            row_tiles: p.row_tiles,
+            col_tiles: p.col_tiles,
+            copies: p.copies,
+            tiles: p.tiles(),
+            mvms,
+            hops,
+            macs: l.mvms * (l.k * l.n) as u64,
+            cycles,
+            latency_us: cycles as f64 / tile.clock_mhz,
+            energy_uj: layer_uj,
+        });
+    }
+    add(&mut area, "tiles", tiles as f64 * tile.area_mm2);
+    let buffer_bits: u64 = buffers.iter().sum();
+    add(&mut area, "buffers", node.sram_mm2(buffer_bits));
+    add(&mut area, "interconnect", tiles as f64 * node.router_mm2());
+
+    let macs: u64 = reports.iter().map(|r| r.macs).sum();
+    let energy_uj: f64 = energy.values().sum();
+    let inferences_per_s = tile.clock_mhz * 1e6 / slowest_cycles as f64;
+    Ok(ChipReport {
+        tiles,
+        tiles_single_copy: single,
+        replication: match replication {
+            Replication::Auto => format!("auto (resolved to {resolved})"),
+            Replication::Max(n) => n.to_string(),
+        },
+        mvms_per_inference: reports.iter().map(|r| r.mvms).sum(),
+        macs_per_inference: macs,
+        latency_us: reports.iter().map(|r| r.latency_us).sum(),
+        inferences_per_s,
+        energy_uj_per_inference: energy_uj,
+        energy_uj_by_component: energy,
+        area_mm2: area.values().sum(),
+        area_mm2_by_component: area,
+        tops_per_w: 2.0 * macs as f64 / (energy_uj * 1e6),
+        tops: 2.0 * macs as f64 * inferences_per_s / 1e12,
+        tile: tile.clone(),
+        tile_energy_pj_per_mvm: tile_pj,
+        mesh,
+        buffer_bits,
+        layers: reports,
+        provenance: provenance(tile),
+        constants: constants::all(),
+    })
+}
+
+fn provenance(tile: &TileFigures) -> Vec<String> {
+    let scaled = if tile.node_nm == 180.0 { "not scaled (180 nm)".to_string() } else { format!("scaled from 180 nm to {} nm", tile.node_nm) };
+    vec![
+        format!("tile: cimtile ppa's report (its digital periphery synthesized at 180 nm when Yosys ran: {scaled} by Stillmaker-Baas energy and node^2 area; array, drivers and ADCs at the PPA model's own figures for the node)"),
+        "buffers, accumulation, digital stage, requantization: Horowitz's 45 nm energies scaled to the node by Stillmaker-Baas; areas from OSU 0.18 um cells (and NeuroSim's SRAM cell) scaled by node^2".to_string(),
+        "interconnect: wire capacitance per length (constant across nodes, Ho et al.) over the tile pitch at tech.vdd_v, plus a router register bit; router area from OSU 0.18 um flip-flops scaled by node^2".to_string(),
+    ]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,83 @@
+//! `cimtile chip` at every point: the accuracy of a model on the point's tile (as `cimtile net`)
+//! and the energy, throughput and area of the chip of such tiles running it, so that the sweep's
+//! Pareto plot puts accuracy against chip energy.
+
+use super::jobs::SweepJob;
+use crate::chip::{layer, price};
+use crate::cli::SweepRunArgs;
+use crate::tile_source::Tile;
+use anyhow::{anyhow, bail, Context, Result};
+use cimtile_chip::{Layer, Replication};
+use cimtile_net::{Network, Options, TestSet};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+pub struct ChipJob {
+    model: PathBuf,
+    data: PathBuf,
+    images: Option<u64>,
+    network: Network,
+    test_set: TestSet,
+    layers: Vec<Layer>,
+}
+
+impl ChipJob {
+    pub fn new(args: &SweepRunArgs) -> Result<Self> {
+        let model = args.model.clone().context("--job chip needs --model M (the network of the chip and of the accuracy)")?;
+        let data = args.data.clone().context("--job chip needs --data D.npz (the test set of the accuracy)")?;
+        let network = Network::load(&model)?;
+        let test_set = TestSet::load(&data, &network)?;
+        let layers = network.weight_layers().iter().map(layer).collect();
+        Ok(ChipJob { model, data, images: args.images, network, test_set, layers })
+    }
+}
+
+/// The value of the job's key `key` at a point, or `default`.
+fn value<'a>(job_values: &[(&str, &'a str)], key: &str, default: &'a str) -> &'a str {
+    job_values.iter().find(|(k, _)| *k == key).map_or(default, |(_, v)| *v)
+}
+
+impl SweepJob for ChipJob {
+    fn name(&self) -> &'static str {
+        "chip"
+    }
+    fn keys(&self) -> &'static [&'static str] {
+        &["replicate", "synth"]
+    }
+    fn prepare(&mut self, key: &str, values: &[String]) -> Result<()> {
+        match key {
+            "replicate" => values.iter().try_for_each(|v| v.parse::<Replication>().map(drop).map_err(|e| anyhow!("--set replicate={v}: {e}"))),
+            _ => match values.iter().find(|v| !["off", "on"].contains(&v.as_str())) {
+                Some(v) => bail!("--set synth={v}: expected on (the tile's periphery synthesized, as cimtile chip) or off (the fast model, as cimtile chip --no-synth)"),
+                None => Ok(()),
+            },
+        }
+    }
+    fn figures(&self) -> &'static [&'static str] {
+        &["accuracy", "energy_pj_per_image", "tops_per_w", "inferences_per_s", "latency_us", "area_mm2", "tiles", "images"]
+    }
+    fn main_figure(&self) -> &'static str {
+        "energy_pj_per_image"
+    }
+    fn args(&self) -> Value {
+        json!({ "model": self.model, "data": self.data, "images": self.images })
+    }
+    fn run(&self, tile: &Tile, job_values: &[(&str, &str)]) -> Result<Vec<String>> {
+        // `prepare` checked both values.
+        let replication: Replication = value(job_values, "replicate", "1").parse()?;
+        let synthesize = value(job_values, "synth", "on") == "on";
+        let options = Options { images: self.images.map(|n| n as usize), calibrate: false, rtl_images: None };
+        let accuracy = self.network.evaluate(&tile.params, &self.test_set, &options)?;
+        let chip = price(tile, &self.layers, replication, synthesize, false)?;
+        Ok(vec![
+            accuracy.accuracy().to_string(),
+            (chip.energy_uj_per_inference * 1e6).to_string(),
+            chip.tops_per_w.to_string(),
+            chip.inferences_per_s.to_string(),
+            chip.latency_us.to_string(),
+            chip.area_mm2.to_string(),
+            chip.tiles.to_string(),
+            accuracy.images.to_string(),
+        ])
+    }
+}
