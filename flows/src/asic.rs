@@ -303,7 +303,7 @@ pub fn sta_script(top: &str, netlist: &str, sdc: &str, macro_lib: &str, sdf: Opt
     format!(
         "read_liberty {TECH_DIR}/osu018_stdcells.lib\nread_liberty {macro_lib}\nread_verilog {netlist}\nlink_design {top}\n\
          read_sdc {sdc}\n{annotate}report_checks -path_delay max -digits 3\nreport_checks -path_delay min -digits 3\n\
-         report_worst_slack -max -digits 3\nreport_worst_slack -min -digits 3\n"
+         puts \"worst setup slack [format %.4f [sta::worst_slack -max]]\"\nputs \"worst hold slack [format %.4f [sta::worst_slack -min]]\"\n"
     )
 }
 
@@ -322,10 +322,10 @@ fn opensta(out: &Path, files: &Files, sdf: Option<&Path>, report: &Path) -> Resu
     worst_slacks(&text).with_context(|| format!("OpenSTA reported no worst slack (see {})", report.display()))
 }
 
-/// The `worst slack` lines of `report_worst_slack -max` then `-min`.
+/// The `worst setup slack` and `worst hold slack` lines the script prints.
 fn worst_slacks(text: &str) -> Option<Slack> {
-    let mut slacks = text.lines().filter_map(|l| l.trim().strip_prefix("worst slack")?.trim().parse::<f64>().ok());
-    Some(Slack { setup: slacks.next()?, hold: slacks.next()? })
+    let find = |key: &str| text.lines().find_map(|l| l.trim().strip_prefix(key)?.trim().parse::<f64>().ok());
+    Some(Slack { setup: find("worst setup slack")?, hold: find("worst hold slack")? })
 }
 
 /// The routed parasitics as SDF wire delays, by qflow's `rc2dly` (bus brackets as in Verilog).
@@ -419,7 +419,7 @@ mod tests {
 
     #[test]
     fn slacks_and_failed_routes_are_read_from_logs() {
-        let s = worst_slacks("x\nworst slack 3.686\nworst slack 0.120\n").unwrap();
+        let s = worst_slacks("x\nworst setup slack 3.6860\nworst hold slack 0.1200\n").unwrap();
         assert_eq!((s.setup, s.hold), (3.686, 0.12));
         assert_eq!(failed_routes("Final: No failed routes!\n"), 0);
         assert_eq!(failed_routes("Final: 3 unrouted nets\n"), 3);

@@ -334,8 +334,9 @@ files, which must fit the same budget:
 - **Pins** (the silicon ports; `sim_mvm` and `sim_bit` are not pins): {pins}. In the LEF the
   inputs are on the left edge and the outputs on the right, on metal3; metal1 to metal4 are
   obstructed over the macro.
-- **Outline**: {w:.1} x {h:.1} um, the PPA model's area of the cell array and the ADCs
-  ({area:.0} um^2 at {node} nm) on the OSU 0.18 um placement grid.
+- **Outline**: a body of {w:.1} x {h:.1} um, the PPA model's area of the cell array and the
+  ADCs ({area:.0} um^2 at {node} nm) on the OSU 0.18 um placement grid, in a {halo} um keep-out
+  ring (standard cells stay out of it; the pins reach through it).
 - **Timing** (rising edge of `clock`, a {period:.1} ns clock as in the SDC): every input set up
   {setup:.2} ns before the edge and held {hold:.2} ns after it; every output valid {out:.2} ns
   after the edge. When the codes arrive in cycles is the contract above, not the Liberty file's.
@@ -343,6 +344,7 @@ files, which must fit the same budget:
         pins = names.join(", "),
         area = area * 1e6,
         node = p.config().tech.node_nm,
+        halo = macro_abstract::HALO_UM,
         period = SDC_CLOCK_PERIOD_NS,
         setup = macro_abstract::SETUP_FRACTION * SDC_CLOCK_PERIOD_NS,
         hold = macro_abstract::HOLD_NS,
