@@ -1,7 +1,8 @@
-//! `cimtile asic` on a small tile (the default preset's place and route takes too long for CI;
-//! scripts/soak runs it): the flow places and routes the periphery around the macro, writes
-//! every file, and OpenSTA run again on the written netlist, Liberty files and SDC finds the
-//! fmax asic.json reports. Skipped (with a note) where the tools are missing.
+//! `cimtile asic`: bad input is refused (in CI); on a small tile (ignored in CI: its place and
+//! route takes about 10 minutes of CPU, `cargo test --test asic -- --ignored` runs it, and
+//! scripts/soak runs the default preset) the flow places and routes the periphery around the
+//! macro, writes every file, and OpenSTA run again on the written netlist, Liberty files and
+//! SDC finds the fmax asic.json reports. Skipped (with a note) where the tools are missing.
 
 mod common;
 
@@ -27,6 +28,7 @@ fn a_bad_clock_is_refused() {
 }
 
 #[test]
+#[ignore = "place and route: about 10 minutes of CPU, too long for CI; run with --ignored (docs/asic.md)"]
 fn small_tile_is_placed_routed_and_timed() {
     let missing: Vec<&str> = ["yosys", "qflow", "graywolf", "qrouter", "sta"].into_iter().filter(|t| !on_path(t)).collect();
     if !missing.is_empty() || !std::path::Path::new("/usr/share/qflow/tech/osu018/osu018_stdcells.lef").is_file() {
