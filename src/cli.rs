@@ -39,6 +39,8 @@ pub enum Command {
     Ppa(PpaArgs),
     /// Synthesize, place and route the periphery on an FPGA and print its size and fmax.
     Fpga(FpgaArgs),
+    /// Synthesize, place and route the periphery onto OSU 0.18 um cells around the crossbar macro; time it.
+    Asic(AsicArgs),
     /// Map a network onto a chip of tiles: latency, throughput, energy and area per layer.
     Chip(ChipArgs),
     /// Print the shell completion script for bash, zsh or fish.
@@ -457,4 +459,16 @@ pub struct FpgaArgs {
     /// place (the periphery alone); `emulated` places the whole tile, the array's emulation included.
     #[arg(long = "macro", value_enum, default_value = "behavioral")]
     pub crossbar: MacroChoice,
+}
+
+#[derive(Args)]
+pub struct AsicArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// Output directory (created if missing): netlist, macro LEF and Liberty, SDC, DEF, reports, asic.json.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Clock the flow constrains for (abc's delay target, the SDC, the macro's timing budget).
+    #[arg(long, value_name = "MHZ", default_value_t = 125.0)]
+    pub clock_mhz: f64,
 }

@@ -183,6 +183,19 @@ pub fn adc_area_mm2(bits: u32, node_nm: f64) -> f64 {
     )
 }
 
+/// Area of the crossbar's cell array, mm^2: `rows x physical columns` cells of `tech.cell_area_f2`.
+pub fn crossbar_area_mm2(p: &TileParams) -> f64 {
+    let tech = &p.config().tech;
+    let f_mm = tech.node_nm * 1e-6;
+    (p.rows * p.phys_cols) as f64 * tech.cell_area_f2 * f_mm * f_mm
+}
+
+/// Area of the crossbar macro, mm^2: the cell array and its ADCs (what the macro's LEF is sized
+/// from; the row drivers are counted apart).
+pub fn macro_area_mm2(p: &TileParams) -> f64 {
+    crossbar_area_mm2(p) + adc_area_mm2(p.adc_bits, p.config().tech.node_nm) * p.adc_count as f64
+}
+
 /// Conductance of every cell summed per row, uS: level `l` (fractional with programming error)
 /// conducts `g_off + l / (2^Bc - 1) * (g_on - g_off)`.
 fn row_conductance_us(p: &TileParams, tech: &TechConfig, weights: &Weights) -> Result<Vec<f64>, ModelError> {
@@ -235,8 +248,7 @@ pub fn estimate(
 
     let mut area = BTreeMap::new();
     let mut energy = BTreeMap::new();
-    let f_mm = tech.node_nm * 1e-6;
-    area.insert("crossbar".to_string(), (p.rows * p.phys_cols) as f64 * tech.cell_area_f2 * f_mm * f_mm);
+    area.insert("crossbar".to_string(), crossbar_area_mm2(p));
     let adc_each = adc_area_mm2(p.adc_bits, tech.node_nm);
     area.insert("adcs".to_string(), adc_each * p.adc_count as f64);
     let driver_scale = (tech.node_nm / constants::DRIVER_NODE_NM.value).powi(2);

@@ -10,12 +10,14 @@
 pub mod axi;
 pub mod emulation;
 mod handoff;
+pub mod macro_abstract;
 pub mod sizing;
 mod top;
 
 use crate::config::TileParams;
 use serde::Serialize;
 pub use emulation::Emulation;
+pub use handoff::{sdc, SDC_CLOCK_PERIOD_NS};
 pub use sizing::RtlSizing;
 pub use top::instances;
 use std::path::Path;

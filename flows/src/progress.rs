@@ -20,3 +20,11 @@ pub fn bar(len: u64, unit: &str) -> ProgressBar {
     bar.set_style(ProgressStyle::with_template(&template).expect("a valid template"));
     bar
 }
+
+/// A bar over `len` steps of a flow, each named by the bar's message while it runs.
+pub fn steps(len: u64) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}, {elapsed}").expect("a valid template"));
+    bar.enable_steady_tick(Duration::from_millis(500));
+    bar
+}

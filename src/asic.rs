@@ -1,0 +1,35 @@
+//! `cimtile asic`: the periphery through the OSU 0.18 um flow of `cimtile_flows::asic`, with a
+//! progress bar over its steps and its figures printed.
+
+use crate::cli::AsicArgs;
+use crate::tile_source;
+use anyhow::{Context, Result};
+use cimtile_flows::{asic, progress};
+use std::process::ExitCode;
+
+pub fn asic(args: &AsicArgs) -> Result<ExitCode> {
+    let tile = tile_source::load(&args.tile)?;
+    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create '{}'", args.out.display()))?;
+    let bar = progress::steps(asic::STEPS.len() as u64);
+    let report = asic::run(&tile.params, &args.out, args.clock_mhz, &mut |i| {
+        bar.set_position(i as u64);
+        bar.set_message(asic::STEPS[i]);
+    });
+    bar.finish_and_clear();
+    let r = report?;
+    println!("{}: wrote the netlist, macro LEF and Liberty, SDC, DEF, SDF, reports and asic.json into {}", r.top, args.out.display());
+    println!(
+        "fmax at {} MHz constraints: {:.1} MHz after synthesis, {:.1} MHz routed (hold slack {:.3} ns); {} failed routes",
+        r.clock_mhz, r.fmax_mhz_synthesis, r.fmax_mhz_routed, r.hold_slack_ns_routed, r.failed_routes
+    );
+    println!(
+        "area: {} cells {:.0} um^2 + macro {:.0} um^2 in a {:.0} um^2 core ({:.0}% used), {:.0} um of wire",
+        r.cells,
+        r.cell_area_um2,
+        r.macro_area_um2,
+        r.core_area_um2,
+        100.0 * r.utilization,
+        r.wirelength_um
+    );
+    Ok(ExitCode::SUCCESS)
+}
