@@ -114,26 +114,7 @@ pub struct AgeArgs {
     pub age: Option<Age>,
 }
 
-/// A duration as written on the command line and in seconds.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Age {
-    pub text: String,
-    pub seconds: f64,
-}
-
-/// `90s`, `1h`, `30d`, `2w`, `1y`, `1.5y`: a non-negative number and one unit.
-pub fn parse_age(text: &str) -> Result<Age, String> {
-    const UNITS: [(char, f64); 6] =
-        [('s', 1.0), ('m', 60.0), ('h', 3600.0), ('d', 86400.0), ('w', 604800.0), ('y', 31_557_600.0)];
-    let bad = || format!("'{text}' is not a duration: expected a number and a unit s, m, h, d, w or y (90s, 1h, 30d, 2w, 1y)");
-    let unit = text.chars().last().ok_or_else(bad)?;
-    let (_, scale) = UNITS.iter().find(|(u, _)| *u == unit).ok_or_else(bad)?;
-    let number: f64 = text[..text.len() - 1].parse().map_err(|_| bad())?;
-    if !number.is_finite() || number < 0.0 {
-        return Err(bad());
-    }
-    Ok(Age { text: text.to_string(), seconds: number * scale })
-}
+pub use cimtile_hdl::aging::{parse_age, Age};
 
 #[derive(Args)]
 pub struct FaultsArgs {

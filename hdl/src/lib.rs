@@ -6,6 +6,7 @@
 //! - [`config`]: the TOML configuration, presets, validation and derived sizes.
 //! - [`data`]: weights, inputs and column parameters, with their CSV forms.
 //! - [`golden`]: the golden model of `tile-arithmetic.md`, written from the spec alone.
+//! - [`aging`]: a time since programming and the drift it sets.
 //! - [`calibration`]: column parameters that correct an aged tile (spec section 7).
 //! - [`ppa`]: area, throughput and energy of a tile, every constant sourced.
 //! - [`rtl`]: the Verilog generator, with every width and depth sized from the tile.
@@ -48,6 +49,7 @@
 //! # Ok::<(), cimtile_hdl::config::ConfigError>(())
 //! ```
 
+pub mod aging;
 pub mod calibration;
 pub mod config;
 pub mod data;
