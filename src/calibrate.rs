@@ -11,11 +11,10 @@
 use crate::cli::{CalibrateArgs, Engine};
 use crate::tile_source::{self, Tile};
 use anyhow::{anyhow, Result};
-use cimtile_cosim::random_case::CaseRng;
+use cimtile_cosim::random_case::random_inputs;
 use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
-use cimtile_hdl::calibration::{error_summary, fit_column, ColumnFit, Sample};
-use cimtile_hdl::golden::requantize;
-use cimtile_hdl::config::{Activation, TileParams};
+use cimtile_hdl::calibration::{error_summary, fit_columns};
+use cimtile_hdl::config::Activation;
 use cimtile_hdl::data::{columns_csv, ColumnParams, Weights};
 use cimtile_hdl::TileModel;
 use serde_json::json;
@@ -75,34 +74,9 @@ impl AgedTile {
     }
 }
 
-/// `n` input vectors uniform over the input range, from `seed`.
-fn random_inputs(p: &TileParams, n: usize, seed: u64) -> Vec<Vec<i32>> {
-    let mut rng = CaseRng::new(seed);
-    let (lo, hi) = p.input_range();
-    (0..n).map(|_| (0..p.rows()).map(|_| rng.range(lo, hi) as i32).collect()).collect()
-}
-
 /// The intended tile's `(acc, out)` for `inputs` at batch indices `first_k..`.
 fn intended_run(model: &TileModel, first_k: usize, inputs: &[Vec<i32>]) -> (Vec<Vec<i64>>, Vec<Vec<i64>>) {
     model.mvm_batch(first_k as u32, inputs).into_iter().map(|r| (r.acc, r.out)).unzip()
-}
-
-/// Per column, the parameters that map the aged tile's measured `acc` (None where the engine could
-/// not see it) to the intended outputs: the intended parameters applied to `intended_acc`.
-pub fn fit_columns(p: &TileParams, intended: &[ColumnParams], measured_acc: &[Vec<Option<i64>>], intended_acc: &[Vec<i64>]) -> Vec<ColumnFit> {
-    (0..p.cols())
-        .map(|c| {
-            let samples: Vec<Sample> = measured_acc
-                .iter()
-                .zip(intended_acc)
-                .filter_map(|(aged, fresh)| {
-                    let intended_out = requantize(p, intended[c], fresh[c]);
-                    aged[c].map(|aged_acc| Sample { aged_acc, intended_acc: fresh[c], intended_out })
-                })
-                .collect();
-            fit_column(p, intended[c], &samples)
-        })
-        .collect()
 }
 
 pub fn calibrate(args: &CalibrateArgs) -> Result<ExitCode> {

@@ -36,6 +36,24 @@ pub struct ColumnFit {
     pub mean_abs_error: f64,
 }
 
+/// Per column, the parameters that map the aged tile's measured `acc` (None where the engine could
+/// not see it) to the intended outputs: the intended parameters applied to `intended_acc`.
+pub fn fit_columns(p: &TileParams, intended: &[ColumnParams], measured_acc: &[Vec<Option<i64>>], intended_acc: &[Vec<i64>]) -> Vec<ColumnFit> {
+    (0..p.cols())
+        .map(|c| {
+            let samples: Vec<Sample> = measured_acc
+                .iter()
+                .zip(intended_acc)
+                .filter_map(|(aged, fresh)| {
+                    let intended_out = requantize(p, intended[c], fresh[c]);
+                    aged[c].map(|aged_acc| Sample { aged_acc, intended_acc: fresh[c], intended_out })
+                })
+                .collect();
+            fit_column(p, intended[c], &samples)
+        })
+        .collect()
+}
+
 /// Mean absolute error of column parameters `col` on `samples`.
 fn mean_abs_error(p: &TileParams, col: ColumnParams, samples: &[Sample]) -> f64 {
     let sum: u64 = samples.iter().map(|s| requantize(p, col, s.aged_acc).abs_diff(s.intended_out)).sum();

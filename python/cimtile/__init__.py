@@ -7,6 +7,6 @@ preset, a TOML file or a dict, programmed with NumPy weights and run with ``Tile
 runs ``nn.Linear`` layers on tiles.
 """
 
-from ._native import Tile
+from ._native import Network, Tile
 
-__all__ = ["Tile"]
+__all__ = ["Network", "Tile"]

@@ -4,6 +4,7 @@
 //! code as the `cimtile` command line, so the results and the error messages are the CLI's.
 
 mod arrays;
+mod network;
 mod tile;
 
 use pyo3::exceptions::PyValueError;
@@ -23,5 +24,6 @@ pub(crate) fn json_to_py<'py>(py: Python<'py>, value: &serde_json::Value) -> PyR
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<tile::Tile>()?;
+    m.add_class::<network::Network>()?;
     Ok(())
 }

@@ -2,7 +2,9 @@
 
 use crate::arrays::{expect_shape, integers};
 use crate::{json_to_py, value_error};
+use cimtile_cosim::random_case::random_inputs;
 use cimtile_hdl::aging::{self, Age};
+use cimtile_hdl::calibration::{error_summary, fit_columns};
 use cimtile_hdl::config::{ConfigError, TileConfig, TileParams};
 use cimtile_hdl::data::{check_columns, check_input, check_weight, ColumnParams, Weights};
 use cimtile_hdl::golden::device::{drift_stats, fault_map, Stuck};
@@ -80,6 +82,21 @@ impl Tile {
         Ok(Tile { params, origin, aging: None, columns, programmed: None })
     }
 
+    /// The validated configuration.
+    pub(crate) fn params(&self) -> &TileParams {
+        &self.params
+    }
+
+    /// Where the configuration came from, for reports.
+    pub(crate) fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// After `age`: how the age became `analog.drift`.
+    pub(crate) fn aging_text(&self) -> Option<&str> {
+        self.aging.as_deref()
+    }
+
     fn model(&self) -> PyResult<&TileModel> {
         match &self.programmed {
             Some((_, model)) => Ok(model),
@@ -140,6 +157,13 @@ impl Tile {
         let text = toml::to_string(&table).map_err(value_error)?;
         let config = TileConfig::layered(preset.as_deref(), &text).map_err(|e| invalid(&origin, e))?;
         Tile::new(config, origin)
+    }
+
+    /// A tile of the same configuration (and age) without weights, its column parameters at
+    /// their defaults.
+    fn blank(&self) -> Tile {
+        let columns = vec![ColumnParams::default(); self.params.cols()];
+        Tile { params: self.params.clone(), origin: self.origin.clone(), aging: self.aging.clone(), columns, programmed: None }
     }
 
     /// Programs the R x C weights `W` (the column parameters stay as they are).
@@ -277,6 +301,54 @@ impl Tile {
             tile.programmed = Some((weights.clone(), model));
         }
         Ok(tile)
+    }
+
+    /// Column parameters that bring this programmed tile close to the same tile fresh, as
+    /// `cimtile calibrate --engine model` (the same vectors and batch indices): calibration
+    /// vectors from `seed` at k = 0..N, held-out vectors from `seed + 1` run with the intended
+    /// (current) parameters at k = N..2N and with the calibrated ones at k = 2N..3N.
+    #[pyo3(signature = (vectors = 256, seed = 1))]
+    fn calibrate<'py>(&self, py: Python<'py>, vectors: u64, seed: u64) -> PyResult<Bound<'py, PyAny>> {
+        if !(1..=1_000_000).contains(&vectors) {
+            return Err(value_error(format!("vectors must be in 1..=1000000, not {vectors}")));
+        }
+        let (weights, _) = self.programmed.as_ref().ok_or_else(|| value_error("calibrate measures the programmed tile: call tile.program(W) first"))?;
+        let p = &self.params;
+        let n = vectors as usize;
+        let held_out_seed = seed.wrapping_add(1);
+        let fresh = p.config().fresh().validate().map_err(|e| invalid(&self.origin, e))?;
+        let intended_columns = &self.columns;
+        let report = py.detach(|| -> Result<serde_json::Value, cimtile_hdl::golden::ModelError> {
+            let intended = TileModel::new(&fresh, weights, intended_columns)?;
+            let (calibration, held_out) = (random_inputs(p, n, seed), random_inputs(p, n, held_out_seed));
+            let mut aged = TileModel::new(p, weights, &vec![ColumnParams::default(); p.cols()])?;
+            let run = |m: &TileModel, k: usize, x: &[Vec<i32>]| m.mvm_batch(k as u32, x);
+            let measured: Vec<Vec<Option<i64>>> =
+                run(&aged, 0, &calibration).into_iter().map(|r| r.acc.into_iter().map(Some).collect()).collect();
+            let intended_acc: Vec<Vec<i64>> = run(&intended, 0, &calibration).into_iter().map(|r| r.acc).collect();
+            let fits = fit_columns(p, intended_columns, &measured, &intended_acc);
+            let calibrated: Vec<ColumnParams> = fits.iter().map(|f| f.columns).collect();
+            let outputs = |m: &TileModel, k: usize| run(m, k, &held_out).into_iter().map(|r| r.out).collect::<Vec<_>>();
+            aged.program_columns(intended_columns);
+            let before = error_summary(&outputs(&aged, n), &outputs(&intended, n));
+            aged.program_columns(&calibrated);
+            let after = error_summary(&outputs(&aged, 2 * n), &outputs(&intended, 2 * n));
+            let fits: Vec<_> = fits
+                .iter()
+                .map(|f| json!({ "fit_slope": f.slope, "fit_intercept": f.intercept, "calibration_mean_abs_error": f.mean_abs_error }))
+                .collect();
+            Ok(json!({
+                "columns": calibrated.iter().map(|c| [c.mult as i64, c.shift as i64, c.bias as i64]).collect::<Vec<_>>(),
+                "vectors": n, "seed": seed, "held_out_seed": held_out_seed,
+                "before": { "mean_abs_error": before.0, "max_abs_error": before.1 },
+                "after": { "mean_abs_error": after.0, "max_abs_error": after.1 },
+                "fits": fits,
+            }))
+        });
+        let report = json_to_py(py, &report.map_err(value_error)?)?;
+        let columns = py.import("numpy")?.call_method1("asarray", (report.get_item("columns")?, "int64"))?;
+        report.set_item("columns", columns)?;
+        Ok(report)
     }
 
     /// The stuck cells (spec v2), as `cimtile faults`: a dict of arrays `row`, `phys_col`,

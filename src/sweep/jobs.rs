@@ -4,7 +4,7 @@
 
 use crate::cli::{parse_age, JobKind, SweepRunArgs};
 use crate::cosim::expected_outputs;
-use crate::net::Network;
+use cimtile_net::{Network, Options, TestSet};
 use crate::run::run_rtl;
 use cimtile_hdl::rtl::Crossbar;
 use crate::tile_source::Tile;
@@ -53,7 +53,7 @@ struct NetJob {
     data: PathBuf,
     images: Option<u64>,
     /// Every model the sweep uses, by its path as given, with the test set.
-    networks: BTreeMap<String, Network>,
+    networks: BTreeMap<String, (Network, TestSet)>,
 }
 
 impl NetJob {
@@ -68,8 +68,9 @@ impl NetJob {
 
     fn load(&mut self, model: &str) -> Result<()> {
         if !self.networks.contains_key(model) {
-            let network = Network::load(model.as_ref(), &self.data)?;
-            self.networks.insert(model.to_string(), network);
+            let network = Network::load(model.as_ref())?;
+            let data = TestSet::load(&self.data, &network)?;
+            self.networks.insert(model.to_string(), (network, data));
         }
         Ok(())
     }
@@ -128,12 +129,12 @@ impl SweepJob for NetJob {
             Some(v) => v.to_string(),
             None => self.model.as_ref().map(|m| m.display().to_string()).ok_or_else(|| anyhow!("--job net needs --model M.npz (or --set model=A.npz,B.npz)"))?,
         };
-        let network = &self.networks[&model];
+        let (network, data) = &self.networks[&model];
         // `prepare` checked both values.
         let age = job_value(job_values, "age").map(parse_age).transpose().map_err(|e| anyhow!(e))?;
         let tile = tile.clone().aged(age.as_ref())?;
         let calibrate = job_value(job_values, "calibrate") == Some("on");
-        let f = network.evaluate(&tile, self.images.map(|n| n as usize), calibrate)?;
+        let f = network.evaluate(&tile.params, data, &Options { images: self.images.map(|n| n as usize), calibrate, rtl_images: None })?;
         Ok(vec![
             f.accuracy().to_string(),
             f.integer_accuracy().to_string(),

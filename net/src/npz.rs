@@ -1,5 +1,5 @@
 //! The network's NumPy files: the model (a float MLP with its calibration images) and the test set.
-//! The format is documented in README.md ("The .npz format"); every problem names the file and
+//! The format is documented in docs/net.md; every problem names the file and
 //! the array.
 
 use anyhow::{bail, Context, Result};
@@ -168,13 +168,10 @@ fn is_layer_array(name: &str, count: usize) -> bool {
 }
 
 /// Held-out images `x` (N x inputs) and their labels `y` (N, 0..classes).
-pub struct TestSet {
-    pub x: Vec<Vec<f64>>,
-    pub y: Vec<usize>,
-}
+pub struct TestSet;
 
 impl TestSet {
-    pub fn load(path: &Path, model: &FloatModel) -> Result<Self> {
+    pub fn load(path: &Path, model: &FloatModel) -> Result<(Vec<Vec<f64>>, Vec<usize>)> {
         let mut npz = Npz::open(path)?;
         let x = npz.array("x", 2)?;
         let y = npz.array("y", 1)?;
@@ -197,6 +194,6 @@ impl TestSet {
                 Ok(v as usize)
             })
             .collect::<Result<_>>()?;
-        Ok(TestSet { x: x.data.chunks(k).map(<[f64]>::to_vec).collect(), y: labels })
+        Ok((x.data.chunks(k).map(<[f64]>::to_vec).collect(), labels))
     }
 }

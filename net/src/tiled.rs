@@ -7,9 +7,8 @@
 //! bias=0 and the host requantizes the sum of the accumulators (`QuantLayer::requantize`).
 
 use super::quant::{QuantLayer, QuantNet};
-use crate::calibrate::fit_columns;
 use anyhow::{bail, Result};
-use cimtile_hdl::calibration::error_summary;
+use cimtile_hdl::calibration::{error_summary, fit_columns};
 use cimtile_hdl::config::Activation;
 use cimtile_hdl::data::{ColumnParams, Weights};
 use cimtile_hdl::golden::requantize;

@@ -1,0 +1,399 @@
+//! Networks on cimtile tiles: a [`Network`] read from a file (today a float MLP in NumPy's .npz
+//! layout), quantized to a tile's precision, its weight layers cut into tiles of the golden model,
+//! and evaluated on a [`TestSet`]: the accuracy on the tiles next to that of the quantized network
+//! in exact integer arithmetic and of the float model as trained ([`NetFigures`]).
+//!
+//! ```no_run
+//! # fn main() -> anyhow::Result<()> {
+//! use cimtile_net::{Network, Options, TestSet};
+//! let net = Network::load("examples/digits/plain.npz".as_ref())?;
+//! let data = TestSet::load("examples/digits/test.npz".as_ref(), &net)?;
+//! let params = cimtile_hdl::config::TileConfig::preset("default").unwrap().validate().unwrap();
+//! let figures = net.evaluate(&params, &data, &Options::default())?;
+//! println!("{} of {} right on the tiles", figures.correct, figures.images);
+//! # Ok(()) }
+//! ```
+
+mod npz;
+mod quant;
+mod tiled;
+
+use anyhow::{bail, Result};
+use cimtile_cosim::tile_driver::{build_tile, Stimulus, TileRtl};
+use cimtile_hdl::ppa::{estimate, Workload};
+use cimtile_hdl::TileParams;
+use npz::FloatModel;
+use quant::{argmax, QuantNet};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::Path;
+use std::time::Instant;
+use tiled::TiledNet;
+
+pub use tiled::TileCalibration;
+
+/// What a weight layer computes on the tiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LayerKind {
+    /// A matrix product (`Gemm`, `MatMul`, a layer of the .npz MLP): one MVM per inference.
+    Dense,
+    /// A convolution: one MVM of its im2col vector per output position.
+    Conv,
+}
+
+/// One weight layer as the tiles see it: a `k x n` matrix applied `mvms_per_inference` times per
+/// inference. What a chip-level mapping needs to place and schedule it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WeightLayer {
+    /// The layer's name (the ONNX node's name; `layer0`, `layer1`, ... in an .npz MLP).
+    pub name: String,
+    pub kind: LayerKind,
+    /// Rows of its matrix: inputs of one MVM (`Cin * kh * kw` for a convolution).
+    pub k: usize,
+    /// Columns of its matrix: outputs of one MVM (`Cout` for a convolution).
+    pub n: usize,
+    /// MVMs per inference: 1 for a dense layer, the output positions `Hout * Wout` for a
+    /// convolution.
+    pub mvms_per_inference: usize,
+    /// Elements of the activation the layer reads (per inference).
+    pub input_elements: usize,
+    /// Elements of the activation the layer writes (per inference).
+    pub output_elements: usize,
+}
+
+/// A network loaded from a file, ready to be quantized for any tile.
+pub struct Network {
+    model: FloatModel,
+}
+
+/// Held-out images and their labels, checked against a network's input and classes.
+pub struct TestSet {
+    /// One flat image per entry, C order, as the network's input shape.
+    x: Vec<Vec<f64>>,
+    y: Vec<usize>,
+}
+
+/// How [`Network::evaluate`] runs.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Test images to run (all if None).
+    pub images: Option<usize>,
+    /// Calibrate every tile's column parameters for its (aged) device before the images run.
+    pub calibrate: bool,
+    /// Also run every tile MVM of this many first images through the generated RTL (Verilator)
+    /// and compare it bit for bit with the model.
+    pub rtl_images: Option<usize>,
+}
+
+/// How one weight layer was cut into tiles.
+#[derive(Debug, Clone, Serialize)]
+pub struct LayerTiling {
+    pub name: String,
+    pub row_tiles: usize,
+    pub col_tiles: usize,
+    /// Whether the tiles' column parameters requantize the layer (else the host does).
+    pub requantized_on_tile: bool,
+    /// Tile MVMs of this layer per image.
+    pub mvms_per_image: u64,
+}
+
+/// The first tile MVM where the RTL and the model differ.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mismatch {
+    /// Weight layer index (graph order).
+    pub layer: usize,
+    pub row_tile: usize,
+    pub col_tile: usize,
+    /// Index of the MVM in the tile's run: image by image, each image's MVMs in order.
+    pub mvm: usize,
+    /// Tile column and the layer output it stands for.
+    pub column: usize,
+    pub layer_output: usize,
+    pub model: i64,
+    pub rtl: i64,
+}
+
+/// What a network run measures.
+#[derive(Debug, Clone)]
+pub struct NetFigures {
+    pub images: usize,
+    /// Images classified right on the tiles.
+    pub correct: usize,
+    /// Images classified right by the quantized network in exact integer arithmetic.
+    pub integer_correct: usize,
+    /// Images classified right by the float model.
+    pub float_correct: usize,
+    /// Images whose logits on the tiles differ from the exact integer network's (0 on an ideal
+    /// tile).
+    pub integer_mismatches: usize,
+    /// Per image, the class predicted on the tiles, by the integer network and by the float model.
+    pub predictions: Predictions,
+    /// Programmed tiles.
+    pub tiles: usize,
+    /// Tile MVMs per image.
+    pub mvms_per_image: u64,
+    pub mvms: u64,
+    pub adc_conversions: u64,
+    /// Wall-clock seconds of the images on the tiles (model engine, every core; the reference
+    /// networks not included).
+    pub seconds: f64,
+    /// Energy of one image's MVMs by the PPA model without synthesis: ADC conversions, crossbar
+    /// reads and row drivers, each tile priced on the inputs the images gave it. The digital
+    /// periphery is left out.
+    pub energy_pj_per_image: f64,
+    /// Per weight layer, its tiles.
+    pub layers: Vec<LayerTiling>,
+    /// With calibration: what it achieved, tile by tile.
+    pub calibration: Option<Vec<TileCalibration>>,
+    /// With [`Options::rtl_images`]: the images checked and the MVMs found bit-exact, or the first
+    /// mismatch.
+    pub rtl: Option<(usize, std::result::Result<usize, Mismatch>)>,
+}
+
+/// Per image, the predicted class by each engine.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Predictions {
+    pub tile: Vec<usize>,
+    pub integer: Vec<usize>,
+    pub float: Vec<usize>,
+}
+
+impl NetFigures {
+    pub fn accuracy(&self) -> f64 {
+        self.correct as f64 / self.images as f64
+    }
+    pub fn integer_accuracy(&self) -> f64 {
+        self.integer_correct as f64 / self.images as f64
+    }
+    pub fn float_accuracy(&self) -> f64 {
+        self.float_correct as f64 / self.images as f64
+    }
+    pub fn images_per_second(&self) -> f64 {
+        self.images as f64 / self.seconds
+    }
+}
+
+impl Network {
+    /// Reads a model file: an .npz MLP (see docs/net.md).
+    pub fn load(path: &Path) -> Result<Self> {
+        Ok(Network { model: FloatModel::load(path)? })
+    }
+
+    /// The shape of one input (without the batch dimension).
+    pub fn input_shape(&self) -> Vec<usize> {
+        vec![self.model.inputs()]
+    }
+
+    /// Classes (outputs of the last layer).
+    pub fn classes(&self) -> usize {
+        self.model.classes()
+    }
+
+    /// A short description: the layer sizes of an MLP (`64-32-10`).
+    pub fn summary(&self) -> String {
+        let sizes: Vec<String> = std::iter::once(self.model.inputs()).chain(self.model.layers.iter().map(|l| l.n)).map(|n| n.to_string()).collect();
+        sizes.join("-")
+    }
+
+    /// Every weight layer in graph order.
+    pub fn weight_layers(&self) -> Vec<WeightLayer> {
+        self.model
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(l, layer)| WeightLayer {
+                name: format!("layer{l}"),
+                kind: LayerKind::Dense,
+                k: layer.k,
+                n: layer.n,
+                mvms_per_inference: 1,
+                input_elements: layer.k,
+                output_elements: layer.n,
+            })
+            .collect()
+    }
+
+    /// Quantizes the network for tiles `p`, maps it onto tiles and runs the test images on them
+    /// (in parallel; image i is MVM index i on every tile), next to the exact integer network and
+    /// the float model.
+    pub fn evaluate(&self, p: &TileParams, data: &TestSet, options: &Options) -> Result<NetFigures> {
+        let quant = QuantNet::new(&self.model, p)?;
+        let mut tiled = TiledNet::new(&quant, p);
+        let calibration = if options.calibrate {
+            let calib: Vec<Vec<i32>> = self.model.calib.iter().map(|x| quant.quantize_input(x)).collect();
+            Some(tiled.calibrate(&calib)?)
+        } else {
+            None
+        };
+        let tiled = &tiled;
+        let images = options.images.unwrap_or(usize::MAX).min(data.y.len());
+        let started = Instant::now();
+        // Per image its logits and every tile's input, in the order of `tiled.layers`' tiles.
+        let runs: Vec<(Vec<i64>, Vec<Vec<i32>>)> = (0..images)
+            .into_par_iter()
+            .map(|i| {
+                let mut inputs = Vec::with_capacity(tiled.tiles());
+                let logits = tiled.forward(i as u32, &quant.quantize_input(&data.x[i]), |mvm| inputs.push(mvm.input.to_vec()));
+                (logits, inputs)
+            })
+            .collect();
+        let seconds = started.elapsed().as_secs_f64();
+        let energy_pj_per_image = tiled
+            .layers
+            .iter()
+            .flat_map(|l| &l.tiles)
+            .enumerate()
+            .map(|(t, programmed)| {
+                let inputs: Vec<Vec<i32>> = runs.iter().map(|(_, tile_inputs)| tile_inputs[t].clone()).collect();
+                let workload = Workload { weights: &programmed.weights, inputs: &inputs, description: "the test images' inputs to the tile".into(), activity: None };
+                Ok(estimate(p, None, &workload)?.energy_pj_per_mvm)
+            })
+            .sum::<Result<f64>>()?;
+        let per_image: Vec<(usize, usize, usize, bool)> = (0..images)
+            .into_par_iter()
+            .map(|i| {
+                let x = &data.x[i];
+                let exact = quant.forward_exact(&quant.quantize_input(x));
+                let float_logits = self.model.activations(x).pop().expect("a model has an output");
+                (argmax(&runs[i].0), argmax(&exact), argmax(&float_logits), runs[i].0 != exact)
+            })
+            .collect();
+        let mut predictions = Predictions::default();
+        for &(t, i, f, _) in &per_image {
+            predictions.tile.push(t);
+            predictions.integer.push(i);
+            predictions.float.push(f);
+        }
+        let right = |classes: &[usize]| classes.iter().zip(&data.y).filter(|(c, y)| c == y).count();
+        let tiles = tiled.tiles();
+        let mvms_per_image = tiles as u64;
+        let mvms = mvms_per_image * images as u64;
+        let layers = tiled
+            .layers
+            .iter()
+            .zip(self.weight_layers())
+            .map(|(t, w)| LayerTiling {
+                name: w.name,
+                row_tiles: t.row_tiles,
+                col_tiles: t.col_tiles,
+                requantized_on_tile: t.on_tile,
+                mvms_per_image: (t.tiles.len() * w.mvms_per_inference) as u64,
+            })
+            .collect();
+        let rtl = match options.rtl_images {
+            Some(n) => {
+                let n = n.min(images);
+                Some((n, check_rtl(p, data, &quant, tiled, n)?))
+            }
+            None => None,
+        };
+        Ok(NetFigures {
+            images,
+            correct: right(&predictions.tile),
+            integer_correct: right(&predictions.integer),
+            float_correct: right(&predictions.float),
+            integer_mismatches: per_image.iter().filter(|r| r.3).count(),
+            predictions,
+            tiles,
+            mvms_per_image,
+            mvms,
+            adc_conversions: mvms * p.conversions_per_mvm(),
+            seconds,
+            energy_pj_per_image,
+            layers,
+            calibration,
+            rtl,
+        })
+    }
+}
+
+impl TestSet {
+    /// Reads `x` (images x inputs) and `y` (labels) from an .npz file and checks them against
+    /// `net`.
+    pub fn load(path: &Path, net: &Network) -> Result<Self> {
+        let (x, y) = npz::TestSet::load(path, &net.model)?;
+        Ok(TestSet { x, y })
+    }
+
+    /// A test set from arrays in memory: `x` flat in C order with shape `shape` (images first,
+    /// then the network's input shape), `y` one label per image.
+    pub fn from_arrays(net: &Network, shape: &[usize], x: &[f64], y: &[i64]) -> Result<Self> {
+        let input = net.input_shape();
+        if shape.len() != input.len() + 1 || shape[1..] != input[..] {
+            bail!("x has shape {shape:?}; the model takes inputs of shape [N, {}]", input.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "));
+        }
+        let n = shape[0];
+        let size: usize = input.iter().product();
+        if x.len() != n * size {
+            bail!("x holds {} values; shape {shape:?} needs {}", x.len(), n * size);
+        }
+        if n == 0 || y.len() != n {
+            bail!("x ({n} images) and y ({} labels) must have the same, non-zero length", y.len());
+        }
+        if let Some(i) = x.iter().position(|v| !v.is_finite()) {
+            bail!("x holds {} at flat index {i}; every value must be finite", x[i]);
+        }
+        let classes = net.classes();
+        let y = y
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| match usize::try_from(v) {
+                Ok(c) if c < classes => Ok(c),
+                _ => bail!("y[{i}] = {v} is not a class label 0..{} (the model has {classes} outputs)", classes - 1),
+            })
+            .collect::<Result<_>>()?;
+        Ok(TestSet { x: x.chunks(size).map(<[f64]>::to_vec).collect(), y })
+    }
+
+    /// Images in the set.
+    pub fn len(&self) -> usize {
+        self.y.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.y.is_empty()
+    }
+}
+
+/// One tile's MVMs in order.
+#[derive(Clone, Default)]
+struct TileRun {
+    inputs: Vec<Vec<i32>>,
+    outputs: Vec<Vec<i64>>,
+}
+
+/// Runs every tile MVM of the first `images` images through the generated RTL (one Verilator
+/// build, one instance per tile, programmed with that tile's weights and column parameters) and
+/// compares its outputs with the model's. Returns the MVMs checked or the first mismatch.
+fn check_rtl(p: &TileParams, data: &TestSet, quant: &QuantNet, tiled: &TiledNet, images: usize) -> Result<std::result::Result<usize, Mismatch>> {
+    // Every tile's inputs and model outputs, image by image: `runs[layer][tile]`.
+    let mut runs: Vec<Vec<TileRun>> = tiled.layers.iter().map(|l| vec![TileRun::default(); l.tiles.len()]).collect();
+    for (i, x) in data.x.iter().take(images).enumerate() {
+        tiled.forward(i as u32, &quant.quantize_input(x), |mvm| {
+            let index = mvm.tile.row_tile * tiled.layers[mvm.layer].col_tiles + mvm.tile.col_tile;
+            let run = &mut runs[mvm.layer][index];
+            run.inputs.push(mvm.input.to_vec());
+            run.outputs.push(mvm.out.to_vec());
+        });
+    }
+    let built = build_tile(p)?;
+    let mut checked = 0;
+    for (l, layer) in tiled.layers.iter().enumerate() {
+        for (t, TileRun { inputs, outputs: expected }) in layer.tiles.iter().zip(&runs[l]) {
+            let mut rtl = TileRtl::load(p.clone(), &built)?;
+            rtl.program_weights(&t.weights)?;
+            rtl.program_columns(&t.columns)?;
+            let got = rtl.stream(inputs, &Stimulus::default())?.outputs;
+            for (mvm, (e, g)) in expected.iter().zip(&got).enumerate() {
+                if let Some(column) = (0..e.len()).find(|&c| e[c] != g[c]) {
+                    let (row_tile, col_tile) = (t.row_tile, t.col_tile);
+                    let layer_output = col_tile * p.cols() + column;
+                    return Ok(Err(Mismatch { layer: l, row_tile, col_tile, mvm, column, layer_output, model: e[column], rtl: g[column] }));
+                }
+                checked += 1;
+            }
+        }
+    }
+    Ok(Ok(checked))
+}
