@@ -13,7 +13,7 @@ use cimtile_hdl::TileModel;
 use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyFloat, PyInt, PyString};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 use rayon::prelude::*;
 use serde_json::json;
 use std::path::PathBuf;
@@ -53,10 +53,8 @@ fn toml_value(value: &Bound<'_, PyAny>, where_: &str) -> PyResult<toml::Value> {
         return Ok(toml::Value::Table(out));
     }
     // bool before int: a Python bool is an int.
-    if let Ok(b) = value.extract::<bool>() {
-        if !value.is_instance_of::<PyInt>() || value.get_type().name()? == "bool" {
-            return Ok(toml::Value::Boolean(b));
-        }
+    if value.is_instance_of::<PyBool>() {
+        return Ok(toml::Value::Boolean(value.extract()?));
     }
     if value.is_instance_of::<PyInt>() {
         let v: i64 = value.extract().map_err(|_| value_error(format!("{where_}: {value} does not fit a 64-bit integer")))?;
@@ -109,9 +107,8 @@ impl Tile {
         let p = &self.params;
         let x = integers(x, "X", &[1, 2], |_, v| check_input(p, v))?;
         let n = match x.shape[..] {
-            [r] => {
+            [_] => {
                 expect_shape("X", &x.shape, &[p.rows()], "R = array.rows")?;
-                let _ = r;
                 None
             }
             [n, _] => {
