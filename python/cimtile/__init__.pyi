@@ -27,8 +27,8 @@ class Tile:
         """A named preset: ``default``, ``isaac``, ``neurram``, ``fpga64``."""
     @staticmethod
     def from_dict(config: Mapping[str, Mapping[str, Any]], preset: Optional[str] = None) -> Tile:
-        """A tile from the TOML file's sections and keys as a dict, e.g. ``{"adc": {"bits": 6}}``,
-        laid over ``preset`` (default: the ``default`` preset)."""
+        """A tile from the TOML file's sections and keys as a dict, e.g. ``{"adc": {"bits": 6}}``
+        or with dotted names ``{"adc.bits": 6}``, laid over ``preset`` (default: ``default``)."""
     def blank(self) -> Tile:
         """A tile of the same configuration (and age) without weights, its column parameters at
         their defaults (1, 0, 0)."""

@@ -141,8 +141,8 @@ impl Tile {
         Tile::new(config, format!("preset '{name}'"))
     }
 
-    /// A tile from a dict with the TOML file's sections and keys (`{"adc": {"bits": 6}}`), laid
-    /// over `preset` (default: the `default` preset).
+    /// A tile from a dict with the TOML file's sections and keys (`{"adc": {"bits": 6}}`, or the
+    /// dotted names `{"adc.bits": 6}`), laid over `preset` (default: the `default` preset).
     #[staticmethod]
     #[pyo3(signature = (config, preset = None))]
     fn from_dict(config: &Bound<'_, PyAny>, preset: Option<String>) -> PyResult<Tile> {
@@ -150,7 +150,18 @@ impl Tile {
         if !config.is_instance_of::<PyDict>() {
             return Err(value_error(format!("config must be a dict of sections, not a {}", config.get_type().name()?)));
         }
-        let table = toml_value(config, "config")?;
+        let toml::Value::Table(given) = toml_value(config, "config")? else { unreachable!("a dict is a table") };
+        // Dotted keys (`{"adc.bits": 6}`, the spec's flat names) go into their sections.
+        let (dotted, sections): (Vec<_>, Vec<_>) = given.into_iter().partition(|(key, value)| key.contains('.') && !value.is_table());
+        let mut table: toml::Table = sections.into_iter().collect();
+        for (key, value) in dotted {
+            let (section, name) = key.split_once('.').expect("a dotted key");
+            let entry = table.entry(section).or_insert_with(|| toml::Table::new().into());
+            let Some(section_table) = entry.as_table_mut() else {
+                return Err(value_error(format!("config: '{key}' names a key of '{section}', which is not a section")));
+            };
+            section_table.insert(name.to_string(), value);
+        }
         let text = toml::to_string(&table).map_err(value_error)?;
         let config = TileConfig::layered(preset.as_deref(), &text).map_err(|e| invalid(&origin, e))?;
         Tile::new(config, origin)

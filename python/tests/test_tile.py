@@ -123,6 +123,8 @@ def test_configurations_answer_with_the_cli_messages():
         cimtile.Tile.from_dict({"adc": {"bits": 4.0}})
     with pytest.raises(ValueError, match="unknown preset|no preset"):
         cimtile.Tile.preset("nosuch")
+    flat = cimtile.Tile.from_dict({"array.rows": 8, "array": {"cols": 2}, "inputs.signed": False})
+    assert (flat.rows, flat.cols, flat.input_range) == (8, 2, (0, 15))
     tile = cimtile.Tile.from_dict({"adc": {"bits": np.int64(6)}}, preset="neurram")
     assert tile.info()["adc_bits"] == 6 and tile.rows == 256
 
