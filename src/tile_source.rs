@@ -2,6 +2,7 @@
 
 use crate::cli::{Age, TileArgs};
 use anyhow::{anyhow, Context, Result};
+use cimtile_hdl::aging;
 use cimtile_hdl::config::{ConfigError, TileConfig, TileParams};
 use cimtile_hdl::data::{self, ColumnParams, Weights};
 use std::path::Path;
@@ -21,20 +22,9 @@ impl Tile {
     /// `g(t) = g(t0) (t/t0)^-nu`, replacing the file's value.
     pub fn aged(mut self, age: Option<&Age>) -> Result<Tile> {
         let Some(age) = age else { return Ok(self) };
-        let mut config = self.params.config().clone();
-        let law = config.drift_law().map_err(|e| invalid(&self.origin, e))?;
-        let drift = law.drift_at(age.seconds);
-        config.analog.drift = drift as i64;
+        let (config, how) = aging::aged(self.params.config(), age).map_err(|e| invalid(&self.origin, e))?;
         self.params = config.validate().map_err(|e| invalid(&self.origin, e))?;
-        let formula = if age.seconds > law.t0 {
-            format!("round(65536 * (1 - ({} / {})^-{}))", age.seconds, law.t0, law.nu)
-        } else {
-            format!("0 (t <= t0 = {} s)", law.t0)
-        };
-        self.aging = Some(format!(
-            "age {} = {} s: analog.drift = {formula} = {drift} (drift law g(t) = g(t0) (t/t0)^-nu, analog.drift_t0 = {} s, analog.drift_nu = {})",
-            age.text, age.seconds, law.t0, law.nu
-        ));
+        self.aging = Some(how);
         Ok(self)
     }
 }

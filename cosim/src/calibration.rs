@@ -9,7 +9,7 @@
 //! continue: calibration k = 0..N, before k = N..2N, after k = 2N..3N; the intended tile uses the
 //! same k. The fit itself is [`cimtile_hdl::calibration`]'s.
 
-use crate::random_case::CaseRng;
+use crate::random_case::random_inputs;
 use crate::tile_driver::{Stimulus, TileRtl};
 use crate::CosimError;
 use cimtile_hdl::calibration::{error_summary, fit_columns, ColumnFit};
@@ -143,13 +143,6 @@ impl AgedTile {
             }
         }
     }
-}
-
-/// `n` input vectors uniform over the input range, from `seed`.
-fn random_inputs(p: &TileParams, n: usize, seed: u64) -> Vec<Vec<i32>> {
-    let mut rng = CaseRng::new(seed);
-    let (lo, hi) = p.input_range();
-    (0..n).map(|_| (0..p.rows()).map(|_| rng.range(lo, hi) as i32).collect()).collect()
 }
 
 /// The intended tile's `(acc, out)` for `inputs` at batch indices `first_k..`.

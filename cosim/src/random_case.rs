@@ -30,6 +30,14 @@ impl CaseRng {
     }
 }
 
+/// `n` input vectors uniform over the input range, from `seed` (the calibration vectors of
+/// `cimtile calibrate` and of the Python package's `Tile.calibrate`).
+pub fn random_inputs(p: &TileParams, n: usize, seed: u64) -> Vec<Vec<i32>> {
+    let mut rng = CaseRng::new(seed);
+    let (lo, hi) = p.input_range();
+    (0..n).map(|_| (0..p.rows()).map(|_| rng.range(lo, hi) as i32).collect()).collect()
+}
+
 /// One test case: everything a tile needs for a run, all within the tile's ranges.
 #[derive(Debug, Clone)]
 pub struct Case {

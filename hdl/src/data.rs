@@ -116,13 +116,41 @@ impl CsvReader<'_> {
             .collect()
     }
 
-    fn check(&self, v: i64, lo: i64, hi: i64, line: usize, column: usize, what: &str) -> Result<(), DataError> {
-        if v < lo || v > hi {
-            Err(self.error(Some(line), Some(column), format!("{what} {v} is out of range {lo}..={hi}")))
-        } else {
-            Ok(())
-        }
+    /// `check` applied to the value at 1-based `line`, `column`.
+    fn checked<T>(&self, check: Result<T, String>, line: usize, column: usize) -> Result<T, DataError> {
+        check.map_err(|message| self.error(Some(line), Some(column), message))
     }
+}
+
+/// `v` if it is within `lo..=hi`, else what is wrong with it (`what` names it).
+fn in_range(v: i64, lo: i64, hi: i64, what: &str) -> Result<i64, String> {
+    if v < lo || v > hi {
+        Err(format!("{what} {v} is out of range {lo}..={hi}"))
+    } else {
+        Ok(v)
+    }
+}
+
+/// A weight the tile holds (`±(2^(Wb-1)-1)`), or what is wrong with it.
+pub fn check_weight(p: &TileParams, v: i64) -> Result<i32, String> {
+    let max = p.weight_max();
+    in_range(v, -max, max, &format!("weight (weights.bits = {})", p.weight_bits)).map(|v| v as i32)
+}
+
+/// An input in the tile's input range, or what is wrong with it.
+pub fn check_input(p: &TileParams, v: i64) -> Result<i32, String> {
+    let (lo, hi) = p.input_range();
+    let what = format!("input ({} inputs.bits = {})", if p.inputs_signed { "signed" } else { "unsigned" }, p.input_bits);
+    in_range(v, lo, hi, &what).map(|v| v as i32)
+}
+
+/// Column parameters from `mult`, `shift`, `bias`, or what is wrong with the first bad one and
+/// its 0-based position among the three.
+pub fn check_columns(mult: i64, shift: i64, bias: i64) -> Result<ColumnParams, (usize, String)> {
+    let mult = in_range(mult, i16::MIN as i64, i16::MAX as i64, "mult").map_err(|e| (0, e))?;
+    let shift = in_range(shift, 0, 31, "shift").map_err(|e| (1, e))?;
+    let bias = in_range(bias, i32::MIN as i64, i32::MAX as i64, "bias").map_err(|e| (2, e))?;
+    Ok(ColumnParams { mult: mult as i16, shift: shift as u8, bias: bias as i32 })
 }
 
 /// Reads `W.csv`: R lines of C weights.
@@ -136,13 +164,10 @@ pub fn parse_weights(p: &TileParams, text: &str, file: &str) -> Result<Weights, 
             format!("expected {} lines (array.rows), found {}", p.rows, rows.len()),
         ));
     }
-    let max = p.weight_max();
-    let what = format!("weight (weights.bits = {})", p.weight_bits);
     let mut w = Vec::with_capacity(p.rows * p.cols);
     for (i, row) in rows.iter().enumerate() {
         for (j, &v) in row.iter().enumerate() {
-            reader.check(v, -max, max, i + 1, j + 1, &what)?;
-            w.push(v as i32);
+            w.push(reader.checked(check_weight(p, v), i + 1, j + 1)?);
         }
     }
     Ok(Weights { rows: p.rows, cols: p.cols, w })
@@ -152,20 +177,9 @@ pub fn parse_weights(p: &TileParams, text: &str, file: &str) -> Result<Weights, 
 pub fn parse_inputs(p: &TileParams, text: &str, file: &str) -> Result<Vec<Vec<i32>>, DataError> {
     let reader = CsvReader { file };
     let rows = reader.rows(text, p.rows, "one per row, array.rows")?;
-    let (lo, hi) = p.input_range();
-    let what = format!(
-        "input ({} inputs.bits = {})",
-        if p.inputs_signed { "signed" } else { "unsigned" },
-        p.input_bits
-    );
     rows.iter()
         .enumerate()
-        .map(|(i, row)| {
-            row.iter()
-                .enumerate()
-                .map(|(j, &v)| reader.check(v, lo, hi, i + 1, j + 1, &what).map(|()| v as i32))
-                .collect()
-        })
+        .map(|(i, row)| row.iter().enumerate().map(|(j, &v)| reader.checked(check_input(p, v), i + 1, j + 1)).collect())
         .collect()
 }
 
@@ -183,10 +197,7 @@ pub fn parse_columns(p: &TileParams, text: &str, file: &str) -> Result<Vec<Colum
     rows.iter()
         .enumerate()
         .map(|(i, row)| {
-            reader.check(row[0], i16::MIN as i64, i16::MAX as i64, i + 1, 1, "mult")?;
-            reader.check(row[1], 0, 31, i + 1, 2, "shift")?;
-            reader.check(row[2], i32::MIN as i64, i32::MAX as i64, i + 1, 3, "bias")?;
-            Ok(ColumnParams { mult: row[0] as i16, shift: row[1] as u8, bias: row[2] as i32 })
+            check_columns(row[0], row[1], row[2]).map_err(|(j, message)| reader.error(Some(i + 1), Some(j + 1), message))
         })
         .collect()
 }
