@@ -290,10 +290,12 @@ pub struct WaveArgs {
 pub struct NetArgs {
     #[command(flatten)]
     pub tile: TileArgs,
-    /// The model: w0, b0, w1, b1, ... and calib (see docs/networks.md, "The .npz format").
-    #[arg(long, value_name = "M.npz")]
+    /// The model: an ONNX graph (M.onnx, docs/onnx.md) or an MLP in NumPy arrays (w0, b0, w1,
+    /// b1, ... and calib; docs/networks.md, "The .npz format").
+    #[arg(long, value_name = "M.onnx|M.npz")]
     pub model: PathBuf,
-    /// The test set: x (images x inputs) and y (labels).
+    /// The test set: x (images, shaped like the model's input, N first), y (labels) and
+    /// optionally calib (images for the activation ranges of an ONNX model).
     #[arg(long, value_name = "D.npz")]
     pub data: PathBuf,
     /// `rtl` also runs every tile MVM of the first --rtl-images images through Verilator.
@@ -375,8 +377,8 @@ pub struct SweepRunArgs {
     /// Points run in parallel (default: all cores).
     #[arg(long, value_name = "J", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub jobs: Option<usize>,
-    /// net and chip jobs: the model.
-    #[arg(long, value_name = "M.npz")]
+    /// net and chip jobs: the model (ONNX or .npz MLP).
+    #[arg(long, value_name = "M.onnx|M.npz")]
     pub model: Option<PathBuf>,
     /// net and chip jobs: the test set.
     #[arg(long, value_name = "D.npz")]

@@ -106,6 +106,7 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
             "mvms": figures.mvms,
             "adc_conversions": figures.adc_conversions,
             "images_per_second": figures.images_per_second(),
+            "tile_model_seconds": figures.tile_model_seconds,
             "layers": figures.layers,
             "weight_layers": net.weight_layers(),
             "rtl_checked_mvms": rtl_checked,

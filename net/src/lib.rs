@@ -14,7 +14,9 @@
 //! # Ok(()) }
 //! ```
 
+mod graph;
 mod npz;
+mod onnx;
 mod quant;
 mod tiled;
 
@@ -22,7 +24,7 @@ use anyhow::{bail, Result};
 use cimtile_cosim::tile_driver::{build_tile, Stimulus, TileRtl};
 use cimtile_hdl::ppa::{estimate, Workload};
 use cimtile_hdl::TileParams;
-use npz::FloatModel;
+use graph::Graph;
 use quant::{argmax, QuantNet};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -64,7 +66,18 @@ pub struct WeightLayer {
 
 /// A network loaded from a file, ready to be quantized for any tile.
 pub struct Network {
-    model: FloatModel,
+    graph: Graph,
+    /// The model's own calibration images (an .npz MLP has them).
+    calib: Option<Vec<Vec<f64>>>,
+    /// How the float predictions are made.
+    float: FloatEngine,
+}
+
+enum FloatEngine {
+    /// The float graph (an .npz MLP: the graph is the model).
+    Graph,
+    /// The ONNX model, run by tract.
+    Onnx(onnx::FloatModel),
 }
 
 /// Held-out images and their labels, checked against a network's input and classes.
@@ -72,7 +85,13 @@ pub struct TestSet {
     /// One flat image per entry, C order, as the network's input shape.
     x: Vec<Vec<f64>>,
     y: Vec<usize>,
+    /// Images for the activation ranges (and `--calibrate`) of a model without its own.
+    calib: Option<Vec<Vec<f64>>>,
 }
+
+/// Images a test set lends a model without calibration images of its own, when the set has no
+/// `calib` array: its first ones.
+pub const CALIBRATION_IMAGES: usize = 256;
 
 /// How [`Network::evaluate`] runs.
 #[derive(Debug, Clone, Default)]
@@ -105,7 +124,8 @@ pub struct Mismatch {
     pub layer: usize,
     pub row_tile: usize,
     pub col_tile: usize,
-    /// Index of the MVM in the tile's run: image by image, each image's MVMs in order.
+    /// Index of the MVM in the tile's run: image by image, each image's MVMs (output positions)
+    /// in order.
     pub mvm: usize,
     /// Tile column and the layer output it stands for.
     pub column: usize,
@@ -138,6 +158,9 @@ pub struct NetFigures {
     /// Wall-clock seconds of the images on the tiles (model engine, every core; the reference
     /// networks not included).
     pub seconds: f64,
+    /// Seconds spent in the tile model's MVMs, summed over threads (on one thread, the share of
+    /// `seconds` that is not glue).
+    pub tile_model_seconds: f64,
     /// Energy of one image's MVMs by the PPA model without synthesis: ADC conversions, crossbar
     /// reads and row drivers, each tile priced on the inputs the images gave it. The digital
     /// periphery is left out.
@@ -175,88 +198,132 @@ impl NetFigures {
 }
 
 impl Network {
-    /// Reads a model file: an .npz MLP (see docs/net.md).
+    /// Reads a model file: an ONNX graph (`.onnx`) or an .npz MLP (docs/onnx.md; the .npz
+    /// format is in README.md). Every problem is an error naming the file and what is wrong; an ONNX
+    /// operator the tiles cannot run is refused here, before anything runs.
     pub fn load(path: &Path) -> Result<Self> {
-        Ok(Network { model: FloatModel::load(path)? })
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("onnx")) {
+            let (graph, float) = onnx::load(path)?;
+            Ok(Network { graph, calib: None, float: FloatEngine::Onnx(float) })
+        } else {
+            let (graph, calib) = npz::load_mlp(path)?;
+            Ok(Network { graph, calib: Some(calib), float: FloatEngine::Graph })
+        }
     }
 
     /// The shape of one input (without the batch dimension).
     pub fn input_shape(&self) -> Vec<usize> {
-        vec![self.model.inputs()]
+        self.graph.nodes[0].shape.clone()
     }
 
-    /// Classes (outputs of the last layer).
+    /// Classes (elements of the output).
     pub fn classes(&self) -> usize {
-        self.model.classes()
+        self.graph.nodes[self.graph.output].shape.iter().product()
     }
 
-    /// A short description: the layer sizes of an MLP (`64-32-10`).
+    /// A short description: the layer sizes of an MLP (`64-32-10`), else the weight layers.
     pub fn summary(&self) -> String {
-        let sizes: Vec<String> = std::iter::once(self.model.inputs()).chain(self.model.layers.iter().map(|l| l.n)).map(|n| n.to_string()).collect();
-        sizes.join("-")
+        if self.graph.layers.iter().all(|l| l.kind == LayerKind::Dense) && matches!(self.float, FloatEngine::Graph) {
+            let sizes: Vec<String> = std::iter::once(self.graph.layers[0].k).chain(self.graph.layers.iter().map(|l| l.n)).map(|n| n.to_string()).collect();
+            return sizes.join("-");
+        }
+        let layers: Vec<String> = self
+            .weight_layers()
+            .iter()
+            .map(|l| match l.kind {
+                LayerKind::Dense => format!("{} {}x{}", l.name, l.k, l.n),
+                LayerKind::Conv => format!("{} conv {}x{} x {} positions", l.name, l.k, l.n, l.mvms_per_inference),
+            })
+            .collect();
+        format!("input {}; {}", npz::shape_text(&self.input_shape()), layers.join(", "))
     }
 
     /// Every weight layer in graph order.
     pub fn weight_layers(&self) -> Vec<WeightLayer> {
-        self.model
+        self.graph
             .layers
             .iter()
             .enumerate()
-            .map(|(l, layer)| WeightLayer {
-                name: format!("layer{l}"),
-                kind: LayerKind::Dense,
-                k: layer.k,
-                n: layer.n,
-                mvms_per_inference: 1,
-                input_elements: layer.k,
-                output_elements: layer.n,
+            .map(|(l, layer)| {
+                let node = &self.graph.nodes[self.graph.layer_node(l)];
+                WeightLayer {
+                    name: layer.name.clone(),
+                    kind: layer.kind,
+                    k: layer.k,
+                    n: layer.n,
+                    mvms_per_inference: layer.positions(),
+                    input_elements: self.graph.nodes[node.inputs[0]].shape.iter().product(),
+                    output_elements: node.shape.iter().product(),
+                }
             })
             .collect()
+    }
+
+    /// The float model's output (logits) for each image, in parallel.
+    fn float_outputs(&self, x: &[Vec<f64>]) -> Result<Vec<Vec<f64>>> {
+        match &self.float {
+            FloatEngine::Graph => Ok(x.par_iter().map(|x| self.graph.forward(x).swap_remove(self.graph.output)).collect()),
+            FloatEngine::Onnx(model) => x.par_iter().map(|x| model.run(x)).collect(),
+        }
     }
 
     /// Quantizes the network for tiles `p`, maps it onto tiles and runs the test images on them
     /// (in parallel; image i is MVM index i on every tile), next to the exact integer network and
     /// the float model.
     pub fn evaluate(&self, p: &TileParams, data: &TestSet, options: &Options) -> Result<NetFigures> {
-        let quant = QuantNet::new(&self.model, p)?;
-        let mut tiled = TiledNet::new(&quant, p);
+        let calib: &[Vec<f64>] = match (&self.calib, &data.calib) {
+            (Some(c), _) | (None, Some(c)) => c,
+            (None, None) => &data.x[..data.x.len().min(CALIBRATION_IMAGES)],
+        };
+        let quant = QuantNet::new(&self.graph, p, calib)?;
+        let mut tiled = TiledNet::new(&self.graph, &quant, p);
         let calibration = if options.calibrate {
-            let calib: Vec<Vec<i32>> = self.model.calib.iter().map(|x| quant.quantize_input(x)).collect();
+            let calib: Vec<Vec<i64>> = calib.iter().map(|x| quant.quantize_input(x)).collect();
             Some(tiled.calibrate(&calib)?)
         } else {
             None
         };
+        let output = self.graph.output;
         let tiled = &tiled;
         let images = options.images.unwrap_or(usize::MAX).min(data.y.len());
         let started = Instant::now();
-        // Per image its logits and every tile's input, in the order of `tiled.layers`' tiles.
+        // Per image its logits and every tile MVM's input, in the order of `tiled.layers`' tiles,
+        // each tile's MVMs in order.
         let runs: Vec<(Vec<i64>, Vec<Vec<i32>>)> = (0..images)
             .into_par_iter()
             .map(|i| {
-                let mut inputs = Vec::with_capacity(tiled.tiles());
-                let logits = tiled.forward(i as u32, &quant.quantize_input(&data.x[i]), |mvm| inputs.push(mvm.input.to_vec()));
+                let mut inputs = Vec::new();
+                let logits = tiled.forward(i as u32, quant.quantize_input(&data.x[i]), |mvm| inputs.push(mvm.input.to_vec())).swap_remove(output);
                 (logits, inputs)
             })
             .collect();
         let seconds = started.elapsed().as_secs_f64();
+        let tile_model_seconds = tiled.tile_model_seconds();
+        // Where each tile's MVMs start among an image's, and how many it runs.
+        let mut spans = Vec::new();
+        for (layer, t) in self.graph.layers.iter().zip(&tiled.layers) {
+            for _ in &t.tiles {
+                let start = spans.last().map_or(0, |&(s, n)| s + n);
+                spans.push((start, layer.positions()));
+            }
+        }
         let energy_pj_per_image = tiled
             .layers
             .iter()
             .flat_map(|l| &l.tiles)
-            .enumerate()
-            .map(|(t, programmed)| {
-                let inputs: Vec<Vec<i32>> = runs.iter().map(|(_, tile_inputs)| tile_inputs[t].clone()).collect();
+            .zip(&spans)
+            .map(|(programmed, &(start, count))| {
+                let inputs: Vec<Vec<i32>> = runs.iter().flat_map(|(_, mvm_inputs)| mvm_inputs[start..start + count].iter().cloned()).collect();
                 let workload = Workload { weights: &programmed.weights, inputs: &inputs, description: "the test images' inputs to the tile".into(), activity: None };
-                Ok(estimate(p, None, &workload)?.energy_pj_per_mvm)
+                Ok(estimate(p, None, &workload)?.energy_pj_per_mvm * count as f64)
             })
             .sum::<Result<f64>>()?;
+        let float_logits = self.float_outputs(&data.x[..images])?;
         let per_image: Vec<(usize, usize, usize, bool)> = (0..images)
             .into_par_iter()
             .map(|i| {
-                let x = &data.x[i];
-                let exact = quant.forward_exact(&quant.quantize_input(x));
-                let float_logits = self.model.activations(x).pop().expect("a model has an output");
-                (argmax(&runs[i].0), argmax(&exact), argmax(&float_logits), runs[i].0 != exact)
+                let exact = quant.forward_exact(&self.graph, quant.quantize_input(&data.x[i])).swap_remove(output);
+                (argmax(&runs[i].0), argmax(&exact), argmax(&float_logits[i]), runs[i].0 != exact)
             })
             .collect();
         let mut predictions = Predictions::default();
@@ -267,7 +334,7 @@ impl Network {
         }
         let right = |classes: &[usize]| classes.iter().zip(&data.y).filter(|(c, y)| c == y).count();
         let tiles = tiled.tiles();
-        let mvms_per_image = tiles as u64;
+        let mvms_per_image = spans.iter().map(|&(_, n)| n as u64).sum::<u64>();
         let mvms = mvms_per_image * images as u64;
         let layers = tiled
             .layers
@@ -300,6 +367,7 @@ impl Network {
             mvms,
             adc_conversions: mvms * p.conversions_per_mvm(),
             seconds,
+            tile_model_seconds,
             energy_pj_per_image,
             layers,
             calibration,
@@ -312,8 +380,8 @@ impl TestSet {
     /// Reads `x` (images x inputs) and `y` (labels) from an .npz file and checks them against
     /// `net`.
     pub fn load(path: &Path, net: &Network) -> Result<Self> {
-        let (x, y) = npz::TestSet::load(path, &net.model)?;
-        Ok(TestSet { x, y })
+        let t = npz::load_test_set(path, &net.input_shape(), net.classes())?;
+        Ok(TestSet { x: t.x, y: t.y, calib: t.calib })
     }
 
     /// A test set from arrays in memory: `x` flat in C order with shape `shape` (images first,
@@ -321,7 +389,7 @@ impl TestSet {
     pub fn from_arrays(net: &Network, shape: &[usize], x: &[f64], y: &[i64]) -> Result<Self> {
         let input = net.input_shape();
         if shape.len() != input.len() + 1 || shape[1..] != input[..] {
-            bail!("x has shape {shape:?}; the model takes inputs of shape [N, {}]", input.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "));
+            bail!("x has shape {shape:?}; the model's input is {}", npz::shape_text(&input));
         }
         let n = shape[0];
         let size: usize = input.iter().product();
@@ -343,7 +411,7 @@ impl TestSet {
                 _ => bail!("y[{i}] = {v} is not a class label 0..{} (the model has {classes} outputs)", classes - 1),
             })
             .collect::<Result<_>>()?;
-        Ok(TestSet { x: x.chunks(size).map(<[f64]>::to_vec).collect(), y })
+        Ok(TestSet { x: x.chunks(size.max(1)).map(<[f64]>::to_vec).collect(), y, calib: None })
     }
 
     /// Images in the set.
@@ -370,7 +438,7 @@ fn check_rtl(p: &TileParams, data: &TestSet, quant: &QuantNet, tiled: &TiledNet,
     // Every tile's inputs and model outputs, image by image: `runs[layer][tile]`.
     let mut runs: Vec<Vec<TileRun>> = tiled.layers.iter().map(|l| vec![TileRun::default(); l.tiles.len()]).collect();
     for (i, x) in data.x.iter().take(images).enumerate() {
-        tiled.forward(i as u32, &quant.quantize_input(x), |mvm| {
+        tiled.forward(i as u32, quant.quantize_input(x), |mvm| {
             let index = mvm.tile.row_tile * tiled.layers[mvm.layer].col_tiles + mvm.tile.col_tile;
             let run = &mut runs[mvm.layer][index];
             run.inputs.push(mvm.input.to_vec());

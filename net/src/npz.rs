@@ -1,7 +1,9 @@
-//! The network's NumPy files: the model (a float MLP with its calibration images) and the test set.
-//! The format is documented in docs/net.md; every problem names the file and
+//! The NumPy files: a model (a float MLP with its calibration images) and a test set.
+//! The format is documented in README.md, "The .npz format"; every problem names the file and
 //! the array.
 
+use crate::graph::{Graph, Layer, Node, Op};
+use crate::LayerKind;
 use anyhow::{bail, Context, Result};
 use npyz::npz::NpzArchive;
 use npyz::{DType, Order, TypeChar};
@@ -34,6 +36,15 @@ impl Npz {
 
     /// The array `name`, which must exist, have `dims` dimensions and hold finite numbers.
     fn array(&mut self, name: &str, dims: usize) -> Result<Array> {
+        let array = self.array_any(name)?;
+        if array.shape.len() != dims {
+            bail!("{}: array '{name}' must have {dims} dimension(s), it has shape {:?}", self.file, array.shape);
+        }
+        Ok(array)
+    }
+
+    /// The array `name` of any shape, which must exist and hold finite numbers.
+    fn array_any(&mut self, name: &str) -> Result<Array> {
         let file = self.file.clone();
         let present = self.names().join(", ");
         let npy = self
@@ -42,9 +53,6 @@ impl Npz {
             .with_context(|| format!("{file}: cannot read array '{name}'"))?
             .with_context(|| format!("{file}: array '{name}' is missing (arrays present: {present})"))?;
         let shape: Vec<usize> = npy.shape().iter().map(|&d| d as usize).collect();
-        if shape.len() != dims {
-            bail!("{file}: array '{name}' must have {dims} dimension(s), it has shape {shape:?}");
-        }
         let fortran = npy.order() == Order::Fortran;
         let DType::Plain(ty) = npy.dtype() else {
             bail!("{file}: array '{name}' has a structured dtype; expected integers or floats");
@@ -69,96 +77,71 @@ impl Npz {
         if let Some(i) = data.iter().position(|v| !v.is_finite()) {
             bail!("{file}: array '{name}' holds {} at flat index {i}; every value must be finite", data[i]);
         }
-        let data = if fortran && dims == 2 { transpose(&data, shape[1], shape[0]) } else { data };
+        let data = if fortran { c_order(&data, &shape) } else { data };
         Ok(Array { shape, data })
     }
 }
 
-/// `data` holds `rows` x `cols` row-major; returns its transpose, row-major.
-fn transpose(data: &[f64], rows: usize, cols: usize) -> Vec<f64> {
-    (0..cols).flat_map(|c| (0..rows).map(move |r| data[r * cols + c])).collect()
+/// `data` in Fortran (column-major) order for `shape`, in C (row-major) order.
+fn c_order(data: &[f64], shape: &[usize]) -> Vec<f64> {
+    (0..data.len())
+        .map(|c_index| {
+            // The C index's coordinates, then their column-major offset.
+            let (mut rest, mut offset, mut stride) = (c_index, 0, 1);
+            let mut coords: Vec<usize> = shape.iter().rev().map(|&d| { let c = rest % d; rest /= d; c }).collect();
+            coords.reverse();
+            for (c, d) in coords.iter().zip(shape) {
+                offset += c * stride;
+                stride *= d;
+            }
+            data[offset]
+        })
+        .collect()
 }
 
-/// One dense layer: `y = x W + b`, W stored `k x n` row-major (`w[i * n + j]`).
-pub struct Layer {
-    pub k: usize,
-    pub n: usize,
-    pub w: Vec<f64>,
-    pub b: Vec<f64>,
-}
-
-/// A float MLP: ReLU after every layer but the last; `calib` are training images for the
-/// activation ranges.
-pub struct FloatModel {
-    pub layers: Vec<Layer>,
-    pub calib: Vec<Vec<f64>>,
-}
-
-impl FloatModel {
-    pub fn load(path: &Path) -> Result<Self> {
-        let mut npz = Npz::open(path)?;
-        let count = (0..).take_while(|i| npz.names().contains(&format!("w{i}"))).count();
-        if count == 0 {
-            bail!("{}: array 'w0' is missing (arrays present: {})", npz.file, npz.names().join(", "));
-        }
-        if let Some(stray) = npz.names().into_iter().find(|n| is_layer_array(n, count)) {
-            bail!("{}: array '{stray}' has no place: the layers w0..w{} must be numbered without gaps", npz.file, count - 1);
-        }
-        let mut layers: Vec<Layer> = Vec::with_capacity(count);
-        for i in 0..count {
-            let w = npz.array(&format!("w{i}"), 2)?;
-            let b = npz.array(&format!("b{i}"), 1)?;
-            let (k, n) = (w.shape[0], w.shape[1]);
-            if k == 0 || n == 0 {
-                bail!("{}: array 'w{i}' has shape {:?}; a layer needs at least one input and one output", npz.file, w.shape);
-            }
-            if b.shape[0] != n {
-                bail!("{}: array 'b{i}' has {} values, layer {i} has {n} outputs (w{i} is {k} x {n})", npz.file, b.shape[0]);
-            }
-            if let Some(prev) = layers.last() {
-                if prev.n != k {
-                    bail!("{}: array 'w{i}' takes {k} inputs but layer {} has {} outputs", npz.file, i - 1, prev.n);
-                }
-            }
-            layers.push(Layer { k, n, w: w.data, b: b.data });
-        }
-        let calib = npz.array("calib", 2)?;
-        if calib.shape[0] == 0 || calib.shape[1] != layers[0].k {
-            bail!(
-                "{}: array 'calib' has shape {:?}; expected at least one row of {} inputs (w0 is {} x {})",
-                npz.file, calib.shape, layers[0].k, layers[0].k, layers[0].n
-            );
-        }
-        let calib = calib.data.chunks(layers[0].k).map(<[f64]>::to_vec).collect();
-        Ok(FloatModel { layers, calib })
+/// A float MLP from an .npz file: ReLU after every layer but the last, and the training
+/// images (`calib`) that set the activation ranges.
+pub fn load_mlp(path: &Path) -> Result<(Graph, Vec<Vec<f64>>)> {
+    let mut npz = Npz::open(path)?;
+    let count = (0..).take_while(|i| npz.names().contains(&format!("w{i}"))).count();
+    if count == 0 {
+        bail!("{}: array 'w0' is missing (arrays present: {})", npz.file, npz.names().join(", "));
     }
-
-    pub fn inputs(&self) -> usize {
-        self.layers[0].k
+    if let Some(stray) = npz.names().into_iter().find(|n| is_layer_array(n, count)) {
+        bail!("{}: array '{stray}' has no place: the layers w0..w{} must be numbered without gaps", npz.file, count - 1);
     }
-
-    pub fn classes(&self) -> usize {
-        self.layers.last().expect("a model has a layer").n
-    }
-
-    /// The input of every layer, then the output: `layers + 1` vectors.
-    pub fn activations(&self, x: &[f64]) -> Vec<Vec<f64>> {
-        let mut acts = vec![x.to_vec()];
-        for (i, layer) in self.layers.iter().enumerate() {
-            let input = acts.last().expect("the input is there");
-            let mut y = layer.b.clone();
-            for (xi, row) in input.iter().zip(layer.w.chunks(layer.n)) {
-                for (yj, w) in y.iter_mut().zip(row) {
-                    *yj += xi * w;
-                }
-            }
-            if i + 1 < self.layers.len() {
-                y.iter_mut().for_each(|v| *v = v.max(0.0));
-            }
-            acts.push(y);
+    let mut layers: Vec<Layer> = Vec::with_capacity(count);
+    for i in 0..count {
+        let w = npz.array(&format!("w{i}"), 2)?;
+        let b = npz.array(&format!("b{i}"), 1)?;
+        let (k, n) = (w.shape[0], w.shape[1]);
+        if k == 0 || n == 0 {
+            bail!("{}: array 'w{i}' has shape {:?}; a layer needs at least one input and one output", npz.file, w.shape);
         }
-        acts
+        if b.shape[0] != n {
+            bail!("{}: array 'b{i}' has {} values, layer {i} has {n} outputs (w{i} is {k} x {n})", npz.file, b.shape[0]);
+        }
+        if let Some(prev) = layers.last() {
+            if prev.n != k {
+                bail!("{}: array 'w{i}' takes {k} inputs but layer {} has {} outputs", npz.file, i - 1, prev.n);
+            }
+        }
+        let relu = i + 1 < count;
+        layers.push(Layer { name: format!("layer{i}"), kind: LayerKind::Dense, k, n, w: w.data, b: b.data, relu, conv: None });
     }
+    let calib = npz.array("calib", 2)?;
+    if calib.shape[0] == 0 || calib.shape[1] != layers[0].k {
+        bail!(
+            "{}: array 'calib' has shape {:?}; expected at least one row of {} inputs (w0 is {} x {})",
+            npz.file, calib.shape, layers[0].k, layers[0].k, layers[0].n
+        );
+    }
+    let calib = calib.data.chunks(layers[0].k).map(<[f64]>::to_vec).collect();
+    let mut nodes = vec![Node { op: Op::Input, inputs: vec![], shape: vec![layers[0].k] }];
+    for (i, layer) in layers.iter().enumerate() {
+        nodes.push(Node { op: Op::Weight(i), inputs: vec![i], shape: vec![layer.n] });
+    }
+    Ok((Graph { output: nodes.len() - 1, nodes, layers }, calib))
 }
 
 /// `w7`, `b12`: a layer array whose index is at or beyond `count`.
@@ -167,33 +150,53 @@ fn is_layer_array(name: &str, count: usize) -> bool {
     index.parse::<usize>().is_ok_and(|i| i >= count)
 }
 
-/// Held-out images `x` (N x inputs) and their labels `y` (N, 0..classes).
-pub struct TestSet;
+/// A test set: images `x` (shaped `[N, ...input]`), labels `y` (N, 0..classes) and optional
+/// calibration images `calib` (shaped like `x`).
+pub struct TestArrays {
+    pub x: Vec<Vec<f64>>,
+    pub y: Vec<usize>,
+    pub calib: Option<Vec<Vec<f64>>>,
+}
 
-impl TestSet {
-    pub fn load(path: &Path, model: &FloatModel) -> Result<(Vec<Vec<f64>>, Vec<usize>)> {
-        let mut npz = Npz::open(path)?;
-        let x = npz.array("x", 2)?;
-        let y = npz.array("y", 1)?;
-        let (n, k) = (x.shape[0], x.shape[1]);
-        if k != model.inputs() {
-            bail!("{}: array 'x' has {k} columns, the model takes {} inputs", npz.file, model.inputs());
+/// Reads a test set for a network with inputs of shape `input` and `classes` outputs.
+pub fn load_test_set(path: &Path, input: &[usize], classes: usize) -> Result<TestArrays> {
+    let mut npz = Npz::open(path)?;
+    let file = npz.file.clone();
+    let images = |npz: &mut Npz, name: &str| -> Result<(usize, Vec<Vec<f64>>)> {
+        let a = npz.array_any(name)?;
+        if let ([_, k], [inputs]) = (&a.shape[..], input) {
+            if k != inputs {
+                bail!("{file}: array '{name}' has {k} columns, the model takes {inputs} inputs");
+            }
         }
-        if n == 0 || y.shape[0] != n {
-            bail!("{}: arrays 'x' ({n} images) and 'y' ({} labels) must have the same, non-zero length", npz.file, y.shape[0]);
+        if a.shape.len() != input.len() + 1 || a.shape[1..] != input[..] {
+            bail!("{file}: array '{name}' has shape {:?}; the model's input is {}", a.shape, shape_text(input));
         }
-        let classes = model.classes();
-        let labels = y
-            .data
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| {
-                if v.fract() != 0.0 || v < 0.0 || v >= classes as f64 {
-                    bail!("{}: y[{i}] = {v} is not a class label 0..{} (the model has {classes} outputs)", npz.file, classes - 1);
-                }
-                Ok(v as usize)
-            })
-            .collect::<Result<_>>()?;
-        Ok((x.data.chunks(k).map(<[f64]>::to_vec).collect(), labels))
+        let size: usize = input.iter().product();
+        Ok((a.shape[0], a.data.chunks(size.max(1)).map(<[f64]>::to_vec).collect()))
+    };
+    let (n, x) = images(&mut npz, "x")?;
+    let y = npz.array("y", 1)?;
+    if n == 0 || y.shape[0] != n {
+        bail!("{file}: arrays 'x' ({n} images) and 'y' ({} labels) must have the same, non-zero length", y.shape[0]);
     }
+    let labels = y
+        .data
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            if v.fract() != 0.0 || v < 0.0 || v >= classes as f64 {
+                bail!("{file}: y[{i}] = {v} is not a class label 0..{} (the model has {classes} outputs)", classes - 1);
+            }
+            Ok(v as usize)
+        })
+        .collect::<Result<_>>()?;
+    let calib = if npz.names().iter().any(|n| n == "calib") { Some(images(&mut npz, "calib")?.1) } else { None };
+    Ok(TestArrays { x, y: labels, calib })
+}
+
+/// `[N, 1, 8, 8]` for an input of shape `[1, 8, 8]`.
+pub fn shape_text(input: &[usize]) -> String {
+    let dims: Vec<String> = std::iter::once("N".to_string()).chain(input.iter().map(|d| d.to_string())).collect();
+    format!("[{}]", dims.join(", "))
 }

@@ -1,4 +1,4 @@
-//! Quantizing a float MLP to a tile's precision, and the exact integer network that results.
+//! Quantizing a float network to a tile's precision, and the exact integer network that results.
 //!
 //! - Weights: symmetric, per output column: `s_w[j] = max_i |W[i,j]| / (2^(Wb-1)-1)`,
 //!   `q = round(W / s_w)`.
@@ -13,7 +13,7 @@
 //!   it so). The last layer has no ReLU; its logits go to a signed 16-bit range whose scale puts the
 //!   calibration images' largest logit at half of it.
 
-use super::npz::FloatModel;
+use crate::graph::{channels_first, Graph, Layer, Op};
 use anyhow::{bail, Result};
 use cimtile_hdl::data::ColumnParams;
 use cimtile_hdl::TileParams;
@@ -51,13 +51,21 @@ impl QuantLayer {
     }
 }
 
-/// A float MLP quantized to one tile's weight and input precision.
+/// A network quantized to one tile's weight and input precision.
 pub struct QuantNet {
+    /// Per weight layer.
     pub layers: Vec<QuantLayer>,
-    /// Scale of the network's input codes.
-    input_scale: f64,
+    /// Per node: the scale of its codes (value = code * scale) and their range.
+    pub tensors: Vec<(f64, (i64, i64))>,
+    /// Per node, for an `Add`: the fixed-point factors `(ma, mb)` of its inputs' codes over
+    /// 2^ADD_SHIFT.
+    adds: Vec<(i64, i64)>,
+    /// The tile's input range: the codes a weight layer reads are clamped to it.
     input_range: (i64, i64),
 }
+
+/// The fraction bits of a residual `Add`'s fixed-point factors.
+const ADD_SHIFT: u32 = 16;
 
 /// `mult / 2^shift` closest to `m` with mult in i16 and shift in 0..=31; None if m is not a
 /// positive number that fits.
@@ -79,78 +87,149 @@ fn scale(amax: f64, qmax: i64) -> f64 {
 }
 
 impl QuantNet {
-    pub fn new(model: &FloatModel, p: &TileParams) -> Result<Self> {
+    /// Quantizes `graph` for tiles `p`, the activation ranges taken from its float values on
+    /// `calib` (images).
+    pub fn new(graph: &Graph, p: &TileParams, calib: &[Vec<f64>]) -> Result<Self> {
         let (lo, hi) = p.input_range();
         if hi < 1 {
             bail!("signed 1-bit inputs hold no positive value, and a network's activations are positive: use inputs.bits >= 2 or unsigned inputs");
         }
         let wmax = p.weight_max();
-        let layers = model.layers.len();
-        // amax of every layer's input and of the logits, over the calibration images.
-        let mut amax = vec![0.0f64; layers + 1];
-        for x in &model.calib {
-            for (m, act) in amax.iter_mut().zip(model.activations(x)) {
+        // amax of every node's tensor over the calibration images.
+        let mut amax = vec![0.0f64; graph.nodes.len()];
+        for x in calib {
+            for (m, act) in amax.iter_mut().zip(graph.forward(x)) {
                 *m = act.iter().fold(*m, |m, v| m.max(v.abs()));
             }
         }
-        let mut scales: Vec<f64> = amax[..layers].iter().map(|&a| scale(a, hi)).collect();
-        scales.push(scale(amax[layers], LOGIT_MAX / 2));
-        let mut quant = Vec::with_capacity(layers);
-        for (l, layer) in model.layers.iter().enumerate() {
-            let col_scale: Vec<f64> = (0..layer.n)
-                .map(|j| scale((0..layer.k).map(|i| layer.w[i * layer.n + j].abs()).fold(0.0, f64::max), wmax))
-                .collect();
-            let w = layer.w.iter().enumerate().map(|(i, &v)| (v / col_scale[i % layer.n]).round() as i32).collect();
-            let columns = (0..layer.n)
-                .map(|j| {
-                    let acc_scale = scales[l] * col_scale[j];
-                    let Some((mult, shift)) = fixed_point(acc_scale / scales[l + 1]) else {
-                        bail!(
-                            "layer {l}, column {j}: the requantization factor {} does not fit an i16 multiplier and a shift 0..=31",
-                            acc_scale / scales[l + 1]
-                        );
-                    };
-                    let bias = (layer.b[j] / acc_scale).round();
-                    if bias.abs() > i32::MAX as f64 {
-                        bail!("layer {l}, column {j}: the bias {} is {bias} accumulator units, beyond an i32", layer.b[j]);
-                    }
-                    Ok(ColumnParams { mult, shift, bias: bias as i32 })
-                })
-                .collect::<Result<_>>()?;
-            let last = l + 1 == layers;
-            let range = if last { (-LOGIT_MAX, LOGIT_MAX) } else { (lo, hi) };
-            quant.push(QuantLayer { k: layer.k, n: layer.n, w, columns, relu: !last, range });
+        // The node that sets the logits' scale: the output, or the node before the pass-through
+        // operators (ReLU, pooling, reshape) that end the graph.
+        let mut logits = graph.output;
+        while !matches!(graph.nodes[logits].op, Op::Input | Op::Weight(_) | Op::Add) {
+            logits = graph.nodes[logits].inputs[0];
         }
-        Ok(QuantNet { layers: quant, input_scale: scales[0], input_range: (lo, hi) })
+        let mut tensors: Vec<(f64, (i64, i64))> = Vec::with_capacity(graph.nodes.len());
+        let mut layers = Vec::with_capacity(graph.layers.len());
+        let mut adds = vec![(0, 0); graph.nodes.len()];
+        for (i, node) in graph.nodes.iter().enumerate() {
+            let own = |relu: bool| {
+                if i == logits && i != 0 {
+                    (scale(amax[i], LOGIT_MAX / 2), (-LOGIT_MAX, LOGIT_MAX))
+                } else {
+                    (scale(amax[i], hi), (if relu { 0 } else { -hi }, hi))
+                }
+            };
+            let t = match node.op {
+                Op::Input => (scale(amax[i], hi), (lo, hi)),
+                Op::Weight(l) => {
+                    let layer = &graph.layers[l];
+                    let (s_out, range) = own(layer.relu);
+                    let s_in = tensors[node.inputs[0]].0;
+                    let (quantized, s_out) = quantize_layer(layer, s_in, s_out, range, wmax)?;
+                    layers.push(quantized);
+                    (s_out, range)
+                }
+                Op::Add => {
+                    let (s_out, range) = own(false);
+                    let factor = |input: usize| (tensors[input].0 / s_out * f64::from(1u32 << ADD_SHIFT)).round() as i64;
+                    adds[i] = (factor(node.inputs[0]), factor(node.inputs[1]));
+                    (s_out, range)
+                }
+                Op::Relu => {
+                    let (s, (_, h)) = tensors[node.inputs[0]];
+                    (s, (0, h))
+                }
+                _ => tensors[node.inputs[0]],
+            };
+            tensors.push(t);
+        }
+        Ok(QuantNet { layers, tensors, adds, input_range: (lo, hi) })
     }
 
     /// The input codes of image `x`.
-    pub fn quantize_input(&self, x: &[f64]) -> Vec<i32> {
+    pub fn quantize_input(&self, x: &[f64]) -> Vec<i64> {
+        let (s, (lo, hi)) = self.tensors[0];
+        x.iter().map(|v| ((v / s).round() as i64).clamp(lo, hi)).collect()
+    }
+
+    /// The codes weight layer `l` reads of its input tensor's codes `x`: clamped to the tile's
+    /// input range (a negative value on unsigned inputs reads as 0).
+    pub fn layer_input(&self, x: &[i64]) -> Vec<i32> {
         let (lo, hi) = self.input_range;
-        x.iter().map(|v| ((v / self.input_scale).round() as i64).clamp(lo, hi) as i32).collect()
+        x.iter().map(|&v| v.clamp(lo, hi) as i32).collect()
     }
 
-    /// The integer logits of input codes `x`: plain integer arithmetic, no tile.
-    pub fn forward_exact(&self, x: &[i32]) -> Vec<i64> {
-        self.activations_exact(x).pop().expect("a network has layers")
-    }
-
-    /// The input codes of every layer for input codes `x`, then the logits, in plain integer
-    /// arithmetic.
-    pub fn activations_exact(&self, x: &[i32]) -> Vec<Vec<i64>> {
-        let mut activations = vec![x.iter().map(|&v| v as i64).collect::<Vec<i64>>()];
-        for layer in &self.layers {
-            let a = activations.last().expect("the input is there");
-            let mut acc = vec![0i64; layer.n];
-            for (xi, row) in a.iter().zip(layer.w.chunks(layer.n)) {
-                for (acc_j, &w) in acc.iter_mut().zip(row) {
-                    *acc_j += xi * w as i64;
+    /// Every node's codes for input codes `x`; `weight(l, input)` gives weight layer `l`'s output
+    /// codes (`[n, positions]`) for its input codes.
+    pub fn forward(&self, graph: &Graph, x: Vec<i64>, mut weight: impl FnMut(usize, &[i32]) -> Vec<i64>) -> Vec<Vec<i64>> {
+        let mut values: Vec<Vec<i64>> = Vec::with_capacity(graph.nodes.len());
+        values.push(x);
+        for (i, node) in graph.nodes.iter().enumerate().skip(1) {
+            let v = match node.op {
+                Op::Weight(l) => weight(l, &self.layer_input(&values[node.inputs[0]])),
+                Op::Add => {
+                    let (ma, mb) = self.adds[i];
+                    let (lo, hi) = self.tensors[i].1;
+                    let half = 1i128 << (ADD_SHIFT - 1);
+                    values[node.inputs[0]]
+                        .iter()
+                        .zip(&values[node.inputs[1]])
+                        .map(|(&a, &b)| ((a as i128 * ma as i128 + b as i128 * mb as i128 + half) >> ADD_SHIFT).clamp(lo as i128, hi as i128) as i64)
+                        .collect()
                 }
-            }
-            activations.push(acc.iter().enumerate().map(|(j, &v)| layer.requantize(j, v)).collect());
+                _ => graph.digital(i, &values),
+            };
+            values.push(v);
         }
-        activations
+        values
     }
+
+    /// Every node's codes for input codes `x` in plain integer arithmetic, no tile.
+    pub fn forward_exact(&self, graph: &Graph, x: Vec<i64>) -> Vec<Vec<i64>> {
+        self.forward(graph, x, |l, input| {
+            let (layer, q) = (&graph.layers[l], &self.layers[l]);
+            let outputs: Vec<Vec<i64>> = layer
+                .mvm_inputs(input)
+                .iter()
+                .map(|v| {
+                    let mut acc = vec![0i64; q.n];
+                    for (&xi, row) in v.iter().zip(q.w.chunks(q.n)) {
+                        for (acc_j, &w) in acc.iter_mut().zip(row) {
+                            *acc_j += xi as i64 * w as i64;
+                        }
+                    }
+                    acc.iter().enumerate().map(|(j, &a)| q.requantize(j, a)).collect()
+                })
+                .collect();
+            channels_first(&outputs, q.n)
+        })
+    }
+}
+
+/// Weight layer `layer` with input scale `s_in`, output scale `s_out` and output range `range`,
+/// and the output scale it gets: `s_out`, or coarser where an accumulator unit is worth more than
+/// an i16 multiplier reaches (`acc_scale / s_out` must stay below 2^15).
+fn quantize_layer(layer: &Layer, s_in: f64, s_out: f64, range: (i64, i64), wmax: i64) -> Result<(QuantLayer, f64)> {
+    let name = &layer.name;
+    let col_scale: Vec<f64> = (0..layer.n)
+        .map(|j| scale((0..layer.k).map(|i| layer.w[i * layer.n + j].abs()).fold(0.0, f64::max), wmax))
+        .collect();
+    let s_out = col_scale.iter().fold(s_out, |s, &c| s.max(s_in * c / i16::MAX as f64));
+    let w = layer.w.iter().enumerate().map(|(i, &v)| (v / col_scale[i % layer.n]).round() as i32).collect();
+    let columns = (0..layer.n)
+        .map(|j| {
+            let acc_scale = s_in * col_scale[j];
+            let Some((mult, shift)) = fixed_point(acc_scale / s_out) else {
+                bail!("layer {name}, column {j}: the requantization factor {} does not fit an i16 multiplier and a shift 0..=31", acc_scale / s_out);
+            };
+            let bias = (layer.b[j] / acc_scale).round();
+            if bias.abs() > i32::MAX as f64 {
+                bail!("layer {name}, column {j}: the bias {} is {bias} accumulator units, beyond an i32", layer.b[j]);
+            }
+            Ok(ColumnParams { mult, shift, bias: bias as i32 })
+        })
+        .collect::<Result<_>>()?;
+    Ok((QuantLayer { k: layer.k, n: layer.n, w, columns, relu: layer.relu, range }, s_out))
 }
 
 /// Index of the largest value, the first of equals.

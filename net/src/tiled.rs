@@ -6,7 +6,8 @@
 //! layer's), the tile's column parameters do it; otherwise the tile runs with mult=1, shift=0,
 //! bias=0 and the host requantizes the sum of the accumulators (`QuantLayer::requantize`).
 
-use super::quant::{QuantLayer, QuantNet};
+use crate::graph::{channels_first, Graph};
+use crate::quant::{QuantLayer, QuantNet};
 use anyhow::{bail, Result};
 use cimtile_hdl::calibration::{error_summary, fit_columns};
 use cimtile_hdl::config::Activation;
@@ -14,6 +15,8 @@ use cimtile_hdl::data::{ColumnParams, Weights};
 use cimtile_hdl::golden::requantize;
 use cimtile_hdl::{TileModel, TileParams};
 use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 /// The batch index of the first calibration read: far from the images' 0..N, so that the
 /// calibration shares no read-noise draw with them.
@@ -60,9 +63,12 @@ pub struct TileMvm<'a> {
 }
 
 pub struct TiledNet<'a> {
+    graph: &'a Graph,
     net: &'a QuantNet,
     p: TileParams,
     pub layers: Vec<TiledLayer>,
+    /// Nanoseconds in the tile model's MVMs, summed over threads.
+    model_nanos: AtomicU64,
 }
 
 /// Whether a tile's periphery computes `layer`'s requantization exactly.
@@ -72,7 +78,7 @@ fn tile_can_requantize(p: &TileParams, layer: &QuantLayer, row_tiles: usize) -> 
 }
 
 impl<'a> TiledNet<'a> {
-    pub fn new(net: &'a QuantNet, p: &TileParams) -> Self {
+    pub fn new(graph: &'a Graph, net: &'a QuantNet, p: &TileParams) -> Self {
         let (r, c) = (p.rows(), p.cols());
         let layers = net
             .layers
@@ -103,7 +109,12 @@ impl<'a> TiledNet<'a> {
                 TiledLayer { row_tiles, col_tiles, on_tile, host_reads_out: false, tiles }
             })
             .collect();
-        TiledNet { net, p: p.clone(), layers }
+        TiledNet { graph, net, p: p.clone(), layers, model_nanos: AtomicU64::new(0) }
+    }
+
+    /// Seconds the tile model's MVMs took in [`Self::forward`], summed over threads.
+    pub fn tile_model_seconds(&self) -> f64 {
+        self.model_nanos.load(Ordering::Relaxed) as f64 * 1e-9
     }
 
     pub fn tiles(&self) -> usize {
@@ -111,18 +122,18 @@ impl<'a> TiledNet<'a> {
     }
 
     /// Calibrates every tile's column parameters for its (aged) device, as a host would: the
-    /// model's calibration images (`calib`, input codes `calib`) run through the exact integer
-    /// network give every tile known inputs and, from the weights it was programmed with, the
-    /// exact `W^T x` its `acc` should be; per column, the parameters that map the `acc` read from
-    /// the tile to the tile's intended parameters applied to the exact one are fitted. Only those
-    /// reads and host arithmetic are used, no hidden device state. A tile whose layer the host
-    /// requantizes keeps intended parameters 1,0,0: its output then stands for a corrected `acc`,
-    /// which the host sums instead of `acc`, so its output range must hold any `acc`.
-    pub fn calibrate(&mut self, calib: &[Vec<i32>]) -> Result<Vec<TileCalibration>> {
+    /// calibration images (input codes `calib`) run through the exact integer network give every
+    /// tile known inputs and, from the weights it was programmed with, the exact `W^T x` its `acc`
+    /// should be; per column, the parameters that map the `acc` read from the tile to the tile's
+    /// intended parameters applied to the exact one are fitted. Only those reads and host
+    /// arithmetic are used, no hidden device state. A tile whose layer the host requantizes keeps
+    /// intended parameters 1,0,0: its output then stands for a corrected `acc`, which the host
+    /// sums instead of `acc`, so its output range must hold any `acc`.
+    pub fn calibrate(&mut self, calib: &[Vec<i64>]) -> Result<Vec<TileCalibration>> {
         let p = &self.p;
         let (lo, hi) = p.output_range();
         let acc_max = p.widths().acc_max;
-        let activations: Vec<Vec<Vec<i64>>> = calib.iter().map(|x| self.net.activations_exact(x)).collect();
+        let values: Vec<Vec<Vec<i64>>> = calib.iter().map(|x| self.net.forward_exact(self.graph, x.clone())).collect();
         let mut report = Vec::new();
         for (l, layer) in self.layers.iter_mut().enumerate() {
             if !layer.on_tile {
@@ -136,11 +147,11 @@ impl<'a> TiledNet<'a> {
                 }
                 layer.host_reads_out = true;
             }
+            let input_node = self.graph.nodes[self.graph.layer_node(l)].inputs[0];
+            let vectors: Vec<Vec<i32>> =
+                values.iter().flat_map(|v| self.graph.layers[l].mvm_inputs(&self.net.layer_input(&v[input_node]))).collect();
             for tile in &mut layer.tiles {
-                let inputs: Vec<Vec<i32>> = activations
-                    .iter()
-                    .map(|a| tile_input(p.rows(), &a[l].iter().map(|&v| v as i32).collect::<Vec<_>>(), tile.row_tile))
-                    .collect();
+                let inputs: Vec<Vec<i32>> = vectors.iter().map(|v| tile_input(p.rows(), v, tile.row_tile)).collect();
                 let measured: Vec<Vec<Option<i64>>> =
                     tile.model.mvm_batch(CALIBRATION_K0, &inputs).into_iter().map(|r| r.acc.into_iter().map(Some).collect()).collect();
                 let exact: Vec<Vec<i64>> = inputs.iter().map(|x| exact_acc(&tile.weights, x)).collect();
@@ -164,38 +175,44 @@ impl<'a> TiledNet<'a> {
         Ok(report)
     }
 
-    /// The logits of input codes `x`. Every tile runs one MVM with read-noise index `k`;
-    /// `record` sees each.
-    pub fn forward(&self, k: u32, x: &[i32], mut record: impl FnMut(TileMvm)) -> Vec<i64> {
+    /// Every node's codes for input codes `x` (image `image`): each weight layer's MVMs run on its
+    /// tiles, batched, MVM `p` of a layer with `P` MVMs per image at read-noise index
+    /// `image * P + p`; `record` sees each tile MVM.
+    pub fn forward(&self, image: u32, x: Vec<i64>, mut record: impl FnMut(TileMvm)) -> Vec<Vec<i64>> {
         let r = self.p.rows();
-        let mut a: Vec<i32> = x.to_vec();
-        let mut logits = Vec::new();
-        for (l, (layer, tiled)) in self.net.layers.iter().zip(&self.layers).enumerate() {
-            let mut value = vec![0i64; layer.n];
+        self.net.forward(self.graph, x, |l, a| {
+            let (layer, tiled, q) = (&self.graph.layers[l], &self.layers[l], &self.net.layers[l]);
+            let vectors = layer.mvm_inputs(a);
+            let positions = vectors.len();
+            let mut value = vec![vec![0i64; q.n]; positions];
             for tile in &tiled.tiles {
-                let input = tile_input(r, &a, tile.row_tile);
-                let result = tile.model.mvm(k, &input);
-                record(TileMvm { layer: l, tile, input: &input, out: &result.out });
-                let from = if tiled.on_tile || tiled.host_reads_out { &result.out } else { &result.acc };
+                let inputs: Vec<Vec<i32>> = vectors.iter().map(|v| tile_input(r, v, tile.row_tile)).collect();
+                let started = Instant::now();
+                let results = tile.model.mvm_batch(image.wrapping_mul(positions as u32), &inputs);
+                self.model_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
                 let first = tile.col_tile * self.p.cols();
-                for (v, &y) in value[first..].iter_mut().zip(from) {
-                    *v += y;
+                for ((input, result), value) in inputs.iter().zip(&results).zip(&mut value) {
+                    record(TileMvm { layer: l, tile, input, out: &result.out });
+                    let from = if tiled.on_tile || tiled.host_reads_out { &result.out } else { &result.acc };
+                    for (v, &y) in value[first..].iter_mut().zip(from) {
+                        *v += y;
+                    }
                 }
             }
             // From the tile's periphery, the layer's ReLU and clamp change nothing unless the tile's
             // own activation or range is wider (see `tile_can_requantize`).
-            let out: Vec<i64> = if tiled.on_tile {
-                value.iter().map(|&v| layer.activate(v as i128)).collect()
-            } else {
-                value.iter().enumerate().map(|(j, &v)| layer.requantize(j, v)).collect()
-            };
-            if l + 1 == self.layers.len() {
-                logits = out;
-            } else {
-                a = out.iter().map(|&v| v as i32).collect();
-            }
-        }
-        logits
+            let outputs: Vec<Vec<i64>> = value
+                .iter()
+                .map(|v| {
+                    if tiled.on_tile {
+                        v.iter().map(|&v| q.activate(v as i128)).collect()
+                    } else {
+                        v.iter().enumerate().map(|(j, &v)| q.requantize(j, v)).collect()
+                    }
+                })
+                .collect();
+            channels_first(&outputs, q.n)
+        })
     }
 }
 

@@ -128,7 +128,7 @@ impl SweepJob for NetJob {
     fn run(&self, tile: &Tile, job_values: &[(&str, &str)]) -> Result<Vec<String>> {
         let model = match job_value(job_values, "model") {
             Some(v) => v.to_string(),
-            None => self.model.as_ref().map(|m| m.display().to_string()).ok_or_else(|| anyhow!("--job net needs --model M.npz (or --set model=A.npz,B.npz)"))?,
+            None => self.model.as_ref().map(|m| m.display().to_string()).ok_or_else(|| anyhow!("--job net needs --model M.onnx or M.npz (or --set model=A.onnx,B.npz)"))?,
         };
         let (network, data) = &self.networks[&model];
         // `prepare` checked both values.
