@@ -448,6 +448,10 @@ pub struct FpgaArgs {
     /// nextpnr's placement seed: fmax moves by several percent from seed to seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Place and route with N seeds (--seed, --seed + 1, ...) after one synthesis: prints fmax's
+    /// min/median/max and the slowest seed's figures.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub seeds: u32,
     /// Give up on a tool that runs longer than this.
     #[arg(long, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,

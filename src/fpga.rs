@@ -55,10 +55,10 @@ PARAMETERS
     reg [ROWS_PER_READ+GROUP_BITS+PHASE_BITS-1:0] sampled;
     reg [ROW_BITS+COL_BITS+CELL_BITS:0] programmed;
     reg [S-1:0] state;
-    reg [6:0] countdown;
-    // The macro's latency: code_valid ADC_CYCLES cycles after conv_start, here from a register.
-    wire [6:0] countdown_next = conv_start ? ADC_CYCLES[6:0]
-                              : (countdown != 7'd0) ? countdown - 7'd1 : 7'd0;
+    // The macro's latency: code_valid ADC_LATENCY cycles after each conv_start, with the
+    // conversions in flight in a shift register (a pipelined ADC has several).
+    reg [ADC_LATENCY:1] started;
+    wire [ADC_LATENCY+1:1] started_next = {started, conv_start};
     always @(posedge clock) begin
         if (conv_start) sampled <= {row_drive, conv_group, conv_phase};
         programmed <= {prog_en, prog_row, prog_col, prog_level};
@@ -66,13 +66,13 @@ PARAMETERS
         if (reset) state <= {{(S-1){1'b0}}, 1'b1};
         else state <= {state[S-2:0], state[S-1] ^ (^sampled) ^ (^programmed)};
         if (reset) begin
-            countdown <= 7'd0;
+            started <= {ADC_LATENCY{1'b0}};
             code_valid <= 1'b0;
         end else begin
-            countdown <= countdown_next;
-            code_valid <= countdown_next == 7'd1;
+            started <= started_next[ADC_LATENCY:1];
+            code_valid <= started_next[ADC_LATENCY];
         end
-        if (countdown_next == 7'd1) codes <= state[W-1:0];
+        if (started_next[ADC_LATENCY]) codes <= state[W-1:0];
     end
     wire unused_simulation_ports = ^{sim_mvm, sim_bit};
 endmodule
@@ -197,7 +197,7 @@ fn family_name(family: Family) -> &'static str {
 
 /// The parameters the stand-in's logic uses: the top must pass each of them to the macro.
 const STAND_IN_USES: &[&str] =
-    &["ROWS_PER_READ", "ADCS", "ADC_BITS", "ADC_CYCLES", "CELL_BITS", "ROW_BITS", "COL_BITS", "GROUP_BITS", "PHASE_BITS", "BIT_BITS"];
+    &["ROWS_PER_READ", "ADCS", "ADC_BITS", "ADC_LATENCY", "CELL_BITS", "ROW_BITS", "COL_BITS", "GROUP_BITS", "PHASE_BITS", "BIT_BITS"];
 
 /// The stand-in for `module`, declaring every parameter the top's instance of it overrides
 /// (`.NAME(value)` lines of its `#(` list), with the top's value as the default.
@@ -568,22 +568,31 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
         design.files.join(" "),
     );
     std::fs::write(dir.join("synth.ys"), script).context("cannot write synth.ys")?;
-    let result = run_tool(&yosys, &["-s".into(), "synth.ys".into()], dir, "yosys.log", "synthesizing", timeout, &spinner).and_then(|()| {
+    let read_json = |name: &str| -> Result<Value> {
+        let text = std::fs::read_to_string(dir.join(name)).with_context(|| format!("cannot read the tool output '{name}'"))?;
+        serde_json::from_str(&text).with_context(|| format!("'{name}' is not JSON"))
+    };
+    // One synthesis, then nextpnr once per seed; the slowest seed's figures are reported.
+    let mut placed: Vec<(u64, Figures)> = Vec::new();
+    let mut result = run_tool(&yosys, &["-s".into(), "synth.ys".into()], dir, "yosys.log", "synthesizing", timeout, &spinner);
+    for seed in (args.seed..).take(args.seeds as usize) {
         let mut pnr: Vec<String> = match target.family {
             Family::Ecp5 => vec![format!("--{}", target.device), "--package".into(), target.package.clone(), "--out-of-context".into()],
             Family::Ice40 => vec![format!("--{}", target.device), "--package".into(), target.package.clone()],
         };
         pnr.extend(
-            ["--json", "netlist.json", "--freq", &target.freq_mhz.to_string(), "--seed", &args.seed.to_string(), "--timing-allow-fail", "--report", "report.json"]
+            ["--json", "netlist.json", "--freq", &target.freq_mhz.to_string(), "--seed", &seed.to_string(), "--timing-allow-fail", "--report", "report.json"]
                 .map(String::from),
         );
-        run_tool(&nextpnr, &pnr, dir, "nextpnr.log", "placing and routing", timeout, &spinner)
-    });
+        result = result.and_then(|()| {
+            run_tool(&nextpnr, &pnr, dir, "nextpnr.log", &format!("placing and routing (seed {seed})"), timeout, &spinner)
+        });
+        if result.is_err() {
+            break;
+        }
+        placed.push((seed, figures(&target, &read_json("report.json")?, &read_json("stat.json")?)?));
+    }
     spinner.finish_and_clear();
-    let read_json = |name: &str| -> Result<Value> {
-        let text = std::fs::read_to_string(dir.join(name)).with_context(|| format!("cannot read the tool output '{name}'"))?;
-        serde_json::from_str(&text).with_context(|| format!("'{name}' is not JSON"))
-    };
     if let Err(e) = result {
         let Some(DoesNotFit(what)) = e.downcast_ref::<DoesNotFit>() else { return Err(e) };
         // Where the resources went: Yosys counted them per block before nextpnr gave up.
@@ -599,13 +608,16 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
         true => Vec::new(),
         false => blocks(&target, &read_json("blocks.json")?, &generated.top),
     };
+    let fmax: Vec<f64> = placed.iter().map(|(_, f)| f.fmax_mhz).collect();
+    let (seed, figures) = placed.into_iter().min_by(|a, b| a.1.fmax_mhz.total_cmp(&b.1.fmax_mhz)).expect("at least one seed placed");
     let outcome = Outcome {
         origin: &tile.origin,
-        seed: args.seed,
+        seed,
+        seeds: SeedSpread::of(&fmax),
         target: &target,
         generated: &generated,
         wrapped: design.wrapped,
-        figures: figures(&target, &read_json("report.json")?, &read_json("stat.json")?)?,
+        figures,
         blocks,
     };
     outcome.print(started.elapsed());
@@ -673,10 +685,30 @@ fn print_blocks(target: &Target, blocks: &[Block]) {
     }
 }
 
+/// fmax over the seeds placed: min, median, max (MHz).
+struct SeedSpread {
+    count: usize,
+    min: f64,
+    median: f64,
+    max: f64,
+}
+
+impl SeedSpread {
+    fn of(fmax: &[f64]) -> SeedSpread {
+        let mut sorted = fmax.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        let median = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
+        SeedSpread { count: n, min: sorted[0], median, max: sorted[n - 1] }
+    }
+}
+
 /// What one run measured, and on what.
 struct Outcome<'a> {
     origin: &'a str,
+    /// The seed whose figures these are: the slowest of those placed.
     seed: u64,
+    seeds: SeedSpread,
     target: &'a Target,
     generated: &'a GeneratedRtl,
     /// The top's port bits and the package's pins, where the pin wrapper was needed.
@@ -688,8 +720,14 @@ struct Outcome<'a> {
 
 impl Outcome<'_> {
     fn print(&self, took: Duration) {
-        let Outcome { origin, seed, target, generated, wrapped, figures, blocks } = self;
+        let Outcome { origin, seed, seeds, target, generated, wrapped, figures, blocks } = self;
         println!("{origin} on {}, clock target {} MHz, seed {seed} ({:.0} s)", target.describe(), target.freq_mhz, took.as_secs_f64());
+        if seeds.count > 1 {
+            println!(
+                "fmax over {} seeds: min {:.1} / median {:.1} / max {:.1} MHz (the figures below are the slowest seed's)",
+                seeds.count, seeds.min, seeds.median, seeds.max
+            );
+        }
         let macro_module = generated.manifest["macro_file"].as_str().unwrap_or_default().trim_end_matches(".v");
         match generated.manifest.get("emulation") {
             Some(e) => println!(
@@ -718,7 +756,7 @@ impl Outcome<'_> {
     }
 
     fn to_json(&self, yosys: &Path, nextpnr: &Path) -> Value {
-        let Outcome { origin, seed, target, generated, wrapped, figures, blocks } = self;
+        let Outcome { origin, seed, seeds, target, generated, wrapped, figures, blocks } = self;
         let resource = |label: &str| {
             figures.resources.iter().find(|u| u.label == label).map(|u| json!({"used": u.used, "available": u.available, "cell": u.cell}))
         };
@@ -742,6 +780,7 @@ impl Outcome<'_> {
             "freq_target_mhz": target.freq_mhz,
             "seed": seed,
             "fmax_mhz": figures.fmax_mhz,
+            "seeds": {"count": seeds.count, "fmax_min_mhz": seeds.min, "fmax_median_mhz": seeds.median, "fmax_max_mhz": seeds.max},
             "luts": resource("LUTs"),
             "flip_flops": resource("flip-flops"),
             "block_rams": resource("block RAMs"),

@@ -26,8 +26,8 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
         p.input_bits()
     );
     println!(
-        "ADCs: {} x {}-bit, step {} fine units, {} cycle(s) per conversion",
-        p.adc_count(), p.adc_bits(), p.adc_step(), p.adc_cycles()
+        "ADCs: {} x {}-bit, step {} fine units, a conversion every {} cycle(s) (Ta), codes {} cycle(s) after its start (latency)",
+        p.adc_count(), p.adc_bits(), p.adc_step(), p.adc_cycles(), p.adc_latency()
     );
     println!("slices S = {}", p.slices());
     println!("physical columns P = {}", p.phys_cols());
@@ -44,6 +44,7 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
         p.adc_cycles(),
         p.min_cycles_per_mvm()
     );
+    println!("cycles per MVM in a back-to-back stream: {}", p.expected_cycles_per_mvm());
     println!("ADC conversions per MVM: Ib*G*P = {}", p.conversions_per_mvm());
     println!("ideal tile (computes W^T x exactly): {}", if p.is_ideal() { "yes" } else { "no" });
     // Spec v2: faults apply to every cell of the R x P array.

@@ -310,24 +310,27 @@ fn a_stalling_rtl_leaves_a_replayable_case() {
     }
 }
 
-/// `--macro emulated`: generate refuses a tile whose adc.cycles the emulation does not fit and
-/// names the smallest that does; with it, `generate` puts the crossbar in the periphery and
+/// `--macro emulated`: generate refuses a tile that needs more cells read per cycle than the
+/// emulation reads, naming the smallest adc.cycles that fits; a tile as it is (Ta = 2) runs at
+/// its own rate with the pipeline's latency in the manifest; `generate` puts the crossbar in the periphery and
 /// `run --engine rtl` and `cosim` (also through the AXI top) agree with the independent and the
 /// golden model.
 #[test]
 fn the_emulated_crossbar_through_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     write_case(dir.path());
-    let out = cimtile(&["generate", "--config", "tile.toml", "--macro", "emulated", "--out", "rtl"], dir.path());
+    write(dir.path(), "wide.toml", "[array]\nrows = 600\nrows_per_read = 600\ncols = 2\n[adc]\ncount = 8\n");
+    let out = cimtile(&["generate", "--config", "wide.toml", "--macro", "emulated", "--out", "rtl"], dir.path());
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("the emulated crossbar needs adc.cycles >= 15 for this tile, not 2"), "{}", stderr(&out));
-    let text = std::fs::read_to_string(dir.path().join("tile.toml")).unwrap().replace("cycles = 2", "cycles = 15");
-    write(dir.path(), "tile.toml", &text);
+    assert!(stderr(&out).contains("the emulated crossbar needs adc.cycles >= 10 for this tile, not 1"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("4800 cells read per cycle"), "{}", stderr(&out));
     let out = cimtile(&["generate", "--config", "tile.toml", "--macro", "emulated", "--out", "rtl"], dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
     let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("rtl/manifest.json")).unwrap()).unwrap();
     assert_eq!((manifest["crossbar"].as_str(), manifest["macro_file"].as_str()), (Some("emulated"), Some("cim_crossbar_emulated.v")));
-    assert_eq!(manifest["emulation"]["latency"], 15);
+    // W = 2 cells per ADC and cycle read Rg = 3 rows in Ta = 2 cycles; the read noise sets the depth.
+    assert_eq!((manifest["emulation"]["cells_per_read"].as_u64(), manifest["emulation"]["latency"].as_u64()), (Some(2), Some(14)));
+    assert_eq!((manifest["adc_latency"].as_u64(), manifest["config"]["adc"]["latency"].as_u64()), (Some(14), Some(14)));
     let core = std::fs::read_to_string(dir.path().join("rtl/cim_tile.core")).unwrap();
     assert!(core.contains("      - cim_crossbar_emulated.v") && !core.contains("behavioral_macro"), "{core}");
     let args = ["run", "--config", "tile.toml", "--weights", "W.csv", "--inputs", "X.csv", "--columns", "C.csv", "--macro", "emulated"];

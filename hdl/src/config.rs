@@ -150,6 +150,10 @@ pub struct AdcConfig {
     pub step: i64,
     /// Ta, 1..=64: clock cycles per conversion (one ADC's throughput interval).
     pub cycles: i64,
+    /// L, Ta..=256: cycles from a conversion's start to its codes (a pipelined ADC has several
+    /// conversions in flight); absent, L = Ta. Timing only: the arithmetic does not depend on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<i64>,
 }
 
 /// `[analog]`: the analog model's resolution, noise and device effects.
@@ -373,7 +377,10 @@ fn type_name(v: &toml::Value) -> &'static str {
 }
 
 /// Lays `patch` over `base` key by key. `base` is a complete preset, so it also serves as the
-/// schema: a section or key it lacks is unknown, and a value must have the type it has there.
+/// schema: a section or key it lacks is unknown (but for [`OPTIONAL_KEYS`]), and a value must have the type it has there.
+/// Integer keys that a complete preset leaves out because their absence has a meaning.
+const OPTIONAL_KEYS: [(&str, &str); 1] = [("adc", "latency")];
+
 fn overlay_table(base: &mut toml::Table, patch: toml::Table) -> Result<(), ConfigError> {
     let mut problems = Vec::new();
     for (section, value) in patch {
@@ -390,6 +397,10 @@ fn overlay_table(base: &mut toml::Table, patch: toml::Table) -> Result<(), Confi
         };
         for (key, value) in keys {
             match base_section.get_mut(&key) {
+                // A key whose absence means something (`adc.latency`: Ta) is in no preset.
+                None if OPTIONAL_KEYS.contains(&(section.as_str(), key.as_str())) && value.is_integer() => {
+                    base_section.insert(key, value);
+                }
                 None => problems.push(format!(
                     "unknown key '{section}.{key}' (keys of [{section}]: {})",
                     base_section.keys().cloned().collect::<Vec<_>>().join(", ")
@@ -464,6 +475,7 @@ pub struct TileParams {
     pub(crate) adc_count: usize,
     pub(crate) adc_step: u32,
     pub(crate) adc_cycles: u32,
+    pub(crate) adc_latency: u32,
     pub(crate) fine_bits: u32,
     pub(crate) read_noise: u32,
     pub(crate) program_error: u32,
@@ -521,6 +533,8 @@ getters! {
     adc_step: u32;
     /// Ta: cycles per conversion.
     adc_cycles: u32;
+    /// L: cycles from `conv_start` to the codes, at least Ta (`adc.latency`, Ta when absent).
+    adc_latency: u32;
     /// E: fractional bits of one conductance level.
     fine_bits: u32;
     /// Nr: read noise amplitude.
@@ -555,6 +569,10 @@ getters! {
     phases: usize;
 }
 
+/// Largest `adc.latency`: room for a deep pipeline (the emulated crossbar's reaches about 100
+/// cycles at Ta = 64).
+pub const MAX_ADC_LATENCY: i64 = 256;
+
 /// Checks `value` against `lo..=hi`, recording a problem that names the key.
 fn ranged(problems: &mut Vec<String>, key: &str, value: i64, lo: i64, hi: i64) -> Option<i64> {
     if value < lo || value > hi {
@@ -583,6 +601,10 @@ impl TileParams {
         let adc_count = phys_cols.and_then(|pc| ranged(&mut p, "adc.count", cfg.adc.count, 1, pc));
         let adc_step = ranged(&mut p, "adc.step", cfg.adc.step, 1, 1 << 24);
         let adc_cycles = ranged(&mut p, "adc.cycles", cfg.adc.cycles, 1, 64);
+        let adc_latency = adc_cycles.and_then(|ta| match cfg.adc.latency {
+            None => Some(ta),
+            Some(latency) => ranged(&mut p, "adc.latency", latency, ta, MAX_ADC_LATENCY),
+        });
         let fine_bits = ranged(&mut p, "analog.fine_bits", cfg.analog.fine_bits, 0, 8);
         let read_noise = ranged(&mut p, "analog.read_noise", cfg.analog.read_noise, 0, 1 << 20);
         let program_error =
@@ -628,6 +650,7 @@ impl TileParams {
         let phys_cols = valid(phys_cols) as usize;
         let (weight_bits, cell_bits, input_bits) = (valid(weight_bits), valid(cell_bits), valid(input_bits));
         let (adc_bits, adc_step, adc_cycles) = (valid(adc_bits), valid(adc_step), valid(adc_cycles));
+        let adc_latency = valid(adc_latency);
         let (fine_bits, read_noise, program_error) = (valid(fine_bits), valid(read_noise), valid(program_error));
         let (seed, output_bits, slices) = (valid(seed), valid(output_bits), valid(slices));
         let (drift, drift_spread, ir_drop) = (valid(drift), valid(drift_spread), valid(ir_drop));
@@ -645,6 +668,7 @@ impl TileParams {
             adc_count,
             adc_step: adc_step as u32,
             adc_cycles: adc_cycles as u32,
+            adc_latency: adc_latency as u32,
             fine_bits: fine_bits as u32,
             read_noise: read_noise as u32,
             program_error: program_error as u32,
@@ -667,6 +691,16 @@ impl TileParams {
     /// The configuration this tile was validated from.
     pub fn config(&self) -> &TileConfig {
         &self.config
+    }
+
+    /// This tile with the conversion latency `latency` (at least Ta, at most
+    /// [`MAX_ADC_LATENCY`]): what a macro with a deeper pipeline than the configuration's runs.
+    pub(crate) fn with_adc_latency(&self, latency: u32) -> TileParams {
+        assert!(latency >= self.adc_cycles && latency as i64 <= MAX_ADC_LATENCY, "latency {latency} out of range");
+        let mut p = self.clone();
+        p.adc_latency = latency;
+        p.config.adc.latency = Some(latency as i64);
+        p
     }
 
     /// Rows of group `g`: `g*Rg .. min((g+1)*Rg, R)`.
@@ -929,6 +963,21 @@ mod tests {
             err.problems,
             vec!["array.rows must be in 1..=4096, not 0", "adc.bits must be in 1..=16, not 20"]
         );
+    }
+
+    #[test]
+    fn adc_latency_defaults_to_ta_and_is_at_least_ta() {
+        let p = layered("[adc]\ncycles = 3").unwrap();
+        assert_eq!((p.adc_cycles(), p.adc_latency()), (3, 3));
+        assert!(!p.config().to_toml().contains("latency"), "an absent latency stays absent");
+        let p = layered("[adc]\ncycles = 3\nlatency = 20").unwrap();
+        assert_eq!(p.adc_latency(), 20);
+        assert_eq!(TileParams::new(&TileConfig::layered(None, &p.config().to_toml()).unwrap()).unwrap(), p);
+        assert_eq!(p.min_cycles_per_mvm(), layered("[adc]\ncycles = 3").unwrap().min_cycles_per_mvm());
+        let err = layered("[adc]\ncycles = 3\nlatency = 2").unwrap_err();
+        assert_eq!(err.problems, vec!["adc.latency must be in 3..=256, not 2"]);
+        let err = layered("[adc]\nlatency = 1.5").unwrap_err();
+        assert!(err.problems[0].contains("adc.latency"), "{err}");
     }
 
     #[test]

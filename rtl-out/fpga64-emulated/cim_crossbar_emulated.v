@@ -24,14 +24,16 @@
 // per memory over T cycles; a pipelined adder tree sums the W driven cells of each word and an
 // accumulator the T words.
 //
-// Conversion: the inputs sampled with conv_start are held until the next start (at least
-// ADC_CYCLES cycles later), so every stage below them is a free-running register: its value is
-// the conversion's once its inputs have settled and stays so until the next start propagates.
-// The read noise H(READ, seed, k, b, g, pc) is 8 multiply stages plus 2 for uni(), ready in
-// cycle 11 after the start; the current is ready READ_START + T + log2(W) + 2 cycles after it,
-// IR drop takes 2 more, then the sum with the noise, the reciprocal division by the ADC step and
-// the clip take 3. The generator checks that this total fits in ADC_CYCLES (code_valid samples
-// the codes then) and refuses a configuration where it does not.
+// Conversion, pipelined to the rate: a conversion may start every cycle (every ADC_CYCLES
+// cycles, whatever that is), and its codes land ADC_LATENCY cycles after its start, with the
+// later conversions in flight behind it; the array's read bandwidth, T <= ADC_CYCLES, is what
+// the generator checks. Every stage is a free-running register that holds a conversion's value
+// in exactly one cycle of its pipeline, the valid bits travel beside the data. The read noise
+// H(READ, seed, k, b, g, pc) is 8 hash stages plus 2 for uni(), ready in cycle 11 after the
+// start; the current is ready READ_START + T + log2(W) + 2 cycles after it, IR drop takes 2
+// more (1 without it), then the sum with the noise (the earlier of the two waits for the later),
+// the reciprocal division by the ADC step and the clip take 3: the pipeline depth, which the
+// generator computes the same way and passes as ADC_LATENCY (or more: the codes then wait).
 //
 // Cells power up undefined (an FPGA memory has no erased state): a host programs every cell
 // before its first MVM. sim_mvm and sim_bit are real inputs here, the batch index and input bit
@@ -43,7 +45,8 @@ module cim_crossbar_emulated #(
     parameter integer ADCS = 4,
     parameter integer ADC_BITS = 4,
     parameter [31:0] ADC_STEP = 32'd4,
-    parameter [31:0] ADC_CYCLES = 32'd11,
+    parameter [31:0] ADC_CYCLES = 32'd1,
+    parameter [31:0] ADC_LATENCY = 32'd11,
     parameter integer CELL_BITS = 2,
     parameter [31:0] FINE_BITS = 32'd2,
     parameter [31:0] READ_NOISE = 32'd0,
@@ -256,88 +259,125 @@ module cim_crossbar_emulated #(
     endgenerate
 
     // ---------------------------------------------------------------- conversion
-    localparam [6:0] IDLE = 7'd127;
-    localparam [31:0] R0 = READ_START;
-    localparam [31:0] TREE_STAGES = TREE_LEVELS;
-    localparam [31:0] ACC_START = R0 + 32'd2 + TREE_STAGES;  // age of slot 0 at the tree's root
+    // A conversion's values sit in each stage for exactly the cycle its position says (cycle 0:
+    // conv_start), and its valid bit travels beside them (started), so a conversion can start
+    // every ADC_CYCLES cycles, every cycle included, with the earlier ones still in flight.
+    localparam integer R0 = READ_START;
+    localparam integer CURRENT_READY = R0 + READ_CYCLES + 2 + TREE_LEVELS;
+    localparam integer DROP_READY = CURRENT_READY + ((IR_DROP != 0) ? 2 : 1);
+    localparam integer NOISE_READY = 11;
+    localparam integer SUM_READY = (READ_NOISE != 0 && NOISE_READY > DROP_READY) ? NOISE_READY : DROP_READY;
+    localparam integer DEPTH_CYCLES = SUM_READY + 3;
+    localparam integer LATENCY = ADC_LATENCY;
+    wire unused_interval = ^ADC_CYCLES;  // the pipeline follows conv_start, whatever its interval
+    localparam integer PAD = LATENCY - DEPTH_CYCLES;  // the generator plans LATENCY >= DEPTH_CYCLES
     localparam [31:0] LAST_GROUP = GROUPS - 1;
+    localparam [31:0] LAST_PHASE = PHASES - 1;
+    // ADCs with a column in the last phase (the others convert 0 there).
+    localparam integer LAST_PHASE_ADCS = COLUMN_COUNT - (PHASES - 1) * ADCS;
+    localparam integer SLOT_BITS = value_bits(wide(READ_CYCLES - 1));
+    localparam [63:0] LAST_SLOT_WIDE = wide(READ_CYCLES - 1);
+    localparam [SLOT_BITS-1:0] LAST_SLOT = LAST_SLOT_WIDE[SLOT_BITS-1:0];
 
-    reg [6:0] age;  // cycles since the last conv_start, IDLE after reset
-    reg [DRIVE_BITS-1:0] drive;
-    reg [31:0] base, mvm, bit_index, group;
-    reg [PHASE_BITS-1:0] phase;
+    // started[k]: a conversion started k cycles ago; reset drops the conversions in flight.
+    reg [LATENCY:1] started;
+    wire [LATENCY+1:1] started_next = {started, conv_start};
+    wire unused_oldest = started_next[LATENCY+1];
+    always @(posedge clock) begin
+        if (reset) started <= {LATENCY{1'b0}};
+        else started <= started_next[LATENCY:1];
+    end
+    assign code_valid = started[LATENCY];
+
+    // Cycle 0: where the conversion's words are, its drive bits, the ADCs with a column.
     wire [31:0] conv_g = {{(32-GROUP_BITS){1'b0}}, conv_group};
     wire [31:0] conv_m = {{(32-PHASE_BITS){1'b0}}, conv_phase};
     // Rows past the last one (a short last group) carry stale drive bits: masked here.
     wire [ROWS_PER_READ-1:0] rows_present = (conv_g == LAST_GROUP)
         ? {ROWS_PER_READ{1'b1}} >> (ROWS_PER_READ - LAST_ROWS) : {ROWS_PER_READ{1'b1}};
-
-    wire [31:0] start_gm, start_first_gm, start_addr, first_col;
+    wire [31:0] start_gm, start_first_gm, start_addr;
     cim_constant_multiplier #(.K({96'd0, PHASES32})) start_group_phases (.x(conv_g), .product(start_first_gm));
     assign start_gm = start_first_gm + conv_m;
     cim_constant_multiplier #(.K({96'd0, READS32})) start_first_addr (.x(start_gm), .product(start_addr));
-    // Physical column of ADC 0 in this phase.
-    cim_constant_multiplier #(.X_BITS(PHASE_BITS), .K({64'd0, wide(ADCS)})) phase_first_column (.x(phase), .product(first_col));
-
-    always @(posedge clock) begin
-        if (reset) age <= IDLE;
-        else if (conv_start) age <= 7'd1;
-        else if (age != IDLE) age <= age + 7'd1;
-        if (conv_start) begin
-            drive <= {{(DRIVE_BITS-ROWS_PER_READ){1'b0}}, row_drive & rows_present};
-            base <= start_addr;
-            mvm <= sim_mvm;
-            bit_index <= {{(32-BIT_BITS){1'b0}}, sim_bit};
-            group <= conv_g;
-            phase <= conv_phase;
-        end
-    end
-    assign code_valid = age == ADC_CYCLES[6:0];
-
-    wire [31:0] age32 = {25'd0, age};
-    // The slot read this cycle, age - R0 clamped to 0..T-1: in the age counter's 7 bits, so that
-    // no wide subtract sits in front of the memories (R0 + T <= 64, the emulation's limit).
-    localparam integer SLOT_BITS = value_bits(wide(READ_CYCLES - 1));
-    localparam [63:0] LAST_SLOT = wide(READ_CYCLES - 1);
-    localparam [6:0] FIRST_READ = R0[6:0];
-    localparam [6:0] LAST_READ = R0[6:0] + LAST_SLOT[6:0];
-    wire [6:0] since_first_read = age - FIRST_READ;
-    wire [SLOT_BITS-1:0] rd_slot = (age < FIRST_READ) ? {SLOT_BITS{1'b0}}
-        : (age > LAST_READ) ? LAST_SLOT[SLOT_BITS-1:0] : since_first_read[SLOT_BITS-1:0];
-    wire [31:0] rd_addr = base + {{(32-SLOT_BITS){1'b0}}, rd_slot};
-    wire [31:0] slot_first_drive;  // rd_slot * W
-    cim_constant_multiplier #(.X_BITS(SLOT_BITS), .K({64'd0, wide(W)})) slot_first_lane_bit (
-        .x(rd_slot), .product(slot_first_drive));
-    reg [W-1:0] slot_drive;  // drive bits of the cells the memories return this cycle
-    wire unused_bits = ^{rd_addr[31:ADDR_BITS], rounded12[63:16+COND_BITS], rounded12[15:0], since_first_read[6:SLOT_BITS]};
-    wire acc_active = age32 >= ACC_START && age32 < ACC_START + READS32;
-    wire acc_first = age32 == ACC_START;
-    wire [DRIVE_BITS-1:0] slot_window = drive >> slot_first_drive;
-    always @(posedge clock) slot_drive <= slot_window[W-1:0];
+    wire [ADCS-1:0] columns_present;
+    genvar a, j;
     generate
-        if (DRIVE_BITS > W) begin : later_slots
-            wire unused = ^slot_window[DRIVE_BITS-1:W];
+        for (a = 0; a < ADCS; a = a + 1) begin : present
+            assign columns_present[a] = conv_m != LAST_PHASE || a < LAST_PHASE_ADCS;
         end
     endgenerate
 
-    // Read noise, the part shared by all ADCs: H(READ, seed, k, b, g, .) up to the last round.
-    wire [31:0] mvm2, bit4, group6;
+    // Reads: slot t in cycle R0 + t, from registers loaded in cycle R0 - 1 (the start's values
+    // delayed by R0 - 1 cycles), so that no adder sits in front of the memories.
+    wire read_launch = started_next[R0];
+    wire [ADDR_BITS-1:0] launch_addr;
+    wire [ROWS_PER_READ-1:0] launch_drive;
+    cim_delay_line #(.WIDTH(ADDR_BITS + ROWS_PER_READ), .STAGES(R0 - 1)) to_first_read (
+        .clock(clock), .in({start_addr[ADDR_BITS-1:0], row_drive & rows_present}), .out({launch_addr, launch_drive}));
+    reg [ADDR_BITS-1:0] rd_addr;
+    reg [DRIVE_BITS-1:0] rd_drive;  // drive bits of the slot read now and the later ones
+    reg [SLOT_BITS-1:0] slots_left;
+    reg reading, rd_first;
+    wire [DRIVE_BITS-1:0] later_drive;  // the next slot's bits lowest
+    generate
+        if (READ_CYCLES > 1) begin : shift_drive
+            assign later_drive = {{W{1'b0}}, rd_drive[DRIVE_BITS-1:W]};
+        end else begin : one_slot
+            assign later_drive = rd_drive;
+        end
+    endgenerate
+    always @(posedge clock) begin
+        rd_first <= read_launch;
+        if (read_launch) begin
+            rd_addr <= launch_addr;
+            rd_drive <= {{(DRIVE_BITS-ROWS_PER_READ){1'b0}}, launch_drive};
+            slots_left <= LAST_SLOT;
+            reading <= 1'b1;
+        end else begin
+            rd_addr <= rd_addr + 1'b1;
+            rd_drive <= later_drive;
+            slots_left <= slots_left - 1'b1;
+            reading <= reading && slots_left != {SLOT_BITS{1'b0}};
+        end
+        if (reset) reading <= 1'b0;
+    end
+    reg [W-1:0] slot_drive;  // drive bits of the cells the memories return this cycle
+    always @(posedge clock) slot_drive <= rd_drive[W-1:0];
+    wire unused_bits = ^{start_addr, rounded12[63:16+COND_BITS], rounded12[15:0]};
+    // The accumulator adds slot t's tree root 2 + TREE_LEVELS cycles after its read.
+    wire acc_active, acc_first;
+    cim_delay_line #(.WIDTH(2), .STAGES(2 + TREE_LEVELS)) to_accumulator (
+        .clock(clock), .in({reading, rd_first}), .out({acc_active, acc_first}));
+
+    // Read noise, the part shared by all ADCs: H(READ, seed, k, b, g, .) up to the last round,
+    // each word entering its round in the cycle the round starts (mvm 1, bit 3, group 5).
+    wire [31:0] mvm, mvm2, bit4, group6;
+    wire [BIT_BITS-1:0] bit3;
+    wire [GROUP_BITS-1:0] group5;
+    cim_delay_line #(.WIDTH(32), .STAGES(1)) to_mvm_round (.clock(clock), .in(sim_mvm), .out(mvm));
+    cim_delay_line #(.WIDTH(BIT_BITS), .STAGES(3)) to_bit_round (.clock(clock), .in(sim_bit), .out(bit3));
+    cim_delay_line #(.WIDTH(GROUP_BITS), .STAGES(5)) to_group_round (.clock(clock), .in(conv_group), .out(group5));
     cim_hash_round absorb_mvm (.clock(clock), .state_in(mix(SEED ^ READ)), .word(mvm), .state_out(mvm2));
-    cim_hash_round absorb_bit (.clock(clock), .state_in(mvm2), .word(bit_index), .state_out(bit4));
-    cim_hash_round absorb_group (.clock(clock), .state_in(bit4), .word(group), .state_out(group6));
+    cim_hash_round absorb_bit (.clock(clock), .state_in(mvm2), .word({{(32-BIT_BITS){1'b0}}, bit3}), .state_out(bit4));
+    cim_hash_round absorb_group (.clock(clock), .state_in(bit4), .word({{(32-GROUP_BITS){1'b0}}, group5}), .state_out(group6));
+    // The column's round starts in cycle 7: physical column of ADC 0 from the phase of cycle 6.
+    wire [PHASE_BITS-1:0] phase6;
+    wire [31:0] first_col;
+    cim_delay_line #(.WIDTH(PHASE_BITS), .STAGES(6)) to_column_round (.clock(clock), .in(conv_phase), .out(phase6));
+    cim_constant_multiplier #(.X_BITS(PHASE_BITS), .K({64'd0, wide(ADCS)})) phase_first_column (.x(phase6), .product(first_col));
+    // Which ADCs have a column, in the cycle the ADC rule starts.
+    wire [ADCS-1:0] present_at_sum;
+    cim_delay_line #(.WIDTH(ADCS), .STAGES(SUM_READY)) to_adc_rule (
+        .clock(clock), .in(columns_present), .out(present_at_sum));
 
     localparam [39:0] Q = IR_DROP[39:0];  // Q * Imax < 2^40 (spec section 6)
     localparam [63:0] HALF_STEP = {32'd0, ADC_STEP / 32'd2};
     localparam [63:0] NOISE_OFFSET = {32'd0, READ_NOISE};
 
-    genvar a, j;
+    wire [ADCS*ADC_BITS-1:0] codes_ready;  // in cycle DEPTH_CYCLES
     generate
         for (a = 0; a < ADCS; a = a + 1) begin : adc
             localparam [31:0] A_INDEX = a;
-            // The column this ADC converts, from the cycle after the start (its first use,
-            // the noise hash's last round, is 7 cycles later).
-            reg [31:0] pc;
-            always @(posedge clock) pc <= first_col + A_INDEX;
             wire [LEAVES*CUR_BITS-1:0] leaves;
             for (j = 0; j < LEAVES; j = j + 1) begin : lane
                 if (j < W) begin : cells
@@ -347,7 +387,7 @@ module cim_crossbar_emulated #(
                     always @(posedge clock) begin
                         if (w_en[WRITE_STAGES] && w_adc[WRITE_STAGES] == A_INDEX && w_lane[WRITE_STAGES] == LANE)
                             memory[w_addr[WRITE_STAGES][ADDR_BITS-1:0]] <= geff13;
-                        word <= memory[rd_addr[ADDR_BITS-1:0]];
+                        word <= memory[rd_addr];
                     end
                     assign leaves[j*CUR_BITS +: CUR_BITS] =
                         slot_drive[j] ? {{(CUR_BITS-COND_BITS){1'b0}}, word} : {CUR_BITS{1'b0}};
@@ -358,7 +398,7 @@ module cim_crossbar_emulated #(
 
             // Adder tree, one level per stage: node i sums nodes 2i+1 and 2i+2; leaves last.
             reg [CUR_BITS-1:0] tree [0:2*LEAVES-2];
-            reg [CUR_BITS-1:0] current;
+            reg [CUR_BITS-1:0] current;  // the conversion's current in cycle CURRENT_READY
             integer i;
             always @(posedge clock) begin
                 for (i = 0; i < LEAVES - 1; i = i + 1) tree[i] <= tree[2*i+1] + tree[2*i+2];
@@ -366,33 +406,44 @@ module cim_crossbar_emulated #(
                 if (acc_active) current <= (acc_first ? {CUR_BITS{1'b0}} : current) + tree[0];
             end
 
-            // IR drop: V = I - floor(I * I * Q / 2^40), with I * Q < 2^40; V = I without it
-            // (a cycle early, which the free-running stages below absorb).
-            reg [CUR_BITS-1:0] dropped;
+            // IR drop: V = I - floor(I * I * Q / 2^40), with I * Q < 2^40, in two stages (the
+            // current is held for the second: the next conversion's may replace it); V = I
+            // without it, in one.
+            reg [CUR_BITS-1:0] dropped;  // in cycle DROP_READY
             if (IR_DROP != 0) begin : ir_drop
                 reg [39:0] iq;
+                reg [CUR_BITS-1:0] current_held;
                 wire [39:0] current_q;
                 cim_constant_multiplier #(.X_BITS(CUR_BITS), .PRODUCT_BITS(40), .K({88'd0, Q})) times_q (
                     .x(current), .product(current_q));
-                wire [40+CUR_BITS-1:0] iiq = {{CUR_BITS{1'b0}}, iq} * {40'd0, current};
+                wire [40+CUR_BITS-1:0] iiq = {{CUR_BITS{1'b0}}, iq} * {40'd0, current_held};
                 wire unused_iiq = ^iiq[39:0];
                 always @(posedge clock) begin
                     iq <= current_q;
-                    dropped <= current - iiq[40 +: CUR_BITS];
+                    current_held <= current;
+                    dropped <= current_held - iiq[40 +: CUR_BITS];
                 end
             end else begin : no_ir_drop
                 always @(posedge clock) dropped <= current;
             end
+            wire [CUR_BITS-1:0] dropped_at_sum;
+            cim_delay_line #(.WIDTH(CUR_BITS), .STAGES(SUM_READY - DROP_READY)) to_noise (
+                .clock(clock), .in(dropped), .out(dropped_at_sum));
 
-            // Read noise: the last round with pc, then uni() as a remainder 0..2*Nr.
-            wire [31:0] noise;  // uni(...) + Nr
+            // Read noise: the last round with pc (cycle 7), then uni() as a remainder 0..2*Nr
+            // (cycle 11).
+            wire [31:0] noise;  // uni(...) + Nr, in cycle SUM_READY
             if (READ_NOISE != 0) begin : noisy
-                wire [31:0] hash8;
-                cim_hash_round absorb_column (.clock(clock), .state_in(group6), .word(pc), .state_out(hash8));
-                cim_constant_modulo #(.D(NOISE_MOD)) uni (.clock(clock), .x(hash8), .remainder(noise));
+                reg [31:0] pc;
+                wire [31:0] hash9, noise11;
+                always @(posedge clock) pc <= first_col + A_INDEX;
+                cim_hash_round absorb_column (.clock(clock), .state_in(group6), .word(pc), .state_out(hash9));
+                cim_constant_modulo #(.D(NOISE_MOD)) uni (.clock(clock), .x(hash9), .remainder(noise11));
+                cim_delay_line #(.WIDTH(32), .STAGES(SUM_READY - NOISE_READY)) to_current (
+                    .clock(clock), .in(noise11), .out(noise));
             end else begin : quiet
                 assign noise = 32'd0;
-                wire unused_hash = ^group6;  // synthesis removes the rounds
+                wire unused_hash = ^{group6, first_col};  // synthesis removes the rounds
             end
 
             // ADC: V = dropped + noise - Nr; code = V < 0 ? 0 : min(max, (V + step/2) div step).
@@ -400,7 +451,7 @@ module cim_crossbar_emulated #(
             wire [63-X_BITS:0] unused_noise_high;
             wire [X_BITS-1:0] noise_x;
             assign {unused_noise_high, noise_x} = {32'd0, noise};
-            wire [X_BITS-1:0] sum = {{(X_BITS-CUR_BITS){1'b0}}, dropped} + noise_x;
+            wire [X_BITS-1:0] sum = {{(X_BITS-CUR_BITS){1'b0}}, dropped_at_sum} + noise_x;
             reg [X_BITS-1:0] x;
             wire [X_BITS-1:0] steps;
             reg [X_BITS-1:0] steps_held;
@@ -409,13 +460,16 @@ module cim_crossbar_emulated #(
             localparam [X_BITS-1:0] ONE = 1;
             reg [ADC_BITS-1:0] code;
             always @(posedge clock) begin
-                x <= (pc < PHYS_COLS && sum + ONE > NOISE_OFFSET[X_BITS-1:0])
+                x <= (present_at_sum[a] && sum + ONE > NOISE_OFFSET[X_BITS-1:0])
                    ? sum - NOISE_OFFSET[X_BITS-1:0] + HALF_STEP[X_BITS-1:0] : {X_BITS{1'b0}};
                 steps_held <= steps;
                 code <= (quotient > CODE_MAX) ? CODE_MAX[ADC_BITS-1:0] : quotient[ADC_BITS-1:0];
             end
-            assign codes[a*ADC_BITS +: ADC_BITS] = code;
+            assign codes_ready[a*ADC_BITS +: ADC_BITS] = code;
         end
     endgenerate
+    // A latency longer than the pipeline (adc.latency above what the emulation needs): the codes
+    // wait the difference.
+    cim_delay_line #(.WIDTH(ADCS*ADC_BITS), .STAGES(PAD)) to_latency (.clock(clock), .in(codes_ready), .out(codes));
 endmodule
 `default_nettype wire

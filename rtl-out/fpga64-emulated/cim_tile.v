@@ -143,6 +143,7 @@ module cim_tile (
         .GROUPS(4),
         .PHASES(8),
         .ADC_CYCLES(16),
+        .ADC_LATENCY(24),
         .BIT_BITS(2),
         .GROUP_BITS(2),
         .PHASE_BITS(3),
@@ -180,6 +181,7 @@ module cim_tile (
         .ADC_BITS(6),
         .ADC_STEP(32'd4),
         .ADC_CYCLES(32'd16),
+        .ADC_LATENCY(32'd24),
         .CELL_BITS(2),
         .FINE_BITS(32'd2),
         .READ_NOISE(32'd3),
@@ -195,7 +197,7 @@ module cim_tile (
         .GROUP_BITS(2),
         .PHASE_BITS(3),
         .BIT_BITS(2),
-        .CELLS_PER_READ(3),
+        .CELLS_PER_READ(1),
         .READ_START(1)
     ) crossbar (
         .clock(clock),

@@ -11,4 +11,5 @@ cim_constant_multiplier.v
 cim_constant_divider.v
 cim_constant_modulo.v
 cim_hash_round.v
+cim_delay_line.v
 cim_crossbar_emulated.v

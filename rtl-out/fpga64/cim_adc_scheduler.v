@@ -6,8 +6,11 @@
 // partial-sum bank is free. Vector k uses input bank and partial-sum bank k mod 2.
 //
 // Pipeline: in the issue cycle the input buffer is read at (bank, g, b); one cycle later
-// conv_* start the conversion with that row drive; the tag_* registers then describe the
-// conversion in flight until its codes land (one conversion per ADC is in flight at a time).
+// conv_* start the conversion with that row drive; the tag_* registers describe the conversion
+// whose codes land ADC_LATENCY cycles after its start. With ADC_LATENCY = ADC_CYCLES one
+// conversion is in flight at a time and the tag is held from its start; a pipelined ADC
+// (ADC_LATENCY > ADC_CYCLES) has several in flight, so the tag travels a delay line of
+// ADC_LATENCY stages beside them. Starts keep their ADC_CYCLES spacing for any latency.
 //
 // Ports:
 //   vector_loaded[bank]         Controller: the bank holds a whole vector.
@@ -27,6 +30,7 @@ module cim_adc_scheduler #(
     parameter integer GROUPS = 4,
     parameter integer PHASES = 4,
     parameter integer ADC_CYCLES = 1,
+    parameter integer ADC_LATENCY = 1, // cycles from conv_start to the codes, >= ADC_CYCLES
     parameter integer BIT_BITS = 2,    // bits of an input-bit index, >= 1
     parameter integer GROUP_BITS = 2,  // bits of a row-group index, >= 1
     parameter integer PHASE_BITS = 2,  // bits of a phase index, >= 1
@@ -125,7 +129,7 @@ module cim_adc_scheduler #(
         end
     end
 
-    // The conversion being started, then held as the tag of the conversion in flight.
+    // The conversion being started.
     always @(posedge clock) begin
         conv_group <= g;
         conv_phase <= m;
@@ -135,14 +139,25 @@ module cim_adc_scheduler #(
         conv_negative <= (INPUTS_SIGNED != 0) && (b == LAST_BIT);
         conv_first <= (b == {BIT_BITS{1'b0}}) && (g == {GROUP_BITS{1'b0}});
         conv_last <= last_phase;
-        if (conv_start) begin
-            tag_bank <= conv_bank;
-            tag_phase <= conv_phase;
-            tag_bit <= conv_bit;
-            tag_negative <= conv_negative;
-            tag_first <= conv_first;
-            tag_last <= conv_last;
-        end
     end
+
+    // Its tag when its codes land.
+    localparam integer TAG_BITS = PHASE_BITS + BIT_BITS + 4;
+    wire [TAG_BITS-1:0] conv_tag = {conv_bank, conv_phase, conv_bit, conv_negative, conv_first, conv_last};
+    generate
+        if (ADC_LATENCY == ADC_CYCLES) begin : held
+            always @(posedge clock)
+                if (conv_start) {tag_bank, tag_phase, tag_bit, tag_negative, tag_first, tag_last} <= conv_tag;
+        end else begin : delayed
+            reg [TAG_BITS-1:0] in_flight [1:ADC_LATENCY];
+            integer stage;
+            always @(posedge clock) begin
+                in_flight[1] <= conv_tag;
+                for (stage = 2; stage <= ADC_LATENCY; stage = stage + 1) in_flight[stage] <= in_flight[stage-1];
+            end
+            wire [TAG_BITS-1:0] landing = in_flight[ADC_LATENCY];
+            always @(*) {tag_bank, tag_phase, tag_bit, tag_negative, tag_first, tag_last} = landing;
+        end
+    endgenerate
 endmodule
 `default_nettype wire

@@ -17,13 +17,16 @@
 //                               out of range are ignored. A cell never programmed holds level
 //                               0 (with its programming error, fault and drift).
 //   conv_start                  Start one conversion on every ADC; at most one start per
-//                               ADC_CYCLES cycles.
+//                               ADC_CYCLES cycles (Ta, the conversion interval).
 //   row_drive[i]                Wordline drive of row conv_group*ROWS_PER_READ + i, sampled with
 //                               conv_start (bits of rows past ROWS are ignored).
 //   conv_group, conv_phase      Row group g driven; mux phase m: ADC a converts physical column
 //                               m*ADCS + a (none where that is >= PHYS_COLS).
-//   code_valid, codes           ADC_CYCLES cycles after conv_start, for one cycle: ADC a's code
-//                               in codes[a*ADC_BITS +: ADC_BITS].
+//   code_valid, codes           ADC_LATENCY cycles after conv_start (L >= Ta, the conversion
+//                               latency), for one cycle: ADC a's code in
+//                               codes[a*ADC_BITS +: ADC_BITS]. A pipelined ADC (L > Ta) has up
+//                               to ceil(L/Ta) conversions in flight; their codes land in the
+//                               order of their starts, each L cycles after its own.
 // Simulation only (silicon leaves them unconnected; real noise needs no index):
 //   sim_mvm, sim_bit            Batch index k and input bit b of the conversion, which seed the
 //                               read noise H(READ, seed, k, b, g, pc).
@@ -38,6 +41,7 @@ module cim_crossbar_macro #(
     parameter integer ADC_BITS = 4,
     parameter [31:0] ADC_STEP = 32'd4,
     parameter [31:0] ADC_CYCLES = 32'd1,
+    parameter [31:0] ADC_LATENCY = 32'd1,
     parameter integer CELL_BITS = 2,
     parameter [31:0] FINE_BITS = 32'd2,
     parameter [31:0] READ_NOISE = 32'd0,
@@ -185,24 +189,29 @@ module cim_crossbar_macro #(
         end
     endfunction
 
+    // The codes are computed at conv_start (from the cells as they are then) and travel a
+    // delay line of ADC_LATENCY stages with their valid bit: conversions overlap when L > Ta.
+    localparam integer LATENCY = ADC_LATENCY;
+    reg [ADCS*ADC_BITS-1:0] in_flight [1:LATENCY];
+    reg [LATENCY:1] started;
+    wire [LATENCY+1:1] started_next = {started, conv_start};  // the oldest bit leaves
+    wire unused_oldest = started_next[LATENCY+1];
+    integer stage;
     always @(posedge clock) begin
-        if (conv_start)
-            codes <= convert({{(32-PHASE_BITS){1'b0}}, conv_phase}, {{(32-GROUP_BITS){1'b0}}, conv_group},
-                             row_drive, sim_mvm, {{(32-BIT_BITS){1'b0}}, sim_bit});
+        in_flight[1] <= conv_start
+            ? convert({{(32-PHASE_BITS){1'b0}}, conv_phase}, {{(32-GROUP_BITS){1'b0}}, conv_group},
+                      row_drive, sim_mvm, {{(32-BIT_BITS){1'b0}}, sim_bit})
+            : {ADCS*ADC_BITS{1'b0}};
+        for (stage = 2; stage <= LATENCY; stage = stage + 1) in_flight[stage] <= in_flight[stage-1];
+        if (reset) started <= {LATENCY{1'b0}};
+        else started <= started_next[LATENCY:1];
     end
-
-    // Conversion latency: a start shows up as code_valid ADC_CYCLES cycles later; one
-    // conversion is in flight at a time, so a countdown suffices.
-    reg [6:0] countdown;
-    always @(posedge clock) begin
-        if (reset) countdown <= 7'd0;
-        else if (conv_start) countdown <= ADC_CYCLES[6:0];
-        else if (countdown != 7'd0) countdown <= countdown - 7'd1;
-    end
-    assign code_valid = countdown == 7'd1;
+    wire [ADCS*ADC_BITS-1:0] landing = in_flight[LATENCY];
+    always @(*) codes = landing;
+    assign code_valid = started[LATENCY];
 `else
     // The black box's outputs, driven so that a lint of the synthesis view sees no floating net.
-    wire unused_parameters = ^{ROWS, PHYS_COLS, ADC_STEP, ADC_CYCLES, FINE_BITS, READ_NOISE,
+    wire unused_parameters = ^{ROWS, PHYS_COLS, ADC_STEP, ADC_CYCLES, ADC_LATENCY, FINE_BITS, READ_NOISE,
                                PROGRAM_ERROR, SEED, DRIFT, DRIFT_SPREAD, IR_DROP, STUCK_OFF_PPM,
                                STUCK_ON_PPM};
     wire unused_inputs = ^{clock, reset, prog_en, prog_row, prog_col, prog_level, conv_start,

@@ -102,16 +102,10 @@ fn device_effects(rng: &mut CaseRng, rows_per_read: i64, cell_bits: i64, fine_bi
     format!("drift = {drift}\ndrift_spread = {spread}\nir_drop = {ir_drop}\n[faults]\nstuck_off_ppm = {off}\nstuck_on_ppm = {on}\n")
 }
 
-/// `config` with adc.cycles raised (if need be) to what the emulated crossbar needs, or None
-/// if it needs more than 64.
+/// `config` as it is if the emulated crossbar takes it (at its own adc.cycles), else None.
 pub fn emulable(config: &TileConfig) -> Option<TileConfig> {
     let p = config.validate().expect("a valid configuration");
-    let needed = cimtile_hdl::rtl::Emulation::fastest(&p).latency;
-    match needed {
-        n if n <= p.adc_cycles() as u64 => Some(config.clone()),
-        n if n <= 64 => Some(config.with_key("adc.cycles", &n.to_string()).expect("adc.cycles in range")),
-        _ => None,
-    }
+    cimtile_hdl::rtl::Emulation::plan(&p).ok().map(|_| config.clone())
 }
 
 /// A preset by name.

@@ -158,10 +158,12 @@ fn readme(p: &TileParams, rtl: &GeneratedRtl) -> String {
                 "`{macro_file}` (module `{prefix}cim_crossbar_emulated`, instance `crossbar` in `{tile_top}`)\n\
                  emulates the analog array and its ADCs bit for bit in synthesizable logic, so the whole tile\n\
                  runs on an FPGA: each ADC reads {w} cell(s) per cycle from memories with synchronous reads,\n\
-                 {t} read cycle(s) per conversion, and its codes are ready {latency} cycles after `conv_start`\n\
-                 (within the {ta} of the contract below; the file's header has the pipeline):",
+                 {t} read cycle(s) per conversion, pipelined to the tile's rate of one conversion every {ta}\n\
+                 cycle(s); its pipeline is {depth} cycles deep, so its latency is {latency} cycles (the file's\n\
+                 header has the pipeline):",
                 w = e["cells_per_read"],
                 t = e["read_cycles"],
+                depth = e["depth"],
                 latency = e["latency"],
                 ta = p.adc_cycles,
             ),
@@ -267,8 +269,12 @@ done       ___________________________ ... ______________________/‾‾‾\___
 - `conv_start` starts one conversion on each of the {a} ADCs, at most once every
   {ta} cycle(s); `row_drive` ({rg} bits: rows g*{rg} + i of group `conv_group`) and
   `conv_phase` (ADC a converts physical column m*{a} + a) are sampled with it.
-- {ta} cycle(s) after `conv_start`, `code_valid` is high for one cycle with ADC a's {ab}-bit
-  code in `codes[a*{ab} +: {ab}]`.
+- L = {latency} cycle(s) after `conv_start` (the conversion latency, `adc.latency`; at least
+  the interval Ta = {ta}), `code_valid` is high for one cycle with ADC a's {ab}-bit code in
+  `codes[a*{ab} +: {ab}]`. A pipelined ADC (L > Ta) has up to ceil(L/Ta) conversions in
+  flight; their codes land in the order of their starts. The periphery keeps one conversion
+  every Ta cycles whatever L is: the latency delays each result by L - Ta cycles, not the
+  stream's cycles per MVM.
 - {sim_ports}
 {abstract_section}"#,
         version = env!("CARGO_PKG_VERSION"),
@@ -285,6 +291,7 @@ done       ___________________________ ... ______________________/‾‾‾\___
         g = p.groups,
         m = p.phases,
         ta = p.adc_cycles,
+        latency = p.adc_latency,
         files = rtl
             .files
             .iter()

@@ -64,6 +64,7 @@ const EMULATED: &[Block] = &[
     Block { module: "cim_constant_divider", source: include_str!("../../verilog/cim_constant_divider.v") },
     Block { module: "cim_constant_modulo", source: include_str!("../../verilog/cim_constant_modulo.v") },
     Block { module: "cim_hash_round", source: include_str!("../../verilog/cim_hash_round.v") },
+    Block { module: "cim_delay_line", source: include_str!("../../verilog/cim_delay_line.v") },
     Block { module: "cim_crossbar_emulated", source: include_str!("../../verilog/cim_crossbar_emulated.v") },
 ];
 
@@ -229,6 +230,15 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
         Crossbar::Behavioral => None,
         Crossbar::Emulated => Some(Emulation::plan(p).map_err(RtlError::Emulation)?),
     };
+    // The emulation runs the tile at its pipeline's latency: everything below sees that one.
+    let with_latency;
+    let p = match &emulation {
+        Some(e) => {
+            with_latency = p.with_adc_latency(e.latency as u32);
+            &with_latency
+        }
+        None => p,
+    };
     let sizing = RtlSizing::new(p);
     let tile_top = format!("{prefix}{TOP_MODULE}");
     let mut files: Vec<RtlFile> = BLOCKS
@@ -271,6 +281,7 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
         },
         "widths": p.widths(),
         "sizing": sizing,
+        "adc_latency": p.adc_latency(),
         "min_cycles_per_mvm": p.min_cycles_per_mvm(),
         "expected_cycles_per_mvm": p.expected_cycles_per_mvm(),
     });
