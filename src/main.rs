@@ -3,7 +3,8 @@
 //! the work is done by `cimtile-hdl` (configuration, golden model, RTL) and `cimtile-cosim`
 //! (Verilator co-simulation).
 //!
-//! Exit codes: 0 success, 1 a co-simulation mismatch, 2 an error (bad input, missing tool).
+//! Exit codes: 0 success, 1 a co-simulation mismatch or a broken rule, 2 an error (bad input,
+//! missing tool), 3 a proof that holds only for its depth.
 
 mod calibrate;
 mod cli;
@@ -15,6 +16,7 @@ mod info;
 mod net;
 mod ppa;
 mod progress;
+mod prove;
 mod run;
 mod sweep;
 mod synthesis;
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         cli::Command::Calibrate(a) => calibrate::calibrate(&a),
         cli::Command::Ppa(a) => ppa::ppa(&a),
         cli::Command::Fpga(a) => fpga::fpga(&a),
+        cli::Command::Prove(a) => prove::prove(&a),
     };
     match result {
         Ok(code) => code,
