@@ -47,6 +47,20 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff) of cimtile, or write it and one page per subcommand into a directory.
     Man(ManArgs),
+    /// Prove the host rules with SymbiYosys (docs/formal.md).
+    Prove(ProveArgs),
+}
+
+#[derive(Args)]
+pub struct ProveArgs {
+    #[command(flatten)]
+    pub tile: TileArgs,
+    /// Where to generate the tile and run the job (the counterexample VCD lands under it).
+    #[arg(long, value_name = "DIR", default_value = "proof", conflicts_with = "dir")]
+    pub out: PathBuf,
+    /// Prove a directory `cimtile generate` wrote instead (its .sby job as it is).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["config", "preset"])]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Args)]

@@ -3,7 +3,8 @@
 //! the work is done by `cimtile-hdl` (configuration, golden model, RTL) and `cimtile-cosim`
 //! (Verilator co-simulation).
 //!
-//! Exit codes: 0 success, 1 a co-simulation mismatch, 2 an error (bad input, missing tool).
+//! Exit codes: 0 success, 1 a co-simulation mismatch or a broken rule, 2 an error (bad input,
+//! missing tool), 3 a proof that holds only for its depth.
 
 mod asic;
 mod calibrate;
@@ -17,6 +18,7 @@ mod generate;
 mod info;
 mod net;
 mod ppa;
+mod prove;
 mod run;
 mod sweep;
 mod tile_source;
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         cli::Command::Man(a) => completions::man(&a),
         cli::Command::Chip(a) => chip::chip(&a),
         cli::Command::Asic(a) => asic::asic(&a),
+        cli::Command::Prove(a) => prove::prove(&a),
     };
     match result {
         Ok(code) => code,

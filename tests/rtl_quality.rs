@@ -34,10 +34,16 @@ fn verilog_files(rtl: &GeneratedRtl) -> Vec<String> {
     rtl.verilog_files().map(|f| f.name.clone()).collect()
 }
 
+/// The Verilog files and the host rules bound into the tile (`cim_tile_rules.sv`), for the
+/// front ends that take SystemVerilog assertions (Verilator, slang; Icarus 11 does not).
+fn files_with_assertions(rtl: &GeneratedRtl) -> Vec<String> {
+    rtl.verilog_files().chain(rtl.assertion_files()).map(|f| f.name.clone()).collect()
+}
+
 fn assert_lint_clean(config: &TileConfig, options: &GenerateOptions, what: &str) {
     let dir = tempfile::tempdir().unwrap();
     let rtl = generate_with_into(config, options, dir.path());
-    let files = verilog_files(&rtl);
+    let files = files_with_assertions(&rtl);
     for defines in [&[][..], &["-DSYNTHESIS"][..]] {
         let mut args = vec!["--lint-only", "-Wall", "--top-module", &rtl.top];
         args.extend(defines);
@@ -73,7 +79,7 @@ fn assert_slang_clean(config: &TileConfig, options: &GenerateOptions, what: &str
         d.reportCompilation(d.createCompilation(), False)\n\
         sys.exit(0 if ok and d.reportDiagnostics(False) else 1)\n";
     let mut args = vec!["-c", script, &rtl.top];
-    let files = verilog_files(&rtl);
+    let files = files_with_assertions(&rtl);
     args.extend(files.iter().map(String::as_str));
     let (ok, log) = run(dir.path(), "python3", &args);
     assert!(ok && log.contains("0 errors, 0 warnings"), "{what}: slang -Weverything reports:\n{log}");

@@ -236,6 +236,9 @@ impl AxiTileRtl {
         let sample = self.sample();
         self.checker.check(sample).map_err(CosimError::Axi)?;
         self.sim.cycle();
+        if self.sim.assertion_failed() {
+            return Err(CosimError::Assertion(self.sim.cycles()));
+        }
         Ok(())
     }
 

@@ -66,6 +66,7 @@ pub mod axi_protocol_checker;
 pub mod calibration;
 pub mod icarus;
 pub mod protocol_checker;
+pub mod prove;
 pub mod random_case;
 pub mod replay_case;
 pub mod rtl_run;
@@ -85,6 +86,9 @@ pub enum CosimError {
     /// `verilator` is not on the `PATH`.
     #[error("verilator is not installed (run scripts/setup, or apt-get install verilator)")]
     VerilatorMissing,
+    /// Another tool is not on the `PATH` (the message says which and how to install it).
+    #[error("{0} is not installed")]
+    ToolMissing(String),
     /// An external tool (Verilator building the model, or Icarus) failed.
     #[error("{tool} failed (log: {log_path}):\n{log_tail}")]
     ToolFailed {
@@ -125,6 +129,10 @@ pub enum CosimError {
     /// The tile broke a rule of its host interface (see [`protocol_checker`]).
     #[error("{0}")]
     Protocol(protocol_checker::Violation),
+    /// An assertion bound into the RTL failed (Verilator `--assert`): its message, with the
+    /// rule's name, is on standard output.
+    #[error("a host-rule assertion of the RTL failed in simulated cycle {0} (its name and message are on standard output)")]
+    Assertion(u64),
     /// The AXI wrapper broke an AXI rule (see [`axi_protocol_checker`]).
     #[error("{0}")]
     Axi(axi_protocol_checker::AxiViolation),

@@ -7,6 +7,7 @@
 //!   by index into the port list.
 //! - `void cimtile_set_words(h, port, const u32*)`, `void cimtile_get_words(h, port, u32*)`:
 //!   any width, 32-bit words, least significant first.
+//! - `int cimtile_failed(h)`: 1 once an assertion (a host rule, `--assert`) has failed.
 //! - `void cimtile_eval(h)`; `void cimtile_cycle(h)`: rising edge, falling edge, each
 //!   evaluated and dumped, 10 time units per cycle.
 
@@ -70,6 +71,8 @@ void* cimtile_new() {{
     Handle* h = new Handle;
     h->ctx = new VerilatedContext;
     h->ctx->traceEverOn(true);
+    // A failed assertion prints its name and sets gotError; the caller stops (cimtile_failed).
+    h->ctx->fatalOnError(false);
     h->top = new {class}(h->ctx, "TOP");
     h->vcd = nullptr;
     h->time = 0;
@@ -140,6 +143,10 @@ void cimtile_cycle(void* p) {{
     h->time += 5;
     h->ctx->time(h->time);
     if (h->vcd) h->vcd->dump(h->time);
+}}
+
+int cimtile_failed(void* p) {{
+    return ((Handle*)p)->ctx->gotError() ? 1 : 0;
 }}
 
 void cimtile_flush(void* p) {{

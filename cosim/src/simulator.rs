@@ -21,6 +21,7 @@ type SetFn = unsafe extern "C" fn(*mut c_void, u32, u64);
 type GetFn = unsafe extern "C" fn(*mut c_void, u32) -> u64;
 type SetWordsFn = unsafe extern "C" fn(*mut c_void, u32, *const u32);
 type GetWordsFn = unsafe extern "C" fn(*mut c_void, u32, *mut u32);
+type FailedFn = unsafe extern "C" fn(*mut c_void) -> i32;
 
 /// One instance of a Verilated model, with its own `VerilatedContext`: set inputs, evaluate,
 /// clock, read outputs, and optionally trace to a VCD. Freed on drop.
@@ -37,6 +38,7 @@ pub struct Simulator {
     eval: HandleFn,
     cycle: HandleFn,
     flush: HandleFn,
+    failed: FailedFn,
     ports: Vec<Port>,
     cycles: u64,
 }
@@ -67,6 +69,7 @@ impl Simulator {
                 eval: symbol!(b"cimtile_eval", HandleFn),
                 cycle: symbol!(b"cimtile_cycle", HandleFn),
                 flush: symbol!(b"cimtile_flush", HandleFn),
+                failed: symbol!(b"cimtile_failed", FailedFn),
                 handle: new(),
                 _library: library,
                 ports: model.ports.clone(),
@@ -128,6 +131,12 @@ impl Simulator {
     pub fn cycle(&mut self) {
         self.cycles += 1;
         unsafe { (self.cycle)(self.handle) }
+    }
+
+    /// Whether an assertion of the model (a host rule of `cim_tile_rules.sv`) has failed; the
+    /// model printed the rule's name and message on standard output.
+    pub fn assertion_failed(&self) -> bool {
+        unsafe { (self.failed)(self.handle) != 0 }
     }
 
     /// Cycles since the model was created.

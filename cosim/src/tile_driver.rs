@@ -335,6 +335,9 @@ impl TileRtl {
         let sample = self.sample();
         self.checker.check(sample).map_err(CosimError::Protocol)?;
         self.sim.cycle();
+        if self.sim.assertion_failed() {
+            return Err(CosimError::Assertion(self.sim.cycles()));
+        }
         Ok(())
     }
 

@@ -26,7 +26,7 @@ pub struct BuiltModel {
 }
 
 const FLAGS: &[&str] = &[
-    "--cc", "--exe", "--build", "-O3", "--trace", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style",
+    "--cc", "--exe", "--build", "-O3", "--trace", "--assert", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style",
     "-CFLAGS", "-fPIC", "-LDFLAGS", "-shared", "-o", "libtile.so",
 ];
 

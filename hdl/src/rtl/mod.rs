@@ -9,6 +9,7 @@
 
 pub mod axi;
 pub mod emulation;
+mod formal;
 mod handoff;
 pub mod macro_abstract;
 pub mod sizing;
@@ -18,6 +19,7 @@ use crate::config::TileParams;
 use serde::Serialize;
 pub use emulation::Emulation;
 pub use handoff::{sdc, SDC_CLOCK_PERIOD_NS};
+pub use formal::PROOF_DEPTH;
 pub use sizing::RtlSizing;
 pub use top::instances;
 use std::path::Path;
@@ -131,6 +133,11 @@ pub enum FileRole {
     Handoff,
     /// The bus wrapper and its top (`--bus`): synthesizable, for a flow that wants the bus.
     Bus,
+    /// The host rules as SystemVerilog assertions, bound into the tile: for simulators and
+    /// linters that take them (not Icarus 11), never for synthesis.
+    Assertions,
+    /// The SymbiYosys job and the files only it reads (host assumptions, abstract crossbar).
+    Formal,
 }
 
 /// One generated file.
@@ -179,14 +186,22 @@ pub struct GeneratedRtl {
 }
 
 impl GeneratedRtl {
-    /// Every Verilog file (periphery and macro) as one text, for a simulator.
+    /// Every Verilog file and the assertions bound into the tile, as one text, for a simulator
+    /// that takes SystemVerilog assertions (Verilator `--assert`).
     pub fn simulation_verilog(&self) -> String {
-        self.files.iter().filter(|f| f.role != FileRole::Handoff).map(|f| f.text.as_str()).collect()
+        self.verilog_files().chain(self.assertion_files()).map(|f| f.text.as_str()).collect()
     }
 
-    /// The Verilog files, in compilation order.
+    /// The Verilog files, in compilation order (`files.f`): every flow's, Icarus and synthesis
+    /// included, so without the assertions.
     pub fn verilog_files(&self) -> impl Iterator<Item = &RtlFile> {
-        self.files.iter().filter(|f| f.role != FileRole::Handoff)
+        self.files.iter().filter(|f| matches!(f.role, FileRole::Periphery | FileRole::Macro | FileRole::Bus))
+    }
+
+    /// The host rules as assertions (`cim_tile_rules.sv`), read after [`Self::verilog_files`]
+    /// by tools that take `bind` and SystemVerilog assertions (not Icarus 11).
+    pub fn assertion_files(&self) -> impl Iterator<Item = &RtlFile> {
+        self.files.iter().filter(|f| f.role == FileRole::Assertions)
     }
 }
 
@@ -254,6 +269,11 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
     let macro_file = format!("{prefix}{}.v", crossbar.last().expect("a crossbar module").module);
     let crossbar_role = if emulation.is_some() { FileRole::Periphery } else { FileRole::Macro };
     files.extend(crossbar.iter().map(|b| b.file(prefix, crossbar_role)));
+    files.push(RtlFile {
+        name: format!("{prefix}cim_tile_rules.sv"),
+        text: with_prefix(&formal::rules(p, &sizing), prefix),
+        role: FileRole::Assertions,
+    });
     let top = match options.bus {
         None => tile_top.clone(),
         Some(Bus::Axi) => {
@@ -296,6 +316,12 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
     let mut rtl = GeneratedRtl { top, tile_top, bus: options.bus, files, sizing, manifest };
     let handoff = handoff::files(p, &rtl);
     rtl.files.extend(handoff);
+    if options.crossbar == Crossbar::Behavioral {
+        // The proof replaces the behavioral macro; the emulated crossbar is periphery and
+        // would need an abstraction of its own.
+        let proof = formal::files(p, &rtl, |text| with_prefix(text, prefix));
+        rtl.files.extend(proof);
+    }
     Ok(rtl)
 }
 

@@ -1,0 +1,50 @@
+`timescale 1ns / 1ps
+`default_nettype none
+// cim_tile_host: what a host must do, assumed by the proof, and the invariants that let
+// induction close (the .sby job reads this file; the generator appends its bind). Simulations
+// leave it out: the co-simulation drivers drop valid before ready on purpose, which the tile
+// tolerates.
+//   host_reset_first  reset is high in the first cycle.
+//   host_in_holds     in_valid, once high, holds with in_data until in_ready.
+//   host_prog_holds   prog_valid, once high, holds until prog_ready.
+// Invariants (asserted, so proved too), naming the controller's and the rules' registers:
+//   inv_flight        the rules count the vectors in flight as the controller does;
+//   inv_busy          busy says whether the controller's count is zero;
+//   inv_row           the rules' row is the controller's load position.
+module cim_tile_host #(
+    parameter integer INPUT_BITS = 4,
+    parameter integer ROWS_PER_READ = 4
+) (
+    input wire                  clock,
+    input wire                  reset,
+    input wire                  prog_valid,
+    input wire                  prog_ready,
+    input wire                  in_valid,
+    input wire                  in_ready,
+    input wire [INPUT_BITS-1:0] in_data,
+    input wire                  busy
+);
+    reg first = 1'b1;
+    reg in_waiting, prog_waiting;
+    reg [INPUT_BITS-1:0] waiting_data;
+    always @(posedge clock) begin
+        first <= 1'b0;
+        in_waiting <= in_valid && !in_ready;
+        prog_waiting <= prog_valid && !prog_ready;
+        waiting_data <= in_data;
+    end
+    always @(*) begin
+        if (!first && !reset) begin
+            inv_flight: assert (controller.in_flight == rules.in_flight);
+            inv_busy: assert (busy == (controller.in_flight != 0));
+            inv_row: assert (controller.load_group * ROWS_PER_READ + controller.load_offset == rules.row);
+        end
+    end
+    always @(*) begin
+        if (first) host_reset_first: assume (reset);
+        if (!first && !reset && in_waiting) host_in_holds: assume (in_valid && in_data == waiting_data);
+        if (!first && !reset && prog_waiting) host_prog_holds: assume (prog_valid);
+    end
+endmodule
+
+`default_nettype wire
