@@ -167,7 +167,8 @@ fn emulated_fpga64_synthesizes_without_latches() {
     assert!(ok, "fpga64 with the emulated crossbar: yosys fails (latches, or check -assert):\n{log}");
     let stat = std::fs::read_to_string(dir.path().join("stat.txt")).unwrap();
     let cells = cells_per_block(&stat);
-    assert!(cells.get("cim_crossbar_emulated").is_some_and(|&n| n > 500), "the crossbar is not in the netlist: {cells:?}");
+    // Since the pipelining to the ADC rate, its 8 memories and their read path are about 400 cells.
+    assert!(cells.get("cim_crossbar_emulated").is_some_and(|&n| n > 300), "the crossbar is not in the netlist: {cells:?}");
     // 8 ADCs x 1 lane of cells (fpga64 reads its 16 rows in its 16 cycles per conversion).
     let crossbar = stat.split("=== ").find(|block| block.contains("cim_crossbar_emulated ===")).unwrap_or_default();
     let memories = crossbar.lines().find_map(|l| l.trim().strip_prefix("$mem_v2")).and_then(|n| n.trim().parse::<u64>().ok());

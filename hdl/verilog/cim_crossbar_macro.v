@@ -192,6 +192,8 @@ module cim_crossbar_macro #(
     // The codes are computed at conv_start (from the cells as they are then) and travel a
     // delay line of ADC_LATENCY stages with their valid bit: conversions overlap when L > Ta.
     localparam integer LATENCY = ADC_LATENCY;
+    // Ta is how often conversions may start, which the scheduler keeps; the model needs only L.
+    wire unused_interval = ^ADC_CYCLES;
     reg [ADCS*ADC_BITS-1:0] in_flight [1:LATENCY];
     reg [LATENCY:1] started;
     wire [LATENCY+1:1] started_next = {started, conv_start};  // the oldest bit leaves

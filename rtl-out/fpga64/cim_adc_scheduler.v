@@ -149,14 +149,14 @@ module cim_adc_scheduler #(
             always @(posedge clock)
                 if (conv_start) {tag_bank, tag_phase, tag_bit, tag_negative, tag_first, tag_last} <= conv_tag;
         end else begin : delayed
-            reg [TAG_BITS-1:0] in_flight [1:ADC_LATENCY];
+            // ADC_LATENCY - 1 stages, then the tag registers themselves: ADC_LATENCY in all.
+            reg [TAG_BITS-1:0] in_flight [1:ADC_LATENCY-1];
             integer stage;
             always @(posedge clock) begin
                 in_flight[1] <= conv_tag;
-                for (stage = 2; stage <= ADC_LATENCY; stage = stage + 1) in_flight[stage] <= in_flight[stage-1];
+                for (stage = 2; stage < ADC_LATENCY; stage = stage + 1) in_flight[stage] <= in_flight[stage-1];
+                {tag_bank, tag_phase, tag_bit, tag_negative, tag_first, tag_last} <= in_flight[ADC_LATENCY-1];
             end
-            wire [TAG_BITS-1:0] landing = in_flight[ADC_LATENCY];
-            always @(*) {tag_bank, tag_phase, tag_bit, tag_negative, tag_first, tag_last} = landing;
         end
     endgenerate
 endmodule
