@@ -1148,7 +1148,7 @@ mod tests {
     #[test]
     fn unknown_preset_lists_known_ones() {
         let err = TileConfig::from_preset("nope").unwrap_err();
-        assert_eq!(err.to_string(), "unknown preset 'nope' (known presets: default, isaac, neurram, fpga64)");
+        assert_eq!(err.to_string(), "unknown preset 'nope' (known presets: default, isaac, neurram, fpga64, neurosim)");
     }
 
     #[test]

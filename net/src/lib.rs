@@ -8,7 +8,7 @@
 //! use cimtile_net::{Network, Options, TestSet};
 //! let net = Network::load("examples/digits/plain.npz".as_ref())?;
 //! let data = TestSet::load("examples/digits/test.npz".as_ref(), &net)?;
-//! let params = cimtile_hdl::config::TileConfig::preset("default").unwrap().validate().unwrap();
+//! let params = cimtile_hdl::config::TileConfig::from_preset("default").unwrap().validate().unwrap();
 //! let figures = net.evaluate(&params, &data, &Options::default())?;
 //! println!("{} of {} right on the tiles", figures.correct, figures.images);
 //! # Ok(()) }
