@@ -81,7 +81,7 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
         }
     }
     if let Some(path) = &args.report {
-        let report = json!({
+        let mut report = json!({
             "tile": tile.origin,
             "config": tile.params.config(),
             "model": args.model,
@@ -90,27 +90,10 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
             "aging": tile.aging,
             "analog_drift": p.drift(),
             "calibrated": args.calibrate,
-            "calibration": figures.calibration,
-            "energy_pj_per_image": figures.energy_pj_per_image,
-            "images": figures.images,
-            "accuracy": figures.accuracy(),
-            "integer_accuracy": figures.integer_accuracy(),
-            "float_accuracy": figures.float_accuracy(),
-            "correct": figures.correct,
-            "integer_correct": figures.integer_correct,
-            "float_correct": figures.float_correct,
-            "integer_mismatches": figures.integer_mismatches,
-            "predictions": figures.predictions,
-            "tiles": figures.tiles,
-            "mvms_per_image": figures.mvms_per_image,
-            "mvms": figures.mvms,
-            "adc_conversions": figures.adc_conversions,
-            "images_per_second": figures.images_per_second(),
-            "tile_model_seconds": figures.tile_model_seconds,
-            "layers": figures.layers,
             "weight_layers": net.weight_layers(),
             "rtl_checked_mvms": rtl_checked,
         });
+        report.as_object_mut().expect("json! of braces is an object").extend(figures.report());
         tile_source::write_text(path, &(serde_json::to_string_pretty(&report)? + "\n"))?;
     }
     Ok(ExitCode::SUCCESS)

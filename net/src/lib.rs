@@ -183,6 +183,33 @@ pub struct Predictions {
 }
 
 impl NetFigures {
+    /// The figures as `cimtile net --report` writes them (the caller adds what it ran on).
+    pub fn report(&self) -> serde_json::Map<String, serde_json::Value> {
+        let serde_json::Value::Object(figures) = serde_json::json!({
+            "calibration": self.calibration,
+            "energy_pj_per_image": self.energy_pj_per_image,
+            "images": self.images,
+            "accuracy": self.accuracy(),
+            "integer_accuracy": self.integer_accuracy(),
+            "float_accuracy": self.float_accuracy(),
+            "correct": self.correct,
+            "integer_correct": self.integer_correct,
+            "float_correct": self.float_correct,
+            "integer_mismatches": self.integer_mismatches,
+            "predictions": self.predictions,
+            "tiles": self.tiles,
+            "mvms_per_image": self.mvms_per_image,
+            "mvms": self.mvms,
+            "adc_conversions": self.adc_conversions,
+            "images_per_second": self.images_per_second(),
+            "tile_model_seconds": self.tile_model_seconds,
+            "layers": self.layers,
+        }) else {
+            unreachable!("json! of braces is an object")
+        };
+        figures
+    }
+
     pub fn accuracy(&self) -> f64 {
         self.correct as f64 / self.images as f64
     }

@@ -61,31 +61,15 @@ impl Network {
         let options = Options { images, calibrate, rtl_images: None };
         let p = tile.params();
         let figures = py.detach(|| self.net.evaluate(p, &data, &options)).map_err(|e| value_error(format!("{e:#}")))?;
-        let report = json!({
+        let mut report = json!({
             "tile": tile.origin(),
             "model": self.path,
             "aging": tile.aging_text(),
             "analog_drift": p.drift(),
             "calibrated": calibrate,
-            "calibration": figures.calibration,
-            "energy_pj_per_image": figures.energy_pj_per_image,
-            "images": figures.images,
-            "accuracy": figures.accuracy(),
-            "integer_accuracy": figures.integer_accuracy(),
-            "float_accuracy": figures.float_accuracy(),
-            "correct": figures.correct,
-            "integer_correct": figures.integer_correct,
-            "float_correct": figures.float_correct,
-            "integer_mismatches": figures.integer_mismatches,
-            "predictions": figures.predictions,
-            "tiles": figures.tiles,
-            "mvms_per_image": figures.mvms_per_image,
-            "mvms": figures.mvms,
-            "adc_conversions": figures.adc_conversions,
-            "images_per_second": figures.images_per_second(),
-            "layers": figures.layers,
             "weight_layers": self.net.weight_layers(),
         });
+        report.as_object_mut().expect("json! of braces is an object").extend(figures.report());
         json_to_py(py, &report)
     }
 
