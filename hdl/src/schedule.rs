@@ -73,11 +73,13 @@ const MVMS: usize = 64;
 
 /// Cycles per MVM of `p`'s RTL in a back-to-back stream (see the module documentation).
 pub fn stream_cycles(p: &TileParams) -> StreamCycles {
-    let n = p.min_cycles_per_mvm() as i64;
-    let ta = p.adc_cycles() as i64;
-    let latency = p.adc_latency() as i64;
-    let rows = p.rows() as i64;
-    let phys = p.phys_cols() as i64;
+    let pattern = spacing(p.min_cycles_per_mvm() as i64, p.adc_cycles() as i64, p.adc_latency() as i64, p.rows() as i64, p.phys_cols() as i64);
+    StreamCycles { pattern }
+}
+
+/// One period of the spacing for N = `n`, Ta = `ta`, L = `latency`, R = `rows`, P = `phys`,
+/// starting with the longest.
+fn spacing(n: i64, ta: i64, latency: i64, rows: i64, phys: i64) -> Vec<u64> {
     // Times before the stream starts: far enough back that they constrain nothing.
     let before = i64::MIN / 4;
     let at = |v: &[i64], k: usize, back: usize| if k >= back { v[k - back] } else { before };
@@ -98,7 +100,7 @@ pub fn stream_cycles(p: &TileParams) -> StreamCycles {
     let mut pattern = tail[tail.len() - period..].to_vec();
     let longest = (0..period).max_by_key(|&i| (pattern[i], std::cmp::Reverse(i))).unwrap_or(0);
     pattern.rotate_left(longest);
-    StreamCycles { pattern }
+    pattern
 }
 
 #[cfg(test)]
@@ -116,6 +118,18 @@ mod tests {
         let cycles = stream_cycles(&p);
         assert_eq!(cycles.pattern, [21, 16]);
         assert_eq!(cycles.to_string(), "18.5 (21 and 16 in turn)");
+    }
+
+    #[test]
+    fn the_period_is_at_most_two_mvms_and_never_beats_a_bound() {
+        for (n, ta) in (1..=40).flat_map(|n| (1..=3).filter(move |ta| n % ta == 0).map(move |ta| (n, ta))) {
+            for (latency, rows, phys) in (0..5).flat_map(|l| (1..=24).flat_map(move |r| (2..=24).step_by(2).map(move |p| (ta + l, r, p)))) {
+                let pattern = spacing(n, ta, latency, rows, phys);
+                let mean = pattern.iter().sum::<u64>() as f64 / pattern.len() as f64;
+                assert!(pattern.len() <= 2, "{n} {ta} {latency} {rows} {phys}: {pattern:?}");
+                assert!(mean >= n.max(rows).max(phys) as f64, "{n} {ta} {latency} {rows} {phys}: {pattern:?}");
+            }
+        }
     }
 
     #[test]
