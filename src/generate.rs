@@ -35,7 +35,7 @@ pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
             e["cells_per_read"], e["read_cycles"], e["latency"], p.adc_cycles()
         );
     }
-    println!("expected cycles per MVM in a back-to-back stream: {} (minimum Ib*G*M*Ta = {})", p.expected_cycles_per_mvm(), p.min_cycles_per_mvm());
+    println!("expected cycles per MVM in a back-to-back stream: {} (minimum Ib*G*M*Ta = {})", p.stream_cycles(), p.min_cycles_per_mvm());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -44,7 +44,7 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
         p.adc_cycles(),
         p.min_cycles_per_mvm()
     );
-    println!("cycles per MVM in a back-to-back stream: {}", p.expected_cycles_per_mvm());
+    println!("cycles per MVM in a back-to-back stream: {}", p.stream_cycles());
     println!("ADC conversions per MVM: Ib*G*P = {}", p.conversions_per_mvm());
     println!("ideal tile (computes W^T x exactly): {}", if p.is_ideal() { "yes" } else { "no" });
     // Spec v2: faults apply to every cell of the R x P array.

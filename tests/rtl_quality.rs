@@ -332,7 +332,7 @@ fn handoff_readme_and_sdc_agree_with_the_rtl() {
         assert!(top.text.contains(&format!("[{}:0] {port}", bits - 1)), "top lacks {port}[{bits}]");
         assert!(readme.contains(&format!("| `{port}` | ") ) && readme.contains(&format!("| {bits} |")), "README lacks {port} with width {bits}");
     }
-    assert!(readme.contains(&format!("back-to-back stream: {}", p.expected_cycles_per_mvm())));
+    assert!(readme.contains(&format!("back-to-back stream: {}", p.stream_cycles())));
     let sdc = std::fs::read_to_string(dir.path().join("cim_tile.sdc")).unwrap();
     assert!(sdc.contains("create_clock -name clock -period 8.000 [get_ports clock]"), "{sdc}");
 }

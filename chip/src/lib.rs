@@ -30,7 +30,7 @@
 //! let layers = vec![Layer::dense("fc", 64, 10)];
 //! let tile = TileFigures {
 //!     rows: 16, cols: 4, input_bits: 4, output_bits: 16, node_nm: 180.0, vdd_v: 1.8, toggle_fj: 90.0,
-//!     clock_mhz: 100.0, cycles_per_mvm: 20, area_mm2: 0.1, energy_pj_per_mvm: 50.0, digital_pj_per_mvm: 10.0,
+//!     clock_mhz: 100.0, cycles_per_mvm: 20.0, area_mm2: 0.1, energy_pj_per_mvm: 50.0, digital_pj_per_mvm: 10.0,
 //! };
 //! let chip = estimate(&layers, &tile, Replication::Max(1)).unwrap();
 //! assert_eq!(chip.tiles, 4 * 3);
@@ -117,7 +117,7 @@ pub struct TileFigures {
     /// `tech.toggle_fj`: energy of a cell toggling at 180 nm, fJ.
     pub toggle_fj: f64,
     pub clock_mhz: f64,
-    pub cycles_per_mvm: u64,
+    pub cycles_per_mvm: f64,
     /// Tile area, mm^2.
     pub area_mm2: f64,
     /// Energy of one MVM as the PPA report gives it, pJ.
@@ -273,7 +273,8 @@ pub fn estimate(layers: &[Layer], tile: &TileFigures, replication: Replication) 
         }
         add(&mut area, "digital_stage", node.adders_mm2(p.col_tiles * p.copies, out_bits));
 
-        let compute = l.mvms.div_ceil(p.copies) * tile.cycles_per_mvm;
+        // A stream whose spacing alternates runs at its mean; the last MVM's partial cycle counts whole.
+        let compute = (l.mvms.div_ceil(p.copies) as f64 * tile.cycles_per_mvm).ceil() as u64;
         slowest_cycles = slowest_cycles.max(compute);
         let cycles = compute + hops.ceil() as u64 + (p.row_tiles - 1);
         let layer_uj: f64 = e.values().sum::<f64>() * 1e-6;

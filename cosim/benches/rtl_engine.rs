@@ -81,7 +81,7 @@ fn main() {
     println!(
         "icarus   default: {:.0} MVMs/s, {:.3} Mcycles/s; Verilator is {:.0}x faster",
         icarus_rate,
-        icarus_rate * p.expected_cycles_per_mvm() as f64 / 1e6,
+        icarus_rate * p.expected_cycles_per_mvm() / 1e6,
         default_rate / icarus_rate
     );
 }

@@ -1,6 +1,7 @@
 //! The same RTL under Icarus Verilog, a second simulator: a generated test bench reads the
 //! CSVs (`W.csv`, `X.csv`, optional `C.csv`), slices the weights into cell levels itself,
-//! programs the tile, streams the inputs and writes `Y.csv`.
+//! programs the tile, streams the inputs back to back and writes `Y.csv`, and the cycle of each
+//! MVM's last result in `T.csv` (cycles counted from the first input element offered).
 
 use crate::{io_error, log_tail, CosimError};
 use cimtile_hdl::config::TileParams;
@@ -8,8 +9,8 @@ use cimtile_hdl::rtl::{self, RtlSizing};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The test bench for tile `p`. Plusargs: `+W=`, `+X=`, `+Y=` file names, `+N=` vectors,
-/// and `+C=` for column parameters (else the reset defaults 1, 0, 0 stay).
+/// The test bench for tile `p`. Plusargs: `+W=`, `+X=`, `+Y=`, `+T=` file names, `+N=`
+/// vectors, and `+C=` for column parameters (else the reset defaults 1, 0, 0 stay).
 pub fn testbench(p: &TileParams, s: &RtlSizing, top: &str) -> String {
     let out_value = if p.output_signed() { "$signed(out_data)" } else { "out_data" };
     let bus = |bits: u32| format!("[{}:0]", bits.max(1) - 1);
@@ -51,8 +52,8 @@ module cim_tile_tb;
     always #5 clock = ~clock;
 
     integer weights [0:ROWS*COLS-1];
-    reg [1023:0] w_file, x_file, c_file, y_file;
-    integer fd, fy, n, r, c, pc, s, negative, magnitude, level, value, mult, shift, bias;
+    reg [1023:0] w_file, x_file, c_file, y_file, t_file;
+    integer fd, fy, ft, cycle, n, r, c, pc, s, negative, magnitude, level, value, mult, shift, bias;
     integer total, next, results, status;
     reg [7:0] separator;
 
@@ -72,8 +73,9 @@ module cim_tile_tb;
 
     initial begin
         if (!$value$plusargs("W=%s", w_file) || !$value$plusargs("X=%s", x_file)
-            || !$value$plusargs("Y=%s", y_file) || !$value$plusargs("N=%d", n)) begin
-            $display("usage: vvp tb.vvp +W=W.csv +X=X.csv +Y=Y.csv +N=vectors [+C=C.csv]");
+            || !$value$plusargs("Y=%s", y_file) || !$value$plusargs("T=%s", t_file)
+            || !$value$plusargs("N=%d", n)) begin
+            $display("usage: vvp tb.vvp +W=W.csv +X=X.csv +Y=Y.csv +T=T.csv +N=vectors [+C=C.csv]");
             $finish;
         end
         fd = $fopen(w_file, "r");
@@ -115,6 +117,8 @@ module cim_tile_tb;
         end
         fd = $fopen(x_file, "r");
         fy = $fopen(y_file, "w");
+        ft = $fopen(t_file, "w");
+        cycle = 0;
         total = n * ROWS;
         next = 0;
         results = 0;
@@ -132,11 +136,14 @@ module cim_tile_tb;
                 $fwrite(fy, "%0d", {out_value});
                 if (out_last) $fwrite(fy, "\n");
                 else $fwrite(fy, ",");
+                if (out_last) $fwrite(ft, "%0d\n", cycle);
             end
             @(negedge clock);
+            cycle = cycle + 1;
         end
         $fclose(fd);
         $fclose(fy);
+        $fclose(ft);
         $finish;
     end
 endmodule
@@ -167,7 +174,8 @@ fn run(cmd: &mut Command, what: &str, dir: &Path) -> Result<(), CosimError> {
 }
 
 /// Compiles the tile with its test bench in `dir` (which holds `W.csv`, `X.csv` and maybe
-/// `C.csv`), runs `vectors` input vectors and returns the lines of `Y.csv`.
+/// `C.csv`), runs `vectors` input vectors and returns the lines of `Y.csv` ([`done_cycles`]
+/// reads when each MVM completed).
 pub fn run_icarus(p: &TileParams, dir: &Path, vectors: usize, with_columns: bool) -> Result<String, CosimError> {
     let generated = rtl::generate(p);
     // Icarus 11 takes neither `bind` nor labelled assertions: the RTL without the rules.
@@ -177,10 +185,25 @@ pub fn run_icarus(p: &TileParams, dir: &Path, vectors: usize, with_columns: bool
         .map_err(io_error("cannot write cim_tile_tb.v"))?;
     run(Command::new("iverilog").args(["-g2012", "-o", "tile.vvp", "-s", "cim_tile_tb", "cim_tile_tb.v", "tile.v"]), "iverilog", dir)?;
     let mut vvp = Command::new("vvp");
-    vvp.args(["-n", "tile.vvp", "+W=W.csv", "+X=X.csv", "+Y=Y.csv", &format!("+N={vectors}")]);
+    vvp.args(["-n", "tile.vvp", "+W=W.csv", "+X=X.csv", "+Y=Y.csv", "+T=T.csv", &format!("+N={vectors}")]);
     if with_columns {
         vvp.arg("+C=C.csv");
     }
     run(&mut vvp, "vvp", dir)?;
     std::fs::read_to_string(dir.join("Y.csv")).map_err(io_error("cannot read Y.csv"))
+}
+
+/// The cycle at which each MVM's last result transferred in the last [`run_icarus`] in `dir`,
+/// counted from the first input element offered: the spacing a host sees in a back-to-back
+/// stream.
+pub fn done_cycles(dir: &Path) -> Result<Vec<u64>, CosimError> {
+    let path = dir.join("T.csv");
+    let text = std::fs::read_to_string(&path).map_err(io_error(format!("cannot read '{}'", path.display())))?;
+    text.lines()
+        .map(|line| {
+            line.trim().parse().map_err(|e| {
+                io_error(format!("'{}': not a cycle: '{line}'", path.display()))(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+            })
+        })
+        .collect()
 }

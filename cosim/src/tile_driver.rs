@@ -54,11 +54,14 @@ pub struct StreamResult {
 }
 
 impl StreamResult {
-    /// Cycles per MVM in steady state: the spacing of MVM completions after the first
-    /// (which also carries the pipeline's fill latency). None for fewer than 3 MVMs.
+    /// Cycles per MVM in steady state: the mean spacing of MVM completions after the first
+    /// (which also carries the pipeline's fill latency), over an even number of spacings when
+    /// there are two or more: some tiles alternate a long and a short spacing
+    /// ([`TileParams::stream_cycles`]). None for fewer than 3 MVMs.
     pub fn steady_cycles_per_mvm(&self) -> Option<f64> {
-        let n = self.done_at.len();
-        (n >= 3).then(|| (self.done_at[n - 1] - self.done_at[1]) as f64 / (n - 2) as f64)
+        let spacings = self.done_at.len().checked_sub(2).filter(|&s| s > 0)?;
+        let spacings = if spacings >= 2 { spacings - spacings % 2 } else { spacings };
+        Some((self.done_at[1 + spacings] - self.done_at[1]) as f64 / spacings as f64)
     }
 }
 

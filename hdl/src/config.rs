@@ -713,11 +713,17 @@ impl TileParams {
         self.input_bits as u64 * self.groups as u64 * self.phases as u64 * self.adc_cycles as u64
     }
 
-    /// Cycles per MVM of the generated RTL in a back-to-back stream: the ADCs' `Ib*G*M*Ta`,
-    /// unless loading a vector (R cycles, one element per cycle) or combining its partial sums
-    /// (P cycles plus one to start) takes longer.
-    pub fn expected_cycles_per_mvm(&self) -> u64 {
-        self.min_cycles_per_mvm().max(self.rows as u64).max(self.phys_cols as u64 + 1)
+    /// Cycles per MVM of the generated RTL in a back-to-back stream, one period of its
+    /// pattern: the ADCs' `Ib*G*M*Ta`, unless loading a vector (R cycles), combining its partial
+    /// sums (P cycles) or the two banks they pass through take longer (see [`crate::schedule`]).
+    pub fn stream_cycles(&self) -> crate::schedule::StreamCycles {
+        crate::schedule::stream_cycles(self)
+    }
+
+    /// Mean cycles per MVM of the generated RTL in a back-to-back stream (over the period of
+    /// [`TileParams::stream_cycles`]).
+    pub fn expected_cycles_per_mvm(&self) -> f64 {
+        self.stream_cycles().mean()
     }
 
     /// ADC conversions per MVM: `Ib * G * P`.

@@ -55,6 +55,7 @@ pub mod config;
 pub mod data;
 pub mod golden;
 pub mod ppa;
+pub mod schedule;
 
 pub use config::{TileConfig, TileParams};
 pub use data::{ColumnParams, Weights};

@@ -1,7 +1,7 @@
 `timescale 1ns / 1ps
 `default_nettype none
 // cim_crossbar_macro for the proof (cim_tile.sby): the behavioral macro's parameters, ports
-// and timing (code_valid ADC_CYCLES cycles after conv_start), with any codes.
+// and timing (code_valid ADC_LATENCY cycles after each conv_start), with any codes.
 module cim_crossbar_macro #(
     parameter [31:0] ROWS = 32'd16,
     parameter [31:0] PHYS_COLS = 32'd16,
@@ -42,13 +42,15 @@ module cim_crossbar_macro #(
     output wire                     code_valid,
     output reg  [ADCS*ADC_BITS-1:0] codes
 );
-reg [6:0] countdown;
+localparam integer LATENCY = ADC_LATENCY;
+// Bit i: a conversion started i + 1 cycles ago (one per start, however many overlap).
+reg [LATENCY-1:0] in_flight;
+wire [LATENCY:0] shifted = {in_flight, conv_start};
 always @(posedge clock) begin
-if (reset) countdown <= 7'd0;
-else if (conv_start) countdown <= ADC_CYCLES[6:0];
-else if (countdown != 7'd0) countdown <= countdown - 7'd1;
+if (reset) in_flight <= {LATENCY{1'b0}};
+else in_flight <= shifted[LATENCY-1:0];
 end
-assign code_valid = countdown == 7'd1;
+assign code_valid = in_flight[LATENCY-1];
 (* anyseq *) reg [ADCS*ADC_BITS-1:0] any_codes;
 always @(*) codes = any_codes;
 endmodule

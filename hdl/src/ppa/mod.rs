@@ -114,7 +114,7 @@ pub struct PpaReport {
     pub clock_mhz: f64,
     /// Clock cycles per MVM in a back-to-back stream
     /// ([`TileParams::expected_cycles_per_mvm`](crate::config::TileParams::expected_cycles_per_mvm)).
-    pub cycles_per_mvm: u64,
+    pub cycles_per_mvm: f64,
     /// ADC conversions per MVM.
     pub conversions_per_mvm: u64,
     /// `2 * R * C`: a multiply and an add per weight.
@@ -238,7 +238,7 @@ pub fn estimate(
     let tech = &p.config().tech;
     let clock_hz = tech.clock_mhz * 1e6;
     let cycles_per_mvm = p.expected_cycles_per_mvm();
-    let mvm_per_s = clock_hz / cycles_per_mvm as f64;
+    let mvm_per_s = clock_hz / cycles_per_mvm;
     let ops_per_mvm = 2 * p.rows as u64 * p.cols as u64;
     let area_scale = (tech.node_nm / constants::LIBRARY_NODE_NM.value).powi(2);
     let toggle_pj = tech.toggle_fj
@@ -274,7 +274,7 @@ pub fn estimate(
                 }
                 let activity = measured.copied().unwrap_or(tech.activity);
                 activity_by_block.insert(block.clone(), activity);
-                let pj = cells.cells as f64 * activity * cycles_per_mvm as f64 * toggle_pj;
+                let pj = cells.cells as f64 * activity * cycles_per_mvm * toggle_pj;
                 if BUFFER_BLOCKS.contains(&block.as_str()) {
                     buffers_pj += pj;
                 } else {

@@ -80,8 +80,9 @@ pub(super) fn files(p: &TileParams, rtl: &GeneratedRtl, rename: impl Fn(&str) ->
 }
 
 /// The behavioral macro's module header (parameters and ports) over a body that keeps its
-/// timing contract (`code_valid` ADC_CYCLES cycles after `conv_start`) and returns any codes,
-/// so a proof holds for every array, whatever its cells, noise or faults.
+/// timing contract (`code_valid` ADC_LATENCY cycles after each `conv_start`, several
+/// conversions in flight when the latency exceeds ADC_CYCLES) and returns any codes, so a
+/// proof holds for every array, whatever its cells, noise or faults.
 fn abstract_macro() -> String {
     let source = MACRO.last().expect("the behavioral macro").source;
     let start = source.find("module cim_crossbar_macro").expect("the macro's module");
@@ -89,15 +90,17 @@ fn abstract_macro() -> String {
     format!(
         "`timescale 1ns / 1ps\n`default_nettype none\n\
          // cim_crossbar_macro for the proof (cim_tile.sby): the behavioral macro's parameters, ports\n\
-         // and timing (code_valid ADC_CYCLES cycles after conv_start), with any codes.\n\
+         // and timing (code_valid ADC_LATENCY cycles after each conv_start), with any codes.\n\
          {}\
-    reg [6:0] countdown;\n\
+    localparam integer LATENCY = ADC_LATENCY;\n\
+    // Bit i: a conversion started i + 1 cycles ago (one per start, however many overlap).\n\
+    reg [LATENCY-1:0] in_flight;\n\
+    wire [LATENCY:0] shifted = {{in_flight, conv_start}};\n\
     always @(posedge clock) begin\n\
-        if (reset) countdown <= 7'd0;\n\
-        else if (conv_start) countdown <= ADC_CYCLES[6:0];\n\
-        else if (countdown != 7'd0) countdown <= countdown - 7'd1;\n\
+        if (reset) in_flight <= {{LATENCY{{1'b0}}}};\n\
+        else in_flight <= shifted[LATENCY-1:0];\n\
     end\n\
-    assign code_valid = countdown == 7'd1;\n\
+    assign code_valid = in_flight[LATENCY-1];\n\
     (* anyseq *) reg [ADCS*ADC_BITS-1:0] any_codes;\n\
     always @(*) codes = any_codes;\n\
 endmodule\n`default_nettype wire\n",

@@ -264,7 +264,7 @@ done       ___________________________ ... ______________________/‾‾‾\___
 - **Noise index**: the crossbar seeds read noise with the batch index k of each vector,
   counted from 0 after reset, one per vector, wrapping at 2^32.
 - **Cycles per MVM** in a back-to-back stream: {cycles} (the ADC limit Ib*G*M*Ta =
-  {ib}*{g}*{m}*{ta} = {min}); ADC conversions per MVM: {conversions}.
+  {ib}*{g}*{m}*{ta} = {min}){slower}; ADC conversions per MVM: {conversions}.
 
 ## The crossbar macro
 
@@ -316,7 +316,15 @@ done       ___________________________ ... ______________________/‾‾‾\___
         period = SDC_CLOCK_PERIOD_NS,
         last_col = p.cols - 1,
         extend = if p.output_signed { "sign-extends it" } else { "zero-extends it" },
-        cycles = p.expected_cycles_per_mvm(),
+        cycles = p.stream_cycles(),
+        slower = if p.stream_cycles().mean() > p.min_cycles_per_mvm() as f64 {
+            "; slower than the ADCs because loading a vector (R cycles), combining its partial sums \
+             (P cycles) or the two banks of inputs and partial sums, which MVM k + 2 reuses once \
+             MVM k has freed them, take longer (manifest: `expected_cycles_per_mvm`, the mean, and \
+             `stream_cycles_pattern`, the spacing of completions over one period)"
+        } else {
+            ""
+        },
         min = p.min_cycles_per_mvm(),
         conversions = p.conversions_per_mvm(),
         abstract_rows = silicon_macro(rtl).map_or_else(String::new, |m| format!(

@@ -304,6 +304,7 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
         "adc_latency": p.adc_latency(),
         "min_cycles_per_mvm": p.min_cycles_per_mvm(),
         "expected_cycles_per_mvm": p.expected_cycles_per_mvm(),
+        "stream_cycles_pattern": p.stream_cycles().pattern,
     });
     if let Some(Bus::Axi) = options.bus {
         // What a reader of the directory needs to find the tile behind the bus.

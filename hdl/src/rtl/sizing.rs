@@ -102,7 +102,9 @@ fn fifo_depth(cycles_per_column: usize) -> usize {
 /// columns of an MVM may take at most half the cycles of one MVM, so the activation unit never
 /// holds the combiner back long enough to stall the ADCs.
 fn digit_bits(p: &TileParams) -> u32 {
-    let budget = p.expected_cycles_per_mvm();
+    // The bound of the ADCs, the loading and the combiner, not the stream's mean: the digit
+    // must not depend on the stalls of the two banks (crate::schedule), which it would lengthen.
+    let budget = p.min_cycles_per_mvm().max(p.rows() as u64).max(p.phys_cols() as u64 + 1);
     [1u32, 2, 4, 8]
         .into_iter()
         .find(|&digit| p.cols as u64 * (16 / digit as u64) * 2 <= budget)
