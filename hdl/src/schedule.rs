@@ -67,6 +67,22 @@ impl fmt::Display for StreamCycles {
     }
 }
 
+/// Cycles per MVM as a JSON number: a whole figure stays an integer (`64`, as manifests and
+/// reports wrote it before the figure could alternate, so readers taking an integer still do), the
+/// mean of an alternating pattern a decimal (`18.5`).
+pub fn cycles_json(cycles: f64) -> serde_json::Value {
+    if cycles.fract() == 0.0 && cycles >= 0.0 && cycles <= u64::MAX as f64 {
+        serde_json::Value::from(cycles as u64)
+    } else {
+        serde_json::Value::from(cycles)
+    }
+}
+
+/// Serializes a cycles-per-MVM field as [`cycles_json`] does (for `#[serde(serialize_with)]`).
+pub fn serialize_cycles<S: serde::Serializer>(cycles: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&cycles_json(*cycles), serializer)
+}
+
 /// MVMs the recurrence runs: the bank loops span two MVMs, so the spacing settles within a
 /// few and repeats with a period of at most a few MVMs.
 const MVMS: usize = 64;

@@ -114,6 +114,7 @@ pub struct PpaReport {
     pub clock_mhz: f64,
     /// Clock cycles per MVM in a back-to-back stream
     /// ([`TileParams::expected_cycles_per_mvm`](crate::config::TileParams::expected_cycles_per_mvm)).
+    #[serde(serialize_with = "crate::schedule::serialize_cycles")]
     pub cycles_per_mvm: f64,
     /// ADC conversions per MVM.
     pub conversions_per_mvm: u64,

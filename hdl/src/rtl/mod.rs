@@ -303,7 +303,7 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
         "sizing": sizing,
         "adc_latency": p.adc_latency(),
         "min_cycles_per_mvm": p.min_cycles_per_mvm(),
-        "expected_cycles_per_mvm": p.expected_cycles_per_mvm(),
+        "expected_cycles_per_mvm": crate::schedule::cycles_json(p.expected_cycles_per_mvm()),
         "stream_cycles_pattern": p.stream_cycles().pattern,
     });
     if let Some(Bus::Axi) = options.bus {
