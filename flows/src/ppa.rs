@@ -1,6 +1,5 @@
 //! A tile priced with its periphery synthesized: the PPA model's estimate on a workload with the
-//! standard-cell area of [`synthesis`](crate::synthesis), and a chip of such tiles running a
-//! network.
+//! standard-cell area of [`synthesis`], and a chip of such tiles running a network.
 
 use crate::synthesis;
 use anyhow::{anyhow, Result};
