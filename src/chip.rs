@@ -2,13 +2,13 @@
 //! tile's PPA report.
 
 use crate::cli::ChipArgs;
-use crate::ppa::{print_parts, random_workload, report};
-use crate::tile_source::{self, Tile};
-use anyhow::{anyhow, Result};
+use crate::ppa::print_parts;
+use crate::tile_source;
+use anyhow::Result;
 use cimtile_chip::published::{self, Published};
-use cimtile_chip::{estimate, ChipReport, Layer, Replication, TileFigures};
-use cimtile_hdl::ppa::Workload;
-use cimtile_net::{Network, WeightLayer};
+use cimtile_chip::{ChipReport, Layer, Replication};
+use cimtile_flows::ppa;
+use cimtile_net::Network;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -16,7 +16,7 @@ pub fn chip(args: &ChipArgs) -> Result<ExitCode> {
     let replication: Replication = args.replicate.parse()?;
     let tile = tile_source::load(&args.tile)?;
     let layers = layers(&args.model)?;
-    let r = price(&tile, &layers, replication, !args.no_synth, true)?;
+    let r = ppa::chip(&tile.params, &layers, replication, !args.no_synth, true)?;
     print_report(&tile.origin, &args.model.display().to_string(), &r);
     if let (Some(name), None) = (&args.tile.preset, &args.tile.config) {
         let figures: &[Published] = match name.as_str() {
@@ -40,29 +40,7 @@ pub fn chip(args: &ChipArgs) -> Result<ExitCode> {
 /// The weight layers of the model file `path`, as the chip maps them.
 pub fn layers(path: &Path) -> Result<Vec<Layer>> {
     let layers = Network::load(path)?.weight_layers();
-    Ok(layers.into_iter().map(|l| layer(&l)).collect())
-}
-
-/// The chip's view of a network's weight layer.
-pub fn layer(l: &WeightLayer) -> Layer {
-    Layer {
-        name: l.name.clone(),
-        op: format!("{:?}", l.kind).to_lowercase(),
-        k: l.k,
-        n: l.n,
-        mvms: l.mvms_per_inference as u64,
-        input_elements: l.input_elements as u64,
-        output_elements: l.output_elements as u64,
-    }
-}
-
-/// The chip of `tile` running `layers`: the tile priced by `cimtile ppa` on uniform random data
-/// (its periphery synthesized when `synthesize`), then the chip around it.
-pub fn price(tile: &Tile, layers: &[Layer], replication: Replication, synthesize: bool, spinner: bool) -> Result<ChipReport> {
-    let (weights, inputs, _, description) = random_workload(&tile.params, 64, 1);
-    let workload = Workload { weights: &weights, inputs: &inputs, description, activity: None };
-    let ppa = report(tile, &workload, synthesize, spinner)?;
-    estimate(layers, &TileFigures::new(&tile.params, &ppa), replication).map_err(|e| anyhow!("{e}"))
+    Ok(layers.iter().map(ppa::layer).collect())
 }
 
 fn print_report(origin: &str, model: &str, r: &ChipReport) {

@@ -3,24 +3,18 @@
 //! CSVs), both engines' outputs and a VCD.
 
 use crate::cli::{BusArg, CosimArgs, MacroChoice};
-use crate::progress;
+use crate::progress::{self, build_with_spinner};
 use crate::tile_source::{self, Tile};
 use anyhow::{bail, Result};
 use cimtile_cosim::axi_driver::AxiTileRtl;
 use cimtile_cosim::rtl_run::{run_on, RtlRun, TileHost};
 use cimtile_cosim::CosimError;
 use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
-use cimtile_cosim::random_case::{random_case, Case};
+use cimtile_cosim::random_case::{expected_outputs, random_case};
 use cimtile_cosim::replay_case::{first_mismatch, write_case};
-use cimtile_hdl::{TileModel, TileParams};
+use cimtile_hdl::TileParams;
 use std::process::ExitCode;
 use std::time::Instant;
-
-/// The golden model's outputs for a case, input k at batch index k.
-pub fn expected_outputs(p: &TileParams, case: &Case) -> Vec<Vec<i64>> {
-    let model = TileModel::new(p, &case.weights, &case.columns).expect("a random case holds in the tile");
-    model.mvm_batch(0, &case.inputs).into_iter().map(|r| r.out).collect()
-}
 
 pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
     if args.rtl.is_some() {
@@ -136,14 +130,6 @@ fn cosim_on<T: TileHost>(args: &CosimArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::from(1))
-}
-
-/// Runs `build` (a Verilator build, or the cache's) under a spinner.
-pub fn build_with_spinner<T>(build: impl FnOnce() -> Result<T, CosimError>) -> Result<T, CosimError> {
-    let spinner = progress::spinner("building the tile with Verilator (cached afterwards)");
-    let built = build();
-    spinner.finish_and_clear();
-    built
 }
 
 fn print_timing(p: &TileParams, timing: &RtlRun, mvms: u64, total_seconds: f64) {

@@ -4,7 +4,8 @@
 
 use crate::cli::{BusArg, GenerateArgs};
 use crate::tile_source::{self, Tile};
-use crate::{ppa, synthesis};
+use crate::synthesis;
+use cimtile_flows::ppa;
 use anyhow::{Context, Result};
 use cimtile_hdl::ppa::Workload;
 use cimtile_hdl::rtl;

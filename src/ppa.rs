@@ -3,14 +3,12 @@
 
 use crate::cli::PpaArgs;
 use crate::progress;
-use crate::synthesis;
 use crate::tile_source::{self, Tile};
 use anyhow::{Context, Result};
 use cimtile_cosim::activity::{self, Stage};
-use cimtile_cosim::random_case::random_case;
 use cimtile_hdl::data::{ColumnParams, Weights};
+use cimtile_flows::ppa::{random_workload, report};
 use cimtile_hdl::ppa::{self, MeasuredActivity, PpaReport, Workload};
-use cimtile_hdl::TileParams;
 use std::collections::BTreeMap;
 use indicatif::ProgressBar;
 use std::process::ExitCode;
@@ -33,7 +31,7 @@ pub fn ppa(args: &PpaArgs) -> Result<ExitCode> {
         false => None,
     };
     let workload = Workload { weights: &weights, inputs: &inputs, description, activity: activity.as_ref() };
-    let report = report(&tile, &workload, !args.no_synth, true)?;
+    let report = report(p, &workload, !args.no_synth, true)?;
     print_report(&tile.origin, &report);
     // The paper's figures describe the paper's tile: a file laid over the preset is another tile.
     if let (Some(name), None) = (&args.tile.preset, &args.tile.config) {
@@ -43,14 +41,6 @@ pub fn ppa(args: &PpaArgs) -> Result<ExitCode> {
         tile_source::write_text(path, &(serde_json::to_string_pretty(&report)? + "\n"))?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Uniform random weights and `mvms` input vectors from `seed`, the random case's column
-/// parameters (for a measured activity), and their description.
-pub fn random_workload(p: &TileParams, mvms: u64, seed: u64) -> (Weights, Vec<Vec<i32>>, Vec<ColumnParams>, String) {
-    let case = random_case(p, mvms as usize, seed);
-    let description = format!("uniform random weights and {mvms} input vectors, seed {seed}");
-    (case.weights, case.inputs, case.columns, description)
 }
 
 /// The digital activity per block of `tile` running the workload, measured in Verilator, with a
@@ -79,13 +69,6 @@ fn measure_activity(tile: &Tile, weights: &Weights, columns: &[ColumnParams], in
         }
     };
     activity::measure(&tile.params, weights, columns, inputs, show).context("--measure-activity runs the workload through the RTL in Verilator")
-}
-
-/// The estimate of `tile` running `workload`, with its digital periphery synthesized when
-/// `synthesize` (under a spinner on a terminal when `spinner`).
-pub fn report(tile: &Tile, workload: &Workload, synthesize: bool, spinner: bool) -> Result<PpaReport> {
-    let digital = if synthesize { Some(synthesis::digital_area(&tile.params, spinner)?) } else { None };
-    Ok(ppa::estimate(&tile.params, digital.as_ref(), workload)?)
 }
 
 /// Rows `name  value unit  (share%)`, largest first.

@@ -22,7 +22,7 @@ pub fn run_rtl(
     inputs: &[Vec<i32>],
     vcd: Option<&std::path::Path>,
 ) -> Result<RtlRun> {
-    let mut rtl = crate::cosim::build_with_spinner(|| TileRtl::build_with(&tile.params, crossbar))?;
+    let mut rtl = crate::progress::build_with_spinner(|| TileRtl::build_with(&tile.params, crossbar))?;
     Ok(run_on(&mut rtl, weights, columns, inputs, &Stimulus::default(), vcd)?)
 }
 

@@ -74,6 +74,12 @@ pub fn random_case(p: &TileParams, mvms: usize, seed: u64) -> Case {
     Case { weights, inputs, columns }
 }
 
+/// The golden model's outputs for `case`, input k at batch index k.
+pub fn expected_outputs(p: &TileParams, case: &Case) -> Vec<Vec<i64>> {
+    let model = TileModel::new(p, &case.weights, &case.columns).expect("a random case holds in the tile");
+    model.mvm_batch(0, &case.inputs).into_iter().map(|r| r.out).collect()
+}
+
 /// The golden model's outputs for `case` when column-parameter writes landed between vectors
 /// (as a stream reports them): vector k sees every write made before it started. Panics on
 /// data the tile cannot hold, which [`random_case`] never makes.

@@ -1,6 +1,7 @@
 //! Progress of long work, on stderr: indicatif draws only when stderr is a terminal, so piped
 //! or redirected output stays clean.
 
+use cimtile_cosim::CosimError;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::borrow::Cow;
 use std::time::Duration;
@@ -27,4 +28,12 @@ pub fn steps(len: u64) -> ProgressBar {
     bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}, {elapsed}").expect("a valid template"));
     bar.enable_steady_tick(Duration::from_millis(500));
     bar
+}
+
+/// Runs `build` (a Verilator build of the tile, or the cache's) under a spinner.
+pub fn build_with_spinner<T>(build: impl FnOnce() -> Result<T, CosimError>) -> Result<T, CosimError> {
+    let spinner = spinner("building the tile with Verilator (cached afterwards)");
+    let built = build();
+    spinner.finish_and_clear();
+    built
 }

@@ -4,7 +4,8 @@
 //!
 //! A sweep directory holds `sweep.json` (the [`SweepSpec`]: what decides the rows),
 //! `results.csv` (one row per point: its index, its swept values, the job's figures) and the
-//! plots. What runs at a point is the caller's: [`run_points`] calls it with each [`Point`].
+//! plots. What runs at a point is the caller's: [`run_points`] calls it with each [`Point`];
+//! [`jobs`] are the ones `cimtile sweep` runs (net, cosim, ppa, chip).
 //!
 //! ```no_run
 //! # fn main() -> anyhow::Result<()> {
@@ -16,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod jobs;
 pub mod plot;
 pub mod results;
 pub mod spec;

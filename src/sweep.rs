@@ -1,13 +1,11 @@
 //! `cimtile sweep`: a job run at every point of a cross product of configuration values, in
 //! parallel, resumable, shardable over machines; `cimtile sweep merge` joins the shards. The
-//! sweep itself is `cimtile-sweep`'s; the jobs are here.
+//! sweep and its jobs are `cimtile-sweep`'s.
 
-mod chip_job;
-mod jobs;
-
-use crate::cli::{MergeArgs, SweepArgs, SweepCommand, SweepRunArgs};
-use crate::tile_source::{self, Tile};
+use crate::cli::{JobKind, MergeArgs, SweepArgs, SweepCommand, SweepRunArgs};
+use crate::tile_source;
 use anyhow::{Context, Result};
+use cimtile_sweep::jobs::{self, JobArgs};
 use cimtile_sweep::spec::{parse_sets, point_count, Shard};
 use cimtile_sweep::{describe, Point, Rows, SweepSpec};
 use std::path::Path;
@@ -24,7 +22,14 @@ fn run(args: &SweepRunArgs) -> Result<ExitCode> {
     let base = tile_source::load(&args.tile)?;
     let axes = parse_sets(&args.sets)?;
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?.unwrap_or(Shard::ALL);
-    let mut job = jobs::job(args)?;
+    let kind = args.job.map(|kind| match kind {
+        JobKind::Net => jobs::JobKind::Net,
+        JobKind::Cosim => jobs::JobKind::Cosim,
+        JobKind::Ppa => jobs::JobKind::Ppa,
+        JobKind::Chip => jobs::JobKind::Chip,
+    });
+    let job_args = JobArgs { model: args.model.clone(), data: args.data.clone(), images: args.images, mvms: args.mvms, seed: args.seed };
+    let mut job = jobs::job(kind, &job_args)?;
     let job_keys = job.keys();
     job.check_keys(&axes.iter().map(|a| a.key.as_str()).collect::<Vec<_>>())?;
     for axis in axes.iter().filter(|a| job_keys.contains(&a.key.as_str())) {
@@ -61,7 +66,7 @@ fn run(args: &SweepRunArgs) -> Result<ExitCode> {
             .filter(|(a, _)| job_keys.contains(&a.key.as_str()))
             .map(|(a, v)| (a.key.as_str(), v.as_str()))
             .collect();
-        job.run(&Tile { params: p.params.clone(), origin: p.origin.clone(), aging: None }, &job_values)
+        job.run(p, &job_values)
     };
     let finished = cimtile_sweep::run_points(dir, &spec, &todo, args.jobs, run_point, || progress.inc(1))?;
     progress.finish_and_clear();

@@ -2,17 +2,16 @@
 //! and the energy, throughput and area of the chip of such tiles running it, so that the sweep's
 //! Pareto plot puts accuracy against chip energy.
 
-use super::jobs::SweepJob;
-use crate::chip::{layer, price};
-use crate::cli::SweepRunArgs;
-use crate::tile_source::Tile;
+use super::{job_value, JobArgs, SweepJob};
+use crate::Point;
 use anyhow::{anyhow, bail, Context, Result};
 use cimtile_chip::{Layer, Replication};
+use cimtile_flows::ppa;
 use cimtile_net::{Network, Options, TestSet};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
-pub struct ChipJob {
+pub(super) struct ChipJob {
     model: PathBuf,
     data: PathBuf,
     images: Option<u64>,
@@ -22,19 +21,14 @@ pub struct ChipJob {
 }
 
 impl ChipJob {
-    pub fn new(args: &SweepRunArgs) -> Result<Self> {
+    pub(super) fn new(args: &JobArgs) -> Result<Self> {
         let model = args.model.clone().context("--job chip needs --model M (the network of the chip and of the accuracy)")?;
         let data = args.data.clone().context("--job chip needs --data D.npz (the test set of the accuracy)")?;
         let network = Network::load(&model)?;
         let test_set = TestSet::load(&data, &network)?;
-        let layers = network.weight_layers().iter().map(layer).collect();
+        let layers = network.weight_layers().iter().map(ppa::layer).collect();
         Ok(ChipJob { model, data, images: args.images, network, test_set, layers })
     }
-}
-
-/// The value of the job's key `key` at a point, or `default`.
-fn value<'a>(job_values: &[(&str, &'a str)], key: &str, default: &'a str) -> &'a str {
-    job_values.iter().find(|(k, _)| *k == key).map_or(default, |(_, v)| *v)
 }
 
 impl SweepJob for ChipJob {
@@ -62,13 +56,13 @@ impl SweepJob for ChipJob {
     fn args(&self) -> Value {
         json!({ "model": self.model, "data": self.data, "images": self.images })
     }
-    fn run(&self, tile: &Tile, job_values: &[(&str, &str)]) -> Result<Vec<String>> {
+    fn run(&self, point: &Point, job_values: &[(&str, &str)]) -> Result<Vec<String>> {
         // `prepare` checked both values.
-        let replication: Replication = value(job_values, "replicate", "1").parse()?;
-        let synthesize = value(job_values, "synth", "on") == "on";
+        let replication: Replication = job_value(job_values, "replicate").unwrap_or("1").parse()?;
+        let synthesize = job_value(job_values, "synth").unwrap_or("on") == "on";
         let options = Options { images: self.images.map(|n| n as usize), calibrate: false, rtl_images: None };
-        let accuracy = self.network.evaluate(&tile.params, &self.test_set, &options)?;
-        let chip = price(tile, &self.layers, replication, synthesize, false)?;
+        let accuracy = self.network.evaluate(&point.params, &self.test_set, &options)?;
+        let chip = ppa::chip(&point.params, &self.layers, replication, synthesize, false)?;
         Ok(vec![
             accuracy.accuracy().to_string(),
             (chip.energy_uj_per_inference * 1e6).to_string(),

@@ -1,0 +1,52 @@
+//! `cimtile ppa` at every point: area, throughput and energy of the point's tile.
+
+use super::SweepJob;
+use crate::Point;
+use anyhow::Result;
+use cimtile_cosim::random_case::random_case;
+use cimtile_flows::ppa::report;
+use cimtile_hdl::ppa::Workload;
+use serde_json::{json, Value};
+
+/// `cimtile ppa` at every point: area, throughput and energy of the point's tile, its periphery
+/// synthesized (each distinct Verilog once, then from the cache) on uniform random data.
+pub(super) struct PpaJob {
+    pub(super) mvms: u64,
+    pub(super) seed: u64,
+}
+
+impl SweepJob for PpaJob {
+    fn name(&self) -> &'static str {
+        "ppa"
+    }
+    fn figures(&self) -> &'static [&'static str] {
+        &["tops_per_w", "tops_per_mm2", "area_mm2", "mvm_per_s", "tops", "energy_pj_per_mvm", "adc_pj", "crossbar_pj", "digital_pj"]
+    }
+    fn main_figure(&self) -> &'static str {
+        "tops_per_w"
+    }
+    fn args(&self) -> Value {
+        json!({ "mvms": self.mvms, "seed": self.seed })
+    }
+    fn run(&self, point: &Point, _: &[(&str, &str)]) -> Result<Vec<String>> {
+        let case = random_case(&point.params, self.mvms as usize, self.seed);
+        let description = format!("uniform random, {} vectors, seed {}", self.mvms, self.seed);
+        let workload = Workload { weights: &case.weights, inputs: &case.inputs, description, activity: None };
+        let r = report(&point.params, &workload, true, false)?;
+        let part = |key: &str| r.energy_pj.get(key).copied().unwrap_or(0.0);
+        Ok([
+            r.tops_per_w,
+            r.tops_per_mm2,
+            r.area_mm2,
+            r.mvm_per_s,
+            r.tops,
+            r.energy_pj_per_mvm,
+            part("adc"),
+            part("crossbar"),
+            part("digital_logic") + part("buffers"),
+        ]
+        .iter()
+        .map(f64::to_string)
+        .collect())
+    }
+}
