@@ -27,7 +27,7 @@ pub enum Command {
     Cosim(CosimArgs),
     /// Print signals of a VCD waveform as a table over time.
     Wave(WaveArgs),
-    /// Run a NumPy MLP on tiles: quantize it to the tile, measure its accuracy.
+    /// Run a network (ONNX graph or NumPy MLP) on tiles: quantize it to the tile, measure its accuracy.
     Net(NetArgs),
     /// Run a job at every point of a cross product of configuration values; plot the results.
     Sweep(SweepArgs),
