@@ -347,7 +347,8 @@ impl<'a> Importer<'a> {
         Ok(())
     }
 
-    /// Constant input `i`, or the shape of a computed tensor: shape arithmetic reads both.
+    /// Constant input `i` of a shape-arithmetic node; a tensor computed from the images is
+    /// refused (only `Shape` reads one, and only its shape).
     fn shape_value(&self, node: &NodeProto, i: usize) -> Result<(Vec<usize>, Vec<f64>)> {
         let name = node.input.get(i).filter(|n| !n.is_empty()).ok_or_else(|| anyhow!("input {i} is missing"))?;
         match self.value(name)? {
