@@ -53,17 +53,30 @@ fn exact_run(model: &str, data: &str, min_float_agreement: f64) -> Value {
     r
 }
 
-#[test]
-fn a_resnet_with_batch_norm_and_pooling_runs_exactly() {
-    let r = exact_run(&fixture("resnet.onnx"), &fixture("resnet.npz"), 0.0);
+/// The ResNet-style model's layers: stem, two block convolutions, the strided one, the Gemm
+/// (batch norms folded away, by us or by the exporter).
+fn resnet_layers(r: &Value) {
     let layers = r["weight_layers"].as_array().unwrap();
-    // stem, two block convolutions, the strided one, the Gemm: batch norms folded away.
     assert_eq!(layers.len(), 5, "{r}");
     assert_eq!((layers[0]["kind"].as_str(), layers[0]["k"].as_u64(), layers[0]["n"].as_u64()), (Some("conv"), Some(9), Some(8)));
     assert_eq!(layers[0]["mvms_per_inference"], 64, "8x8 padded: every position");
     assert_eq!(layers[3]["mvms_per_inference"], 4, "4x4, stride 2, pad 1: 2x2");
     assert_eq!((layers[4]["kind"].as_str(), layers[4]["k"].as_u64()), (Some("dense"), Some(16)));
     assert_eq!(r["mvms_per_image"], 64 * 3 + 4 + 1, "{r}");
+}
+
+/// Trained on the digits (tests/onnx/make-models): the quantized network keeps the float
+/// model's predictions on at least 90% of the images.
+#[test]
+fn a_resnet_with_batch_norm_and_pooling_runs_exactly() {
+    resnet_layers(&exact_run(&fixture("resnet.onnx"), &fixture("resnet.npz"), 0.9));
+}
+
+/// The same network from torch's dynamo exporter (opset 18): ReduceMean for the pooling, batch
+/// norm fused by the exporter, the dynamic batch named in every intermediate shape.
+#[test]
+fn the_dynamo_exporters_resnet_runs_exactly() {
+    resnet_layers(&exact_run(&fixture("resnet-dynamo.onnx"), &fixture("resnet.npz"), 0.9));
 }
 
 #[test]

@@ -182,7 +182,10 @@ pub struct LayerReport {
     pub energy_uj: f64,
 }
 
-/// The chip's figures: every field of `cimtile chip --json`.
+/// The chip's figures: every field of `cimtile chip --json`. Its efficiency fields look like
+/// [`PpaReport`]'s but are not shared with it: those are one tile's, per MVM in pJ and by tile
+/// block; these are the whole chip's, per inference in uJ and by chip component (tiles, buffers,
+/// interconnect, ...), under the names issue 22 gives the JSON.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChipReport {
     pub tiles: u64,

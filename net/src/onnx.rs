@@ -6,7 +6,9 @@
 //! constant right after one of them is its bias, and a `BatchNormalization` after one is folded
 //! into its weights and bias (inference mode: running mean and variance). `Relu` right after a
 //! weight layer is fused into its requantization. `Identity` and `Dropout` (inference) pass their
-//! input on; `Constant` feeds the others' constant inputs.
+//! input on; `Constant` feeds the others' constant inputs. `Shape`, `Gather`, `Unsqueeze`,
+//! `Squeeze` and `Concat` are computed while the graph is read, on constants and tensor shapes
+//! only (the batch dimension as 1): the exporters' `x.view(x.size(0), -1)` is such a sum.
 
 use crate::graph::{ConvGeometry, Graph, Layer, Node, Op, Pool};
 use crate::LayerKind;
@@ -28,11 +30,17 @@ pub const SUPPORTED: &[&str] = &[
     "MaxPool",
     "AveragePool",
     "GlobalAveragePool",
+    "ReduceMean",
     "Flatten",
     "Reshape",
     "Identity",
     "Dropout",
     "Constant",
+    "Shape",
+    "Gather",
+    "Unsqueeze",
+    "Squeeze",
+    "Concat",
 ];
 
 /// The float ONNX model, optimized by tract for one image at a time.
@@ -66,17 +74,28 @@ pub fn load(path: &Path) -> Result<(Graph, FloatModel)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read '{file}'"))?;
     let proto = tract_onnx::onnx().proto_model_for_read(&mut &bytes[..]).map_err(|e| anyhow!("'{file}' is not an ONNX model: {e}"))?;
     let graph_proto = proto.graph.as_ref().ok_or_else(|| anyhow!("'{file}' is not an ONNX model: it has no graph"))?;
-    let graph = Importer::new(&file, graph_proto)?.import(graph_proto)?;
-    let float = float_model(path, &file, &graph)?;
+    let (graph, batch) = Importer::new(&file, graph_proto)?.import(graph_proto)?;
+    let float = float_model(path, &file, &graph, batch.as_deref())?;
     Ok((graph, float))
 }
 
 /// tract's optimized plan of the model with a batch of one image; tract's own panics (it has
-/// `unimplemented!` paths for rare tensor types) become errors.
-fn float_model(path: &Path, file: &str, graph: &Graph) -> Result<FloatModel> {
+/// `unimplemented!` paths for rare tensor types) become errors. A batch named by a symbol (a
+/// dynamic batch) is set to 1 after the model is typed: the shapes an exporter declares for the
+/// tensors inside the graph carry the same symbol, which a fixed input of 1 would contradict.
+fn float_model(path: &Path, file: &str, graph: &Graph, batch: Option<&str>) -> Result<FloatModel> {
     let shape: Vec<usize> = std::iter::once(1).chain(graph.nodes[0].shape.iter().copied()).collect();
     let build = || -> TractResult<Arc<TypedRunnableModel>> {
-        tract_onnx::onnx().model_for_path(path)?.with_input_fact(0, f32::fact(&shape).into())?.into_optimized()?.into_runnable()
+        let model = tract_onnx::onnx().model_for_path(path)?;
+        let typed = match batch {
+            Some(name) => {
+                let typed = model.into_typed()?;
+                let one = HashMap::from([(typed.sym(name), TDim::Val(1))]);
+                typed.set_symbols(&one)?
+            }
+            None => model.with_input_fact(0, f32::fact(&shape).into())?.into_typed()?,
+        };
+        typed.into_optimized()?.into_runnable()
     };
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
@@ -168,7 +187,8 @@ impl<'a> Importer<'a> {
         Ok(Importer { file, nodes: vec![], layers: vec![], values, readers, open: vec![] })
     }
 
-    fn import(mut self, g: &tract_onnx::pb::GraphProto) -> Result<Graph> {
+    /// The graph, and the name of its input's batch dimension if it is a symbol.
+    fn import(mut self, g: &tract_onnx::pb::GraphProto) -> Result<(Graph, Option<String>)> {
         let file = self.file;
         let inputs: Vec<_> = g.input.iter().filter(|i| !self.values.contains_key(&i.name)).collect();
         let [input] = inputs[..] else {
@@ -190,7 +210,7 @@ impl<'a> Importer<'a> {
         if self.layers.is_empty() {
             bail!("{file}: the model has no weight layer (Conv, Gemm or MatMul) to run on tiles");
         }
-        Ok(Graph { nodes: self.nodes, layers: self.layers, output })
+        Ok((Graph { nodes: self.nodes, layers: self.layers, output }, batch_symbol(input)))
     }
 
     fn value(&self, name: &str) -> Result<&Value> {
@@ -279,6 +299,11 @@ impl<'a> Importer<'a> {
                 };
                 self.push(node, Op::GlobalAveragePool, vec![x], vec![c, 1, 1]);
             }
+            "ReduceMean" => self.reduce_mean(node)?,
+            "Shape" | "Gather" | "Unsqueeze" | "Squeeze" | "Concat" => {
+                let (dims, data) = self.shape_arithmetic(node)?;
+                self.values.insert(out, Value::Const { dims, data });
+            }
             "Flatten" => {
                 let x = self.activation(node, 0)?;
                 let axis = attr(node, "axis").map_or(1, |a| a.i);
@@ -297,6 +322,114 @@ impl<'a> Importer<'a> {
             other => bail!("operator '{other}' is not supported"),
         }
         Ok(())
+    }
+
+    /// A mean over the spatial axes of a `[N, C, H, W]` tensor (the dynamo exporter's adaptive
+    /// average pooling to 1 x 1) is a global average pool; `keepdims = 0` drops the 1 x 1.
+    fn reduce_mean(&mut self, node: &NodeProto) -> Result<()> {
+        let x = self.activation(node, 0)?;
+        let [c, _, _] = self.nodes[x].shape[..] else {
+            bail!("its input has shape {:?} per image; a mean over H and W of [C, H, W] is supported", self.nodes[x].shape);
+        };
+        // Opset 18 moved `axes` from an attribute to an input.
+        let axes: Vec<i64> = match (attr(node, "axes"), self.constant(node, 1)?) {
+            (Some(a), _) => a.ints.clone(),
+            (None, Some((_, v))) => v.iter().map(|&a| a as i64).collect(),
+            (None, None) => vec![],
+        };
+        let mut axes = axes.iter().map(|&a| if a < 0 { a + 4 } else { a }).collect::<Vec<_>>();
+        axes.sort_unstable();
+        if axes != [2, 3] {
+            bail!("it averages over axes {axes:?}; only the mean over H and W (axes 2 and 3, or -2 and -1) is supported");
+        }
+        let shape = if attr(node, "keepdims").map_or(1, |a| a.i) == 0 { vec![c] } else { vec![c, 1, 1] };
+        self.push(node, Op::GlobalAveragePool, vec![x], shape);
+        Ok(())
+    }
+
+    /// Constant input `i` of a shape-arithmetic node; a tensor computed from the images is
+    /// refused (only `Shape` reads one, and only its shape).
+    fn shape_value(&self, node: &NodeProto, i: usize) -> Result<(Vec<usize>, Vec<f64>)> {
+        let name = node.input.get(i).filter(|n| !n.is_empty()).ok_or_else(|| anyhow!("input {i} is missing"))?;
+        match self.value(name)? {
+            Value::Const { dims, data } => Ok((dims.clone(), data.clone())),
+            Value::Node(_) => bail!("input {i} ('{name}') is computed from the images; {} is supported on constants and shapes only", node.op_type),
+        }
+    }
+
+    /// `Shape`, `Gather`, `Unsqueeze`, `Squeeze` and `Concat` of constants and tensor shapes,
+    /// computed now; a tensor's shape has the batch dimension 1 (the graph runs image by image).
+    fn shape_arithmetic(&self, node: &NodeProto) -> Result<(Vec<usize>, Vec<f64>)> {
+        let axis_of = |a: i64, rank: usize| -> Result<usize> {
+            let r = rank as i64;
+            if a < -r || a >= r {
+                bail!("axis {a} is outside a tensor of {rank} dimensions");
+            }
+            Ok(((a + r) % r) as usize)
+        };
+        let axes = |given: Option<&AttributeProto>, input: Option<(Vec<usize>, Vec<f64>)>| -> Vec<i64> {
+            given.map(|a| a.ints.clone()).or_else(|| input.map(|(_, v)| v.iter().map(|&a| a as i64).collect())).unwrap_or_default()
+        };
+        match node.op_type.as_str() {
+            "Shape" => {
+                let full: Vec<f64> = match self.value(&node.input[0])? {
+                    Value::Node(n) => std::iter::once(1).chain(self.nodes[*n].shape.iter().copied()).map(|d| d as f64).collect(),
+                    Value::Const { dims, .. } => dims.iter().map(|&d| d as f64).collect(),
+                };
+                let rank = full.len() as i64;
+                let clip = |a: i64| (if a < 0 { a + rank } else { a }).clamp(0, rank) as usize;
+                let start = clip(attr(node, "start").map_or(0, |a| a.i));
+                let end = clip(attr(node, "end").map_or(rank, |a| a.i)).max(start);
+                Ok((vec![end - start], full[start..end].to_vec()))
+            }
+            "Gather" => {
+                let (dims, data) = self.shape_value(node, 0)?;
+                let (idims, idx) = self.shape_value(node, 1)?;
+                if dims.len() != 1 || attr(node, "axis").map_or(0, |a| a.i) != 0 {
+                    bail!("only a gather from a vector (a shape) is supported; the data has shape {dims:?}");
+                }
+                let n = data.len() as i64;
+                let at = |i: f64| -> Result<f64> {
+                    let j = if i < 0.0 { i as i64 + n } else { i as i64 };
+                    usize::try_from(j).ok().and_then(|j| data.get(j).copied()).ok_or_else(|| anyhow!("index {i} is outside {n} values"))
+                };
+                let picked = idx.iter().map(|&i| at(i)).collect::<Result<_>>()?;
+                Ok((idims, picked))
+            }
+            "Unsqueeze" => {
+                let (mut dims, data) = self.shape_value(node, 0)?;
+                let given = if node.input.len() > 1 { Some(self.shape_value(node, 1)?) } else { None };
+                let list = axes(attr(node, "axes"), given);
+                let rank = dims.len() + list.len();
+                let mut at = list.iter().map(|&a| axis_of(a, rank)).collect::<Result<Vec<_>>>()?;
+                at.sort_unstable();
+                for a in at {
+                    dims.insert(a.min(dims.len()), 1);
+                }
+                Ok((dims, data))
+            }
+            "Squeeze" => {
+                let (dims, data) = self.shape_value(node, 0)?;
+                let given = if node.input.len() > 1 { Some(self.shape_value(node, 1)?) } else { None };
+                let at = axes(attr(node, "axes"), given).iter().map(|&a| axis_of(a, dims.len())).collect::<Result<Vec<_>>>()?;
+                if at.iter().any(|&a| dims[a] != 1) {
+                    bail!("it squeezes axes {at:?} of shape {dims:?}; only dimensions of 1 can be squeezed");
+                }
+                let keep = |(i, &d): (usize, &usize)| if at.is_empty() { d != 1 } else { !at.contains(&i) };
+                Ok((dims.iter().enumerate().filter(|p| keep(*p)).map(|(_, &d)| d).collect(), data))
+            }
+            _ => {
+                let mut out = vec![];
+                for i in 0..node.input.len() {
+                    let (dims, data) = self.shape_value(node, i)?;
+                    if dims.len() > 1 {
+                        bail!("only vectors (shapes) can be concatenated; input {i} has shape {dims:?}");
+                    }
+                    out.extend(data);
+                }
+                Ok((vec![out.len()], out))
+            }
+        }
     }
 
     fn conv(&mut self, node: &NodeProto) -> Result<()> {
@@ -539,6 +672,15 @@ fn reshape(shape: &[usize], target: &[f64]) -> Result<Vec<usize>> {
     Ok(dims[1..].to_vec())
 }
 
+/// The name of the input's batch dimension when it is a symbol (`dim_param`).
+fn batch_symbol(input: &tract_onnx::pb::ValueInfoProto) -> Option<String> {
+    let Some(type_proto::Value::TensorType(t)) = input.r#type.as_ref()?.value.as_ref() else { return None };
+    match &t.shape.as_ref()?.dim.first()?.value {
+        Some(dimension::Value::DimParam(name)) if !name.is_empty() => Some(name.clone()),
+        _ => None,
+    }
+}
+
 /// The input's per-image shape: its declared dimensions after the batch.
 fn input_shape(input: &tract_onnx::pb::ValueInfoProto) -> Result<Vec<usize>> {
     let Some(type_proto::Value::TensorType(t)) = input.r#type.as_ref().and_then(|t| t.value.as_ref()) else {
@@ -582,7 +724,13 @@ mod tests {
     #[test]
     fn the_imported_graph_computes_what_tract_computes() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        for (model, data) in [("tests/onnx/resnet.onnx", "tests/onnx/resnet.npz"), ("tests/onnx/matmul.onnx", "tests/onnx/matmul.npz"), ("examples/digits/cnn-plain.onnx", "examples/digits/test-cnn.npz")] {
+        let models = [
+            ("tests/onnx/resnet.onnx", "tests/onnx/resnet.npz"),
+            ("tests/onnx/resnet-dynamo.onnx", "tests/onnx/resnet.npz"),
+            ("tests/onnx/matmul.onnx", "tests/onnx/matmul.npz"),
+            ("examples/digits/cnn-plain.onnx", "examples/digits/test-cnn.npz"),
+        ];
+        for (model, data) in models {
             let (graph, float) = load(&root.join(model)).unwrap();
             let shape = graph.nodes[0].shape.clone();
             let t = crate::npz::load_test_set(&root.join(data), &shape, graph.nodes[graph.output].shape.iter().product()).unwrap();
