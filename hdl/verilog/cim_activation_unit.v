@@ -11,7 +11,9 @@
 // right by DIGIT_BITS: the adder is only as wide as the sum, and the product's low 16 bits
 // leave it one digit at a time. A digit of one or two bits needs no multiplier: d * sum is
 // sum or 2 * sum, added or subtracted. Each digit's partial product is registered before its
-// add, so no path holds more than one adder.
+// add, so no path holds more than one adder. A wide digit's multiply is two (the sum's low 17
+// bits and the rest, one DSP block each on an FPGA) whose products are registered first, then
+// summed into the partial product: a stage more, so no path holds a multiply and an adder.
 //
 // Round and shift: floor((t + 2^(s-1)) / 2^s) = (t >>> s) + bit s-1 of t, so one shift of
 // {t, 0} by s gives both, and the rounding becomes an increment of the narrow result. Only
@@ -114,6 +116,15 @@ module cim_activation_unit #(
     endfunction
     wire [PARTIAL_BITS-1:0] multiple;
     wire negative;
+    // The digit's step (valid, first, last) as its multiple leaves the multiplier, and the
+    // column's shift, index and last flag as its last partial product is added.
+    wire multiple_valid, multiple_first, multiple_last;
+    reg [4:0] shift_a;  // captured at the column's last step
+    reg [COL_BITS-1:0] col_a;
+    reg last_a;
+    wire [4:0] shift_x;
+    wire [COL_BITS-1:0] col_x;
+    wire last_x;
     generate
         if (DIGIT_BITS <= 2) begin : small_digit
             wire [PARTIAL_BITS-1:0] sum_wide = {{DIGIT_BITS{sum[SUM_BITS-1]}}, sum};
@@ -133,9 +144,15 @@ module cim_activation_unit #(
                 assign negative = raw[1] && !(raw[0] && digit_carry);
                 assign multiple = one ? sum_wide : two ? (sum_wide << 1) : {PARTIAL_BITS{1'b0}};
             end
+            assign multiple_valid = busy;
+            assign multiple_first = busy && step == {STEP_BITS{1'b0}};
+            assign multiple_last = finishing;
+            assign shift_x = shift_a;
+            assign col_x = col_a;
+            assign last_x = last_a;
         end else begin : booth_multiply
-            // Wide digits: one signed multiply (a DSP block on an FPGA) by a digit recoded a
-            // step ahead into a register, so no adder sits in front of the multiply.
+            // Wide digits: a signed multiply (DSP blocks on an FPGA) by a digit recoded a step
+            // ahead into a register, so no adder sits in front of the multiply.
             wire signed [DIGIT_BITS:0] digit;
             if (DIGIT_BITS == 16) begin : one_digit
                 // One step: the digit is the multiplier, sign-extended (no adder).
@@ -148,15 +165,50 @@ module cim_activation_unit #(
                 end
                 assign digit = ahead;
             end
-            wire signed [PARTIAL_BITS-1:0] sum_wide = $signed({{DIGIT_BITS{sum[SUM_BITS-1]}}, sum});
-            wire signed [PARTIAL_BITS-1:0] digit_wide = $signed({{(PARTIAL_BITS-DIGIT_BITS-1){digit[DIGIT_BITS]}}, digit});
-            wire signed [PARTIAL_BITS-1:0] product_of_digit = sum_wide * digit_wide;
+            // d * sum = d * high * 2^17 + d * low: two multiplies, each product registered.
+            localparam integer LOW_BITS = 17;
+            localparam integer LOW_PRODUCT_BITS = LOW_BITS + DIGIT_BITS + 2;  // signed
+            localparam integer HIGH_PRODUCT_BITS = PARTIAL_BITS - LOW_BITS;   // the rest, modulo
+            wire signed [LOW_PRODUCT_BITS-1:0] low_wide = $signed({{(LOW_PRODUCT_BITS-LOW_BITS){1'b0}}, sum[LOW_BITS-1:0]});
+            wire signed [LOW_PRODUCT_BITS-1:0] digit_low = $signed({{(LOW_PRODUCT_BITS-DIGIT_BITS-1){digit[DIGIT_BITS]}}, digit});
+            wire signed [HIGH_PRODUCT_BITS-1:0] high_wide = $signed({{(HIGH_PRODUCT_BITS-SUM_BITS+LOW_BITS){sum[SUM_BITS-1]}}, sum[SUM_BITS-1:LOW_BITS]});
+            wire signed [HIGH_PRODUCT_BITS-1:0] digit_high = $signed({{(HIGH_PRODUCT_BITS-DIGIT_BITS-1){digit[DIGIT_BITS]}}, digit});
+            reg [LOW_PRODUCT_BITS-1:0] low_product;
+            reg [HIGH_PRODUCT_BITS-1:0] high_product;
+            always @(posedge clock) begin
+                low_product <= $unsigned(low_wide * digit_low);
+                high_product <= $unsigned(high_wide * digit_high);
+            end
             assign negative = 1'b0;
-            assign multiple = $unsigned(product_of_digit);
+            assign multiple = {high_product, {LOW_BITS{1'b0}}}
+                              + {{(PARTIAL_BITS-LOW_PRODUCT_BITS){low_product[LOW_PRODUCT_BITS-1]}}, low_product};
+            // The step and the column follow their products by the stage.
+            reg product_valid, product_first, product_last;
+            reg [4:0] shift_b;
+            reg [COL_BITS-1:0] col_b;
+            reg last_b;
+            always @(posedge clock) begin
+                if (reset) product_valid <= 1'b0;
+                else product_valid <= busy;
+            end
+            always @(posedge clock) begin
+                product_first <= busy && step == {STEP_BITS{1'b0}};
+                product_last <= finishing;
+                shift_b <= shift_a;
+                col_b <= col_a;
+                last_b <= last_a;
+            end
+            assign multiple_valid = product_valid;
+            assign multiple_first = product_first;
+            assign multiple_last = product_last;
+            assign shift_x = shift_b;
+            assign col_x = col_b;
+            assign last_x = last_b;
         end
     endgenerate
 
-    // The registered partial product of the previous cycle's digit, added in this one.
+    // The registered partial product of the digit whose multiple left the multiplier in the
+    // previous cycle, added in this one.
     reg partial_valid, partial_first, partial_last, partial_negative;
     reg [PARTIAL_BITS-1:0] partial;
     reg [UPPER_BITS-1:0] upper;  // the product's bits from 16 - DIGIT_BITS * (steps left) up
@@ -174,9 +226,6 @@ module cim_activation_unit #(
             assign lower_next = {step_sum[DIGIT_BITS-1:0], lower[15:DIGIT_BITS]};
         end
     endgenerate
-    reg [4:0] shift_a;
-    reg [COL_BITS-1:0] col_a;
-    reg last_a;
 
     // Round, shift, clamp.
     reg valid_p, valid_n, valid_r;
@@ -222,7 +271,7 @@ module cim_activation_unit #(
             end else if (busy) begin
                 step <= step + 1'b1;
             end
-            partial_valid <= busy;
+            partial_valid <= multiple_valid;
             valid_p <= partial_valid && partial_last;
             valid_n <= valid_p;
             valid_r <= valid_n;
@@ -255,8 +304,8 @@ module cim_activation_unit #(
         end
         partial <= multiple;
         partial_negative <= negative;
-        partial_first <= busy && step == {STEP_BITS{1'b0}};
-        partial_last <= finishing;
+        partial_first <= multiple_first;
+        partial_last <= multiple_last;
         if (finishing) begin
             shift_a <= shift_m;
             col_a <= col_m;
@@ -266,9 +315,9 @@ module cim_activation_unit #(
             upper <= step_sum[DIGIT_BITS +: UPPER_BITS];
             lower <= lower_next;
         end
-        shift_p <= shift_a;
-        col_p <= col_a;
-        last_p <= last_a;
+        shift_p <= shift_x;
+        col_p <= col_x;
+        last_p <= last_x;
         shifted <= $unsigned($signed({upper, lower, 1'b0}) >>> shift_p);
         col_n <= col_p;
         last_n <= last_p;

@@ -9,7 +9,7 @@
 // Ports:
 //   landed, landed_bank         Lanes: every sum of the bank is written.
 //   sums_released, released_bank  To the scheduler: the bank's last sum is read.
-//   rd_bank, rd_phase, rd_lane  Lanes' read port (rd_value two cycles later).
+//   rd_bank, rd_phase, rd_lane  Lanes' read port (rd_value three cycles later).
 //   slot_free, slot_take        Activation FIFO credit: a column may start when slot_free;
 //                               slot_take reserves the slot.
 //   acc_valid, acc_*            One column: accumulator, index, last of the MVM.
@@ -108,44 +108,45 @@ module cim_column_combiner #(
         end
     end
 
-    // Three stages behind the read: lane value arrives (2), term shifted into place (3),
-    // accumulated and handed on (4).
-    reg [1:0] valid_pipe;
+    // Three stages behind the read: lane value arrives (3), term shifted into place (4),
+    // accumulated and handed on (5).
+    reg [2:0] valid_pipe;
     reg valid_term;
-    reg [SLICE_BITS-1:0] slice_1, slice_2;
-    reg negative_1, negative_2, negative_3;
-    reg start_1, start_2, start_3;
-    reg end_1, end_2, end_3;
-    reg [COL_BITS-1:0] col_1, col_2, col_3;
-    reg last_1, last_2, last_3;
+    reg [SLICE_BITS-1:0] slice_1, slice_2, slice_3;
+    reg negative_1, negative_2, negative_3, negative_4;
+    reg start_1, start_2, start_3, start_4;
+    reg end_1, end_2, end_3, end_4;
+    reg [COL_BITS-1:0] col_1, col_2, col_3, col_4;
+    reg last_1, last_2, last_3, last_4;
     reg [ACC_BITS-1:0] term, sum;
 
     // Two's complement throughout: the partial sum sign-extended, then shifted and added.
     wire [ACC_BITS-1:0] part = {{(ACC_BITS-PART_BITS){rd_value[PART_BITS-1]}}, rd_value};
-    wire [ACC_BITS-1:0] sum_next = start_3 ? (negative_3 ? -term : term)
-                                                  : (negative_3 ? sum - term : sum + term);
+    wire [ACC_BITS-1:0] sum_next = start_4 ? (negative_4 ? -term : term)
+                                                  : (negative_4 ? sum - term : sum + term);
 
     always @(posedge clock) begin
         if (reset) begin
-            valid_pipe <= 2'b00;
+            valid_pipe <= 3'b000;
             valid_term <= 1'b0;
             acc_valid <= 1'b0;
         end else begin
-            valid_pipe <= {valid_pipe[0], read};
-            valid_term <= valid_pipe[1];
-            acc_valid <= valid_term && end_3;
+            valid_pipe <= {valid_pipe[1:0], read};
+            valid_term <= valid_pipe[2];
+            acc_valid <= valid_term && end_4;
         end
     end
 
     always @(posedge clock) begin
         {slice_1, negative_1, start_1, end_1, col_1, last_1} <= {slice, negative, column_start, column_end, col, last_read};
         {slice_2, negative_2, start_2, end_2, col_2, last_2} <= {slice_1, negative_1, start_1, end_1, col_1, last_1};
-        {negative_3, start_3, end_3, col_3, last_3} <= {negative_2, start_2, end_2, col_2, last_2};
-        term <= part << ({4'd0, slice_2} * SHIFT_STEP);
+        {slice_3, negative_3, start_3, end_3, col_3, last_3} <= {slice_2, negative_2, start_2, end_2, col_2, last_2};
+        {negative_4, start_4, end_4, col_4, last_4} <= {negative_3, start_3, end_3, col_3, last_3};
+        term <= part << ({4'd0, slice_3} * SHIFT_STEP);
         if (valid_term) sum <= sum_next;
         acc_value <= sum_next;
-        acc_col <= col_3;
-        acc_last <= last_3;
+        acc_col <= col_4;
+        acc_last <= last_4;
     end
 endmodule
 `default_nettype wire

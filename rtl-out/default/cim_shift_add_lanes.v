@@ -18,7 +18,11 @@
 //   tag_*                       scheduler's tag of their conversion (bank, phase, bit,
 //                               negative, first: overwrite, last: of the MVM).
 //   landed, landed_bank         One cycle after the MVM's last sum is written.
-//   rd_bank, rd_phase, rd_lane  Combiner's read port; rd_value two cycles later.
+//   rd_bank, rd_phase, rd_lane  Combiner's read port; rd_value three cycles later.
+//
+// The combiner's read: the RAM's output, its bank selected into a register per lane (so no
+// multiplexer follows a block RAM's slow clock-to-output across the lanes), then the lane
+// multiplexer into rd_value.
 module cim_shift_add_lanes #(
     parameter integer ADCS = 4,
     parameter integer PHASES = 4,
@@ -66,7 +70,7 @@ module cim_shift_add_lanes #(
     reg [PHASE_BITS:0] address_2;
     reg [PHASE_BITS-1:0] phase_2;
     reg far_2, near_2;  // near: the sum was written in L+1
-    reg [LANE_BITS-1:0] rd_lane_q;
+    reg [LANE_BITS-1:0] rd_lane_q, rd_lane_qq;
     reg rd_bank_q;
 
     wire [PHASE_BITS:0] sum_address = {tag_bank, tag_phase};
@@ -102,16 +106,19 @@ module cim_shift_add_lanes #(
         near_2 <= NEAR && valid_2 && address_2 == address_1;
         landed_bank <= address_2[PHASE_BITS];
         rd_lane_q <= rd_lane;
+        rd_lane_qq <= rd_lane_q;
         rd_bank_q <= rd_bank;
-        rd_value <= lane_value[rd_lane_q];
+        rd_value <= lane_value[rd_lane_qq];
     end
 
     genvar a;
     generate
         for (a = 0; a < ADCS; a = a + 1) begin : lane
-            reg [PART_BITS-1:0] sums_0 [0:DEPTH-1];
-            reg [PART_BITS-1:0] sums_1 [0:DEPTH-1];
-            reg [PART_BITS-1:0] out_0, out_1, read_2, term_2, written, written_before;
+            // LUT RAM: a block RAM's clock-to-output (5.6 ns on the ECP5) and the route out of
+            // it left too little of the cycle for the bank select behind it.
+            (* ram_style = "distributed" *) reg [PART_BITS-1:0] sums_0 [0:DEPTH-1];
+            (* ram_style = "distributed" *) reg [PART_BITS-1:0] sums_1 [0:DEPTH-1];
+            reg [PART_BITS-1:0] out_0, out_1, read_2, term_2, written, written_before, rd_out;
             wire active = (a < LAST_PHASE_LANES) || (phase_2 != LAST_PHASE);
             wire [PART_BITS-1:0] code = {{(PART_BITS-ADC_BITS){1'b0}}, codes[a*ADC_BITS +: ADC_BITS]};
             reg [PART_BITS-1:0] term_1;
@@ -133,8 +140,9 @@ module cim_shift_add_lanes #(
                 // nothing, and no later code of that phase reads its sum).
                 written <= sum_next;
                 written_before <= written;
+                rd_out <= rd_bank_q ? out_1 : out_0;
             end
-            assign lane_value[a] = rd_bank_q ? out_1 : out_0;
+            assign lane_value[a] = rd_out;
         end
     endgenerate
 endmodule

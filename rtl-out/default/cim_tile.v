@@ -97,7 +97,7 @@ module cim_tile (
         .INPUT_BITS(4),
         .GROUP_BITS(2),
         .OFFSET_BITS(2),
-        .FLIGHT_BITS(4)
+        .FLIGHT_BITS(5)
     ) controller (
         .clock(clock),
         .reset(reset),

@@ -95,7 +95,7 @@ module cim_tile_rules #(
 endmodule
 
 
-bind cim_tile cim_tile_rules #(.ROWS(64), .COLS(16), .OUTPUT_BITS(16), .ROW_BITS(6), .COL_BITS(4), .FLIGHT_BITS(4)) rules (
+bind cim_tile cim_tile_rules #(.ROWS(64), .COLS(16), .OUTPUT_BITS(16), .ROW_BITS(6), .COL_BITS(4), .FLIGHT_BITS(5)) rules (
     .clock(clock), .reset(reset), .prog_ready(prog_ready), .in_valid(in_valid), .in_ready(in_ready), .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_col(out_col), .out_last(out_last), .busy(busy), .done(done)
 );
 `default_nettype wire

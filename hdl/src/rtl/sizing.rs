@@ -59,10 +59,10 @@ impl RtlSizing {
         let phys_col_bits = index_bits(p.phys_cols);
         let col_bits = index_bits(p.cols);
         // Vectors in flight: two input banks, two partial-sum banks, and columns of whole
-        // vectors in the two FIFOs, the two load registers, the multiplier and the three
-        // stages behind it.
+        // vectors in the two FIFOs, the combiner's read register, the two load registers,
+        // the multiplier, its product register and the three stages behind it.
         let digit_bits = digit_bits(p);
-        let max_in_flight = 4 + 2 * fifo_depth(16 / digit_bits as usize) + 6;
+        let max_in_flight = 4 + 2 * fifo_depth(16 / digit_bits as usize) + 8;
         RtlSizing {
             row_bits: index_bits(p.rows),
             prog_col_bits: phys_col_bits.max(col_bits),
