@@ -82,6 +82,10 @@ impl Files {
     fn netlist(&self) -> String {
         format!("{}_netlist.v", self.top)
     }
+    /// The netlist qflow placed and routed (its instance names are the DEF's and the SDF's).
+    fn routed_netlist(&self) -> String {
+        format!("{}_routed_netlist.v", self.top)
+    }
     fn sdc(&self) -> String {
         format!("{}.sdc", self.top)
     }
@@ -161,7 +165,7 @@ pub fn run(p: &TileParams, out: &Path, clock_mhz: f64, step: &mut dyn FnMut(usiz
     step(1);
     let reports = out.join("reports");
     std::fs::create_dir_all(&reports)?;
-    let synth_timing = opensta(out, &files, None, &reports.join("timing_synthesis.rpt"))?;
+    let synth_timing = opensta(out, &files, &files.netlist(), None, &reports.join("timing_synthesis.rpt"))?;
 
     step(2);
     qflow_step(&qflow, "place", &files.top)?;
@@ -177,7 +181,10 @@ pub fn run(p: &TileParams, out: &Path, clock_mhz: f64, step: &mut dyn FnMut(usiz
     step(4);
     let sdf = out.join(format!("{}.sdf", files.top));
     rc_to_sdf(&layout.join(format!("{}.rc", files.top)), &sdf)?;
-    let routed_timing = opensta(out, &files, Some(&sdf), &reports.join("timing_routed.rpt"))?;
+    let placed = synthesis.join(format!("{}.rtlnopwr.v", files.top));
+    let placed = std::fs::read_to_string(&placed).with_context(|| format!("qflow wrote no routed netlist '{}'", placed.display()))?;
+    std::fs::write(out.join(files.routed_netlist()), bus_pins_joined(&placed, &files.macro_module))?;
+    let routed_timing = opensta(out, &files, &files.routed_netlist(), Some(&sdf), &reports.join("timing_routed.rpt"))?;
     for log in ["synth.log", "place.log", "route.log"] {
         let _ = std::fs::copy(qflow.join("log").join(log), reports.join(log));
     }
@@ -245,6 +252,9 @@ fn yosys_script(files: &Files, verilog: &[String], period_ns: f64) -> String {
          iopadmap -outpad BUFX2 A:Y -bits\n\
          opt\n\
          clean\n\
+         # qflow's blif2Verilog ends the module at a net named like `combiner.end_1` (it reads\n\
+         # `.end`): the flattened hierarchy's names become numbers like the rest.\n\
+         rename -hide w:*.*\n\
          rename -enumerate\n\
          write_blif -buf BUFX2 A Y {top}_mapped.blif\n\
          write_verilog -noattr -noexpr -nohex -nodec ../synthesis/{netlist}\n\
@@ -314,19 +324,64 @@ pub fn sta_script(top: &str, netlist: &str, sdc: &str, macro_lib: &str, sdf: Opt
     )
 }
 
-/// Runs OpenSTA in `out` on the files written there; the report goes to `report`.
-fn opensta(out: &Path, files: &Files, sdf: Option<&Path>, report: &Path) -> Result<Slack> {
+/// Runs OpenSTA in `out` on the files written there (`netlist` among them); the report goes to
+/// `report`.
+fn opensta(out: &Path, files: &Files, netlist: &str, sdf: Option<&Path>, report: &Path) -> Result<Slack> {
     let sdf_name = sdf.and_then(|f| f.file_name()).map(|f| f.to_string_lossy().to_string());
-    let script = sta_script(&files.top, &files.netlist(), &files.sdc(), &format!("{}.lib", files.macro_module), sdf_name.as_deref());
+    let script = sta_script(&files.top, netlist, &files.sdc(), &format!("{}.lib", files.macro_module), sdf_name.as_deref());
     let script_name = if sdf.is_some() { "sta_routed.tcl" } else { "sta_synthesis.tcl" };
     std::fs::write(out.join(script_name), &script)?;
     let result = Command::new("sta").args(["-no_splash", "-exit", script_name]).current_dir(out).output().context("cannot run OpenSTA (sta)")?;
     let text = String::from_utf8_lossy(&result.stdout).to_string() + &String::from_utf8_lossy(&result.stderr);
     std::fs::write(report, &text)?;
     if let Some(error) = text.lines().find(|l| l.starts_with("Error")) {
-        bail!("OpenSTA failed on {}: {error} (see {})", files.netlist(), report.display());
+        bail!("OpenSTA failed on {netlist}: {error} (see {})", report.display());
     }
     worst_slacks(&text).with_context(|| format!("OpenSTA reported no worst slack (see {})", report.display()))
+}
+
+/// `netlist` (qflow's `blif2Verilog` output) with the bit connections of each `module` instance
+/// (`.codes[0](a), .codes[1](b)`, which is no Verilog) joined into vectors (`.codes({b, a})`).
+fn bus_pins_joined(netlist: &str, module: &str) -> String {
+    let mut out = String::with_capacity(netlist.len());
+    for line in netlist.lines() {
+        let Some(open) = line.strip_prefix(module).filter(|rest| rest.starts_with(' ')).and_then(|_| line.find('(')) else {
+            out += line;
+            out.push('\n');
+            continue;
+        };
+        // Each `.pin[bit](net)` or `.pin(net)`, in order; the bits of one pin gathered.
+        let body = line[open + 1..].trim_end().trim_end_matches(';').trim_end();
+        let body = body.strip_suffix(')').unwrap_or(body);
+        let mut pins: Vec<(&str, BTreeMap<u32, &str>, Option<&str>)> = Vec::new();
+        for connection in body.split("),") {
+            let connection = connection.trim().trim_start_matches('.');
+            let Some((pin, net)) = connection.strip_suffix(')').unwrap_or(connection).split_once('(') else { continue };
+            let (name, bit) = match pin.split_once('[') {
+                Some((name, bit)) => (name, bit.trim_end_matches(']').parse::<u32>().ok()),
+                None => (pin, None),
+            };
+            let index = pins.iter().position(|p| p.0 == name).unwrap_or_else(|| {
+                pins.push((name, BTreeMap::new(), None));
+                pins.len() - 1
+            });
+            match bit {
+                Some(bit) => {
+                    pins[index].1.insert(bit, net);
+                }
+                None => pins[index].2 = Some(net),
+            }
+        }
+        let connections: Vec<String> = pins
+            .iter()
+            .map(|(name, bits, scalar)| match scalar {
+                Some(net) => format!(".{name}({net})"),
+                None => format!(".{name}({{{}}})", bits.values().rev().copied().collect::<Vec<_>>().join(", ")),
+            })
+            .collect();
+        out += &format!("{} ( {} );\n", line[..open].trim_end(), connections.join(", "));
+    }
+    out
 }
 
 /// The `worst setup slack` and `worst hold slack` lines the script prints.
@@ -430,6 +485,13 @@ mod tests {
         assert_eq!((s.setup, s.hold), (3.686, 0.12));
         assert_eq!(failed_routes("Final: No failed routes!\n"), 0);
         assert_eq!(failed_routes("Final: 3 unrouted nets\n"), 3);
+    }
+
+    #[test]
+    fn the_routed_netlist_joins_the_macros_bit_pins_into_vectors() {
+        let netlist = "INVX1 INVX1_1 ( .A(a[0]), .Y(b) );\nm m_1 ( .clock(clock), .codes[0](c_0_), .codes[1](c_1_), .row[0](r[0]) );\n";
+        let joined = bus_pins_joined(netlist, "m");
+        assert_eq!(joined, "INVX1 INVX1_1 ( .A(a[0]), .Y(b) );\nm m_1 ( .clock(clock), .codes({c_1_, c_0_}), .row({r[0]}) );\n");
     }
 
     #[test]
