@@ -10,8 +10,9 @@
 //! 2. **Timing after synthesis** (OpenSTA): the netlist, both Liberty files, the SDC.
 //! 3. **Placement** (qflow's GrayWolf) of the cells and the macro, from Yosys' BLIF.
 //! 4. **Routing** (qflow's qrouter), which writes the layout (DEF) and its RC parasitics.
-//! 5. **Timing after routing** (OpenSTA): the same netlist with the routed wire delays, as SDF
-//!    from qflow's `rc2dly`.
+//! 5. **Timing after routing** (OpenSTA): the netlist qflow placed (the DEF's instance names)
+//!    with the routed wire delays, as SDF from qflow's `rc2dly`; the clock is ideal (qflow
+//!    builds no clock tree).
 //!
 //! qflow (Debian `qflow`, `qflow-tech-osu018`) drives steps 3 and 4 in `DIR/qflow/`; this
 //! module writes the project, runs the steps and reads their results into an [`AsicReport`].
@@ -49,8 +50,8 @@ pub struct AsicReport {
     pub top: String,
     /// The clock the flow was constrained for.
     pub clock_mhz: f64,
-    /// 1 / (period - worst setup slack) from OpenSTA on the netlist, without and with the
-    /// routed wire delays.
+    /// 1 / (period - worst setup slack) from OpenSTA on the synthesized netlist, and on the
+    /// routed one with the routed wire delays.
     pub fmax_mhz_synthesis: f64,
     pub fmax_mhz_routed: f64,
     /// Worst setup and hold slack at the constrained clock, ns.
