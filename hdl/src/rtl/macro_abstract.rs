@@ -10,7 +10,8 @@
 //!   a cell under the block's obstructions has pins no router can reach.
 //! - **Pins**: the silicon ports only (the behavioral model's `sim_*` ports are simulation
 //!   only), inputs on the left edge and outputs on the right, on metal3 tracks two pitches
-//!   apart; metal1 to metal4 are obstructed over the rest of the macro.
+//!   apart; metal1 to metal4 are obstructed over the rest of the body, and metal2 under each
+//!   pin (routes reach the pins on metal3).
 //! - **Timing**: every port is synchronous to the rising clock edge. Inputs need
 //!   [`SETUP_FRACTION`] of the period before the edge and [`HOLD_NS`] after it; outputs change
 //!   [`CLOCK_TO_OUT_FRACTION`] of the period after it. When the codes land (cycles after
@@ -118,6 +119,7 @@ pub fn lef(module: &str, ports: &[MacroPort], area_mm2: f64) -> String {
         area = area_mm2 * 1e6,
     );
     let (mut left, mut right) = (0, 0);
+    let mut stubs = Vec::new();
     for (name, input) in pins(ports) {
         let slot = if input { &mut left } else { &mut right };
         let y = HALO_UM + TRACK_OFFSET + ((PIN_MARGIN + *slot * PIN_TRACKS) as f64) * TRACK_PITCH;
@@ -132,6 +134,7 @@ pub fn lef(module: &str, ports: &[MacroPort], area_mm2: f64) -> String {
             y0 = y - WIRE_WIDTH / 2.0,
             y1 = y + WIRE_WIDTH / 2.0,
         );
+        stubs.push((x0, y - WIRE_WIDTH / 2.0, x1, y + WIRE_WIDTH / 2.0));
     }
     // Metal1 to metal4 of the body are the macro's own; metal3 keeps a pin-deep channel free
     // at each edge so the router reaches the pins along their tracks.
@@ -141,6 +144,12 @@ pub fn lef(module: &str, ports: &[MacroPort], area_mm2: f64) -> String {
         let _ = writeln!(out, "    LAYER {layer} ;\n      RECT {x0:.3} {y0:.3} {x1:.3} {y1:.3} ;");
     }
     let _ = writeln!(out, "    LAYER metal3 ;\n      RECT {:.3} {y0:.3} {:.3} {y1:.3} ;", x0 + 2.0 * PIN_DEPTH, x1 - 2.0 * PIN_DEPTH);
+    // Metal2 under each pin's stub through the ring: qrouter (1.4.71) loses the start of a
+    // route that climbs onto a metal3 pin by a via from below ("Failure to find route start
+    // node") and never counts the net routed, so routes must reach the pins on metal3.
+    for (sx0, sy0, sx1, sy1) in stubs {
+        let _ = writeln!(out, "    LAYER metal2 ;\n      RECT {sx0:.3} {sy0:.3} {sx1:.3} {sy1:.3} ;");
+    }
     out += &format!("  END\nEND {module}\n\nEND LIBRARY\n");
     out
 }
