@@ -1,7 +1,8 @@
 //! RTL engine figures per preset: generation time, a fresh Verilator build, streaming
 //! throughput (MVMs and simulated cycles per second, back-to-back, no disturbance), and the
 //! same tile under Icarus on the default preset. Prints a table; run with
-//! `cargo bench -p cimtile-cosim --bench rtl_engine`.
+//! `cargo bench -p cimtile-cosim --bench rtl_engine`. `CIMTILE_BENCH_PRESETS=isaac,neurram`
+//! measures only those presets and skips Icarus (each preset's fresh build is slow).
 
 use cimtile_cosim::icarus::run_icarus;
 use cimtile_cosim::random_case::random_case;
@@ -25,8 +26,10 @@ fn main() {
     let cache = std::env::temp_dir().join(format!("cimtile-bench-{}", std::process::id()));
     std::env::set_var("CIMTILE_CACHE_DIR", &cache);
     println!("{:<8} {:>10} {:>10} {:>12} {:>12} {:>14} {:>9}", "preset", "generate", "build", "MVMs/s", "Mcycles/s", "cycles/MVM", "ADC-busy");
+    let only = std::env::var("CIMTILE_BENCH_PRESETS").ok();
+    let chosen = |name: &str| only.as_deref().is_none_or(|list| list.split(',').any(|n| n == name));
     let mut default_rate = 0.0;
-    for preset in PRESETS {
+    for preset in PRESETS.iter().filter(|p| chosen(p.name)) {
         let config = TileConfig::from_preset(preset.name).unwrap();
         let p = config.validate().unwrap();
         let started = Instant::now();
@@ -59,6 +62,9 @@ fn main() {
         }
     }
     let _ = std::fs::remove_dir_all(&cache);
+    if only.is_some() {
+        return;
+    }
 
     // Icarus on the default preset: two runs of different lengths, so that compilation and
     // programming cancel out of the per-MVM rate.

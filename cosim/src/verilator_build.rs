@@ -1,6 +1,7 @@
 //! Building generated Verilog into a loadable model with Verilator 5.
 //!
-//! `verilator --cc --exe --build -O3 --trace` with `-fPIC` and `-shared` turns the Verilog and
+//! `verilator --cc --exe --build -O3 --trace` with `-fPIC`, `-shared` and the model's C++ at
+//! `-O2` (`OPT_FAST`; Verilator's default is `-Os`) turns the Verilog and
 //! the generated shim into `libtile.so`. A build takes seconds, so it is cached under
 //! `<cache>/<hash>/` where the hash covers the Verilog, the shim, the flags and Verilator's
 //! version; a file lock per hash lets parallel tests and processes share one build.
@@ -28,6 +29,9 @@ pub struct BuiltModel {
 const FLAGS: &[&str] = &[
     "--cc", "--exe", "--build", "-O3", "--trace", "--assert", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style",
     "-CFLAGS", "-fPIC", "-LDFLAGS", "-shared", "-o", "libtile.so",
+    // The model's eval is nearly all of a co-simulation's time; Verilator compiles it with -Os
+    // unless told otherwise.
+    "-MAKEFLAGS", "OPT_FAST=-O2",
 ];
 
 /// The build cache: `$CIMTILE_CACHE_DIR`, else `$XDG_CACHE_HOME/cimtile`, else
