@@ -114,10 +114,11 @@ module cim_shift_add_lanes #(
     genvar a;
     generate
         for (a = 0; a < ADCS; a = a + 1) begin : lane
-            // LUT RAM: a block RAM's clock-to-output (5.6 ns on the ECP5) and the route out of
-            // it left too little of the cycle for the bank select behind it.
-            (* ram_style = "distributed" *) reg [PART_BITS-1:0] sums_0 [0:DEPTH-1];
-            (* ram_style = "distributed" *) reg [PART_BITS-1:0] sums_1 [0:DEPTH-1];
+            // Any memory the target has. On the ECP5 `cimtile fpga` asks for LUT RAM (a block
+            // RAM's 5.6 ns clock-to-output leaves too little of the cycle for the bank select
+            // behind it); no attribute here, since the iCE40 has no LUT RAM and Yosys refuses one.
+            reg [PART_BITS-1:0] sums_0 [0:DEPTH-1];
+            reg [PART_BITS-1:0] sums_1 [0:DEPTH-1];
             reg [PART_BITS-1:0] out_0, out_1, read_2, term_2, written, written_before, rd_out;
             wire active = (a < LAST_PHASE_LANES) || (phase_2 != LAST_PHASE);
             wire [PART_BITS-1:0] code = {{(PART_BITS-ADC_BITS){1'b0}}, codes[a*ADC_BITS +: ADC_BITS]};

@@ -160,8 +160,9 @@ pub fn run(request: &Request) -> Result<Report> {
         false => format!("{} -noflatten -top {}\ntee -q -o blocks.json stat -json\nflatten\n", target.synth_command(), design.top),
     };
     let script = format!(
-        "read_verilog -sv {}\n{synth}delete t:$scopeinfo\nwrite_json netlist.json\ntee -q -o stat.json stat -json\n",
+        "read_verilog -sv {}\n{}{synth}delete t:$scopeinfo\nwrite_json netlist.json\ntee -q -o stat.json stat -json\n",
         design.files.join(" "),
+        target.prepare_commands(&design.top, request.params.phases()),
     );
     std::fs::write(dir.join("synth.ys"), script).context("cannot write synth.ys")?;
     let read_json = |name: &str| -> Result<Value> {

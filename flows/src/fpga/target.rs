@@ -65,6 +65,22 @@ impl Target {
         Ok(Target { family, device, package, freq_mhz })
     }
 
+    /// Yosys commands between reading the design and synthesizing it. On the ECP5 the shift-add
+    /// lanes' partial-sum memories of 16 words or more (one word per ADC phase: `phases`) go to
+    /// LUT RAM: in block RAM, its 5.6 ns clock-to-output left too little of the cycle for the bank
+    /// select behind it (isaac 111.7 -> 119.8 MHz at its slowest seed). Shallower ones stay the
+    /// tool's choice (Yosys finds no LUT-RAM mapping for the default tile's 4 words). The RTL
+    /// carries no attribute, since the iCE40 has no LUT RAM. The memories of a parameterized
+    /// module exist once `hierarchy` has elaborated it, so it runs first.
+    pub(crate) fn prepare_commands(&self, top: &str, phases: usize) -> String {
+        match self.family {
+            Family::Ecp5 if phases >= 16 => {
+                format!("hierarchy -top {top}\nsetattr -set ram_style \"\\\"distributed\\\"\" m:*sums_0 m:*sums_1\n")
+            }
+            _ => String::new(),
+        }
+    }
+
     pub(crate) fn synth_command(&self) -> &'static str {
         match self.family {
             Family::Ecp5 => "synth_ecp5",
