@@ -28,7 +28,8 @@
 // advance independently: a column a cycle at full rate.
 //
 // Ports:
-//   in_valid, in_ready, in_*    The combiner's FIFO: accumulator, column, last of the MVM.
+//   in_valid, in_ready, in_*    The combiner's FIFO: accumulator and column (the column only
+//                               addresses its parameters; the controller numbers the results).
 //   param_read, param_col       Column-parameter read (enable, address); param_* one cycle
 //   param_*                     later, held while param_read is low.
 //   slot_free, slot_take        Output FIFO credit.
@@ -49,7 +50,6 @@ module cim_activation_unit #(
     output wire                       in_ready,
     input  wire [ACC_BITS-1:0]        in_acc,
     input  wire [COL_BITS-1:0]        in_col,
-    input  wire                       in_last,
     output wire                       param_read,
     output wire [COL_BITS-1:0]        param_col,
     input  wire [15:0]                param_mult,
@@ -58,9 +58,7 @@ module cim_activation_unit #(
     input  wire                       slot_free,
     output wire                       slot_take,
     output reg                        out_push,
-    output reg  [OUT_BITS-1:0]        out_data,
-    output reg  [COL_BITS-1:0]        out_col,
-    output reg                        out_last
+    output reg  [OUT_BITS-1:0]        out_data
 );
     localparam integer STEPS = 16 / DIGIT_BITS;
     localparam integer LAST_STEP_INT = STEPS - 1;
@@ -81,8 +79,6 @@ module cim_activation_unit #(
     // Load registers: a column whose parameters are being read (1), then held with them (2).
     reg loaded_1, loaded_2;
     reg [ACC_BITS-1:0] acc_1, acc_2;
-    reg [COL_BITS-1:0] col_1, col_2;
-    reg last_1, last_2;
     reg [15:0] mult_2;
     reg [4:0] shift_2;
     reg [31:0] bias_2;
@@ -93,8 +89,6 @@ module cim_activation_unit #(
     reg [SUM_BITS-1:0] sum;
     reg [15:0] digits;  // the multiplier's digits not yet used, the next in the low bits
     reg [4:0] shift_m;
-    reg [COL_BITS-1:0] col_m;
-    reg last_m;
 
     wire finishing = busy && step == LAST_STEP;
     wire start = loaded_2 && (!busy || finishing);     // the multiplier takes the column
@@ -117,14 +111,10 @@ module cim_activation_unit #(
     wire [PARTIAL_BITS-1:0] multiple;
     wire negative;
     // The digit's step (valid, first, last) as its multiple leaves the multiplier, and the
-    // column's shift, index and last flag as its last partial product is added.
+    // column's shift as its last partial product is added.
     wire multiple_valid, multiple_first, multiple_last;
     reg [4:0] shift_a;  // captured at the column's last step
-    reg [COL_BITS-1:0] col_a;
-    reg last_a;
     wire [4:0] shift_x;
-    wire [COL_BITS-1:0] col_x;
-    wire last_x;
     generate
         if (DIGIT_BITS <= 2) begin : small_digit
             wire [PARTIAL_BITS-1:0] sum_wide = {{DIGIT_BITS{sum[SUM_BITS-1]}}, sum};
@@ -148,8 +138,6 @@ module cim_activation_unit #(
             assign multiple_first = busy && step == {STEP_BITS{1'b0}};
             assign multiple_last = finishing;
             assign shift_x = shift_a;
-            assign col_x = col_a;
-            assign last_x = last_a;
         end else begin : booth_multiply
             // Wide digits: a signed multiply (DSP blocks on an FPGA) by a digit recoded a step
             // ahead into a register, so no adder sits in front of the multiply.
@@ -182,11 +170,9 @@ module cim_activation_unit #(
             assign negative = 1'b0;
             assign multiple = {high_product, {LOW_BITS{1'b0}}}
                               + {{(PARTIAL_BITS-LOW_PRODUCT_BITS){low_product[LOW_PRODUCT_BITS-1]}}, low_product};
-            // The step and the column follow their products by the stage.
+            // The step and the shift follow their products by the stage.
             reg product_valid, product_first, product_last;
             reg [4:0] shift_b;
-            reg [COL_BITS-1:0] col_b;
-            reg last_b;
             always @(posedge clock) begin
                 if (reset) product_valid <= 1'b0;
                 else product_valid <= busy;
@@ -195,15 +181,11 @@ module cim_activation_unit #(
                 product_first <= busy && step == {STEP_BITS{1'b0}};
                 product_last <= finishing;
                 shift_b <= shift_a;
-                col_b <= col_a;
-                last_b <= last_a;
             end
             assign multiple_valid = product_valid;
             assign multiple_first = product_first;
             assign multiple_last = product_last;
             assign shift_x = shift_b;
-            assign col_x = col_b;
-            assign last_x = last_b;
         end
     endgenerate
 
@@ -235,8 +217,6 @@ module cim_activation_unit #(
     reg fits;
     reg overflow_negative;
     reg [4:0] shift_p;
-    reg [COL_BITS-1:0] col_p, col_n, col_r;
-    reg last_p, last_n, last_r;
 
     wire [SHIFTED_BITS-NARROW_BITS-1:0] upper_bits = shifted[SHIFTED_BITS-1:NARROW_BITS];
     wire [ROUNDED_BITS-1:0] rounded = {narrow[NARROW_BITS-1], narrow} + {{(ROUNDED_BITS-1){1'b0}}, round_up};
@@ -282,13 +262,9 @@ module cim_activation_unit #(
     always @(posedge clock) begin
         if (slot_take) begin
             acc_1 <= in_acc;
-            col_1 <= in_col;
-            last_1 <= in_last;
         end
         if (advance) begin
             acc_2 <= acc_1;
-            col_2 <= col_1;
-            last_2 <= last_1;
             mult_2 <= param_mult;
             shift_2 <= param_shift;
             bias_2 <= param_bias;
@@ -297,8 +273,6 @@ module cim_activation_unit #(
             sum <= acc_wide + bias_wide;
             digits <= mult_2;
             shift_m <= shift_2;
-            col_m <= col_2;
-            last_m <= last_2;
         end else if (busy) begin
             digits <= digits >> DIGIT_BITS;
         end
@@ -308,28 +282,18 @@ module cim_activation_unit #(
         partial_last <= multiple_last;
         if (finishing) begin
             shift_a <= shift_m;
-            col_a <= col_m;
-            last_a <= last_m;
         end
         if (partial_valid) begin
             upper <= step_sum[DIGIT_BITS +: UPPER_BITS];
             lower <= lower_next;
         end
         shift_p <= shift_x;
-        col_p <= col_x;
-        last_p <= last_x;
         shifted <= $unsigned($signed({upper, lower, 1'b0}) >>> shift_p);
-        col_n <= col_p;
-        last_n <= last_p;
         narrow <= shifted[NARROW_BITS:1];
         round_up <= shifted[0];
         fits <= upper_bits == {(SHIFTED_BITS-NARROW_BITS){shifted[NARROW_BITS]}};
         overflow_negative <= shifted[SHIFTED_BITS-1];
-        col_r <= col_n;
-        last_r <= last_n;
         out_data <= clamped;
-        out_col <= col_r;
-        out_last <= last_r;
     end
 endmodule
 `default_nettype wire

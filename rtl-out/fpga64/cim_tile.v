@@ -69,27 +69,21 @@ module cim_tile (
     wire acc_push;
     wire [15:0] acc_value;
     wire [3:0] acc_col;
-    wire acc_last;
     wire acc_valid;
     wire acc_ready;
-    wire [20:0] acc_word;
+    wire [19:0] acc_word;
     wire out_slot_free;
     wire out_slot_take;
     wire result_push;
     wire [15:0] result_data;
-    wire [3:0] result_col;
-    wire result_last;
-    wire [20:0] out_word;
-    wire result_last_taken;
+    wire result_taken;
 
-    assign result_last_taken = out_valid && out_ready && out_last;
-    // Accumulator FIFO word: {acc, column, last}.
-    wire [20:0] acc_push_word = {acc_value, acc_col, acc_last};
+    assign result_taken = out_valid && out_ready;
+    // Accumulator FIFO word: {acc, column}.
+    wire [19:0] acc_push_word = {acc_value, acc_col};
     wire [15:0] acc_head_value;
     wire [3:0] acc_head_col;
-    wire acc_head_last;
-    assign {acc_head_value, acc_head_col, acc_head_last} = acc_word;
-    assign {out_data, out_col, out_last} = out_word;
+    assign {acc_head_value, acc_head_col} = acc_word;
 
     cim_tile_controller #(
         .ROWS(64),
@@ -97,7 +91,9 @@ module cim_tile (
         .INPUT_BITS(4),
         .GROUP_BITS(2),
         .OFFSET_BITS(4),
-        .FLIGHT_BITS(5)
+        .FLIGHT_BITS(5),
+        .COLS(16),
+        .COL_BITS(4)
     ) controller (
         .clock(clock),
         .reset(reset),
@@ -115,7 +111,9 @@ module cim_tile (
         .vector_loaded(vector_loaded),
         .vector_issued(vector_issued),
         .issued_bank(issued_bank),
-        .result_last_taken(result_last_taken),
+        .result_taken(result_taken),
+        .out_col(out_col),
+        .out_last(out_last),
         .busy(busy),
         .done(done)
     );
@@ -285,11 +283,10 @@ module cim_tile (
         .slot_take(acc_slot_take),
         .acc_valid(acc_push),
         .acc_value(acc_value),
-        .acc_col(acc_col),
-        .acc_last(acc_last)
+        .acc_col(acc_col)
     );
     cim_stream_fifo #(
-        .WIDTH(21),
+        .WIDTH(20),
         .DEPTH(2),
         .INDEX_BITS(1)
     ) acc_fifo (
@@ -319,7 +316,6 @@ module cim_tile (
         .in_ready(acc_ready),
         .in_acc(acc_head_value),
         .in_col(acc_head_col),
-        .in_last(acc_head_last),
         .param_read(param_read),
         .param_col(param_col),
         .param_mult(param_mult),
@@ -328,12 +324,10 @@ module cim_tile (
         .slot_free(out_slot_free),
         .slot_take(out_slot_take),
         .out_push(result_push),
-        .out_data(result_data),
-        .out_col(result_col),
-        .out_last(result_last)
+        .out_data(result_data)
     );
     cim_stream_fifo #(
-        .WIDTH(21),
+        .WIDTH(16),
         .DEPTH(2),
         .INDEX_BITS(1)
     ) output_buffer (
@@ -342,10 +336,10 @@ module cim_tile (
         .slot_free(out_slot_free),
         .slot_take(out_slot_take),
         .push(result_push),
-        .push_data({result_data, result_col, result_last}),
+        .push_data(result_data),
         .out_valid(out_valid),
         .out_ready(out_ready),
-        .out_data(out_word)
+        .out_data(out_data)
     );
 endmodule
 `default_nettype wire

@@ -12,7 +12,8 @@
 //   rd_bank, rd_phase, rd_lane  Lanes' read port (rd_value three cycles later).
 //   slot_free, slot_take        Activation FIFO credit: a column may start when slot_free;
 //                               slot_take reserves the slot.
-//   acc_valid, acc_*            One column: accumulator, index, last of the MVM.
+//   acc_valid, acc_*            One column: accumulator and index (the index selects the
+//                               column's parameters; the controller numbers the results).
 module cim_column_combiner #(
     parameter integer ADCS = 4,
     parameter integer SLICES = 2,
@@ -39,8 +40,7 @@ module cim_column_combiner #(
     output wire                        slot_take,
     output reg                         acc_valid,
     output reg  [ACC_BITS-1:0]         acc_value,
-    output reg  [COL_BITS-1:0]         acc_col,
-    output reg                         acc_last
+    output reg  [COL_BITS-1:0]         acc_col
 );
     localparam integer LAST_LANE_INT = ADCS - 1;
     localparam integer LAST_SLICE_INT = SLICES - 1;
@@ -117,7 +117,6 @@ module cim_column_combiner #(
     reg start_1, start_2, start_3, start_4;
     reg end_1, end_2, end_3, end_4;
     reg [COL_BITS-1:0] col_1, col_2, col_3, col_4;
-    reg last_1, last_2, last_3, last_4;
     reg [ACC_BITS-1:0] term, sum;
 
     // Two's complement throughout: the partial sum sign-extended, then shifted and added.
@@ -138,15 +137,14 @@ module cim_column_combiner #(
     end
 
     always @(posedge clock) begin
-        {slice_1, negative_1, start_1, end_1, col_1, last_1} <= {slice, negative, column_start, column_end, col, last_read};
-        {slice_2, negative_2, start_2, end_2, col_2, last_2} <= {slice_1, negative_1, start_1, end_1, col_1, last_1};
-        {slice_3, negative_3, start_3, end_3, col_3, last_3} <= {slice_2, negative_2, start_2, end_2, col_2, last_2};
-        {negative_4, start_4, end_4, col_4, last_4} <= {negative_3, start_3, end_3, col_3, last_3};
+        {slice_1, negative_1, start_1, end_1, col_1} <= {slice, negative, column_start, column_end, col};
+        {slice_2, negative_2, start_2, end_2, col_2} <= {slice_1, negative_1, start_1, end_1, col_1};
+        {slice_3, negative_3, start_3, end_3, col_3} <= {slice_2, negative_2, start_2, end_2, col_2};
+        {negative_4, start_4, end_4, col_4} <= {negative_3, start_3, end_3, col_3};
         term <= part << ({4'd0, slice_3} * SHIFT_STEP);
         if (valid_term) sum <= sum_next;
         acc_value <= sum_next;
         acc_col <= col_4;
-        acc_last <= last_4;
     end
 endmodule
 `default_nettype wire

@@ -13,6 +13,9 @@
 //   3. in_ready is high while the bank being loaded is free; a vector waits in its bank until
 //      its last conversion is issued.
 //   4. done is high for one cycle after the transfer of an MVM's last result.
+//   5. Results leave in column order, out_last with column COLS-1: out_col and out_last are
+//      numbered here, at the port, not carried through the pipeline, so the order holds by
+//      construction (and its proof needs no invariant over the pipeline's contents).
 //
 // Ports:
 //   in_valid, in_ready, in_data   Host input stream: rows 0..ROWS-1 of each vector in order.
@@ -22,14 +25,17 @@
 //                                 it is accepted (registered for timing).
 //   vector_loaded[bank]           The bank holds a whole vector not yet fully issued.
 //   vector_issued, issued_bank    Scheduler: the bank's last read is issued; the bank is free.
-//   result_last_taken             out_valid & out_ready & out_last of the output stream.
+//   result_taken                  out_valid & out_ready of the output stream.
+//   out_col, out_last             The column of the result on offer, and whether it is the last.
 module cim_tile_controller #(
     parameter integer ROWS = 16,
     parameter integer ROWS_PER_READ = 4,
     parameter integer INPUT_BITS = 4,
     parameter integer GROUP_BITS = 2,   // bits of a row-group index, >= 1
     parameter integer OFFSET_BITS = 2,  // bits of a row offset within a group, >= 1
-    parameter integer FLIGHT_BITS = 5   // bits of the count of vectors in flight
+    parameter integer FLIGHT_BITS = 5,  // bits of the count of vectors in flight
+    parameter integer COLS = 4,
+    parameter integer COL_BITS = 2      // bits of a column index, >= 1
 ) (
     input  wire                   clock,
     input  wire                   reset,
@@ -47,7 +53,9 @@ module cim_tile_controller #(
     output reg  [1:0]             vector_loaded,
     input  wire                   vector_issued,
     input  wire                   issued_bank,
-    input  wire                   result_last_taken,
+    input  wire                   result_taken,
+    output reg  [COL_BITS-1:0]    out_col,
+    output reg                    out_last,
     output reg                    busy,
     output reg                    done
 );
@@ -58,6 +66,8 @@ module cim_tile_controller #(
     localparam [GROUP_BITS-1:0] LAST_GROUP = LAST_GROUP_INT[GROUP_BITS-1:0];
     localparam [OFFSET_BITS-1:0] LAST_OFFSET = LAST_OFFSET_INT[OFFSET_BITS-1:0];
     localparam [OFFSET_BITS-1:0] GROUP_END = GROUP_END_INT[OFFSET_BITS-1:0];
+    localparam integer LAST_COL_INT = COLS - 1;
+    localparam [COL_BITS-1:0] LAST_COL = LAST_COL_INT[COL_BITS-1:0];
 
     reg load_bank;
     reg [GROUP_BITS-1:0] load_group;
@@ -66,6 +76,9 @@ module cim_tile_controller #(
     reg [FLIGHT_BITS-1:0] in_flight;
 
     wire accept = in_valid && in_ready;
+    wire result_last_taken = result_taken && out_last;
+    wire [COL_BITS-1:0] out_col_next = result_last_taken ? {COL_BITS{1'b0}}
+                                     : result_taken ? out_col + 1'b1 : out_col;
     wire first_element = (load_group == {GROUP_BITS{1'b0}}) && (load_offset == {OFFSET_BITS{1'b0}});
     wire last_element = (load_group == LAST_GROUP) && (load_offset == LAST_OFFSET);
     wire last_of_group = load_offset == GROUP_END;
@@ -92,6 +105,8 @@ module cim_tile_controller #(
             prog_ready <= 1'b0;
             busy <= 1'b0;
             done <= 1'b0;
+            out_col <= {COL_BITS{1'b0}};
+            out_last <= COLS == 1;
         end else begin
             if (accept) begin
                 if (last_element) begin
@@ -112,6 +127,8 @@ module cim_tile_controller #(
             busy <= in_flight_next != {FLIGHT_BITS{1'b0}};
             prog_ready <= in_flight_next == {FLIGHT_BITS{1'b0}};
             done <= result_last_taken;
+            out_col <= out_col_next;
+            out_last <= out_col_next == LAST_COL;
         end
     end
 

@@ -10,10 +10,16 @@
 // Invariants (asserted, so proved too), naming the controller's and the rules' registers:
 //   inv_flight        the rules count the vectors in flight as the controller does;
 //   inv_busy          busy says whether the controller's count is zero;
-//   inv_row           the rules' row is the controller's load position.
+//   inv_row           the rules' row is the controller's load position;
+//   inv_column        the rules' column is the one the controller numbers the next result
+//                     with, and out_last is high exactly with the last column;
+//   inv_range         the row, the offset in its group and the column are in range (the
+//                     counters' widths hold values the tile never reaches).
 module cim_tile_host #(
+    parameter integer ROWS = 16,
     parameter integer INPUT_BITS = 4,
-    parameter integer ROWS_PER_READ = 4
+    parameter integer ROWS_PER_READ = 4,
+    parameter integer COLS = 4
 ) (
     input wire                  clock,
     input wire                  reset,
@@ -38,6 +44,8 @@ module cim_tile_host #(
             inv_flight: assert (controller.in_flight == rules.in_flight);
             inv_busy: assert (busy == (controller.in_flight != 0));
             inv_row: assert (controller.load_group * ROWS_PER_READ + controller.load_offset == rules.row);
+            inv_column: assert (controller.out_col == rules.column && controller.out_last == (rules.column == COLS - 1));
+            inv_range: assert (rules.row < ROWS && controller.load_offset < ROWS_PER_READ && rules.column < COLS);
         end
     end
     always @(*) begin
@@ -48,7 +56,7 @@ module cim_tile_host #(
 endmodule
 
 
-bind cim_tile cim_tile_host #(.INPUT_BITS(4), .ROWS_PER_READ(128)) host (
+bind cim_tile cim_tile_host #(.ROWS(256), .INPUT_BITS(4), .ROWS_PER_READ(128), .COLS(128)) host (
     .clock(clock), .reset(reset), .prog_valid(prog_valid), .prog_ready(prog_ready), .in_valid(in_valid), .in_ready(in_ready), .in_data(in_data), .busy(busy)
 );
 `default_nettype wire

@@ -57,9 +57,15 @@ pub(super) fn rules(p: &TileParams, s: &RtlSizing) -> String {
 pub(super) fn files(p: &TileParams, rtl: &GeneratedRtl, rename: impl Fn(&str) -> String) -> Vec<RtlFile> {
     let formal = |name: String, text: String| RtlFile { name, text, role: FileRole::Formal };
     let prefix = rtl.manifest["prefix"].as_str().unwrap_or_default();
+    let params = [
+        ("ROWS", p.rows as u64),
+        ("INPUT_BITS", p.input_bits as u64),
+        ("ROWS_PER_READ", p.rows_per_read as u64),
+        ("COLS", p.cols as u64),
+    ];
     let host = with_bind(
         HOST,
-        &bind("cim_tile_host", "host", &[("INPUT_BITS", p.input_bits as u64), ("ROWS_PER_READ", p.rows_per_read as u64)], &[
+        &bind("cim_tile_host", "host", &params, &[
             "clock", "reset", "prog_valid", "prog_ready", "in_valid", "in_ready", "in_data", "busy",
         ]),
     );

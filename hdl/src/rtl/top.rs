@@ -70,8 +70,7 @@ pub fn top_module(p: &TileParams, s: &RtlSizing, prefix: &str, emulation: Option
     // The macro's numeric parameters are 32-bit words.
     let word = |v: u64| format!("32'd{v}");
     let ab = p.adc_bits;
-    let out_word = p.output_bits + s.col_bits + 1;
-    let acc_word = s.acc_bits + s.col_bits + 1;
+    let acc_word = s.acc_bits + s.col_bits;
     let index_bits = s.fifo_depth.trailing_zeros();
     let mut v = String::new();
     v += &format!(
@@ -158,7 +157,6 @@ module {prefix}cim_tile (
         ("acc_push", 1),
         ("acc_value", s.acc_bits),
         ("acc_col", s.col_bits),
-        ("acc_last", 1),
         ("acc_valid", 1),
         ("acc_ready", 1),
         ("acc_word", acc_word),
@@ -166,26 +164,18 @@ module {prefix}cim_tile (
         ("out_slot_take", 1),
         ("result_push", 1),
         ("result_data", p.output_bits),
-        ("result_col", s.col_bits),
-        ("result_last", 1),
-        ("out_word", out_word),
-        ("result_last_taken", 1),
+        ("result_taken", 1),
     ];
     for (name, bits) in wires {
         v += &format!("    wire {}{name};\n", bus(*bits));
     }
-    v += "\n    assign result_last_taken = out_valid && out_ready && out_last;\n";
+    v += "\n    assign result_taken = out_valid && out_ready;\n";
     v += &format!(
-        "    // Accumulator FIFO word: {{acc, column, last}}.\n    wire {}acc_push_word = {{acc_value, acc_col, acc_last}};\n",
+        "    // Accumulator FIFO word: {{acc, column}}.\n    wire {}acc_push_word = {{acc_value, acc_col}};\n",
         bus(acc_word)
     );
-    v += &format!(
-        "    wire {}acc_head_value;\n    wire {}acc_head_col;\n    wire acc_head_last;\n",
-        bus(s.acc_bits),
-        bus(s.col_bits)
-    );
-    v += "    assign {acc_head_value, acc_head_col, acc_head_last} = acc_word;\n";
-    v += "    assign {out_data, out_col, out_last} = out_word;\n\n";
+    v += &format!("    wire {}acc_head_value;\n    wire {}acc_head_col;\n", bus(s.acc_bits), bus(s.col_bits));
+    v += "    assign {acc_head_value, acc_head_col} = acc_word;\n\n";
 
     let pre = |m: &str| format!("{prefix}{m}");
     v += &instance(
@@ -198,6 +188,8 @@ module {prefix}cim_tile (
             ("GROUP_BITS", int(s.group_bits as u64)),
             ("OFFSET_BITS", int(s.offset_bits as u64)),
             ("FLIGHT_BITS", int(s.flight_bits as u64)),
+            ("COLS", int(p.cols as u64)),
+            ("COL_BITS", int(s.col_bits as u64)),
         ],
         &[
             "clock",
@@ -216,7 +208,9 @@ module {prefix}cim_tile (
             "vector_loaded",
             "vector_issued",
             "issued_bank",
-            "result_last_taken",
+            "result_taken",
+            "out_col",
+            "out_last",
             "busy",
             "done",
         ],
@@ -424,7 +418,6 @@ module {prefix}cim_tile (
             "acc_valid=acc_push",
             "acc_value",
             "acc_col",
-            "acc_last",
         ],
     );
     let fifo = |name: &str, width: u32, ports: &[&str]| {
@@ -471,7 +464,6 @@ module {prefix}cim_tile (
             "in_ready=acc_ready",
             "in_acc=acc_head_value",
             "in_col=acc_head_col",
-            "in_last=acc_head_last",
             "param_read",
             "param_col",
             "param_mult",
@@ -481,23 +473,21 @@ module {prefix}cim_tile (
             "slot_take=out_slot_take",
             "out_push=result_push",
             "out_data=result_data",
-            "out_col=result_col",
-            "out_last=result_last",
         ],
     );
     v += &fifo(
         "output_buffer",
-        out_word,
+        p.output_bits,
         &[
             "clock",
             "reset",
             "slot_free=out_slot_free",
             "slot_take=out_slot_take",
             "push=result_push",
-            "push_data={result_data, result_col, result_last}",
+            "push_data=result_data",
             "out_valid",
             "out_ready",
-            "out_data=out_word",
+            "out_data",
         ],
     );
     v += "endmodule\n`default_nettype wire\n";
