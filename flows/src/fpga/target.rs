@@ -71,11 +71,13 @@ impl Target {
     /// select behind it (isaac 111.7 -> 119.8 MHz at its slowest seed). Shallower ones stay the
     /// tool's choice (Yosys finds no LUT-RAM mapping for the default tile's 4 words). The RTL
     /// carries no attribute, since the iCE40 has no LUT RAM. The memories of a parameterized
-    /// module exist once `hierarchy` has elaborated it, so it runs first.
+    /// module exist once `hierarchy` has elaborated it, so it runs first. In a Yosys script a
+    /// quoted value is the string itself: `"\"distributed\""` would keep the inner quotes, a
+    /// style no mapper knows ("no valid mapping found").
     pub(crate) fn prepare_commands(&self, top: &str, phases: usize) -> String {
         match self.family {
             Family::Ecp5 if phases >= 16 => {
-                format!("hierarchy -top {top}\nsetattr -set ram_style \"\\\"distributed\\\"\" m:*sums_0 m:*sums_1\n")
+                format!("hierarchy -top {top}\nsetattr -set ram_style \"distributed\" m:*sums_0 m:*sums_1\n")
             }
             _ => String::new(),
         }
