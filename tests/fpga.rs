@@ -124,9 +124,9 @@ fn lane_memories_of_16_words_go_to_lut_ram_on_the_ecp5() {
 }
 
 /// `--macro emulated` places the whole tile, the emulated array included: the default preset as
-/// it is (a conversion every cycle), over 100 MHz on the ECP5-85F (124.0 MHz measured, seed 1).
+/// it is (a conversion every cycle), over 100 MHz on the ECP5-85F (136.6 MHz measured, seed 1).
 /// Its programming hashes do not shrink with the array, so no smaller tile places much faster.
-/// Ignored in CI (about 7.5 minutes on the shared machine); `scripts/soak` runs it.
+/// Ignored in CI (30 s on an idle machine, 7.5 minutes on a loaded one); `scripts/soak` runs it.
 #[test]
 #[ignore = "place and route: about 7.5 minutes, too long for CI; scripts/soak runs it (docs/emulation.md)"]
 fn emulated_tile_places_whole() {
