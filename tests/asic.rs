@@ -59,6 +59,8 @@ fn small_tile_is_placed_routed_and_timed() {
     assert!(number("wirelength_um") > 0.0);
     assert!(number("fmax_mhz_routed") >= 100.0, "{report}");
     assert!(number("fmax_mhz_routed") <= number("fmax_mhz_synthesis") * 1.01, "{report}");
+    // The hold buffers on the macro's inputs cover its 0.1 ns hold time (ideal clock).
+    assert!(number("hold_slack_ns_routed") >= 0.0, "{report}");
 
     // OpenSTA on the written files alone finds the synthesis fmax again.
     let sta = Command::new("sta").args(["-no_splash", "-exit", "sta_synthesis.tcl"]).current_dir(&out_dir).output().unwrap();
