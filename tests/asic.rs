@@ -1,5 +1,5 @@
 //! `cimtile asic`: bad input is refused (in CI); on a small tile (ignored in CI: the flow takes
-//! about 3 minutes of CPU, mostly qrouter, and CI has 2 minutes to spare; `cargo test --test asic
+//! 2.3 minutes idle, 8 on a loaded machine, and CI has 7 minutes to spare; `cargo test --test asic
 //! -- --ignored` runs it, and scripts/soak runs the default preset) the flow places and routes the
 //! periphery around the macro with no failed route, writes every file, and OpenSTA run again on
 //! the written netlist, Liberty files and SDC finds the fmax asic.json reports. Skipped (with a
@@ -32,7 +32,7 @@ fn a_bad_clock_is_refused() {
 }
 
 #[test]
-#[ignore = "place and route: about 3 minutes of CPU (8 wall on a loaded 2-core machine), more than CI's margin; run with --ignored (docs/asic.md)"]
+#[ignore = "place and route: 2.3 minutes idle, 8 on a loaded 2-core machine, more than CI's margin; run with --ignored (docs/asic.md)"]
 fn small_tile_is_placed_routed_and_timed() {
     let missing: Vec<&str> = ["yosys", "qflow", "graywolf", "qrouter", "sta"].into_iter().filter(|t| !on_path(t)).collect();
     if !missing.is_empty() || !std::path::Path::new("/usr/share/qflow/tech/osu018/osu018_stdcells.lef").is_file() {
