@@ -94,7 +94,7 @@ impl Synthesis {
 }
 
 /// Cell areas of a Liberty file, um^2 by cell name: each `cell (NAME)` and its first `area`.
-fn liberty_areas(text: &str) -> BTreeMap<String, f64> {
+pub(crate) fn liberty_areas(text: &str) -> BTreeMap<String, f64> {
     let mut areas = BTreeMap::new();
     let mut cell: Option<String> = None;
     for line in text.lines().map(str::trim) {
