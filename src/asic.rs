@@ -9,7 +9,8 @@ use std::process::ExitCode;
 
 pub fn asic(args: &AsicArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
-    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create '{}'", args.out.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create '{}'", args.out.display()))?;
     let bar = progress::steps(asic::STEPS.len() as u64);
     let report = asic::run(&tile.params, &args.out, args.clock_mhz, &mut |i| {
         bar.set_position(i as u64);

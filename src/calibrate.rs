@@ -30,7 +30,10 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<ExitCode> {
     if after_mean > 0.0 {
         println!("mean error {:.2}x lower", before_mean / after_mean);
     }
-    println!("calibrated column parameters written to '{}'", args.out.display());
+    println!(
+        "calibrated column parameters written to '{}'",
+        args.out.display()
+    );
     if let Some(path) = &args.report {
         let columns: Vec<_> = c
             .fits

@@ -25,7 +25,14 @@ pub fn chip(args: &ChipArgs) -> Result<ExitCode> {
             _ => &[],
         };
         for f in figures {
-            println!("published {}: {} {}; this tool: {:.4} {}", f.what, f.value, f.unit, (f.ours)(&r), f.unit);
+            println!(
+                "published {}: {} {}; this tool: {:.4} {}",
+                f.what,
+                f.value,
+                f.unit,
+                (f.ours)(&r),
+                f.unit
+            );
         }
         if name == "neurosim" {
             println!("  ({})", published::NEUROSIM_RUN);
@@ -44,24 +51,51 @@ pub fn layers(path: &Path) -> Result<Vec<Layer>> {
 }
 
 fn print_report(origin: &str, model: &str, r: &ChipReport) {
-    println!("tile: {origin}; {} x {} per tile, {:.4} mm^2, {:.1} pJ per MVM", r.tile.rows, r.tile.cols, r.tile.area_mm2, r.tile_energy_pj_per_mvm);
+    println!(
+        "tile: {origin}; {} x {} per tile, {:.4} mm^2, {:.1} pJ per MVM",
+        r.tile.rows, r.tile.cols, r.tile.area_mm2, r.tile_energy_pj_per_mvm
+    );
     println!("network: {model}; replication {}", r.replication);
     println!(
         "{:<14} {:>6} {:>6} {:>8} {:>6} {:>6} {:>10} {:>12} {:>11} {:>11}",
-        "layer", "K", "N", "vectors", "copies", "tiles", "tile MVMs", "cycles", "latency us", "energy uJ"
+        "layer",
+        "K",
+        "N",
+        "vectors",
+        "copies",
+        "tiles",
+        "tile MVMs",
+        "cycles",
+        "latency us",
+        "energy uJ"
     );
     for l in &r.layers {
         println!(
             "{:<14} {:>6} {:>6} {:>8} {:>6} {:>6} {:>10} {:>12} {:>11.3} {:>11.4}",
-            l.name, l.k, l.n, l.vectors, l.copies, l.tiles, l.mvms, l.cycles, l.latency_us, l.energy_uj
+            l.name,
+            l.k,
+            l.n,
+            l.vectors,
+            l.copies,
+            l.tiles,
+            l.mvms,
+            l.cycles,
+            l.latency_us,
+            l.energy_uj
         );
     }
     println!(
         "chip: {} tiles ({} for one copy), {} tile MVMs and {} MACs per inference",
         r.tiles, r.tiles_single_copy, r.mvms_per_inference, r.macs_per_inference
     );
-    println!("time: {:.3} us per inference, {:.1} inferences/s pipelined ({:.4} TOPS)", r.latency_us, r.inferences_per_s, r.tops);
-    println!("energy: {:.4} uJ per inference, {:.3} TOPS/W", r.energy_uj_per_inference, r.tops_per_w);
+    println!(
+        "time: {:.3} us per inference, {:.1} inferences/s pipelined ({:.4} TOPS)",
+        r.latency_us, r.inferences_per_s, r.tops
+    );
+    println!(
+        "energy: {:.4} uJ per inference, {:.3} TOPS/W",
+        r.energy_uj_per_inference, r.tops_per_w
+    );
     print_parts(&r.energy_uj_by_component, "uJ");
     println!("area: {:.4} mm^2", r.area_mm2);
     print_parts(&r.area_mm2_by_component, "mm^2");

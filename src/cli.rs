@@ -56,7 +56,12 @@ pub struct ProveArgs {
     #[command(flatten)]
     pub tile: TileArgs,
     /// Where to generate the tile and run the job (the counterexample VCD lands under it).
-    #[arg(long, value_name = "DIR", default_value = "proof", conflicts_with = "dir")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "proof",
+        conflicts_with = "dir"
+    )]
     pub out: PathBuf,
     /// Prove a directory `cimtile generate` wrote instead (its .sby job as it is).
     #[arg(long, value_name = "DIR", conflicts_with_all = ["config", "preset"])]

@@ -7,11 +7,11 @@ use crate::progress::{self, build_with_spinner};
 use crate::tile_source::{self, Tile};
 use anyhow::{bail, Result};
 use cimtile_cosim::axi_driver::AxiTileRtl;
-use cimtile_cosim::rtl_run::{run_on, RtlRun, TileHost};
-use cimtile_cosim::CosimError;
-use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
 use cimtile_cosim::random_case::{expected_outputs, random_case};
 use cimtile_cosim::replay_case::{first_mismatch, write_case};
+use cimtile_cosim::rtl_run::{run_on, RtlRun, TileHost};
+use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
+use cimtile_cosim::CosimError;
 use cimtile_hdl::TileParams;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -41,7 +41,14 @@ fn cosim_on<T: TileHost>(args: &CosimArgs) -> Result<ExitCode> {
             let rtl = build_with_spinner(|| T::open(dir))?;
             let params = rtl.params().clone();
             let origin = format!("generated RTL in '{}'", dir.display());
-            (Tile { params, origin, aging: None }, rtl)
+            (
+                Tile {
+                    params,
+                    origin,
+                    aging: None,
+                },
+                rtl,
+            )
         }
         None => {
             let tile = tile_source::load(&args.tile)?;
@@ -53,21 +60,40 @@ fn cosim_on<T: TileHost>(args: &CosimArgs) -> Result<ExitCode> {
     let case = random_case(p, args.mvms as usize, args.seed);
     let expected = expected_outputs(p, &case);
     // The disturbances follow the case's seed, so a rerun meets the same gaps and stalls.
-    let stim = Stimulus { input_gap_percent: args.gaps, backpressure_percent: args.backpressure, program_attempt_percent: 0, seed: args.seed };
+    let stim = Stimulus {
+        input_gap_percent: args.gaps,
+        backpressure_percent: args.backpressure,
+        program_attempt_percent: 0,
+        seed: args.seed,
+    };
     let mut rtl = first_rtl;
     let bar = progress::bar(args.mvms, "MVMs");
     let shown = bar.clone();
     rtl.on_result(move |done| shown.set_position(done as u64));
-    let outcome = run_on(&mut rtl, &case.weights, &case.columns, &case.inputs, &stim, None);
+    let outcome = run_on(
+        &mut rtl,
+        &case.weights,
+        &case.columns,
+        &case.inputs,
+        &stim,
+        None,
+    );
     bar.finish_and_clear();
     drop(rtl);
     let total_seconds = started.elapsed().as_secs_f64();
-    let through = if args.bus.is_some() { " behind its AXI top" } else { "" };
+    let through = if args.bus.is_some() {
+        " behind its AXI top"
+    } else {
+        ""
+    };
     let disturbed = match (args.gaps, args.backpressure) {
         (0, 0) => String::new(),
         (gaps, stalls) => format!(", {gaps}% input gaps, {stalls}% output backpressure"),
     };
-    println!("tile: {}{through}, seed {}, {} MVMs{disturbed}", tile.origin, args.seed, args.mvms);
+    println!(
+        "tile: {}{through}, seed {}, {} MVMs{disturbed}",
+        tile.origin, args.seed, args.mvms
+    );
     let (got, failure) = match outcome {
         Ok(timing) => {
             print_timing(p, &timing, args.mvms, total_seconds);
@@ -96,7 +122,10 @@ fn cosim_on<T: TileHost>(args: &CosimArgs) -> Result<ExitCode> {
         ) => (Vec::new(), format!("FAILED: {e}")),
         Err(e) => return Err(e.into()),
     };
-    let dir = args.vcd_on_mismatch.clone().unwrap_or_else(|| format!("cimtile-mismatch-{}", args.seed).into());
+    let dir = args
+        .vcd_on_mismatch
+        .clone()
+        .unwrap_or_else(|| format!("cimtile-mismatch-{}", args.seed).into());
     write_case(&dir, &tile.params, &case, &expected, &got)?;
     let vcd = dir.join("tile.vcd");
     let mut rtl = match &args.rtl {
@@ -104,10 +133,25 @@ fn cosim_on<T: TileHost>(args: &CosimArgs) -> Result<ExitCode> {
         None => T::build_with(&tile.params, crossbar.crossbar())?,
     };
     // The rerun fails the same way; it is run for its waveform.
-    let _ = run_on(&mut rtl, &case.weights, &case.columns, &case.inputs, &stim, Some(&vcd));
+    let _ = run_on(
+        &mut rtl,
+        &case.weights,
+        &case.columns,
+        &case.inputs,
+        &stim,
+        Some(&vcd),
+    );
     println!("{failure}");
-    println!("replayable case in {}/ (VCD: {})", dir.display(), vcd.display());
-    let macro_option = if crossbar == MacroChoice::Emulated { " --macro emulated" } else { "" };
+    println!(
+        "replayable case in {}/ (VCD: {})",
+        dir.display(),
+        vcd.display()
+    );
+    let macro_option = if crossbar == MacroChoice::Emulated {
+        " --macro emulated"
+    } else {
+        ""
+    };
     match args.bus {
         None => println!(
             "rerun: cimtile run --config {0}/tile.toml --weights {0}/W.csv --inputs {0}/X.csv --columns {0}/C.csv --engine rtl{macro_option} --vcd {0}/tile.vcd",

@@ -16,7 +16,10 @@ pub fn faults(args: &FaultsArgs) -> Result<ExitCode> {
             Stuck::Off => "off",
             Stuck::On => "on",
         };
-        csv += &format!("{},{},{},{},{polarity},{stuck}\n", cell.row, cell.phys_col, cell.col, cell.slice);
+        csv += &format!(
+            "{},{},{},{},{polarity},{stuck}\n",
+            cell.row, cell.phys_col, cell.col, cell.slice
+        );
     }
     match &args.out {
         Some(path) => tile_source::write_text(path, &csv)?,

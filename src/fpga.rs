@@ -37,7 +37,10 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
         println!("work directory: {} (Verilog, synth.ys, netlist.json, stat.json, yosys.log, nextpnr.log, report.json)", keep.display());
     }
     if let Some(path) = &args.json {
-        tile_source::write_text(path, &(serde_json::to_string_pretty(&report.to_json())? + "\n"))?;
+        tile_source::write_text(
+            path,
+            &(serde_json::to_string_pretty(&report.to_json())? + "\n"),
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

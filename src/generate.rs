@@ -3,10 +3,10 @@
 //! block, standard-cell area) and the tile's PPA estimate.
 
 use crate::cli::{BusArg, GenerateArgs};
-use crate::tile_source::{self, Tile};
 use crate::synthesis;
-use cimtile_flows::ppa;
+use crate::tile_source::{self, Tile};
 use anyhow::{Context, Result};
+use cimtile_flows::ppa;
 use cimtile_hdl::ppa::Workload;
 use cimtile_hdl::rtl;
 use std::process::ExitCode;
@@ -14,14 +14,22 @@ use std::process::ExitCode;
 pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
     let bus = args.bus.map(|BusArg::Axi| rtl::Bus::Axi);
-    let options = rtl::GenerateOptions { prefix: args.prefix.clone(), bus, crossbar: args.crossbar.crossbar() };
+    let options = rtl::GenerateOptions {
+        prefix: args.prefix.clone(),
+        bus,
+        crossbar: args.crossbar.crossbar(),
+    };
     let mut generated = rtl::generate_with(&tile.params, &options)?;
     if !args.no_synth {
         measure(&tile, &mut generated.manifest)?;
     }
-    rtl::write(&generated, &args.out).with_context(|| format!("cannot write RTL into '{}'", args.out.display()))?;
+    rtl::write(&generated, &args.out)
+        .with_context(|| format!("cannot write RTL into '{}'", args.out.display()))?;
     let p = &tile.params;
-    let lines: usize = generated.verilog_files().map(|f| f.text.lines().count()).sum();
+    let lines: usize = generated
+        .verilog_files()
+        .map(|f| f.text.lines().count())
+        .sum();
     println!(
         "wrote {} files into {}: top module {}, {lines} lines of Verilog (files.f lists them; the {} macro is {}.v)",
         generated.files.len() + 2,
@@ -36,7 +44,11 @@ pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
             e["cells_per_read"], e["read_cycles"], e["latency"], p.adc_cycles()
         );
     }
-    println!("expected cycles per MVM in a back-to-back stream: {} (minimum Ib*G*M*Ta = {})", p.stream_cycles(), p.min_cycles_per_mvm());
+    println!(
+        "expected cycles per MVM in a back-to-back stream: {} (minimum Ib*G*M*Ta = {})",
+        p.stream_cycles(),
+        p.min_cycles_per_mvm()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -62,7 +74,16 @@ fn measure(tile: &Tile, manifest: &mut serde_json::Value) -> Result<()> {
         println!("note: no standard-cell area in the manifest: {e:#}");
     }
     let (weights, inputs, _, description) = ppa::random_workload(&tile.params, 64, 1);
-    let report = cimtile_hdl::ppa::estimate(&tile.params, digital.as_ref(), &Workload { weights: &weights, inputs: &inputs, description, activity: None })?;
+    let report = cimtile_hdl::ppa::estimate(
+        &tile.params,
+        digital.as_ref(),
+        &Workload {
+            weights: &weights,
+            inputs: &inputs,
+            description,
+            activity: None,
+        },
+    )?;
     println!(
         "ppa at {} nm, {} MHz: {:.4} mm^2, {:.3e} MVMs/s, {:.1} pJ per MVM, {:.3} TOPS/W (cimtile ppa for the breakdown)",
         report.node_nm, report.clock_mhz, report.area_mm2, report.mvm_per_s, report.energy_pj_per_mvm, report.tops_per_w

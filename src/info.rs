@@ -2,9 +2,9 @@
 
 use crate::cli::InfoArgs;
 use crate::{synthesis, tile_source};
-use cimtile_hdl::TileParams;
 use anyhow::Result;
 use cimtile_hdl::golden::device::{drift_stats, fault_map, Stuck};
+use cimtile_hdl::TileParams;
 use std::process::ExitCode;
 
 pub fn info(args: &InfoArgs) -> Result<ExitCode> {
@@ -33,9 +33,18 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
     println!("physical columns P = {}", p.phys_cols());
     println!("row groups G = {}", p.groups());
     println!("mux phases M = {}", p.phases());
-    println!("lane partial-sum width: {} bits (|sum| <= {})", w.partial_bits, w.partial_max);
-    println!("accumulator width: {} bits (|acc| <= {})", w.acc_bits, w.acc_max);
-    println!("product width: {} bits (|(acc + bias) * mult| <= {})", w.product_bits, w.product_max);
+    println!(
+        "lane partial-sum width: {} bits (|sum| <= {})",
+        w.partial_bits, w.partial_max
+    );
+    println!(
+        "accumulator width: {} bits (|acc| <= {})",
+        w.acc_bits, w.acc_max
+    );
+    println!(
+        "product width: {} bits (|(acc + bias) * mult| <= {})",
+        w.product_bits, w.product_max
+    );
     println!(
         "minimum cycles per MVM: Ib*G*M*Ta = {}*{}*{}*{} = {}",
         p.input_bits(),
@@ -44,9 +53,18 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
         p.adc_cycles(),
         p.min_cycles_per_mvm()
     );
-    println!("cycles per MVM in a back-to-back stream: {}", p.stream_cycles());
-    println!("ADC conversions per MVM: Ib*G*P = {}", p.conversions_per_mvm());
-    println!("ideal tile (computes W^T x exactly): {}", if p.is_ideal() { "yes" } else { "no" });
+    println!(
+        "cycles per MVM in a back-to-back stream: {}",
+        p.stream_cycles()
+    );
+    println!(
+        "ADC conversions per MVM: Ib*G*P = {}",
+        p.conversions_per_mvm()
+    );
+    println!(
+        "ideal tile (computes W^T x exactly): {}",
+        if p.is_ideal() { "yes" } else { "no" }
+    );
     // Spec v2: faults apply to every cell of the R x P array.
     let faults = fault_map(p);
     let off = faults.iter().filter(|c| c.stuck == Stuck::Off).count();
@@ -68,7 +86,12 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
         p.drift(),
         p.drift_spread()
     );
-    println!("IR drop: analog.ir_drop = {} (Qmax = {} for Imax = {})", p.ir_drop(), p.ir_drop_max(), p.current_max());
+    println!(
+        "IR drop: analog.ir_drop = {} (Qmax = {} for Imax = {})",
+        p.ir_drop(),
+        p.ir_drop_max(),
+        p.current_max()
+    );
     if !args.no_synth {
         print_synthesis(&tile.params)?;
     }
@@ -89,12 +112,28 @@ fn print_synthesis(p: &TileParams) -> Result<()> {
     let liberty = synthesis::liberty_path().ok();
     let s = synthesis::synthesize(p, liberty.as_deref(), true)?;
     println!("periphery synthesized ({}):", s.source);
-    println!("  {:<16} {:>8} {:>11} {:>12} {:>10}", "block", "cells", "flip-flops", "logic depth", "um^2");
+    println!(
+        "  {:<16} {:>8} {:>11} {:>12} {:>10}",
+        "block", "cells", "flip-flops", "logic depth", "um^2"
+    );
     let area = |a: Option<f64>| a.map_or_else(|| "-".to_string(), |a| format!("{a:.0}"));
     for (name, b) in &s.blocks {
-        println!("  {name:<16} {:>8} {:>11} {:>12} {:>10}", b.cells, b.flip_flops, b.logic_depth, area(b.area_um2));
+        println!(
+            "  {name:<16} {:>8} {:>11} {:>12} {:>10}",
+            b.cells,
+            b.flip_flops,
+            b.logic_depth,
+            area(b.area_um2)
+        );
     }
     let total = s.blocks.values().map(|b| b.area_um2).sum::<Option<f64>>();
-    println!("  {:<16} {:>8} {:>11} {:>12} {:>10}", "tile (flat)", s.cells, s.flip_flops, s.logic_depth, area(total));
+    println!(
+        "  {:<16} {:>8} {:>11} {:>12} {:>10}",
+        "tile (flat)",
+        s.cells,
+        s.flip_flops,
+        s.logic_depth,
+        area(total)
+    );
     Ok(())
 }

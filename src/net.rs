@@ -25,7 +25,11 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
         p.cols(),
         p.weight_bits(),
         p.input_bits(),
-        if p.inputs_signed() { "signed" } else { "unsigned" },
+        if p.inputs_signed() {
+            "signed"
+        } else {
+            "unsigned"
+        },
         p.adc_bits()
     );
     if let Some(aging) = &tile.aging {
@@ -37,7 +41,11 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
         .iter()
         .enumerate()
         .map(|(l, t)| {
-            let stage = if t.requantized_on_tile { "requantized on the tile" } else { "requantized on the host" };
+            let stage = if t.requantized_on_tile {
+                "requantized on the tile"
+            } else {
+                "requantized on the host"
+            };
             format!("layer {l}: {} x {}, {stage}", t.row_tiles, t.col_tiles)
         })
         .collect();
@@ -51,13 +59,32 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
             );
         }
     }
-    let line = |what: &str, right: usize, accuracy: f64| println!("{what}: {accuracy:.4} ({right}/{})", figures.images);
+    let line = |what: &str, right: usize, accuracy: f64| {
+        println!("{what}: {accuracy:.4} ({right}/{})", figures.images)
+    };
     line("accuracy", figures.correct, figures.accuracy());
-    line("integer accuracy (quantized network, exact integers)", figures.integer_correct, figures.integer_accuracy());
-    line("float accuracy (the model as trained)", figures.float_correct, figures.float_accuracy());
-    println!("images whose logits differ from the integer network's: {}", figures.integer_mismatches);
-    println!("MVMs: {} ({} per image), ADC conversions: {}", figures.mvms, figures.mvms_per_image, figures.adc_conversions);
-    println!("energy: {:.1} pJ per image (PPA model without synthesis: ADCs, crossbar, row drivers)", figures.energy_pj_per_image);
+    line(
+        "integer accuracy (quantized network, exact integers)",
+        figures.integer_correct,
+        figures.integer_accuracy(),
+    );
+    line(
+        "float accuracy (the model as trained)",
+        figures.float_correct,
+        figures.float_accuracy(),
+    );
+    println!(
+        "images whose logits differ from the integer network's: {}",
+        figures.integer_mismatches
+    );
+    println!(
+        "MVMs: {} ({} per image), ADC conversions: {}",
+        figures.mvms, figures.mvms_per_image, figures.adc_conversions
+    );
+    println!(
+        "energy: {:.1} pJ per image (PPA model without synthesis: ADCs, crossbar, row drivers)",
+        figures.energy_pj_per_image
+    );
     println!(
         "speed: {:.0} images/s on the tile model ({} threads, {:.3} s)",
         figures.images_per_second(),
@@ -93,7 +120,10 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
             "weight_layers": net.weight_layers(),
             "rtl_checked_mvms": rtl_checked,
         });
-        report.as_object_mut().expect("json! of braces is an object").extend(figures.report());
+        report
+            .as_object_mut()
+            .expect("json! of braces is an object")
+            .extend(figures.report());
         tile_source::write_text(path, &(serde_json::to_string_pretty(&report)? + "\n"))?;
     }
     Ok(ExitCode::SUCCESS)

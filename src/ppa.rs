@@ -6,11 +6,11 @@ use crate::progress;
 use crate::tile_source::{self, Tile};
 use anyhow::{Context, Result};
 use cimtile_cosim::activity::{self, Stage};
-use cimtile_hdl::data::{ColumnParams, Weights};
 use cimtile_flows::ppa::{random_workload, report};
+use cimtile_hdl::data::{ColumnParams, Weights};
 use cimtile_hdl::ppa::{self, MeasuredActivity, PpaReport, Workload};
-use std::collections::BTreeMap;
 use indicatif::ProgressBar;
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
@@ -30,7 +30,12 @@ pub fn ppa(args: &PpaArgs) -> Result<ExitCode> {
         true => Some(measure_activity(&tile, &weights, &columns, &inputs)?),
         false => None,
     };
-    let workload = Workload { weights: &weights, inputs: &inputs, description, activity: activity.as_ref() };
+    let workload = Workload {
+        weights: &weights,
+        inputs: &inputs,
+        description,
+        activity: activity.as_ref(),
+    };
     let report = report(p, &workload, !args.no_synth, true)?;
     print_report(&tile.origin, &report);
     // The paper's figures describe the paper's tile: a file laid over the preset is another tile.
@@ -45,7 +50,12 @@ pub fn ppa(args: &PpaArgs) -> Result<ExitCode> {
 
 /// The digital activity per block of `tile` running the workload, measured in Verilator, with a
 /// spinner while it builds and counts and a bar while it traces.
-fn measure_activity(tile: &Tile, weights: &Weights, columns: &[ColumnParams], inputs: &[Vec<i32>]) -> Result<MeasuredActivity> {
+fn measure_activity(
+    tile: &Tile,
+    weights: &Weights,
+    columns: &[ColumnParams],
+    inputs: &[Vec<i32>],
+) -> Result<MeasuredActivity> {
     let shown = Arc::new(Mutex::new(None::<ProgressBar>));
     let total = inputs.len() as u64;
     let show = {
@@ -53,7 +63,9 @@ fn measure_activity(tile: &Tile, weights: &Weights, columns: &[ColumnParams], in
         move |stage: Stage| {
             let mut shown = shown.lock().expect("no thread panicked");
             match stage {
-                Stage::Trace(done) if shown.as_ref().is_some_and(|b| b.length().is_some()) => shown.as_ref().expect("shown").set_position(done as u64),
+                Stage::Trace(done) if shown.as_ref().is_some_and(|b| b.length().is_some()) => {
+                    shown.as_ref().expect("shown").set_position(done as u64)
+                }
                 stage => {
                     if let Some(old) = shown.take() {
                         old.finish_and_clear();
@@ -68,7 +80,8 @@ fn measure_activity(tile: &Tile, weights: &Weights, columns: &[ColumnParams], in
             }
         }
     };
-    activity::measure(&tile.params, weights, columns, inputs, show).context("--measure-activity runs the workload through the RTL in Verilator")
+    activity::measure(&tile.params, weights, columns, inputs, show)
+        .context("--measure-activity runs the workload through the RTL in Verilator")
 }
 
 /// Rows `name  value unit  (share%)`, largest first.
@@ -77,7 +90,10 @@ pub fn print_parts(parts: &BTreeMap<String, f64>, unit: &str) {
     let mut rows: Vec<_> = parts.iter().collect();
     rows.sort_by(|a, b| b.1.total_cmp(a.1));
     for (name, value) in rows {
-        println!("  {name:<16} {value:>12.5} {unit}  {:>5.1}%", 100.0 * value / total);
+        println!(
+            "  {name:<16} {value:>12.5} {unit}  {:>5.1}%",
+            100.0 * value / total
+        );
     }
 }
 
@@ -90,17 +106,29 @@ fn print_report(origin: &str, r: &PpaReport) {
     );
     println!("area: {:.5} mm^2", r.area_mm2);
     print_parts(&r.area_mm2_by_block, "mm^2");
-    println!("energy per MVM: {:.2} pJ ({:.3} mW)", r.energy_pj_per_mvm, r.power_mw);
+    println!(
+        "energy per MVM: {:.2} pJ ({:.3} mW)",
+        r.energy_pj_per_mvm, r.power_mw
+    );
     print_parts(&r.energy_pj, "pJ  ");
     println!(
         "  ADC: {} conversions x {:.3} pJ; crossbar: {:.1} rows driven per read, {:.0} uS driven per MVM",
         r.conversions_per_mvm, r.adc_energy_pj_per_conversion, r.driven_rows_per_read, r.crossbar_driven_us_per_mvm
     );
-    println!("efficiency: {:.3} TOPS/W, {:.4} TOPS/mm^2", r.tops_per_w, r.tops_per_mm2);
+    println!(
+        "efficiency: {:.3} TOPS/W, {:.4} TOPS/mm^2",
+        r.tops_per_w, r.tops_per_mm2
+    );
     println!("digital periphery: {}", r.digital_source);
     if let (Some(by_block), Some(source)) = (&r.activity_by_block, &r.activity_source) {
-        let rates: Vec<String> = by_block.iter().map(|(block, a)| format!("{block} {a:.4}")).collect();
-        println!("digital activity (toggles per cell and cycle): {}", rates.join(", "));
+        let rates: Vec<String> = by_block
+            .iter()
+            .map(|(block, a)| format!("{block} {a:.4}"))
+            .collect();
+        println!(
+            "digital activity (toggles per cell and cycle): {}",
+            rates.join(", ")
+        );
         println!("  {source}");
     }
     println!("workload: {}", r.workload);
@@ -108,7 +136,10 @@ fn print_report(origin: &str, r: &PpaReport) {
 
 fn print_published(preset: &str, r: &PpaReport) {
     for figure in ppa::published(preset) {
-        let published = figure.value.map_or_else(|| "not transcribed".to_string(), |v| format!("{v} {}", figure.unit));
+        let published = figure.value.map_or_else(
+            || "not transcribed".to_string(),
+            |v| format!("{v} {}", figure.unit),
+        );
         println!(
             "published {}: {published}; this tool: {:.1} {} ({})",
             figure.what,

@@ -14,8 +14,13 @@ pub fn prove(args: &ProveArgs) -> Result<ExitCode> {
         None => {
             let tile = tile_source::load(&args.tile)?;
             let generated = rtl::generate(&tile.params);
-            rtl::write(&generated, &args.out).with_context(|| format!("cannot write RTL into '{}'", args.out.display()))?;
-            println!("tile: {}, generated into {}", tile.origin, args.out.display());
+            rtl::write(&generated, &args.out)
+                .with_context(|| format!("cannot write RTL into '{}'", args.out.display()))?;
+            println!(
+                "tile: {}, generated into {}",
+                tile.origin,
+                args.out.display()
+            );
             args.out.clone()
         }
     };
@@ -42,7 +47,10 @@ pub fn prove(args: &ProveArgs) -> Result<ExitCode> {
         ProofStatus::Broken => {
             println!("BROKEN: {failed} ({:.0} s)", outcome.seconds);
             if let Some(trace) = &outcome.trace {
-                println!("counterexample: {} (cimtile wave reads it)", trace.display());
+                println!(
+                    "counterexample: {} (cimtile wave reads it)",
+                    trace.display()
+                );
             }
             1
         }

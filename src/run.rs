@@ -22,8 +22,16 @@ pub fn run_rtl(
     inputs: &[Vec<i32>],
     vcd: Option<&std::path::Path>,
 ) -> Result<RtlRun> {
-    let mut rtl = crate::progress::build_with_spinner(|| TileRtl::build_with(&tile.params, crossbar))?;
-    Ok(run_on(&mut rtl, weights, columns, inputs, &Stimulus::default(), vcd)?)
+    let mut rtl =
+        crate::progress::build_with_spinner(|| TileRtl::build_with(&tile.params, crossbar))?;
+    Ok(run_on(
+        &mut rtl,
+        weights,
+        columns,
+        inputs,
+        &Stimulus::default(),
+        vcd,
+    )?)
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
@@ -44,14 +52,30 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let inputs = tile_source::inputs(p, &args.inputs)?;
     let columns = tile_source::columns(p, args.columns.as_deref())?;
     // The model is needed for its outputs (model engine) or for W^T x (report) only.
-    let model = (args.engine == Engine::Model || args.report.is_some()).then(|| TileModel::new(p, &weights, &columns)).transpose()?;
+    let model = (args.engine == Engine::Model || args.report.is_some())
+        .then(|| TileModel::new(p, &weights, &columns))
+        .transpose()?;
     let (outputs, timing) = match args.engine {
         Engine::Model => {
             let model = model.as_ref().expect("the model engine builds the model");
-            (model.mvm_batch(0, &inputs).into_iter().map(|r| r.out).collect::<Vec<_>>(), None)
+            (
+                model
+                    .mvm_batch(0, &inputs)
+                    .into_iter()
+                    .map(|r| r.out)
+                    .collect::<Vec<_>>(),
+                None,
+            )
         }
         Engine::Rtl => {
-            let run = run_rtl(&tile, crossbar, &weights, &columns, &inputs, args.vcd.as_deref())?;
+            let run = run_rtl(
+                &tile,
+                crossbar,
+                &weights,
+                &columns,
+                &inputs,
+                args.vcd.as_deref(),
+            )?;
             (run.outputs.clone(), Some(run))
         }
     };
@@ -61,8 +85,16 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         None => print!("{csv}"),
     }
     if let (Some(path), Some(model)) = (&args.report, &model) {
-        let errors: Vec<u64> = outputs.iter().zip(&inputs).map(|(out, x)| max_abs_error(out, &model.ideal(x))).collect();
-        let per_mvm: Vec<Value> = errors.iter().enumerate().map(|(k, e)| json!({ "index": k, "max_abs_error": e })).collect();
+        let errors: Vec<u64> = outputs
+            .iter()
+            .zip(&inputs)
+            .map(|(out, x)| max_abs_error(out, &model.ideal(x)))
+            .collect();
+        let per_mvm: Vec<Value> = errors
+            .iter()
+            .enumerate()
+            .map(|(k, e)| json!({ "index": k, "max_abs_error": e }))
+            .collect();
         let mut report = json!({
             "engine": match args.engine { Engine::Model => "model", Engine::Rtl => "rtl" },
             "tile": tile.origin,

@@ -21,14 +21,25 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
 fn run(args: &SweepRunArgs) -> Result<ExitCode> {
     let base = tile_source::load(&args.tile)?;
     let axes = parse_sets(&args.sets)?;
-    let shard = args.shard.as_deref().map(Shard::parse).transpose()?.unwrap_or(Shard::ALL);
+    let shard = args
+        .shard
+        .as_deref()
+        .map(Shard::parse)
+        .transpose()?
+        .unwrap_or(Shard::ALL);
     let kind = args.job.map(|kind| match kind {
         JobKind::Net => jobs::JobKind::Net,
         JobKind::Cosim => jobs::JobKind::Cosim,
         JobKind::Ppa => jobs::JobKind::Ppa,
         JobKind::Chip => jobs::JobKind::Chip,
     });
-    let job_args = JobArgs { model: args.model.clone(), data: args.data.clone(), images: args.images, mvms: args.mvms, seed: args.seed };
+    let job_args = JobArgs {
+        model: args.model.clone(),
+        data: args.data.clone(),
+        images: args.images,
+        mvms: args.mvms,
+        seed: args.seed,
+    };
     let mut job = jobs::job(kind, &job_args)?;
     let job_keys = job.keys();
     job.check_keys(&axes.iter().map(|a| a.key.as_str()).collect::<Vec<_>>())?;
@@ -49,11 +60,21 @@ fn run(args: &SweepRunArgs) -> Result<ExitCode> {
     };
     let dir = args.out.as_ref().context("--out is required")?;
     let mut rows = cimtile_sweep::open(dir, &spec, &points)?;
-    let todo: Vec<&Point> = points.iter().filter(|p| !rows.contains_key(&p.index)).collect();
+    let todo: Vec<&Point> = points
+        .iter()
+        .filter(|p| !rows.contains_key(&p.index))
+        .collect();
     eprintln!(
         "sweep: {} point(s){}, {} already in results.csv, {} to run on {} thread(s)",
         points.len(),
-        if shard.count > 1 { format!(" of {} (shard {}/{})", spec.points, shard.index, shard.count) } else { String::new() },
+        if shard.count > 1 {
+            format!(
+                " of {} (shard {}/{})",
+                spec.points, shard.index, shard.count
+            )
+        } else {
+            String::new()
+        },
         points.len() - todo.len(),
         todo.len(),
         args.jobs.unwrap_or_else(rayon::current_num_threads),
@@ -68,7 +89,8 @@ fn run(args: &SweepRunArgs) -> Result<ExitCode> {
             .collect();
         job.run(p, &job_values)
     };
-    let finished = cimtile_sweep::run_points(dir, &spec, &todo, args.jobs, run_point, || progress.inc(1))?;
+    let finished =
+        cimtile_sweep::run_points(dir, &spec, &todo, args.jobs, run_point, || progress.inc(1))?;
     progress.finish_and_clear();
     rows.extend(finished);
     finish(dir, &spec, &rows)
@@ -78,20 +100,38 @@ fn run(args: &SweepRunArgs) -> Result<ExitCode> {
 /// about points that have no row.
 fn finish(dir: &Path, spec: &SweepSpec, rows: &Rows) -> Result<ExitCode> {
     let summary = cimtile_sweep::finish(dir, spec, rows)?;
-    println!("{} of {} point(s) in {}", summary.rows, summary.expected, summary.results.display());
+    println!(
+        "{} of {} point(s) in {}",
+        summary.rows,
+        summary.expected,
+        summary.results.display()
+    );
     for p in &summary.plots {
         println!("plot: {}", p.display());
     }
     for group in &summary.fronts {
-        println!("Pareto front{}:", if group.label.is_empty() { String::new() } else { format!(" of {}", group.label) });
+        println!(
+            "Pareto front{}:",
+            if group.label.is_empty() {
+                String::new()
+            } else {
+                format!(" of {}", group.label)
+            }
+        );
         for &f in &group.front {
             let (energy, accuracy, index) = group.points[f];
-            println!("  point {index} ({}): accuracy {accuracy:.4}, {energy:.1} pJ per image", describe(&spec.axes, &rows[&index][1..=spec.axes.len()]));
+            println!(
+                "  point {index} ({}): accuracy {accuracy:.4}, {energy:.1} pJ per image",
+                describe(&spec.axes, &rows[&index][1..=spec.axes.len()])
+            );
         }
     }
     if !summary.missing.is_empty() {
         let missing: Vec<String> = summary.missing.iter().map(usize::to_string).collect();
-        eprintln!("cimtile: warning: points without results: {}", missing.join(", "));
+        eprintln!(
+            "cimtile: warning: points without results: {}",
+            missing.join(", ")
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -22,7 +22,8 @@ impl Tile {
     /// `g(t) = g(t0) (t/t0)^-nu`, replacing the file's value.
     pub fn aged(mut self, age: Option<&Age>) -> Result<Tile> {
         let Some(age) = age else { return Ok(self) };
-        let (config, how) = aging::aged(self.params.config(), age).map_err(|e| invalid(&self.origin, e))?;
+        let (config, how) =
+            aging::aged(self.params.config(), age).map_err(|e| invalid(&self.origin, e))?;
         self.params = config.validate().map_err(|e| invalid(&self.origin, e))?;
         self.aging = Some(how);
         Ok(self)
@@ -38,7 +39,10 @@ pub fn load(args: &TileArgs) -> Result<Tile> {
     let (config, origin) = match &args.config {
         None => {
             let name = preset.unwrap_or("default");
-            (TileConfig::from_preset(name).map_err(|e| anyhow!("{e}"))?, format!("preset '{name}'"))
+            (
+                TileConfig::from_preset(name).map_err(|e| anyhow!("{e}"))?,
+                format!("preset '{name}'"),
+            )
         }
         Some(path) => {
             let origin = match preset {
@@ -51,7 +55,11 @@ pub fn load(args: &TileArgs) -> Result<Tile> {
         }
     };
     let params = config.validate().map_err(|e| invalid(&origin, e))?;
-    Ok(Tile { params, origin, aging: None })
+    Ok(Tile {
+        params,
+        origin,
+        aging: None,
+    })
 }
 
 /// Every problem of a configuration on one line, after where it came from.
@@ -60,17 +68,29 @@ fn invalid(origin: &str, e: ConfigError) -> anyhow::Error {
 }
 
 pub fn weights(p: &TileParams, path: &Path) -> Result<Weights> {
-    Ok(data::parse_weights(p, &read_text(path)?, &path.display().to_string())?)
+    Ok(data::parse_weights(
+        p,
+        &read_text(path)?,
+        &path.display().to_string(),
+    )?)
 }
 
 pub fn inputs(p: &TileParams, path: &Path) -> Result<Vec<Vec<i32>>> {
-    Ok(data::parse_inputs(p, &read_text(path)?, &path.display().to_string())?)
+    Ok(data::parse_inputs(
+        p,
+        &read_text(path)?,
+        &path.display().to_string(),
+    )?)
 }
 
 pub fn columns(p: &TileParams, path: Option<&Path>) -> Result<Vec<ColumnParams>> {
     match path {
         None => Ok(vec![ColumnParams::default(); p.cols()]),
-        Some(path) => Ok(data::parse_columns(p, &read_text(path)?, &path.display().to_string())?),
+        Some(path) => Ok(data::parse_columns(
+            p,
+            &read_text(path)?,
+            &path.display().to_string(),
+        )?),
     }
 }
 

@@ -18,54 +18,100 @@ const SMALL_TILE: &str = "[array]\nrows = 4\ncols = 1\nrows_per_read = 4\n[weigh
                           [inputs]\nbits = 2\n[adc]\nbits = 2\ncount = 1\ncycles = 16\n[output]\nbits = 4\n";
 
 fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
 }
 
 #[test]
 fn a_bad_clock_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     for clock in ["0", "-5", "NaN"] {
-        let out = cimtile(&["asic", "--out", "out", &format!("--clock-mhz={clock}")], dir.path());
+        let out = cimtile(
+            &["asic", "--out", "out", &format!("--clock-mhz={clock}")],
+            dir.path(),
+        );
         assert_eq!(out.status.code(), Some(2));
-        assert!(stderr(&out).contains("--clock-mhz must be in (0, 10000]"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--clock-mhz must be in (0, 10000]"),
+            "{}",
+            stderr(&out)
+        );
     }
 }
 
 #[test]
 #[ignore = "place and route: 2.3 minutes idle, 8 on a loaded 2-core machine, more than CI's margin; run with --ignored (docs/asic.md)"]
 fn small_tile_is_placed_routed_and_timed() {
-    let missing: Vec<&str> = ["yosys", "qflow", "graywolf", "qrouter", "sta"].into_iter().filter(|t| !on_path(t)).collect();
-    if !missing.is_empty() || !std::path::Path::new("/usr/share/qflow/tech/osu018/osu018_stdcells.lef").is_file() {
+    let missing: Vec<&str> = ["yosys", "qflow", "graywolf", "qrouter", "sta"]
+        .into_iter()
+        .filter(|t| !on_path(t))
+        .collect();
+    if !missing.is_empty()
+        || !std::path::Path::new("/usr/share/qflow/tech/osu018/osu018_stdcells.lef").is_file()
+    {
         eprintln!("note: skipping cimtile asic: {missing:?} or qflow-tech-osu018 not installed (scripts/setup installs them)");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "small.toml", SMALL_TILE);
-    let out = cimtile(&["asic", "--config", "small.toml", "--out", "out"], dir.path());
+    let out = cimtile(
+        &["asic", "--config", "small.toml", "--out", "out"],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let out_dir = dir.path().join("out");
-    for file in ["cim_tile_netlist.v", "cim_crossbar_macro.lef", "cim_crossbar_macro.lib", "cim_tile.sdc", "cim_tile.def", "cim_tile.sdf", "cim_tile_routed_netlist.v", "reports/timing_routed.rpt"] {
+    for file in [
+        "cim_tile_netlist.v",
+        "cim_crossbar_macro.lef",
+        "cim_crossbar_macro.lib",
+        "cim_tile.sdc",
+        "cim_tile.def",
+        "cim_tile.sdf",
+        "cim_tile_routed_netlist.v",
+        "reports/timing_routed.rpt",
+    ] {
         assert!(out_dir.join(file).is_file(), "cimtile asic wrote no {file}");
     }
-    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out_dir.join("asic.json")).unwrap()).unwrap();
-    let number = |key: &str| report[key].as_f64().unwrap_or_else(|| panic!("no {key} in {report}"));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("asic.json")).unwrap()).unwrap();
+    let number = |key: &str| {
+        report[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("no {key} in {report}"))
+    };
     assert_eq!(report["top"], "cim_tile");
     assert_eq!(report["failed_routes"], 0, "{report}");
     // The macro is a hard block in the layout, the cells around it.
     let def = std::fs::read_to_string(out_dir.join("cim_tile.def")).unwrap();
-    assert!(def.contains("cim_crossbar_macro"), "the DEF places no macro");
+    assert!(
+        def.contains("cim_crossbar_macro"),
+        "the DEF places no macro"
+    );
     assert!(number("core_area_um2") > number("macro_area_um2") + number("cell_area_um2") * 0.99);
     assert!(number("utilization") > 0.0 && number("utilization") <= 1.0);
     assert!(number("wirelength_um") > 0.0);
     assert!(number("fmax_mhz_routed") >= 100.0, "{report}");
-    assert!(number("fmax_mhz_routed") <= number("fmax_mhz_synthesis") * 1.01, "{report}");
+    assert!(
+        number("fmax_mhz_routed") <= number("fmax_mhz_synthesis") * 1.01,
+        "{report}"
+    );
     // The hold buffers on the macro's inputs cover its 0.1 ns hold time (ideal clock).
     assert!(number("hold_slack_ns_routed") >= 0.0, "{report}");
 
     // OpenSTA on the written files alone finds the synthesis fmax again.
-    let sta = Command::new("sta").args(["-no_splash", "-exit", "sta_synthesis.tcl"]).current_dir(&out_dir).output().unwrap();
+    let sta = Command::new("sta")
+        .args(["-no_splash", "-exit", "sta_synthesis.tcl"])
+        .current_dir(&out_dir)
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&sta.stdout);
-    let slack: f64 = text.lines().find_map(|l| l.strip_prefix("worst setup slack ")?.trim().parse().ok()).expect("no slack");
+    let slack: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("worst setup slack ")?.trim().parse().ok())
+        .expect("no slack");
     let fmax = 1000.0 / (1000.0 / number("clock_mhz") - slack);
-    assert!((fmax - number("fmax_mhz_synthesis")).abs() < 0.01, "{fmax} != {report}");
+    assert!(
+        (fmax - number("fmax_mhz_synthesis")).abs() < 0.01,
+        "{fmax} != {report}"
+    );
 }

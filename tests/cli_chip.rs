@@ -25,10 +25,21 @@ fn the_digits_mlp_on_default_tiles_counts_as_its_shapes_give() {
     assert_eq!(r["tiles"], 38, "{r}");
     assert_eq!(r["mvms_per_inference"], 38);
     assert_eq!(r["macs_per_inference"], 64 * 32 + 32 * 10);
-    for key in ["latency_us", "inferences_per_s", "energy_uj_per_inference", "area_mm2", "tops_per_w"] {
+    for key in [
+        "latency_us",
+        "inferences_per_s",
+        "energy_uj_per_inference",
+        "area_mm2",
+        "tops_per_w",
+    ] {
         assert!(r[key].as_f64().unwrap() > 0.0, "{key}: {r}");
     }
-    let parts: f64 = r["energy_uj_by_component"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
+    let parts: f64 = r["energy_uj_by_component"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
     let total = r["energy_uj_per_inference"].as_f64().unwrap();
     assert!((parts - total).abs() < 1e-9 * total);
     let tops_per_w = 2.0 * r["macs_per_inference"].as_f64().unwrap() / (total * 1e6);
@@ -46,7 +57,10 @@ fn replication_buys_throughput_with_area() {
     let auto = chip(dir.path(), &["--model", &model, "--replicate", "auto"]);
     // Both layers take one MVM: copies cannot speed up an MLP, so auto keeps one copy.
     assert_eq!(auto["tiles"], one["tiles"]);
-    assert!(auto["replication"].as_str().unwrap().starts_with("auto"), "{auto}");
+    assert!(
+        auto["replication"].as_str().unwrap().starts_with("auto"),
+        "{auto}"
+    );
 }
 
 #[test]
@@ -57,10 +71,22 @@ fn bad_models_and_requests_are_clear_errors() {
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["--model", "missing.npz"], "missing.npz"),
         (vec!["--model", "junk.npz"], "junk.npz"),
-        (vec!["--model", &model, "--replicate", "0"], "--replicate 0: expected auto or a whole number"),
-        (vec!["--model", &model, "--replicate", "many"], "--replicate many"),
-        (vec!["--model", &model, "--preset", "nosuch"], "unknown preset 'nosuch'"),
-        (vec!["--model", &model, "--config", "bad.toml"], "tech.node_nm"),
+        (
+            vec!["--model", &model, "--replicate", "0"],
+            "--replicate 0: expected auto or a whole number",
+        ),
+        (
+            vec!["--model", &model, "--replicate", "many"],
+            "--replicate many",
+        ),
+        (
+            vec!["--model", &model, "--preset", "nosuch"],
+            "unknown preset 'nosuch'",
+        ),
+        (
+            vec!["--model", &model, "--config", "bad.toml"],
+            "tech.node_nm",
+        ),
     ];
     write(d, "junk.npz", "not a zip");
     write(d, "bad.toml", "[tech]\nnode_nm = -3.0\n");
@@ -78,24 +104,67 @@ fn sweep_chip_puts_accuracy_against_chip_energy() {
     let dir = tempfile::tempdir().unwrap();
     let (model, data) = (digits("plain.npz"), digits("test.npz"));
     let args = [
-        "sweep", "--set", "adc.bits=3,6", "--set", "synth=off", "--job", "chip", "--model", &model, "--data", &data, "--images", "20", "--jobs",
-        "1", "--out", "s",
+        "sweep",
+        "--set",
+        "adc.bits=3,6",
+        "--set",
+        "synth=off",
+        "--job",
+        "chip",
+        "--model",
+        &model,
+        "--data",
+        &data,
+        "--images",
+        "20",
+        "--jobs",
+        "1",
+        "--out",
+        "s",
     ];
     let out = cimtile(&args, dir.path());
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let csv = std::fs::read_to_string(dir.path().join("s/results.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
-    assert!(rows[0].contains("accuracy") && rows[0].contains("energy_pj_per_image"), "{csv}");
+    assert!(
+        rows[0].contains("accuracy") && rows[0].contains("energy_pj_per_image"),
+        "{csv}"
+    );
     assert_eq!(rows.len(), 3, "{csv}");
-    assert!(dir.path().join("s/accuracy-vs-energy_pj_per_image.svg").exists());
+    assert!(dir
+        .path()
+        .join("s/accuracy-vs-energy_pj_per_image.svg")
+        .exists());
     // More ADC bits: more energy per image.
     let energy = |row: &str| -> f64 {
         let header: Vec<&str> = rows[0].split(',').collect();
-        let i = header.iter().position(|h| *h == "energy_pj_per_image").unwrap();
+        let i = header
+            .iter()
+            .position(|h| *h == "energy_pj_per_image")
+            .unwrap();
         row.split(',').nth(i).unwrap().parse().unwrap()
     };
     assert!(energy(rows[1]) < energy(rows[2]), "{csv}");
-    let out = cimtile(&["sweep", "--set", "replicate=0", "--job", "chip", "--model", &model, "--data", &data, "--out", "t"], dir.path());
+    let out = cimtile(
+        &[
+            "sweep",
+            "--set",
+            "replicate=0",
+            "--job",
+            "chip",
+            "--model",
+            &model,
+            "--data",
+            &data,
+            "--out",
+            "t",
+        ],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--set replicate=0"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--set replicate=0"),
+        "{}",
+        stderr(&out)
+    );
 }

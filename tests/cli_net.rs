@@ -30,18 +30,37 @@ fn ideal_tiles_reproduce_the_integer_network_image_by_image() {
     assert_eq!(r["mvms"], 38 * 360);
     // The example tile without its noise: one tile per layer, requantized by the tile itself.
     let text = std::fs::read_to_string(digits("tile.toml")).unwrap();
-    let ideal = text.replace("read_noise = 1", "read_noise = 0").replace("program_error = 1", "program_error = 0");
+    let ideal = text
+        .replace("read_noise = 1", "read_noise = 0")
+        .replace("program_error = 1", "program_error = 0");
     assert_ne!(ideal, text);
     write(dir.path(), "ideal.toml", &ideal);
-    let r = net_report(dir.path(), &["--config", "ideal.toml", "--model", &model, "--data", &data]);
+    let r = net_report(
+        dir.path(),
+        &["--config", "ideal.toml", "--model", &model, "--data", &data],
+    );
     assert_eq!(r["layers"][0]["requantized_on_tile"], true, "{r}");
     assert_eq!(r["layers"][1]["requantized_on_tile"], true, "{r}");
     assert_eq!(r["integer_mismatches"], 0, "{r}");
     assert_eq!(r["accuracy"], r["integer_accuracy"]);
     // Its noise changes logits: the comparison is not vacuous.
-    let r = net_report(dir.path(), &["--config", &digits("tile.toml"), "--model", &model, "--data", &data]);
+    let r = net_report(
+        dir.path(),
+        &[
+            "--config",
+            &digits("tile.toml"),
+            "--model",
+            &model,
+            "--data",
+            &data,
+        ],
+    );
     assert!(r["integer_mismatches"].as_u64().unwrap() > 0, "{r}");
-    assert_eq!(r["adc_conversions"], 2 * 360 * (4 * 4 * 128), "Ib * G * P per MVM");
+    assert_eq!(
+        r["adc_conversions"],
+        2 * 360 * (4 * 4 * 128),
+        "Ib * G * P per MVM"
+    );
 }
 
 #[test]
@@ -51,7 +70,20 @@ fn the_rtl_agrees_with_the_model_on_every_tile_mvm() {
     // The example tile: noise, programming error and both layers requantized by the tile's
     // column parameters, so the RTL's periphery runs on the network's mult, shift and bias.
     let tile = digits("tile.toml");
-    let args = ["--config", &tile, "--model", &model, "--data", &data, "--images", "3", "--engine", "rtl", "--rtl-images", "2"];
+    let args = [
+        "--config",
+        &tile,
+        "--model",
+        &model,
+        "--data",
+        &data,
+        "--images",
+        "3",
+        "--engine",
+        "rtl",
+        "--rtl-images",
+        "2",
+    ];
     let r = net_report(dir.path(), &args);
     assert_eq!(r["rtl_checked_mvms"], 2 * 2, "{r}");
     assert_eq!(r["layers"][1]["requantized_on_tile"], true, "{r}");
@@ -63,7 +95,13 @@ fn write_npz(path: &Path, arrays: &[(&str, &[u64], Vec<f64>)]) {
     let mut npz = npyz::npz::NpzWriter::create(path).unwrap();
     for (name, shape, data) in arrays {
         let options = npyz::zip::write::FileOptions::default();
-        let mut w = npz.array::<f64>(name, options).unwrap().default_dtype().shape(shape).begin_nd().unwrap();
+        let mut w = npz
+            .array::<f64>(name, options)
+            .unwrap()
+            .default_dtype()
+            .shape(shape)
+            .begin_nd()
+            .unwrap();
         w.extend(data.iter().copied()).unwrap();
         w.finish().unwrap();
     }
@@ -80,7 +118,10 @@ fn model(dir: &Path, change: impl FnOnce(&mut Vec<(&'static str, Vec<u64>, Vec<f
     ];
     change(&mut arrays);
     let path = dir.join("m.npz");
-    let borrowed: Vec<(&str, &[u64], Vec<f64>)> = arrays.iter().map(|(n, s, d)| (*n, s.as_slice(), d.clone())).collect();
+    let borrowed: Vec<(&str, &[u64], Vec<f64>)> = arrays
+        .iter()
+        .map(|(n, s, d)| (*n, s.as_slice(), d.clone()))
+        .collect();
     write_npz(&path, &borrowed);
     path
 }
@@ -92,7 +133,11 @@ fn data(dir: &Path, x: (Vec<u64>, Vec<f64>), y: (Vec<u64>, Vec<f64>)) -> PathBuf
 }
 
 fn good_data(dir: &Path) -> PathBuf {
-    data(dir, (vec![2, 3], vec![1.0, 0.0, 2.0, 3.0, 1.0, 0.0]), (vec![2], vec![0.0, 1.0]))
+    data(
+        dir,
+        (vec![2, 3], vec![1.0, 0.0, 2.0, 3.0, 1.0, 0.0]),
+        (vec![2], vec![0.0, 1.0]),
+    )
 }
 
 /// Runs `net` on `m.npz` and `d.npz` in `dir`; expects exit 2 and `message` on stderr.
@@ -110,7 +155,11 @@ fn a_small_model_runs() {
     model(dir.path(), |_| ());
     good_data(dir.path());
     let r = net_report(dir.path(), &["--model", "m.npz", "--data", "d.npz"]);
-    assert_eq!((r["tiles"].as_u64(), r["images"].as_u64()), (Some(2), Some(2)), "{r}");
+    assert_eq!(
+        (r["tiles"].as_u64(), r["images"].as_u64()),
+        (Some(2), Some(2)),
+        "{r}"
+    );
     assert_eq!(r["integer_mismatches"], 0);
 }
 
@@ -122,15 +171,30 @@ fn bad_models_are_named() {
     model(d, |a| a.retain(|(n, _, _)| *n != "calib"));
     fails(d, "m.npz: array 'calib' is missing (arrays present:");
     model(d, |a| a[1] = ("b0", vec![3], vec![0.0; 3]));
-    fails(d, "m.npz: array 'b0' has 3 values, layer 0 has 2 outputs (w0 is 3 x 2)");
+    fails(
+        d,
+        "m.npz: array 'b0' has 3 values, layer 0 has 2 outputs (w0 is 3 x 2)",
+    );
     model(d, |a| a[2] = ("w1", vec![3, 2], vec![0.0; 6]));
-    fails(d, "m.npz: array 'w1' takes 3 inputs but layer 0 has 2 outputs");
+    fails(
+        d,
+        "m.npz: array 'w1' takes 3 inputs but layer 0 has 2 outputs",
+    );
     model(d, |a| a[0].2[4] = f64::NAN);
-    fails(d, "m.npz: array 'w0' holds NaN at flat index 4; every value must be finite");
+    fails(
+        d,
+        "m.npz: array 'w0' holds NaN at flat index 4; every value must be finite",
+    );
     model(d, |a| a[1] = ("b0", vec![1, 2], vec![0.0; 2]));
-    fails(d, "m.npz: array 'b0' must have 1 dimension(s), it has shape [1, 2]");
+    fails(
+        d,
+        "m.npz: array 'b0' must have 1 dimension(s), it has shape [1, 2]",
+    );
     model(d, |a| a.push(("w3", vec![2, 2], vec![0.0; 4])));
-    fails(d, "m.npz: array 'w3' has no place: the layers w0..w1 must be numbered without gaps");
+    fails(
+        d,
+        "m.npz: array 'w3' has no place: the layers w0..w1 must be numbered without gaps",
+    );
     model(d, |a| a.retain(|(n, _, _)| !n.starts_with('w')));
     fails(d, "m.npz: array 'w0' is missing");
     write(d, "m.npz", "not a zip file");
@@ -143,12 +207,25 @@ fn bad_data_is_named() {
     let d = dir.path();
     model(d, |_| ());
     data(d, (vec![2, 4], vec![0.0; 8]), (vec![2], vec![0.0, 1.0]));
-    fails(d, "d.npz: array 'x' has 4 columns, the model takes 3 inputs");
+    fails(
+        d,
+        "d.npz: array 'x' has 4 columns, the model takes 3 inputs",
+    );
     data(d, (vec![2, 3], vec![0.0; 6]), (vec![3], vec![0.0; 3]));
-    fails(d, "d.npz: arrays 'x' (2 images) and 'y' (3 labels) must have the same, non-zero length");
+    fails(
+        d,
+        "d.npz: arrays 'x' (2 images) and 'y' (3 labels) must have the same, non-zero length",
+    );
     data(d, (vec![2, 3], vec![0.0; 6]), (vec![2], vec![0.0, 2.0]));
-    fails(d, "d.npz: y[1] = 2 is not a class label 0..1 (the model has 2 outputs)");
-    data(d, (vec![2, 3], vec![0.0, f64::INFINITY, 0.0, 0.0, 0.0, 0.0]), (vec![2], vec![0.0, 1.0]));
+    fails(
+        d,
+        "d.npz: y[1] = 2 is not a class label 0..1 (the model has 2 outputs)",
+    );
+    data(
+        d,
+        (vec![2, 3], vec![0.0, f64::INFINITY, 0.0, 0.0, 0.0, 0.0]),
+        (vec![2], vec![0.0, 1.0]),
+    );
     fails(d, "d.npz: array 'x' holds inf at flat index 1");
 }
 
@@ -156,24 +233,48 @@ fn bad_data_is_named() {
 fn calibration_recovers_accuracy_on_an_aged_tile() {
     let dir = tempfile::tempdir().unwrap();
     let (model, data, tile) = (digits("plain.npz"), digits("test.npz"), digits("tile.toml"));
-    let aged = ["--config", &tile, "--model", &model, "--data", &data, "--age", "10y"];
+    let aged = [
+        "--config", &tile, "--model", &model, "--data", &data, "--age", "10y",
+    ];
     let before = net_report(dir.path(), &aged);
     let after = net_report(dir.path(), &[&aged[..], &["--calibrate"]].concat());
     // 10 years by the default drift law (t0 = 1 s, nu = 0.01).
     assert_eq!(before["analog_drift"], 11648, "{before}");
-    assert!(before["aging"].as_str().unwrap().contains("analog.drift = round(65536 * (1 - (315576000 / 1)^-0.01)) = 11648"), "{before}");
-    assert_eq!((before["calibrated"].as_bool(), after["calibrated"].as_bool()), (Some(false), Some(true)));
+    assert!(
+        before["aging"]
+            .as_str()
+            .unwrap()
+            .contains("analog.drift = round(65536 * (1 - (315576000 / 1)^-0.01)) = 11648"),
+        "{before}"
+    );
+    assert_eq!(
+        (
+            before["calibrated"].as_bool(),
+            after["calibrated"].as_bool()
+        ),
+        (Some(false), Some(true))
+    );
     assert!(before["calibration"].is_null(), "{before}");
     let tiles = after["calibration"].as_array().unwrap();
     assert_eq!(tiles.len(), 2, "{after}");
     for t in tiles {
-        assert!(t["after_mean_abs_error"].as_f64() <= t["before_mean_abs_error"].as_f64(), "{t}");
+        assert!(
+            t["after_mean_abs_error"].as_f64() <= t["before_mean_abs_error"].as_f64(),
+            "{t}"
+        );
     }
-    let (b, a) = (before["accuracy"].as_f64().unwrap(), after["accuracy"].as_f64().unwrap());
+    let (b, a) = (
+        before["accuracy"].as_f64().unwrap(),
+        after["accuracy"].as_f64().unwrap(),
+    );
     assert!(a >= b, "calibrated {a} < uncalibrated {b}");
     // Drift lowers every conductance, and with it the crossbar's read energy.
     let fresh = net_report(dir.path(), &aged[..6]);
-    assert!(fresh["energy_pj_per_image"].as_f64().unwrap() > before["energy_pj_per_image"].as_f64().unwrap(), "{fresh}");
+    assert!(
+        fresh["energy_pj_per_image"].as_f64().unwrap()
+            > before["energy_pj_per_image"].as_f64().unwrap(),
+        "{fresh}"
+    );
     assert_eq!(fresh["analog_drift"], 0);
 }
 
@@ -181,15 +282,38 @@ fn calibration_recovers_accuracy_on_an_aged_tile() {
 fn bad_age_and_calibration_are_named() {
     let dir = tempfile::tempdir().unwrap();
     let (model, data) = (digits("plain.npz"), digits("test.npz"));
-    let out = cimtile(&["net", "--model", &model, "--data", &data, "--age", "3x"], dir.path());
+    let out = cimtile(
+        &["net", "--model", &model, "--data", &data, "--age", "3x"],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("'3x' is not a duration"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("'3x' is not a duration"),
+        "{}",
+        stderr(&out)
+    );
     // The default preset's layers are requantized on the host, from accumulators that an 8-bit
     // output cannot hold.
     write(dir.path(), "narrow.toml", "[output]\nbits = 8\n");
-    let out = cimtile(&["net", "--config", "narrow.toml", "--model", &model, "--data", &data, "--calibrate"], dir.path());
+    let out = cimtile(
+        &[
+            "net",
+            "--config",
+            "narrow.toml",
+            "--model",
+            &model,
+            "--data",
+            &data,
+            "--calibrate",
+        ],
+        dir.path(),
+    );
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("--calibrate: layer 0 is requantized on the host") && err.contains("cannot hold every accumulator"), "{err}");
+    assert!(
+        err.contains("--calibrate: layer 0 is requantized on the host")
+            && err.contains("cannot hold every accumulator"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
 }

@@ -10,7 +10,11 @@ use std::path::{Path, PathBuf};
 
 /// A test model of tests/onnx.
 fn fixture(file: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/onnx").join(file).display().to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/onnx")
+        .join(file)
+        .display()
+        .to_string()
 }
 
 /// A tile that computes exactly at high precision: 12-bit weights in two 6-bit cells, 12-bit
@@ -37,7 +41,12 @@ fn fails(dir: &Path, model: &str, data: &str, message: &str) {
 }
 
 fn predictions(r: &Value, engine: &str) -> Vec<u64> {
-    r["predictions"][engine].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect()
+    r["predictions"][engine]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect()
 }
 
 /// On the exact tile the tiles reproduce the integer network image by image, and the integer
@@ -45,11 +54,20 @@ fn predictions(r: &Value, engine: &str) -> Vec<u64> {
 fn exact_run(model: &str, data: &str, min_float_agreement: f64) -> Value {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "exact.toml", EXACT);
-    let r = net_report(dir.path(), &["--config", "exact.toml", "--model", model, "--data", data]);
+    let r = net_report(
+        dir.path(),
+        &["--config", "exact.toml", "--model", model, "--data", data],
+    );
     assert_eq!(r["integer_mismatches"], 0, "{r}");
     assert_eq!(predictions(&r, "tile"), predictions(&r, "integer"), "{r}");
-    assert_eq!(r["float_accuracy"], 1.0, "the labels are the float model's predictions: {r}");
-    assert!(r["integer_accuracy"].as_f64().unwrap() >= min_float_agreement, "{r}");
+    assert_eq!(
+        r["float_accuracy"], 1.0,
+        "the labels are the float model's predictions: {r}"
+    );
+    assert!(
+        r["integer_accuracy"].as_f64().unwrap() >= min_float_agreement,
+        "{r}"
+    );
     r
 }
 
@@ -58,10 +76,26 @@ fn exact_run(model: &str, data: &str, min_float_agreement: f64) -> Value {
 fn resnet_layers(r: &Value) {
     let layers = r["weight_layers"].as_array().unwrap();
     assert_eq!(layers.len(), 5, "{r}");
-    assert_eq!((layers[0]["kind"].as_str(), layers[0]["k"].as_u64(), layers[0]["n"].as_u64()), (Some("conv"), Some(9), Some(8)));
-    assert_eq!(layers[0]["mvms_per_inference"], 64, "8x8 padded: every position");
-    assert_eq!(layers[3]["mvms_per_inference"], 4, "4x4, stride 2, pad 1: 2x2");
-    assert_eq!((layers[4]["kind"].as_str(), layers[4]["k"].as_u64()), (Some("dense"), Some(16)));
+    assert_eq!(
+        (
+            layers[0]["kind"].as_str(),
+            layers[0]["k"].as_u64(),
+            layers[0]["n"].as_u64()
+        ),
+        (Some("conv"), Some(9), Some(8))
+    );
+    assert_eq!(
+        layers[0]["mvms_per_inference"], 64,
+        "8x8 padded: every position"
+    );
+    assert_eq!(
+        layers[3]["mvms_per_inference"], 4,
+        "4x4, stride 2, pad 1: 2x2"
+    );
+    assert_eq!(
+        (layers[4]["kind"].as_str(), layers[4]["k"].as_u64()),
+        (Some("dense"), Some(16))
+    );
     assert_eq!(r["mvms_per_image"], 64 * 3 + 4 + 1, "{r}");
 }
 
@@ -69,14 +103,22 @@ fn resnet_layers(r: &Value) {
 /// model's predictions on at least 90% of the images.
 #[test]
 fn a_resnet_with_batch_norm_and_pooling_runs_exactly() {
-    resnet_layers(&exact_run(&fixture("resnet.onnx"), &fixture("resnet.npz"), 0.9));
+    resnet_layers(&exact_run(
+        &fixture("resnet.onnx"),
+        &fixture("resnet.npz"),
+        0.9,
+    ));
 }
 
 /// The same network from torch's dynamo exporter (opset 18): ReduceMean for the pooling, batch
 /// norm fused by the exporter, the dynamic batch named in every intermediate shape.
 #[test]
 fn the_dynamo_exporters_resnet_runs_exactly() {
-    resnet_layers(&exact_run(&fixture("resnet-dynamo.onnx"), &fixture("resnet.npz"), 0.9));
+    resnet_layers(&exact_run(
+        &fixture("resnet-dynamo.onnx"),
+        &fixture("resnet.npz"),
+        0.9,
+    ));
 }
 
 #[test]
@@ -87,15 +129,42 @@ fn matmul_with_a_bias_and_reshape_runs_exactly() {
 #[test]
 fn the_pytorch_digits_cnn_runs_from_the_committed_files() {
     let dir = tempfile::tempdir().unwrap();
-    let (model, data, tile) = (digits("cnn-plain.onnx"), digits("test-cnn.npz"), digits("tile.toml"));
-    let r = net_report(dir.path(), &["--config", &tile, "--model", &model, "--data", &data]);
+    let (model, data, tile) = (
+        digits("cnn-plain.onnx"),
+        digits("test-cnn.npz"),
+        digits("tile.toml"),
+    );
+    let r = net_report(
+        dir.path(),
+        &["--config", &tile, "--model", &model, "--data", &data],
+    );
     assert_eq!(r["images"], 360);
     assert!(r["float_accuracy"].as_f64().unwrap() > 0.9, "{r}");
     assert!(r["accuracy"].as_f64().unwrap() > 0.8, "{r}");
     // Exported MLP: the same figures as the .npz it came from (float accuracy within rounding to
     // f32).
-    let mlp = net_report(dir.path(), &["--config", &tile, "--model", &digits("mlp-plain.onnx"), "--data", &digits("test.npz")]);
-    let npz = net_report(dir.path(), &["--config", &tile, "--model", &digits("plain.npz"), "--data", &digits("test.npz")]);
+    let mlp = net_report(
+        dir.path(),
+        &[
+            "--config",
+            &tile,
+            "--model",
+            &digits("mlp-plain.onnx"),
+            "--data",
+            &digits("test.npz"),
+        ],
+    );
+    let npz = net_report(
+        dir.path(),
+        &[
+            "--config",
+            &tile,
+            "--model",
+            &digits("plain.npz"),
+            "--data",
+            &digits("test.npz"),
+        ],
+    );
     assert_eq!(mlp["tiles"], npz["tiles"]);
     assert_eq!(mlp["float_accuracy"], npz["float_accuracy"]);
 }
@@ -103,8 +172,28 @@ fn the_pytorch_digits_cnn_runs_from_the_committed_files() {
 #[test]
 fn the_rtl_checks_every_tile_mvm_of_a_cnn() {
     let dir = tempfile::tempdir().unwrap();
-    let (model, data, tile) = (digits("cnn-noise-aware.onnx"), digits("test-cnn.npz"), digits("tile.toml"));
-    let r = net_report(dir.path(), &["--config", &tile, "--model", &model, "--data", &data, "--images", "2", "--engine", "rtl", "--rtl-images", "1"]);
+    let (model, data, tile) = (
+        digits("cnn-noise-aware.onnx"),
+        digits("test-cnn.npz"),
+        digits("tile.toml"),
+    );
+    let r = net_report(
+        dir.path(),
+        &[
+            "--config",
+            &tile,
+            "--model",
+            &model,
+            "--data",
+            &data,
+            "--images",
+            "2",
+            "--engine",
+            "rtl",
+            "--rtl-images",
+            "1",
+        ],
+    );
     assert_eq!(r["rtl_checked_mvms"], r["mvms_per_image"], "{r}");
 }
 
@@ -112,22 +201,56 @@ fn the_rtl_checks_every_tile_mvm_of_a_cnn() {
 fn unsupported_operators_bad_shapes_and_malformed_files_are_named() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    fails(d, &fixture("sigmoid.onnx"), &fixture("matmul.npz"), "operator 'Sigmoid' (node '");
+    fails(
+        d,
+        &fixture("sigmoid.onnx"),
+        &fixture("matmul.npz"),
+        "operator 'Sigmoid' (node '",
+    );
     // x of the MLP's test set (N x 64) for the CNN (N x 1 x 8 x 8).
-    fails(d, &digits("cnn-plain.onnx"), &digits("test.npz"), "array 'x' has shape [360, 64]; the model's input is [N, 1, 8, 8]");
+    fails(
+        d,
+        &digits("cnn-plain.onnx"),
+        &digits("test.npz"),
+        "array 'x' has shape [360, 64]; the model's input is [N, 1, 8, 8]",
+    );
     write(d, "bad.onnx", "not a protobuf at all");
-    fails(d, "bad.onnx", &digits("test.npz"), "'bad.onnx' is not an ONNX model");
+    fails(
+        d,
+        "bad.onnx",
+        &digits("test.npz"),
+        "'bad.onnx' is not an ONNX model",
+    );
     let bytes = std::fs::read(digits("cnn-plain.onnx")).unwrap();
     std::fs::write(d.join("cut.onnx"), &bytes[..bytes.len() / 2]).unwrap();
     fails(d, "cut.onnx", &digits("test-cnn.npz"), "cut.onnx");
-    fails(d, "missing.onnx", &digits("test-cnn.npz"), "cannot read 'missing.onnx'");
+    fails(
+        d,
+        "missing.onnx",
+        &digits("test-cnn.npz"),
+        "cannot read 'missing.onnx'",
+    );
 }
 
 #[test]
 fn sweep_takes_onnx_models() {
     let dir = tempfile::tempdir().unwrap();
     let model: PathBuf = digits("cnn-plain.onnx").into();
-    let args = ["sweep", "--job", "net", "--model", model.to_str().unwrap(), "--data", &digits("test-cnn.npz"), "--images", "20", "--set", "adc.bits=5,6", "--out", "s"];
+    let args = [
+        "sweep",
+        "--job",
+        "net",
+        "--model",
+        model.to_str().unwrap(),
+        "--data",
+        &digits("test-cnn.npz"),
+        "--images",
+        "20",
+        "--set",
+        "adc.bits=5,6",
+        "--out",
+        "s",
+    ];
     let out = cimtile(&args, dir.path());
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let csv = std::fs::read_to_string(dir.path().join("s/results.csv")).unwrap();

@@ -15,8 +15,16 @@ fn write_case(dir: &std::path::Path) {
          [inputs]\nbits = 4\nsigned = true\n[adc]\nbits = 6\ncount = 5\nstep = 5\ncycles = 2\n\
          [analog]\nfine_bits = 2\nread_noise = 4\nprogram_error = 3\nseed = 12\n[output]\nbits = 16\n",
     );
-    write(dir, "W.csv", "1,-31\n2,30\n-3,0\n4,17\n-5,-16\n31,9\n0,-1\n");
-    write(dir, "X.csv", "7,-8,3,0,-1,5,2\n-8,-8,-8,-8,-8,-8,-8\n7,7,7,7,7,7,7\n0,1,2,3,-4,-5,-6\n");
+    write(
+        dir,
+        "W.csv",
+        "1,-31\n2,30\n-3,0\n4,17\n-5,-16\n31,9\n0,-1\n",
+    );
+    write(
+        dir,
+        "X.csv",
+        "7,-8,3,0,-1,5,2\n-8,-8,-8,-8,-8,-8,-8\n7,7,7,7,7,7,7\n0,1,2,3,-4,-5,-6\n",
+    );
     write(dir, "C.csv", "3,1,-10\n-2,0,7\n");
 }
 
@@ -28,11 +36,29 @@ const CASE_JSON: &str = r#"{"array.rows":7,"array.cols":2,"array.rows_per_read":
 fn run_rtl_matches_the_independent_model_and_reports_timing() {
     let dir = tempfile::tempdir().unwrap();
     write_case(dir.path());
-    let args = ["run", "--config", "tile.toml", "--weights", "W.csv", "--inputs", "X.csv", "--columns", "C.csv"];
-    let out = cimtile(&[&args[..], &["--engine", "rtl", "--report", "R.json", "--vcd", "tile.vcd"]].concat(), dir.path());
+    let args = [
+        "run",
+        "--config",
+        "tile.toml",
+        "--weights",
+        "W.csv",
+        "--inputs",
+        "X.csv",
+        "--columns",
+        "C.csv",
+    ];
+    let out = cimtile(
+        &[
+            &args[..],
+            &["--engine", "rtl", "--report", "R.json", "--vcd", "tile.vcd"],
+        ]
+        .concat(),
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), reference_model(dir.path(), CASE_JSON, true));
-    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("R.json")).unwrap()).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("R.json")).unwrap()).unwrap();
     assert_eq!(report["engine"], "rtl");
     assert_eq!(report["mvms"], 4);
     // S = 3, P = 12, G = 3, M = 3: Ib*G*M*Ta = 4*3*3*2 = 72 > R = 7, P + 1 = 13.
@@ -40,10 +66,25 @@ fn run_rtl_matches_the_independent_model_and_reports_timing() {
     assert_eq!(report["cycles_per_mvm"], 72.0);
     assert_eq!(report["adc_busy_ratio"], 1.0);
     // The waveform reads back through `cimtile wave`.
-    let wave = cimtile(&["wave", "tile.vcd", "--signals", "*out_valid", "--from", "0", "--to", "2000"], dir.path());
+    let wave = cimtile(
+        &[
+            "wave",
+            "tile.vcd",
+            "--signals",
+            "*out_valid",
+            "--from",
+            "0",
+            "--to",
+            "2000",
+        ],
+        dir.path(),
+    );
     assert!(wave.status.success(), "{}", stderr(&wave));
     let table = stdout(&wave);
-    assert!(table.starts_with("time") && table.contains("out_valid"), "{table}");
+    assert!(
+        table.starts_with("time") && table.contains("out_valid"),
+        "{table}"
+    );
     assert!(table.lines().count() > 2, "{table}");
 }
 
@@ -51,44 +92,99 @@ fn run_rtl_matches_the_independent_model_and_reports_timing() {
 fn wave_and_vcd_errors_are_named() {
     let dir = tempfile::tempdir().unwrap();
     write_case(dir.path());
-    let out = cimtile(&["run", "--weights", "W.csv", "--inputs", "X.csv", "--config", "tile.toml", "--vcd", "x.vcd"], dir.path());
+    let out = cimtile(
+        &[
+            "run",
+            "--weights",
+            "W.csv",
+            "--inputs",
+            "X.csv",
+            "--config",
+            "tile.toml",
+            "--vcd",
+            "x.vcd",
+        ],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stderr(&out), "cimtile: --vcd needs --engine rtl (the golden model has no waveform)\n");
+    assert_eq!(
+        stderr(&out),
+        "cimtile: --vcd needs --engine rtl (the golden model has no waveform)\n"
+    );
     let out = cimtile(&["wave", "missing.vcd"], dir.path());
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("cimtile: cannot read 'missing.vcd': "), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("cimtile: cannot read 'missing.vcd': "),
+        "{}",
+        stderr(&out)
+    );
     write(dir.path(), "bad.vcd", "$var wire 1 ! clock $end\n#x\n");
     let out = cimtile(&["wave", "bad.vcd"], dir.path());
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("cimtile: 'bad.vcd' is not a valid VCD"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("cimtile: 'bad.vcd' is not a valid VCD"),
+        "{}",
+        stderr(&out)
+    );
     let out = cimtile(&["wave", "bad.vcd", "--from", "9", "--to", "3"], dir.path());
     assert_eq!(stderr(&out), "cimtile: --from 9 is after --to 3\n");
     // The cause is said once, not again by the error chain.
     let out = cimtile(&["wave", "missing.vcd"], dir.path());
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stderr(&out).matches("No such file").count(), 1, "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).matches("No such file").count(),
+        1,
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn generate_writes_verilog_filelist_and_manifest() {
     let dir = tempfile::tempdir().unwrap();
-    let out = cimtile(&["generate", "--preset", "neurram", "--out", "rtl", "--no-synth"], dir.path());
+    let out = cimtile(
+        &[
+            "generate",
+            "--preset",
+            "neurram",
+            "--out",
+            "rtl",
+            "--no-synth",
+        ],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let rtl = dir.path().join("rtl");
     let files = std::fs::read_to_string(rtl.join("files.f")).unwrap();
-    assert!(files.starts_with("cim_tile_controller.v\n") && files.ends_with("cim_tile.v\ncim_crossbar_macro.v\n"), "{files}");
-    for file in files.lines().chain(["cim_tile.core", "cim_tile.sdc", "README.md"]) {
+    assert!(
+        files.starts_with("cim_tile_controller.v\n")
+            && files.ends_with("cim_tile.v\ncim_crossbar_macro.v\n"),
+        "{files}"
+    );
+    for file in files
+        .lines()
+        .chain(["cim_tile.core", "cim_tile.sdc", "README.md"])
+    {
         assert!(rtl.join(file).exists(), "generate did not write {file}");
     }
-    assert!(std::fs::read_to_string(rtl.join("cim_tile.v")).unwrap().contains("module cim_tile ("));
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(rtl.join("manifest.json")).unwrap()).unwrap();
+    assert!(std::fs::read_to_string(rtl.join("cim_tile.v"))
+        .unwrap()
+        .contains("module cim_tile ("));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(rtl.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["top_module"], "cim_tile");
     assert_eq!(manifest["config"]["array"]["rows"], 256);
     assert_eq!(manifest["derived"]["phys_cols"], 256);
     assert_eq!(manifest["min_cycles_per_mvm"], 512);
     assert!(manifest["widths"]["acc_bits"].as_u64().unwrap() > 0);
-    assert!(manifest["generator"].as_str().unwrap().starts_with("cimtile "));
-    assert!(manifest.get("synthesis").is_none() && manifest.get("ppa").is_none(), "--no-synth skips the synthesis");
+    assert!(manifest["generator"]
+        .as_str()
+        .unwrap()
+        .starts_with("cimtile "));
+    assert!(
+        manifest.get("synthesis").is_none() && manifest.get("ppa").is_none(),
+        "--no-synth skips the synthesis"
+    );
 }
 
 #[test]
@@ -96,49 +192,125 @@ fn generate_puts_synthesis_and_ppa_into_the_manifest() {
     let dir = tempfile::tempdir().unwrap();
     let out = cimtile(&["generate", "--out", "rtl"], dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("synthesized periphery: "), "{}", stdout(&out));
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("rtl/manifest.json")).unwrap()).unwrap();
+    assert!(
+        stdout(&out).contains("synthesized periphery: "),
+        "{}",
+        stdout(&out)
+    );
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("rtl/manifest.json")).unwrap(),
+    )
+    .unwrap();
     let synthesis = &manifest["synthesis"];
-    for block in ["controller", "adc_scheduler", "input_buffer", "shift_add_lanes", "column_params", "column_combiner", "activation_unit", "stream_fifos"] {
+    for block in [
+        "controller",
+        "adc_scheduler",
+        "input_buffer",
+        "shift_add_lanes",
+        "column_params",
+        "column_combiner",
+        "activation_unit",
+        "stream_fifos",
+    ] {
         let b = &synthesis["blocks"][block];
-        assert!(b["cells"].as_u64().unwrap() > 0 && b["logic_depth"].as_u64().unwrap() > 0, "{block}: {b}");
+        assert!(
+            b["cells"].as_u64().unwrap() > 0 && b["logic_depth"].as_u64().unwrap() > 0,
+            "{block}: {b}"
+        );
         assert!(b["area_um2"].as_f64().unwrap() > 0.0, "{block}: {b}");
     }
     let blocks = synthesis["blocks"].as_object().unwrap();
     let cells: u64 = blocks.values().map(|b| b["cells"].as_u64().unwrap()).sum();
     assert_eq!(synthesis["cells"].as_u64(), Some(cells));
     // The flattened tile's depth is at least every block's: paths cross block boundaries.
-    let deepest = blocks.values().map(|b| b["logic_depth"].as_u64().unwrap()).max().unwrap();
-    assert!(synthesis["logic_depth"].as_u64().unwrap() >= deepest, "{synthesis}");
-    for key in ["area_mm2", "mvm_per_s", "tops", "energy_pj_per_mvm", "tops_per_w", "tops_per_mm2"] {
+    let deepest = blocks
+        .values()
+        .map(|b| b["logic_depth"].as_u64().unwrap())
+        .max()
+        .unwrap();
+    assert!(
+        synthesis["logic_depth"].as_u64().unwrap() >= deepest,
+        "{synthesis}"
+    );
+    for key in [
+        "area_mm2",
+        "mvm_per_s",
+        "tops",
+        "energy_pj_per_mvm",
+        "tops_per_w",
+        "tops_per_mm2",
+    ] {
         assert!(manifest["ppa"][key].as_f64().unwrap() > 0.0, "ppa.{key}");
     }
-    assert!(manifest["ppa"]["area_mm2_by_block"]["activation_unit"].as_f64().unwrap() > 0.0);
+    assert!(
+        manifest["ppa"]["area_mm2_by_block"]["activation_unit"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
 }
 
 #[test]
 fn generate_bus_axi_adds_the_wrapper_and_documents_it() {
     let dir = tempfile::tempdir().unwrap();
-    let out = cimtile(&["generate", "--preset", "default", "--bus", "axi", "--out", "rtl"], dir.path());
+    let out = cimtile(
+        &[
+            "generate", "--preset", "default", "--bus", "axi", "--out", "rtl",
+        ],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("top module cim_axi_tile"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("top module cim_axi_tile"),
+        "{}",
+        stdout(&out)
+    );
     let rtl = dir.path().join("rtl");
-    let read = |file: &str| std::fs::read_to_string(rtl.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
-    assert!(read("files.f").ends_with("cim_tile.v\ncim_crossbar_macro.v\ncim_axi_wrapper.v\ncim_axi_tile.v\n"), "{}", read("files.f"));
+    let read = |file: &str| {
+        std::fs::read_to_string(rtl.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    };
+    assert!(
+        read("files.f")
+            .ends_with("cim_tile.v\ncim_crossbar_macro.v\ncim_axi_wrapper.v\ncim_axi_tile.v\n"),
+        "{}",
+        read("files.f")
+    );
     assert!(read("cim_axi_tile.v").contains("module cim_axi_tile ("));
     let core = read("cim_axi_tile.core");
     assert!(core.contains("  bus_wrapper:\n    file_type: verilogSource\n    files:\n      - cim_axi_wrapper.v\n      - cim_axi_tile.v\n"), "{core}");
-    assert!(core.contains("filesets: [periphery, bus_wrapper, behavioral_macro]\n    toplevel: cim_axi_tile"), "{core}");
+    assert!(
+        core.contains(
+            "filesets: [periphery, bus_wrapper, behavioral_macro]\n    toplevel: cim_axi_tile"
+        ),
+        "{core}"
+    );
     assert!(read("cim_axi_tile.sdc").contains("[get_ports aclk]"));
     let readme = read("README.md");
-    for text in ["## The AXI top", "| `s_axis_tdata` | in | 8 |", "0x44 PROG_CELL", "STATUS.tlast_early", "SLVERR"] {
+    for text in [
+        "## The AXI top",
+        "| `s_axis_tdata` | in | 8 |",
+        "0x44 PROG_CELL",
+        "STATUS.tlast_early",
+        "SLVERR",
+    ] {
         assert!(readme.contains(text), "README lacks {text}");
     }
     let manifest: serde_json::Value = serde_json::from_str(&read("manifest.json")).unwrap();
-    assert_eq!((manifest["top_module"].as_str(), manifest["tile_module"].as_str(), manifest["bus"].as_str()), (Some("cim_axi_tile"), Some("cim_tile"), Some("axi")));
+    assert_eq!(
+        (
+            manifest["top_module"].as_str(),
+            manifest["tile_module"].as_str(),
+            manifest["bus"].as_str()
+        ),
+        (Some("cim_axi_tile"), Some("cim_tile"), Some("axi"))
+    );
     let out = cimtile(&["generate", "--bus", "pci", "--out", "rtl"], dir.path());
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("invalid value 'pci' for '--bus <BUS>'"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("invalid value 'pci' for '--bus <BUS>'"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -148,7 +320,10 @@ fn cosim_reports_agreement_and_timing() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("agreement: 50/50 MVMs bit-exact"), "{text}");
-    assert!(text.contains("cycles per MVM: 64 (minimum Ib*G*M*Ta = 64), ADC-busy ratio 1.000"), "{text}");
+    assert!(
+        text.contains("cycles per MVM: 64 (minimum Ib*G*M*Ta = 64), ADC-busy ratio 1.000"),
+        "{text}"
+    );
     assert!(text.contains("MVMs/s"), "{text}");
     // The build spinner and the progress bar draw on a terminal only: piped, stderr stays empty.
     assert_eq!(stderr(&out), "", "nothing on a piped stderr");
@@ -161,21 +336,54 @@ fn cosim_reports_agreement_and_timing() {
 #[test]
 fn cosim_through_the_axi_top_agrees() {
     let dir = tempfile::tempdir().unwrap();
-    let out = cimtile(&["cosim", "--preset", "default", "--bus", "axi", "--mvms", "50"], dir.path());
+    let out = cimtile(
+        &[
+            "cosim", "--preset", "default", "--bus", "axi", "--mvms", "50",
+        ],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let text = stdout(&out);
-    assert!(text.starts_with("tile: preset 'default' behind its AXI top, seed 1, 50 MVMs\n"), "{text}");
+    assert!(
+        text.starts_with("tile: preset 'default' behind its AXI top, seed 1, 50 MVMs\n"),
+        "{text}"
+    );
     assert!(text.contains("agreement: 50/50 MVMs bit-exact"), "{text}");
-    assert!(text.contains("cycles per MVM: 64 (minimum Ib*G*M*Ta = 64)"), "the wrapper keeps the tile's pace: {text}");
-    let out = cimtile(&["cosim", "--preset", "default", "--bus", "axi", "--mvms", "50", "--gaps", "30", "--backpressure", "40"], dir.path());
+    assert!(
+        text.contains("cycles per MVM: 64 (minimum Ib*G*M*Ta = 64)"),
+        "the wrapper keeps the tile's pace: {text}"
+    );
+    let out = cimtile(
+        &[
+            "cosim",
+            "--preset",
+            "default",
+            "--bus",
+            "axi",
+            "--mvms",
+            "50",
+            "--gaps",
+            "30",
+            "--backpressure",
+            "40",
+        ],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("50 MVMs, 30% input gaps, 40% output backpressure\n"), "{text}");
+    assert!(
+        text.contains("50 MVMs, 30% input gaps, 40% output backpressure\n"),
+        "{text}"
+    );
     assert!(text.contains("agreement: 50/50 MVMs bit-exact"), "{text}");
     for (flag, value) in [("--gaps", "100"), ("--backpressure", "150")] {
         let out = cimtile(&["cosim", "--bus", "axi", flag, value], dir.path());
         assert_eq!(out.status.code(), Some(2), "{flag} {value}");
-        assert!(stderr(&out).contains(&format!("invalid value '{value}' for '{flag} <PERCENT>'")), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("invalid value '{value}' for '{flag} <PERCENT>'")),
+            "{}",
+            stderr(&out)
+        );
     }
 }
 
@@ -184,17 +392,53 @@ fn cosim_through_the_axi_top_agrees() {
 #[test]
 fn cosim_drives_a_generated_axi_top() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(cimtile(&["generate", "--bus", "axi", "--out", "rtl", "--no-synth"], dir.path()).status.success());
-    let out = cimtile(&["cosim", "--rtl", "rtl", "--bus", "axi", "--mvms", "30", "--gaps", "20", "--backpressure", "20"], dir.path());
+    assert!(cimtile(
+        &["generate", "--bus", "axi", "--out", "rtl", "--no-synth"],
+        dir.path()
+    )
+    .status
+    .success());
+    let out = cimtile(
+        &[
+            "cosim",
+            "--rtl",
+            "rtl",
+            "--bus",
+            "axi",
+            "--mvms",
+            "30",
+            "--gaps",
+            "20",
+            "--backpressure",
+            "20",
+        ],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let text = stdout(&out);
-    assert!(text.starts_with("tile: generated RTL in 'rtl' behind its AXI top") && text.contains("agreement: 30/30 MVMs bit-exact"), "{text}");
+    assert!(
+        text.starts_with("tile: generated RTL in 'rtl' behind its AXI top")
+            && text.contains("agreement: 30/30 MVMs bit-exact"),
+        "{text}"
+    );
     let out = cimtile(&["cosim", "--rtl", "rtl", "--mvms", "30"], dir.path());
-    assert!(out.status.success() && stdout(&out).starts_with("tile: generated RTL in 'rtl', seed 1"), "{}{}", stdout(&out), stderr(&out));
-    assert!(cimtile(&["generate", "--out", "bare", "--no-synth"], dir.path()).status.success());
+    assert!(
+        out.status.success() && stdout(&out).starts_with("tile: generated RTL in 'rtl', seed 1"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        cimtile(&["generate", "--out", "bare", "--no-synth"], dir.path())
+            .status
+            .success()
+    );
     let out = cimtile(&["cosim", "--rtl", "bare", "--bus", "axi"], dir.path());
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stderr(&out), "cimtile: generated RTL in 'bare': it has no AXI top (generate it with --bus axi)\n");
+    assert_eq!(
+        stderr(&out),
+        "cimtile: generated RTL in 'bare': it has no AXI top (generate it with --bus axi)\n"
+    );
 }
 
 /// A wrapper that drops results under backpressure breaks an AXI rule: the run fails with it
@@ -202,23 +446,75 @@ fn cosim_drives_a_generated_axi_top() {
 #[test]
 fn an_axi_violation_leaves_a_replayable_case() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(cimtile(&["generate", "--bus", "axi", "--out", "rtl", "--no-synth"], dir.path()).status.success());
+    assert!(cimtile(
+        &["generate", "--bus", "axi", "--out", "rtl", "--no-synth"],
+        dir.path()
+    )
+    .status
+    .success());
     let wrapper = dir.path().join("rtl/cim_axi_wrapper.v");
     let text = std::fs::read_to_string(&wrapper).unwrap();
     let ready = "assign tile_out_ready = m_axis_tready;";
     assert!(text.contains(ready), "the wrapper's result handshake");
-    std::fs::write(&wrapper, text.replace(ready, "assign tile_out_ready = 1'b1;")).unwrap();
+    std::fs::write(
+        &wrapper,
+        text.replace(ready, "assign tile_out_ready = 1'b1;"),
+    )
+    .unwrap();
     refingerprint(&dir.path().join("rtl"));
-    let out = cimtile(&["cosim", "--rtl", "rtl", "--bus", "axi", "--mvms", "5", "--backpressure", "40", "--vcd-on-mismatch", "case"], dir.path());
-    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    let out = cimtile(
+        &[
+            "cosim",
+            "--rtl",
+            "rtl",
+            "--bus",
+            "axi",
+            "--mvms",
+            "5",
+            "--backpressure",
+            "40",
+            "--vcd-on-mismatch",
+            "case",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     let text = stdout(&out);
-    assert!(text.contains("FAILED: AXI rule 1 broken at cycle") && text.contains("m_axis changed before its transfer"), "{text}");
+    assert!(
+        text.contains("FAILED: AXI rule 1 broken at cycle")
+            && text.contains("m_axis changed before its transfer"),
+        "{text}"
+    );
     assert!(text.contains("rerun: cimtile cosim --bus axi --rtl rtl --mvms 5 --seed 1 --gaps 0 --backpressure 40 --vcd-on-mismatch case\n"), "{text}");
-    for file in ["tile.toml", "W.csv", "X.csv", "C.csv", "expected.csv", "got.csv", "tile.vcd"] {
-        assert!(dir.path().join("case").join(file).is_file(), "no {file} in the case");
+    for file in [
+        "tile.toml",
+        "W.csv",
+        "X.csv",
+        "C.csv",
+        "expected.csv",
+        "got.csv",
+        "tile.vcd",
+    ] {
+        assert!(
+            dir.path().join("case").join(file).is_file(),
+            "no {file} in the case"
+        );
     }
-    let wave = cimtile(&["wave", "case/tile.vcd", "--signals", "m_axis_tvalid"], dir.path());
-    assert!(wave.status.success() && stdout(&wave).contains("m_axis_tvalid"), "the VCD is the AXI top's: {}", stderr(&wave));
+    let wave = cimtile(
+        &["wave", "case/tile.vcd", "--signals", "m_axis_tvalid"],
+        dir.path(),
+    );
+    assert!(
+        wave.status.success() && stdout(&wave).contains("m_axis_tvalid"),
+        "the VCD is the AXI top's: {}",
+        stderr(&wave)
+    );
 }
 
 #[test]
@@ -226,27 +522,64 @@ fn a_missing_verilator_is_named_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     write_case(dir.path());
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_cimtile"))
-        .args(["run", "--config", "tile.toml", "--weights", "W.csv", "--inputs", "X.csv", "--engine", "rtl"])
+        .args([
+            "run",
+            "--config",
+            "tile.toml",
+            "--weights",
+            "W.csv",
+            "--inputs",
+            "X.csv",
+            "--engine",
+            "rtl",
+        ])
         .current_dir(dir.path())
         .env("PATH", dir.path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stderr(&out), "cimtile: verilator is not installed (run scripts/setup, or apt-get install verilator)\n");
+    assert_eq!(
+        stderr(&out),
+        "cimtile: verilator is not installed (run scripts/setup, or apt-get install verilator)\n"
+    );
 }
 
 /// `calibrate` on `tile` with both engines: the RTL's report (with the model's held-out errors
 /// as `model_before` and `model_after`), and the model engine's calibrated parameters beside the
 /// RTL's.
-fn calibrate_both_engines(dir: &std::path::Path, tile: &str) -> (serde_json::Value, String, String) {
+fn calibrate_both_engines(
+    dir: &std::path::Path,
+    tile: &str,
+) -> (serde_json::Value, String, String) {
     let mut c2 = Vec::new();
     let mut reports = Vec::new();
     for engine in ["model", "rtl"] {
-        let args = ["calibrate", "--config", tile, "--weights", "W.csv", "--columns", "C.csv", "--vectors", "40", "--out", "C2.csv", "--report", "R.json", "--engine", engine];
+        let args = [
+            "calibrate",
+            "--config",
+            tile,
+            "--weights",
+            "W.csv",
+            "--columns",
+            "C.csv",
+            "--vectors",
+            "40",
+            "--out",
+            "C2.csv",
+            "--report",
+            "R.json",
+            "--engine",
+            engine,
+        ];
         let out = cimtile(&args, dir);
         assert!(out.status.success(), "{engine}: {}", stderr(&out));
         c2.push(std::fs::read_to_string(dir.join("C2.csv")).unwrap());
-        reports.push(serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(dir.join("R.json")).unwrap()).unwrap());
+        reports.push(
+            serde_json::from_str::<serde_json::Value>(
+                &std::fs::read_to_string(dir.join("R.json")).unwrap(),
+            )
+            .unwrap(),
+        );
     }
     let mut report = reports.pop().unwrap();
     report["model_before"] = reports[0]["before"].clone();
@@ -265,7 +598,10 @@ fn calibrate_rtl_agrees_with_the_model_on_a_fresh_tile() {
     assert_eq!(report["before"]["mean_abs_error"], 0.0, "{report:#}");
     assert_eq!(report["after"]["mean_abs_error"], 0.0, "{report:#}");
     assert_eq!(rtl_c2, model_c2);
-    assert_eq!(rtl_c2, "3,1,-10\n-2,0,7\n", "nothing beats the intended parameters");
+    assert_eq!(
+        rtl_c2, "3,1,-10\n-2,0,7\n",
+        "nothing beats the intended parameters"
+    );
 }
 
 /// The same on a drifted tile: the behavioral macro models the spec v2 device effects.
@@ -274,7 +610,11 @@ fn calibrate_rtl_agrees_with_the_model_on_an_aged_tile() {
     let dir = tempfile::tempdir().unwrap();
     write_case(dir.path());
     let tile = std::fs::read_to_string(dir.path().join("tile.toml")).unwrap();
-    write(dir.path(), "aged.toml", &tile.replace("seed = 12\n", "seed = 12\ndrift = 13107\n"));
+    write(
+        dir.path(),
+        "aged.toml",
+        &tile.replace("seed = 12\n", "seed = 12\ndrift = 13107\n"),
+    );
     let (report, model_c2, rtl_c2) = calibrate_both_engines(dir.path(), "aged.toml");
     assert_eq!(rtl_c2, model_c2);
     // The same measurements on both engines: the RTL computes the drifted tile bit for bit.
@@ -285,28 +625,80 @@ fn calibrate_rtl_agrees_with_the_model_on_an_aged_tile() {
 /// `dir`'s manifest fingerprint recomputed after a hand edit, as if generated so.
 fn refingerprint(dir: &Path) {
     let path = dir.join("manifest.json");
-    let mut manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let verilog: String = manifest["files"].as_array().unwrap().iter().map(|f| std::fs::read_to_string(dir.join(f.as_str().unwrap())).unwrap()).collect();
-    manifest["verilog_fnv1a64"] = format!("{:016x}", cimtile_hdl::rtl::fnv1a64(verilog.bytes())).into();
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let verilog: String = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.join(f.as_str().unwrap())).unwrap())
+        .collect();
+    manifest["verilog_fnv1a64"] =
+        format!("{:016x}", cimtile_hdl::rtl::fnv1a64(verilog.bytes())).into();
     std::fs::write(&path, manifest.to_string()).unwrap();
 }
 
 #[test]
 fn a_stalling_rtl_leaves_a_replayable_case() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(cimtile(&["generate", "--out", "rtl", "--no-synth"], dir.path()).status.success());
+    assert!(
+        cimtile(&["generate", "--out", "rtl", "--no-synth"], dir.path())
+            .status
+            .success()
+    );
     // Break the tile: the scheduler never sees a loaded vector, so no result ever comes.
     let top = dir.path().join("rtl/cim_tile.v");
     let text = std::fs::read_to_string(&top).unwrap();
-    let at = text.rfind(".vector_loaded(vector_loaded)").expect("the scheduler's port");
-    std::fs::write(&top, format!("{}.vector_loaded(2'b00){}", &text[..at], &text[at + ".vector_loaded(vector_loaded)".len()..])).unwrap();
+    let at = text
+        .rfind(".vector_loaded(vector_loaded)")
+        .expect("the scheduler's port");
+    std::fs::write(
+        &top,
+        format!(
+            "{}.vector_loaded(2'b00){}",
+            &text[..at],
+            &text[at + ".vector_loaded(vector_loaded)".len()..]
+        ),
+    )
+    .unwrap();
     refingerprint(&dir.path().join("rtl"));
-    let out = cimtile(&["cosim", "--rtl", "rtl", "--mvms", "3", "--vcd-on-mismatch", "case"], dir.path());
-    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    let out = cimtile(
+        &[
+            "cosim",
+            "--rtl",
+            "rtl",
+            "--mvms",
+            "3",
+            "--vcd-on-mismatch",
+            "case",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     let text = stdout(&out);
-    assert!(text.contains("FAILED: the RTL produced 0 of 3 results") && text.contains("stalled"), "{text}");
-    for file in ["tile.toml", "W.csv", "X.csv", "C.csv", "expected.csv", "got.csv", "tile.vcd"] {
-        assert!(dir.path().join("case").join(file).is_file(), "no {file} in the case");
+    assert!(
+        text.contains("FAILED: the RTL produced 0 of 3 results") && text.contains("stalled"),
+        "{text}"
+    );
+    for file in [
+        "tile.toml",
+        "W.csv",
+        "X.csv",
+        "C.csv",
+        "expected.csv",
+        "got.csv",
+        "tile.vcd",
+    ] {
+        assert!(
+            dir.path().join("case").join(file).is_file(),
+            "no {file} in the case"
+        );
     }
 }
 
@@ -319,30 +711,145 @@ fn a_stalling_rtl_leaves_a_replayable_case() {
 fn the_emulated_crossbar_through_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     write_case(dir.path());
-    write(dir.path(), "wide.toml", "[array]\nrows = 600\nrows_per_read = 600\ncols = 2\n[adc]\ncount = 8\n");
-    let out = cimtile(&["generate", "--config", "wide.toml", "--macro", "emulated", "--out", "rtl"], dir.path());
+    write(
+        dir.path(),
+        "wide.toml",
+        "[array]\nrows = 600\nrows_per_read = 600\ncols = 2\n[adc]\ncount = 8\n",
+    );
+    let out = cimtile(
+        &[
+            "generate",
+            "--config",
+            "wide.toml",
+            "--macro",
+            "emulated",
+            "--out",
+            "rtl",
+        ],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("the emulated crossbar needs adc.cycles >= 10 for this tile, not 1"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("4800 cells read per cycle"), "{}", stderr(&out));
-    let out = cimtile(&["generate", "--config", "tile.toml", "--macro", "emulated", "--out", "rtl"], dir.path());
+    assert!(
+        stderr(&out).contains("the emulated crossbar needs adc.cycles >= 10 for this tile, not 1"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("4800 cells read per cycle"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cimtile(
+        &[
+            "generate",
+            "--config",
+            "tile.toml",
+            "--macro",
+            "emulated",
+            "--out",
+            "rtl",
+        ],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("rtl/manifest.json")).unwrap()).unwrap();
-    assert_eq!((manifest["crossbar"].as_str(), manifest["macro_file"].as_str()), (Some("emulated"), Some("cim_crossbar_emulated.v")));
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("rtl/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            manifest["crossbar"].as_str(),
+            manifest["macro_file"].as_str()
+        ),
+        (Some("emulated"), Some("cim_crossbar_emulated.v"))
+    );
     // W = 2 cells per ADC and cycle read Rg = 3 rows in Ta = 2 cycles; the read noise sets the depth.
-    assert_eq!((manifest["emulation"]["cells_per_read"].as_u64(), manifest["emulation"]["latency"].as_u64()), (Some(2), Some(14)));
-    assert_eq!((manifest["adc_latency"].as_u64(), manifest["config"]["adc"]["latency"].as_u64()), (Some(14), Some(14)));
+    assert_eq!(
+        (
+            manifest["emulation"]["cells_per_read"].as_u64(),
+            manifest["emulation"]["latency"].as_u64()
+        ),
+        (Some(2), Some(14))
+    );
+    assert_eq!(
+        (
+            manifest["adc_latency"].as_u64(),
+            manifest["config"]["adc"]["latency"].as_u64()
+        ),
+        (Some(14), Some(14))
+    );
     let core = std::fs::read_to_string(dir.path().join("rtl/cim_tile.core")).unwrap();
-    assert!(core.contains("      - cim_crossbar_emulated.v") && !core.contains("behavioral_macro"), "{core}");
-    let args = ["run", "--config", "tile.toml", "--weights", "W.csv", "--inputs", "X.csv", "--columns", "C.csv", "--macro", "emulated"];
+    assert!(
+        core.contains("      - cim_crossbar_emulated.v") && !core.contains("behavioral_macro"),
+        "{core}"
+    );
+    let args = [
+        "run",
+        "--config",
+        "tile.toml",
+        "--weights",
+        "W.csv",
+        "--inputs",
+        "X.csv",
+        "--columns",
+        "C.csv",
+        "--macro",
+        "emulated",
+    ];
     let out = cimtile(&[&args[..], &["--engine", "rtl"]].concat(), dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), reference_model(dir.path(), CASE_JSON, true));
     let out = cimtile(&args, dir.path());
-    assert_eq!(stderr(&out), "cimtile: --macro needs --engine rtl (the golden model has no crossbar macro)\n");
-    let out = cimtile(&["cosim", "--config", "tile.toml", "--macro", "emulated", "--mvms", "30"], dir.path());
-    assert!(out.status.success() && stdout(&out).contains("agreement: 30/30 MVMs bit-exact"), "{}{}", stdout(&out), stderr(&out));
-    let out = cimtile(&["cosim", "--config", "tile.toml", "--macro", "emulated", "--bus", "axi", "--mvms", "20", "--gaps", "20"], dir.path());
-    assert!(out.status.success() && stdout(&out).contains("agreement: 20/20 MVMs bit-exact"), "{}{}", stdout(&out), stderr(&out));
-    let out = cimtile(&["cosim", "--rtl", "rtl", "--macro", "emulated"], dir.path());
-    assert_eq!(stderr(&out), "cimtile: --rtl runs the directory's own crossbar macro: drop --macro\n");
+    assert_eq!(
+        stderr(&out),
+        "cimtile: --macro needs --engine rtl (the golden model has no crossbar macro)\n"
+    );
+    let out = cimtile(
+        &[
+            "cosim",
+            "--config",
+            "tile.toml",
+            "--macro",
+            "emulated",
+            "--mvms",
+            "30",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success() && stdout(&out).contains("agreement: 30/30 MVMs bit-exact"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let out = cimtile(
+        &[
+            "cosim",
+            "--config",
+            "tile.toml",
+            "--macro",
+            "emulated",
+            "--bus",
+            "axi",
+            "--mvms",
+            "20",
+            "--gaps",
+            "20",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success() && stdout(&out).contains("agreement: 20/20 MVMs bit-exact"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let out = cimtile(
+        &["cosim", "--rtl", "rtl", "--macro", "emulated"],
+        dir.path(),
+    );
+    assert_eq!(
+        stderr(&out),
+        "cimtile: --rtl runs the directory's own crossbar macro: drop --macro\n"
+    );
 }

@@ -24,7 +24,14 @@ struct Case {
 type DeviceDraw = (u8, u32, u32, u64, u32, u32);
 
 fn device_draw() -> impl Strategy<Value = DeviceDraw> {
-    (0u8..8, 0u32..=65536, 0u32..=65536, 0u64..=1000, 0u32..=400_000, 0u32..=400_000)
+    (
+        0u8..8,
+        0u32..=65536,
+        0u32..=65536,
+        0u64..=1000,
+        0u32..=400_000,
+        0u32..=400_000,
+    )
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -66,7 +73,15 @@ fn case() -> impl Strategy<Value = Case> {
 }
 
 fn csv(rows: &[Vec<i64>]) -> String {
-    rows.iter().map(|r| r.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",") + "\n").collect()
+    rows.iter()
+        .map(|r| {
+            r.iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+                + "\n"
+        })
+        .collect()
 }
 
 /// A case with its weights, inputs and column parameters, each as CSV rows.
@@ -75,7 +90,10 @@ type CaseData = (Case, Vec<Vec<i64>>, Vec<Vec<i64>>, Vec<Vec<i64>>);
 fn with_data(c: Case) -> impl Strategy<Value = CaseData> {
     let w = prop::collection::vec(prop::collection::vec(-c.wmax..=c.wmax, c.cols), c.rows);
     let x = prop::collection::vec(prop::collection::vec(c.input.0..=c.input.1, c.rows), 1..5);
-    let col = prop::collection::vec((any::<i16>(), 0i64..=31, any::<i32>()).prop_map(|(m, s, b)| vec![m as i64, s, b as i64]), c.cols);
+    let col = prop::collection::vec(
+        (any::<i16>(), 0i64..=31, any::<i32>()).prop_map(|(m, s, b)| vec![m as i64, s, b as i64]),
+        c.cols,
+    );
     (Just(c), w, x, col)
 }
 
@@ -99,8 +117,12 @@ proptest! {
 }
 
 fn default_case(dir: &std::path::Path) {
-    let w: Vec<Vec<i64>> = (0..16).map(|r| (0..4).map(|c| ((r * 3 + c * 5) % 15) as i64 - 7).collect()).collect();
-    let x: Vec<Vec<i64>> = (0..3).map(|k| (0..16).map(|r| ((r * 7 + k * 3) % 16) as i64 - 8).collect()).collect();
+    let w: Vec<Vec<i64>> = (0..16)
+        .map(|r| (0..4).map(|c| ((r * 3 + c * 5) % 15) as i64 - 7).collect())
+        .collect();
+    let x: Vec<Vec<i64>> = (0..3)
+        .map(|k| (0..16).map(|r| ((r * 7 + k * 3) % 16) as i64 - 8).collect())
+        .collect();
     write(dir, "W.csv", &csv(&w));
     write(dir, "X.csv", &csv(&x));
 }
@@ -109,17 +131,37 @@ fn default_case(dir: &std::path::Path) {
 fn default_preset_is_exact_and_reports() {
     let dir = tempfile::tempdir().unwrap();
     default_case(dir.path());
-    let out = cimtile(&["run", "--weights", "W.csv", "--inputs", "X.csv", "--out", "Y.csv", "--report", "R.json"], dir.path());
+    let out = cimtile(
+        &[
+            "run",
+            "--weights",
+            "W.csv",
+            "--inputs",
+            "X.csv",
+            "--out",
+            "Y.csv",
+            "--report",
+            "R.json",
+        ],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "", "--out sends the outputs to the file");
     let y = std::fs::read_to_string(dir.path().join("Y.csv")).unwrap();
     assert_eq!(y.lines().count(), 3);
-    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("R.json")).unwrap()).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("R.json")).unwrap()).unwrap();
     assert_eq!(report["engine"], "model");
     assert_eq!(report["mvms"], 3);
     assert_eq!(report["per_mvm"].as_array().unwrap().len(), 3);
-    assert_eq!(report["per_mvm"][2]["max_abs_error"], 0, "the default tile is ideal");
-    assert_eq!(report["max_abs_error_per_mvm"], serde_json::json!([0, 0, 0]));
+    assert_eq!(
+        report["per_mvm"][2]["max_abs_error"], 0,
+        "the default tile is ideal"
+    );
+    assert_eq!(
+        report["max_abs_error_per_mvm"],
+        serde_json::json!([0, 0, 0])
+    );
     assert_eq!(report["min_cycles_per_mvm"], 64);
 }
 
@@ -127,12 +169,18 @@ fn default_preset_is_exact_and_reports() {
 fn windows_line_endings_work() {
     let dir = tempfile::tempdir().unwrap();
     default_case(dir.path());
-    let unix = stdout(&cimtile(&["run", "--weights", "W.csv", "--inputs", "X.csv"], dir.path()));
+    let unix = stdout(&cimtile(
+        &["run", "--weights", "W.csv", "--inputs", "X.csv"],
+        dir.path(),
+    ));
     for f in ["W.csv", "X.csv"] {
         let text = std::fs::read_to_string(dir.path().join(f)).unwrap();
         write(dir.path(), f, &text.replace('\n', "\r\n"));
     }
-    let out = cimtile(&["run", "--weights", "W.csv", "--inputs", "X.csv"], dir.path());
+    let out = cimtile(
+        &["run", "--weights", "W.csv", "--inputs", "X.csv"],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), unix);
 }
@@ -153,7 +201,10 @@ fn run_error(file: &str, text: &str, extra: &[&str]) -> String {
 #[test]
 fn malformed_csv_names_file_line_and_column() {
     let row = "1,2,3,4\n";
-    assert_eq!(run_error("W.csv", &row.repeat(15), &[]), "cimtile: W.csv: expected 16 lines (array.rows), found 15\n");
+    assert_eq!(
+        run_error("W.csv", &row.repeat(15), &[]),
+        "cimtile: W.csv: expected 16 lines (array.rows), found 15\n"
+    );
     assert_eq!(
         run_error("W.csv", &format!("{}1,2,x,4\n", row.repeat(15)), &[]),
         "cimtile: W.csv, line 16, column 3: 'x' is not an integer\n"
@@ -166,13 +217,20 @@ fn malformed_csv_names_file_line_and_column() {
         run_error("W.csv", &format!("1,2,3,8\n{}", row.repeat(15)), &[]),
         "cimtile: W.csv, line 1, column 4: weight (weights.bits = 4) 8 is out of range -7..=7\n"
     );
-    assert_eq!(run_error("X.csv", "", &[]), "cimtile: X.csv: the file is empty\n");
+    assert_eq!(
+        run_error("X.csv", "", &[]),
+        "cimtile: X.csv: the file is empty\n"
+    );
     assert_eq!(
         run_error("X.csv", &format!("{}9\n", "0,".repeat(15)), &[]),
         "cimtile: X.csv, line 1, column 16: input (signed inputs.bits = 4) 9 is out of range -8..=7\n"
     );
     assert_eq!(
-        run_error("C.csv", "1,0,0\n1,0,0\n1,40,0\n1,0,0\n", &["--columns", "C.csv"]),
+        run_error(
+            "C.csv",
+            "1,0,0\n1,0,0\n1,40,0\n1,0,0\n",
+            &["--columns", "C.csv"]
+        ),
         "cimtile: C.csv, line 3, column 2: shift 40 is out of range 0..=31\n"
     );
 }
@@ -181,10 +239,17 @@ fn malformed_csv_names_file_line_and_column() {
 fn missing_files_and_bad_configs_are_named() {
     let e = run_error("Z.csv", "", &["--columns", "nope.csv"]);
     assert!(e.starts_with("cimtile: cannot read 'nope.csv': "), "{e}");
-    let e = run_error("t.toml", "[adc]\nbits = 20\n[array]\nrowz = 3\n", &["--config", "t.toml"]);
+    let e = run_error(
+        "t.toml",
+        "[adc]\nbits = 20\n[array]\nrowz = 3\n",
+        &["--config", "t.toml"],
+    );
     assert_eq!(e, "cimtile: invalid tile config 't.toml': unknown key 'array.rowz' (keys of [array]: cols, rows, rows_per_read)\n");
     let e = run_error("t.toml", "[adc]\nbits = 20\n", &["--config", "t.toml"]);
-    assert_eq!(e, "cimtile: invalid tile config 't.toml': adc.bits must be in 1..=16, not 20\n");
+    assert_eq!(
+        e,
+        "cimtile: invalid tile config 't.toml': adc.bits must be in 1..=16, not 20\n"
+    );
     let e = run_error("t.toml", "[adc\n", &["--config", "t.toml"]);
     assert_eq!(e, "cimtile: invalid tile config 't.toml': not valid TOML at line 1, column 5: invalid table header; expected `.`, `]`\n");
 }
@@ -195,11 +260,26 @@ fn info_prints_sizes_and_clipping_warning() {
     let out = cimtile(&["info", "--preset", "isaac", "--no-synth"], dir.path());
     assert!(out.status.success());
     let text = stdout(&out);
-    for line in ["slices S = 8", "physical columns P = 128", "row groups G = 1", "mux phases M = 128", "minimum cycles per MVM: Ib*G*M*Ta = 16*1*128*1 = 2048", "warning: the ADC can clip"] {
+    for line in [
+        "slices S = 8",
+        "physical columns P = 128",
+        "row groups G = 1",
+        "mux phases M = 128",
+        "minimum cycles per MVM: Ib*G*M*Ta = 16*1*128*1 = 2048",
+        "warning: the ADC can clip",
+    ] {
         assert!(text.contains(line), "missing '{line}' in:\n{text}");
     }
     let out = cimtile(&["info"], dir.path());
-    assert!(!stdout(&out).contains("warning"), "the default tile does not clip");
+    assert!(
+        !stdout(&out).contains("warning"),
+        "the default tile does not clip"
+    );
     let text = stdout(&out);
-    assert!(text.contains("logic depth") && text.contains("activation_unit") && text.contains("tile (flat)"), "info shows the synthesis per block:\n{text}");
+    assert!(
+        text.contains("logic depth")
+            && text.contains("activation_unit")
+            && text.contains("tile (flat)"),
+        "info shows the synthesis per block:\n{text}"
+    );
 }

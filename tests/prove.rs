@@ -12,7 +12,12 @@ use std::path::Path;
 fn assert_proved(dir: &Path, args: &[&str]) {
     let out = cimtile(args, dir);
     let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(0), "{args:?}: {text}{}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {text}{}",
+        stderr(&out)
+    );
     assert!(text.contains("PROVED"), "{text}");
 }
 
@@ -50,7 +55,10 @@ fn random_small_tiles_keep_the_host_rules() {
         eprintln!("tile {tile}:\n{toml}");
         let name = format!("small{tile}.toml");
         write(dir.path(), &name, &toml);
-        assert_proved(dir.path(), &["prove", "--config", &name, "--out", &format!("proof{tile}")]);
+        assert_proved(
+            dir.path(),
+            &["prove", "--config", &name, "--out", &format!("proof{tile}")],
+        );
     }
 }
 
@@ -58,7 +66,17 @@ fn random_small_tiles_keep_the_host_rules() {
 /// assertion `rule` with a counterexample that `cimtile wave` reads.
 fn assert_broken_at(line: &str, broken: &str, rule: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let out = cimtile(&["generate", "--preset", "default", "--out", "rtl", "--no-synth"], dir.path());
+    let out = cimtile(
+        &[
+            "generate",
+            "--preset",
+            "default",
+            "--out",
+            "rtl",
+            "--no-synth",
+        ],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let controller = dir.path().join("rtl/cim_tile_controller.v");
     let text = std::fs::read_to_string(&controller).unwrap();
@@ -68,7 +86,10 @@ fn assert_broken_at(line: &str, broken: &str, rule: &str) {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
     assert!(text.contains(rule), "{text}");
-    let vcd = text.lines().find_map(|l| l.strip_prefix("counterexample: ")).expect("a counterexample line");
+    let vcd = text
+        .lines()
+        .find_map(|l| l.strip_prefix("counterexample: "))
+        .expect("a counterexample line");
     let vcd = vcd.split(" (").next().unwrap();
     let wave = cimtile(&["wave", vcd, "--signals", "*prog_ready"], dir.path());
     assert!(wave.status.success(), "{}", stderr(&wave));
@@ -78,7 +99,11 @@ fn assert_broken_at(line: &str, broken: &str, rule: &str) {
 #[test]
 fn a_controller_that_grants_programming_mid_mvm_breaks_rule_2() {
     // prog_ready high whatever the tile does: rule 2 breaks once a vector is in flight.
-    assert_broken_at("prog_ready <= in_flight_next == {FLIGHT_BITS{1'b0}};", "prog_ready <= 1'b1;", "rule2_prog_ready");
+    assert_broken_at(
+        "prog_ready <= in_flight_next == {FLIGHT_BITS{1'b0}};",
+        "prog_ready <= 1'b1;",
+        "rule2_prog_ready",
+    );
 }
 
 #[test]

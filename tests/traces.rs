@@ -5,7 +5,6 @@
 //! `cimtile cosim` or the property tests keep after a mismatch becomes a trace by copying it
 //! here.
 
-
 use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
 use cimtile_hdl::config::TileConfig;
 use cimtile_hdl::data::{parse_columns, parse_inputs, parse_weights, to_csv, ColumnParams};
@@ -14,14 +13,19 @@ use std::path::{Path, PathBuf};
 
 fn traces() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/traces");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     assert!(!dirs.is_empty(), "no traces found");
     dirs
 }
 
 fn read(dir: &Path, file: &str) -> String {
-    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{}/{file}: {e}", dir.display()))
+    std::fs::read_to_string(dir.join(file))
+        .unwrap_or_else(|e| panic!("{}/{file}: {e}", dir.display()))
 }
 
 #[test]
@@ -38,7 +42,12 @@ fn every_trace_replays_on_the_model_and_the_rtl() {
         };
         let expected = read(&dir, "expected.csv");
         let model = TileModel::new(&p, &weights, &columns).unwrap();
-        let from_model = to_csv(inputs.iter().enumerate().map(|(k, x)| model.mvm(k as u32, x).out));
+        let from_model = to_csv(
+            inputs
+                .iter()
+                .enumerate()
+                .map(|(k, x)| model.mvm(k as u32, x).out),
+        );
         assert_eq!(from_model, expected, "trace {name}: golden model");
         let mut rtl = TileRtl::build(&p).unwrap();
         rtl.program_weights(&weights).unwrap();

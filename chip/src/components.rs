@@ -52,14 +52,16 @@ impl Node {
     /// router's register bit at the same toggle rate.
     pub fn hop_pj_per_bit(&self, pitch_mm: f64) -> f64 {
         let toggle = k::LINK_TOGGLE.value;
-        let wire = toggle * k::WIRE_FF_PER_UM.value * 1e-3 * pitch_mm * 1e3 * self.vdd_v * self.vdd_v;
+        let wire =
+            toggle * k::WIRE_FF_PER_UM.value * 1e-3 * pitch_mm * 1e3 * self.vdd_v * self.vdd_v;
         let register = toggle * self.toggle_fj_180 * 1e-3 * energy_scale(180.0, self.nm);
         wire + register
     }
 
     /// Area of one mesh router (a flit register per port), mm^2.
     pub fn router_mm2(&self) -> f64 {
-        self.area_from_180(k::ROUTER_PORTS.value * k::FLIT_BITS.value * k::FLIP_FLOP_UM2.value) * 1e-6
+        self.area_from_180(k::ROUTER_PORTS.value * k::FLIT_BITS.value * k::FLIP_FLOP_UM2.value)
+            * 1e-6
     }
 
     /// Area of `lanes` registered adders of `width` bits, mm^2.
@@ -89,7 +91,11 @@ pub struct Mesh {
 impl Mesh {
     pub fn new(tiles: u64, tile_mm2: f64, node: &Node) -> Mesh {
         let pitch_mm = tile_mm2.sqrt();
-        Mesh { side: (tiles as f64).sqrt().ceil() as u64, pitch_mm, pj_per_bit_hop: node.hop_pj_per_bit(pitch_mm) }
+        Mesh {
+            side: (tiles as f64).sqrt().ceil() as u64,
+            pitch_mm,
+            pj_per_bit_hop: node.hop_pj_per_bit(pitch_mm),
+        }
     }
 
     /// Mean hops of a bit to or from one of a layer's `tiles`: `2 s / 3`, the mean Manhattan

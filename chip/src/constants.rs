@@ -12,8 +12,11 @@ pub const HOROWITZ_NODE_NM: Constant = constant(
 );
 
 /// Energy of one 64-bit read of an 8 KB SRAM at [`HOROWITZ_NODE_NM`].
-pub const SRAM_8KB_PJ_PER_64B: Constant =
-    constant(10.0, "pJ per 64-bit access", "Horowitz, ISSCC 2014, Fig. 1.1.9: 8 KB SRAM, 64-bit read, 10 pJ");
+pub const SRAM_8KB_PJ_PER_64B: Constant = constant(
+    10.0,
+    "pJ per 64-bit access",
+    "Horowitz, ISSCC 2014, Fig. 1.1.9: 8 KB SRAM, 64-bit read, 10 pJ",
+);
 
 /// How an SRAM's access energy grows with its size: `E ~ size^x`.
 pub const SRAM_SIZE_EXPONENT: Constant = constant(
@@ -30,11 +33,19 @@ pub const SRAM_CELL_F2: Constant = constant(
 );
 
 /// A 32-bit integer addition at [`HOROWITZ_NODE_NM`]; an adder's energy is taken linear in its width.
-pub const ADD32_PJ: Constant = constant(0.1, "pJ", "Horowitz, ISSCC 2014, Fig. 1.1.9: 32-bit integer add 0.1 pJ");
+pub const ADD32_PJ: Constant = constant(
+    0.1,
+    "pJ",
+    "Horowitz, ISSCC 2014, Fig. 1.1.9: 32-bit integer add 0.1 pJ",
+);
 
 /// A 32-bit integer multiplication at [`HOROWITZ_NODE_NM`]; a multiplier's energy is taken
 /// quadratic in its width (8-bit: 0.2 pJ in the same figure, 0.19 by the rule).
-pub const MULT32_PJ: Constant = constant(3.1, "pJ", "Horowitz, ISSCC 2014, Fig. 1.1.9: 32-bit integer multiply 3.1 pJ");
+pub const MULT32_PJ: Constant = constant(
+    3.1,
+    "pJ",
+    "Horowitz, ISSCC 2014, Fig. 1.1.9: 32-bit integer multiply 3.1 pJ",
+);
 
 /// Capacitance of an on-chip wire per length, roughly constant across nodes.
 pub const WIRE_FF_PER_UM: Constant = constant(
@@ -51,11 +62,18 @@ pub const LINK_TOGGLE: Constant = constant(
 );
 
 /// Width of a mesh link: each router holds a register of this many bits per port.
-pub const FLIT_BITS: Constant =
-    constant(64.0, "bits", "assumption: a 64-bit link per direction (NeuroSim's bus width is sized by its floorplan)");
+pub const FLIT_BITS: Constant = constant(
+    64.0,
+    "bits",
+    "assumption: a 64-bit link per direction (NeuroSim's bus width is sized by its floorplan)",
+);
 
 /// Ports per mesh router: north, east, south, west and the local tile.
-pub const ROUTER_PORTS: Constant = constant(5.0, "ports", "a 2-D mesh router: four neighbours and the local tile");
+pub const ROUTER_PORTS: Constant = constant(
+    5.0,
+    "ports",
+    "a 2-D mesh router: four neighbours and the local tile",
+);
 
 /// Full-adder cell area at 180 nm: one bit of an adder, comparator or multiplier array.
 pub const FULL_ADDER_UM2: Constant = constant(120.0, "um^2", "osu018_stdcells.lib: FAX1 area 120");
@@ -120,7 +138,11 @@ mod tests {
         let e = |v: f64, a: f64, b: f64, c: f64| a * v * v + b * v + c;
         assert!((e(1.3, 3.755, -4.398, 1.975) - STILLMAKER_ENERGY_130.value).abs() < 1e-3);
         assert!((e(0.9, 0.8367, -0.4341, 0.1701) - STILLMAKER_ENERGY_32.value).abs() < 1e-3);
-        assert!((energy_scale(130.0, 32.0) - STILLMAKER_ENERGY_32.value / STILLMAKER_ENERGY_130.value).abs() < 1e-9);
+        assert!(
+            (energy_scale(130.0, 32.0) - STILLMAKER_ENERGY_32.value / STILLMAKER_ENERGY_130.value)
+                .abs()
+                < 1e-9
+        );
         assert!((energy_exponent() - 1.241).abs() < 1e-3);
     }
 }

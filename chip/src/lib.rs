@@ -83,7 +83,15 @@ pub struct Layer {
 impl Layer {
     /// A dense `k x n` layer: one MVM, `k` inputs, `n` outputs.
     pub fn dense(name: &str, k: usize, n: usize) -> Layer {
-        Layer { name: name.to_string(), op: "dense".to_string(), k, n, mvms: 1, input_elements: k as u64, output_elements: n as u64 }
+        Layer {
+            name: name.to_string(),
+            op: "dense".to_string(),
+            k,
+            n,
+            mvms: 1,
+            input_elements: k as u64,
+            output_elements: n as u64,
+        }
     }
     fn check(&self) -> Result<(), ChipError> {
         let what = if self.k == 0 {
@@ -95,7 +103,10 @@ impl Layer {
         } else {
             return Ok(());
         };
-        Err(ChipError::EmptyLayer { layer: self.name.clone(), what })
+        Err(ChipError::EmptyLayer {
+            layer: self.name.clone(),
+            what,
+        })
     }
 }
 
@@ -130,7 +141,10 @@ impl TileFigures {
     /// The figures of the tile `p` from its PPA report.
     pub fn new(p: &TileParams, ppa: &PpaReport) -> TileFigures {
         let tech = &p.config().tech;
-        let digital = ["digital_logic", "buffers"].iter().filter_map(|k| ppa.energy_pj.get(*k)).sum();
+        let digital = ["digital_logic", "buffers"]
+            .iter()
+            .filter_map(|k| ppa.energy_pj.get(*k))
+            .sum();
         TileFigures {
             rows: p.rows(),
             cols: p.cols(),
@@ -153,7 +167,8 @@ impl TileFigures {
     pub fn chip_energy_pj_per_mvm(&self) -> f64 {
         let cv2 = (self.node_nm / 180.0) * (self.vdd_v / 1.8).powi(2);
         let at_180 = self.digital_pj_per_mvm / cv2;
-        self.energy_pj_per_mvm - self.digital_pj_per_mvm + at_180 * constants::energy_scale(180.0, self.node_nm)
+        self.energy_pj_per_mvm - self.digital_pj_per_mvm
+            + at_180 * constants::energy_scale(180.0, self.node_nm)
     }
 }
 
@@ -227,7 +242,11 @@ fn ceil_log2(x: u64) -> u32 {
 }
 
 /// The chip of tiles `tile` running `layers` under `replication`.
-pub fn estimate(layers: &[Layer], tile: &TileFigures, replication: Replication) -> Result<ChipReport, ChipError> {
+pub fn estimate(
+    layers: &[Layer],
+    tile: &TileFigures,
+    replication: Replication,
+) -> Result<ChipReport, ChipError> {
     if layers.is_empty() {
         return Err(ChipError::NoLayers);
     }
@@ -235,21 +254,40 @@ pub fn estimate(layers: &[Layer], tile: &TileFigures, replication: Replication) 
     if tile.energy_pj_per_mvm.is_nan() || tile.energy_pj_per_mvm <= 0.0 {
         return Err(ChipError::TileEnergy(tile.energy_pj_per_mvm));
     }
-    let node = Node { nm: tile.node_nm, vdd_v: tile.vdd_v, toggle_fj_180: tile.toggle_fj };
-    let (placements, resolved) = mapping::place(layers, tile.rows as u64, tile.cols as u64, replication);
-    let single: u64 = mapping::place(layers, tile.rows as u64, tile.cols as u64, Replication::Max(1)).0.iter().map(|p| p.tiles()).sum();
+    let node = Node {
+        nm: tile.node_nm,
+        vdd_v: tile.vdd_v,
+        toggle_fj_180: tile.toggle_fj,
+    };
+    let (placements, resolved) =
+        mapping::place(layers, tile.rows as u64, tile.cols as u64, replication);
+    let single: u64 = mapping::place(
+        layers,
+        tile.rows as u64,
+        tile.cols as u64,
+        Replication::Max(1),
+    )
+    .0
+    .iter()
+    .map(|p| p.tiles())
+    .sum();
     let tiles: u64 = placements.iter().map(|p| p.tiles()).sum();
     let mesh = Mesh::new(tiles, tile.area_mm2, &node);
     let tile_pj = tile.chip_energy_pj_per_mvm();
     let (in_bits, out_bits) = (tile.input_bits as u64, tile.output_bits);
 
     // One buffer per layer input, the last one for the network's output; each double-buffered.
-    let mut buffers: Vec<u64> = layers.iter().map(|l| 2 * l.input_elements * in_bits).collect();
+    let mut buffers: Vec<u64> = layers
+        .iter()
+        .map(|l| 2 * l.input_elements * in_bits)
+        .collect();
     buffers.push(2 * layers[layers.len() - 1].output_elements * out_bits as u64);
 
     let mut energy: BTreeMap<String, f64> = BTreeMap::new();
     let mut area: BTreeMap<String, f64> = BTreeMap::new();
-    let add = |map: &mut BTreeMap<String, f64>, key: &str, v: f64| *map.entry(key.to_string()).or_default() += v;
+    let add = |map: &mut BTreeMap<String, f64>, key: &str, v: f64| {
+        *map.entry(key.to_string()).or_default() += v
+    };
     let mut reports = Vec::with_capacity(layers.len());
     let mut slowest_cycles = 0u64;
     for (i, (l, p)) in layers.iter().zip(&placements).enumerate() {
@@ -259,22 +297,55 @@ pub fn estimate(layers: &[Layer], tile: &TileFigures, replication: Replication) 
         add(&mut e, "tiles", mvms as f64 * tile_pj);
         let read_bits = l.mvms * l.k as u64 * in_bits;
         let write_bits = l.output_elements * out_bits as u64;
-        add(&mut e, "buffers", read_bits as f64 * node.sram_pj_per_bit(buffers[i]) + write_bits as f64 * node.sram_pj_per_bit(buffers[i + 1]));
+        add(
+            &mut e,
+            "buffers",
+            read_bits as f64 * node.sram_pj_per_bit(buffers[i])
+                + write_bits as f64 * node.sram_pj_per_bit(buffers[i + 1]),
+        );
         let moved = read_bits * p.col_tiles + l.mvms * l.n as u64 * out_bits as u64 * p.row_tiles;
         let hops = Mesh::hops(p.tiles());
-        add(&mut e, "interconnect", moved as f64 * hops * mesh.pj_per_bit_hop);
+        add(
+            &mut e,
+            "interconnect",
+            moved as f64 * hops * mesh.pj_per_bit_hop,
+        );
         let accumulations = l.mvms * l.n as u64 * (p.row_tiles - 1);
-        add(&mut e, "accumulation", accumulations as f64 * node.add_pj(psum_bits));
-        add(&mut e, "digital_stage", l.output_elements as f64 * node.add_pj(out_bits));
-        let requantized = if p.row_tiles > 1 { l.mvms * l.n as u64 } else { 0 };
-        add(&mut e, "requantization", requantized as f64 * node.mult_pj(out_bits));
+        add(
+            &mut e,
+            "accumulation",
+            accumulations as f64 * node.add_pj(psum_bits),
+        );
+        add(
+            &mut e,
+            "digital_stage",
+            l.output_elements as f64 * node.add_pj(out_bits),
+        );
+        let requantized = if p.row_tiles > 1 {
+            l.mvms * l.n as u64
+        } else {
+            0
+        };
+        add(
+            &mut e,
+            "requantization",
+            requantized as f64 * node.mult_pj(out_bits),
+        );
 
         let lanes = p.col_tiles * p.copies * tile.cols as u64;
         if p.row_tiles > 1 {
             add(&mut area, "accumulation", node.adders_mm2(lanes, psum_bits));
-            add(&mut area, "requantization", node.multipliers_mm2(p.col_tiles * p.copies, out_bits));
+            add(
+                &mut area,
+                "requantization",
+                node.multipliers_mm2(p.col_tiles * p.copies, out_bits),
+            );
         }
-        add(&mut area, "digital_stage", node.adders_mm2(p.col_tiles * p.copies, out_bits));
+        add(
+            &mut area,
+            "digital_stage",
+            node.adders_mm2(p.col_tiles * p.copies, out_bits),
+        );
 
         // A stream whose spacing alternates runs at its mean; the last MVM's partial cycle counts whole.
         let compute = (l.mvms.div_ceil(p.copies) as f64 * tile.cycles_per_mvm).ceil() as u64;
@@ -338,7 +409,11 @@ pub fn estimate(layers: &[Layer], tile: &TileFigures, replication: Replication) 
 }
 
 fn provenance(tile: &TileFigures) -> Vec<String> {
-    let scaled = if tile.node_nm == 180.0 { "not scaled (180 nm)".to_string() } else { format!("scaled from 180 nm to {} nm", tile.node_nm) };
+    let scaled = if tile.node_nm == 180.0 {
+        "not scaled (180 nm)".to_string()
+    } else {
+        format!("scaled from 180 nm to {} nm", tile.node_nm)
+    };
     vec![
         format!("tile: cimtile ppa's report (its digital periphery synthesized at 180 nm when Yosys ran: {scaled} by Stillmaker-Baas energy and node^2 area; array, drivers and ADCs at the PPA model's own figures for the node)"),
         "buffers, accumulation, digital stage, requantization: Horowitz's 45 nm energies scaled to the node by Stillmaker-Baas; areas from OSU 0.18 um cells (and NeuroSim's SRAM cell) scaled by node^2".to_string(),

@@ -79,7 +79,12 @@ fn place_all(layers: &[Layer], rows: u64, cols: u64, max: u64) -> Vec<Placement>
 
 /// The placement of every layer on tiles of `rows` x `cols` under `replication`, and the `n` of
 /// `Max(n)` it resolved to.
-pub fn place(layers: &[Layer], rows: u64, cols: u64, replication: Replication) -> (Vec<Placement>, u64) {
+pub fn place(
+    layers: &[Layer],
+    rows: u64,
+    cols: u64,
+    replication: Replication,
+) -> (Vec<Placement>, u64) {
     let tiles = |p: &[Placement]| p.iter().map(Placement::tiles).sum::<u64>();
     match replication {
         Replication::Max(n) => (place_all(layers, rows, cols, n), n),

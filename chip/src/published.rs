@@ -24,11 +24,41 @@ pub const NEUROSIM_RUN: &str = "DNN+NeuroSim V1.4 (github.com/neurosim/DNN_Neuro
 /// DNN+NeuroSim's published VGG-8 figures (see [`NEUROSIM_RUN`]).
 pub fn neurosim_vgg8() -> [Published; 5] {
     [
-        Published { what: "VGG-8 chip area", value: 84.77, unit: "mm^2", source: NEUROSIM_RUN, ours: |r| r.area_mm2 },
-        Published { what: "VGG-8 energy per image", value: 52.74, unit: "uJ", source: NEUROSIM_RUN, ours: |r| r.energy_uj_per_inference },
-        Published { what: "VGG-8 energy efficiency", value: 23.94, unit: "TOPS/W", source: NEUROSIM_RUN, ours: |r| r.tops_per_w },
-        Published { what: "VGG-8 latency per image", value: 194.2, unit: "us", source: NEUROSIM_RUN, ours: |r| r.latency_us },
-        Published { what: "VGG-8 throughput", value: 5148.7, unit: "images/s", source: NEUROSIM_RUN, ours: |r| r.inferences_per_s },
+        Published {
+            what: "VGG-8 chip area",
+            value: 84.77,
+            unit: "mm^2",
+            source: NEUROSIM_RUN,
+            ours: |r| r.area_mm2,
+        },
+        Published {
+            what: "VGG-8 energy per image",
+            value: 52.74,
+            unit: "uJ",
+            source: NEUROSIM_RUN,
+            ours: |r| r.energy_uj_per_inference,
+        },
+        Published {
+            what: "VGG-8 energy efficiency",
+            value: 23.94,
+            unit: "TOPS/W",
+            source: NEUROSIM_RUN,
+            ours: |r| r.tops_per_w,
+        },
+        Published {
+            what: "VGG-8 latency per image",
+            value: 194.2,
+            unit: "us",
+            source: NEUROSIM_RUN,
+            ours: |r| r.latency_us,
+        },
+        Published {
+            what: "VGG-8 throughput",
+            value: 5148.7,
+            unit: "images/s",
+            source: NEUROSIM_RUN,
+            ours: |r| r.inferences_per_s,
+        },
     ]
 }
 

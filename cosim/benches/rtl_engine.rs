@@ -25,9 +25,15 @@ fn main() {
     // A private cache, so that every build below is a fresh one.
     let cache = std::env::temp_dir().join(format!("cimtile-bench-{}", std::process::id()));
     std::env::set_var("CIMTILE_CACHE_DIR", &cache);
-    println!("{:<8} {:>10} {:>10} {:>12} {:>12} {:>14} {:>9}", "preset", "generate", "build", "MVMs/s", "Mcycles/s", "cycles/MVM", "ADC-busy");
+    println!(
+        "{:<8} {:>10} {:>10} {:>12} {:>12} {:>14} {:>9}",
+        "preset", "generate", "build", "MVMs/s", "Mcycles/s", "cycles/MVM", "ADC-busy"
+    );
     let only = std::env::var("CIMTILE_BENCH_PRESETS").ok();
-    let chosen = |name: &str| only.as_deref().is_none_or(|list| list.split(',').any(|n| n == name));
+    let chosen = |name: &str| {
+        only.as_deref()
+            .is_none_or(|list| list.split(',').any(|n| n == name))
+    };
     let mut default_rate = 0.0;
     for preset in PRESETS.iter().filter(|p| chosen(p.name)) {
         let config = TileConfig::from_preset(preset.name).unwrap();

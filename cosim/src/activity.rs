@@ -17,7 +17,13 @@ use std::time::Instant;
 /// Verilator flags of the traced build: memories of any depth and vectors of any width are
 /// traced (by default Verilator leaves out arrays of more than 32 words, the register files
 /// that hold most of the cells), parameters are not (constants that would dilute every rate).
-const TRACE_FLAGS: &[&str] = &["--no-trace-params", "--trace-max-array", "1048576", "--trace-max-width", "1048576"];
+const TRACE_FLAGS: &[&str] = &[
+    "--no-trace-params",
+    "--trace-max-array",
+    "1048576",
+    "--trace-max-width",
+    "1048576",
+];
 
 /// The clock toggles twice a cycle by construction; the clock tree is no part of the cells x
 /// activity energy.
@@ -50,7 +56,12 @@ impl Activity {
         self.blocks
             .iter()
             .filter(|(_, b)| b.bits > 0 && self.cycles > 0)
-            .map(|(block, b)| (block.clone(), b.toggles as f64 / (b.bits * self.cycles) as f64))
+            .map(|(block, b)| {
+                (
+                    block.clone(),
+                    b.toggles as f64 / (b.bits * self.cycles) as f64,
+                )
+            })
             .collect()
     }
 }
@@ -74,19 +85,36 @@ impl TracedTile {
         let verilog: String = generated
             .verilog_files()
             .map(|f| match f.role {
-                rtl::FileRole::Macro => format!("/*verilator tracing_off*/\n{}/*verilator tracing_on*/\n", f.text),
+                rtl::FileRole::Macro => format!(
+                    "/*verilator tracing_off*/\n{}/*verilator tracing_on*/\n",
+                    f.text
+                ),
                 _ => f.text.clone(),
             })
             .collect();
         let top_file = format!("{}.v", generated.tile_top);
-        let top_text = generated.files.iter().find(|f| f.name == top_file).map(|f| f.text.as_str()).unwrap_or_default();
+        let top_text = generated
+            .files
+            .iter()
+            .find(|f| f.name == top_file)
+            .map(|f| f.text.as_str())
+            .unwrap_or_default();
         let blocks = rtl::instances(top_text)
             .into_iter()
             .filter(|(module, _)| !module.ends_with(ppa::CROSSBAR_MODULE))
-            .map(|(module, name)| (name, ppa::block_of_module(&module).unwrap_or(ppa::OTHER_BLOCK)))
+            .map(|(module, name)| {
+                (
+                    name,
+                    ppa::block_of_module(&module).unwrap_or(ppa::OTHER_BLOCK),
+                )
+            })
             .collect();
         let model = build_with_flags(&verilog, &generated.top, TRACE_FLAGS)?;
-        Ok(TracedTile { rtl: TileRtl::load(p.clone(), &model)?, tile_scope: generated.tile_top, blocks })
+        Ok(TracedTile {
+            rtl: TileRtl::load(p.clone(), &model)?,
+            tile_scope: generated.tile_top,
+            blocks,
+        })
     }
 
     /// Reports each completed result of the stream to `report`, as [`TileRtl::on_result`].
@@ -115,7 +143,9 @@ impl TracedTile {
     /// The toggles of each block's signals in `vcd`, a trace of `cycles` cycles of this tile.
     /// The top's own nets are block `other`; the clock is left out.
     pub fn count(&self, vcd: &Path, cycles: u64) -> Result<Activity, CosimError> {
-        let vcd_bytes = std::fs::metadata(vcd).map_err(crate::io_error(format!("cannot read '{}'", vcd.display())))?.len();
+        let vcd_bytes = std::fs::metadata(vcd)
+            .map_err(crate::io_error(format!("cannot read '{}'", vcd.display())))?
+            .len();
         let mut blocks: BTreeMap<String, BlockToggles> = BTreeMap::new();
         for counted in count_toggles(vcd).map_err(CosimError::Waveform)? {
             if let Some(block) = self.block_of(&counted.signal.name) {
@@ -124,7 +154,11 @@ impl TracedTile {
                 entry.toggles += counted.toggles;
             }
         }
-        Ok(Activity { cycles, blocks, vcd_bytes })
+        Ok(Activity {
+            cycles,
+            blocks,
+            vcd_bytes,
+        })
     }
 
     /// The block of the VCD variable `name` (`TOP.cim_tile.lanes.sum`), or `None` for the
@@ -151,14 +185,44 @@ mod tests {
     #[test]
     fn rates_are_toggles_per_bit_and_cycle_and_quiet_blocks_are_zero() {
         let blocks = BTreeMap::from([
-            ("lanes".to_string(), BlockToggles { bits: 8, toggles: 40 }),
-            ("params".to_string(), BlockToggles { bits: 53, toggles: 0 }),
-            ("empty".to_string(), BlockToggles { bits: 0, toggles: 0 }),
+            (
+                "lanes".to_string(),
+                BlockToggles {
+                    bits: 8,
+                    toggles: 40,
+                },
+            ),
+            (
+                "params".to_string(),
+                BlockToggles {
+                    bits: 53,
+                    toggles: 0,
+                },
+            ),
+            (
+                "empty".to_string(),
+                BlockToggles {
+                    bits: 0,
+                    toggles: 0,
+                },
+            ),
         ]);
-        let activity = Activity { cycles: 10, blocks, vcd_bytes: 0 };
+        let activity = Activity {
+            cycles: 10,
+            blocks,
+            vcd_bytes: 0,
+        };
         // A block without signals has no rate (its caller keeps the constant), not NaN.
-        assert_eq!(activity.rates(), BTreeMap::from([("lanes".to_string(), 0.5), ("params".to_string(), 0.0)]));
-        assert!(Activity { cycles: 0, ..activity }.rates().is_empty());
+        assert_eq!(
+            activity.rates(),
+            BTreeMap::from([("lanes".to_string(), 0.5), ("params".to_string(), 0.0)])
+        );
+        assert!(Activity {
+            cycles: 0,
+            ..activity
+        }
+        .rates()
+        .is_empty());
     }
 }
 
@@ -191,7 +255,9 @@ pub fn measure(
     let measured = (|| {
         stage(Stage::Build);
         let mut traced = TracedTile::build(p)?;
-        let dir = tempfile::tempdir().map_err(crate::io_error("cannot create a temporary directory for the VCD"))?;
+        let dir = tempfile::tempdir().map_err(crate::io_error(
+            "cannot create a temporary directory for the VCD",
+        ))?;
         let vcd = dir.path().join("activity.vcd");
         let shown = stage.clone();
         traced.on_result(move |done| shown(Stage::Trace(done)));

@@ -9,7 +9,10 @@
 
 use crate::axi_protocol_checker::{AxiProtocolChecker, AxiSample, Channel};
 use crate::simulator::{PortId, Simulator};
-use crate::tile_driver::{cell_levels, stream_budget, ColumnWrite, Disturbance, Generated, Progress, Stimulus, StreamResult};
+use crate::tile_driver::{
+    cell_levels, stream_budget, ColumnWrite, Disturbance, Generated, Progress, Stimulus,
+    StreamResult,
+};
 use crate::verilator_build::{build, BuiltModel};
 use crate::CosimError;
 use cimtile_hdl::config::TileParams;
@@ -96,10 +99,33 @@ macro_rules! axi_ports {
 }
 
 axi_ports!(
-    aresetn, s_axil_awaddr, s_axil_awvalid, s_axil_awready, s_axil_wdata, s_axil_wstrb, s_axil_wvalid, s_axil_wready,
-    s_axil_bresp, s_axil_bvalid, s_axil_bready, s_axil_araddr, s_axil_arvalid, s_axil_arready, s_axil_rdata,
-    s_axil_rresp, s_axil_rvalid, s_axil_rready, s_axis_tdata, s_axis_tlast, s_axis_tvalid, s_axis_tready,
-    m_axis_tdata, m_axis_tuser, m_axis_tlast, m_axis_tvalid, m_axis_tready,
+    aresetn,
+    s_axil_awaddr,
+    s_axil_awvalid,
+    s_axil_awready,
+    s_axil_wdata,
+    s_axil_wstrb,
+    s_axil_wvalid,
+    s_axil_wready,
+    s_axil_bresp,
+    s_axil_bvalid,
+    s_axil_bready,
+    s_axil_araddr,
+    s_axil_arvalid,
+    s_axil_arready,
+    s_axil_rdata,
+    s_axil_rresp,
+    s_axil_rvalid,
+    s_axil_rready,
+    s_axis_tdata,
+    s_axis_tlast,
+    s_axis_tvalid,
+    s_axis_tready,
+    m_axis_tdata,
+    m_axis_tuser,
+    m_axis_tlast,
+    m_axis_tvalid,
+    m_axis_tready,
 );
 
 /// A column write in progress: its remaining register writes, the one on the bus, the write
@@ -128,7 +154,11 @@ pub fn build_axi_tile(p: &TileParams) -> Result<BuiltModel, CosimError> {
 /// Generates the AXI top's Verilog with the chosen crossbar and builds it (or takes it from the
 /// cache).
 pub fn build_axi_tile_with(p: &TileParams, crossbar: Crossbar) -> Result<BuiltModel, CosimError> {
-    let options = GenerateOptions { bus: Some(Bus::Axi), crossbar, ..Default::default() };
+    let options = GenerateOptions {
+        bus: Some(Bus::Axi),
+        crossbar,
+        ..Default::default()
+    };
     let rtl = rtl::generate_with(p, &options).map_err(|e| CosimError::Generate(e.to_string()))?;
     build(&rtl.simulation_verilog(), &rtl.top)
 }
@@ -148,7 +178,11 @@ impl AxiTileRtl {
     /// Loads a built model of the AXI top of `p` (a model of another tile is refused).
     pub fn load(p: TileParams, model: &BuiltModel) -> Result<Self, CosimError> {
         let col_bits = rtl::RtlSizing::new(&p).col_bits;
-        for (port, width) in [("s_axis_tdata", byte_width(p.input_bits())), ("m_axis_tdata", byte_width(p.output_bits())), ("m_axis_tuser", col_bits)] {
+        for (port, width) in [
+            ("s_axis_tdata", byte_width(p.input_bits())),
+            ("m_axis_tdata", byte_width(p.output_bits())),
+            ("m_axis_tuser", col_bits),
+        ] {
             let found = model.ports.iter().find(|q| q.name == port).map(|q| q.width);
             if found != Some(width as usize) {
                 return Err(CosimError::Generate(format!(
@@ -160,7 +194,15 @@ impl AxiTileRtl {
         let ports = AxiPorts::find(&sim)?;
         let checker = AxiProtocolChecker::new(p.rows(), p.cols());
         let columns = vec![ColumnParams::default(); p.cols()];
-        let mut tile = AxiTileRtl { sim, p, ports, columns, checker, rng: Disturbance::new(1), progress: None };
+        let mut tile = AxiTileRtl {
+            sim,
+            p,
+            ports,
+            columns,
+            checker,
+            rng: Disturbance::new(1),
+            progress: None,
+        };
         tile.reset()?;
         Ok(tile)
     }
@@ -181,9 +223,15 @@ impl AxiTileRtl {
         let generated = Generated::read(dir)?;
         if generated.bus.as_deref() != Some("axi") {
             let problem = "it has no AXI top (generate it with --bus axi)".to_string();
-            return Err(CosimError::Generated { dir: dir.to_path_buf(), problem });
+            return Err(CosimError::Generated {
+                dir: dir.to_path_buf(),
+                problem,
+            });
         }
-        AxiTileRtl::load(generated.p, &build(&generated.verilog, &generated.top_module)?)
+        AxiTileRtl::load(
+            generated.p,
+            &build(&generated.verilog, &generated.top_module)?,
+        )
     }
 
     /// The tile this RTL was generated from.
@@ -209,7 +257,15 @@ impl AxiTileRtl {
 
     fn idle_inputs(&mut self) {
         let q = &self.ports;
-        for port in [q.s_axil_awvalid, q.s_axil_wvalid, q.s_axil_bready, q.s_axil_arvalid, q.s_axil_rready, q.s_axis_tvalid, q.m_axis_tready] {
+        for port in [
+            q.s_axil_awvalid,
+            q.s_axil_wvalid,
+            q.s_axil_bready,
+            q.s_axil_arvalid,
+            q.s_axil_rready,
+            q.s_axis_tvalid,
+            q.m_axis_tready,
+        ] {
             self.sim.set(port, 0);
         }
     }
@@ -218,16 +274,52 @@ impl AxiTileRtl {
         let q = &self.ports;
         let get = |port| self.sim.get(port);
         let bit = |port| self.sim.get(port) == 1;
-        let channel = |valid, ready, payload| Channel { valid: bit(valid), ready: bit(ready), payload };
+        let channel = |valid, ready, payload| Channel {
+            valid: bit(valid),
+            ready: bit(ready),
+            payload,
+        };
         AxiSample {
             aresetn: bit(q.aresetn),
-            aw: channel(q.s_axil_awvalid, q.s_axil_awready, [get(q.s_axil_awaddr), 0, 0]),
-            w: channel(q.s_axil_wvalid, q.s_axil_wready, [get(q.s_axil_wdata), get(q.s_axil_wstrb), 0]),
-            b: channel(q.s_axil_bvalid, q.s_axil_bready, [get(q.s_axil_bresp), 0, 0]),
-            ar: channel(q.s_axil_arvalid, q.s_axil_arready, [get(q.s_axil_araddr), 0, 0]),
-            r: channel(q.s_axil_rvalid, q.s_axil_rready, [get(q.s_axil_rdata), get(q.s_axil_rresp), 0]),
-            s_axis: channel(q.s_axis_tvalid, q.s_axis_tready, [get(q.s_axis_tdata), get(q.s_axis_tlast), 0]),
-            m_axis: channel(q.m_axis_tvalid, q.m_axis_tready, [get(q.m_axis_tdata), get(q.m_axis_tuser), get(q.m_axis_tlast)]),
+            aw: channel(
+                q.s_axil_awvalid,
+                q.s_axil_awready,
+                [get(q.s_axil_awaddr), 0, 0],
+            ),
+            w: channel(
+                q.s_axil_wvalid,
+                q.s_axil_wready,
+                [get(q.s_axil_wdata), get(q.s_axil_wstrb), 0],
+            ),
+            b: channel(
+                q.s_axil_bvalid,
+                q.s_axil_bready,
+                [get(q.s_axil_bresp), 0, 0],
+            ),
+            ar: channel(
+                q.s_axil_arvalid,
+                q.s_axil_arready,
+                [get(q.s_axil_araddr), 0, 0],
+            ),
+            r: channel(
+                q.s_axil_rvalid,
+                q.s_axil_rready,
+                [get(q.s_axil_rdata), get(q.s_axil_rresp), 0],
+            ),
+            s_axis: channel(
+                q.s_axis_tvalid,
+                q.s_axis_tready,
+                [get(q.s_axis_tdata), get(q.s_axis_tlast), 0],
+            ),
+            m_axis: channel(
+                q.m_axis_tvalid,
+                q.m_axis_tready,
+                [
+                    get(q.m_axis_tdata),
+                    get(q.m_axis_tuser),
+                    get(q.m_axis_tlast),
+                ],
+            ),
         }
     }
 
@@ -264,7 +356,16 @@ impl AxiTileRtl {
 
     fn start_write(&mut self, addr: u32, data: u32, strb: u32) -> LiteWrite {
         let (aw_delay, w_delay, b_delay) = (self.delay(), self.delay(), self.delay());
-        LiteWrite { addr, data, strb, aw_delay, w_delay, b_delay, aw_done: false, w_done: false }
+        LiteWrite {
+            addr,
+            data,
+            strb,
+            aw_delay,
+            w_delay,
+            b_delay,
+            aw_done: false,
+            w_done: false,
+        }
     }
 
     /// Drives the write channels for this cycle; the response if B transfers in it.
@@ -288,7 +389,13 @@ impl AxiTileRtl {
             w.b_delay = w.b_delay.saturating_sub(1);
         }
         sim.set(q.s_axil_bready, b_ready as u64);
-        b_ready.then(|| if sim.get(q.s_axil_bresp) == 0 { Resp::Okay } else { Resp::SlvErr })
+        b_ready.then(|| {
+            if sim.get(q.s_axil_bresp) == 0 {
+                Resp::Okay
+            } else {
+                Resp::SlvErr
+            }
+        })
     }
 
     /// One AXI4-Lite write with the given byte strobes; its response.
@@ -302,7 +409,9 @@ impl AxiTileRtl {
                 return Ok(resp);
             }
         }
-        Err(CosimError::AxiStalled(format!("the AXI4-Lite write to 0x{addr:02x} got no response within {LITE_TIMEOUT} cycles")))
+        Err(CosimError::AxiStalled(format!(
+            "the AXI4-Lite write to 0x{addr:02x} got no response within {LITE_TIMEOUT} cycles"
+        )))
     }
 
     /// One AXI4-Lite write of a whole word; its response.
@@ -323,8 +432,15 @@ impl AxiTileRtl {
         let (mut ar_delay, mut r_delay) = (self.delay(), self.delay());
         let mut ar_done = false;
         let q = &self.ports;
-        let (araddr, arvalid, arready, rvalid, rready, rdata, rresp) =
-            (q.s_axil_araddr, q.s_axil_arvalid, q.s_axil_arready, q.s_axil_rvalid, q.s_axil_rready, q.s_axil_rdata, q.s_axil_rresp);
+        let (araddr, arvalid, arready, rvalid, rready, rdata, rresp) = (
+            q.s_axil_araddr,
+            q.s_axil_arvalid,
+            q.s_axil_arready,
+            q.s_axil_rvalid,
+            q.s_axil_rready,
+            q.s_axil_rdata,
+            q.s_axil_rresp,
+        );
         for _ in 0..LITE_TIMEOUT {
             let valid = !ar_done && ar_delay == 0;
             ar_delay = ar_delay.saturating_sub(1);
@@ -337,14 +453,23 @@ impl AxiTileRtl {
                 r_delay = r_delay.saturating_sub(1);
             }
             self.sim.set(rready, ready as u64);
-            let answer = (self.sim.get(rdata) as u32, if self.sim.get(rresp) == 0 { Resp::Okay } else { Resp::SlvErr });
+            let answer = (
+                self.sim.get(rdata) as u32,
+                if self.sim.get(rresp) == 0 {
+                    Resp::Okay
+                } else {
+                    Resp::SlvErr
+                },
+            );
             self.checked_cycle()?;
             if ready {
                 self.idle_inputs();
                 return Ok(answer);
             }
         }
-        Err(CosimError::AxiStalled(format!("the AXI4-Lite read of 0x{addr:02x} got no response within {LITE_TIMEOUT} cycles")))
+        Err(CosimError::AxiStalled(format!(
+            "the AXI4-Lite read of 0x{addr:02x} got no response within {LITE_TIMEOUT} cycles"
+        )))
     }
 
     /// Programs every cell's level from `weights`, row by row through PROG_ROW and PROG_CELL.
@@ -362,7 +487,10 @@ impl AxiTileRtl {
     /// The writes that give column `c` its parameters: staging registers, then the column.
     fn column_writes(c: usize, col: ColumnParams) -> [(u32, u32); 3] {
         [
-            (reg::PROG_MULT, col.mult as u16 as u32 | (col.shift as u32) << 16),
+            (
+                reg::PROG_MULT,
+                col.mult as u16 as u32 | (col.shift as u32) << 16,
+            ),
             (reg::PROG_BIAS, col.bias as u32),
             (reg::PROG_COLUMN, c as u32),
         ]
@@ -383,7 +511,11 @@ impl AxiTileRtl {
 
     /// Streams `inputs` through the AXI4-Stream ports, `tlast` on each vector's last element,
     /// and collects every result.
-    pub fn stream(&mut self, inputs: &[Vec<i32>], stim: &Stimulus) -> Result<StreamResult, CosimError> {
+    pub fn stream(
+        &mut self,
+        inputs: &[Vec<i32>],
+        stim: &Stimulus,
+    ) -> Result<StreamResult, CosimError> {
         let rows = self.p.rows();
         self.stream_with_tlast(inputs, stim, |element| element % rows == rows - 1)
     }
@@ -415,7 +547,11 @@ impl AxiTileRtl {
         let mut cycle = 0u64;
         while outputs.len() < inputs.len() || attempt.is_some() {
             if cycle >= budget {
-                return Err(CosimError::Stalled { got: outputs.len(), expected: inputs.len(), cycles: cycle });
+                return Err(CosimError::Stalled {
+                    got: outputs.len(),
+                    expected: inputs.len(),
+                    cycles: cycle,
+                });
             }
             let q = &self.ports;
             let taken_at_start = next;
@@ -423,7 +559,8 @@ impl AxiTileRtl {
             offering |= next < total && !self.rng.chance(stim.input_gap_percent);
             self.sim.set(q.s_axis_tvalid, offering as u64);
             if offering {
-                self.sim.set(q.s_axis_tdata, inputs[next / rows][next % rows] as u64);
+                self.sim
+                    .set(q.s_axis_tdata, inputs[next / rows][next % rows] as u64);
                 self.sim.set(q.s_axis_tlast, tlast(next) as u64);
                 if self.sim.get(q.s_axis_tready) == 1 {
                     next += 1;
@@ -434,7 +571,11 @@ impl AxiTileRtl {
             self.sim.set(q.m_axis_tready, take as u64);
             if take && self.sim.get(q.m_axis_tvalid) == 1 {
                 let raw = self.sim.get(q.m_axis_tdata);
-                row.push(if signed_out { ((raw << shift) as i64) >> shift } else { raw as i64 });
+                row.push(if signed_out {
+                    ((raw << shift) as i64) >> shift
+                } else {
+                    raw as i64
+                });
                 if self.sim.get(q.m_axis_tlast) == 1 {
                     outputs.push(std::mem::replace(&mut row, Vec::with_capacity(cols)));
                     if let Some(report) = &mut self.progress {
@@ -443,20 +584,38 @@ impl AxiTileRtl {
                     done_at.push(cycle);
                 }
             }
-            if attempt.is_none() && outputs.len() < inputs.len() && self.rng.chance(stim.program_attempt_percent) {
+            if attempt.is_none()
+                && outputs.len() < inputs.len()
+                && self.rng.chance(stim.program_attempt_percent)
+            {
                 let c = (self.rng.next() % cols as u64) as usize;
                 let old = self.columns[c];
-                let params = ColumnParams { mult: if old.mult == 1 { -1 } else { 1 }, ..old };
+                let params = ColumnParams {
+                    mult: if old.mult == 1 { -1 } else { 1 },
+                    ..old
+                };
                 let mut writes = Self::column_writes(c, params).to_vec();
                 writes.reverse();
                 let (addr, data) = writes.pop().expect("three writes");
                 let first = self.start_write(addr, data, 0xf);
-                attempt = Some((writes, first, ColumnWrite { vector: 0, column: c, params }, None));
+                attempt = Some((
+                    writes,
+                    first,
+                    ColumnWrite {
+                        vector: 0,
+                        column: c,
+                        params,
+                    },
+                    None,
+                ));
             }
             if let Some((mut writes, mut write, mut landed, mut applies_to)) = attempt.take() {
                 // The tile takes a programming word in the cycle before BVALID rises; elements
                 // taken before that cycle belong to earlier vectors (wrapper header).
-                if writes.is_empty() && applies_to.is_none() && self.sim.get(self.ports.s_axil_bvalid) == 1 {
+                if writes.is_empty()
+                    && applies_to.is_none()
+                    && self.sim.get(self.ports.s_axil_bvalid) == 1
+                {
                     applies_to = Some(taken_at_previous_start.div_ceil(rows));
                 }
                 attempt = match self.drive_write(&mut write) {
@@ -468,7 +627,8 @@ impl AxiTileRtl {
                         }
                         None => {
                             if resp == Resp::Okay {
-                                landed.vector = applies_to.expect("BVALID was seen before its transfer");
+                                landed.vector =
+                                    applies_to.expect("BVALID was seen before its transfer");
                                 self.columns[landed.column] = landed.params;
                                 column_writes.push(landed);
                             }
@@ -477,7 +637,11 @@ impl AxiTileRtl {
                     },
                 };
             } else {
-                for port in [self.ports.s_axil_awvalid, self.ports.s_axil_wvalid, self.ports.s_axil_bready] {
+                for port in [
+                    self.ports.s_axil_awvalid,
+                    self.ports.s_axil_wvalid,
+                    self.ports.s_axil_bready,
+                ] {
                     self.sim.set(port, 0);
                 }
             }
@@ -488,6 +652,11 @@ impl AxiTileRtl {
         self.idle_inputs();
         self.sim.eval();
         self.sim.flush_trace();
-        Ok(StreamResult { outputs, cycles: cycle, done_at, column_writes })
+        Ok(StreamResult {
+            outputs,
+            cycles: cycle,
+            done_at,
+            column_writes,
+        })
     }
 }

@@ -60,7 +60,15 @@ pub struct AxiSample {
 
 impl AxiSample {
     fn channels(&self) -> [(&'static str, Channel); 7] {
-        [("AW", self.aw), ("W", self.w), ("B", self.b), ("AR", self.ar), ("R", self.r), ("s_axis", self.s_axis), ("m_axis", self.m_axis)]
+        [
+            ("AW", self.aw),
+            ("W", self.w),
+            ("B", self.b),
+            ("AR", self.ar),
+            ("R", self.r),
+            ("s_axis", self.s_axis),
+            ("m_axis", self.m_axis),
+        ]
     }
 }
 
@@ -77,7 +85,11 @@ pub struct AxiViolation {
 
 impl std::fmt::Display for AxiViolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "AXI rule {} broken at cycle {}: {}", self.rule, self.cycle, self.detail)
+        write!(
+            f,
+            "AXI rule {} broken at cycle {}: {}",
+            self.rule, self.cycle, self.detail
+        )
     }
 }
 
@@ -105,19 +117,45 @@ pub struct AxiProtocolChecker {
 impl AxiProtocolChecker {
     /// A checker for a tile of `rows` inputs and `cols` outputs, at cycle 0.
     pub fn new(rows: usize, cols: usize) -> Self {
-        AxiProtocolChecker { rows: rows as u64, cols: cols as u64, cycle: 0, aw: 0, w: 0, b: 0, ar: 0, r: 0, elements: 0, results: 0, previous: None }
+        AxiProtocolChecker {
+            rows: rows as u64,
+            cols: cols as u64,
+            cycle: 0,
+            aw: 0,
+            w: 0,
+            b: 0,
+            ar: 0,
+            r: 0,
+            elements: 0,
+            results: 0,
+            previous: None,
+        }
     }
 
     /// Checks one cycle; `Err` names the first rule it breaks.
     pub fn check(&mut self, now: AxiSample) -> Result<(), AxiViolation> {
         let cycle = self.cycle;
-        let fail = |rule: u8, detail: String| Err(AxiViolation { rule, cycle, detail });
+        let fail = |rule: u8, detail: String| {
+            Err(AxiViolation {
+                rule,
+                cycle,
+                detail,
+            })
+        };
         let previous = self.previous.replace(now);
         self.cycle += 1;
         if let Some(before) = previous {
             for ((name, was), (_, is)) in before.channels().into_iter().zip(now.channels()) {
-                if before.aresetn && now.aresetn && was.valid && !was.ready && (!is.valid || is.payload != was.payload) {
-                    return fail(1, format!("{name} changed before its transfer: {was:?} then {is:?}"));
+                if before.aresetn
+                    && now.aresetn
+                    && was.valid
+                    && !was.ready
+                    && (!is.valid || is.payload != was.payload)
+                {
+                    return fail(
+                        1,
+                        format!("{name} changed before its transfer: {was:?} then {is:?}"),
+                    );
                 }
             }
             if !before.aresetn && !now.aresetn {
@@ -128,16 +166,35 @@ impl AxiProtocolChecker {
         }
         if !now.aresetn {
             let (rows, cols) = (self.rows as usize, self.cols as usize);
-            *self = AxiProtocolChecker { cycle: self.cycle, previous: self.previous, ..AxiProtocolChecker::new(rows, cols) };
+            *self = AxiProtocolChecker {
+                cycle: self.cycle,
+                previous: self.previous,
+                ..AxiProtocolChecker::new(rows, cols)
+            };
             return Ok(());
         }
         if now.b.valid && self.aw.min(self.w) <= self.b {
-            return fail(3, format!("BVALID with {} addresses, {} data and {} responses", self.aw, self.w, self.b));
+            return fail(
+                3,
+                format!(
+                    "BVALID with {} addresses, {} data and {} responses",
+                    self.aw, self.w, self.b
+                ),
+            );
         }
         if now.r.valid && self.ar <= self.r {
-            return fail(3, format!("RVALID with {} read addresses and {} responses", self.ar, self.r));
+            return fail(
+                3,
+                format!(
+                    "RVALID with {} read addresses and {} responses",
+                    self.ar, self.r
+                ),
+            );
         }
-        for (name, channel, resp) in [("BRESP", now.b, now.b.payload[0]), ("RRESP", now.r, now.r.payload[1])] {
+        for (name, channel, resp) in [
+            ("BRESP", now.b, now.b.payload[0]),
+            ("RRESP", now.r, now.r.payload[1]),
+        ] {
             if channel.valid && resp != OKAY && resp != SLVERR {
                 return fail(3, format!("{name} is {resp}, neither OKAY nor SLVERR"));
             }
@@ -150,10 +207,22 @@ impl AxiProtocolChecker {
             }
             let vector = self.results / self.cols;
             if self.elements < (vector + 1) * self.rows {
-                return fail(5, format!("result of vector {vector} offered after only {} input elements", self.elements));
+                return fail(
+                    5,
+                    format!(
+                        "result of vector {vector} offered after only {} input elements",
+                        self.elements
+                    ),
+                );
             }
         }
-        for (count, channel) in [(&mut self.aw, now.aw), (&mut self.w, now.w), (&mut self.b, now.b), (&mut self.ar, now.ar), (&mut self.r, now.r)] {
+        for (count, channel) in [
+            (&mut self.aw, now.aw),
+            (&mut self.w, now.w),
+            (&mut self.b, now.b),
+            (&mut self.ar, now.ar),
+            (&mut self.r, now.r),
+        ] {
             *count += channel.transfer() as u64;
         }
         self.elements += now.s_axis.transfer() as u64;
@@ -167,57 +236,160 @@ mod tests {
     use super::*;
 
     fn running() -> AxiSample {
-        AxiSample { aresetn: true, ..Default::default() }
+        AxiSample {
+            aresetn: true,
+            ..Default::default()
+        }
     }
 
     fn beat(valid: bool, ready: bool, payload: [u64; 3]) -> Channel {
-        Channel { valid, ready, payload }
+        Channel {
+            valid,
+            ready,
+            payload,
+        }
     }
 
     #[test]
     fn a_write_and_a_vector_pass() {
         let mut c = AxiProtocolChecker::new(1, 2);
-        c.check(AxiSample { aw: beat(true, true, [0x44, 0, 0]), s_axis: beat(true, false, [3, 1, 0]), ..running() }).unwrap();
-        c.check(AxiSample { w: beat(true, true, [7, 15, 0]), s_axis: beat(true, true, [3, 1, 0]), ..running() }).unwrap();
-        c.check(AxiSample { b: beat(true, true, [SLVERR, 0, 0]), m_axis: beat(true, true, [9, 0, 0]), ..running() }).unwrap();
-        c.check(AxiSample { m_axis: beat(true, true, [9, 1, 1]), ..running() }).unwrap();
+        c.check(AxiSample {
+            aw: beat(true, true, [0x44, 0, 0]),
+            s_axis: beat(true, false, [3, 1, 0]),
+            ..running()
+        })
+        .unwrap();
+        c.check(AxiSample {
+            w: beat(true, true, [7, 15, 0]),
+            s_axis: beat(true, true, [3, 1, 0]),
+            ..running()
+        })
+        .unwrap();
+        c.check(AxiSample {
+            b: beat(true, true, [SLVERR, 0, 0]),
+            m_axis: beat(true, true, [9, 0, 0]),
+            ..running()
+        })
+        .unwrap();
+        c.check(AxiSample {
+            m_axis: beat(true, true, [9, 1, 1]),
+            ..running()
+        })
+        .unwrap();
     }
 
     #[test]
     fn a_payload_changed_while_stalled_is_caught() {
         let mut c = AxiProtocolChecker::new(1, 1);
-        c.check(AxiSample { s_axis: beat(true, false, [3, 0, 0]), ..running() }).unwrap();
-        assert_eq!(c.check(AxiSample { s_axis: beat(true, false, [4, 0, 0]), ..running() }).unwrap_err().rule, 1);
+        c.check(AxiSample {
+            s_axis: beat(true, false, [3, 0, 0]),
+            ..running()
+        })
+        .unwrap();
+        assert_eq!(
+            c.check(AxiSample {
+                s_axis: beat(true, false, [4, 0, 0]),
+                ..running()
+            })
+            .unwrap_err()
+            .rule,
+            1
+        );
         let mut c = AxiProtocolChecker::new(1, 1);
-        c.check(AxiSample { ar: beat(true, false, [8, 0, 0]), ..running() }).unwrap();
+        c.check(AxiSample {
+            ar: beat(true, false, [8, 0, 0]),
+            ..running()
+        })
+        .unwrap();
         assert_eq!(c.check(running()).unwrap_err().rule, 1, "VALID withdrawn");
     }
 
     #[test]
     fn valid_in_reset_is_caught() {
         let mut c = AxiProtocolChecker::new(1, 1);
-        c.check(AxiSample { aresetn: false, b: beat(true, false, [0; 3]), ..Default::default() }).unwrap();
-        let err = c.check(AxiSample { aresetn: false, b: beat(true, false, [0; 3]), ..Default::default() }).unwrap_err();
+        c.check(AxiSample {
+            aresetn: false,
+            b: beat(true, false, [0; 3]),
+            ..Default::default()
+        })
+        .unwrap();
+        let err = c
+            .check(AxiSample {
+                aresetn: false,
+                b: beat(true, false, [0; 3]),
+                ..Default::default()
+            })
+            .unwrap_err();
         assert_eq!((err.rule, err.cycle), (2, 1));
     }
 
     #[test]
     fn responses_without_requests_are_caught() {
         let mut c = AxiProtocolChecker::new(1, 1);
-        c.check(AxiSample { aw: beat(true, true, [0; 3]), ..running() }).unwrap();
-        assert_eq!(c.check(AxiSample { b: beat(true, false, [0; 3]), ..running() }).unwrap_err().rule, 3, "no data yet");
+        c.check(AxiSample {
+            aw: beat(true, true, [0; 3]),
+            ..running()
+        })
+        .unwrap();
+        assert_eq!(
+            c.check(AxiSample {
+                b: beat(true, false, [0; 3]),
+                ..running()
+            })
+            .unwrap_err()
+            .rule,
+            3,
+            "no data yet"
+        );
         let mut c = AxiProtocolChecker::new(1, 1);
-        c.check(AxiSample { ar: beat(true, true, [0; 3]), ..running() }).unwrap();
-        assert_eq!(c.check(AxiSample { r: beat(true, false, [0, 1, 0]), ..running() }).unwrap_err().rule, 3, "EXOKAY");
+        c.check(AxiSample {
+            ar: beat(true, true, [0; 3]),
+            ..running()
+        })
+        .unwrap();
+        assert_eq!(
+            c.check(AxiSample {
+                r: beat(true, false, [0, 1, 0]),
+                ..running()
+            })
+            .unwrap_err()
+            .rule,
+            3,
+            "EXOKAY"
+        );
     }
 
     #[test]
     fn misplaced_tlast_and_early_results_are_caught() {
         let mut c = AxiProtocolChecker::new(1, 2);
-        c.check(AxiSample { s_axis: beat(true, true, [0; 3]), ..running() }).unwrap();
-        assert_eq!(c.check(AxiSample { m_axis: beat(true, true, [0, 0, 1]), ..running() }).unwrap_err().rule, 4);
+        c.check(AxiSample {
+            s_axis: beat(true, true, [0; 3]),
+            ..running()
+        })
+        .unwrap();
+        assert_eq!(
+            c.check(AxiSample {
+                m_axis: beat(true, true, [0, 0, 1]),
+                ..running()
+            })
+            .unwrap_err()
+            .rule,
+            4
+        );
         let mut c = AxiProtocolChecker::new(2, 1);
-        c.check(AxiSample { s_axis: beat(true, true, [0; 3]), ..running() }).unwrap();
-        assert_eq!(c.check(AxiSample { m_axis: beat(true, false, [0, 0, 1]), ..running() }).unwrap_err().rule, 5);
+        c.check(AxiSample {
+            s_axis: beat(true, true, [0; 3]),
+            ..running()
+        })
+        .unwrap();
+        assert_eq!(
+            c.check(AxiSample {
+                m_axis: beat(true, false, [0, 0, 1]),
+                ..running()
+            })
+            .unwrap_err()
+            .rule,
+            5
+        );
     }
 }

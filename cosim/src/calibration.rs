@@ -67,25 +67,52 @@ impl Calibration {
 /// Calibrates the tile `p` programmed with `weights`, `vectors` calibration vectors from `seed`
 /// and as many held-out vectors from `seed + 1`, towards the fresh tile with `intended` column
 /// parameters.
-pub fn calibrate(p: &TileParams, engine: Engine, weights: &Weights, intended: &[ColumnParams], vectors: usize, seed: u64) -> Result<Calibration, CalibrationError> {
+pub fn calibrate(
+    p: &TileParams,
+    engine: Engine,
+    weights: &Weights,
+    intended: &[ColumnParams],
+    vectors: usize,
+    seed: u64,
+) -> Result<Calibration, CalibrationError> {
     let fresh = p.config().fresh().validate()?;
     let intended_model = TileModel::new(&fresh, weights, intended)?;
     let held_out_seed = seed.wrapping_add(1);
-    let (calibration, held_out) = (random_inputs(p, vectors, seed), random_inputs(p, vectors, held_out_seed));
+    let (calibration, held_out) = (
+        random_inputs(p, vectors, seed),
+        random_inputs(p, vectors, held_out_seed),
+    );
 
     let mut aged = AgedTile::new(engine, p, weights)?;
-    let measured_acc: Vec<Vec<Option<i64>>> = aged.run(&calibration)?.into_iter().map(|(acc, _)| acc).collect();
+    let measured_acc: Vec<Vec<Option<i64>>> = aged
+        .run(&calibration)?
+        .into_iter()
+        .map(|(acc, _)| acc)
+        .collect();
     let (intended_acc, _) = intended_run(&intended_model, 0, &calibration);
     let fits = fit_columns(p, intended, &measured_acc, &intended_acc);
     let calibrated: Vec<ColumnParams> = fits.iter().map(|f| f.columns).collect();
 
     aged.program_columns(intended)?;
-    let before: Vec<Vec<i64>> = aged.run(&held_out)?.into_iter().map(|(_, out)| out).collect();
+    let before: Vec<Vec<i64>> = aged
+        .run(&held_out)?
+        .into_iter()
+        .map(|(_, out)| out)
+        .collect();
     aged.program_columns(&calibrated)?;
-    let after: Vec<Vec<i64>> = aged.run(&held_out)?.into_iter().map(|(_, out)| out).collect();
+    let after: Vec<Vec<i64>> = aged
+        .run(&held_out)?
+        .into_iter()
+        .map(|(_, out)| out)
+        .collect();
     let (_, want_before) = intended_run(&intended_model, vectors, &held_out);
     let (_, want_after) = intended_run(&intended_model, 2 * vectors, &held_out);
-    Ok(Calibration { fits, held_out_seed, before: error_summary(&before, &want_before), after: error_summary(&after, &want_after) })
+    Ok(Calibration {
+        fits,
+        held_out_seed,
+        before: error_summary(&before, &want_before),
+        after: error_summary(&after, &want_after),
+    })
 }
 
 /// One vector's run: `acc` per column where the engine shows it, and the outputs.
@@ -110,7 +137,11 @@ impl AgedTile {
                 rtl.program_weights(weights)?;
                 rtl.program_columns(&defaults)?;
                 let (lo, hi) = p.output_range();
-                let floor = if p.activation() == Activation::Relu { lo.max(0) } else { lo };
+                let floor = if p.activation() == Activation::Relu {
+                    lo.max(0)
+                } else {
+                    lo
+                };
                 AgedTile::Rtl(Box::new(rtl), (floor, hi))
             }
         })
@@ -132,13 +163,23 @@ impl AgedTile {
             AgedTile::Model(model, next_k) => {
                 let results = model.mvm_batch(*next_k, inputs);
                 *next_k = next_k.wrapping_add(inputs.len() as u32);
-                Ok(results.into_iter().map(|r| (r.acc.into_iter().map(Some).collect(), r.out)).collect())
+                Ok(results
+                    .into_iter()
+                    .map(|r| (r.acc.into_iter().map(Some).collect(), r.out))
+                    .collect())
             }
             AgedTile::Rtl(rtl, (lo, hi)) => {
                 let outputs = rtl.stream(inputs, &Stimulus::default())?.outputs;
                 Ok(outputs
                     .into_iter()
-                    .map(|out| (out.iter().map(|&y| (y > *lo && y < *hi).then_some(y)).collect(), out))
+                    .map(|out| {
+                        (
+                            out.iter()
+                                .map(|&y| (y > *lo && y < *hi).then_some(y))
+                                .collect(),
+                            out,
+                        )
+                    })
                     .collect())
             }
         }
@@ -146,6 +187,14 @@ impl AgedTile {
 }
 
 /// The intended tile's `(acc, out)` for `inputs` at batch indices `first_k..`.
-fn intended_run(model: &TileModel, first_k: usize, inputs: &[Vec<i32>]) -> (Vec<Vec<i64>>, Vec<Vec<i64>>) {
-    model.mvm_batch(first_k as u32, inputs).into_iter().map(|r| (r.acc, r.out)).unzip()
+fn intended_run(
+    model: &TileModel,
+    first_k: usize,
+    inputs: &[Vec<i32>],
+) -> (Vec<Vec<i64>>, Vec<Vec<i64>>) {
+    model
+        .mvm_batch(first_k as u32, inputs)
+        .into_iter()
+        .map(|r| (r.acc, r.out))
+        .unzip()
 }

@@ -12,7 +12,11 @@ use std::process::Command;
 /// The test bench for tile `p`. Plusargs: `+W=`, `+X=`, `+Y=`, `+T=` file names, `+N=`
 /// vectors, and `+C=` for column parameters (else the reset defaults 1, 0, 0 stay).
 pub fn testbench(p: &TileParams, s: &RtlSizing, top: &str) -> String {
-    let out_value = if p.output_signed() { "$signed(out_data)" } else { "out_data" };
+    let out_value = if p.output_signed() {
+        "$signed(out_data)"
+    } else {
+        "out_data"
+    };
     let bus = |bits: u32| format!("[{}:0]", bits.max(1) - 1);
     format!(
         r#"`timescale 1ns/1ps
@@ -163,12 +167,23 @@ endmodule
 }
 
 fn run(cmd: &mut Command, what: &str, dir: &Path) -> Result<(), CosimError> {
-    let out = cmd.current_dir(dir).output().map_err(io_error(format!("cannot run {what} (is Icarus Verilog installed?)")))?;
+    let out = cmd.current_dir(dir).output().map_err(io_error(format!(
+        "cannot run {what} (is Icarus Verilog installed?)"
+    )))?;
     if !out.status.success() {
         let log_path: PathBuf = dir.join(format!("{what}.log"));
-        let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        std::fs::write(&log_path, &log).map_err(io_error(format!("cannot write '{}'", log_path.display())))?;
-        return Err(CosimError::ToolFailed { tool: what.into(), log_path, log_tail: log_tail(&log, 20) });
+        let log = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::write(&log_path, &log)
+            .map_err(io_error(format!("cannot write '{}'", log_path.display())))?;
+        return Err(CosimError::ToolFailed {
+            tool: what.into(),
+            log_path,
+            log_tail: log_tail(&log, 20),
+        });
     }
     Ok(())
 }
@@ -176,16 +191,44 @@ fn run(cmd: &mut Command, what: &str, dir: &Path) -> Result<(), CosimError> {
 /// Compiles the tile with its test bench in `dir` (which holds `W.csv`, `X.csv` and maybe
 /// `C.csv`), runs `vectors` input vectors and returns the lines of `Y.csv` ([`done_cycles`]
 /// reads when each MVM completed).
-pub fn run_icarus(p: &TileParams, dir: &Path, vectors: usize, with_columns: bool) -> Result<String, CosimError> {
+pub fn run_icarus(
+    p: &TileParams,
+    dir: &Path,
+    vectors: usize,
+    with_columns: bool,
+) -> Result<String, CosimError> {
     let generated = rtl::generate(p);
     // Icarus 11 takes neither `bind` nor labelled assertions: the RTL without the rules.
     let verilog: String = generated.verilog_files().map(|f| f.text.as_str()).collect();
     std::fs::write(dir.join("tile.v"), verilog).map_err(io_error("cannot write tile.v"))?;
-    std::fs::write(dir.join("cim_tile_tb.v"), testbench(p, &generated.sizing, &generated.top))
-        .map_err(io_error("cannot write cim_tile_tb.v"))?;
-    run(Command::new("iverilog").args(["-g2012", "-o", "tile.vvp", "-s", "cim_tile_tb", "cim_tile_tb.v", "tile.v"]), "iverilog", dir)?;
+    std::fs::write(
+        dir.join("cim_tile_tb.v"),
+        testbench(p, &generated.sizing, &generated.top),
+    )
+    .map_err(io_error("cannot write cim_tile_tb.v"))?;
+    run(
+        Command::new("iverilog").args([
+            "-g2012",
+            "-o",
+            "tile.vvp",
+            "-s",
+            "cim_tile_tb",
+            "cim_tile_tb.v",
+            "tile.v",
+        ]),
+        "iverilog",
+        dir,
+    )?;
     let mut vvp = Command::new("vvp");
-    vvp.args(["-n", "tile.vvp", "+W=W.csv", "+X=X.csv", "+Y=Y.csv", "+T=T.csv", &format!("+N={vectors}")]);
+    vvp.args([
+        "-n",
+        "tile.vvp",
+        "+W=W.csv",
+        "+X=X.csv",
+        "+Y=Y.csv",
+        "+T=T.csv",
+        &format!("+N={vectors}"),
+    ]);
     if with_columns {
         vvp.arg("+C=C.csv");
     }
@@ -198,11 +241,14 @@ pub fn run_icarus(p: &TileParams, dir: &Path, vectors: usize, with_columns: bool
 /// stream.
 pub fn done_cycles(dir: &Path) -> Result<Vec<u64>, CosimError> {
     let path = dir.join("T.csv");
-    let text = std::fs::read_to_string(&path).map_err(io_error(format!("cannot read '{}'", path.display())))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(io_error(format!("cannot read '{}'", path.display())))?;
     text.lines()
         .map(|line| {
             line.trim().parse().map_err(|e| {
-                io_error(format!("'{}': not a cycle: '{line}'", path.display()))(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+                io_error(format!("'{}': not a cycle: '{line}'", path.display()))(
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+                )
             })
         })
         .collect()

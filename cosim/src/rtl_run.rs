@@ -56,7 +56,11 @@ macro_rules! tile_host {
             fn program_columns(&mut self, columns: &[ColumnParams]) -> Result<(), CosimError> {
                 self.program_columns(columns)
             }
-            fn stream(&mut self, inputs: &[Vec<i32>], stim: &Stimulus) -> Result<StreamResult, CosimError> {
+            fn stream(
+                &mut self,
+                inputs: &[Vec<i32>],
+                stim: &Stimulus,
+            ) -> Result<StreamResult, CosimError> {
                 self.stream(inputs, stim)
             }
             fn trace(&mut self, path: &Path) -> Result<(), CosimError> {
@@ -117,8 +121,15 @@ pub fn run_on(
         None => {
             rtl.reset()?;
             let probe: Vec<Vec<i32>> = (0..4).map(|i| inputs[i % inputs.len()].clone()).collect();
-            rtl.stream(&probe, stim)?.steady_cycles_per_mvm().expect("4 MVMs give a steady spacing")
+            rtl.stream(&probe, stim)?
+                .steady_cycles_per_mvm()
+                .expect("4 MVMs give a steady spacing")
         }
     };
-    Ok(RtlRun { outputs: stream.outputs, cycles: stream.cycles, cycles_per_mvm, stream_seconds })
+    Ok(RtlRun {
+        outputs: stream.outputs,
+        cycles: stream.cycles,
+        cycles_per_mvm,
+        stream_seconds,
+    })
 }

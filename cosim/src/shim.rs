@@ -31,7 +31,11 @@ pub fn shim_source(top: &str, ports: &[Port]) -> String {
         if p.width <= 64 {
             if p.direction == Direction::Input {
                 // Verilator expects the bits above a port's width to be 0.
-                let mask = if p.width == 64 { u64::MAX } else { (1u64 << p.width) - 1 };
+                let mask = if p.width == 64 {
+                    u64::MAX
+                } else {
+                    (1u64 << p.width) - 1
+                };
                 set += &format!("    case {i}: h->top->{m} = v & 0x{mask:x}ULL; break;\n");
             }
             get += &format!("    case {i}: return (uint64_t)h->top->{m};\n");

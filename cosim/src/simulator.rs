@@ -49,13 +49,19 @@ unsafe impl Send for Simulator {}
 impl Simulator {
     /// Loads the shared library of `model` and creates one instance of it.
     pub fn load(model: &BuiltModel) -> Result<Self, CosimError> {
-        let load_error = |message: String| CosimError::Load { path: model.library.clone(), message };
+        let load_error = |message: String| CosimError::Load {
+            path: model.library.clone(),
+            message,
+        };
         // SAFETY: the library is one the shim generator wrote; its symbols have these types.
         unsafe {
-            let library = Arc::new(Library::new(&model.library).map_err(|e| load_error(e.to_string()))?);
+            let library =
+                Arc::new(Library::new(&model.library).map_err(|e| load_error(e.to_string()))?);
             macro_rules! symbol {
                 ($name:literal, $ty:ty) => {
-                    *library.get::<$ty>($name).map_err(|e| load_error(e.to_string()))?
+                    *library
+                        .get::<$ty>($name)
+                        .map_err(|e| load_error(e.to_string()))?
                 };
             }
             let new: NewFn = symbol!(b"cimtile_new", NewFn);
@@ -111,7 +117,11 @@ impl Simulator {
 
     /// Drives an input of any width from 32-bit words, least significant first.
     pub fn set_words(&mut self, port: PortId, words: &[u32]) {
-        assert_eq!(words.len(), self.info(port).width.div_ceil(32), "one word per 32 bits");
+        assert_eq!(
+            words.len(),
+            self.info(port).width.div_ceil(32),
+            "one word per 32 bits"
+        );
         unsafe { (self.set_words)(self.handle, port.0, words.as_ptr()) }
     }
 
@@ -146,7 +156,8 @@ impl Simulator {
 
     /// Writes a VCD of everything from now on to `path`.
     pub fn trace(&mut self, path: &Path) -> Result<(), CosimError> {
-        let c_path = CString::new(path.as_os_str().as_encoded_bytes()).map_err(|_| CosimError::Trace(path.to_path_buf()))?;
+        let c_path = CString::new(path.as_os_str().as_encoded_bytes())
+            .map_err(|_| CosimError::Trace(path.to_path_buf()))?;
         match unsafe { (self.trace)(self.handle, c_path.as_ptr()) } {
             0 => Ok(()),
             _ => Err(CosimError::Trace(path.to_path_buf())),

@@ -5,9 +5,9 @@
 //! The host side slices weights into cell levels itself (spec section 2), independently of the
 //! golden model, so a slicing bug on either side shows up as a mismatch.
 
+use crate::protocol_checker::{CycleSample, ProtocolChecker};
 use crate::simulator::{PortId, Simulator};
 use crate::verilator_build::{build, BuiltModel};
-use crate::protocol_checker::{CycleSample, ProtocolChecker};
 use crate::CosimError;
 use cimtile_hdl::config::{TileConfig, TileParams};
 use cimtile_hdl::data::{ColumnParams, Weights};
@@ -60,7 +60,11 @@ impl StreamResult {
     /// ([`TileParams::stream_cycles`]). None for fewer than 3 MVMs.
     pub fn steady_cycles_per_mvm(&self) -> Option<f64> {
         let spacings = self.done_at.len().checked_sub(2).filter(|&s| s > 0)?;
-        let spacings = if spacings >= 2 { spacings - spacings % 2 } else { spacings };
+        let spacings = if spacings >= 2 {
+            spacings - spacings % 2
+        } else {
+            spacings
+        };
         Some((self.done_at[1 + spacings] - self.done_at[1]) as f64 / spacings as f64)
     }
 }
@@ -112,7 +116,10 @@ pub fn build_tile(p: &TileParams) -> Result<BuiltModel, CosimError> {
 /// Generates the tile's Verilog with the chosen crossbar and builds it (or takes it from the
 /// cache). The driver is the same for both: they share ports and timing.
 pub fn build_tile_with(p: &TileParams, crossbar: Crossbar) -> Result<BuiltModel, CosimError> {
-    let options = rtl::GenerateOptions { crossbar, ..Default::default() };
+    let options = rtl::GenerateOptions {
+        crossbar,
+        ..Default::default()
+    };
     let rtl = rtl::generate_with(p, &options).map_err(|e| CosimError::Generate(e.to_string()))?;
     build(&rtl.simulation_verilog(), &rtl.top)
 }
@@ -126,9 +133,14 @@ pub(crate) fn cell_levels(p: &TileParams, w: &Weights) -> Vec<u8> {
         let (c, s, negative) = (pc / 2 / p.slices(), (pc / 2) % p.slices(), pc % 2);
         for r in 0..p.rows() {
             let weight = w.w[r * w.cols + c];
-            let holds = if negative == 1 { weight < 0 } else { weight > 0 };
+            let holds = if negative == 1 {
+                weight < 0
+            } else {
+                weight > 0
+            };
             if holds {
-                levels[r * p.phys_cols() + pc] = ((weight.unsigned_abs() >> (s as u32 * p.cell_bits())) & mask) as u8;
+                levels[r * p.phys_cols() + pc] =
+                    ((weight.unsigned_abs() >> (s as u32 * p.cell_bits())) & mask) as u8;
             }
         }
     }
@@ -142,7 +154,9 @@ pub(crate) struct Disturbance {
 
 impl Disturbance {
     pub(crate) fn new(seed: u64) -> Self {
-        Disturbance { state: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1 }
+        Disturbance {
+            state: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
+        }
     }
 
     pub(crate) fn next(&mut self) -> u64 {
@@ -160,7 +174,12 @@ impl Disturbance {
 /// Cycle budget for a stream: generous against stalls, small enough to catch a hang.
 pub(crate) fn stream_budget(p: &TileParams, vectors: usize, stim: &Stimulus) -> u64 {
     let per_mvm = p.min_cycles_per_mvm() + (p.rows() + p.phys_cols() + p.cols()) as u64 + 64;
-    let slowdown = 100 / (100 - stim.input_gap_percent.max(stim.backpressure_percent).min(95)) as u64;
+    let slowdown = 100
+        / (100
+            - stim
+                .input_gap_percent
+                .max(stim.backpressure_percent)
+                .min(95)) as u64;
     (vectors as u64 + 2) * per_mvm * 4 * (slowdown + 1)
 }
 
@@ -182,26 +201,49 @@ impl Generated {
     /// Reads `dir`: its Verilog must be what its manifest's fingerprint says (a hand-edited or
     /// mixed-up directory is refused); the tile is the configuration the manifest records.
     pub(crate) fn read(dir: &Path) -> Result<Self, CosimError> {
-        let problem = |problem: String| CosimError::Generated { dir: dir.to_path_buf(), problem };
+        let problem = |problem: String| CosimError::Generated {
+            dir: dir.to_path_buf(),
+            problem,
+        };
         let text = std::fs::read_to_string(dir.join("manifest.json"))
             .map_err(|e| problem(format!("cannot read manifest.json: {e}")))?;
-        let manifest: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| problem(format!("manifest.json is not valid JSON: {e}")))?;
-        let field = |key: &str| manifest.get(key).ok_or_else(|| problem(format!("manifest.json has no '{key}'")));
-        let config: TileConfig = serde_json::from_value(field("config")?.clone())
-            .map_err(|e| problem(format!("manifest.json's configuration is not a tile configuration: {e}")))?;
-        let p = config.validate().map_err(|e| problem(format!("manifest.json's configuration is invalid: {e}")))?;
+        let manifest: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| problem(format!("manifest.json is not valid JSON: {e}")))?;
+        let field = |key: &str| {
+            manifest
+                .get(key)
+                .ok_or_else(|| problem(format!("manifest.json has no '{key}'")))
+        };
+        let config: TileConfig = serde_json::from_value(field("config")?.clone()).map_err(|e| {
+            problem(format!(
+                "manifest.json's configuration is not a tile configuration: {e}"
+            ))
+        })?;
+        let p = config
+            .validate()
+            .map_err(|e| problem(format!("manifest.json's configuration is invalid: {e}")))?;
         let text_of = |key: &str, value: &serde_json::Value| {
-            value.as_str().map(str::to_string).ok_or_else(|| problem(format!("manifest.json's '{key}' is not a string")))
+            value
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| problem(format!("manifest.json's '{key}' is not a string")))
         };
         let top_module = text_of("top_module", field("top_module")?)?;
-        let tile_module = manifest.get("tile_module").map(|v| text_of("tile_module", v)).transpose()?;
+        let tile_module = manifest
+            .get("tile_module")
+            .map(|v| text_of("tile_module", v))
+            .transpose()?;
         let bus = manifest.get("bus").map(|v| text_of("bus", v)).transpose()?;
-        let files = field("files")?.as_array().ok_or_else(|| problem("files is not a list".into()))?;
+        let files = field("files")?
+            .as_array()
+            .ok_or_else(|| problem("files is not a list".into()))?;
         let mut verilog = String::new();
         for name in files {
-            let name = name.as_str().ok_or_else(|| problem("files holds a non-string".into()))?;
-            verilog += &std::fs::read_to_string(dir.join(name)).map_err(|e| problem(format!("cannot read {name}: {e}")))?;
+            let name = name
+                .as_str()
+                .ok_or_else(|| problem("files holds a non-string".into()))?;
+            verilog += &std::fs::read_to_string(dir.join(name))
+                .map_err(|e| problem(format!("cannot read {name}: {e}")))?;
         }
         let recorded = field("verilog_fnv1a64")?.as_str().unwrap_or_default();
         let actual = format!("{:016x}", rtl::fnv1a64(verilog.bytes()));
@@ -210,7 +252,13 @@ impl Generated {
                 "the Verilog does not match manifest.json (fingerprint {actual}, manifest {recorded}): regenerate it with cimtile generate"
             )));
         }
-        Ok(Generated { p, verilog, top_module, tile_module, bus })
+        Ok(Generated {
+            p,
+            verilog,
+            top_module,
+            tile_module,
+            bus,
+        })
     }
 }
 
@@ -260,7 +308,14 @@ impl TileRtl {
         };
         let checker = ProtocolChecker::new(p.rows(), p.cols());
         let columns = vec![ColumnParams::default(); p.cols()];
-        let mut tile = TileRtl { sim, p, ports, columns, checker, progress: None };
+        let mut tile = TileRtl {
+            sim,
+            p,
+            ports,
+            columns,
+            checker,
+            progress: None,
+        };
         tile.reset()?;
         Ok(tile)
     }
@@ -271,7 +326,10 @@ impl TileRtl {
     /// tile itself.
     pub fn open(dir: &Path) -> Result<Self, CosimError> {
         let generated = Generated::read(dir)?;
-        let top = generated.tile_module.as_deref().unwrap_or(&generated.top_module);
+        let top = generated
+            .tile_module
+            .as_deref()
+            .unwrap_or(&generated.top_module);
         TileRtl::load(generated.p, &build(&generated.verilog, top)?)
     }
 
@@ -423,12 +481,21 @@ impl TileRtl {
     }
 
     /// Streams `inputs` through the tile and collects every result.
-    pub fn stream(&mut self, inputs: &[Vec<i32>], stim: &Stimulus) -> Result<StreamResult, CosimError> {
+    pub fn stream(
+        &mut self,
+        inputs: &[Vec<i32>],
+        stim: &Stimulus,
+    ) -> Result<StreamResult, CosimError> {
         self.stream_for(inputs, stim, None)
     }
 
     /// Like [`Self::stream`], but stops after `max_cycles` if given (results so far are kept).
-    pub fn stream_for(&mut self, inputs: &[Vec<i32>], stim: &Stimulus, max_cycles: Option<u64>) -> Result<StreamResult, CosimError> {
+    pub fn stream_for(
+        &mut self,
+        inputs: &[Vec<i32>],
+        stim: &Stimulus,
+        max_cycles: Option<u64>,
+    ) -> Result<StreamResult, CosimError> {
         let (rows, cols) = (self.p.rows(), self.p.cols());
         let total = inputs.len() * rows;
         let budget = max_cycles.unwrap_or_else(|| stream_budget(&self.p, inputs.len(), stim));
@@ -446,7 +513,11 @@ impl TileRtl {
                 if max_cycles.is_some() {
                     break;
                 }
-                return Err(CosimError::Stalled { got: outputs.len(), expected: inputs.len(), cycles: cycle });
+                return Err(CosimError::Stalled {
+                    got: outputs.len(),
+                    expected: inputs.len(),
+                    cycles: cycle,
+                });
             }
             // in_ready and out_valid come from registers (and reset), never combinationally
             // from in_valid or out_ready, so they are settled since the last edge: no eval.
@@ -454,7 +525,10 @@ impl TileRtl {
             let offer = next < total && !rng.chance(stim.input_gap_percent);
             self.sim.set(self.ports.in_valid, offer as u64);
             if offer {
-                self.sim.set(self.ports.in_data, inputs[next / rows][next % rows] as u16 as u64);
+                self.sim.set(
+                    self.ports.in_data,
+                    inputs[next / rows][next % rows] as u16 as u64,
+                );
                 if ready {
                     next += 1;
                 }
@@ -465,7 +539,11 @@ impl TileRtl {
                 let raw = self.sim.get(self.ports.out_data);
                 // out_data is Ob bits: two's complement for signed outputs.
                 let shift = 64 - out_bits;
-                row.push(if signed_out { ((raw << shift) as i64) >> shift } else { raw as i64 });
+                row.push(if signed_out {
+                    ((raw << shift) as i64) >> shift
+                } else {
+                    raw as i64
+                });
                 if self.sim.get(self.ports.out_last) == 1 {
                     outputs.push(std::mem::replace(&mut row, Vec::with_capacity(cols)));
                     if let Some(report) = &mut self.progress {
@@ -478,7 +556,13 @@ impl TileRtl {
             let write = offered.then(|| {
                 let c = (rng.next() % cols as u64) as usize;
                 let old = self.columns[c];
-                (c, ColumnParams { mult: if old.mult == 1 { -1 } else { 1 }, ..old })
+                (
+                    c,
+                    ColumnParams {
+                        mult: if old.mult == 1 { -1 } else { 1 },
+                        ..old
+                    },
+                )
             });
             match write {
                 Some((c, col)) => self.offer_column(c, col),
@@ -488,7 +572,11 @@ impl TileRtl {
                 // Accepted: it applies to every vector not started before this cycle (a first
                 // element accepted in this same cycle comes after the write, rule 2).
                 let taken_before = next - usize::from(offer && ready);
-                column_writes.push(ColumnWrite { vector: taken_before.div_ceil(rows), column: c, params: col });
+                column_writes.push(ColumnWrite {
+                    vector: taken_before.div_ceil(rows),
+                    column: c,
+                    params: col,
+                });
                 self.columns[c] = col;
             }
             self.checked_cycle()?;
@@ -497,7 +585,12 @@ impl TileRtl {
         self.idle_inputs();
         self.sim.eval();
         self.sim.flush_trace();
-        Ok(StreamResult { outputs, cycles: cycle, done_at, column_writes })
+        Ok(StreamResult {
+            outputs,
+            cycles: cycle,
+            done_at,
+            column_writes,
+        })
     }
 }
 
@@ -507,9 +600,19 @@ mod tests {
 
     #[test]
     fn host_slicing_follows_the_spec() {
-        let p = TileConfig::layered(None, "[array]\nrows = 1\ncols = 2\nrows_per_read = 1").unwrap().validate().unwrap();
+        let p = TileConfig::layered(None, "[array]\nrows = 1\ncols = 2\nrows_per_read = 1")
+            .unwrap()
+            .validate()
+            .unwrap();
         // Wb = 4, Bc = 2: S = 2; w = 6 = 0b110 -> slices (2, 1) positive; w = -5 -> (1, 1) negative.
-        let levels = cell_levels(&p, &Weights { rows: 1, cols: 2, w: vec![6, -5] });
+        let levels = cell_levels(
+            &p,
+            &Weights {
+                rows: 1,
+                cols: 2,
+                w: vec![6, -5],
+            },
+        );
         assert_eq!(levels, vec![2, 0, 1, 0, 0, 1, 0, 1]);
     }
 }

@@ -27,11 +27,27 @@ pub struct BuiltModel {
 }
 
 const FLAGS: &[&str] = &[
-    "--cc", "--exe", "--build", "-O3", "--trace", "--assert", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style",
-    "-CFLAGS", "-fPIC", "-LDFLAGS", "-shared", "-o", "libtile.so",
+    "--cc",
+    "--exe",
+    "--build",
+    "-O3",
+    "--trace",
+    "--assert",
+    "-j",
+    "2",
+    "-Wno-fatal",
+    "-Wno-lint",
+    "-Wno-style",
+    "-CFLAGS",
+    "-fPIC",
+    "-LDFLAGS",
+    "-shared",
+    "-o",
+    "libtile.so",
     // The model's eval is nearly all of a co-simulation's time; Verilator compiles it with -Os
     // unless told otherwise.
-    "-MAKEFLAGS", "OPT_FAST=-O2",
+    "-MAKEFLAGS",
+    "OPT_FAST=-O2",
 ];
 
 /// The build cache: `$CIMTILE_CACHE_DIR`, else `$XDG_CACHE_HOME/cimtile`, else
@@ -51,10 +67,16 @@ pub fn cache_dir() -> PathBuf {
 
 /// `verilator --version`, trimmed; [`CosimError::VerilatorMissing`] when it is not installed.
 pub fn verilator_version() -> Result<String, CosimError> {
-    let out = Command::new("verilator").arg("--version").output().map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => CosimError::VerilatorMissing,
-        _ => CosimError::Io { context: "cannot run verilator".into(), error: e },
-    })?;
+    let out = Command::new("verilator")
+        .arg("--version")
+        .output()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => CosimError::VerilatorMissing,
+            _ => CosimError::Io {
+                context: "cannot run verilator".into(),
+                error: e,
+            },
+        })?;
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
@@ -65,7 +87,11 @@ pub fn build(verilog: &str, top: &str) -> Result<BuiltModel, CosimError> {
 
 /// [`build`] with Verilator flags `extra` after the usual ones (a build of its own in the
 /// cache).
-pub fn build_with_flags(verilog: &str, top: &str, extra: &[&str]) -> Result<BuiltModel, CosimError> {
+pub fn build_with_flags(
+    verilog: &str,
+    top: &str,
+    extra: &[&str],
+) -> Result<BuiltModel, CosimError> {
     let ports = module_ports(verilog, top)?;
     let shim = shim_source(top, &ports);
     let version = verilator_version()?;
@@ -75,44 +101,86 @@ pub fn build_with_flags(verilog: &str, top: &str, extra: &[&str]) -> Result<Buil
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }
-    let hash: String = hasher.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect();
+    let hash: String = hasher
+        .finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let root = cache_dir();
-    std::fs::create_dir_all(&root).map_err(io_error(format!("cannot create cache '{}'", root.display())))?;
+    std::fs::create_dir_all(&root).map_err(io_error(format!(
+        "cannot create cache '{}'",
+        root.display()
+    )))?;
     let lock_path = root.join(format!("{hash}.lock"));
-    let lock = std::fs::File::create(&lock_path).map_err(io_error(format!("cannot create '{}'", lock_path.display())))?;
-    lock.lock_exclusive().map_err(io_error(format!("cannot lock '{}'", lock_path.display())))?;
+    let lock = std::fs::File::create(&lock_path)
+        .map_err(io_error(format!("cannot create '{}'", lock_path.display())))?;
+    lock.lock_exclusive()
+        .map_err(io_error(format!("cannot lock '{}'", lock_path.display())))?;
     let dir = root.join(&hash);
     let library = dir.join("obj/libtile.so");
     let done = dir.join("done");
     if done.exists() && library.exists() {
-        return Ok(BuiltModel { library, ports, cached: true });
+        return Ok(BuiltModel {
+            library,
+            ports,
+            cached: true,
+        });
     }
     run_verilator(&dir, verilog, &shim, top, &flags)?;
     std::fs::write(&done, "").map_err(io_error(format!("cannot write '{}'", done.display())))?;
-    Ok(BuiltModel { library, ports, cached: false })
+    Ok(BuiltModel {
+        library,
+        ports,
+        cached: false,
+    })
 }
 
-fn run_verilator(dir: &Path, verilog: &str, shim: &str, top: &str, flags: &[&str]) -> Result<(), CosimError> {
+fn run_verilator(
+    dir: &Path,
+    verilog: &str,
+    shim: &str,
+    top: &str,
+    flags: &[&str],
+) -> Result<(), CosimError> {
     if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(io_error(format!("cannot clear '{}'", dir.display())))?;
+        std::fs::remove_dir_all(dir)
+            .map_err(io_error(format!("cannot clear '{}'", dir.display())))?;
     }
     std::fs::create_dir_all(dir).map_err(io_error(format!("cannot create '{}'", dir.display())))?;
     let write = |name: &str, text: &str| {
-        std::fs::write(dir.join(name), text).map_err(io_error(format!("cannot write '{}'", dir.join(name).display())))
+        std::fs::write(dir.join(name), text).map_err(io_error(format!(
+            "cannot write '{}'",
+            dir.join(name).display()
+        )))
     };
     write(&format!("{top}.v"), verilog)?;
     write("shim.cpp", shim)?;
     let log_path = dir.join("verilator.log");
     let out = Command::new("verilator")
         .args(flags)
-        .args(["--top-module", top, "--Mdir", "obj", &format!("{top}.v"), "shim.cpp"])
+        .args([
+            "--top-module",
+            top,
+            "--Mdir",
+            "obj",
+            &format!("{top}.v"),
+            "shim.cpp",
+        ])
         .current_dir(dir)
         .output()
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => CosimError::VerilatorMissing,
-            _ => CosimError::Io { context: "cannot run verilator".into(), error: e },
+            _ => CosimError::Io {
+                context: "cannot run verilator".into(),
+                error: e,
+            },
         })?;
-    let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     write("verilator.log", &log)?;
     if !out.status.success() || !dir.join("obj/libtile.so").exists() {
         return Err(CosimError::ToolFailed {

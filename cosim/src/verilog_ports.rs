@@ -37,7 +37,9 @@ pub fn module_ports(verilog: &str, top: &str) -> Result<Vec<Port>, CosimError> {
         .ok_or_else(|| CosimError::Ports(format!("no module '{top}'")))?;
     let body = &verilog[start..];
     let open = body.find('(').expect("found with the module name");
-    let close = body.find(");").ok_or_else(|| CosimError::Ports("unterminated module header".into()))?;
+    let close = body
+        .find(");")
+        .ok_or_else(|| CosimError::Ports("unterminated module header".into()))?;
     body[open + 1..close]
         .split(',')
         .map(str::trim)
@@ -48,9 +50,15 @@ pub fn module_ports(verilog: &str, top: &str) -> Result<Vec<Port>, CosimError> {
             } else if decl.starts_with("output") {
                 Direction::Output
             } else {
-                return Err(CosimError::Ports(format!("'{decl}' is not a port declaration")));
+                return Err(CosimError::Ports(format!(
+                    "'{decl}' is not a port declaration"
+                )));
             };
-            let name = decl.split_whitespace().last().expect("a declaration has words").to_string();
+            let name = decl
+                .split_whitespace()
+                .last()
+                .expect("a declaration has words")
+                .to_string();
             let width = match (decl.find('['), decl.find(":0]")) {
                 (Some(open), Some(close)) if open < close => decl[open + 1..close]
                     .trim()
@@ -59,7 +67,11 @@ pub fn module_ports(verilog: &str, top: &str) -> Result<Vec<Port>, CosimError> {
                     .map_err(|_| CosimError::Ports(format!("cannot read the width of '{decl}'")))?,
                 _ => 1,
             };
-            Ok(Port { name, direction, width })
+            Ok(Port {
+                name,
+                direction,
+                width,
+            })
         })
         .collect()
 }
@@ -73,8 +85,16 @@ mod tests {
         let v = "module other (input wire x);\nendmodule\nmodule t (\n    input  wire clock,\n    input  wire [15:0] a$b,\n    input wire [99:0] wide,\n    output reg  [31:0] y\n);\n  reg  [3:0] local;\nendmodule";
         let ports = module_ports(v, "t").unwrap();
         assert_eq!(
-            ports.iter().map(|p| (p.name.as_str(), p.width, p.direction == Direction::Input)).collect::<Vec<_>>(),
-            vec![("clock", 1, true), ("a$b", 16, true), ("wide", 100, true), ("y", 32, false)]
+            ports
+                .iter()
+                .map(|p| (p.name.as_str(), p.width, p.direction == Direction::Input))
+                .collect::<Vec<_>>(),
+            vec![
+                ("clock", 1, true),
+                ("a$b", 16, true),
+                ("wide", 100, true),
+                ("y", 32, false)
+            ]
         );
         assert_eq!(ports[1].cpp_name(), "a__024b");
         assert!(module_ports(v, "missing").is_err());

@@ -83,15 +83,27 @@ fn matches(pattern: &str, name: &str) -> bool {
     true
 }
 
-fn collect(items: &[ScopeItem], prefix: &str, depth: usize, out: &mut Vec<(WaveSignal, vcd::IdCode, usize)>) {
+fn collect(
+    items: &[ScopeItem],
+    prefix: &str,
+    depth: usize,
+    out: &mut Vec<(WaveSignal, vcd::IdCode, usize)>,
+) {
     for item in items {
         match item {
             ScopeItem::Scope(scope) => {
-                let name = if prefix.is_empty() { scope.identifier.clone() } else { format!("{prefix}.{}", scope.identifier) };
+                let name = if prefix.is_empty() {
+                    scope.identifier.clone()
+                } else {
+                    format!("{prefix}.{}", scope.identifier)
+                };
                 collect(&scope.items, &name, depth + 1, out);
             }
             ScopeItem::Var(var) => {
-                let signal = WaveSignal { name: format!("{prefix}.{}", var.reference), width: var.size };
+                let signal = WaveSignal {
+                    name: format!("{prefix}.{}", var.reference),
+                    width: var.size,
+                };
                 out.push((signal, var.code, depth));
             }
             _ => {}
@@ -108,7 +120,9 @@ fn render(value: &str) -> String {
         .rchunks(4)
         .rev()
         .map(|nibble| {
-            let v = nibble.iter().fold(0u32, |acc, b| acc * 2 + (b - b'0') as u32);
+            let v = nibble
+                .iter()
+                .fold(0u32, |acc, b| acc * 2 + (b - b'0') as u32);
             char::from_digit(v, 16).expect("a nibble is a hex digit")
         })
         .collect();
@@ -129,23 +143,43 @@ struct OpenVcd {
 impl OpenVcd {
     fn open(path: &Path) -> Result<Self, WaveError> {
         let shown = path.display().to_string();
-        let file = File::open(path).map_err(|error| WaveError::Io { path: shown.clone(), error })?;
+        let file = File::open(path).map_err(|error| WaveError::Io {
+            path: shown.clone(),
+            error,
+        })?;
         let mut parser = vcd::Parser::new(BufReader::with_capacity(1 << 20, file));
-        let header = parser.parse_header().map_err(|e| WaveError::Parse { path: shown.clone(), message: e.to_string() })?;
+        let header = parser.parse_header().map_err(|e| WaveError::Parse {
+            path: shown.clone(),
+            message: e.to_string(),
+        })?;
         let mut signals = Vec::new();
         collect(&header.items, "", 0, &mut signals);
-        Ok(OpenVcd { parser, signals, shown })
+        Ok(OpenVcd {
+            parser,
+            signals,
+            shown,
+        })
     }
 
     /// The value changes, each a parse error naming the file if it is malformed.
     fn commands(self) -> impl Iterator<Item = Result<Command, WaveError>> {
         let shown = self.shown;
-        self.parser.map(move |c| c.map_err(|e| WaveError::Parse { path: shown.clone(), message: e.to_string() }))
+        self.parser.map(move |c| {
+            c.map_err(|e| WaveError::Parse {
+                path: shown.clone(),
+                message: e.to_string(),
+            })
+        })
     }
 }
 
 /// Reads `path` and tabulates the signals matching `pattern` between `from` and `to`.
-pub fn read_waveform(path: &Path, pattern: Option<&str>, from: Option<u64>, to: Option<u64>) -> Result<Waveform, WaveError> {
+pub fn read_waveform(
+    path: &Path,
+    pattern: Option<&str>,
+    from: Option<u64>,
+    to: Option<u64>,
+) -> Result<Waveform, WaveError> {
     let vcd = OpenVcd::open(path)?;
     let shown = vcd.shown.clone();
     let all = &vcd.signals;
@@ -159,8 +193,17 @@ pub fn read_waveform(path: &Path, pattern: Option<&str>, from: Option<u64>, to: 
         .map(|(s, code, _)| (s.clone(), *code))
         .collect();
     if chosen.is_empty() {
-        let examples = all.iter().take(6).map(|(s, _, _)| s.name.clone()).collect::<Vec<_>>().join(", ");
-        return Err(WaveError::NoMatch { path: shown, pattern: pattern.unwrap_or("(top scope)").into(), examples });
+        let examples = all
+            .iter()
+            .take(6)
+            .map(|(s, _, _)| s.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(WaveError::NoMatch {
+            path: shown,
+            pattern: pattern.unwrap_or("(top scope)").into(),
+            examples,
+        });
     }
     let mut columns: HashMap<vcd::IdCode, Vec<usize>> = HashMap::new();
     for (i, (_, code)) in chosen.iter().enumerate() {
@@ -195,7 +238,10 @@ pub fn read_waveform(path: &Path, pattern: Option<&str>, from: Option<u64>, to: 
     if changed && in_window(time) {
         rows.push((time, current));
     }
-    Ok(Waveform { signals: chosen.into_iter().map(|(s, _)| s).collect(), rows })
+    Ok(Waveform {
+        signals: chosen.into_iter().map(|(s, _)| s).collect(),
+        rows,
+    })
 }
 
 /// Bit toggles of one variable of a VCD.
@@ -227,7 +273,10 @@ impl CodeBits {
         let offset = self.bits.len() as isize - new.len() as isize;
         for (i, bit) in self.bits.iter_mut().enumerate() {
             let value = usize::try_from(i as isize - offset).map_or(pad, |j| new[j]);
-            if matches!((*bit, value), (Value::V0, Value::V1) | (Value::V1, Value::V0)) {
+            if matches!(
+                (*bit, value),
+                (Value::V0, Value::V1) | (Value::V1, Value::V0)
+            ) {
                 self.toggles += 1;
             }
             *bit = value;
@@ -247,7 +296,10 @@ pub fn count_toggles(path: &Path) -> Result<Vec<SignalToggles>, WaveError> {
         .iter()
         .map(|(signal, code, _)| {
             let at = *index.entry(*code).or_insert_with(|| {
-                codes.push(CodeBits { bits: vec![Value::X; signal.width as usize], toggles: 0 });
+                codes.push(CodeBits {
+                    bits: vec![Value::X; signal.width as usize],
+                    toggles: 0,
+                });
                 codes.len() - 1
             });
             (signal.clone(), at)
@@ -263,7 +315,13 @@ pub fn count_toggles(path: &Path) -> Result<Vec<SignalToggles>, WaveError> {
             codes[at].change(&value);
         }
     }
-    Ok(signals.into_iter().map(|(signal, at)| SignalToggles { signal, toggles: codes[at].toggles }).collect())
+    Ok(signals
+        .into_iter()
+        .map(|(signal, at)| SignalToggles {
+            signal,
+            toggles: codes[at].toggles,
+        })
+        .collect())
 }
 
 impl Waveform {
@@ -273,14 +331,32 @@ impl Waveform {
         let short: Vec<String> = self
             .signals
             .iter()
-            .map(|s| s.name.split_once('.').map_or(s.name.as_str(), |(_, rest)| rest).to_string())
+            .map(|s| {
+                s.name
+                    .split_once('.')
+                    .map_or(s.name.as_str(), |(_, rest)| rest)
+                    .to_string()
+            })
             .collect();
         let widths: Vec<usize> = short
             .iter()
             .enumerate()
-            .map(|(i, n)| self.rows.iter().map(|(_, v)| v[i].len()).max().unwrap_or(1).max(n.len()))
+            .map(|(i, n)| {
+                self.rows
+                    .iter()
+                    .map(|(_, v)| v[i].len())
+                    .max()
+                    .unwrap_or(1)
+                    .max(n.len())
+            })
             .collect();
-        let time_width = self.rows.iter().map(|(t, _)| t.to_string().len()).max().unwrap_or(4).max(4);
+        let time_width = self
+            .rows
+            .iter()
+            .map(|(t, _)| t.to_string().len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
         let mut out = format!("{:>time_width$}", "time");
         for (n, w) in short.iter().zip(&widths) {
             out += &format!("  {n:>w$}");
@@ -322,7 +398,12 @@ mod tests {
         std::fs::write(&path, vcd).unwrap();
         let counted = count_toggles(&path).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
-        let toggles = |name: &str| counted.iter().find(|s| s.signal.name == name).map(|s| (s.signal.width, s.toggles));
+        let toggles = |name: &str| {
+            counted
+                .iter()
+                .find(|s| s.signal.name == name)
+                .map(|s| (s.signal.width, s.toggles))
+        };
         // 0 -> 1 -> 0 -> 1 -> 0: four toggles, in both scopes that share the code.
         assert_eq!(toggles("TOP.clock"), Some((1, 4)));
         assert_eq!(toggles("TOP.tile.clock"), Some((1, 4)));

@@ -8,15 +8,26 @@ use cimtile_hdl::rtl;
 
 #[test]
 fn a_broken_rule_fails_its_assertion() {
-    let p = TileConfig::from_preset("default").unwrap().validate().unwrap();
+    let p = TileConfig::from_preset("default")
+        .unwrap()
+        .validate()
+        .unwrap();
     let generated = rtl::generate(&p);
     let good = "prog_ready <= in_flight_next == {FLIGHT_BITS{1'b0}};";
     let verilog = generated.simulation_verilog();
-    assert!(verilog.contains(good), "the controller sets prog_ready from in_flight_next");
+    assert!(
+        verilog.contains(good),
+        "the controller sets prog_ready from in_flight_next"
+    );
     // prog_ready high whatever the tile does: rule 2 breaks once a vector is in flight.
-    let model = build(&verilog.replace(good, "prog_ready <= 1'b1;"), &generated.top).unwrap();
+    let model = build(
+        &verilog.replace(good, "prog_ready <= 1'b1;"),
+        &generated.top,
+    )
+    .unwrap();
     let mut sim = Simulator::load(&model).unwrap();
-    let [reset, in_valid, out_ready] = ["reset", "in_valid", "out_ready"].map(|n| sim.port(n).unwrap());
+    let [reset, in_valid, out_ready] =
+        ["reset", "in_valid", "out_ready"].map(|n| sim.port(n).unwrap());
     sim.set(out_ready, 1);
     sim.set(reset, 1);
     sim.cycle();
@@ -30,5 +41,8 @@ fn a_broken_rule_fails_its_assertion() {
             break;
         }
     }
-    assert!(failed_at.is_some(), "no assertion failed in 8 cycles with a vector in flight");
+    assert!(
+        failed_at.is_some(),
+        "no assertion failed in 8 cycles with a vector in flight"
+    );
 }

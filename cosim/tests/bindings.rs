@@ -25,8 +25,22 @@ endmodule
 #[test]
 fn drives_wide_buses_dollar_names_and_clocked_state() {
     let model = build(COUNTER, "wide_counter").unwrap();
-    let names: Vec<(&str, usize)> = model.ports.iter().map(|p| (p.name.as_str(), p.width)).collect();
-    assert_eq!(names, vec![("clock", 1), ("reset", 1), ("step$in", 8), ("wide_in", 100), ("wide_out", 100), ("count", 16)]);
+    let names: Vec<(&str, usize)> = model
+        .ports
+        .iter()
+        .map(|p| (p.name.as_str(), p.width))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("clock", 1),
+            ("reset", 1),
+            ("step$in", 8),
+            ("wide_in", 100),
+            ("wide_out", 100),
+            ("count", 16)
+        ]
+    );
     let mut sim = Simulator::load(&model).unwrap();
     let (reset, step, wide_in, wide_out, count) = (
         sim.port("reset").unwrap(),
@@ -47,7 +61,11 @@ fn drives_wide_buses_dollar_names_and_clocked_state() {
     let words = [0x0123_4567, 0x89ab_cdef, 0xdead_beef, 0x0000_000f];
     sim.set_words(wide_in, &words);
     sim.eval();
-    let inverted: Vec<u32> = words.iter().enumerate().map(|(i, w)| if i == 3 { !w & 0xf } else { !w }).collect();
+    let inverted: Vec<u32> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| if i == 3 { !w & 0xf } else { !w })
+        .collect();
     assert_eq!(sim.get_words(wide_out), inverted);
     assert!(sim.port("missing").is_err());
     // A second build of the same text comes from the cache; a second model has its own state.

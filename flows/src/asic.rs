@@ -36,7 +36,13 @@ const HOLD_BUFFER: &str = "BUFX2";
 /// The cell that gives the macro's clock pin a net of its own.
 const CLOCK_BUFFER: &str = "CLKBUF1";
 /// The steps, as the progress bar names them.
-pub const STEPS: &[&str] = &["synthesis (Yosys)", "timing after synthesis (OpenSTA)", "placement (GrayWolf)", "routing (qrouter)", "timing after routing (OpenSTA)"];
+pub const STEPS: &[&str] = &[
+    "synthesis (Yosys)",
+    "timing after synthesis (OpenSTA)",
+    "placement (GrayWolf)",
+    "routing (qrouter)",
+    "timing after routing (OpenSTA)",
+];
 
 /// The tools the flow runs: (command, what it is, Debian package).
 const TOOLS: &[(&str, &str, &str)] = &[
@@ -99,7 +105,8 @@ impl Files {
 
 /// Fails naming every tool of the flow that is missing and how to install it.
 pub fn check_tools() -> Result<()> {
-    let missing: Vec<&(&str, &str, &str)> = TOOLS.iter().filter(|t| find_tool(t.0).is_none()).collect();
+    let missing: Vec<&(&str, &str, &str)> =
+        TOOLS.iter().filter(|t| find_tool(t.0).is_none()).collect();
     let tech = Path::new(TECH_DIR).join("osu018_stdcells.lib");
     let mut packages: Vec<&str> = missing.iter().map(|t| t.2).collect();
     if !tech.is_file() {
@@ -108,23 +115,38 @@ pub fn check_tools() -> Result<()> {
     if packages.is_empty() {
         return Ok(());
     }
-    let mut names: Vec<String> = missing.iter().map(|t| format!("{} ({})", t.1, t.0)).collect();
+    let mut names: Vec<String> = missing
+        .iter()
+        .map(|t| format!("{} ({})", t.1, t.0))
+        .collect();
     if !tech.is_file() {
         names.push(format!("the OSU 0.18 um technology ({TECH_DIR})"));
     }
-    bail!("the ASIC flow needs {}: run scripts/setup (Debian: apt-get install -y {})", names.join(", "), packages.join(" "))
+    bail!(
+        "the ASIC flow needs {}: run scripts/setup (Debian: apt-get install -y {})",
+        names.join(", "),
+        packages.join(" ")
+    )
 }
 
 /// Runs the flow on the tile `p` into `out`, at `clock_mhz`; `step` is called before each of
 /// [`STEPS`].
-pub fn run(p: &TileParams, out: &Path, clock_mhz: f64, step: &mut dyn FnMut(usize)) -> Result<AsicReport> {
+pub fn run(
+    p: &TileParams,
+    out: &Path,
+    clock_mhz: f64,
+    step: &mut dyn FnMut(usize),
+) -> Result<AsicReport> {
     if !(clock_mhz.is_finite() && clock_mhz > 0.0 && clock_mhz <= 10_000.0) {
         bail!("--clock-mhz must be in (0, 10000], not {clock_mhz}");
     }
     check_tools()?;
     let period_ns = 1000.0 / clock_mhz;
     let generated = rtl::generate(p);
-    let files = Files { top: generated.top.clone(), macro_module: "cim_crossbar_macro".into() };
+    let files = Files {
+        top: generated.top.clone(),
+        macro_module: "cim_crossbar_macro".into(),
+    };
     let ports = macro_abstract::ports(p, &generated.sizing);
     let macro_area_mm2 = cimtile_hdl::ppa::macro_area_mm2(p);
     let (w, h) = macro_abstract::outline_um(macro_area_mm2, &ports);
@@ -132,33 +154,70 @@ pub fn run(p: &TileParams, out: &Path, clock_mhz: f64, step: &mut dyn FnMut(usiz
     // The project qflow works in: the periphery's Verilog in source/, the macro's abstracts in
     // source/<macro>/ (qflow's hard_macros), the Yosys script and its helpers in synthesis/.
     let qflow = out.join("qflow");
-    let (source, synthesis, layout) = (qflow.join("source"), qflow.join("synthesis"), qflow.join("layout"));
+    let (source, synthesis, layout) = (
+        qflow.join("source"),
+        qflow.join("synthesis"),
+        qflow.join("layout"),
+    );
     let macro_dir = source.join(&files.macro_module);
     for dir in [&macro_dir, &synthesis, &layout] {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create '{}'", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create '{}'", dir.display()))?;
     }
     let lef = macro_abstract::lef(&files.macro_module, &ports, macro_area_mm2);
     let lib = macro_abstract::liberty(&files.macro_module, &ports, macro_area_mm2, period_ns);
     let sdc = rtl::sdc(p, &generated, period_ns);
     let mut verilog = Vec::new();
     for f in generated.verilog_files() {
-        let dir = if f.role == rtl::FileRole::Macro { &synthesis } else { &source };
+        let dir = if f.role == rtl::FileRole::Macro {
+            &synthesis
+        } else {
+            &source
+        };
         std::fs::write(dir.join(&f.name), &f.text)?;
-        verilog.push(if f.role == rtl::FileRole::Macro { format!("../synthesis/{}", f.name) } else { f.name.clone() });
+        verilog.push(if f.role == rtl::FileRole::Macro {
+            format!("../synthesis/{}", f.name)
+        } else {
+            f.name.clone()
+        });
     }
-    let macro_source = generated.verilog_files().find(|f| f.role == rtl::FileRole::Macro).context("the tile has no crossbar macro")?;
+    let macro_source = generated
+        .verilog_files()
+        .find(|f| f.role == rtl::FileRole::Macro)
+        .context("the tile has no crossbar macro")?;
     for (dir, name, text) in [
         (&macro_dir, format!("{}.lef", files.macro_module), &lef),
         (&macro_dir, format!("{}.lib", files.macro_module), &lib),
-        (&out.to_path_buf(), format!("{}.lef", files.macro_module), &lef),
-        (&out.to_path_buf(), format!("{}.lib", files.macro_module), &lib),
+        (
+            &out.to_path_buf(),
+            format!("{}.lef", files.macro_module),
+            &lef,
+        ),
+        (
+            &out.to_path_buf(),
+            format!("{}.lib", files.macro_module),
+            &lib,
+        ),
         (&out.to_path_buf(), files.sdc(), &sdc),
-        (&synthesis, "silicon_ports.v".to_string(), &silicon_ports_map(&macro_source.text, &files.macro_module, &ports)?),
-        (&synthesis, "abc.constr".to_string(), &format!("set_driving_cell {DRIVING_CELL}\nset_load {OUTPUT_LOAD_PF}\n")),
-        (&synthesis, format!("{}.ys", files.top), &yosys_script(&files, &verilog, period_ns)),
+        (
+            &synthesis,
+            "silicon_ports.v".to_string(),
+            &silicon_ports_map(&macro_source.text, &files.macro_module, &ports)?,
+        ),
+        (
+            &synthesis,
+            "abc.constr".to_string(),
+            &format!("set_driving_cell {DRIVING_CELL}\nset_load {OUTPUT_LOAD_PF}\n"),
+        ),
+        (
+            &synthesis,
+            format!("{}.ys", files.top),
+            &yosys_script(&files, &verilog, period_ns),
+        ),
         (&qflow, "project_vars.sh".to_string(), &project_vars(&files)),
     ] {
-        std::fs::write(dir.join(&name), text).with_context(|| format!("cannot write '{}'", dir.join(&name).display()))?;
+        std::fs::write(dir.join(&name), text)
+            .with_context(|| format!("cannot write '{}'", dir.join(&name).display()))?;
     }
 
     step(0);
@@ -169,28 +228,48 @@ pub fn run(p: &TileParams, out: &Path, clock_mhz: f64, step: &mut dyn FnMut(usiz
     step(1);
     let reports = out.join("reports");
     std::fs::create_dir_all(&reports)?;
-    let synth_timing = opensta(out, &files, &files.netlist(), None, &reports.join("timing_synthesis.rpt"))?;
+    let synth_timing = opensta(
+        out,
+        &files,
+        &files.netlist(),
+        None,
+        &reports.join("timing_synthesis.rpt"),
+    )?;
 
     step(2);
     qflow_step(&qflow, "place", &files.top)?;
     step(3);
     qflow_step(&qflow, "route", &files.top)?;
     let def_path = layout.join(format!("{}.def", files.top));
-    let def = std::fs::read_to_string(&def_path).with_context(|| format!("qrouter wrote no layout '{}'", def_path.display()))?;
+    let def = std::fs::read_to_string(&def_path)
+        .with_context(|| format!("qrouter wrote no layout '{}'", def_path.display()))?;
     std::fs::write(out.join(format!("{}.def", files.top)), &def)?;
     let core_area_um2 = die_area_um2(&def)?;
     let wirelength_um = routed_length_um(&def);
-    let failed_routes = failed_routes(&std::fs::read_to_string(qflow.join("log").join("route.log")).unwrap_or_default());
+    let failed_routes = failed_routes(
+        &std::fs::read_to_string(qflow.join("log").join("route.log")).unwrap_or_default(),
+    );
 
     step(4);
     let sdf = out.join(format!("{}.sdf", files.top));
     rc_to_sdf(&layout.join(format!("{}.rc", files.top)), &sdf)?;
     let placed = synthesis.join(format!("{}.rtlnopwr.v", files.top));
-    let placed = std::fs::read_to_string(&placed).with_context(|| format!("qflow wrote no routed netlist '{}'", placed.display()))?;
-    std::fs::write(out.join(files.routed_netlist()), bus_pins_joined(&placed, &files.macro_module))?;
-    let liberty = std::fs::read_to_string(format!("{TECH_DIR}/osu018_stdcells.lib")).context("cannot read the OSU 0.18 um Liberty file")?;
+    let placed = std::fs::read_to_string(&placed)
+        .with_context(|| format!("qflow wrote no routed netlist '{}'", placed.display()))?;
+    std::fs::write(
+        out.join(files.routed_netlist()),
+        bus_pins_joined(&placed, &files.macro_module),
+    )?;
+    let liberty = std::fs::read_to_string(format!("{TECH_DIR}/osu018_stdcells.lib"))
+        .context("cannot read the OSU 0.18 um Liberty file")?;
     let (cells, cell_area_um2) = placed_cells(&placed, &liberty_areas(&liberty));
-    let routed_timing = opensta(out, &files, &files.routed_netlist(), Some(&sdf), &reports.join("timing_routed.rpt"))?;
+    let routed_timing = opensta(
+        out,
+        &files,
+        &files.routed_netlist(),
+        Some(&sdf),
+        &reports.join("timing_routed.rpt"),
+    )?;
     for log in ["synth.log", "place.log", "route.log"] {
         let _ = std::fs::copy(qflow.join("log").join(log), reports.join(log));
     }
@@ -215,7 +294,10 @@ pub fn run(p: &TileParams, out: &Path, clock_mhz: f64, step: &mut dyn FnMut(usiz
         failed_routes,
         tools: tool_versions(),
     };
-    std::fs::write(out.join("asic.json"), serde_json::to_string_pretty(&report)? + "\n")?;
+    std::fs::write(
+        out.join("asic.json"),
+        serde_json::to_string_pretty(&report)? + "\n",
+    )?;
     Ok(report)
 }
 
@@ -229,24 +311,52 @@ pub fn run(p: &TileParams, out: &Path, clock_mhz: f64, step: &mut dyn FnMut(usiz
 /// tile routed at -0.008 ns hold slack without them). The clock through a `CLOCK_BUFFER`:
 /// qflow's fanout pass builds the clock tree, and GrayWolf refuses a hard block's pin among the
 /// interchangeable sinks of a tree's leaf (a `pin_group`).
-fn silicon_ports_map(macro_verilog: &str, module: &str, ports: &[macro_abstract::MacroPort]) -> Result<String> {
-    let start = macro_verilog.find(&format!("module {module} #(")).context("the behavioral macro has no parameterized module header")?;
-    let end = macro_verilog[start..].find(");").map(|i| start + i + 2).context("the behavioral macro's header has no end")?;
-    let header = macro_verilog[start..end].replacen(&format!("module {module}"), "module silicon_ports", 1);
+fn silicon_ports_map(
+    macro_verilog: &str,
+    module: &str,
+    ports: &[macro_abstract::MacroPort],
+) -> Result<String> {
+    let start = macro_verilog
+        .find(&format!("module {module} #("))
+        .context("the behavioral macro has no parameterized module header")?;
+    let end = macro_verilog[start..]
+        .find(");")
+        .map(|i| start + i + 2)
+        .context("the behavioral macro's header has no end")?;
+    let header =
+        macro_verilog[start..end].replacen(&format!("module {module}"), "module silicon_ports", 1);
     let mut buffers = String::new();
     for q in ports.iter().filter(|q| q.input) {
-        let cell = if q.name == "clock" { CLOCK_BUFFER } else { HOLD_BUFFER };
+        let cell = if q.name == "clock" {
+            CLOCK_BUFFER
+        } else {
+            HOLD_BUFFER
+        };
         if q.width == 1 {
-            buffers += &format!("    wire {0}_buffered;\n    {cell} buffer_{0} (.A({0}), .Y({0}_buffered));\n", q.name);
+            buffers += &format!(
+                "    wire {0}_buffered;\n    {cell} buffer_{0} (.A({0}), .Y({0}_buffered));\n",
+                q.name
+            );
         } else {
             buffers += &format!("    wire [{}:0] {}_buffered;\n", q.width - 1, q.name);
             for bit in 0..q.width {
-                buffers += &format!("    {cell} buffer_{0}_{bit} (.A({0}[{bit}]), .Y({0}_buffered[{bit}]));\n", q.name);
+                buffers += &format!(
+                    "    {cell} buffer_{0}_{bit} (.A({0}[{bit}]), .Y({0}_buffered[{bit}]));\n",
+                    q.name
+                );
             }
         }
     }
-    let connections: Vec<String> =
-        ports.iter().map(|q| if q.input { format!(".{0}({0}_buffered)", q.name) } else { format!(".{0}({0})", q.name) }).collect();
+    let connections: Vec<String> = ports
+        .iter()
+        .map(|q| {
+            if q.input {
+                format!(".{0}({0}_buffered)", q.name)
+            } else {
+                format!(".{0}({0})", q.name)
+            }
+        })
+        .collect();
     Ok(format!(
         "// Generated by cimtile: the {module} instance without its simulation-only ports, each\n\
          // input through a buffer of its own.\n(* techmap_celltype = \"{module}\" *)\n{header}\n{buffers}    {module} _TECHMAP_REPLACE_ ({});\nendmodule\n",
@@ -316,12 +426,30 @@ fn project_vars(files: &Files) -> String {
 
 /// Runs `qflow <step> -T osu018 <top>` in `dir`; a failure quotes the step's log.
 fn qflow_step(dir: &Path, step: &str, top: &str) -> Result<()> {
-    let out = Command::new("qflow").args([step, "-T", "osu018", top]).current_dir(dir).output().context("cannot run qflow")?;
-    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    let failed = !out.status.success() || text.contains("Premature exit") || text.contains("error condition");
+    let out = Command::new("qflow")
+        .args([step, "-T", "osu018", top])
+        .current_dir(dir)
+        .output()
+        .context("cannot run qflow")?;
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let failed = !out.status.success()
+        || text.contains("Premature exit")
+        || text.contains("error condition");
     if failed {
-        let tail: Vec<&str> = text.lines().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
-        bail!("qflow {step} failed in '{}':\n{}", dir.display(), tail.join("\n"));
+        let tail: Vec<&str> = text
+            .lines()
+            .rev()
+            .take(12)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        bail!(
+            "qflow {step} failed in '{}':\n{}",
+            dir.display(),
+            tail.join("\n")
+        );
     }
     Ok(())
 }
@@ -345,7 +473,13 @@ struct Slack {
 
 /// The OpenSTA script that times `out`'s netlist (with `sdf`'s wire delays if given); the
 /// same script is written beside the reports so anyone can rerun it.
-pub fn sta_script(top: &str, netlist: &str, sdc: &str, macro_lib: &str, sdf: Option<&str>) -> String {
+pub fn sta_script(
+    top: &str,
+    netlist: &str,
+    sdc: &str,
+    macro_lib: &str,
+    sdf: Option<&str>,
+) -> String {
     let annotate = sdf.map_or_else(String::new, |f| format!("read_sdf {f}\n"));
     format!(
         "read_liberty {TECH_DIR}/osu018_stdcells.lib\nread_liberty {macro_lib}\nread_verilog {netlist}\nlink_design {top}\n\
@@ -356,18 +490,45 @@ pub fn sta_script(top: &str, netlist: &str, sdc: &str, macro_lib: &str, sdf: Opt
 
 /// Runs OpenSTA in `out` on the files written there (`netlist` among them); the report goes to
 /// `report`.
-fn opensta(out: &Path, files: &Files, netlist: &str, sdf: Option<&Path>, report: &Path) -> Result<Slack> {
-    let sdf_name = sdf.and_then(|f| f.file_name()).map(|f| f.to_string_lossy().to_string());
-    let script = sta_script(&files.top, netlist, &files.sdc(), &format!("{}.lib", files.macro_module), sdf_name.as_deref());
-    let script_name = if sdf.is_some() { "sta_routed.tcl" } else { "sta_synthesis.tcl" };
+fn opensta(
+    out: &Path,
+    files: &Files,
+    netlist: &str,
+    sdf: Option<&Path>,
+    report: &Path,
+) -> Result<Slack> {
+    let sdf_name = sdf
+        .and_then(|f| f.file_name())
+        .map(|f| f.to_string_lossy().to_string());
+    let script = sta_script(
+        &files.top,
+        netlist,
+        &files.sdc(),
+        &format!("{}.lib", files.macro_module),
+        sdf_name.as_deref(),
+    );
+    let script_name = if sdf.is_some() {
+        "sta_routed.tcl"
+    } else {
+        "sta_synthesis.tcl"
+    };
     std::fs::write(out.join(script_name), &script)?;
-    let result = Command::new("sta").args(["-no_splash", "-exit", script_name]).current_dir(out).output().context("cannot run OpenSTA (sta)")?;
-    let text = String::from_utf8_lossy(&result.stdout).to_string() + &String::from_utf8_lossy(&result.stderr);
+    let result = Command::new("sta")
+        .args(["-no_splash", "-exit", script_name])
+        .current_dir(out)
+        .output()
+        .context("cannot run OpenSTA (sta)")?;
+    let text = String::from_utf8_lossy(&result.stdout).to_string()
+        + &String::from_utf8_lossy(&result.stderr);
     std::fs::write(report, &text)?;
     if let Some(error) = text.lines().find(|l| l.starts_with("Error")) {
-        bail!("OpenSTA failed on {netlist}: {error} (see {})", report.display());
+        bail!(
+            "OpenSTA failed on {netlist}: {error} (see {})",
+            report.display()
+        );
     }
-    worst_slacks(&text).with_context(|| format!("OpenSTA reported no worst slack (see {})", report.display()))
+    worst_slacks(&text)
+        .with_context(|| format!("OpenSTA reported no worst slack (see {})", report.display()))
 }
 
 /// `netlist` (qflow's `blif2Verilog` output) with the bit connections of each `module` instance
@@ -375,7 +536,11 @@ fn opensta(out: &Path, files: &Files, netlist: &str, sdf: Option<&Path>, report:
 fn bus_pins_joined(netlist: &str, module: &str) -> String {
     let mut out = String::with_capacity(netlist.len());
     for line in netlist.lines() {
-        let Some(open) = line.strip_prefix(module).filter(|rest| rest.starts_with(' ')).and_then(|_| line.find('(')) else {
+        let Some(open) = line
+            .strip_prefix(module)
+            .filter(|rest| rest.starts_with(' '))
+            .and_then(|_| line.find('('))
+        else {
             out += line;
             out.push('\n');
             continue;
@@ -386,7 +551,13 @@ fn bus_pins_joined(netlist: &str, module: &str) -> String {
         let mut pins: Vec<(&str, BTreeMap<u32, &str>, Option<&str>)> = Vec::new();
         for connection in body.split("),") {
             let connection = connection.trim().trim_start_matches('.');
-            let Some((pin, net)) = connection.strip_suffix(')').unwrap_or(connection).split_once('(') else { continue };
+            let Some((pin, net)) = connection
+                .strip_suffix(')')
+                .unwrap_or(connection)
+                .split_once('(')
+            else {
+                continue;
+            };
             let (name, bit) = match pin.split_once('[') {
                 Some((name, bit)) => (name, bit.trim_end_matches(']').parse::<u32>().ok()),
                 None => (pin, None),
@@ -406,26 +577,51 @@ fn bus_pins_joined(netlist: &str, module: &str) -> String {
             .iter()
             .map(|(name, bits, scalar)| match scalar {
                 Some(net) => format!(".{name}({net})"),
-                None => format!(".{name}({{{}}})", bits.values().rev().copied().collect::<Vec<_>>().join(", ")),
+                None => format!(
+                    ".{name}({{{}}})",
+                    bits.values().rev().copied().collect::<Vec<_>>().join(", ")
+                ),
             })
             .collect();
-        out += &format!("{} ( {} );\n", line[..open].trim_end(), connections.join(", "));
+        out += &format!(
+            "{} ( {} );\n",
+            line[..open].trim_end(),
+            connections.join(", ")
+        );
     }
     out
 }
 
 /// The `worst setup slack` and `worst hold slack` lines the script prints.
 fn worst_slacks(text: &str) -> Option<Slack> {
-    let find = |key: &str| text.lines().find_map(|l| l.trim().strip_prefix(key)?.trim().parse::<f64>().ok());
-    Some(Slack { setup: find("worst setup slack")?, hold: find("worst hold slack")? })
+    let find = |key: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(key)?.trim().parse::<f64>().ok())
+    };
+    Some(Slack {
+        setup: find("worst setup slack")?,
+        hold: find("worst hold slack")?,
+    })
 }
 
 /// The routed parasitics as SDF wire delays, by qflow's `rc2dly` (bus brackets as in Verilog).
 fn rc_to_sdf(rc: &Path, sdf: &Path) -> Result<()> {
     let rc2dly = PathBuf::from("/usr/lib/qflow/bin/rc2dly");
     let lib = format!("{TECH_DIR}/osu018_stdcells.lib");
-    let out = Command::new(&rc2dly).arg("-r").arg(rc).args(["-l", &lib, "-d"]).arg(sdf).output().with_context(|| format!("cannot run {}", rc2dly.display()))?;
-    let text = std::fs::read_to_string(sdf).map_err(|_| anyhow!("rc2dly wrote no SDF from '{}': {}", rc.display(), String::from_utf8_lossy(&out.stderr).trim()))?;
+    let out = Command::new(&rc2dly)
+        .arg("-r")
+        .arg(rc)
+        .args(["-l", &lib, "-d"])
+        .arg(sdf)
+        .output()
+        .with_context(|| format!("cannot run {}", rc2dly.display()))?;
+    let text = std::fs::read_to_string(sdf).map_err(|_| {
+        anyhow!(
+            "rc2dly wrote no SDF from '{}': {}",
+            rc.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )
+    })?;
     std::fs::write(sdf, text.replace('<', "[").replace('>', "]"))?;
     Ok(())
 }
@@ -434,10 +630,24 @@ fn rc_to_sdf(rc: &Path, sdf: &Path) -> Result<()> {
 fn die_area_um2(def: &str) -> Result<f64> {
     let units: f64 = def
         .lines()
-        .find_map(|l| l.trim().strip_prefix("UNITS DISTANCE MICRONS")?.trim().trim_end_matches(';').trim().parse().ok())
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("UNITS DISTANCE MICRONS")?
+                .trim()
+                .trim_end_matches(';')
+                .trim()
+                .parse()
+                .ok()
+        })
         .unwrap_or(100.0);
-    let line = def.lines().find(|l| l.trim_start().starts_with("DIEAREA")).context("the DEF has no DIEAREA")?;
-    let numbers: Vec<f64> = line.split(|c: char| !(c.is_ascii_digit() || c == '-' || c == '.')).filter_map(|t| t.parse().ok()).collect();
+    let line = def
+        .lines()
+        .find(|l| l.trim_start().starts_with("DIEAREA"))
+        .context("the DEF has no DIEAREA")?;
+    let numbers: Vec<f64> = line
+        .split(|c: char| !(c.is_ascii_digit() || c == '-' || c == '.'))
+        .filter_map(|t| t.parse().ok())
+        .collect();
     match numbers[..] {
         [x0, y0, x1, y1] => Ok((x1 - x0) * (y1 - y0) / (units * units)),
         _ => bail!("cannot read the DEF's DIEAREA '{}'", line.trim()),
@@ -449,9 +659,19 @@ fn die_area_um2(def: &str) -> Result<f64> {
 fn routed_length_um(def: &str) -> f64 {
     let units: f64 = def
         .lines()
-        .find_map(|l| l.trim().strip_prefix("UNITS DISTANCE MICRONS")?.trim().trim_end_matches(';').trim().parse().ok())
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("UNITS DISTANCE MICRONS")?
+                .trim()
+                .trim_end_matches(';')
+                .trim()
+                .parse()
+                .ok()
+        })
         .unwrap_or(100.0);
-    let Some(nets) = def.find("\nNETS").map(|i| &def[i..]) else { return 0.0 };
+    let Some(nets) = def.find("\nNETS").map(|i| &def[i..]) else {
+        return 0.0;
+    };
     let nets = nets.find("END NETS").map_or(nets, |e| &nets[..e]);
     let mut total = 0.0;
     // A segment starts at a ROUTED/NEW keyword; its points are the parenthesized pairs.
@@ -460,9 +680,19 @@ fn routed_length_um(def: &str) -> f64 {
         for point in segment.split('(').skip(1) {
             let inner = point.split(')').next().unwrap_or("");
             let mut it = inner.split_whitespace();
-            let (Some(xs), Some(ys)) = (it.next(), it.next()) else { continue };
-            let x = if xs == "*" { last.map_or(0.0, |l| l.0) } else { xs.parse().unwrap_or(0.0) };
-            let y = if ys == "*" { last.map_or(0.0, |l| l.1) } else { ys.parse().unwrap_or(0.0) };
+            let (Some(xs), Some(ys)) = (it.next(), it.next()) else {
+                continue;
+            };
+            let x = if xs == "*" {
+                last.map_or(0.0, |l| l.0)
+            } else {
+                xs.parse().unwrap_or(0.0)
+            };
+            let y = if ys == "*" {
+                last.map_or(0.0, |l| l.1)
+            } else {
+                ys.parse().unwrap_or(0.0)
+            };
             if let Some((lx, ly)) = last {
                 total += (x - lx).abs() + (y - ly).abs();
             }
@@ -491,9 +721,17 @@ fn failed_routes(log: &str) -> u64 {
 fn tool_versions() -> BTreeMap<String, String> {
     let mut versions = BTreeMap::new();
     for package in TOOLS.iter().map(|t| t.2).chain(["qflow-tech-osu018"]) {
-        let out = Command::new("dpkg-query").args(["-W", "-f", "${Version}", package]).output();
-        let version = out.ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-        versions.insert(package.to_string(), version.unwrap_or_else(|| "unknown".into()));
+        let out = Command::new("dpkg-query")
+            .args(["-W", "-f", "${Version}", package])
+            .output();
+        let version = out
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+        versions.insert(
+            package.to_string(),
+            version.unwrap_or_else(|| "unknown".into()),
+        );
     }
     versions
 }
@@ -506,7 +744,11 @@ mod tests {
     fn die_area_and_wire_length_are_read_from_a_def() {
         let def = "UNITS DISTANCE MICRONS 100 ;\nDIEAREA ( 0 0 ) ( 20000 10000 ) ;\nNETS 2 ;\n- a\n  + ROUTED metal2 ( 100 100 ) ( * 600 )\n  NEW metal1 ( 100 600 ) ( 400 * ) ;\n- b ( u1 A ) ;\nEND NETS\n";
         assert_eq!(die_area_um2(def).unwrap(), 200.0 * 100.0);
-        assert!((routed_length_um(def) - 8.0).abs() < 1e-9, "{}", routed_length_um(def));
+        assert!(
+            (routed_length_um(def) - 8.0).abs() < 1e-9,
+            "{}",
+            routed_length_um(def)
+        );
     }
 
     #[test]
@@ -526,7 +768,9 @@ mod tests {
 
     #[test]
     fn placed_cells_count_the_logic_not_the_fill() {
-        let areas: BTreeMap<String, f64> = [("INVX1", 16.0), ("BUFX2", 24.0), ("FILL", 8.0)].map(|(c, a)| (c.to_string(), a)).into();
+        let areas: BTreeMap<String, f64> = [("INVX1", 16.0), ("BUFX2", 24.0), ("FILL", 8.0)]
+            .map(|(c, a)| (c.to_string(), a))
+            .into();
         let netlist = "module t (a, y);\nINVX1 INVX1_1 ( .A(a), .Y(b) );\nBUFX2 BUFX2_1 ( .A(b), .Y(y) );\nFILL FILL_1 ( );\nm m_1 ( .clock(a) );\nendmodule\n";
         assert_eq!(placed_cells(netlist, &areas), (2, 40.0));
     }
@@ -535,14 +779,40 @@ mod tests {
     fn the_macro_map_keeps_the_silicon_ports_only() {
         let p = TileParams::default();
         let g = rtl::generate(&p);
-        let m = g.verilog_files().find(|f| f.role == rtl::FileRole::Macro).unwrap();
-        let map = silicon_ports_map(&m.text, "cim_crossbar_macro", &macro_abstract::ports(&p, &g.sizing)).unwrap();
+        let m = g
+            .verilog_files()
+            .find(|f| f.role == rtl::FileRole::Macro)
+            .unwrap();
+        let map = silicon_ports_map(
+            &m.text,
+            "cim_crossbar_macro",
+            &macro_abstract::ports(&p, &g.sizing),
+        )
+        .unwrap();
         assert!(map.contains("module silicon_ports #(") && map.contains(".codes(codes)"));
-        assert!(!map.split("_TECHMAP_REPLACE_").nth(1).unwrap().contains("sim_"));
+        assert!(!map
+            .split("_TECHMAP_REPLACE_")
+            .nth(1)
+            .unwrap()
+            .contains("sim_"));
         // Data inputs through hold buffers, the clock through a clock buffer, outputs straight.
-        assert!(map.contains("BUFX2 buffer_conv_start (.A(conv_start), .Y(conv_start_buffered));"), "{map}");
-        assert!(map.contains("BUFX2 buffer_prog_row_0 (.A(prog_row[0]), .Y(prog_row_buffered[0]));"), "{map}");
-        assert!(map.contains("CLKBUF1 buffer_clock (.A(clock), .Y(clock_buffered));"), "{map}");
-        assert!(map.contains(".conv_start(conv_start_buffered)") && map.contains(".clock(clock_buffered)") && map.contains(".codes(codes)"), "{map}");
+        assert!(
+            map.contains("BUFX2 buffer_conv_start (.A(conv_start), .Y(conv_start_buffered));"),
+            "{map}"
+        );
+        assert!(
+            map.contains("BUFX2 buffer_prog_row_0 (.A(prog_row[0]), .Y(prog_row_buffered[0]));"),
+            "{map}"
+        );
+        assert!(
+            map.contains("CLKBUF1 buffer_clock (.A(clock), .Y(clock_buffered));"),
+            "{map}"
+        );
+        assert!(
+            map.contains(".conv_start(conv_start_buffered)")
+                && map.contains(".clock(clock_buffered)")
+                && map.contains(".codes(codes)"),
+            "{map}"
+        );
     }
 }

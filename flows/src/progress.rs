@@ -9,7 +9,9 @@ use std::time::Duration;
 /// A ticking spinner with `message` and the elapsed time, for work of unknown length.
 pub fn spinner(message: impl Into<Cow<'static, str>>) -> ProgressBar {
     let spinner = ProgressBar::new_spinner().with_message(message);
-    spinner.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("a valid template"));
+    spinner.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("a valid template"),
+    );
     spinner.enable_steady_tick(Duration::from_millis(120));
     spinner
 }
@@ -25,13 +27,18 @@ pub fn bar(len: u64, unit: &str) -> ProgressBar {
 /// A bar over `len` steps of a flow, each named by the bar's message while it runs.
 pub fn steps(len: u64) -> ProgressBar {
     let bar = ProgressBar::new(len);
-    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}, {elapsed}").expect("a valid template"));
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}, {elapsed}")
+            .expect("a valid template"),
+    );
     bar.enable_steady_tick(Duration::from_millis(500));
     bar
 }
 
 /// Runs `build` (a Verilator build of the tile, or the cache's) under a spinner.
-pub fn build_with_spinner<T>(build: impl FnOnce() -> Result<T, CosimError>) -> Result<T, CosimError> {
+pub fn build_with_spinner<T>(
+    build: impl FnOnce() -> Result<T, CosimError>,
+) -> Result<T, CosimError> {
     let spinner = spinner("building the tile with Verilator (cached afterwards)");
     let built = build();
     spinner.finish_and_clear();

@@ -32,11 +32,17 @@ pub fn liberty_path() -> Result<PathBuf> {
     if let Some(path) = std::env::var_os("CIMTILE_LIBERTY") {
         let path = PathBuf::from(path);
         if !path.is_file() {
-            bail!("CIMTILE_LIBERTY names '{}', which is not a file", path.display());
+            bail!(
+                "CIMTILE_LIBERTY names '{}', which is not a file",
+                path.display()
+            );
         }
         return Ok(path);
     }
-    let candidates = [Path::new(SETUP_DIR).join(LIBERTY_IN_PACKAGE), Path::new("/").join(LIBERTY_IN_PACKAGE)];
+    let candidates = [
+        Path::new(SETUP_DIR).join(LIBERTY_IN_PACKAGE),
+        Path::new("/").join(LIBERTY_IN_PACKAGE),
+    ];
     candidates.into_iter().find(|p| p.is_file()).ok_or_else(|| {
         anyhow!(
             "no standard-cell Liberty file for synthesis: run scripts/setup (as root; it unpacks Debian's \
@@ -79,14 +85,30 @@ impl Synthesis {
         let blocks = self
             .blocks
             .iter()
-            .map(|(name, b)| Some((name.clone(), BlockCells { area_um2: b.area_um2?, cells: b.library_cells? })))
+            .map(|(name, b)| {
+                Some((
+                    name.clone(),
+                    BlockCells {
+                        area_um2: b.area_um2?,
+                        cells: b.library_cells?,
+                    },
+                ))
+            })
             .collect::<Option<BTreeMap<_, _>>>()?;
-        let unmapped: Vec<String> = self.unmapped.iter().map(|(cell, n)| format!("{n} x {cell}")).collect();
+        let unmapped: Vec<String> = self
+            .unmapped
+            .iter()
+            .map(|(cell, n)| format!("{n} x {cell}"))
+            .collect();
         Some(DigitalArea {
             source: format!(
                 "{}; not priced: {}",
                 self.source,
-                if unmapped.is_empty() { "nothing".to_string() } else { unmapped.join(", ") }
+                if unmapped.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    unmapped.join(", ")
+                }
             ),
             blocks,
         })
@@ -99,11 +121,20 @@ pub(crate) fn liberty_areas(text: &str) -> BTreeMap<String, f64> {
     let mut cell: Option<String> = None;
     for line in text.lines().map(str::trim) {
         // `cell (NAME)`, not `cell_footprint` or `cell_leakage_power`.
-        let opened = line.strip_prefix("cell").and_then(|rest| rest.trim_start().strip_prefix('('));
+        let opened = line
+            .strip_prefix("cell")
+            .and_then(|rest| rest.trim_start().strip_prefix('('));
         if let Some(rest) = opened {
-            cell = rest.split(')').next().map(|n| n.trim().trim_matches('"').to_string());
+            cell = rest
+                .split(')')
+                .next()
+                .map(|n| n.trim().trim_matches('"').to_string());
         } else if let (Some(name), Some(rest)) = (&cell, line.strip_prefix("area")) {
-            if let Some(value) = rest.trim_start().strip_prefix(':').and_then(|v| v.trim().trim_end_matches(';').trim().parse().ok()) {
+            if let Some(value) = rest
+                .trim_start()
+                .strip_prefix(':')
+                .and_then(|v| v.trim().trim_end_matches(';').trim().parse().ok())
+            {
                 areas.insert(name.clone(), value);
                 cell = None;
             }
@@ -127,7 +158,10 @@ fn base_name(module: &str) -> &str {
 /// `generic.json` and `blocks.ltp` (every module but the top, whose instances ltp would take
 /// for cells), `tile.ltp` (flattened), and `library.json` after the mapping.
 fn script(files: &[String], top: &str, liberty: Option<&str>) -> String {
-    let reads: String = files.iter().map(|f| format!("read_verilog -DSYNTHESIS {f}\n")).collect();
+    let reads: String = files
+        .iter()
+        .map(|f| format!("read_verilog -DSYNTHESIS {f}\n"))
+        .collect();
     let mapping = liberty.map_or_else(String::new, |lib| {
         format!("dfflibmap -liberty {lib}\nabc -liberty {lib}\nopt_clean\ntee -q -o library.json stat -json\n")
     });
@@ -141,7 +175,10 @@ fn script(files: &[String], top: &str, liberty: Option<&str>) -> String {
 /// Cells per type of every module in `stat -json` output. Yosys 0.23 appends a malformed
 /// `design` section after `modules`, so only the `modules` object is parsed.
 fn module_cells(stat: &str) -> Result<BTreeMap<String, BTreeMap<String, u64>>> {
-    let start = stat.find("\"modules\"").and_then(|i| stat[i..].find('{').map(|j| i + j)).context("no modules in stat -json")?;
+    let start = stat
+        .find("\"modules\"")
+        .and_then(|i| stat[i..].find('{').map(|j| i + j))
+        .context("no modules in stat -json")?;
     let modules: Value = serde_json::Deserializer::from_str(&stat[start..])
         .into_iter::<Value>()
         .next()
@@ -151,7 +188,12 @@ fn module_cells(stat: &str) -> Result<BTreeMap<String, BTreeMap<String, u64>>> {
     for (name, module) in modules.as_object().context("modules is not an object")? {
         let cells = module["num_cells_by_type"]
             .as_object()
-            .map(|types| types.iter().map(|(t, n)| (base_name(t).to_string(), n.as_u64().unwrap_or(0))).collect())
+            .map(|types| {
+                types
+                    .iter()
+                    .map(|(t, n)| (base_name(t).to_string(), n.as_u64().unwrap_or(0)))
+                    .collect()
+            })
             .unwrap_or_default();
         out.insert(base_name(name).to_string(), cells);
     }
@@ -161,9 +203,17 @@ fn module_cells(stat: &str) -> Result<BTreeMap<String, BTreeMap<String, u64>>> {
 /// Calls `leaf(block, cell type, count)` for the cells of `module`, `count` instances of it,
 /// multiplied through its submodules: a module's block is its own by name, else `block` (its
 /// instantiator's).
-fn walk(module: &str, block: &str, count: u64, modules: &BTreeMap<String, BTreeMap<String, u64>>, leaf: &mut dyn FnMut(&str, &str, u64)) {
+fn walk(
+    module: &str,
+    block: &str,
+    count: u64,
+    modules: &BTreeMap<String, BTreeMap<String, u64>>,
+    leaf: &mut dyn FnMut(&str, &str, u64),
+) {
     let block = ppa::block_of_module(module).unwrap_or(block);
-    let Some(cells) = modules.get(module) else { return };
+    let Some(cells) = modules.get(module) else {
+        return;
+    };
     for (cell, &n) in cells {
         if modules.contains_key(cell) {
             walk(cell, block, count * n, modules, leaf);
@@ -179,7 +229,10 @@ fn longest_paths(ltp: &str) -> Vec<(String, u32)> {
         .filter_map(|line| {
             let rest = line.strip_prefix("Longest topological path in ")?;
             let (module, length) = rest.rsplit_once(" (length=")?;
-            Some((base_name(module).to_string(), length.trim_end_matches("):").parse().ok()?))
+            Some((
+                base_name(module).to_string(),
+                length.trim_end_matches("):").parse().ok()?,
+            ))
         })
         .collect()
 }
@@ -199,17 +252,28 @@ struct YosysOutput {
 }
 
 impl YosysOutput {
-    fn summarize(&self, top: &str, areas: Option<&BTreeMap<String, f64>>, source: String) -> Result<Synthesis> {
+    fn summarize(
+        &self,
+        top: &str,
+        areas: Option<&BTreeMap<String, f64>>,
+        source: String,
+    ) -> Result<Synthesis> {
         let mut blocks: BTreeMap<String, BlockSynthesis> = BTreeMap::new();
-        walk(top, ppa::OTHER_BLOCK, 1, &module_cells(&self.generic)?, &mut |block, cell, n| {
-            // Yosys' own cells start with `$`; anything else is the crossbar blackbox.
-            if !cell.starts_with('$') {
-                return;
-            }
-            let entry = blocks.entry(block.to_string()).or_default();
-            entry.cells += n;
-            entry.flip_flops += if is_flip_flop(cell) { n } else { 0 };
-        });
+        walk(
+            top,
+            ppa::OTHER_BLOCK,
+            1,
+            &module_cells(&self.generic)?,
+            &mut |block, cell, n| {
+                // Yosys' own cells start with `$`; anything else is the crossbar blackbox.
+                if !cell.starts_with('$') {
+                    return;
+                }
+                let entry = blocks.entry(block.to_string()).or_default();
+                entry.cells += n;
+                entry.flip_flops += if is_flip_flop(cell) { n } else { 0 };
+            },
+        );
         for (module, length) in longest_paths(&self.blocks_ltp) {
             let block = ppa::block_of_module(&module).unwrap_or(ppa::OTHER_BLOCK);
             let entry = blocks.entry(block.to_string()).or_default();
@@ -221,19 +285,28 @@ impl YosysOutput {
                 entry.library_cells = Some(0);
                 entry.area_um2 = Some(0.0);
             }
-            walk(top, ppa::OTHER_BLOCK, 1, &module_cells(library)?, &mut |block, cell, n| match areas.get(cell) {
-                Some(area) => {
-                    let entry = blocks.entry(block.to_string()).or_default();
-                    *entry.library_cells.get_or_insert(0) += n;
-                    *entry.area_um2.get_or_insert(0.0) += area * n as f64;
-                }
-                None => *unmapped.entry(cell.to_string()).or_default() += n,
-            });
+            walk(
+                top,
+                ppa::OTHER_BLOCK,
+                1,
+                &module_cells(library)?,
+                &mut |block, cell, n| match areas.get(cell) {
+                    Some(area) => {
+                        let entry = blocks.entry(block.to_string()).or_default();
+                        *entry.library_cells.get_or_insert(0) += n;
+                        *entry.area_um2.get_or_insert(0.0) += area * n as f64;
+                    }
+                    None => *unmapped.entry(cell.to_string()).or_default() += n,
+                },
+            );
         }
         if blocks.values().all(|b| b.cells == 0) {
             bail!("yosys synthesized no cells of {top}");
         }
-        let logic_depth = longest_paths(&self.tile_ltp).first().map(|(_, n)| *n).context("ltp reported no path for the flattened tile")?;
+        let logic_depth = longest_paths(&self.tile_ltp)
+            .first()
+            .map(|(_, n)| *n)
+            .context("ltp reported no path for the flattened tile")?;
         Ok(Synthesis {
             source,
             cells: blocks.values().map(|b| b.cells).sum(),
@@ -247,7 +320,9 @@ impl YosysOutput {
 
 /// Where `tool` is on PATH.
 pub fn find_tool(tool: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(tool)).find(|path| path.is_file())
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(tool))
+        .find(|path| path.is_file())
 }
 
 fn yosys_version() -> Result<String> {
@@ -259,7 +334,9 @@ fn yosys_version() -> Result<String> {
 }
 
 fn cache_path(hash: &str) -> PathBuf {
-    cimtile_cosim::verilator_build::cache_dir().join("synthesis").join(format!("{hash}.json"))
+    cimtile_cosim::verilator_build::cache_dir()
+        .join("synthesis")
+        .join(format!("{hash}.json"))
 }
 
 /// Synthesizes the RTL of the tile `p`, mapping onto the Liberty file `liberty` if given (from the cache
@@ -267,14 +344,21 @@ fn cache_path(hash: &str) -> PathBuf {
 /// on a terminal; a caller with its own progress bar (a sweep) turns it off.
 pub fn synthesize(p: &TileParams, liberty: Option<&Path>, spinner: bool) -> Result<Synthesis> {
     let liberty_text = match liberty {
-        Some(path) => Some(std::fs::read_to_string(path).with_context(|| format!("cannot read '{}'", path.display()))?),
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read '{}'", path.display()))?,
+        ),
         None => None,
     };
     let generated = rtl::generate(p);
     let top = generated.top.clone();
     let work = tempfile::tempdir().context("cannot create a temporary directory")?;
     rtl::write(&generated, work.path()).context("cannot write the RTL")?;
-    let files: Vec<String> = std::fs::read_to_string(work.path().join("files.f"))?.lines().filter(|l| !l.trim().is_empty()).map(String::from).collect();
+    let files: Vec<String> = std::fs::read_to_string(work.path().join("files.f"))?
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(String::from)
+        .collect();
     if let Some(text) = &liberty_text {
         std::fs::write(work.path().join("cells.lib"), text)?;
     }
@@ -286,13 +370,25 @@ pub fn synthesize(p: &TileParams, liberty: Option<&Path>, spinner: bool) -> Resu
         hasher.update([0u8]);
     }
     let version = yosys_version()?;
-    for part in [liberty_text.as_deref().unwrap_or(""), script.as_str(), version.as_str()] {
+    for part in [
+        liberty_text.as_deref().unwrap_or(""),
+        script.as_str(),
+        version.as_str(),
+    ] {
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }
-    let hash: String = hasher.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect();
+    let hash: String = hasher
+        .finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let cached = cache_path(&hash);
-    let output = match std::fs::read_to_string(&cached).ok().and_then(|text| serde_json::from_str::<YosysOutput>(&text).ok()) {
+    let output = match std::fs::read_to_string(&cached)
+        .ok()
+        .and_then(|text| serde_json::from_str::<YosysOutput>(&text).ok())
+    {
         Some(output) => output,
         None => {
             let output = run_yosys(work.path(), &script, &top, liberty.is_some(), spinner)?;
@@ -305,7 +401,11 @@ pub fn synthesize(p: &TileParams, liberty: Option<&Path>, spinner: bool) -> Resu
     };
     let library = liberty.map_or_else(String::new, |path| format!(" onto {}", path.display()));
     let areas = liberty_text.as_deref().map(liberty_areas);
-    output.summarize(&top, areas.as_ref(), format!("{version} synthesis{library}, Verilog hash {hash}"))
+    output.summarize(
+        &top,
+        areas.as_ref(),
+        format!("{version} synthesis{library}, Verilog hash {hash}"),
+    )
 }
 
 /// The standard-cell area per block of the periphery of `p`, for the PPA estimate: needs the
@@ -321,20 +421,33 @@ pub fn digital_area(p: &TileParams, spinner: bool) -> Result<DigitalArea> {
 fn run_yosys(dir: &Path, script: &str, top: &str, mapped: bool, show: bool) -> Result<YosysOutput> {
     std::fs::write(dir.join("synth.ys"), script)?;
     let message = format!("synthesizing {top} with Yosys (cached afterwards)");
-    let spinner = if show { crate::progress::spinner(message) } else { ProgressBar::hidden() };
-    let out = Command::new("yosys").args(["-q", "-l", "yosys.log", "synth.ys"]).current_dir(dir).output();
+    let spinner = if show {
+        crate::progress::spinner(message)
+    } else {
+        ProgressBar::hidden()
+    };
+    let out = Command::new("yosys")
+        .args(["-q", "-l", "yosys.log", "synth.ys"])
+        .current_dir(dir)
+        .output();
     spinner.finish_and_clear();
     if !out.context("cannot run yosys")?.status.success() {
         let log = std::fs::read_to_string(dir.join("yosys.log")).unwrap_or_default();
         let errors: Vec<&str> = log.lines().filter(|l| l.contains("ERROR")).collect();
         bail!("yosys failed synthesizing {top}: {}", errors.join("; "));
     }
-    let read = |name: &str| std::fs::read_to_string(dir.join(name)).with_context(|| format!("yosys wrote no {name}"));
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name)).with_context(|| format!("yosys wrote no {name}"))
+    };
     Ok(YosysOutput {
         generic: read("generic.json")?,
         blocks_ltp: read("blocks.ltp")?,
         tile_ltp: read("tile.ltp")?,
-        library: if mapped { Some(read("library.json")?) } else { None },
+        library: if mapped {
+            Some(read("library.json")?)
+        } else {
+            None
+        },
     })
 }
 
@@ -344,8 +457,14 @@ mod tests {
 
     #[test]
     fn module_names_lose_escapes_and_parameters() {
-        assert_eq!(base_name("$paramod$69b0\\cim_input_buffer"), "cim_input_buffer");
-        assert_eq!(base_name("$paramod\\cim_column_params\\COLS=s32'100"), "cim_column_params");
+        assert_eq!(
+            base_name("$paramod$69b0\\cim_input_buffer"),
+            "cim_input_buffer"
+        );
+        assert_eq!(
+            base_name("$paramod\\cim_column_params\\COLS=s32'100"),
+            "cim_column_params"
+        );
         assert_eq!(base_name("\\cim_tile$lanes"), "cim_tile$lanes");
         assert_eq!(base_name("NAND2X1"), "NAND2X1");
     }
@@ -367,22 +486,52 @@ mod tests {
             "$paramod$ab\\cim_activation_unit": { "num_cells_by_type": { "\\helper": 3, "$_XOR_": 2 } },
             "\\helper": { "num_cells_by_type": { "$_SDFFE_PP0P_": 4 } } },
             "design": { , }"#;
-        let library = generic.replace("$_AND_", "INVX1").replace("$_XOR_", "NAND2X1").replace("$_SDFFE_PP0P_", "DFFPOSX1");
+        let library = generic
+            .replace("$_AND_", "INVX1")
+            .replace("$_XOR_", "NAND2X1")
+            .replace("$_SDFFE_PP0P_", "DFFPOSX1");
         let output = YosysOutput {
             generic: generic.to_string(),
-            blocks_ltp: "Longest topological path in $paramod$ab\\cim_activation_unit (length=7):\n  0: x\n".into(),
+            blocks_ltp:
+                "Longest topological path in $paramod$ab\\cim_activation_unit (length=7):\n  0: x\n"
+                    .into(),
             tile_ltp: "Longest topological path in cim_tile (length=9):\n".into(),
             library: Some(library),
         };
-        let areas = BTreeMap::from([("INVX1".to_string(), 16.0), ("NAND2X1".to_string(), 24.0), ("DFFPOSX1".to_string(), 192.0)]);
-        let s = output.summarize("cim_tile", Some(&areas), "test".into()).unwrap();
+        let areas = BTreeMap::from([
+            ("INVX1".to_string(), 16.0),
+            ("NAND2X1".to_string(), 24.0),
+            ("DFFPOSX1".to_string(), 192.0),
+        ]);
+        let s = output
+            .summarize("cim_tile", Some(&areas), "test".into())
+            .unwrap();
         let activation = &s.blocks["activation_unit"];
-        assert_eq!((activation.cells, activation.flip_flops, activation.logic_depth), (14, 12, 7));
+        assert_eq!(
+            (
+                activation.cells,
+                activation.flip_flops,
+                activation.logic_depth
+            ),
+            (14, 12, 7)
+        );
         assert_eq!(activation.area_um2, Some(2.0 * 24.0 + 12.0 * 192.0));
         // The blackbox is no cell of either library.
-        assert_eq!((s.blocks["other"].cells, s.blocks["other"].library_cells), (1, Some(1)));
+        assert_eq!(
+            (s.blocks["other"].cells, s.blocks["other"].library_cells),
+            (1, Some(1))
+        );
         assert_eq!((s.cells, s.flip_flops, s.logic_depth), (15, 12, 9));
-        assert_eq!(s.unmapped, BTreeMap::from([("cim_crossbar_macro".to_string(), 1)]));
-        assert_eq!(s.digital_area().unwrap().blocks["activation_unit"], BlockCells { area_um2: 2352.0, cells: 14 });
+        assert_eq!(
+            s.unmapped,
+            BTreeMap::from([("cim_crossbar_macro".to_string(), 1)])
+        );
+        assert_eq!(
+            s.digital_area().unwrap().blocks["activation_unit"],
+            BlockCells {
+                area_um2: 2352.0,
+                cells: 14
+            }
+        );
     }
 }

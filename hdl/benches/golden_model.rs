@@ -22,7 +22,9 @@ const DEVICE_EFFECTS: &str = "drift = 6554\ndrift_spread = 2000\nir_drop = 30695
 fn values(n: usize, lo: i32, hi: i32, mut s: u64) -> Vec<i32> {
     (0..n)
         .map(|_| {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             lo + ((s >> 33) % (hi - lo + 1) as u64) as i32
         })
         .collect()
@@ -30,7 +32,11 @@ fn values(n: usize, lo: i32, hi: i32, mut s: u64) -> Vec<i32> {
 
 fn model(toml: &str, w: &[i32]) -> TileModel {
     let p = TileConfig::layered(None, toml).unwrap().validate().unwrap();
-    let w = Weights { rows: p.rows(), cols: p.cols(), w: w.to_vec() };
+    let w = Weights {
+        rows: p.rows(),
+        cols: p.cols(),
+        w: w.to_vec(),
+    };
     TileModel::new(&p, &w, &vec![ColumnParams::default(); p.cols()]).unwrap()
 }
 
@@ -85,12 +91,18 @@ fn bench(c: &mut Criterion) {
     let model_v1 = model(REFERENCE_TILE, &w);
     let model_v2 = model(&format!("{REFERENCE_TILE}\n{DEVICE_EFFECTS}"), &w);
     let p = model_v1.params().clone();
-    let w = Weights { rows: p.rows(), cols: p.cols(), w };
+    let w = Weights {
+        rows: p.rows(),
+        cols: p.cols(),
+        w,
+    };
     let model = &model_v1;
     let x = values(p.rows(), -128, 127, 2);
     // 64 random input vectors: the conversion figures take a new one for every MVM, as a real
     // stream of inputs does.
-    let batch: Vec<Vec<i32>> = (0..64).map(|i| values(p.rows(), -128, 127, 10 + i)).collect();
+    let batch: Vec<Vec<i32>> = (0..64)
+        .map(|i| values(p.rows(), -128, 127, 10 + i))
+        .collect();
 
     let mut group = c.benchmark_group("golden_model_256x256");
     group.throughput(Throughput::Elements(p.conversions_per_mvm()));
@@ -103,13 +115,24 @@ fn bench(c: &mut Criterion) {
     });
     group.throughput(Throughput::Elements(1));
     group.bench_function("tile_mvms", |b| b.iter(|| model.mvm(7, black_box(&x))));
-    group.bench_function("plain_i32_wtx_mvms", |b| b.iter(|| plain_wtx(&w.w, p.cols(), black_box(&x))));
-    group.bench_function("tile_v2_mvms", |b| b.iter(|| model_v2.mvm(7, black_box(&x))));
+    group.bench_function("plain_i32_wtx_mvms", |b| {
+        b.iter(|| plain_wtx(&w.w, p.cols(), black_box(&x)))
+    });
+    group.bench_function("tile_v2_mvms", |b| {
+        b.iter(|| model_v2.mvm(7, black_box(&x)))
+    });
     // A batch of 64 MVMs on every core (rayon) and on one: the scaling over cores.
     group.throughput(Throughput::Elements(batch.len() as u64));
-    group.bench_function("batch_mvms_all_cores", |b| b.iter(|| model.mvm_batch(0, black_box(&batch))));
-    let one_core = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    group.bench_function("batch_mvms_one_core", |b| b.iter(|| one_core.install(|| model.mvm_batch(0, black_box(&batch)))));
+    group.bench_function("batch_mvms_all_cores", |b| {
+        b.iter(|| model.mvm_batch(0, black_box(&batch)))
+    });
+    let one_core = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    group.bench_function("batch_mvms_one_core", |b| {
+        b.iter(|| one_core.install(|| model.mvm_batch(0, black_box(&batch))))
+    });
     group.finish();
     // Interleaved rounds, the best of each: the ratio the issue bounds by 1.2.
     let (mut v1, mut v2) = (f64::MAX, f64::MAX);
@@ -117,7 +140,12 @@ fn bench(c: &mut Criterion) {
         v1 = v1.min(seconds_per_mvm(&model_v1, &x, 100));
         v2 = v2.min(seconds_per_mvm(&model_v2, &x, 100));
     }
-    println!("v2 device effects cost: {:.1} us per MVM vs {:.1} us for v1: {:.3}x", v2 * 1e6, v1 * 1e6, v2 / v1);
+    println!(
+        "v2 device effects cost: {:.1} us per MVM vs {:.1} us for v1: {:.3}x",
+        v2 * 1e6,
+        v1 * 1e6,
+        v2 / v1
+    );
     summary(model, &w, &batch);
 }
 
@@ -146,7 +174,10 @@ fn summary(model: &TileModel, w: &Weights, batch: &[Vec<i32>]) {
         }
     });
     let n = batch.len() as u32;
-    let one_core = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let one_core = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
     let (mut sequential, mut one_batch, mut all) = (f64::MAX, f64::MAX, f64::MAX);
     for _ in 0..30 {
         sequential = sequential.min(best_seconds(1, n, || sequential_mvms(model, batch)));
@@ -158,17 +189,45 @@ fn summary(model: &TileModel, w: &Weights, batch: &[Vec<i32>]) {
         }));
     }
     let threads = rayon::current_num_threads();
-    let rate = |seconds: f64| format!("{:>7.0} M conversions/s, {:>8.0} MVMs/s", conversions / seconds / 1e6, 1.0 / seconds);
-    println!("summary, {}x{} tile, {} conversions per MVM, a new input per MVM:", p.rows(), p.cols(), conversions);
-    println!("  one core, mvm, best of 3000 single MVMs:  {}", rate(single));
+    let rate = |seconds: f64| {
+        format!(
+            "{:>7.0} M conversions/s, {:>8.0} MVMs/s",
+            conversions / seconds / 1e6,
+            1.0 / seconds
+        )
+    };
+    println!(
+        "summary, {}x{} tile, {} conversions per MVM, a new input per MVM:",
+        p.rows(),
+        p.cols(),
+        conversions
+    );
+    println!(
+        "  one core, mvm, best of 3000 single MVMs:  {}",
+        rate(single)
+    );
     if let Some(cpu) = cpu {
         println!("  one core, mvm, CPU time of 2000 MVMs:     {}", rate(cpu));
     }
     println!("  best of 30 interleaved rounds of {n} MVMs:");
-    println!("    one core, mvm {n} times:                 {}", rate(sequential));
-    println!("    one core, mvm_batch({n}):                {}", rate(one_batch));
-    println!("    {threads} threads, mvm_batch({n}):              {} ({:.2}x one core)", rate(all), one_batch / all);
-    println!("  plain i32 W^T x: {:>8.0} MVMs/s ({:.1}x the tile's best single mvm)", 1.0 / plain, single / plain);
+    println!(
+        "    one core, mvm {n} times:                 {}",
+        rate(sequential)
+    );
+    println!(
+        "    one core, mvm_batch({n}):                {}",
+        rate(one_batch)
+    );
+    println!(
+        "    {threads} threads, mvm_batch({n}):              {} ({:.2}x one core)",
+        rate(all),
+        one_batch / all
+    );
+    println!(
+        "  plain i32 W^T x: {:>8.0} MVMs/s ({:.1}x the tile's best single mvm)",
+        1.0 / plain,
+        single / plain
+    );
 }
 
 criterion_group!(benches, bench);

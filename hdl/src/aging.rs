@@ -16,16 +16,29 @@ pub struct Age {
 /// `90s`, `1h`, `30d`, `2w`, `1y`, `1.5y`: a non-negative number and one unit (s, m, h, d, w,
 /// y = 365.25 d).
 pub fn parse_age(text: &str) -> Result<Age, String> {
-    const UNITS: [(char, f64); 6] =
-        [('s', 1.0), ('m', 60.0), ('h', 3600.0), ('d', 86400.0), ('w', 604800.0), ('y', 31_557_600.0)];
-    let bad = || format!("'{text}' is not a duration: expected a number and a unit s, m, h, d, w or y (90s, 1h, 30d, 2w, 1y)");
+    const UNITS: [(char, f64); 6] = [
+        ('s', 1.0),
+        ('m', 60.0),
+        ('h', 3600.0),
+        ('d', 86400.0),
+        ('w', 604800.0),
+        ('y', 31_557_600.0),
+    ];
+    let bad = || {
+        format!("'{text}' is not a duration: expected a number and a unit s, m, h, d, w or y (90s, 1h, 30d, 2w, 1y)")
+    };
     let unit = text.chars().last().ok_or_else(bad)?;
     let (_, scale) = UNITS.iter().find(|(u, _)| *u == unit).ok_or_else(bad)?;
-    let number: f64 = text[..text.len() - unit.len_utf8()].parse().map_err(|_| bad())?;
+    let number: f64 = text[..text.len() - unit.len_utf8()]
+        .parse()
+        .map_err(|_| bad())?;
     if !number.is_finite() || number < 0.0 {
         return Err(bad());
     }
-    Ok(Age { text: text.to_string(), seconds: number * scale })
+    Ok(Age {
+        text: text.to_string(),
+        seconds: number * scale,
+    })
 }
 
 /// `config` aged by `age`: `analog.drift` from its drift law (replacing its value), and how the
@@ -36,7 +49,10 @@ pub fn aged(config: &TileConfig, age: &Age) -> Result<(TileConfig, String), Conf
     let mut aged = config.clone();
     aged.analog.drift = drift as i64;
     let formula = if age.seconds > law.t0 {
-        format!("round(65536 * (1 - ({} / {})^-{}))", age.seconds, law.t0, law.nu)
+        format!(
+            "round(65536 * (1 - ({} / {})^-{}))",
+            age.seconds, law.t0, law.nu
+        )
     } else {
         format!("0 (t <= t0 = {} s)", law.t0)
     };

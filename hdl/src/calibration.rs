@@ -38,7 +38,12 @@ pub struct ColumnFit {
 
 /// Per column, the parameters that map the aged tile's measured `acc` (None where the engine could
 /// not see it) to the intended outputs: the intended parameters applied to `intended_acc`.
-pub fn fit_columns(p: &TileParams, intended: &[ColumnParams], measured_acc: &[Vec<Option<i64>>], intended_acc: &[Vec<i64>]) -> Vec<ColumnFit> {
+pub fn fit_columns(
+    p: &TileParams,
+    intended: &[ColumnParams],
+    measured_acc: &[Vec<Option<i64>>],
+    intended_acc: &[Vec<i64>],
+) -> Vec<ColumnFit> {
     (0..p.cols())
         .map(|c| {
             let samples: Vec<Sample> = measured_acc
@@ -46,7 +51,11 @@ pub fn fit_columns(p: &TileParams, intended: &[ColumnParams], measured_acc: &[Ve
                 .zip(intended_acc)
                 .filter_map(|(aged, fresh)| {
                     let intended_out = requantize(p, intended[c], fresh[c]);
-                    aged[c].map(|aged_acc| Sample { aged_acc, intended_acc: fresh[c], intended_out })
+                    aged[c].map(|aged_acc| Sample {
+                        aged_acc,
+                        intended_acc: fresh[c],
+                        intended_out,
+                    })
                 })
                 .collect();
             fit_column(p, intended[c], &samples)
@@ -56,15 +65,22 @@ pub fn fit_columns(p: &TileParams, intended: &[ColumnParams], measured_acc: &[Ve
 
 /// Mean absolute error of column parameters `col` on `samples`.
 fn mean_abs_error(p: &TileParams, col: ColumnParams, samples: &[Sample]) -> f64 {
-    let sum: u64 = samples.iter().map(|s| requantize(p, col, s.aged_acc).abs_diff(s.intended_out)).sum();
+    let sum: u64 = samples
+        .iter()
+        .map(|s| requantize(p, col, s.aged_acc).abs_diff(s.intended_out))
+        .sum();
     sum as f64 / samples.len().max(1) as f64
 }
 
 /// Least squares `y ~ slope * x + intercept`; a constant x gives slope 0 and the mean of y.
 fn least_squares(points: impl Iterator<Item = (f64, f64)> + Clone) -> (f64, f64, f64) {
     let n = points.clone().count().max(1) as f64;
-    let (mx, my) = points.clone().fold((0.0, 0.0), |(sx, sy), (x, y)| (sx + x / n, sy + y / n));
-    let (sxx, sxy) = points.fold((0.0, 0.0), |(sxx, sxy), (x, y)| (sxx + (x - mx) * (x - mx), sxy + (x - mx) * (y - my)));
+    let (mx, my) = points
+        .clone()
+        .fold((0.0, 0.0), |(sx, sy), (x, y)| (sx + x / n, sy + y / n));
+    let (sxx, sxy) = points.fold((0.0, 0.0), |(sxx, sxy), (x, y)| {
+        (sxx + (x - mx) * (x - mx), sxy + (x - mx) * (y - my))
+    });
     let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
     (slope, my - slope * mx, mx)
 }
@@ -72,8 +88,11 @@ fn least_squares(points: impl Iterator<Item = (f64, f64)> + Clone) -> (f64, f64,
 /// The parameters for one column: `intended` is the column's intended parameters, which also
 /// stay the answer if nothing scores better (or there are no samples).
 pub fn fit_column(p: &TileParams, intended: ColumnParams, samples: &[Sample]) -> ColumnFit {
-    let (slope, intercept, mean_acc) =
-        least_squares(samples.iter().map(|s| (s.aged_acc as f64, s.intended_acc as f64)));
+    let (slope, intercept, mean_acc) = least_squares(
+        samples
+            .iter()
+            .map(|s| (s.aged_acc as f64, s.intended_acc as f64)),
+    );
     // The intended periphery before rounding, as a function of the aged acc: out ~ a * acc + b.
     let scale = intended.mult as f64 / (1u64 << intended.shift) as f64;
     let a = slope * scale;
@@ -87,12 +106,20 @@ pub fn fit_column(p: &TileParams, intended: ColumnParams, samples: &[Sample]) ->
                 continue;
             }
             // (acc + bias) * mult / 2^shift meets the fitted line at the mean acc.
-            let bias = if mult == 0.0 { 0.0 } else { (out_at_mean * step / mult - mean_acc).round() };
+            let bias = if mult == 0.0 {
+                0.0
+            } else {
+                (out_at_mean * step / mult - mean_acc).round()
+            };
             for bias in [bias - 1.0, bias, bias + 1.0] {
                 if !(i32::MIN as f64..=i32::MAX as f64).contains(&bias) {
                     continue;
                 }
-                let candidate = ColumnParams { mult: mult as i16, shift, bias: bias as i32 };
+                let candidate = ColumnParams {
+                    mult: mult as i16,
+                    shift,
+                    bias: bias as i32,
+                };
                 let error = mean_abs_error(p, candidate, samples);
                 if error < best.0 {
                     best = (error, candidate);
@@ -100,12 +127,21 @@ pub fn fit_column(p: &TileParams, intended: ColumnParams, samples: &[Sample]) ->
             }
         }
     }
-    ColumnFit { slope, intercept, columns: best.1, mean_abs_error: best.0 }
+    ColumnFit {
+        slope,
+        intercept,
+        columns: best.1,
+        mean_abs_error: best.0,
+    }
 }
 
 /// Mean and largest absolute difference of two equally shaped output sets.
 pub fn error_summary(got: &[Vec<i64>], intended: &[Vec<i64>]) -> (f64, u64) {
-    let diffs: Vec<u64> = got.iter().zip(intended).flat_map(|(g, i)| g.iter().zip(i).map(|(a, b)| a.abs_diff(*b))).collect();
+    let diffs: Vec<u64> = got
+        .iter()
+        .zip(intended)
+        .flat_map(|(g, i)| g.iter().zip(i).map(|(a, b)| a.abs_diff(*b)))
+        .collect();
     let mean = diffs.iter().sum::<u64>() as f64 / diffs.len().max(1) as f64;
     (mean, diffs.iter().copied().max().unwrap_or(0))
 }
@@ -116,14 +152,21 @@ mod tests {
     use crate::config::TileConfig;
 
     fn params() -> TileParams {
-        TileConfig::layered(None, "[output]\nbits = 24").unwrap().validate().unwrap()
+        TileConfig::layered(None, "[output]\nbits = 24")
+            .unwrap()
+            .validate()
+            .unwrap()
     }
 
     fn samples(f: impl Fn(i64) -> i64, intended: ColumnParams, p: &TileParams) -> Vec<Sample> {
         (-50..=50)
             .map(|acc| {
                 let fresh = f(acc);
-                Sample { aged_acc: acc, intended_acc: fresh, intended_out: requantize(p, intended, fresh) }
+                Sample {
+                    aged_acc: acc,
+                    intended_acc: fresh,
+                    intended_out: requantize(p, intended, fresh),
+                }
             })
             .collect()
     }
@@ -142,25 +185,45 @@ mod tests {
     fn offset_and_intended_parameters_compose() {
         // fresh = 2 * aged + 30, intended (acc - 10) * 3 >> 1: out = 3 * aged + 30.
         let p = params();
-        let intended = ColumnParams { mult: 3, shift: 1, bias: -10 };
+        let intended = ColumnParams {
+            mult: 3,
+            shift: 1,
+            bias: -10,
+        };
         let s = samples(|acc| 2 * acc + 30, intended, &p);
         let fit = fit_column(&p, intended, &s);
         assert_eq!(fit.mean_abs_error, 0.0, "{fit:?}");
-        assert!((fit.slope - 2.0).abs() < 1e-9 && (fit.intercept - 30.0).abs() < 1e-9, "{fit:?}");
+        assert!(
+            (fit.slope - 2.0).abs() < 1e-9 && (fit.intercept - 30.0).abs() < 1e-9,
+            "{fit:?}"
+        );
     }
 
     #[test]
     fn a_dead_column_keeps_a_constant_and_no_samples_keep_the_intended() {
         let p = params();
-        let s: Vec<Sample> = (0..10).map(|i| Sample { aged_acc: 0, intended_acc: 7, intended_out: 7 + i % 2 }).collect();
+        let s: Vec<Sample> = (0..10)
+            .map(|i| Sample {
+                aged_acc: 0,
+                intended_acc: 7,
+                intended_out: 7 + i % 2,
+            })
+            .collect();
         let fit = fit_column(&p, ColumnParams::default(), &s);
         assert_eq!(fit.mean_abs_error, 0.5);
-        let intended = ColumnParams { mult: 2, shift: 3, bias: 4 };
+        let intended = ColumnParams {
+            mult: 2,
+            shift: 3,
+            bias: 4,
+        };
         assert_eq!(fit_column(&p, intended, &[]).columns, intended);
     }
 
     #[test]
     fn error_summary_is_mean_and_max() {
-        assert_eq!(error_summary(&[vec![1, 5], vec![0, 0]], &[vec![1, 2], vec![1, 0]]), (1.0, 3));
+        assert_eq!(
+            error_summary(&[vec![1, 5], vec![0, 0]], &[vec![1, 2], vec![1, 0]]),
+            (1.0, 3)
+        );
     }
 }

@@ -53,7 +53,11 @@ pub fn preset(name: &str) -> Result<&'static Preset, ConfigError> {
     PRESETS.iter().find(|p| p.name == name).ok_or_else(|| {
         ConfigError::single(format!(
             "unknown preset '{name}' (known presets: {})",
-            PRESETS.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
+            PRESETS
+                .iter()
+                .map(|p| p.name)
+                .collect::<Vec<_>>()
+                .join(", ")
         ))
     })
 }
@@ -67,7 +71,9 @@ pub struct ConfigError {
 
 impl ConfigError {
     fn single(problem: String) -> Self {
-        ConfigError { problems: vec![problem] }
+        ConfigError {
+            problems: vec![problem],
+        }
     }
 }
 
@@ -347,12 +353,23 @@ impl TileConfig {
     /// This configuration with `key` (`section.name`) set to `value`, written as in TOML (`6`,
     /// `true`; anything else is a string, so `relu` works unquoted), checked like a file's key.
     pub fn with_key(&self, key: &str, value: &str) -> Result<TileConfig, ConfigError> {
-        let Some((section, name)) = key.split_once('.').filter(|(s, n)| !s.is_empty() && !n.is_empty()) else {
-            return Err(ConfigError::single(format!("'{key}' is not a configuration key (section.key, such as adc.bits)")));
+        let Some((section, name)) = key
+            .split_once('.')
+            .filter(|(s, n)| !s.is_empty() && !n.is_empty())
+        else {
+            return Err(ConfigError::single(format!(
+                "'{key}' is not a configuration key (section.key, such as adc.bits)"
+            )));
         };
-        let parsed = parse_table(&format!("v = {value}")).ok().filter(|t| t.len() == 1).and_then(|mut t| t.remove("v"));
+        let parsed = parse_table(&format!("v = {value}"))
+            .ok()
+            .filter(|t| t.len() == 1)
+            .and_then(|mut t| t.remove("v"));
         let value = parsed.unwrap_or_else(|| toml::Value::String(value.to_string()));
-        let patch = toml::Table::from_iter([(section.to_string(), toml::Table::from_iter([(name.to_string(), value)]).into())]);
+        let patch = toml::Table::from_iter([(
+            section.to_string(),
+            toml::Table::from_iter([(name.to_string(), value)]).into(),
+        )]);
         let mut table = toml::Table::try_from(self).expect("a TileConfig always serializes");
         overlay_table(&mut table, patch)?;
         table_to_config(table)
@@ -368,7 +385,9 @@ fn parse_table(text: &str) -> Result<toml::Table, ConfigError> {
         let before = &text[..span.start.min(text.len())];
         let line = before.matches('\n').count() + 1;
         let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-        ConfigError::single(format!("not valid TOML at line {line}, column {column}: {message}"))
+        ConfigError::single(format!(
+            "not valid TOML at line {line}, column {column}: {message}"
+        ))
     })
 }
 
@@ -387,18 +406,26 @@ fn overlay_table(base: &mut toml::Table, patch: toml::Table) -> Result<(), Confi
         let Some(toml::Value::Table(base_section)) = base.get_mut(&section) else {
             problems.push(format!(
                 "unknown section [{section}] (known sections: {})",
-                base.keys().map(|k| format!("[{k}]")).collect::<Vec<_>>().join(" ")
+                base.keys()
+                    .map(|k| format!("[{k}]"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             ));
             continue;
         };
         let toml::Value::Table(keys) = value else {
-            problems.push(format!("[{section}] must be a table, not a {}", type_name(&value)));
+            problems.push(format!(
+                "[{section}] must be a table, not a {}",
+                type_name(&value)
+            ));
             continue;
         };
         for (key, value) in keys {
             match base_section.get_mut(&key) {
                 // A key whose absence means something (`adc.latency`: Ta) is in no preset.
-                None if OPTIONAL_KEYS.contains(&(section.as_str(), key.as_str())) && value.is_integer() => {
+                None if OPTIONAL_KEYS.contains(&(section.as_str(), key.as_str()))
+                    && value.is_integer() =>
+                {
                     base_section.insert(key, value);
                 }
                 None => problems.push(format!(
@@ -441,7 +468,9 @@ fn article_type(v: &toml::Value) -> String {
 fn table_to_config(table: toml::Table) -> Result<TileConfig, ConfigError> {
     toml::Value::Table(table)
         .try_into()
-        .map_err(|e: toml::de::Error| ConfigError::single(format!("invalid configuration: {}", e.message())))
+        .map_err(|e: toml::de::Error| {
+            ConfigError::single(format!("invalid configuration: {}", e.message()))
+        })
 }
 
 /// Output activation function.
@@ -497,7 +526,9 @@ pub struct TileParams {
 /// The default preset's tile.
 impl Default for TileParams {
     fn default() -> Self {
-        TileConfig::default().validate().expect("the default preset is valid")
+        TileConfig::default()
+            .validate()
+            .expect("the default preset is valid")
     }
 }
 
@@ -590,13 +621,22 @@ impl TileParams {
         let rows = ranged(&mut p, "array.rows", cfg.array.rows, 1, 4096);
         let cols = ranged(&mut p, "array.cols", cfg.array.cols, 1, 4096);
         // A bound that depends on another key is checked only once that key is valid.
-        let rows_per_read =
-            rows.and_then(|rows| ranged(&mut p, "array.rows_per_read", cfg.array.rows_per_read, 1, rows));
+        let rows_per_read = rows.and_then(|rows| {
+            ranged(
+                &mut p,
+                "array.rows_per_read",
+                cfg.array.rows_per_read,
+                1,
+                rows,
+            )
+        });
         let weight_bits = ranged(&mut p, "weights.bits", cfg.weights.bits, 2, 16);
         let cell_bits = ranged(&mut p, "weights.cell_bits", cfg.weights.cell_bits, 1, 8);
         let input_bits = ranged(&mut p, "inputs.bits", cfg.inputs.bits, 1, 16);
         let adc_bits = ranged(&mut p, "adc.bits", cfg.adc.bits, 1, 16);
-        let slices = weight_bits.zip(cell_bits).map(|(wb, bc)| (wb - 1 + bc - 1) / bc);
+        let slices = weight_bits
+            .zip(cell_bits)
+            .map(|(wb, bc)| (wb - 1 + bc - 1) / bc);
         let phys_cols = slices.zip(cols).map(|(s, c)| 2 * s * c);
         let adc_count = phys_cols.and_then(|pc| ranged(&mut p, "adc.count", cfg.adc.count, 1, pc));
         let adc_step = ranged(&mut p, "adc.step", cfg.adc.step, 1, 1 << 24);
@@ -606,26 +646,60 @@ impl TileParams {
             Some(latency) => ranged(&mut p, "adc.latency", latency, ta, MAX_ADC_LATENCY),
         });
         let fine_bits = ranged(&mut p, "analog.fine_bits", cfg.analog.fine_bits, 0, 8);
-        let read_noise = ranged(&mut p, "analog.read_noise", cfg.analog.read_noise, 0, 1 << 20);
-        let program_error =
-            ranged(&mut p, "analog.program_error", cfg.analog.program_error, 0, 1 << 20);
+        let read_noise = ranged(
+            &mut p,
+            "analog.read_noise",
+            cfg.analog.read_noise,
+            0,
+            1 << 20,
+        );
+        let program_error = ranged(
+            &mut p,
+            "analog.program_error",
+            cfg.analog.program_error,
+            0,
+            1 << 20,
+        );
         let seed = ranged(&mut p, "analog.seed", cfg.analog.seed, 0, u32::MAX as i64);
         let drift = ranged(&mut p, "analog.drift", cfg.analog.drift, 0, 65536);
-        let drift_spread = ranged(&mut p, "analog.drift_spread", cfg.analog.drift_spread, 0, 65536);
-        let current_max = rows_per_read.zip(cell_bits).zip(fine_bits).zip(program_error).map(|(((rg, bc), e), np)| {
-            current_max(rg as u64, bc as u32, e as u32, np as u64)
-        });
+        let drift_spread = ranged(
+            &mut p,
+            "analog.drift_spread",
+            cfg.analog.drift_spread,
+            0,
+            65536,
+        );
+        let current_max = rows_per_read
+            .zip(cell_bits)
+            .zip(fine_bits)
+            .zip(program_error)
+            .map(|(((rg, bc), e), np)| current_max(rg as u64, bc as u32, e as u32, np as u64));
         let ir_drop = current_max.and_then(|imax| {
             let qmax = ir_drop_max(imax) as i64;
             let q = ranged(&mut p, "analog.ir_drop", cfg.analog.ir_drop, 0, qmax);
             if let (None, Some(problem)) = (q, p.last_mut()) {
-                problem.push_str(&format!(" (Qmax = floor((2^40-1)/(2*Imax-1)) for this tile, Imax = {imax})"));
+                problem.push_str(&format!(
+                    " (Qmax = floor((2^40-1)/(2*Imax-1)) for this tile, Imax = {imax})"
+                ));
             }
             q
         });
-        let stuck_off_ppm = ranged(&mut p, "faults.stuck_off_ppm", cfg.faults.stuck_off_ppm, 0, 1_000_000);
-        let stuck_on_ppm = stuck_off_ppm
-            .and_then(|off| ranged(&mut p, "faults.stuck_on_ppm", cfg.faults.stuck_on_ppm, 0, 1_000_000 - off));
+        let stuck_off_ppm = ranged(
+            &mut p,
+            "faults.stuck_off_ppm",
+            cfg.faults.stuck_off_ppm,
+            0,
+            1_000_000,
+        );
+        let stuck_on_ppm = stuck_off_ppm.and_then(|off| {
+            ranged(
+                &mut p,
+                "faults.stuck_on_ppm",
+                cfg.faults.stuck_on_ppm,
+                0,
+                1_000_000 - off,
+            )
+        });
         if let Err(problem) = DriftLaw::new(cfg.analog.drift_t0, cfg.analog.drift_nu) {
             p.push(problem);
         }
@@ -634,7 +708,9 @@ impl TileParams {
             "none" => Activation::None,
             "relu" => Activation::Relu,
             other => {
-                p.push(format!("output.activation must be \"none\" or \"relu\", not \"{other}\""));
+                p.push(format!(
+                    "output.activation must be \"none\" or \"relu\", not \"{other}\""
+                ));
                 Activation::None
             }
         };
@@ -648,10 +724,13 @@ impl TileParams {
         let rows_per_read = valid(rows_per_read) as usize;
         let adc_count = valid(adc_count) as usize;
         let phys_cols = valid(phys_cols) as usize;
-        let (weight_bits, cell_bits, input_bits) = (valid(weight_bits), valid(cell_bits), valid(input_bits));
-        let (adc_bits, adc_step, adc_cycles) = (valid(adc_bits), valid(adc_step), valid(adc_cycles));
+        let (weight_bits, cell_bits, input_bits) =
+            (valid(weight_bits), valid(cell_bits), valid(input_bits));
+        let (adc_bits, adc_step, adc_cycles) =
+            (valid(adc_bits), valid(adc_step), valid(adc_cycles));
         let adc_latency = valid(adc_latency);
-        let (fine_bits, read_noise, program_error) = (valid(fine_bits), valid(read_noise), valid(program_error));
+        let (fine_bits, read_noise, program_error) =
+            (valid(fine_bits), valid(read_noise), valid(program_error));
         let (seed, output_bits, slices) = (valid(seed), valid(output_bits), valid(slices));
         let (drift, drift_spread, ir_drop) = (valid(drift), valid(drift_spread), valid(ir_drop));
         let (stuck_off_ppm, stuck_on_ppm) = (valid(stuck_off_ppm), valid(stuck_on_ppm));
@@ -696,7 +775,10 @@ impl TileParams {
     /// This tile with the conversion latency `latency` (at least Ta, at most
     /// [`MAX_ADC_LATENCY`]): what a macro with a deeper pipeline than the configuration's runs.
     pub(crate) fn with_adc_latency(&self, latency: u32) -> TileParams {
-        assert!(latency >= self.adc_cycles && latency as i64 <= MAX_ADC_LATENCY, "latency {latency} out of range");
+        assert!(
+            latency >= self.adc_cycles && latency as i64 <= MAX_ADC_LATENCY,
+            "latency {latency} out of range"
+        );
         let mut p = self.clone();
         p.adc_latency = latency;
         p.config.adc.latency = Some(latency as i64);
@@ -774,7 +856,12 @@ impl TileParams {
 
     /// Imax of spec section 6: the largest column current of one read, `Rg * ((2^Bc-1)*2^E + Np)`.
     pub fn current_max(&self) -> u64 {
-        current_max(self.rows_per_read as u64, self.cell_bits, self.fine_bits, self.program_error as u64)
+        current_max(
+            self.rows_per_read as u64,
+            self.cell_bits,
+            self.fine_bits,
+            self.program_error as u64,
+        )
     }
 
     /// Qmax of spec section 6: the largest `analog.ir_drop` this tile accepts.
@@ -784,7 +871,11 @@ impl TileParams {
 
     /// True when a v2 device effect (drift, stuck cells, IR drop) is on.
     pub fn has_device_effects(&self) -> bool {
-        self.drift != 0 || self.drift_spread != 0 || self.ir_drop != 0 || self.stuck_off_ppm != 0 || self.stuck_on_ppm != 0
+        self.drift != 0
+            || self.drift_spread != 0
+            || self.ir_drop != 0
+            || self.stuck_off_ppm != 0
+            || self.stuck_on_ppm != 0
     }
 
     /// The ideal tile of spec section 5: exact conversion, no noise, no device effects, no clipping.
@@ -827,7 +918,9 @@ impl DriftLaw {
     /// Checks `analog.drift_t0` (positive seconds) and `analog.drift_nu` (0..=1).
     pub fn new(t0: f64, nu: f64) -> Result<Self, String> {
         if !(t0.is_finite() && t0 > 0.0) {
-            return Err(format!("analog.drift_t0 must be a positive number of seconds, not {t0}"));
+            return Err(format!(
+                "analog.drift_t0 must be a positive number of seconds, not {t0}"
+            ));
         }
         if !(0.0..=1.0).contains(&nu) {
             return Err(format!("analog.drift_nu must be in 0..=1, not {nu}"));
@@ -853,7 +946,11 @@ impl TileConfig {
     /// The same tile fresh (spec section 7): the same seed with the five v2 keys at 0.
     pub fn fresh(&self) -> TileConfig {
         let mut fresh = self.clone();
-        (fresh.analog.drift, fresh.analog.drift_spread, fresh.analog.ir_drop) = (0, 0, 0);
+        (
+            fresh.analog.drift,
+            fresh.analog.drift_spread,
+            fresh.analog.ir_drop,
+        ) = (0, 0, 0);
         fresh.faults = FaultsConfig::default();
         fresh
     }
@@ -900,7 +997,9 @@ impl Widths {
         let code_max = p.adc_max_code() as u128;
         let bit_weight_sum = (1u128 << p.input_bits) - 1;
         let partial_max = p.groups as u128 * code_max * bit_weight_sum;
-        let slice_weight_sum: u128 = (0..p.slices).map(|s| 1u128 << (s as u32 * p.cell_bits)).sum();
+        let slice_weight_sum: u128 = (0..p.slices)
+            .map(|s| 1u128 << (s as u32 * p.cell_bits))
+            .sum();
         let acc_max = partial_max * slice_weight_sum;
         // The most negative bias and mult have the largest magnitudes: 2^31 and 2^15.
         let sum_max = acc_max + (1u128 << 31);
@@ -941,14 +1040,26 @@ mod tests {
 
     #[test]
     fn isaac_has_the_published_shape() {
-        let p = TileConfig::from_preset("isaac").unwrap().validate().unwrap();
-        assert_eq!((p.rows, p.phys_cols, p.adc_count, p.cell_bits), (128, 128, 1, 2));
-        assert_eq!((p.weight_bits, p.input_bits, p.adc_bits, p.groups), (16, 16, 8, 1));
+        let p = TileConfig::from_preset("isaac")
+            .unwrap()
+            .validate()
+            .unwrap();
+        assert_eq!(
+            (p.rows, p.phys_cols, p.adc_count, p.cell_bits),
+            (128, 128, 1, 2)
+        );
+        assert_eq!(
+            (p.weight_bits, p.input_bits, p.adc_bits, p.groups),
+            (16, 16, 8, 1)
+        );
     }
 
     #[test]
     fn neurram_is_256_by_256() {
-        let p = TileConfig::from_preset("neurram").unwrap().validate().unwrap();
+        let p = TileConfig::from_preset("neurram")
+            .unwrap()
+            .validate()
+            .unwrap();
         assert_eq!((p.rows, p.phys_cols, p.slices), (256, 256, 1));
     }
 
@@ -967,7 +1078,10 @@ mod tests {
         let err = layered("[adc]\nbits = 20\n[array]\nrows = 0").unwrap_err();
         assert_eq!(
             err.problems,
-            vec!["array.rows must be in 1..=4096, not 0", "adc.bits must be in 1..=16, not 20"]
+            vec![
+                "array.rows must be in 1..=4096, not 0",
+                "adc.bits must be in 1..=16, not 20"
+            ]
         );
     }
 
@@ -975,11 +1089,20 @@ mod tests {
     fn adc_latency_defaults_to_ta_and_is_at_least_ta() {
         let p = layered("[adc]\ncycles = 3").unwrap();
         assert_eq!((p.adc_cycles(), p.adc_latency()), (3, 3));
-        assert!(!p.config().to_toml().contains("latency"), "an absent latency stays absent");
+        assert!(
+            !p.config().to_toml().contains("latency"),
+            "an absent latency stays absent"
+        );
         let p = layered("[adc]\ncycles = 3\nlatency = 20").unwrap();
         assert_eq!(p.adc_latency(), 20);
-        assert_eq!(TileParams::new(&TileConfig::layered(None, &p.config().to_toml()).unwrap()).unwrap(), p);
-        assert_eq!(p.min_cycles_per_mvm(), layered("[adc]\ncycles = 3").unwrap().min_cycles_per_mvm());
+        assert_eq!(
+            TileParams::new(&TileConfig::layered(None, &p.config().to_toml()).unwrap()).unwrap(),
+            p
+        );
+        assert_eq!(
+            p.min_cycles_per_mvm(),
+            layered("[adc]\ncycles = 3").unwrap().min_cycles_per_mvm()
+        );
         let err = layered("[adc]\ncycles = 3\nlatency = 2").unwrap_err();
         assert_eq!(err.problems, vec!["adc.latency must be in 3..=256, not 2"]);
         let err = layered("[adc]\nlatency = 1.5").unwrap_err();
@@ -1002,15 +1125,29 @@ mod tests {
     fn unknown_keys_and_sections_are_errors() {
         let err = layered("[adc]\nbitz = 3\n[analogue]\nseed = 1").unwrap_err();
         assert_eq!(err.problems.len(), 2);
-        assert!(err.problems[0].starts_with("unknown key 'adc.bitz'"), "{err}");
-        assert!(err.problems[1].starts_with("unknown section [analogue]"), "{err}");
+        assert!(
+            err.problems[0].starts_with("unknown key 'adc.bitz'"),
+            "{err}"
+        );
+        assert!(
+            err.problems[1].starts_with("unknown section [analogue]"),
+            "{err}"
+        );
     }
 
     #[test]
     fn wrong_types_are_errors() {
         let err = layered("[inputs]\nsigned = 1\n[adc]\nbits = \"8\"").unwrap_err();
-        assert!(err.problems.contains(&"inputs.signed must be a boolean, not an integer".into()), "{err}");
-        assert!(err.problems.contains(&"adc.bits must be an integer, not a string".into()), "{err}");
+        assert!(
+            err.problems
+                .contains(&"inputs.signed must be a boolean, not an integer".into()),
+            "{err}"
+        );
+        assert!(
+            err.problems
+                .contains(&"adc.bits must be an integer, not a string".into()),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1018,18 +1155,36 @@ mod tests {
         let p = layered("").unwrap();
         assert!(!p.has_device_effects());
         let p = layered("[analog]\ndrift = 65536\ndrift_spread = 65536\n[faults]\nstuck_off_ppm = 400000\nstuck_on_ppm = 600000").unwrap();
-        assert_eq!((p.drift, p.drift_spread, p.stuck_off_ppm, p.stuck_on_ppm), (65536, 65536, 400000, 600000));
+        assert_eq!(
+            (p.drift, p.drift_spread, p.stuck_off_ppm, p.stuck_on_ppm),
+            (65536, 65536, 400000, 600000)
+        );
         assert!(p.has_device_effects() && !p.is_ideal());
     }
 
     #[test]
     fn bad_device_effects_name_key_value_and_range() {
         let one = |toml: &str| layered(toml).unwrap_err().problems;
-        assert_eq!(one("[analog]\ndrift = 70000"), vec!["analog.drift must be in 0..=65536, not 70000"]);
-        assert_eq!(one("[analog]\ndrift = -1"), vec!["analog.drift must be in 0..=65536, not -1"]);
-        assert_eq!(one("[analog]\ndrift_spread = 65537"), vec!["analog.drift_spread must be in 0..=65536, not 65537"]);
-        assert_eq!(one("[faults]\nstuck_off_ppm = 1000001"), vec!["faults.stuck_off_ppm must be in 0..=1000000, not 1000001"]);
-        assert_eq!(one("[faults]\nstuck_on_ppm = -5"), vec!["faults.stuck_on_ppm must be in 0..=1000000, not -5"]);
+        assert_eq!(
+            one("[analog]\ndrift = 70000"),
+            vec!["analog.drift must be in 0..=65536, not 70000"]
+        );
+        assert_eq!(
+            one("[analog]\ndrift = -1"),
+            vec!["analog.drift must be in 0..=65536, not -1"]
+        );
+        assert_eq!(
+            one("[analog]\ndrift_spread = 65537"),
+            vec!["analog.drift_spread must be in 0..=65536, not 65537"]
+        );
+        assert_eq!(
+            one("[faults]\nstuck_off_ppm = 1000001"),
+            vec!["faults.stuck_off_ppm must be in 0..=1000000, not 1000001"]
+        );
+        assert_eq!(
+            one("[faults]\nstuck_on_ppm = -5"),
+            vec!["faults.stuck_on_ppm must be in 0..=1000000, not -5"]
+        );
         // Together more than every cell: the error names stuck_on_ppm.
         assert_eq!(
             one("[faults]\nstuck_off_ppm = 700000\nstuck_on_ppm = 300001"),
@@ -1039,9 +1194,14 @@ mod tests {
 
     #[test]
     fn device_effects_must_be_integers() {
-        let err = layered("[analog]\ndrift = 0.2\nir_drop = 1.0\n[faults]\nstuck_on_ppm = 1e3").unwrap_err();
+        let err = layered("[analog]\ndrift = 0.2\nir_drop = 1.0\n[faults]\nstuck_on_ppm = 1e3")
+            .unwrap_err();
         for key in ["analog.drift", "analog.ir_drop", "faults.stuck_on_ppm"] {
-            assert!(err.problems.contains(&format!("{key} must be an integer, not a float")), "{err}");
+            assert!(
+                err.problems
+                    .contains(&format!("{key} must be an integer, not a float")),
+                "{err}"
+            );
         }
     }
 
@@ -1050,7 +1210,10 @@ mod tests {
         // Default tile: Imax = Rg * ((2^Bc-1)*2^E + Np) = 4 * (3*4 + 0) = 48; Qmax = (2^40-1) div 95.
         let qmax = ((1u64 << 40) - 1) / 95;
         let p = layered(&format!("[analog]\nir_drop = {qmax}")).unwrap();
-        assert_eq!((p.current_max(), p.ir_drop_max(), p.ir_drop), (48, qmax, qmax));
+        assert_eq!(
+            (p.current_max(), p.ir_drop_max(), p.ir_drop),
+            (48, qmax, qmax)
+        );
         let err = layered(&format!("[analog]\nir_drop = {}", qmax + 1)).unwrap_err();
         assert_eq!(
             err.problems,
@@ -1075,11 +1238,20 @@ mod tests {
         assert_eq!(law.drift_at(1e6), 8457);
         assert_eq!(DriftLaw::new(60.0, 0.1).unwrap().drift_at(6000.0), 24186); // 65536 * (1 - 100^-0.1) = 24185.58
         let err = layered("[analog]\ndrift_t0 = 0\ndrift_nu = 1.5").unwrap_err();
-        assert_eq!(err.problems, vec!["analog.drift_t0 must be a positive number of seconds, not 0"]);
+        assert_eq!(
+            err.problems,
+            vec!["analog.drift_t0 must be a positive number of seconds, not 0"]
+        );
         let err = layered("[analog]\ndrift_nu = 1.5").unwrap_err();
-        assert_eq!(err.problems, vec!["analog.drift_nu must be in 0..=1, not 1.5"]);
+        assert_eq!(
+            err.problems,
+            vec!["analog.drift_nu must be in 0..=1, not 1.5"]
+        );
         let err = layered("[analog]\ndrift_nu = \"fast\"").unwrap_err();
-        assert_eq!(err.problems, vec!["analog.drift_nu must be a float, not a string"]);
+        assert_eq!(
+            err.problems,
+            vec!["analog.drift_nu must be a float, not a string"]
+        );
     }
 
     #[test]
@@ -1090,11 +1262,20 @@ mod tests {
 
     #[test]
     fn sweeps_set_the_v2_keys() {
-        let cfg = TileConfig::default().with_key("analog.drift", "13107").unwrap().with_key("faults.stuck_on_ppm", "5").unwrap();
+        let cfg = TileConfig::default()
+            .with_key("analog.drift", "13107")
+            .unwrap()
+            .with_key("faults.stuck_on_ppm", "5")
+            .unwrap();
         let p = cfg.validate().unwrap();
         assert_eq!((p.drift, p.stuck_on_ppm), (13107, 5));
-        let err = TileConfig::default().with_key("analog.drift", "0.2").unwrap_err();
-        assert_eq!(err.problems, vec!["analog.drift must be an integer, not a float"]);
+        let err = TileConfig::default()
+            .with_key("analog.drift", "0.2")
+            .unwrap_err();
+        assert_eq!(
+            err.problems,
+            vec!["analog.drift must be an integer, not a float"]
+        );
     }
 
     #[test]
@@ -1118,7 +1299,9 @@ mod tests {
 
     #[test]
     fn bad_tech_values_name_the_key() {
-        let err = layered("[tech]\nclock_mhz = -5.0\nactivity = 2\ng_off_us = 1000.0\ng_on_us = 10.0").unwrap_err();
+        let err =
+            layered("[tech]\nclock_mhz = -5.0\nactivity = 2\ng_off_us = 1000.0\ng_on_us = 10.0")
+                .unwrap_err();
         assert_eq!(
             err.problems,
             vec![
@@ -1128,7 +1311,10 @@ mod tests {
             ]
         );
         let err = layered("[tech]\nnode_nm = \"32\"").unwrap_err();
-        assert_eq!(err.problems, vec!["tech.node_nm must be a float, not a string"]);
+        assert_eq!(
+            err.problems,
+            vec!["tech.node_nm must be a float, not a string"]
+        );
         assert!(layered("[tech]\nnode_nm = nan").is_err());
     }
 
@@ -1141,7 +1327,10 @@ mod tests {
     #[test]
     fn bad_activation_is_named() {
         let err = layered("[output]\nactivation = \"tanh\"").unwrap_err();
-        assert_eq!(err.problems, vec!["output.activation must be \"none\" or \"relu\", not \"tanh\""]);
+        assert_eq!(
+            err.problems,
+            vec!["output.activation must be \"none\" or \"relu\", not \"tanh\""]
+        );
     }
 
     #[test]
@@ -1154,17 +1343,32 @@ mod tests {
     #[test]
     fn unknown_preset_lists_known_ones() {
         let err = TileConfig::from_preset("nope").unwrap_err();
-        assert_eq!(err.to_string(), "unknown preset 'nope' (known presets: default, isaac, neurram, fpga64, neurosim)");
+        assert_eq!(
+            err.to_string(),
+            "unknown preset 'nope' (known presets: default, isaac, neurram, fpga64, neurosim)"
+        );
     }
 
     #[test]
     fn with_key_sets_one_key_checked_like_a_file() {
-        let cfg = TileConfig::default().with_key("adc.bits", "6").unwrap().with_key("output.activation", "relu").unwrap();
+        let cfg = TileConfig::default()
+            .with_key("adc.bits", "6")
+            .unwrap()
+            .with_key("output.activation", "relu")
+            .unwrap();
         assert_eq!((cfg.adc.bits, cfg.output.activation.as_str()), (6, "relu"));
         let err = TileConfig::default().with_key("adc.bitz", "6").unwrap_err();
-        assert!(err.problems[0].starts_with("unknown key 'adc.bitz'"), "{err}");
-        let err = TileConfig::default().with_key("adc.bits", "six").unwrap_err();
-        assert_eq!(err.problems, vec!["adc.bits must be an integer, not a string"]);
+        assert!(
+            err.problems[0].starts_with("unknown key 'adc.bitz'"),
+            "{err}"
+        );
+        let err = TileConfig::default()
+            .with_key("adc.bits", "six")
+            .unwrap_err();
+        assert_eq!(
+            err.problems,
+            vec!["adc.bits must be an integer, not a string"]
+        );
         assert!(TileConfig::default().with_key("bits", "6").is_err());
     }
 
@@ -1183,6 +1387,10 @@ mod tests {
         .unwrap();
         let w = cfg.validate().unwrap().widths();
         assert!(w.acc_bits <= 64, "acc needs {} bits", w.acc_bits);
-        assert!(w.product_bits <= 80, "product needs {} bits", w.product_bits);
+        assert!(
+            w.product_bits <= 80,
+            "product needs {} bits",
+            w.product_bits
+        );
     }
 }

@@ -18,7 +18,11 @@ pub struct ColumnParams {
 
 impl Default for ColumnParams {
     fn default() -> Self {
-        ColumnParams { mult: 1, shift: 0, bias: 0 }
+        ColumnParams {
+            mult: 1,
+            shift: 0,
+            bias: 0,
+        }
     }
 }
 
@@ -75,7 +79,12 @@ struct CsvReader<'a> {
 
 impl CsvReader<'_> {
     fn error(&self, line: Option<usize>, column: Option<usize>, message: String) -> DataError {
-        DataError { file: self.file.to_string(), line, column, message }
+        DataError {
+            file: self.file.to_string(),
+            line,
+            column,
+            message,
+        }
     }
 
     /// Lines of `text` as integers, each line exactly `width` values (`what` names them).
@@ -117,7 +126,12 @@ impl CsvReader<'_> {
     }
 
     /// `check` applied to the value at 1-based `line`, `column`.
-    fn checked<T>(&self, check: Result<T, String>, line: usize, column: usize) -> Result<T, DataError> {
+    fn checked<T>(
+        &self,
+        check: Result<T, String>,
+        line: usize,
+        column: usize,
+    ) -> Result<T, DataError> {
         check.map_err(|message| self.error(Some(line), Some(column), message))
     }
 }
@@ -134,13 +148,27 @@ fn in_range(v: i64, lo: i64, hi: i64, what: &str) -> Result<i64, String> {
 /// A weight the tile holds (`±(2^(Wb-1)-1)`), or what is wrong with it.
 pub fn check_weight(p: &TileParams, v: i64) -> Result<i32, String> {
     let max = p.weight_max();
-    in_range(v, -max, max, &format!("weight (weights.bits = {})", p.weight_bits)).map(|v| v as i32)
+    in_range(
+        v,
+        -max,
+        max,
+        &format!("weight (weights.bits = {})", p.weight_bits),
+    )
+    .map(|v| v as i32)
 }
 
 /// An input in the tile's input range, or what is wrong with it.
 pub fn check_input(p: &TileParams, v: i64) -> Result<i32, String> {
     let (lo, hi) = p.input_range();
-    let what = format!("input ({} inputs.bits = {})", if p.inputs_signed { "signed" } else { "unsigned" }, p.input_bits);
+    let what = format!(
+        "input ({} inputs.bits = {})",
+        if p.inputs_signed {
+            "signed"
+        } else {
+            "unsigned"
+        },
+        p.input_bits
+    );
     in_range(v, lo, hi, &what).map(|v| v as i32)
 }
 
@@ -150,7 +178,11 @@ pub fn check_columns(mult: i64, shift: i64, bias: i64) -> Result<ColumnParams, (
     let mult = in_range(mult, i16::MIN as i64, i16::MAX as i64, "mult").map_err(|e| (0, e))?;
     let shift = in_range(shift, 0, 31, "shift").map_err(|e| (1, e))?;
     let bias = in_range(bias, i32::MIN as i64, i32::MAX as i64, "bias").map_err(|e| (2, e))?;
-    Ok(ColumnParams { mult: mult as i16, shift: shift as u8, bias: bias as i32 })
+    Ok(ColumnParams {
+        mult: mult as i16,
+        shift: shift as u8,
+        bias: bias as i32,
+    })
 }
 
 /// Reads `W.csv`: R lines of C weights.
@@ -161,7 +193,11 @@ pub fn parse_weights(p: &TileParams, text: &str, file: &str) -> Result<Weights, 
         return Err(reader.error(
             None,
             None,
-            format!("expected {} lines (array.rows), found {}", p.rows, rows.len()),
+            format!(
+                "expected {} lines (array.rows), found {}",
+                p.rows,
+                rows.len()
+            ),
         ));
     }
     let mut w = Vec::with_capacity(p.rows * p.cols);
@@ -170,7 +206,11 @@ pub fn parse_weights(p: &TileParams, text: &str, file: &str) -> Result<Weights, 
             w.push(reader.checked(check_weight(p, v), i + 1, j + 1)?);
         }
     }
-    Ok(Weights { rows: p.rows, cols: p.cols, w })
+    Ok(Weights {
+        rows: p.rows,
+        cols: p.cols,
+        w,
+    })
 }
 
 /// Reads `X.csv`: N lines of R inputs; line k is batch index k.
@@ -179,31 +219,47 @@ pub fn parse_inputs(p: &TileParams, text: &str, file: &str) -> Result<Vec<Vec<i3
     let rows = reader.rows(text, p.rows, "one per row, array.rows")?;
     rows.iter()
         .enumerate()
-        .map(|(i, row)| row.iter().enumerate().map(|(j, &v)| reader.checked(check_input(p, v), i + 1, j + 1)).collect())
+        .map(|(i, row)| {
+            row.iter()
+                .enumerate()
+                .map(|(j, &v)| reader.checked(check_input(p, v), i + 1, j + 1))
+                .collect()
+        })
         .collect()
 }
 
 /// Reads `C.csv`: C lines `mult,shift,bias`.
-pub fn parse_columns(p: &TileParams, text: &str, file: &str) -> Result<Vec<ColumnParams>, DataError> {
+pub fn parse_columns(
+    p: &TileParams,
+    text: &str,
+    file: &str,
+) -> Result<Vec<ColumnParams>, DataError> {
     let reader = CsvReader { file };
     let rows = reader.rows(text, 3, "mult,shift,bias")?;
     if rows.len() != p.cols {
         return Err(reader.error(
             None,
             None,
-            format!("expected {} lines (array.cols), found {}", p.cols, rows.len()),
+            format!(
+                "expected {} lines (array.cols), found {}",
+                p.cols,
+                rows.len()
+            ),
         ));
     }
     rows.iter()
         .enumerate()
         .map(|(i, row)| {
-            check_columns(row[0], row[1], row[2]).map_err(|(j, message)| reader.error(Some(i + 1), Some(j + 1), message))
+            check_columns(row[0], row[1], row[2])
+                .map_err(|(j, message)| reader.error(Some(i + 1), Some(j + 1), message))
         })
         .collect()
 }
 
 /// Integer rows as CSV, one line each.
-pub fn to_csv<T: fmt::Display>(rows: impl IntoIterator<Item = impl IntoIterator<Item = T>>) -> String {
+pub fn to_csv<T: fmt::Display>(
+    rows: impl IntoIterator<Item = impl IntoIterator<Item = T>>,
+) -> String {
     let mut out = String::new();
     for row in rows {
         let mut first = true;
@@ -226,7 +282,10 @@ pub fn weights_csv(w: &Weights) -> String {
 
 /// The CSV form of column parameters: one `mult,shift,bias` line per logical column.
 pub fn columns_csv(cols: &[ColumnParams]) -> String {
-    to_csv(cols.iter().map(|c| [c.mult as i64, c.shift as i64, c.bias as i64]))
+    to_csv(
+        cols.iter()
+            .map(|c| [c.mult as i64, c.shift as i64, c.bias as i64]),
+    )
 }
 
 #[cfg(test)]
@@ -235,7 +294,10 @@ mod tests {
     use crate::config::TileConfig;
 
     fn params() -> TileParams {
-        TileConfig::layered(None, "[array]\nrows = 2\ncols = 3\nrows_per_read = 2").unwrap().validate().unwrap()
+        TileConfig::layered(None, "[array]\nrows = 2\ncols = 3\nrows_per_read = 2")
+            .unwrap()
+            .validate()
+            .unwrap()
     }
 
     #[test]
@@ -255,13 +317,25 @@ mod tests {
     fn errors_name_file_line_and_column() {
         let p = params();
         let e = parse_weights(&p, "1,2,3\n1,x,3\n", "W.csv").unwrap_err();
-        assert_eq!(e.to_string(), "W.csv, line 2, column 2: 'x' is not an integer");
+        assert_eq!(
+            e.to_string(),
+            "W.csv, line 2, column 2: 'x' is not an integer"
+        );
         let e = parse_weights(&p, "1,2,3\n1,2\n", "W.csv").unwrap_err();
-        assert_eq!(e.to_string(), "W.csv, line 2: expected 3 values (one per column, array.cols), found 2");
+        assert_eq!(
+            e.to_string(),
+            "W.csv, line 2: expected 3 values (one per column, array.cols), found 2"
+        );
         let e = parse_weights(&p, "1,2,3\n1,-8,3\n", "W.csv").unwrap_err();
-        assert_eq!(e.to_string(), "W.csv, line 2, column 2: weight (weights.bits = 4) -8 is out of range -7..=7");
+        assert_eq!(
+            e.to_string(),
+            "W.csv, line 2, column 2: weight (weights.bits = 4) -8 is out of range -7..=7"
+        );
         let e = parse_weights(&p, "1,2,3\n", "W.csv").unwrap_err();
-        assert_eq!(e.to_string(), "W.csv: expected 2 lines (array.rows), found 1");
+        assert_eq!(
+            e.to_string(),
+            "W.csv: expected 2 lines (array.rows), found 1"
+        );
         let e = parse_weights(&p, "", "W.csv").unwrap_err();
         assert_eq!(e.to_string(), "W.csv: the file is empty");
         let e = parse_weights(&p, "1,2,3\n\n1,2,3\n", "W.csv").unwrap_err();
@@ -271,20 +345,39 @@ mod tests {
     #[test]
     fn inputs_are_checked_against_their_signedness() {
         let p = params();
-        assert_eq!(parse_inputs(&p, "-8,7\n0,1", "X.csv").unwrap(), vec![vec![-8, 7], vec![0, 1]]);
+        assert_eq!(
+            parse_inputs(&p, "-8,7\n0,1", "X.csv").unwrap(),
+            vec![vec![-8, 7], vec![0, 1]]
+        );
         let e = parse_inputs(&p, "8,0", "X.csv").unwrap_err();
-        assert_eq!(e.to_string(), "X.csv, line 1, column 1: input (signed inputs.bits = 4) 8 is out of range -8..=7");
+        assert_eq!(
+            e.to_string(),
+            "X.csv, line 1, column 1: input (signed inputs.bits = 4) 8 is out of range -8..=7"
+        );
     }
 
     #[test]
     fn columns_are_checked_per_field() {
         let p = params();
         let c = parse_columns(&p, "1,0,0\n-3,31,-5\n2,1,7\n", "C.csv").unwrap();
-        assert_eq!(c[1], ColumnParams { mult: -3, shift: 31, bias: -5 });
+        assert_eq!(
+            c[1],
+            ColumnParams {
+                mult: -3,
+                shift: 31,
+                bias: -5
+            }
+        );
         let e = parse_columns(&p, "1,0,0\n1,32,0\n1,0,0", "C.csv").unwrap_err();
-        assert_eq!(e.to_string(), "C.csv, line 2, column 2: shift 32 is out of range 0..=31");
+        assert_eq!(
+            e.to_string(),
+            "C.csv, line 2, column 2: shift 32 is out of range 0..=31"
+        );
         let e = parse_columns(&p, "40000,0,0\n1,0,0\n1,0,0", "C.csv").unwrap_err();
-        assert_eq!(e.to_string(), "C.csv, line 1, column 1: mult 40000 is out of range -32768..=32767");
+        assert_eq!(
+            e.to_string(),
+            "C.csv, line 1, column 1: mult 40000 is out of range -32768..=32767"
+        );
     }
 
     #[test]

@@ -60,7 +60,11 @@ impl fmt::Display for StreamCycles {
             return write!(f, "{}", self.pattern[0]);
         }
         let mean = self.mean();
-        let mean = if (mean * 100.0).fract() == 0.0 { mean.to_string() } else { format!("{mean:.2}") };
+        let mean = if (mean * 100.0).fract() == 0.0 {
+            mean.to_string()
+        } else {
+            format!("{mean:.2}")
+        };
         let spacings: Vec<String> = self.pattern.iter().map(u64::to_string).collect();
         let (last, rest) = spacings.split_last().expect("a pattern is never empty");
         write!(f, "{mean} ({} and {last} in turn)", rest.join(", "))
@@ -79,7 +83,10 @@ pub fn cycles_json(cycles: f64) -> serde_json::Value {
 }
 
 /// Serializes a cycles-per-MVM field as [`cycles_json`] does (for `#[serde(serialize_with)]`).
-pub fn serialize_cycles<S: serde::Serializer>(cycles: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+pub fn serialize_cycles<S: serde::Serializer>(
+    cycles: &f64,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serde::Serialize::serialize(&cycles_json(*cycles), serializer)
 }
 
@@ -89,7 +96,13 @@ const MVMS: usize = 64;
 
 /// Cycles per MVM of `p`'s RTL in a back-to-back stream (see the module documentation).
 pub fn stream_cycles(p: &TileParams) -> StreamCycles {
-    let pattern = spacing(p.min_cycles_per_mvm() as i64, p.adc_cycles() as i64, p.adc_latency() as i64, p.rows() as i64, p.phys_cols() as i64);
+    let pattern = spacing(
+        p.min_cycles_per_mvm() as i64,
+        p.adc_cycles() as i64,
+        p.adc_latency() as i64,
+        p.rows() as i64,
+        p.phys_cols() as i64,
+    );
     StreamCycles { pattern }
 }
 
@@ -101,9 +114,13 @@ fn spacing(n: i64, ta: i64, latency: i64, rows: i64, phys: i64) -> Vec<u64> {
     let at = |v: &[i64], k: usize, back: usize| if k >= back { v[k - back] } else { before };
     let (mut accepted, mut last_start, mut released) = (Vec::new(), Vec::new(), Vec::new());
     for k in 0..MVMS {
-        let first = (at(&accepted, k, 1) + 1).max(at(&last_start, k, 2) + 1).max(0);
+        let first = (at(&accepted, k, 1) + 1)
+            .max(at(&last_start, k, 2) + 1)
+            .max(0);
         accepted.push(first + rows - 1);
-        let start = (accepted[k] + 2).max(at(&last_start, k, 1) + ta).max(at(&released, k, 2) + 1);
+        let start = (accepted[k] + 2)
+            .max(at(&last_start, k, 1) + ta)
+            .max(at(&released, k, 2) + 1);
         last_start.push(start + n - ta);
         let read = (last_start[k] + latency + 5).max(at(&released, k, 1) + 1);
         released.push(read + phys - 1);
@@ -114,7 +131,9 @@ fn spacing(n: i64, ta: i64, latency: i64, rows: i64, phys: i64) -> Vec<u64> {
         .find(|&period| tail.windows(period + 1).all(|w| w[0] == w[period]))
         .expect("the spacing of the recurrence becomes periodic");
     let mut pattern = tail[tail.len() - period..].to_vec();
-    let longest = (0..period).max_by_key(|&i| (pattern[i], std::cmp::Reverse(i))).unwrap_or(0);
+    let longest = (0..period)
+        .max_by_key(|&i| (pattern[i], std::cmp::Reverse(i)))
+        .unwrap_or(0);
     pattern.rotate_left(longest);
     pattern
 }
@@ -138,12 +157,22 @@ mod tests {
 
     #[test]
     fn the_period_is_at_most_two_mvms_and_never_beats_a_bound() {
-        for (n, ta) in (1..=40).flat_map(|n| (1..=3).filter(move |ta| n % ta == 0).map(move |ta| (n, ta))) {
-            for (latency, rows, phys) in (0..5).flat_map(|l| (1..=24).flat_map(move |r| (2..=24).step_by(2).map(move |p| (ta + l, r, p)))) {
+        for (n, ta) in
+            (1..=40).flat_map(|n| (1..=3).filter(move |ta| n % ta == 0).map(move |ta| (n, ta)))
+        {
+            for (latency, rows, phys) in (0..5).flat_map(|l| {
+                (1..=24).flat_map(move |r| (2..=24).step_by(2).map(move |p| (ta + l, r, p)))
+            }) {
                 let pattern = spacing(n, ta, latency, rows, phys);
                 let mean = pattern.iter().sum::<u64>() as f64 / pattern.len() as f64;
-                assert!(pattern.len() <= 2, "{n} {ta} {latency} {rows} {phys}: {pattern:?}");
-                assert!(mean >= n.max(rows).max(phys) as f64, "{n} {ta} {latency} {rows} {phys}: {pattern:?}");
+                assert!(
+                    pattern.len() <= 2,
+                    "{n} {ta} {latency} {rows} {phys}: {pattern:?}"
+                );
+                assert!(
+                    mean >= n.max(rows).max(phys) as f64,
+                    "{n} {ta} {latency} {rows} {phys}: {pattern:?}"
+                );
             }
         }
     }
@@ -152,7 +181,11 @@ mod tests {
     fn presets_run_at_the_adc_bound() {
         for name in ["default", "isaac", "neurram"] {
             let p = TileConfig::from_preset(name).unwrap().validate().unwrap();
-            assert_eq!(stream_cycles(&p).pattern, [p.min_cycles_per_mvm()], "{name}");
+            assert_eq!(
+                stream_cycles(&p).pattern,
+                [p.min_cycles_per_mvm()],
+                "{name}"
+            );
         }
     }
 }

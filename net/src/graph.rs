@@ -74,9 +74,13 @@ impl ConvGeometry {
                 let mut v = Vec::with_capacity(k);
                 for c in 0..self.cin {
                     for ky in 0..self.kh {
-                        let y = (oy * self.stride[0] + ky * self.dilation[0]).checked_sub(self.pads[0]).filter(|&y| y < self.h);
+                        let y = (oy * self.stride[0] + ky * self.dilation[0])
+                            .checked_sub(self.pads[0])
+                            .filter(|&y| y < self.h);
                         for kx in 0..self.kw {
-                            let xx = (ox * self.stride[1] + kx * self.dilation[1]).checked_sub(self.pads[1]).filter(|&xx| xx < self.w);
+                            let xx = (ox * self.stride[1] + kx * self.dilation[1])
+                                .checked_sub(self.pads[1])
+                                .filter(|&xx| xx < self.w);
                             v.push(match (y, xx) {
                                 (Some(y), Some(xx)) => x[(c * self.h + y) * self.w + xx],
                                 _ => T::default(),
@@ -124,7 +128,9 @@ impl Layer {
 /// Lays out per-position outputs (`outputs[p][j]`) as the layer's tensor: `[n, positions]` (a
 /// convolution's `[Cout, Hout, Wout]`), which for one position is the plain vector.
 pub fn channels_first<T: Copy>(outputs: &[Vec<T>], n: usize) -> Vec<T> {
-    (0..n).flat_map(|j| outputs.iter().map(move |o| o[j])).collect()
+    (0..n)
+        .flat_map(|j| outputs.iter().map(move |o| o[j]))
+        .collect()
 }
 
 /// The network: nodes in topological order and the weight layers they use.
@@ -138,7 +144,13 @@ pub struct Graph {
 
 /// The window of pooling output `(c, oy, ox)`: the flat input indices it covers and the count of
 /// window positions within the padded input (the divisor of an average that counts padding).
-pub fn pool_window(pool: &Pool, input: &[usize], c: usize, oy: usize, ox: usize) -> (Vec<usize>, usize) {
+pub fn pool_window(
+    pool: &Pool,
+    input: &[usize],
+    c: usize,
+    oy: usize,
+    ox: usize,
+) -> (Vec<usize>, usize) {
     let (h, w) = (input[1], input[2]);
     let mut inside = Vec::with_capacity(pool.kernel[0] * pool.kernel[1]);
     let mut padded = 0;
@@ -149,7 +161,10 @@ pub fn pool_window(pool: &Pool, input: &[usize], c: usize, oy: usize, ox: usize)
             if y < h + pool.pads[0] + pool.pads[2] && x < w + pool.pads[1] + pool.pads[3] {
                 padded += 1;
             }
-            if let (Some(y), Some(x)) = (y.checked_sub(pool.pads[0]).filter(|&y| y < h), x.checked_sub(pool.pads[1]).filter(|&x| x < w)) {
+            if let (Some(y), Some(x)) = (
+                y.checked_sub(pool.pads[0]).filter(|&y| y < h),
+                x.checked_sub(pool.pads[1]).filter(|&x| x < w),
+            ) {
                 inside.push((c * h + y) * w + x);
             }
         }
@@ -211,8 +226,17 @@ impl Graph {
                         for ox in 0..ow {
                             let (inside, padded) = pool_window(&pool, input, ch, oy, ox);
                             out.push(match n.op {
-                                Op::MaxPool(_) => inside[1..].iter().fold(x[inside[0]], |m, &i| m.max(x[i])),
-                                _ => T::average(inside.iter().map(|&i| x[i]), if pool.count_include_pad { padded } else { inside.len() }),
+                                Op::MaxPool(_) => {
+                                    inside[1..].iter().fold(x[inside[0]], |m, &i| m.max(x[i]))
+                                }
+                                _ => T::average(
+                                    inside.iter().map(|&i| x[i]),
+                                    if pool.count_include_pad {
+                                        padded
+                                    } else {
+                                        inside.len()
+                                    },
+                                ),
                             });
                         }
                     }
@@ -221,9 +245,13 @@ impl Graph {
             }
             Op::GlobalAveragePool => {
                 let plane = input[1] * input[2];
-                x.chunks(plane).map(|c| T::average(c.iter().copied(), plane)).collect()
+                x.chunks(plane)
+                    .map(|c| T::average(c.iter().copied(), plane))
+                    .collect()
             }
-            Op::Input | Op::Weight(_) | Op::Add => unreachable!("{:?} is not a digital operator of one type", n.op),
+            Op::Input | Op::Weight(_) | Op::Add => {
+                unreachable!("{:?} is not a digital operator of one type", n.op)
+            }
         }
     }
 
@@ -253,7 +281,11 @@ impl Graph {
                         .collect();
                     channels_first(&outputs, layer.n)
                 }
-                Op::Add => values[node.inputs[0]].iter().zip(&values[node.inputs[1]]).map(|(a, b)| a + b).collect(),
+                Op::Add => values[node.inputs[0]]
+                    .iter()
+                    .zip(&values[node.inputs[1]])
+                    .map(|(a, b)| a + b)
+                    .collect(),
                 _ => self.digital(i, &values),
             };
             values.push(v);
@@ -263,7 +295,10 @@ impl Graph {
 
     /// The node of weight layer `l`.
     pub fn layer_node(&self, l: usize) -> usize {
-        self.nodes.iter().position(|n| n.op == Op::Weight(l)).expect("every layer has its node")
+        self.nodes
+            .iter()
+            .position(|n| n.op == Op::Weight(l))
+            .expect("every layer has its node")
     }
 }
 
@@ -273,7 +308,18 @@ mod tests {
 
     #[test]
     fn patches_pad_with_zeros_in_channel_kernel_order() {
-        let g = ConvGeometry { cin: 1, h: 2, w: 2, kh: 3, kw: 3, stride: [1, 1], pads: [1, 1, 1, 1], dilation: [1, 1], hout: 2, wout: 2 };
+        let g = ConvGeometry {
+            cin: 1,
+            h: 2,
+            w: 2,
+            kh: 3,
+            kw: 3,
+            stride: [1, 1],
+            pads: [1, 1, 1, 1],
+            dilation: [1, 1],
+            hout: 2,
+            wout: 2,
+        };
         let p = g.patches(&[1, 2, 3, 4]);
         assert_eq!(p.len(), 4);
         assert_eq!(p[0], vec![0, 0, 0, 0, 1, 2, 0, 3, 4]);

@@ -229,12 +229,23 @@ impl Network {
     /// format is in README.md). Every problem is an error naming the file and what is wrong; an ONNX
     /// operator the tiles cannot run is refused here, before anything runs.
     pub fn load(path: &Path) -> Result<Self> {
-        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("onnx")) {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("onnx"))
+        {
             let (graph, float) = onnx::load(path)?;
-            Ok(Network { graph, calib: None, float: FloatEngine::Onnx(float) })
+            Ok(Network {
+                graph,
+                calib: None,
+                float: FloatEngine::Onnx(float),
+            })
         } else {
             let (graph, calib) = npz::load_mlp(path)?;
-            Ok(Network { graph, calib: Some(calib), float: FloatEngine::Graph })
+            Ok(Network {
+                graph,
+                calib: Some(calib),
+                float: FloatEngine::Graph,
+            })
         }
     }
 
@@ -250,8 +261,13 @@ impl Network {
 
     /// A short description: the layer sizes of an MLP (`64-32-10`), else the weight layers.
     pub fn summary(&self) -> String {
-        if self.graph.layers.iter().all(|l| l.kind == LayerKind::Dense) && matches!(self.float, FloatEngine::Graph) {
-            let sizes: Vec<String> = std::iter::once(self.graph.layers[0].k).chain(self.graph.layers.iter().map(|l| l.n)).map(|n| n.to_string()).collect();
+        if self.graph.layers.iter().all(|l| l.kind == LayerKind::Dense)
+            && matches!(self.float, FloatEngine::Graph)
+        {
+            let sizes: Vec<String> = std::iter::once(self.graph.layers[0].k)
+                .chain(self.graph.layers.iter().map(|l| l.n))
+                .map(|n| n.to_string())
+                .collect();
             return sizes.join("-");
         }
         let layers: Vec<String> = self
@@ -259,10 +275,17 @@ impl Network {
             .iter()
             .map(|l| match l.kind {
                 LayerKind::Dense => format!("{} {}x{}", l.name, l.k, l.n),
-                LayerKind::Conv => format!("{} conv {}x{} x {} positions", l.name, l.k, l.n, l.mvms_per_inference),
+                LayerKind::Conv => format!(
+                    "{} conv {}x{} x {} positions",
+                    l.name, l.k, l.n, l.mvms_per_inference
+                ),
             })
             .collect();
-        format!("input {}; {}", npz::shape_text(&self.input_shape()), layers.join(", "))
+        format!(
+            "input {}; {}",
+            npz::shape_text(&self.input_shape()),
+            layers.join(", ")
+        )
     }
 
     /// Every weight layer in graph order.
@@ -289,7 +312,10 @@ impl Network {
     /// The float model's output (logits) for each image, in parallel.
     fn float_outputs(&self, x: &[Vec<f64>]) -> Result<Vec<Vec<f64>>> {
         match &self.float {
-            FloatEngine::Graph => Ok(x.par_iter().map(|x| self.graph.forward(x).swap_remove(self.graph.output)).collect()),
+            FloatEngine::Graph => Ok(x
+                .par_iter()
+                .map(|x| self.graph.forward(x).swap_remove(self.graph.output))
+                .collect()),
             FloatEngine::Onnx(model) => x.par_iter().map(|x| model.run(x)).collect(),
         }
     }
@@ -297,7 +323,12 @@ impl Network {
     /// Quantizes the network for tiles `p`, maps it onto tiles and runs the test images on them
     /// (in parallel; image i is MVM index i on every tile), next to the exact integer network and
     /// the float model.
-    pub fn evaluate(&self, p: &TileParams, data: &TestSet, options: &Options) -> Result<NetFigures> {
+    pub fn evaluate(
+        &self,
+        p: &TileParams,
+        data: &TestSet,
+        options: &Options,
+    ) -> Result<NetFigures> {
         let calib: &[Vec<f64>] = match (&self.calib, &data.calib) {
             (Some(c), _) | (None, Some(c)) => c,
             (None, None) => &data.x[..data.x.len().min(CALIBRATION_IMAGES)],
@@ -320,7 +351,11 @@ impl Network {
             .into_par_iter()
             .map(|i| {
                 let mut inputs = Vec::new();
-                let logits = tiled.forward(i as u32, quant.quantize_input(&data.x[i]), |mvm| inputs.push(mvm.input.to_vec())).swap_remove(output);
+                let logits = tiled
+                    .forward(i as u32, quant.quantize_input(&data.x[i]), |mvm| {
+                        inputs.push(mvm.input.to_vec())
+                    })
+                    .swap_remove(output);
                 (logits, inputs)
             })
             .collect();
@@ -340,8 +375,16 @@ impl Network {
             .flat_map(|l| &l.tiles)
             .zip(&spans)
             .map(|(programmed, &(start, count))| {
-                let inputs: Vec<Vec<i32>> = runs.iter().flat_map(|(_, mvm_inputs)| mvm_inputs[start..start + count].iter().cloned()).collect();
-                let workload = Workload { weights: &programmed.weights, inputs: &inputs, description: "the test images' inputs to the tile".into(), activity: None };
+                let inputs: Vec<Vec<i32>> = runs
+                    .iter()
+                    .flat_map(|(_, mvm_inputs)| mvm_inputs[start..start + count].iter().cloned())
+                    .collect();
+                let workload = Workload {
+                    weights: &programmed.weights,
+                    inputs: &inputs,
+                    description: "the test images' inputs to the tile".into(),
+                    activity: None,
+                };
                 Ok(estimate(p, None, &workload)?.energy_pj_per_mvm * count as f64)
             })
             .sum::<Result<f64>>()?;
@@ -349,8 +392,15 @@ impl Network {
         let per_image: Vec<(usize, usize, usize, bool)> = (0..images)
             .into_par_iter()
             .map(|i| {
-                let exact = quant.forward_exact(&self.graph, quant.quantize_input(&data.x[i])).swap_remove(output);
-                (argmax(&runs[i].0), argmax(&exact), argmax(&float_logits[i]), runs[i].0 != exact)
+                let exact = quant
+                    .forward_exact(&self.graph, quant.quantize_input(&data.x[i]))
+                    .swap_remove(output);
+                (
+                    argmax(&runs[i].0),
+                    argmax(&exact),
+                    argmax(&float_logits[i]),
+                    runs[i].0 != exact,
+                )
             })
             .collect();
         let mut predictions = Predictions::default();
@@ -408,7 +458,11 @@ impl TestSet {
     /// `net`.
     pub fn load(path: &Path, net: &Network) -> Result<Self> {
         let t = npz::load_test_set(path, &net.input_shape(), net.classes())?;
-        Ok(TestSet { x: t.x, y: t.y, calib: t.calib })
+        Ok(TestSet {
+            x: t.x,
+            y: t.y,
+            calib: t.calib,
+        })
     }
 
     /// A test set from arrays in memory: `x` flat in C order with shape `shape` (images first,
@@ -416,18 +470,31 @@ impl TestSet {
     pub fn from_arrays(net: &Network, shape: &[usize], x: &[f64], y: &[i64]) -> Result<Self> {
         let input = net.input_shape();
         if shape.len() != input.len() + 1 || shape[1..] != input[..] {
-            bail!("x has shape {shape:?}; the model's input is {}", npz::shape_text(&input));
+            bail!(
+                "x has shape {shape:?}; the model's input is {}",
+                npz::shape_text(&input)
+            );
         }
         let n = shape[0];
         let size: usize = input.iter().product();
         if x.len() != n * size {
-            bail!("x holds {} values; shape {shape:?} needs {}", x.len(), n * size);
+            bail!(
+                "x holds {} values; shape {shape:?} needs {}",
+                x.len(),
+                n * size
+            );
         }
         if n == 0 || y.len() != n {
-            bail!("x ({n} images) and y ({} labels) must have the same, non-zero length", y.len());
+            bail!(
+                "x ({n} images) and y ({} labels) must have the same, non-zero length",
+                y.len()
+            );
         }
         if let Some(i) = x.iter().position(|v| !v.is_finite()) {
-            bail!("x holds {} at flat index {i}; every value must be finite", x[i]);
+            bail!(
+                "x holds {} at flat index {i}; every value must be finite",
+                x[i]
+            );
         }
         let classes = net.classes();
         let y = y
@@ -435,10 +502,17 @@ impl TestSet {
             .enumerate()
             .map(|(i, &v)| match usize::try_from(v) {
                 Ok(c) if c < classes => Ok(c),
-                _ => bail!("y[{i}] = {v} is not a class label 0..{} (the model has {classes} outputs)", classes - 1),
+                _ => bail!(
+                    "y[{i}] = {v} is not a class label 0..{} (the model has {classes} outputs)",
+                    classes - 1
+                ),
             })
             .collect::<Result<_>>()?;
-        Ok(TestSet { x: x.chunks(size.max(1)).map(<[f64]>::to_vec).collect(), y, calib: None })
+        Ok(TestSet {
+            x: x.chunks(size.max(1)).map(<[f64]>::to_vec).collect(),
+            y,
+            calib: None,
+        })
     }
 
     /// Images in the set.
@@ -461,9 +535,19 @@ struct TileRun {
 /// Runs every tile MVM of the first `images` images through the generated RTL (one Verilator
 /// build, one instance per tile, programmed with that tile's weights and column parameters) and
 /// compares its outputs with the model's. Returns the MVMs checked or the first mismatch.
-fn check_rtl(p: &TileParams, data: &TestSet, quant: &QuantNet, tiled: &TiledNet, images: usize) -> Result<std::result::Result<usize, Mismatch>> {
+fn check_rtl(
+    p: &TileParams,
+    data: &TestSet,
+    quant: &QuantNet,
+    tiled: &TiledNet,
+    images: usize,
+) -> Result<std::result::Result<usize, Mismatch>> {
     // Every tile's inputs and model outputs, image by image: `runs[layer][tile]`.
-    let mut runs: Vec<Vec<TileRun>> = tiled.layers.iter().map(|l| vec![TileRun::default(); l.tiles.len()]).collect();
+    let mut runs: Vec<Vec<TileRun>> = tiled
+        .layers
+        .iter()
+        .map(|l| vec![TileRun::default(); l.tiles.len()])
+        .collect();
     for (i, x) in data.x.iter().take(images).enumerate() {
         tiled.forward(i as u32, quant.quantize_input(x), |mvm| {
             let index = mvm.tile.row_tile * tiled.layers[mvm.layer].col_tiles + mvm.tile.col_tile;
@@ -475,7 +559,14 @@ fn check_rtl(p: &TileParams, data: &TestSet, quant: &QuantNet, tiled: &TiledNet,
     let built = build_tile(p)?;
     let mut checked = 0;
     for (l, layer) in tiled.layers.iter().enumerate() {
-        for (t, TileRun { inputs, outputs: expected }) in layer.tiles.iter().zip(&runs[l]) {
+        for (
+            t,
+            TileRun {
+                inputs,
+                outputs: expected,
+            },
+        ) in layer.tiles.iter().zip(&runs[l])
+        {
             let mut rtl = TileRtl::load(p.clone(), &built)?;
             rtl.program_weights(&t.weights)?;
             rtl.program_columns(&t.columns)?;
@@ -484,7 +575,16 @@ fn check_rtl(p: &TileParams, data: &TestSet, quant: &QuantNet, tiled: &TiledNet,
                 if let Some(column) = (0..e.len()).find(|&c| e[c] != g[c]) {
                     let (row_tile, col_tile) = (t.row_tile, t.col_tile);
                     let layer_output = col_tile * p.cols() + column;
-                    return Ok(Err(Mismatch { layer: l, row_tile, col_tile, mvm, column, layer_output, model: e[column], rtl: g[column] }));
+                    return Ok(Err(Mismatch {
+                        layer: l,
+                        row_tile,
+                        col_tile,
+                        mvm,
+                        column,
+                        layer_output,
+                        model: e[column],
+                        rtl: g[column],
+                    }));
                 }
                 checked += 1;
             }

@@ -16,7 +16,9 @@ use anyhow::{anyhow, bail, Context, Result};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
-use tract_onnx::pb::{tensor_shape_proto::dimension, type_proto, AttributeProto, NodeProto, TensorProto};
+use tract_onnx::pb::{
+    tensor_shape_proto::dimension, type_proto, AttributeProto, NodeProto, TensorProto,
+};
 use tract_onnx::prelude::*;
 
 /// The operators the tiles and the digital stage run.
@@ -55,8 +57,13 @@ impl FloatModel {
     pub fn run(&self, x: &[f64]) -> Result<Vec<f64>> {
         let data: Vec<f32> = x.iter().map(|&v| v as f32).collect();
         let input = tract_ndarray::ArrayD::from_shape_vec(self.shape.clone(), data)?.into_tensor();
-        let out = self.plan.run(tvec!(input.into())).map_err(|e| anyhow!("tract: {e:#}"))?;
-        let view = out[0].to_plain_array_view::<f32>().map_err(|e| anyhow!("tract: the output is not f32: {e}"))?;
+        let out = self
+            .plan
+            .run(tvec!(input.into()))
+            .map_err(|e| anyhow!("tract: {e:#}"))?;
+        let view = out[0]
+            .to_plain_array_view::<f32>()
+            .map_err(|e| anyhow!("tract: the output is not f32: {e}"))?;
         Ok(view.iter().map(|&v| v as f64).collect())
     }
 }
@@ -72,8 +79,13 @@ enum Value {
 pub fn load(path: &Path) -> Result<(Graph, FloatModel)> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).with_context(|| format!("cannot read '{file}'"))?;
-    let proto = tract_onnx::onnx().proto_model_for_read(&mut &bytes[..]).map_err(|e| anyhow!("'{file}' is not an ONNX model: {e}"))?;
-    let graph_proto = proto.graph.as_ref().ok_or_else(|| anyhow!("'{file}' is not an ONNX model: it has no graph"))?;
+    let proto = tract_onnx::onnx()
+        .proto_model_for_read(&mut &bytes[..])
+        .map_err(|e| anyhow!("'{file}' is not an ONNX model: {e}"))?;
+    let graph_proto = proto
+        .graph
+        .as_ref()
+        .ok_or_else(|| anyhow!("'{file}' is not an ONNX model: it has no graph"))?;
     let (graph, batch) = Importer::new(&file, graph_proto)?.import(graph_proto)?;
     let float = float_model(path, &file, &graph, batch.as_deref())?;
     Ok((graph, float))
@@ -84,7 +96,9 @@ pub fn load(path: &Path) -> Result<(Graph, FloatModel)> {
 /// dynamic batch) is set to 1 after the model is typed: the shapes an exporter declares for the
 /// tensors inside the graph carry the same symbol, which a fixed input of 1 would contradict.
 fn float_model(path: &Path, file: &str, graph: &Graph, batch: Option<&str>) -> Result<FloatModel> {
-    let shape: Vec<usize> = std::iter::once(1).chain(graph.nodes[0].shape.iter().copied()).collect();
+    let shape: Vec<usize> = std::iter::once(1)
+        .chain(graph.nodes[0].shape.iter().copied())
+        .collect();
     let build = || -> TractResult<Arc<TypedRunnableModel>> {
         let model = tract_onnx::onnx().model_for_path(path)?;
         let typed = match batch {
@@ -93,7 +107,9 @@ fn float_model(path: &Path, file: &str, graph: &Graph, batch: Option<&str>) -> R
                 let one = HashMap::from([(typed.sym(name), TDim::Val(1))]);
                 typed.set_symbols(&one)?
             }
-            None => model.with_input_fact(0, f32::fact(&shape).into())?.into_typed()?,
+            None => model
+                .with_input_fact(0, f32::fact(&shape).into())?
+                .into_typed()?,
         };
         typed.into_optimized()?.into_runnable()
     };
@@ -125,7 +141,11 @@ fn attr<'p>(node: &'p NodeProto, name: &str) -> Option<&'p AttributeProto> {
 
 fn node_name(node: &NodeProto) -> String {
     if node.name.is_empty() {
-        format!("{} -> {}", node.op_type, node.output.first().map_or("?", |s| s.as_str()))
+        format!(
+            "{} -> {}",
+            node.op_type,
+            node.output.first().map_or("?", |s| s.as_str())
+        )
     } else {
         node.name.clone()
     }
@@ -137,30 +157,57 @@ fn tensor_values(t: &TensorProto, file: &str) -> Result<(Vec<usize>, Vec<f64>)> 
     if t.data_location == Some(1) || !t.external_data.is_empty() {
         bail!("{}: its data is in an external file, which is not supported (save the model with its weights inside)", what());
     }
-    let dims = t.dims.iter().map(|&d| usize::try_from(d).map_err(|_| anyhow!("{}: negative dimension {d}", what()))).collect::<Result<Vec<_>>>()?;
+    let dims = t
+        .dims
+        .iter()
+        .map(|&d| usize::try_from(d).map_err(|_| anyhow!("{}: negative dimension {d}", what())))
+        .collect::<Result<Vec<_>>>()?;
     let count: usize = dims.iter().product();
     let raw = |size: usize| -> Result<Vec<&[u8]>> {
         if t.raw_data.len() != count * size {
-            bail!("{}: {} bytes of raw data for {count} values of {size} bytes", what(), t.raw_data.len());
+            bail!(
+                "{}: {} bytes of raw data for {count} values of {size} bytes",
+                what(),
+                t.raw_data.len()
+            );
         }
         Ok(t.raw_data.chunks(size).collect())
     };
     let data: Vec<f64> = match t.data_type {
-        1 if !t.raw_data.is_empty() => raw(4)?.iter().map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64).collect(),
+        1 if !t.raw_data.is_empty() => raw(4)?
+            .iter()
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64)
+            .collect(),
         1 => t.float_data.iter().map(|&v| v as f64).collect(),
-        11 if !t.raw_data.is_empty() => raw(8)?.iter().map(|b| f64::from_le_bytes(b[..8].try_into().expect("8 bytes"))).collect(),
+        11 if !t.raw_data.is_empty() => raw(8)?
+            .iter()
+            .map(|b| f64::from_le_bytes(b[..8].try_into().expect("8 bytes")))
+            .collect(),
         11 => t.double_data.clone(),
-        7 if !t.raw_data.is_empty() => raw(8)?.iter().map(|b| i64::from_le_bytes(b[..8].try_into().expect("8 bytes")) as f64).collect(),
+        7 if !t.raw_data.is_empty() => raw(8)?
+            .iter()
+            .map(|b| i64::from_le_bytes(b[..8].try_into().expect("8 bytes")) as f64)
+            .collect(),
         7 => t.int64_data.iter().map(|&v| v as f64).collect(),
-        6 if !t.raw_data.is_empty() => raw(4)?.iter().map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64).collect(),
+        6 if !t.raw_data.is_empty() => raw(4)?
+            .iter()
+            .map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64)
+            .collect(),
         6 => t.int32_data.iter().map(|&v| v as f64).collect(),
-        other => bail!("{}: element type {other} is not supported (float, double, int32 and int64 are)", what()),
+        other => bail!(
+            "{}: element type {other} is not supported (float, double, int32 and int64 are)",
+            what()
+        ),
     };
     if data.len() != count {
         bail!("{}: {} values for shape {dims:?}", what(), data.len());
     }
     if let Some(i) = data.iter().position(|v| !v.is_finite()) {
-        bail!("{}: value {} at flat index {i}; every value must be finite", what(), data[i]);
+        bail!(
+            "{}: value {} at flat index {i}; every value must be finite",
+            what(),
+            data[i]
+        );
     }
     Ok((dims, data))
 }
@@ -171,12 +218,21 @@ impl<'a> Importer<'a> {
         for node in &g.node {
             let domain_ok = node.domain.is_empty() || node.domain == "ai.onnx";
             if !domain_ok || !SUPPORTED.contains(&node.op_type.as_str()) {
-                let op = if domain_ok { node.op_type.clone() } else { format!("{}.{}", node.domain, node.op_type) };
+                let op = if domain_ok {
+                    node.op_type.clone()
+                } else {
+                    format!("{}.{}", node.domain, node.op_type)
+                };
                 bail!("{file}: operator '{op}' (node '{}') is not supported; the supported operators are {}", node_name(node), SUPPORTED.join(", "));
             }
         }
         let mut readers: HashMap<String, usize> = HashMap::new();
-        for name in g.node.iter().flat_map(|n| &n.input).chain(g.output.iter().map(|o| &o.name)) {
+        for name in g
+            .node
+            .iter()
+            .flat_map(|n| &n.input)
+            .chain(g.output.iter().map(|o| &o.name))
+        {
             *readers.entry(name.clone()).or_default() += 1;
         }
         let mut values = HashMap::new();
@@ -184,45 +240,86 @@ impl<'a> Importer<'a> {
             let (dims, data) = tensor_values(t, file)?;
             values.insert(t.name.clone(), Value::Const { dims, data });
         }
-        Ok(Importer { file, nodes: vec![], layers: vec![], values, readers, open: vec![] })
+        Ok(Importer {
+            file,
+            nodes: vec![],
+            layers: vec![],
+            values,
+            readers,
+            open: vec![],
+        })
     }
 
     /// The graph, and the name of its input's batch dimension if it is a symbol.
     fn import(mut self, g: &tract_onnx::pb::GraphProto) -> Result<(Graph, Option<String>)> {
         let file = self.file;
-        let inputs: Vec<_> = g.input.iter().filter(|i| !self.values.contains_key(&i.name)).collect();
+        let inputs: Vec<_> = g
+            .input
+            .iter()
+            .filter(|i| !self.values.contains_key(&i.name))
+            .collect();
         let [input] = inputs[..] else {
-            bail!("{file}: the model has {} inputs; one (the images) is supported", inputs.len());
+            bail!(
+                "{file}: the model has {} inputs; one (the images) is supported",
+                inputs.len()
+            );
         };
-        let shape = input_shape(input).map_err(|e| anyhow!("{file}: input '{}': {e}", input.name))?;
-        self.nodes.push(Node { op: Op::Input, inputs: vec![], shape });
+        let shape =
+            input_shape(input).map_err(|e| anyhow!("{file}: input '{}': {e}", input.name))?;
+        self.nodes.push(Node {
+            op: Op::Input,
+            inputs: vec![],
+            shape,
+        });
         self.values.insert(input.name.clone(), Value::Node(0));
         for node in &g.node {
-            self.node(node).map_err(|e| anyhow!("{file}: node '{}' ({}): {e}", node_name(node), node.op_type))?;
+            self.node(node).map_err(|e| {
+                anyhow!("{file}: node '{}' ({}): {e}", node_name(node), node.op_type)
+            })?;
         }
         let [output] = &g.output[..] else {
-            bail!("{file}: the model has {} outputs; one (the logits) is supported", g.output.len());
+            bail!(
+                "{file}: the model has {} outputs; one (the logits) is supported",
+                g.output.len()
+            );
         };
         let output = match self.values.get(&output.name) {
             Some(Value::Node(n)) => *n,
-            _ => bail!("{file}: the output '{}' is not computed from the input", output.name),
+            _ => bail!(
+                "{file}: the output '{}' is not computed from the input",
+                output.name
+            ),
         };
         if self.layers.is_empty() {
             bail!("{file}: the model has no weight layer (Conv, Gemm or MatMul) to run on tiles");
         }
-        Ok((Graph { nodes: self.nodes, layers: self.layers, output }, batch_symbol(input)))
+        Ok((
+            Graph {
+                nodes: self.nodes,
+                layers: self.layers,
+                output,
+            },
+            batch_symbol(input),
+        ))
     }
 
     fn value(&self, name: &str) -> Result<&Value> {
-        self.values.get(name).ok_or_else(|| anyhow!("input '{name}' is not defined before it"))
+        self.values
+            .get(name)
+            .ok_or_else(|| anyhow!("input '{name}' is not defined before it"))
     }
 
     /// The node behind activation input `i`.
     fn activation(&self, node: &NodeProto, i: usize) -> Result<usize> {
-        let name = node.input.get(i).ok_or_else(|| anyhow!("input {i} is missing"))?;
+        let name = node
+            .input
+            .get(i)
+            .ok_or_else(|| anyhow!("input {i} is missing"))?;
         match self.value(name)? {
             Value::Node(n) => Ok(*n),
-            Value::Const { .. } => bail!("input {i} ('{name}') is a constant; it must be computed from the model's input"),
+            Value::Const { .. } => bail!(
+                "input {i} ('{name}') is a constant; it must be computed from the model's input"
+            ),
         }
     }
 
@@ -232,14 +329,17 @@ impl<'a> Importer<'a> {
             None => Ok(None),
             Some(name) => match self.value(name)? {
                 Value::Const { dims, data } => Ok(Some((dims.clone(), data.clone()))),
-                Value::Node(_) => bail!("input {i} ('{name}') must be a constant (an initializer), it is computed"),
+                Value::Node(_) => bail!(
+                    "input {i} ('{name}') must be a constant (an initializer), it is computed"
+                ),
             },
         }
     }
 
     fn push(&mut self, node: &NodeProto, op: Op, inputs: Vec<usize>, shape: Vec<usize>) {
         self.nodes.push(Node { op, inputs, shape });
-        self.values.insert(node.output[0].clone(), Value::Node(self.nodes.len() - 1));
+        self.values
+            .insert(node.output[0].clone(), Value::Node(self.nodes.len() - 1));
     }
 
     /// The weight layer whose output node `n` is, if it can still take a bias, batch norm or
@@ -254,7 +354,15 @@ impl<'a> Importer<'a> {
     fn ints(node: &NodeProto, name: &str, default: Vec<usize>) -> Result<Vec<usize>> {
         match attr(node, name) {
             None => Ok(default),
-            Some(a) => a.ints.iter().map(|&v| usize::try_from(v).map_err(|_| anyhow!("attribute {name} = {:?} must not be negative", a.ints))).collect(),
+            Some(a) => a
+                .ints
+                .iter()
+                .map(|&v| {
+                    usize::try_from(v).map_err(|_| {
+                        anyhow!("attribute {name} = {:?} must not be negative", a.ints)
+                    })
+                })
+                .collect(),
         }
     }
 
@@ -265,7 +373,9 @@ impl<'a> Importer<'a> {
         let out = node.output[0].clone();
         match node.op_type.as_str() {
             "Constant" => {
-                let t = attr(node, "value").and_then(|a| a.t.as_ref()).ok_or_else(|| anyhow!("only a 'value' tensor constant is supported"))?;
+                let t = attr(node, "value")
+                    .and_then(|a| a.t.as_ref())
+                    .ok_or_else(|| anyhow!("only a 'value' tensor constant is supported"))?;
                 let (dims, data) = tensor_values(t, self.file)?;
                 self.values.insert(out, Value::Const { dims, data });
             }
@@ -295,7 +405,10 @@ impl<'a> Importer<'a> {
             "GlobalAveragePool" => {
                 let x = self.activation(node, 0)?;
                 let [c, _, _] = self.nodes[x].shape[..] else {
-                    bail!("its input has shape {:?} per image; [C, H, W] is supported", self.nodes[x].shape);
+                    bail!(
+                        "its input has shape {:?} per image; [C, H, W] is supported",
+                        self.nodes[x].shape
+                    );
                 };
                 self.push(node, Op::GlobalAveragePool, vec![x], vec![c, 1, 1]);
             }
@@ -315,7 +428,9 @@ impl<'a> Importer<'a> {
             }
             "Reshape" => {
                 let x = self.activation(node, 0)?;
-                let (_, target) = self.constant(node, 1)?.ok_or_else(|| anyhow!("the shape input is missing"))?;
+                let (_, target) = self
+                    .constant(node, 1)?
+                    .ok_or_else(|| anyhow!("the shape input is missing"))?;
                 let shape = reshape(&self.nodes[x].shape, &target)?;
                 self.push(node, Op::Reshape, vec![x], shape);
             }
@@ -329,7 +444,10 @@ impl<'a> Importer<'a> {
     fn reduce_mean(&mut self, node: &NodeProto) -> Result<()> {
         let x = self.activation(node, 0)?;
         let [c, _, _] = self.nodes[x].shape[..] else {
-            bail!("its input has shape {:?} per image; a mean over H and W of [C, H, W] is supported", self.nodes[x].shape);
+            bail!(
+                "its input has shape {:?} per image; a mean over H and W of [C, H, W] is supported",
+                self.nodes[x].shape
+            );
         };
         // Opset 18 moved `axes` from an attribute to an input.
         let axes: Vec<i64> = match (attr(node, "axes"), self.constant(node, 1)?) {
@@ -337,12 +455,19 @@ impl<'a> Importer<'a> {
             (None, Some((_, v))) => v.iter().map(|&a| a as i64).collect(),
             (None, None) => vec![],
         };
-        let mut axes = axes.iter().map(|&a| if a < 0 { a + 4 } else { a }).collect::<Vec<_>>();
+        let mut axes = axes
+            .iter()
+            .map(|&a| if a < 0 { a + 4 } else { a })
+            .collect::<Vec<_>>();
         axes.sort_unstable();
         if axes != [2, 3] {
             bail!("it averages over axes {axes:?}; only the mean over H and W (axes 2 and 3, or -2 and -1) is supported");
         }
-        let shape = if attr(node, "keepdims").map_or(1, |a| a.i) == 0 { vec![c] } else { vec![c, 1, 1] };
+        let shape = if attr(node, "keepdims").map_or(1, |a| a.i) == 0 {
+            vec![c]
+        } else {
+            vec![c, 1, 1]
+        };
         self.push(node, Op::GlobalAveragePool, vec![x], shape);
         Ok(())
     }
@@ -350,7 +475,11 @@ impl<'a> Importer<'a> {
     /// Constant input `i` of a shape-arithmetic node; a tensor computed from the images is
     /// refused (only `Shape` reads one, and only its shape).
     fn shape_value(&self, node: &NodeProto, i: usize) -> Result<(Vec<usize>, Vec<f64>)> {
-        let name = node.input.get(i).filter(|n| !n.is_empty()).ok_or_else(|| anyhow!("input {i} is missing"))?;
+        let name = node
+            .input
+            .get(i)
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| anyhow!("input {i} is missing"))?;
         match self.value(name)? {
             Value::Const { dims, data } => Ok((dims.clone(), data.clone())),
             Value::Node(_) => bail!("input {i} ('{name}') is computed from the images; {} is supported on constants and shapes only", node.op_type),
@@ -367,13 +496,20 @@ impl<'a> Importer<'a> {
             }
             Ok(((a + r) % r) as usize)
         };
-        let axes = |given: Option<&AttributeProto>, input: Option<(Vec<usize>, Vec<f64>)>| -> Vec<i64> {
-            given.map(|a| a.ints.clone()).or_else(|| input.map(|(_, v)| v.iter().map(|&a| a as i64).collect())).unwrap_or_default()
-        };
+        let axes =
+            |given: Option<&AttributeProto>, input: Option<(Vec<usize>, Vec<f64>)>| -> Vec<i64> {
+                given
+                    .map(|a| a.ints.clone())
+                    .or_else(|| input.map(|(_, v)| v.iter().map(|&a| a as i64).collect()))
+                    .unwrap_or_default()
+            };
         match node.op_type.as_str() {
             "Shape" => {
                 let full: Vec<f64> = match self.value(&node.input[0])? {
-                    Value::Node(n) => std::iter::once(1).chain(self.nodes[*n].shape.iter().copied()).map(|d| d as f64).collect(),
+                    Value::Node(n) => std::iter::once(1)
+                        .chain(self.nodes[*n].shape.iter().copied())
+                        .map(|d| d as f64)
+                        .collect(),
                     Value::Const { dims, .. } => dims.iter().map(|&d| d as f64).collect(),
                 };
                 let rank = full.len() as i64;
@@ -391,17 +527,27 @@ impl<'a> Importer<'a> {
                 let n = data.len() as i64;
                 let at = |i: f64| -> Result<f64> {
                     let j = if i < 0.0 { i as i64 + n } else { i as i64 };
-                    usize::try_from(j).ok().and_then(|j| data.get(j).copied()).ok_or_else(|| anyhow!("index {i} is outside {n} values"))
+                    usize::try_from(j)
+                        .ok()
+                        .and_then(|j| data.get(j).copied())
+                        .ok_or_else(|| anyhow!("index {i} is outside {n} values"))
                 };
                 let picked = idx.iter().map(|&i| at(i)).collect::<Result<_>>()?;
                 Ok((idims, picked))
             }
             "Unsqueeze" => {
                 let (mut dims, data) = self.shape_value(node, 0)?;
-                let given = if node.input.len() > 1 { Some(self.shape_value(node, 1)?) } else { None };
+                let given = if node.input.len() > 1 {
+                    Some(self.shape_value(node, 1)?)
+                } else {
+                    None
+                };
                 let list = axes(attr(node, "axes"), given);
                 let rank = dims.len() + list.len();
-                let mut at = list.iter().map(|&a| axis_of(a, rank)).collect::<Result<Vec<_>>>()?;
+                let mut at = list
+                    .iter()
+                    .map(|&a| axis_of(a, rank))
+                    .collect::<Result<Vec<_>>>()?;
                 at.sort_unstable();
                 for a in at {
                     dims.insert(a.min(dims.len()), 1);
@@ -410,13 +556,33 @@ impl<'a> Importer<'a> {
             }
             "Squeeze" => {
                 let (dims, data) = self.shape_value(node, 0)?;
-                let given = if node.input.len() > 1 { Some(self.shape_value(node, 1)?) } else { None };
-                let at = axes(attr(node, "axes"), given).iter().map(|&a| axis_of(a, dims.len())).collect::<Result<Vec<_>>>()?;
+                let given = if node.input.len() > 1 {
+                    Some(self.shape_value(node, 1)?)
+                } else {
+                    None
+                };
+                let at = axes(attr(node, "axes"), given)
+                    .iter()
+                    .map(|&a| axis_of(a, dims.len()))
+                    .collect::<Result<Vec<_>>>()?;
                 if at.iter().any(|&a| dims[a] != 1) {
                     bail!("it squeezes axes {at:?} of shape {dims:?}; only dimensions of 1 can be squeezed");
                 }
-                let keep = |(i, &d): (usize, &usize)| if at.is_empty() { d != 1 } else { !at.contains(&i) };
-                Ok((dims.iter().enumerate().filter(|p| keep(*p)).map(|(_, &d)| d).collect(), data))
+                let keep = |(i, &d): (usize, &usize)| {
+                    if at.is_empty() {
+                        d != 1
+                    } else {
+                        !at.contains(&i)
+                    }
+                };
+                Ok((
+                    dims.iter()
+                        .enumerate()
+                        .filter(|p| keep(*p))
+                        .map(|(_, &d)| d)
+                        .collect(),
+                    data,
+                ))
             }
             _ => {
                 let mut out = vec![];
@@ -434,12 +600,19 @@ impl<'a> Importer<'a> {
 
     fn conv(&mut self, node: &NodeProto) -> Result<()> {
         let x = self.activation(node, 0)?;
-        let (wd, w) = self.constant(node, 1)?.ok_or_else(|| anyhow!("the weight input is missing"))?;
+        let (wd, w) = self
+            .constant(node, 1)?
+            .ok_or_else(|| anyhow!("the weight input is missing"))?;
         let [cin, h, wi] = self.nodes[x].shape[..] else {
-            bail!("its input has shape {:?} per image; a 2-D convolution of [C, H, W] is supported", self.nodes[x].shape);
+            bail!(
+                "its input has shape {:?} per image; a 2-D convolution of [C, H, W] is supported",
+                self.nodes[x].shape
+            );
         };
         let [cout, wcin, kh, kw] = wd[..] else {
-            bail!("its weight has shape {wd:?}; [Cout, Cin, kh, kw] (a 2-D convolution) is supported");
+            bail!(
+                "its weight has shape {wd:?}; [Cout, Cin, kh, kw] (a 2-D convolution) is supported"
+            );
         };
         let group = attr(node, "group").map_or(1, |a| a.i);
         if group != 1 {
@@ -450,7 +623,10 @@ impl<'a> Importer<'a> {
         }
         if let Some(k) = attr(node, "kernel_shape") {
             if k.ints != [kh as i64, kw as i64] {
-                bail!("kernel_shape {:?} differs from the weight's {kh} x {kw}", k.ints);
+                bail!(
+                    "kernel_shape {:?} differs from the weight's {kh} x {kw}",
+                    k.ints
+                );
             }
         }
         let stride = two(Self::ints(node, "strides", vec![1, 1])?, "strides")?;
@@ -460,7 +636,10 @@ impl<'a> Importer<'a> {
         }
         let span = [(kh - 1) * dilation[0] + 1, (kw - 1) * dilation[1] + 1];
         let pads = pads(node, [h, wi], span, stride)?;
-        let (hout, wout) = (out_size(h, pads[0] + pads[2], span[0], stride[0], false)?, out_size(wi, pads[1] + pads[3], span[1], stride[1], false)?);
+        let (hout, wout) = (
+            out_size(h, pads[0] + pads[2], span[0], stride[0], false)?,
+            out_size(wi, pads[1] + pads[3], span[1], stride[1], false)?,
+        );
         let k = cin * kh * kw;
         // W[co, ci, ky, kx] is row (ci, ky, kx), column co of the tile matrix.
         let mut m = vec![0.0; k * cout];
@@ -470,8 +649,33 @@ impl<'a> Importer<'a> {
             }
         }
         let b = self.bias(node, 2, cout)?;
-        let geometry = ConvGeometry { cin, h, w: wi, kh, kw, stride, pads, dilation, hout, wout };
-        self.weight_layer(node, x, Layer { name: node_name(node), kind: LayerKind::Conv, k, n: cout, w: m, b, relu: false, conv: Some(geometry) }, vec![cout, hout, wout]);
+        let geometry = ConvGeometry {
+            cin,
+            h,
+            w: wi,
+            kh,
+            kw,
+            stride,
+            pads,
+            dilation,
+            hout,
+            wout,
+        };
+        self.weight_layer(
+            node,
+            x,
+            Layer {
+                name: node_name(node),
+                kind: LayerKind::Conv,
+                k,
+                n: cout,
+                w: m,
+                b,
+                relu: false,
+                conv: Some(geometry),
+            },
+            vec![cout, hout, wout],
+        );
         Ok(())
     }
 
@@ -492,7 +696,9 @@ impl<'a> Importer<'a> {
 
     fn dense(&mut self, node: &NodeProto) -> Result<()> {
         let x = self.activation(node, 0)?;
-        let (bd, b) = self.constant(node, 1)?.ok_or_else(|| anyhow!("the matrix input is missing"))?;
+        let (bd, b) = self
+            .constant(node, 1)?
+            .ok_or_else(|| anyhow!("the matrix input is missing"))?;
         let [k] = self.nodes[x].shape[..] else {
             bail!("its input has shape {:?} per image; a vector per image is supported (add a Flatten)", self.nodes[x].shape);
         };
@@ -511,9 +717,39 @@ impl<'a> Importer<'a> {
             bail!("its matrix has shape {bd:?} (transB = {}), which does not take the input's {k} values", trans_b as u8);
         }
         let alpha = if gemm { f("alpha") } else { 1.0 };
-        let m: Vec<f64> = (0..k * n).map(|idx| alpha * if trans_b { b[(idx % n) * k + idx / n] } else { b[idx] }).collect();
-        let bias = if gemm { self.bias(node, 2, n)?.iter().map(|v| v * f("beta")).collect() } else { vec![0.0; n] };
-        self.weight_layer(node, x, Layer { name: node_name(node), kind: LayerKind::Dense, k, n, w: m, b: bias, relu: false, conv: None }, vec![n]);
+        let m: Vec<f64> = (0..k * n)
+            .map(|idx| {
+                alpha
+                    * if trans_b {
+                        b[(idx % n) * k + idx / n]
+                    } else {
+                        b[idx]
+                    }
+            })
+            .collect();
+        let bias = if gemm {
+            self.bias(node, 2, n)?
+                .iter()
+                .map(|v| v * f("beta"))
+                .collect()
+        } else {
+            vec![0.0; n]
+        };
+        self.weight_layer(
+            node,
+            x,
+            Layer {
+                name: node_name(node),
+                kind: LayerKind::Dense,
+                k,
+                n,
+                w: m,
+                b: bias,
+                relu: false,
+                conv: None,
+            },
+            vec![n],
+        );
         Ok(())
     }
 
@@ -529,14 +765,23 @@ impl<'a> Importer<'a> {
                 let shape = self.nodes[x].shape.clone();
                 self.push(node, Op::Add, vec![x, y], shape);
             }
-            (Value::Node(x), Value::Const { data, .. }) | (Value::Const { data, .. }, Value::Node(x)) => {
-                let tensor = if matches!(self.value(a)?, Value::Node(_)) { a } else { b };
+            (Value::Node(x), Value::Const { data, .. })
+            | (Value::Const { data, .. }, Value::Node(x)) => {
+                let tensor = if matches!(self.value(a)?, Value::Node(_)) {
+                    a
+                } else {
+                    b
+                };
                 let Some(l) = self.open_layer(x, tensor) else {
                     bail!("it adds a constant to a tensor that is not the sole output of a Conv, Gemm or MatMul; only a bias of a weight layer is supported");
                 };
                 let n = self.layers[l].n;
                 if data.len() != n && data.len() != 1 {
-                    bail!("its constant has {} values; as the bias of '{}' it needs {n}", data.len(), self.layers[l].name);
+                    bail!(
+                        "its constant has {} values; as the bias of '{}' it needs {n}",
+                        data.len(),
+                        self.layers[l].name
+                    );
                 }
                 for (j, bj) in self.layers[l].b.iter_mut().enumerate() {
                     *bj += data[if data.len() == 1 { 0 } else { j }];
@@ -550,7 +795,12 @@ impl<'a> Importer<'a> {
 
     fn batch_norm(&mut self, node: &NodeProto) -> Result<()> {
         let x = self.activation(node, 0)?;
-        if node.output.iter().skip(1).any(|o| self.readers.contains_key(o)) {
+        if node
+            .output
+            .iter()
+            .skip(1)
+            .any(|o| self.readers.contains_key(o))
+        {
             bail!("its running statistics outputs are used (training mode); only inference is supported");
         }
         let Some(l) = self.open_layer(x, &node.input[0]) else {
@@ -560,11 +810,18 @@ impl<'a> Importer<'a> {
         let param = |i: usize, what: &str| -> Result<Vec<f64>> {
             match self.constant(node, i)? {
                 Some((_, v)) if v.len() == n => Ok(v),
-                Some((d, _)) => bail!("its {what} has shape {d:?}; {n} values (one per channel) are expected"),
+                Some((d, _)) => {
+                    bail!("its {what} has shape {d:?}; {n} values (one per channel) are expected")
+                }
                 None => bail!("its {what} input is missing"),
             }
         };
-        let (scale, shift, mean, var) = (param(1, "scale")?, param(2, "bias")?, param(3, "mean")?, param(4, "variance")?);
+        let (scale, shift, mean, var) = (
+            param(1, "scale")?,
+            param(2, "bias")?,
+            param(3, "mean")?,
+            param(4, "variance")?,
+        );
         let eps = attr(node, "epsilon").map_or(1e-5, |a| a.f as f64);
         let layer = &mut self.layers[l];
         for j in 0..n {
@@ -588,7 +845,10 @@ impl<'a> Importer<'a> {
             bail!("its indices output is used; only the pooled values are supported");
         }
         let [c, h, w] = self.nodes[x].shape[..] else {
-            bail!("its input has shape {:?} per image; 2-D pooling of [C, H, W] is supported", self.nodes[x].shape);
+            bail!(
+                "its input has shape {:?} per image; 2-D pooling of [C, H, W] is supported",
+                self.nodes[x].shape
+            );
         };
         let kernel = two(Self::ints(node, "kernel_shape", vec![])?, "kernel_shape")?;
         let stride = two(Self::ints(node, "strides", vec![1, 1])?, "strides")?;
@@ -600,7 +860,10 @@ impl<'a> Importer<'a> {
         }
         let ceil = attr(node, "ceil_mode").is_some_and(|a| a.i != 0);
         let pads = pads(node, [h, w], kernel, stride)?;
-        let (mut oh, mut ow) = (out_size(h, pads[0] + pads[2], kernel[0], stride[0], ceil)?, out_size(w, pads[1] + pads[3], kernel[1], stride[1], ceil)?);
+        let (mut oh, mut ow) = (
+            out_size(h, pads[0] + pads[2], kernel[0], stride[0], ceil)?,
+            out_size(w, pads[1] + pads[3], kernel[1], stride[1], ceil)?,
+        );
         // With ceil_mode, a last window that would start in the bottom or right padding is
         // dropped (as PyTorch and ONNX Runtime do): every window holds an input value.
         if (oh - 1) * stride[0] >= h + pads[0] {
@@ -610,8 +873,17 @@ impl<'a> Importer<'a> {
             ow -= 1;
         }
         let count_include_pad = attr(node, "count_include_pad").is_some_and(|a| a.i != 0);
-        let pool = Pool { kernel, stride, pads, count_include_pad };
-        let op = if node.op_type == "MaxPool" { Op::MaxPool(pool) } else { Op::AveragePool(pool) };
+        let pool = Pool {
+            kernel,
+            stride,
+            pads,
+            count_include_pad,
+        };
+        let op = if node.op_type == "MaxPool" {
+            Op::MaxPool(pool)
+        } else {
+            Op::AveragePool(pool)
+        };
         self.push(node, op, vec![x], vec![c, oh, ow]);
         Ok(())
     }
@@ -619,22 +891,38 @@ impl<'a> Importer<'a> {
 
 /// A 2-element attribute.
 fn two(v: Vec<usize>, name: &str) -> Result<[usize; 2]> {
-    <[usize; 2]>::try_from(v).map_err(|v| anyhow!("attribute {name} = {v:?}; two values (2-D) are expected"))
+    <[usize; 2]>::try_from(v)
+        .map_err(|v| anyhow!("attribute {name} = {v:?}; two values (2-D) are expected"))
 }
 
 /// Padding (top, left, bottom, right) from `pads` or `auto_pad`.
-fn pads(node: &NodeProto, size: [usize; 2], span: [usize; 2], stride: [usize; 2]) -> Result<[usize; 4]> {
-    let auto = attr(node, "auto_pad").map(|a| String::from_utf8_lossy(&a.s).to_string()).unwrap_or_default();
+fn pads(
+    node: &NodeProto,
+    size: [usize; 2],
+    span: [usize; 2],
+    stride: [usize; 2],
+) -> Result<[usize; 4]> {
+    let auto = attr(node, "auto_pad")
+        .map(|a| String::from_utf8_lossy(&a.s).to_string())
+        .unwrap_or_default();
     match auto.as_str() {
         "" | "NOTSET" => {
             let p = Importer::ints(node, "pads", vec![0; 4])?;
-            <[usize; 4]>::try_from(p).map_err(|p| anyhow!("pads = {p:?}; four values (2-D) are expected"))
+            <[usize; 4]>::try_from(p)
+                .map_err(|p| anyhow!("pads = {p:?}; four values (2-D) are expected"))
         }
         "VALID" => Ok([0; 4]),
         "SAME_UPPER" | "SAME_LOWER" => {
             let total = |d: usize| (size[d].div_ceil(stride[d]) - 1) * stride[d] + span[d];
-            let (th, tw) = (total(0).saturating_sub(size[0]), total(1).saturating_sub(size[1]));
-            Ok(if auto == "SAME_UPPER" { [th / 2, tw / 2, th - th / 2, tw - tw / 2] } else { [th - th / 2, tw - tw / 2, th / 2, tw / 2] })
+            let (th, tw) = (
+                total(0).saturating_sub(size[0]),
+                total(1).saturating_sub(size[1]),
+            );
+            Ok(if auto == "SAME_UPPER" {
+                [th / 2, tw / 2, th - th / 2, tw - tw / 2]
+            } else {
+                [th - th / 2, tw - tw / 2, th / 2, tw / 2]
+            })
         }
         other => bail!("auto_pad = {other} is not an ONNX padding mode"),
     }
@@ -642,8 +930,17 @@ fn pads(node: &NodeProto, size: [usize; 2], span: [usize; 2], stride: [usize; 2]
 
 /// Output size of a window of `span` with `stride` over `size` padded by `pad` in all.
 fn out_size(size: usize, pad: usize, span: usize, stride: usize, ceil: bool) -> Result<usize> {
-    let room = (size + pad).checked_sub(span).ok_or_else(|| anyhow!("the window ({span}) is larger than the padded input ({})", size + pad))?;
-    Ok(if ceil { room.div_ceil(stride) } else { room / stride } + 1)
+    let room = (size + pad).checked_sub(span).ok_or_else(|| {
+        anyhow!(
+            "the window ({span}) is larger than the padded input ({})",
+            size + pad
+        )
+    })?;
+    Ok(if ceil {
+        room.div_ceil(stride)
+    } else {
+        room / stride
+    } + 1)
 }
 
 /// The per-image shape after a Reshape of a one-image tensor of per-image shape `shape` to
@@ -654,7 +951,11 @@ fn reshape(shape: &[usize], target: &[f64]) -> Result<Vec<usize>> {
     let mut dims: Vec<Option<usize>> = Vec::with_capacity(target.len());
     for (i, &t) in target.iter().enumerate() {
         dims.push(match t as i64 {
-            0 => Some(*full.get(i).ok_or_else(|| anyhow!("shape {target:?}: 0 at {i} has no dimension to copy"))?),
+            0 => {
+                Some(*full.get(i).ok_or_else(|| {
+                    anyhow!("shape {target:?}: 0 at {i} has no dimension to copy")
+                })?)
+            }
             -1 => None,
             d if d > 0 => Some(d as usize),
             d => bail!("shape {target:?}: dimension {d} is not valid"),
@@ -663,7 +964,10 @@ fn reshape(shape: &[usize], target: &[f64]) -> Result<Vec<usize>> {
     let known: usize = dims.iter().flatten().product();
     let dims: Vec<usize> = match dims.iter().filter(|d| d.is_none()).count() {
         0 => dims.into_iter().flatten().collect(),
-        1 if known > 0 && size % known == 0 => dims.into_iter().map(|d| d.unwrap_or(size / known)).collect(),
+        1 if known > 0 && size % known == 0 => dims
+            .into_iter()
+            .map(|d| d.unwrap_or(size / known))
+            .collect(),
         _ => bail!("shape {target:?} does not fit {size} values per image"),
     };
     if dims.iter().product::<usize>() != size || dims.first() != Some(&1) {
@@ -674,7 +978,9 @@ fn reshape(shape: &[usize], target: &[f64]) -> Result<Vec<usize>> {
 
 /// The name of the input's batch dimension when it is a symbol (`dim_param`).
 fn batch_symbol(input: &tract_onnx::pb::ValueInfoProto) -> Option<String> {
-    let Some(type_proto::Value::TensorType(t)) = input.r#type.as_ref()?.value.as_ref() else { return None };
+    let Some(type_proto::Value::TensorType(t)) = input.r#type.as_ref()?.value.as_ref() else {
+        return None;
+    };
     match &t.shape.as_ref()?.dim.first()?.value {
         Some(dimension::Value::DimParam(name)) if !name.is_empty() => Some(name.clone()),
         _ => None,
@@ -683,15 +989,27 @@ fn batch_symbol(input: &tract_onnx::pb::ValueInfoProto) -> Option<String> {
 
 /// The input's per-image shape: its declared dimensions after the batch.
 fn input_shape(input: &tract_onnx::pb::ValueInfoProto) -> Result<Vec<usize>> {
-    let Some(type_proto::Value::TensorType(t)) = input.r#type.as_ref().and_then(|t| t.value.as_ref()) else {
+    let Some(type_proto::Value::TensorType(t)) =
+        input.r#type.as_ref().and_then(|t| t.value.as_ref())
+    else {
         bail!("it is not a tensor");
     };
     if t.elem_type != 1 {
-        bail!("its element type is {}; float (1) is supported", t.elem_type);
+        bail!(
+            "its element type is {}; float (1) is supported",
+            t.elem_type
+        );
     }
-    let dims = &t.shape.as_ref().ok_or_else(|| anyhow!("its shape is not declared"))?.dim;
+    let dims = &t
+        .shape
+        .as_ref()
+        .ok_or_else(|| anyhow!("its shape is not declared"))?
+        .dim;
     if dims.len() < 2 {
-        bail!("it has {} dimension(s); a batch dimension and the image's are expected", dims.len());
+        bail!(
+            "it has {} dimension(s); a batch dimension and the image's are expected",
+            dims.len()
+        );
     }
     if let Some(dimension::Value::DimValue(b)) = dims[0].value {
         if b != 1 {
@@ -702,7 +1020,10 @@ fn input_shape(input: &tract_onnx::pb::ValueInfoProto) -> Result<Vec<usize>> {
         .iter()
         .map(|d| match d.value {
             Some(dimension::Value::DimValue(v)) if v > 0 => Ok(v as usize),
-            _ => bail!("every dimension but the batch must be a positive number, they are {:?}", dims.iter().map(|d| &d.value).collect::<Vec<_>>()),
+            _ => bail!(
+                "every dimension but the batch must be a positive number, they are {:?}",
+                dims.iter().map(|d| &d.value).collect::<Vec<_>>()
+            ),
         })
         .collect()
 }
@@ -715,7 +1036,10 @@ mod tests {
     fn reshape_keeps_the_batch_first() {
         assert_eq!(reshape(&[16, 2, 2], &[1.0, -1.0]).unwrap(), vec![64]);
         assert_eq!(reshape(&[16, 2, 2], &[-1.0, 64.0]).unwrap(), vec![64]);
-        assert_eq!(reshape(&[16, 2, 2], &[0.0, 16.0, 4.0]).unwrap(), vec![16, 4]);
+        assert_eq!(
+            reshape(&[16, 2, 2], &[0.0, 16.0, 4.0]).unwrap(),
+            vec![16, 4]
+        );
         assert!(reshape(&[16, 2, 2], &[64.0]).is_err());
     }
 
@@ -728,18 +1052,29 @@ mod tests {
             ("tests/onnx/resnet.onnx", "tests/onnx/resnet.npz"),
             ("tests/onnx/resnet-dynamo.onnx", "tests/onnx/resnet.npz"),
             ("tests/onnx/matmul.onnx", "tests/onnx/matmul.npz"),
-            ("examples/digits/cnn-plain.onnx", "examples/digits/test-cnn.npz"),
+            (
+                "examples/digits/cnn-plain.onnx",
+                "examples/digits/test-cnn.npz",
+            ),
         ];
         for (model, data) in models {
             let (graph, float) = load(&root.join(model)).unwrap();
             let shape = graph.nodes[0].shape.clone();
-            let t = crate::npz::load_test_set(&root.join(data), &shape, graph.nodes[graph.output].shape.iter().product()).unwrap();
+            let t = crate::npz::load_test_set(
+                &root.join(data),
+                &shape,
+                graph.nodes[graph.output].shape.iter().product(),
+            )
+            .unwrap();
             for x in t.x.iter().take(5) {
                 let ours = graph.forward(x).swap_remove(graph.output);
                 let tract = float.run(x).unwrap();
                 let top = tract.iter().fold(0.0f64, |m, v| m.max(v.abs()));
                 for (a, b) in ours.iter().zip(&tract) {
-                    assert!((a - b).abs() <= 1e-4 * top.max(1.0), "{model}: {ours:?} vs {tract:?}");
+                    assert!(
+                        (a - b).abs() <= 1e-4 * top.max(1.0),
+                        "{model}: {ours:?} vs {tract:?}"
+                    );
                 }
             }
         }

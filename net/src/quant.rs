@@ -40,7 +40,11 @@ impl QuantLayer {
     pub fn requantize(&self, j: usize, acc: i64) -> i64 {
         let col = self.columns[j];
         let t = (acc as i128 + col.bias as i128) * col.mult as i128;
-        let y = if col.shift == 0 { t } else { (t + (1i128 << (col.shift - 1))) >> col.shift };
+        let y = if col.shift == 0 {
+            t
+        } else {
+            (t + (1i128 << (col.shift - 1))) >> col.shift
+        };
         self.activate(y)
     }
 
@@ -73,7 +77,9 @@ fn fixed_point(m: f64) -> Option<(i16, u8)> {
     if !(m.is_finite() && m > 0.0) {
         return None;
     }
-    let shift = (0..=31u8).rev().find(|&s| (m * f64::from(1u32 << s)).round() <= i16::MAX as f64)?;
+    let shift = (0..=31u8)
+        .rev()
+        .find(|&s| (m * f64::from(1u32 << s)).round() <= i16::MAX as f64)?;
     Some(((m * f64::from(1u32 << shift)).round() as i16, shift))
 }
 
@@ -131,7 +137,9 @@ impl QuantNet {
                 }
                 Op::Add => {
                     let (s_out, range) = own(false);
-                    let factor = |input: usize| (tensors[input].0 / s_out * f64::from(1u32 << ADD_SHIFT)).round() as i64;
+                    let factor = |input: usize| {
+                        (tensors[input].0 / s_out * f64::from(1u32 << ADD_SHIFT)).round() as i64
+                    };
                     adds[i] = (factor(node.inputs[0]), factor(node.inputs[1]));
                     (s_out, range)
                 }
@@ -143,13 +151,20 @@ impl QuantNet {
             };
             tensors.push(t);
         }
-        Ok(QuantNet { layers, tensors, adds, input_range: (lo, hi) })
+        Ok(QuantNet {
+            layers,
+            tensors,
+            adds,
+            input_range: (lo, hi),
+        })
     }
 
     /// The input codes of image `x`.
     pub fn quantize_input(&self, x: &[f64]) -> Vec<i64> {
         let (s, (lo, hi)) = self.tensors[0];
-        x.iter().map(|v| ((v / s).round() as i64).clamp(lo, hi)).collect()
+        x.iter()
+            .map(|v| ((v / s).round() as i64).clamp(lo, hi))
+            .collect()
     }
 
     /// The codes weight layer `l` reads of its input tensor's codes `x`: clamped to the tile's
@@ -161,7 +176,12 @@ impl QuantNet {
 
     /// Every node's codes for input codes `x`; `weight(l, input)` gives weight layer `l`'s output
     /// codes (`[n, positions]`) for its input codes.
-    pub fn forward(&self, graph: &Graph, x: Vec<i64>, mut weight: impl FnMut(usize, &[i32]) -> Vec<i64>) -> Vec<Vec<i64>> {
+    pub fn forward(
+        &self,
+        graph: &Graph,
+        x: Vec<i64>,
+        mut weight: impl FnMut(usize, &[i32]) -> Vec<i64>,
+    ) -> Vec<Vec<i64>> {
         let mut values: Vec<Vec<i64>> = Vec::with_capacity(graph.nodes.len());
         values.push(x);
         for (i, node) in graph.nodes.iter().enumerate().skip(1) {
@@ -174,7 +194,10 @@ impl QuantNet {
                     values[node.inputs[0]]
                         .iter()
                         .zip(&values[node.inputs[1]])
-                        .map(|(&a, &b)| ((a as i128 * ma as i128 + b as i128 * mb as i128 + half) >> ADD_SHIFT).clamp(lo as i128, hi as i128) as i64)
+                        .map(|(&a, &b)| {
+                            ((a as i128 * ma as i128 + b as i128 * mb as i128 + half) >> ADD_SHIFT)
+                                .clamp(lo as i128, hi as i128) as i64
+                        })
                         .collect()
                 }
                 _ => graph.digital(i, &values),
@@ -198,7 +221,10 @@ impl QuantNet {
                             *acc_j += xi as i64 * w as i64;
                         }
                     }
-                    acc.iter().enumerate().map(|(j, &a)| q.requantize(j, a)).collect()
+                    acc.iter()
+                        .enumerate()
+                        .map(|(j, &a)| q.requantize(j, a))
+                        .collect()
                 })
                 .collect();
             channels_first(&outputs, q.n)
@@ -209,13 +235,33 @@ impl QuantNet {
 /// Weight layer `layer` with input scale `s_in`, output scale `s_out` and output range `range`,
 /// and the output scale it gets: `s_out`, or coarser where an accumulator unit is worth more than
 /// an i16 multiplier reaches (`acc_scale / s_out` must stay below 2^15).
-fn quantize_layer(layer: &Layer, s_in: f64, s_out: f64, range: (i64, i64), wmax: i64) -> Result<(QuantLayer, f64)> {
+fn quantize_layer(
+    layer: &Layer,
+    s_in: f64,
+    s_out: f64,
+    range: (i64, i64),
+    wmax: i64,
+) -> Result<(QuantLayer, f64)> {
     let name = &layer.name;
     let col_scale: Vec<f64> = (0..layer.n)
-        .map(|j| scale((0..layer.k).map(|i| layer.w[i * layer.n + j].abs()).fold(0.0, f64::max), wmax))
+        .map(|j| {
+            scale(
+                (0..layer.k)
+                    .map(|i| layer.w[i * layer.n + j].abs())
+                    .fold(0.0, f64::max),
+                wmax,
+            )
+        })
         .collect();
-    let s_out = col_scale.iter().fold(s_out, |s, &c| s.max(s_in * c / i16::MAX as f64));
-    let w = layer.w.iter().enumerate().map(|(i, &v)| (v / col_scale[i % layer.n]).round() as i32).collect();
+    let s_out = col_scale
+        .iter()
+        .fold(s_out, |s, &c| s.max(s_in * c / i16::MAX as f64));
+    let w = layer
+        .w
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (v / col_scale[i % layer.n]).round() as i32)
+        .collect();
     let columns = (0..layer.n)
         .map(|j| {
             let acc_scale = s_in * col_scale[j];
@@ -229,12 +275,24 @@ fn quantize_layer(layer: &Layer, s_in: f64, s_out: f64, range: (i64, i64), wmax:
             Ok(ColumnParams { mult, shift, bias: bias as i32 })
         })
         .collect::<Result<_>>()?;
-    Ok((QuantLayer { k: layer.k, n: layer.n, w, columns, relu: layer.relu, range }, s_out))
+    Ok((
+        QuantLayer {
+            k: layer.k,
+            n: layer.n,
+            w,
+            columns,
+            relu: layer.relu,
+            range,
+        },
+        s_out,
+    ))
 }
 
 /// Index of the largest value, the first of equals.
 pub fn argmax<T: PartialOrd + Copy>(v: &[T]) -> usize {
-    v.iter().enumerate().fold(0, |best, (i, &x)| if x > v[best] { i } else { best })
+    v.iter()
+        .enumerate()
+        .fold(0, |best, (i, &x)| if x > v[best] { i } else { best })
 }
 
 #[cfg(test)]
@@ -259,7 +317,18 @@ mod tests {
             k: 1,
             n: 2,
             w: vec![1, 1],
-            columns: vec![ColumnParams { mult: 3, shift: 2, bias: -1 }, ColumnParams { mult: 1, shift: 0, bias: 0 }],
+            columns: vec![
+                ColumnParams {
+                    mult: 3,
+                    shift: 2,
+                    bias: -1,
+                },
+                ColumnParams {
+                    mult: 1,
+                    shift: 0,
+                    bias: 0,
+                },
+            ],
             relu: true,
             range: (0, 15),
         };

@@ -74,7 +74,10 @@ pub struct TiledNet<'a> {
 /// Whether a tile's periphery computes `layer`'s requantization exactly.
 fn tile_can_requantize(p: &TileParams, layer: &QuantLayer, row_tiles: usize) -> bool {
     let (lo, hi) = p.output_range();
-    row_tiles == 1 && (p.activation() == Activation::None || layer.relu) && lo <= layer.range.0 && hi >= layer.range.1
+    row_tiles == 1
+        && (p.activation() == Activation::None || layer.relu)
+        && lo <= layer.range.0
+        && hi >= layer.range.1
 }
 
 impl<'a> TiledNet<'a> {
@@ -95,21 +98,44 @@ impl<'a> TiledNet<'a> {
                                 w[rr * c + cc] = layer.w[k * layer.n + n];
                             }
                         }
-                        let weights = Weights { rows: r, cols: c, w };
+                        let weights = Weights {
+                            rows: r,
+                            cols: c,
+                            w,
+                        };
                         let columns = (0..c)
                             .map(|cc| match layer.columns.get(j * c + cc) {
                                 Some(&col) if on_tile => col,
                                 _ => ColumnParams::default(),
                             })
                             .collect::<Vec<_>>();
-                        let model = TileModel::new(p, &weights, &columns).expect("weights quantized to the tile hold in it");
-                        tiles.push(Tile { row_tile: i, col_tile: j, weights, columns, model });
+                        let model = TileModel::new(p, &weights, &columns)
+                            .expect("weights quantized to the tile hold in it");
+                        tiles.push(Tile {
+                            row_tile: i,
+                            col_tile: j,
+                            weights,
+                            columns,
+                            model,
+                        });
                     }
                 }
-                TiledLayer { row_tiles, col_tiles, on_tile, host_reads_out: false, tiles }
+                TiledLayer {
+                    row_tiles,
+                    col_tiles,
+                    on_tile,
+                    host_reads_out: false,
+                    tiles,
+                }
             })
             .collect();
-        TiledNet { graph, net, p: p.clone(), layers, model_nanos: AtomicU64::new(0) }
+        TiledNet {
+            graph,
+            net,
+            p: p.clone(),
+            layers,
+            model_nanos: AtomicU64::new(0),
+        }
     }
 
     /// Seconds the tile model's MVMs took in [`Self::forward`], summed over threads.
@@ -133,11 +159,17 @@ impl<'a> TiledNet<'a> {
         let p = &self.p;
         let (lo, hi) = p.output_range();
         let acc_max = p.widths().acc_max;
-        let values: Vec<Vec<Vec<i64>>> = calib.iter().map(|x| self.net.forward_exact(self.graph, x.clone())).collect();
+        let values: Vec<Vec<Vec<i64>>> = calib
+            .iter()
+            .map(|x| self.net.forward_exact(self.graph, x.clone()))
+            .collect();
         let mut report = Vec::new();
         for (l, layer) in self.layers.iter_mut().enumerate() {
             if !layer.on_tile {
-                if p.activation() == Activation::Relu || (lo as i128) > -(acc_max as i128) || (hi as u128) < acc_max {
+                if p.activation() == Activation::Relu
+                    || (lo as i128) > -(acc_max as i128)
+                    || (hi as u128) < acc_max
+                {
                     bail!(
                         "--calibrate: layer {l} is requantized on the host from the tiles' accumulators, which calibration corrects in \
                          the tiles' outputs, but the outputs ({lo}..={hi}, activation {:?}) cannot hold every accumulator (-{acc_max}..={acc_max}): \
@@ -148,19 +180,47 @@ impl<'a> TiledNet<'a> {
                 layer.host_reads_out = true;
             }
             let input_node = self.graph.nodes[self.graph.layer_node(l)].inputs[0];
-            let vectors: Vec<Vec<i32>> =
-                values.iter().flat_map(|v| self.graph.layers[l].mvm_inputs(&self.net.layer_input(&v[input_node]))).collect();
+            let vectors: Vec<Vec<i32>> = values
+                .iter()
+                .flat_map(|v| {
+                    self.graph.layers[l].mvm_inputs(&self.net.layer_input(&v[input_node]))
+                })
+                .collect();
             for tile in &mut layer.tiles {
-                let inputs: Vec<Vec<i32>> = vectors.iter().map(|v| tile_input(p.rows(), v, tile.row_tile)).collect();
-                let measured: Vec<Vec<Option<i64>>> =
-                    tile.model.mvm_batch(CALIBRATION_K0, &inputs).into_iter().map(|r| r.acc.into_iter().map(Some).collect()).collect();
-                let exact: Vec<Vec<i64>> = inputs.iter().map(|x| exact_acc(&tile.weights, x)).collect();
+                let inputs: Vec<Vec<i32>> = vectors
+                    .iter()
+                    .map(|v| tile_input(p.rows(), v, tile.row_tile))
+                    .collect();
+                let measured: Vec<Vec<Option<i64>>> = tile
+                    .model
+                    .mvm_batch(CALIBRATION_K0, &inputs)
+                    .into_iter()
+                    .map(|r| r.acc.into_iter().map(Some).collect())
+                    .collect();
+                let exact: Vec<Vec<i64>> =
+                    inputs.iter().map(|x| exact_acc(&tile.weights, x)).collect();
                 let fits = fit_columns(p, &tile.columns, &measured, &exact);
                 let calibrated: Vec<ColumnParams> = fits.iter().map(|f| f.columns).collect();
                 let outputs = |columns: &[ColumnParams]| -> Vec<Vec<i64>> {
-                    measured.iter().map(|acc| acc.iter().zip(columns).map(|(a, &c)| requantize(p, c, a.expect("the model shows acc"))).collect()).collect()
+                    measured
+                        .iter()
+                        .map(|acc| {
+                            acc.iter()
+                                .zip(columns)
+                                .map(|(a, &c)| requantize(p, c, a.expect("the model shows acc")))
+                                .collect()
+                        })
+                        .collect()
                 };
-                let intended: Vec<Vec<i64>> = exact.iter().map(|acc| acc.iter().zip(&tile.columns).map(|(&a, &c)| requantize(p, c, a)).collect()).collect();
+                let intended: Vec<Vec<i64>> = exact
+                    .iter()
+                    .map(|acc| {
+                        acc.iter()
+                            .zip(&tile.columns)
+                            .map(|(&a, &c)| requantize(p, c, a))
+                            .collect()
+                    })
+                    .collect();
                 report.push(TileCalibration {
                     layer: l,
                     row_tile: tile.row_tile,
@@ -178,7 +238,12 @@ impl<'a> TiledNet<'a> {
     /// Every node's codes for input codes `x` (image `image`): each weight layer's MVMs run on its
     /// tiles, batched, MVM `p` of a layer with `P` MVMs per image at read-noise index
     /// `image * P + p`; `record` sees each tile MVM.
-    pub fn forward(&self, image: u32, x: Vec<i64>, mut record: impl FnMut(TileMvm)) -> Vec<Vec<i64>> {
+    pub fn forward(
+        &self,
+        image: u32,
+        x: Vec<i64>,
+        mut record: impl FnMut(TileMvm),
+    ) -> Vec<Vec<i64>> {
         let r = self.p.rows();
         self.net.forward(self.graph, x, |l, a| {
             let (layer, tiled, q) = (&self.graph.layers[l], &self.layers[l], &self.net.layers[l]);
@@ -186,14 +251,29 @@ impl<'a> TiledNet<'a> {
             let positions = vectors.len();
             let mut value = vec![vec![0i64; q.n]; positions];
             for tile in &tiled.tiles {
-                let inputs: Vec<Vec<i32>> = vectors.iter().map(|v| tile_input(r, v, tile.row_tile)).collect();
+                let inputs: Vec<Vec<i32>> = vectors
+                    .iter()
+                    .map(|v| tile_input(r, v, tile.row_tile))
+                    .collect();
                 let started = Instant::now();
-                let results = tile.model.mvm_batch(image.wrapping_mul(positions as u32), &inputs);
-                self.model_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                let results = tile
+                    .model
+                    .mvm_batch(image.wrapping_mul(positions as u32), &inputs);
+                self.model_nanos
+                    .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
                 let first = tile.col_tile * self.p.cols();
                 for ((input, result), value) in inputs.iter().zip(&results).zip(&mut value) {
-                    record(TileMvm { layer: l, tile, input, out: &result.out });
-                    let from = if tiled.on_tile || tiled.host_reads_out { &result.out } else { &result.acc };
+                    record(TileMvm {
+                        layer: l,
+                        tile,
+                        input,
+                        out: &result.out,
+                    });
+                    let from = if tiled.on_tile || tiled.host_reads_out {
+                        &result.out
+                    } else {
+                        &result.acc
+                    };
                     for (v, &y) in value[first..].iter_mut().zip(from) {
                         *v += y;
                     }
@@ -207,7 +287,10 @@ impl<'a> TiledNet<'a> {
                     if tiled.on_tile {
                         v.iter().map(|&v| q.activate(v as i128)).collect()
                     } else {
-                        v.iter().enumerate().map(|(j, &v)| q.requantize(j, v)).collect()
+                        v.iter()
+                            .enumerate()
+                            .map(|(j, &v)| q.requantize(j, v))
+                            .collect()
                     }
                 })
                 .collect();
@@ -226,5 +309,11 @@ fn tile_input(r: usize, a: &[i32], row_tile: usize) -> Vec<i32> {
 
 /// `W^T x`: what an ideal tile's `acc` is, which the host computes from the weights it programmed.
 fn exact_acc(w: &Weights, x: &[i32]) -> Vec<i64> {
-    (0..w.cols).map(|c| (0..w.rows).map(|r| w.w[r * w.cols + c] as i64 * x[r] as i64).sum()).collect()
+    (0..w.cols)
+        .map(|c| {
+            (0..w.rows)
+                .map(|r| w.w[r * w.cols + c] as i64 * x[r] as i64)
+                .sum()
+        })
+        .collect()
 }

@@ -3,7 +3,9 @@
 //! rounded, and a value out of range is named with its index, never clamped.
 
 use crate::value_error;
-use numpy::{PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
+use numpy::{
+    PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods,
+};
 use pyo3::prelude::*;
 
 /// A checked integer array: its shape and its values in row-major order.
@@ -27,7 +29,14 @@ fn location(name: &str, shape: &[usize], flat: usize) -> String {
 fn shape_text(shape: &[usize]) -> String {
     match shape {
         [n] => format!("({n},)"),
-        _ => format!("({})", shape.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")),
+        _ => format!(
+            "({})",
+            shape
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -65,13 +74,24 @@ pub fn integers<T>(
             b'b' => "integers are needed (cast booleans with x.astype(np.int64))",
             _ => "integers are needed",
         };
-        return Err(value_error(format!("{name} has dtype {}: {what}", dtype.str()?)));
+        return Err(value_error(format!(
+            "{name} has dtype {}: {what}",
+            dtype.str()?
+        )));
     }
     let mut values = Vec::with_capacity(shape.iter().product());
     let mut push = |flat: usize, v: i128| -> PyResult<()> {
         // A u64 beyond i64 is beyond every range of the tile: say so with the value as it is.
-        let v = i64::try_from(v).map_err(|_| value_error(format!("{}: {v} is out of range", location(name, &shape, flat))))?;
-        values.push(check(flat, v).map_err(|e| value_error(format!("{}: {e}", location(name, &shape, flat))))?);
+        let v = i64::try_from(v).map_err(|_| {
+            value_error(format!(
+                "{}: {v} is out of range",
+                location(name, &shape, flat)
+            ))
+        })?;
+        values.push(
+            check(flat, v)
+                .map_err(|e| value_error(format!("{}: {e}", location(name, &shape, flat))))?,
+        );
         Ok(())
     };
     macro_rules! read_as {

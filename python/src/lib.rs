@@ -16,7 +16,10 @@ pub(crate) fn value_error(message: impl std::fmt::Display) -> PyErr {
 }
 
 /// A JSON value (the CLI's report form) as Python dicts, lists and numbers.
-pub(crate) fn json_to_py<'py>(py: Python<'py>, value: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn json_to_py<'py>(
+    py: Python<'py>,
+    value: &serde_json::Value,
+) -> PyResult<Bound<'py, PyAny>> {
     let text = serde_json::to_string(value).map_err(value_error)?;
     py.import("json")?.call_method1("loads", (text,))
 }

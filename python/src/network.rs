@@ -21,7 +21,9 @@ impl Network {
     /// Reads a model file (as `cimtile net --model`).
     #[staticmethod]
     fn load(py: Python<'_>, path: PathBuf) -> PyResult<Network> {
-        let net = py.detach(|| Net::load(&path)).map_err(|e| value_error(format!("{e:#}")))?;
+        let net = py
+            .detach(|| Net::load(&path))
+            .map_err(|e| value_error(format!("{e:#}")))?;
         Ok(Network { net, path })
     }
 
@@ -49,18 +51,27 @@ impl Network {
         images: Option<usize>,
         calibrate: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let x = py.import("numpy")?.call_method1("asarray", (x, "float64"))
+        let x = py
+            .import("numpy")?
+            .call_method1("asarray", (x, "float64"))
             .map_err(|e| value_error(format!("x is not an array of numbers: {e}")))?;
         let shape: Vec<usize> = x.getattr("shape")?.extract()?;
         let flat: Vec<f64> = x.call_method1("reshape", (-1,))?.extract()?;
         let y = integers(y, "y", &[1], |_, v| Ok(v))?;
-        let data = TestSet::from_arrays(&self.net, &shape, &flat, &y.values).map_err(|e| value_error(format!("{e:#}")))?;
+        let data = TestSet::from_arrays(&self.net, &shape, &flat, &y.values)
+            .map_err(|e| value_error(format!("{e:#}")))?;
         if images == Some(0) {
             return Err(value_error("images must be at least 1"));
         }
-        let options = Options { images, calibrate, rtl_images: None };
+        let options = Options {
+            images,
+            calibrate,
+            rtl_images: None,
+        };
         let p = tile.params();
-        let figures = py.detach(|| self.net.evaluate(p, &data, &options)).map_err(|e| value_error(format!("{e:#}")))?;
+        let figures = py
+            .detach(|| self.net.evaluate(p, &data, &options))
+            .map_err(|e| value_error(format!("{e:#}")))?;
         let mut report = json!({
             "tile": tile.origin(),
             "model": self.path,
@@ -69,11 +80,18 @@ impl Network {
             "calibrated": calibrate,
             "weight_layers": self.net.weight_layers(),
         });
-        report.as_object_mut().expect("json! of braces is an object").extend(figures.report());
+        report
+            .as_object_mut()
+            .expect("json! of braces is an object")
+            .extend(figures.report());
         json_to_py(py, &report)
     }
 
     fn __repr__(&self) -> String {
-        format!("<cimtile.Network '{}': {}>", self.path.display(), self.net.summary())
+        format!(
+            "<cimtile.Network '{}': {}>",
+            self.path.display(),
+            self.net.summary()
+        )
     }
 }

@@ -44,29 +44,61 @@ pub struct Point {
 
 /// `adc.bits=3, analog.read_noise=2`
 pub fn describe(axes: &[Axis], values: &[String]) -> String {
-    axes.iter().zip(values).map(|(a, v)| format!("{}={v}", a.key)).collect::<Vec<_>>().join(", ")
+    axes.iter()
+        .zip(values)
+        .map(|(a, v)| format!("{}={v}", a.key))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The points of `shard` with their tiles: `base` (from `origin`) with the values of every axis
 /// but the job's own keys (`job_keys`), every configuration checked before any runs.
-pub fn points(base: &TileParams, origin: &str, axes: &[Axis], shard: Shard, job_keys: &[&str]) -> Result<Vec<Point>> {
+pub fn points(
+    base: &TileParams,
+    origin: &str,
+    axes: &[Axis],
+    shard: Shard,
+    job_keys: &[&str],
+) -> Result<Vec<Point>> {
     for axis in axes.iter().filter(|a| !job_keys.contains(&a.key.as_str())) {
-        base.config().with_key(&axis.key, &axis.values[0]).map_err(|e| {
-            let also = if job_keys.is_empty() { String::new() } else { format!(" (the job's own keys: {})", job_keys.join(", ")) };
-            anyhow!("--set {}: {e}{also}", axis.key)
-        })?;
+        base.config()
+            .with_key(&axis.key, &axis.values[0])
+            .map_err(|e| {
+                let also = if job_keys.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (the job's own keys: {})", job_keys.join(", "))
+                };
+                anyhow!("--set {}: {e}{also}", axis.key)
+            })?;
     }
     (0..point_count(axes))
         .filter(|&i| shard.holds(i))
         .map(|index| {
             let values = point(axes, index);
             let mut config = base.config().clone();
-            for (axis, value) in axes.iter().zip(&values).filter(|(a, _)| !job_keys.contains(&a.key.as_str())) {
-                config = config.with_key(&axis.key, value).map_err(|e| anyhow!("--set {}={value}: {e}", axis.key))?;
+            for (axis, value) in axes
+                .iter()
+                .zip(&values)
+                .filter(|(a, _)| !job_keys.contains(&a.key.as_str()))
+            {
+                config = config
+                    .with_key(&axis.key, value)
+                    .map_err(|e| anyhow!("--set {}={value}: {e}", axis.key))?;
             }
             let origin = format!("{origin} with {}", describe(axes, &values));
-            let params = config.validate().map_err(|e| anyhow!("point {index}: invalid tile config {origin}: {}", e.problems.join("; ")))?;
-            Ok(Point { index, values, params, origin })
+            let params = config.validate().map_err(|e| {
+                anyhow!(
+                    "point {index}: invalid tile config {origin}: {}",
+                    e.problems.join("; ")
+                )
+            })?;
+            Ok(Point {
+                index,
+                values,
+                params,
+                origin,
+            })
         })
         .collect()
 }
@@ -85,27 +117,48 @@ pub fn open(dir: &Path, spec: &SweepSpec, points: &[Point]) -> Result<Rows> {
     let header = spec.header();
     let mut rows = read_rows(dir, &header)?;
     let axes = spec.axes.len();
-    rows.retain(|i, row| points.binary_search_by_key(i, |p| p.index).is_ok_and(|at| row[1..=axes] == points[at].values[..]));
+    rows.retain(|i, row| {
+        points
+            .binary_search_by_key(i, |p| p.index)
+            .is_ok_and(|at| row[1..=axes] == points[at].values[..])
+    });
     write_rows(dir, &header, &rows)?;
     Ok(rows)
 }
 
 /// Runs `job` at every point of `todo` on `threads` threads (None: all cores), appending each
 /// row to `dir/results.csv` as it finishes and calling `done` after it; the new rows.
-pub fn run_points<J, D>(dir: &Path, spec: &SweepSpec, todo: &[&Point], threads: Option<usize>, job: J, done: D) -> Result<Rows>
+pub fn run_points<J, D>(
+    dir: &Path,
+    spec: &SweepSpec,
+    todo: &[&Point],
+    threads: Option<usize>,
+    job: J,
+    done: D,
+) -> Result<Rows>
 where
     J: Fn(&Point) -> Result<Vec<String>> + Sync,
     D: Fn() + Sync,
 {
     let appender = Mutex::new(Appender::open(dir, &spec.header())?);
     let finished = Mutex::new(Rows::new());
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.unwrap_or(0)).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()?;
     pool.install(|| {
         todo.par_iter().try_for_each(|p| -> Result<()> {
-            let figures = job(p).with_context(|| format!("point {} ({})", p.index, describe(&spec.axes, &p.values)))?;
-            let row: Vec<String> = std::iter::once(p.index.to_string()).chain(p.values.iter().cloned()).chain(figures).collect();
+            let figures = job(p).with_context(|| {
+                format!("point {} ({})", p.index, describe(&spec.axes, &p.values))
+            })?;
+            let row: Vec<String> = std::iter::once(p.index.to_string())
+                .chain(p.values.iter().cloned())
+                .chain(figures)
+                .collect();
             appender.lock().expect("no thread panicked").append(&row)?;
-            finished.lock().expect("no thread panicked").insert(p.index, row);
+            finished
+                .lock()
+                .expect("no thread panicked")
+                .insert(p.index, row);
             done();
             Ok(())
         })
@@ -137,7 +190,10 @@ pub fn finish(dir: &Path, spec: &SweepSpec, rows: &Rows) -> Result<Summary> {
         expected: shard.len(),
         plots,
         fronts: plot::pareto_fronts(spec, rows).unwrap_or_default(),
-        missing: shard.into_iter().filter(|i| !rows.contains_key(i)).collect(),
+        missing: shard
+            .into_iter()
+            .filter(|i| !rows.contains_key(i))
+            .collect(),
     })
 }
 
@@ -147,7 +203,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(SweepSpec, Rows)> {
     let mut rows = Rows::new();
     for dir in dirs {
         let spec = SweepSpec::read(dir)?;
-        let unsharded = SweepSpec { shard: Shard::ALL, ..spec.clone() };
+        let unsharded = SweepSpec {
+            shard: Shard::ALL,
+            ..spec.clone()
+        };
         match &merged {
             Some(first) if *first != unsharded => {
                 bail!("'{}' holds a different sweep from '{}' (their sweep.json differ beyond the shard)", dir.display(), dirs[0].display())
@@ -157,7 +216,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(SweepSpec, Rows)> {
         }
         for (index, row) in read_rows(dir, &spec.header())? {
             match rows.get(&index) {
-                Some(other) if *other != row => bail!("point {index} has different results in '{}' and another shard", dir.display()),
+                Some(other) if *other != row => bail!(
+                    "point {index} has different results in '{}' and another shard",
+                    dir.display()
+                ),
                 _ => rows.insert(index, row),
             };
         }

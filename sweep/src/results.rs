@@ -36,13 +36,21 @@ impl SweepSpec {
 
     pub fn read(dir: &Path) -> Result<Self> {
         let path = dir.join("sweep.json");
-        let text = std::fs::read_to_string(&path).with_context(|| format!("'{}' is not a sweep directory: cannot read '{}'", dir.display(), path.display()))?;
-        serde_json::from_str(&text).with_context(|| format!("'{}' is not a sweep description", path.display()))
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "'{}' is not a sweep directory: cannot read '{}'",
+                dir.display(),
+                path.display()
+            )
+        })?;
+        serde_json::from_str(&text)
+            .with_context(|| format!("'{}' is not a sweep description", path.display()))
     }
 
     pub fn write(&self, dir: &Path) -> Result<()> {
         let path = dir.join("sweep.json");
-        std::fs::write(&path, serde_json::to_string_pretty(self)? + "\n").with_context(|| format!("cannot write '{}'", path.display()))
+        std::fs::write(&path, serde_json::to_string_pretty(self)? + "\n")
+            .with_context(|| format!("cannot write '{}'", path.display()))
     }
 }
 
@@ -59,7 +67,8 @@ pub fn read_rows(dir: &Path, header: &[String]) -> Result<Rows> {
     if !path.exists() {
         return Ok(Rows::new());
     }
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read '{}'", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read '{}'", path.display()))?;
     // Rows are appended whole, newline last: a last line without one was cut off mid-write by an
     // interruption, and its point runs again.
     let complete = text.rfind('\n').map_or("", |end| &text[..end]);
@@ -68,14 +77,24 @@ pub fn read_rows(dir: &Path, header: &[String]) -> Result<Rows> {
     match lines.next() {
         None => return Ok(Rows::new()),
         Some(first) if first.split(',').eq(header.iter().map(String::as_str)) => {}
-        Some(first) => bail!("{file}: its columns ({first}) are not this sweep's ({})", header.join(",")),
+        Some(first) => bail!(
+            "{file}: its columns ({first}) are not this sweep's ({})",
+            header.join(",")
+        ),
     }
     let mut rows = Rows::new();
     for (i, line) in lines.enumerate().filter(|(_, l)| !l.is_empty()) {
         let fields: Vec<String> = line.split(',').map(str::to_string).collect();
-        let index = fields[0].parse::<usize>().ok().filter(|_| fields.len() == header.len());
+        let index = fields[0]
+            .parse::<usize>()
+            .ok()
+            .filter(|_| fields.len() == header.len());
         let Some(index) = index else {
-            bail!("{file}, line {}: not a row of {} values starting with a point index", i + 2, header.len());
+            bail!(
+                "{file}, line {}: not a row of {} values starting with a point index",
+                i + 2,
+                header.len()
+            );
         };
         rows.insert(index, fields);
     }
@@ -116,6 +135,7 @@ pub fn write_rows(dir: &Path, header: &[String], rows: &Rows) -> Result<()> {
         text += &(row.join(",") + "\n");
     }
     let temporary = dir.join("results.csv.tmp");
-    std::fs::write(&temporary, text).with_context(|| format!("cannot write '{}'", temporary.display()))?;
+    std::fs::write(&temporary, text)
+        .with_context(|| format!("cannot write '{}'", temporary.display()))?;
     std::fs::rename(&temporary, results_path(dir)).context("cannot replace results.csv")
 }

@@ -14,7 +14,9 @@ pub struct Axis {
 /// ranges `a..b` (`3..8` is 3, 4, 5, 6, 7, 8).
 pub fn parse_set(text: &str) -> Result<Axis> {
     let Some((key, values)) = text.split_once('=') else {
-        bail!("--set {text}: expected KEY=VALUES, such as adc.bits=3..8 or analog.read_noise=0,2,4");
+        bail!(
+            "--set {text}: expected KEY=VALUES, such as adc.bits=3..8 or analog.read_noise=0,2,4"
+        );
     };
     let key = key.trim();
     if key.is_empty() {
@@ -31,7 +33,9 @@ pub fn parse_set(text: &str) -> Result<Axis> {
         match item.split_once("..") {
             Some((a, b)) => {
                 let (Ok(a), Ok(b)) = (a.trim().parse::<i64>(), b.trim().parse::<i64>()) else {
-                    bail!("--set {text}: '{item}' is not a range of integers (a..b, both included)");
+                    bail!(
+                        "--set {text}: '{item}' is not a range of integers (a..b, both included)"
+                    );
                 };
                 if a > b {
                     bail!("--set {text}: the range {item} is empty (a..b needs a <= b; both ends are included)");
@@ -41,16 +45,27 @@ pub fn parse_set(text: &str) -> Result<Axis> {
             None => out.push(item.to_string()),
         }
     }
-    if let Some(v) = out.iter().enumerate().find_map(|(i, v)| out[..i].contains(v).then_some(v)) {
+    if let Some(v) = out
+        .iter()
+        .enumerate()
+        .find_map(|(i, v)| out[..i].contains(v).then_some(v))
+    {
         bail!("--set {text}: the value {v} appears twice");
     }
-    Ok(Axis { key: key.to_string(), values: out })
+    Ok(Axis {
+        key: key.to_string(),
+        values: out,
+    })
 }
 
 /// Every `--set`, checked for repeated keys.
 pub fn parse_sets(sets: &[String]) -> Result<Vec<Axis>> {
     let axes: Vec<Axis> = sets.iter().map(|s| parse_set(s)).collect::<Result<_>>()?;
-    if let Some(a) = axes.iter().enumerate().find_map(|(i, a)| axes[..i].iter().any(|b| b.key == a.key).then_some(a)) {
+    if let Some(a) = axes
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| axes[..i].iter().any(|b| b.key == a.key).then_some(a))
+    {
         bail!("--set {}: the key is set twice", a.key);
     }
     Ok(axes)
@@ -82,7 +97,12 @@ impl Shard {
     pub const ALL: Shard = Shard { index: 0, count: 1 };
 
     pub fn parse(text: &str) -> Result<Shard> {
-        let parsed = text.split_once('/').and_then(|(i, n)| Some((i.trim().parse::<usize>().ok()?, n.trim().parse::<usize>().ok()?)));
+        let parsed = text.split_once('/').and_then(|(i, n)| {
+            Some((
+                i.trim().parse::<usize>().ok()?,
+                n.trim().parse::<usize>().ok()?,
+            ))
+        });
         let Some((index, count)) = parsed else {
             bail!("--shard {text}: expected I/N, such as 0/4 (I is 0-based: 0..N-1)");
         };
@@ -103,13 +123,34 @@ mod tests {
 
     #[test]
     fn lists_and_inclusive_ranges() {
-        assert_eq!(parse_set("adc.bits=3..5,8").unwrap().values, ["3", "4", "5", "8"]);
-        assert_eq!(parse_set("output.activation=none,relu").unwrap().values, ["none", "relu"]);
-        assert!(parse_set("adc.bits=8..3").unwrap_err().to_string().contains("the range 8..3 is empty"));
-        assert!(parse_set("adc.bits").unwrap_err().to_string().contains("expected KEY=VALUES"));
-        assert!(parse_set("adc.bits=3,,4").unwrap_err().to_string().contains("empty value"));
-        assert!(parse_set("adc.bits=3,3").unwrap_err().to_string().contains("appears twice"));
-        assert!(parse_set("adc.bits=a..4").unwrap_err().to_string().contains("not a range of integers"));
+        assert_eq!(
+            parse_set("adc.bits=3..5,8").unwrap().values,
+            ["3", "4", "5", "8"]
+        );
+        assert_eq!(
+            parse_set("output.activation=none,relu").unwrap().values,
+            ["none", "relu"]
+        );
+        assert!(parse_set("adc.bits=8..3")
+            .unwrap_err()
+            .to_string()
+            .contains("the range 8..3 is empty"));
+        assert!(parse_set("adc.bits")
+            .unwrap_err()
+            .to_string()
+            .contains("expected KEY=VALUES"));
+        assert!(parse_set("adc.bits=3,,4")
+            .unwrap_err()
+            .to_string()
+            .contains("empty value"));
+        assert!(parse_set("adc.bits=3,3")
+            .unwrap_err()
+            .to_string()
+            .contains("appears twice"));
+        assert!(parse_set("adc.bits=a..4")
+            .unwrap_err()
+            .to_string()
+            .contains("not a range of integers"));
     }
 
     #[test]
@@ -126,7 +167,10 @@ mod tests {
     fn shards_are_zero_based() {
         let s = Shard::parse("1/3").unwrap();
         assert!(s.holds(1) && s.holds(4) && !s.holds(3));
-        assert!(Shard::parse("3/2").unwrap_err().to_string().contains("I must be in 0..=1"));
+        assert!(Shard::parse("3/2")
+            .unwrap_err()
+            .to_string()
+            .contains("I must be in 0..=1"));
         assert!(Shard::parse("0/0").is_err());
         assert!(Shard::parse("x").is_err());
     }

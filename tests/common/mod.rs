@@ -29,7 +29,11 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 /// A file of the digits example, `examples/digits/FILE`.
 pub fn digits(file: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/digits").join(file).display().to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/digits")
+        .join(file)
+        .display()
+        .to_string()
 }
 
 /// The independent Python model of the spec, `tests/reference/spec_model.py`.
@@ -37,12 +41,18 @@ pub fn reference_model(dir: &Path, config_json: &str, with_columns: bool) -> Str
     write(dir, "config.json", config_json);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/spec_model.py");
     let mut cmd = Command::new("python3");
-    cmd.arg(script).args(["config.json", "W.csv", "X.csv"]).current_dir(dir);
+    cmd.arg(script)
+        .args(["config.json", "W.csv", "X.csv"])
+        .current_dir(dir);
     if with_columns {
         cmd.arg("C.csv");
     }
     let out = cmd.output().expect("python3 runs");
-    assert!(out.status.success(), "reference model failed: {}", stderr(&out));
+    assert!(
+        out.status.success(),
+        "reference model failed: {}",
+        stderr(&out)
+    );
     stdout(&out)
 }
 
@@ -81,13 +91,21 @@ pub fn random_config(seed: u64) -> TileConfig {
         if rng.range(0, 1) == 1 { "relu" } else { "none" },
     );
     let config = TileConfig::layered(None, &toml).expect("random configurations parse");
-    config.validate().unwrap_or_else(|e| panic!("random configuration {seed} is invalid: {e}\n{toml}"));
+    config
+        .validate()
+        .unwrap_or_else(|e| panic!("random configuration {seed} is invalid: {e}\n{toml}"));
     config
 }
 
 /// Spec v2 device effects for a random configuration: none in a third of them, one effect in
 /// a third, all of them in the rest. Returns TOML lines for [analog] plus a [faults] section.
-fn device_effects(rng: &mut CaseRng, rows_per_read: i64, cell_bits: i64, fine_bits: i64, program_error: i64) -> String {
+fn device_effects(
+    rng: &mut CaseRng,
+    rows_per_read: i64,
+    cell_bits: i64,
+    fine_bits: i64,
+    program_error: i64,
+) -> String {
     let i_max = rows_per_read * (((1 << cell_bits) - 1) * (1 << fine_bits) + program_error);
     let q_max = ((1i64 << 40) - 1) / (2 * i_max - 1).max(1);
     // Which effect is on: none, one of the five, or all (5).
@@ -98,14 +116,22 @@ fn device_effects(rng: &mut CaseRng, rows_per_read: i64, cell_bits: i64, fine_bi
     };
     let on = |k: i64| which == 5 || which == k;
     let mut value = |k: i64, hi: i64| if on(k) { rng.range(0, hi) } else { 0 };
-    let [drift, spread, ir_drop, off, on] = [value(0, 65536), value(1, 20000), value(2, q_max), value(3, 200_000), value(4, 200_000)];
+    let [drift, spread, ir_drop, off, on] = [
+        value(0, 65536),
+        value(1, 20000),
+        value(2, q_max),
+        value(3, 200_000),
+        value(4, 200_000),
+    ];
     format!("drift = {drift}\ndrift_spread = {spread}\nir_drop = {ir_drop}\n[faults]\nstuck_off_ppm = {off}\nstuck_on_ppm = {on}\n")
 }
 
 /// `config` as it is if the emulated crossbar takes it (at its own adc.cycles), else None.
 pub fn emulable(config: &TileConfig) -> Option<TileConfig> {
     let p = config.validate().expect("a valid configuration");
-    cimtile_hdl::rtl::Emulation::plan(&p).ok().map(|_| config.clone())
+    cimtile_hdl::rtl::Emulation::plan(&p)
+        .ok()
+        .map(|_| config.clone())
 }
 
 /// A preset by name.

@@ -10,7 +10,11 @@ use std::path::Path;
 
 /// The text of the generated top module.
 pub(crate) fn top_text(generated: &GeneratedRtl) -> &str {
-    generated.files.iter().find(|f| f.name == format!("{}.v", generated.top)).map_or("", |f| f.text.as_str())
+    generated
+        .files
+        .iter()
+        .find(|f| f.name == format!("{}.v", generated.top))
+        .map_or("", |f| f.text.as_str())
 }
 
 /// The Verilog handed to Yosys.
@@ -27,17 +31,31 @@ pub(crate) struct Design {
 
 /// Writes the periphery, the stand-in and (where the package is short of pins) the pin wrapper
 /// into `dir`.
-pub(crate) fn write_design(generated: &GeneratedRtl, target: &Target, dir: &Path) -> Result<Design> {
-    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).with_context(|| format!("cannot write '{}'", dir.join(name).display()));
+pub(crate) fn write_design(
+    generated: &GeneratedRtl,
+    target: &Target,
+    dir: &Path,
+) -> Result<Design> {
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text)
+            .with_context(|| format!("cannot write '{}'", dir.join(name).display()))
+    };
     let mut files = Vec::new();
-    for f in generated.files.iter().filter(|f| f.role == FileRole::Periphery) {
+    for f in generated
+        .files
+        .iter()
+        .filter(|f| f.role == FileRole::Periphery)
+    {
         write(&f.name, &f.text)?;
         files.push(f.name.clone());
     }
     // The behavioral macro is simulation only; the emulated one is periphery, written above.
     let stand_in_needed = generated.files.iter().any(|f| f.role == FileRole::Macro);
     if stand_in_needed {
-        let macro_file = generated.manifest["macro_file"].as_str().unwrap_or("cim_crossbar_macro.v").to_string();
+        let macro_file = generated.manifest["macro_file"]
+            .as_str()
+            .unwrap_or("cim_crossbar_macro.v")
+            .to_string();
         let macro_module = macro_file.trim_end_matches(".v").to_string();
         write(&macro_file, &stand_in(&macro_module, top_text(generated))?)?;
         files.push(macro_file);
@@ -49,8 +67,18 @@ pub(crate) fn write_design(generated: &GeneratedRtl, target: &Target, dir: &Path
             let (name, text) = pin_wrapper(&generated.top, &top_ports);
             write(&format!("{name}.v"), &text)?;
             files.push(format!("{name}.v"));
-            Ok(Design { top: name, files, wrapped: Some((pins, available)), stand_in: stand_in_needed })
+            Ok(Design {
+                top: name,
+                files,
+                wrapped: Some((pins, available)),
+                stand_in: stand_in_needed,
+            })
         }
-        _ => Ok(Design { top: generated.top.clone(), files, wrapped: None, stand_in: stand_in_needed }),
+        _ => Ok(Design {
+            top: generated.top.clone(),
+            files,
+            wrapped: None,
+            stand_in: stand_in_needed,
+        }),
     }
 }

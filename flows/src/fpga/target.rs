@@ -37,23 +37,39 @@ impl Target {
     /// The target of `family`: `device`, `package` and `freq_mhz` where given, else the
     /// family's defaults; an unknown device, a missing iCE40 package or a malformed package
     /// is an error naming it.
-    pub fn new(family: Family, device: Option<&str>, package: Option<&str>, freq_mhz: Option<u32>) -> Result<Self> {
+    pub fn new(
+        family: Family,
+        device: Option<&str>,
+        package: Option<&str>,
+        freq_mhz: Option<u32>,
+    ) -> Result<Self> {
         let (devices, default_device): (&[&str], &str) = match family {
             Family::Ecp5 => (
-                &["12k", "25k", "45k", "85k", "um-25k", "um-45k", "um-85k", "um5g-25k", "um5g-45k", "um5g-85k"],
+                &[
+                    "12k", "25k", "45k", "85k", "um-25k", "um-45k", "um-85k", "um5g-25k",
+                    "um5g-45k", "um5g-85k",
+                ],
                 "85k",
             ),
-            Family::Ice40 => (&["lp384", "lp1k", "lp8k", "hx1k", "hx8k", "up5k", "u4k"], "hx8k"),
+            Family::Ice40 => (
+                &["lp384", "lp1k", "lp8k", "hx1k", "hx8k", "up5k", "u4k"],
+                "hx8k",
+            ),
         };
         let device = device.unwrap_or(default_device).to_ascii_lowercase();
         if !devices.contains(&device.as_str()) {
-            bail!("unknown {family} device '{device}': expected one of {}", devices.join(", "));
+            bail!(
+                "unknown {family} device '{device}': expected one of {}",
+                devices.join(", ")
+            );
         }
         let package = match (package, family, device.as_str()) {
             (Some(p), _, _) => p.to_string(),
             (None, Family::Ecp5, _) => "CABGA381".to_string(),
             (None, Family::Ice40, "hx8k") => "ct256".to_string(),
-            (None, Family::Ice40, _) => bail!("iCE40 device '{device}' needs --package (for example --package tq144)"),
+            (None, Family::Ice40, _) => {
+                bail!("iCE40 device '{device}' needs --package (for example --package tq144)")
+            }
         };
         if package.is_empty() || !package.chars().all(|c| c.is_ascii_alphanumeric()) {
             bail!("invalid package '{package}': letters and digits only (for example CABGA381, ct256)");
@@ -62,7 +78,12 @@ impl Target {
             Family::Ecp5 => 125,
             Family::Ice40 => 66,
         });
-        Ok(Target { family, device, package, freq_mhz })
+        Ok(Target {
+            family,
+            device,
+            package,
+            freq_mhz,
+        })
     }
 
     /// Yosys commands between reading the design and synthesizing it. On the ECP5 the shift-add
@@ -101,8 +122,17 @@ impl Target {
     /// nextpnr's arguments naming the device and package (ECP5 placed out of context).
     pub(crate) fn nextpnr_device_args(&self) -> Vec<String> {
         match self.family {
-            Family::Ecp5 => vec![format!("--{}", self.device), "--package".into(), self.package.clone(), "--out-of-context".into()],
-            Family::Ice40 => vec![format!("--{}", self.device), "--package".into(), self.package.clone()],
+            Family::Ecp5 => vec![
+                format!("--{}", self.device),
+                "--package".into(),
+                self.package.clone(),
+                "--out-of-context".into(),
+            ],
+            Family::Ice40 => vec![
+                format!("--{}", self.device),
+                "--package".into(),
+                self.package.clone(),
+            ],
         }
     }
 
@@ -110,8 +140,18 @@ impl Target {
     /// multipliers. iCE40 logic cells pair a LUT4 with a flip-flop, so both share ICESTORM_LC.
     pub(crate) fn resources(&self) -> [(&'static str, &'static str); 4] {
         match self.family {
-            Family::Ecp5 => [("LUTs", "TRELLIS_COMB"), ("flip-flops", "TRELLIS_FF"), ("block RAMs", "DP16KD"), ("multipliers", "MULT18X18D")],
-            Family::Ice40 => [("LUTs", "SB_LUT4"), ("flip-flops", "SB_DFF*"), ("block RAMs", "SB_RAM40_4K"), ("multipliers", "SB_MAC16")],
+            Family::Ecp5 => [
+                ("LUTs", "TRELLIS_COMB"),
+                ("flip-flops", "TRELLIS_FF"),
+                ("block RAMs", "DP16KD"),
+                ("multipliers", "MULT18X18D"),
+            ],
+            Family::Ice40 => [
+                ("LUTs", "SB_LUT4"),
+                ("flip-flops", "SB_DFF*"),
+                ("block RAMs", "SB_RAM40_4K"),
+                ("multipliers", "SB_MAC16"),
+            ],
         }
     }
 
@@ -139,7 +179,11 @@ impl Target {
 
     /// User I/O pins of the package, where known; ECP5 runs out of context and needs none.
     pub(crate) fn io_pins(&self) -> Option<u32> {
-        match (self.family, self.device.as_str(), self.package.to_ascii_lowercase().as_str()) {
+        match (
+            self.family,
+            self.device.as_str(),
+            self.package.to_ascii_lowercase().as_str(),
+        ) {
             (Family::Ice40, "hx8k", "ct256") => Some(206),
             (Family::Ice40, "hx8k", "cb132") => Some(95),
             (Family::Ice40, "hx1k", "tq144") => Some(96),
@@ -158,9 +202,17 @@ impl Target {
                     "um5g" => "LFE5UM5G",
                     _ => "LFE5U",
                 };
-                format!("ECP5 {part}-{}F ({}), out of context", size.trim_end_matches('k'), self.package)
+                format!(
+                    "ECP5 {part}-{}F ({}), out of context",
+                    size.trim_end_matches('k'),
+                    self.package
+                )
             }
-            Family::Ice40 => format!("iCE40 {} ({})", self.device.to_ascii_uppercase(), self.package),
+            Family::Ice40 => format!(
+                "iCE40 {} ({})",
+                self.device.to_ascii_uppercase(),
+                self.package
+            ),
         }
     }
 
@@ -176,7 +228,12 @@ impl Target {
                       (--macro behavioral)"
                 .to_string(),
         };
-        match (self.family, self.device.trim_start_matches("um5g-").trim_start_matches("um-")) {
+        match (
+            self.family,
+            self.device
+                .trim_start_matches("um5g-")
+                .trim_start_matches("um-"),
+        ) {
             (Family::Ecp5, "85k") => format!("no ECP5 is larger than the 85k; choose {smaller}"),
             _ => format!("choose a larger part (--family ecp5, --device 85k) or {smaller}"),
         }
@@ -190,9 +247,25 @@ mod tests {
     #[test]
     fn remedies_for_a_design_that_does_not_fit() {
         let target = Target::new(Family::Ecp5, None, None, None).unwrap();
-        assert_eq!((target.device.as_str(), target.package.as_str(), target.freq_mhz), ("85k", "CABGA381", 125));
-        assert!(target.fit_remedy(false).starts_with("no ECP5 is larger") && target.fit_remedy(false).contains("--macro behavioral"));
-        let small = Target { device: "25k".into(), ..target };
-        assert!(small.fit_remedy(true).starts_with("choose a larger part") && !small.fit_remedy(true).contains("--macro"));
+        assert_eq!(
+            (
+                target.device.as_str(),
+                target.package.as_str(),
+                target.freq_mhz
+            ),
+            ("85k", "CABGA381", 125)
+        );
+        assert!(
+            target.fit_remedy(false).starts_with("no ECP5 is larger")
+                && target.fit_remedy(false).contains("--macro behavioral")
+        );
+        let small = Target {
+            device: "25k".into(),
+            ..target
+        };
+        assert!(
+            small.fit_remedy(true).starts_with("choose a larger part")
+                && !small.fit_remedy(true).contains("--macro")
+        );
     }
 }

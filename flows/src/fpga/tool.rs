@@ -31,9 +31,21 @@ impl std::error::Error for Overused {}
 
 /// Runs `program args` in `dir` with its output in `dir/log`, under a spinner that says what it
 /// is `doing`, and a time limit.
-pub(crate) fn run_tool(program: &Path, args: &[String], dir: &Path, log: &str, doing: &str, timeout: Duration, spinner: &ProgressBar) -> Result<()> {
-    let name = program.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let out = File::create(dir.join(log)).with_context(|| format!("cannot write '{}'", dir.join(log).display()))?;
+pub(crate) fn run_tool(
+    program: &Path,
+    args: &[String],
+    dir: &Path,
+    log: &str,
+    doing: &str,
+    timeout: Duration,
+    spinner: &ProgressBar,
+) -> Result<()> {
+    let name = program
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let out = File::create(dir.join(log))
+        .with_context(|| format!("cannot write '{}'", dir.join(log).display()))?;
     let err = out.try_clone()?;
     let mut child = Command::new(program)
         .args(args)
@@ -53,19 +65,43 @@ pub(crate) fn run_tool(program: &Path, args: &[String], dir: &Path, log: &str, d
             // Our own child: killed by its handle, nothing else.
             let _ = child.kill();
             let _ = child.wait();
-            bail!("{name} did not finish within {} s (raise --timeout; its log: {log})", timeout.as_secs());
+            bail!(
+                "{name} did not finish within {} s (raise --timeout; its log: {log})",
+                timeout.as_secs()
+            );
         }
         std::thread::sleep(Duration::from_millis(200));
     };
     if !status.success() {
         let text = std::fs::read_to_string(dir.join(log)).unwrap_or_default();
-        if let Some(line) = text.lines().find(|l| l.contains("no BELs remaining") || l.contains("more than available")) {
+        if let Some(line) = text
+            .lines()
+            .find(|l| l.contains("no BELs remaining") || l.contains("more than available"))
+        {
             let over = overused(&text);
-            let what = if over.is_empty() { line.trim().trim_start_matches("ERROR: ").to_string() } else { over.join(", ") };
+            let what = if over.is_empty() {
+                line.trim().trim_start_matches("ERROR: ").to_string()
+            } else {
+                over.join(", ")
+            };
             return Err(Overused(what).into());
         }
-        let errors: Vec<&str> = text.lines().filter(|l| l.contains("ERROR")).take(3).collect();
-        let tail: Vec<&str> = if errors.is_empty() { text.lines().rev().take(5).collect::<Vec<_>>().into_iter().rev().collect() } else { errors };
+        let errors: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("ERROR"))
+            .take(3)
+            .collect();
+        let tail: Vec<&str> = if errors.is_empty() {
+            text.lines()
+                .rev()
+                .take(5)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect()
+        } else {
+            errors
+        };
         bail!("{name} failed ({status}): {}", tail.join(" | "));
     }
     Ok(())
@@ -79,7 +115,10 @@ pub(crate) fn overused(log: &str) -> Vec<String> {
             let (name, counts) = line.trim_start_matches("Info:").trim().split_once(':')?;
             let (used, rest) = counts.split_once('/')?;
             let available = rest.split_whitespace().next()?;
-            let (used, available) = (used.trim().parse::<u64>().ok()?, available.parse::<u64>().ok()?);
+            let (used, available) = (
+                used.trim().parse::<u64>().ok()?,
+                available.parse::<u64>().ok()?,
+            );
             (used > available).then(|| format!("{used} {name} of {available}"))
         })
         .collect()

@@ -63,7 +63,9 @@ impl CellEffects {
 
     /// `d(r, pc) = clamp(D + uni(H(DRIFT, seed, r, pc, 0, 0), Ds), 0, 65536)`.
     pub(crate) fn drift(&self, r: usize, pc: usize) -> u32 {
-        let variation = self.spread.sample(hash(DRIFT, self.seed, r as u32, pc as u32, 0, 0));
+        let variation = self
+            .spread
+            .sample(hash(DRIFT, self.seed, r as u32, pc as u32, 0, 0));
         (self.drift + variation).clamp(0, 65536) as u32
     }
 
@@ -151,5 +153,13 @@ pub fn drift_stats(p: &TileParams) -> DriftStats {
             }
         }
     }
-    DriftStats { cells, mean: if cells == 0 { 0.0 } else { sum as f64 / cells as f64 }, max }
+    DriftStats {
+        cells,
+        mean: if cells == 0 {
+            0.0
+        } else {
+            sum as f64 / cells as f64
+        },
+        max,
+    }
 }

@@ -39,7 +39,12 @@ impl DivU32 {
         assert!(d >= 1, "division by zero");
         let l = 32 - (d - 1).leading_zeros();
         let m = (((1u64 << l) - d as u64) << 32) / d as u64 + 1;
-        DivU32 { d, m: m as u32, s1: l.min(1), s2: l.saturating_sub(1) }
+        DivU32 {
+            d,
+            m: m as u32,
+            s1: l.min(1),
+            s2: l.saturating_sub(1),
+        }
     }
 
     #[inline(always)]
@@ -55,14 +60,19 @@ impl DivU32 {
 }
 
 /// Column-current lanes: the cells' storage type and the type of their sums over a row group.
-pub(crate) trait Current: PrimInt + WrappingAdd + Send + Sync + 'static + AsPrimitive<i32> {}
+pub(crate) trait Current:
+    PrimInt + WrappingAdd + Send + Sync + 'static + AsPrimitive<i32>
+{
+}
 impl Current for u8 {}
 impl Current for u16 {}
 impl Current for u32 {}
 impl Current for u64 {}
 
 /// Value lanes: column values, codes and partial sums.
-pub(crate) trait Value: PrimInt + Signed + WrappingAdd + WrappingSub + Send + Sync + 'static + AsPrimitive<i64> {
+pub(crate) trait Value:
+    PrimInt + Signed + WrappingAdd + WrappingSub + Send + Sync + 'static + AsPrimitive<i64>
+{
     /// `floor(n / step)` for `0 <= n` (the step's divider: `step` itself and its `DivU32`).
     fn div_step(self, step: &StepDiv) -> Self;
 
@@ -108,7 +118,10 @@ pub(crate) struct StepDiv {
 
 impl StepDiv {
     pub(crate) fn new(step: u32) -> Self {
-        StepDiv { step: step as i64, div32: DivU32::new(step) }
+        StepDiv {
+            step: step as i64,
+            div32: DivU32::new(step),
+        }
     }
 }
 
@@ -210,14 +223,20 @@ pub(crate) unsafe fn ideal_madd_avx2(pairs: &[i16], cols: usize, x: &[i32]) -> V
     const LANES: usize = 64;
     let inputs: Vec<__m256i> = x
         .chunks(2)
-        .map(|xs| _mm256_set1_epi32((xs[0] as u16 as u32 | (xs.get(1).map_or(0, |&x1| x1 as u16 as u32) << 16)) as i32))
+        .map(|xs| {
+            _mm256_set1_epi32(
+                (xs[0] as u16 as u32 | (xs.get(1).map_or(0, |&x1| x1 as u16 as u32) << 16)) as i32,
+            )
+        })
         .collect();
     let mut y = vec![0i64; cols];
     let full = cols / LANES * LANES;
     for (c0, out) in (0..full).step_by(LANES).zip(y.chunks_exact_mut(LANES)) {
         let mut acc = [_mm256_setzero_si256(); LANES / 8];
         for (i, &xs) in inputs.iter().enumerate() {
-            let row: &[i16; 2 * LANES] = pairs[2 * (i * cols + c0)..][..2 * LANES].try_into().expect("lanes");
+            let row: &[i16; 2 * LANES] = pairs[2 * (i * cols + c0)..][..2 * LANES]
+                .try_into()
+                .expect("lanes");
             for (j, a) in acc.iter_mut().enumerate() {
                 let w = _mm256_loadu_si256(row[16 * j..].as_ptr() as *const __m256i);
                 *a = _mm256_add_epi32(*a, _mm256_madd_epi16(w, xs));
@@ -258,8 +277,10 @@ where
 /// [`run`] with read noise if `NOISE`, the ADC by a shift if `SHIFT` (a power-of-two step) else
 /// by a division; `AVX2` only inside [`run_avx2`].
 #[inline(always)]
-fn run_with<S, T, V, const NOISE: bool, const SHIFT: bool, const AVX2: bool>(job: &Job<S>, partial: &mut [Lanes<V>])
-where
+fn run_with<S, T, V, const NOISE: bool, const SHIFT: bool, const AVX2: bool>(
+    job: &Job<S>,
+    partial: &mut [Lanes<V>],
+) where
     S: Current + AsPrimitive<T>,
     T: Current + AsPrimitive<V>,
     V: Value,
@@ -271,7 +292,12 @@ where
     let (ib, rg) = (job.input_bits, job.rows_per_read);
     let reads = job.groups * ib;
     assert!(job.hashes.len() == reads && job.starts.len() == reads + 1);
-    assert!(job.set_rows[..job.starts[reads]].iter().all(|&i| (i as usize) < rg), "set rows are rows of a group");
+    assert!(
+        job.set_rows[..job.starts[reads]]
+            .iter()
+            .all(|&i| (i as usize) < rg),
+        "set rows are rows of a group"
+    );
     // The column currents of the reads (g, b) of one group and block.
     let mut currents = vec![Lanes([T::zero(); BLOCK]); ib];
     for (blk, acc) in partial.iter_mut().enumerate() {
@@ -305,7 +331,9 @@ where
                     }
                     IrDrop::Arithmetic(q) => {
                         for c in current.0.iter_mut() {
-                            *c = (super::device::ir_dropped(c.to_i64().expect("Imax < 2^63"), q) as u64).as_();
+                            *c = (super::device::ir_dropped(c.to_i64().expect("Imax < 2^63"), q)
+                                as u64)
+                                .as_();
                         }
                     }
                 }
@@ -318,8 +346,12 @@ where
                     // with AVX2.
                     unsafe {
                         match job.ir {
-                            IrDrop::Table(_, q) => convert_avx2::<S, T, NOISE, SHIFT, true>(job, &currents, hashes, acc, pc, active, q),
-                            _ => convert_avx2::<S, T, NOISE, SHIFT, false>(job, &currents, hashes, acc, pc, active, 0),
+                            IrDrop::Table(_, q) => convert_avx2::<S, T, NOISE, SHIFT, true>(
+                                job, &currents, hashes, acc, pc, active, q,
+                            ),
+                            _ => convert_avx2::<S, T, NOISE, SHIFT, false>(
+                                job, &currents, hashes, acc, pc, active, 0,
+                            ),
                         }
                     };
                     continue;
@@ -327,10 +359,19 @@ where
             }
             // The conversions, VECTOR lanes at a time, their shift-add kept in registers over
             // the group's reads.
-            for (v, out) in acc.0.chunks_exact_mut(VECTOR).take(active.div_ceil(VECTOR)).enumerate() {
+            for (v, out) in acc
+                .0
+                .chunks_exact_mut(VECTOR)
+                .take(active.div_ceil(VECTOR))
+                .enumerate()
+            {
                 let pc = pc + (v * VECTOR) as u32;
                 let mut sums: [V; VECTOR] = (&*out).try_into().expect("lanes");
-                let lanes = |b: usize| -> &[T; VECTOR] { currents[b].0[v * VECTOR..][..VECTOR].try_into().expect("lanes") };
+                let lanes = |b: usize| -> &[T; VECTOR] {
+                    currents[b].0[v * VECTOR..][..VECTOR]
+                        .try_into()
+                        .expect("lanes")
+                };
                 for (b, &h) in hashes[..ib - 1].iter().enumerate() {
                     convert::<S, T, V, NOISE, SHIFT, false>(job, lanes(b), &mut sums, h, pc, b);
                 }
@@ -396,7 +437,10 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, cons
         let even = _mm256_srli_epi64::<32>(_mm256_mul_epu32(n, magic));
         let odd = _mm256_mul_epu32(_mm256_srli_epi64::<32>(n), magic);
         let t = _mm256_blend_epi32::<0b1010_1010>(even, odd);
-        _mm256_srl_epi32(_mm256_add_epi32(t, _mm256_srl_epi32(_mm256_sub_epi32(n, t), s1)), s2)
+        _mm256_srl_epi32(
+            _mm256_add_epi32(t, _mm256_srl_epi32(_mm256_sub_epi32(n, t), s1)),
+            s2,
+        )
     };
     // mix(h ^ pc) over the lanes, then u = h mod (2*Nr + 1). Its first step, x ^ (x >> 16) with
     // x = h ^ pc, is h ^ (h >> 16) ^ (pc >> 16) ^ pc, and pc >> 16 is the same for every column
@@ -434,7 +478,10 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, cons
         };
         // value = V + floor(step/2); the ADC as in `convert`.
         if SHIFT {
-            _mm256_min_epi32(_mm256_max_epi32(_mm256_sra_epi32(value, shift), zero), adc_max)
+            _mm256_min_epi32(
+                _mm256_max_epi32(_mm256_sra_epi32(value, shift), zero),
+                adc_max,
+            )
         } else {
             // max(V, 0) + half = max(value, half).
             let n = _mm256_max_epi32(value, half);
@@ -442,8 +489,16 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, cons
         }
     };
     let top = ib - 1;
-    for (v, sums_out) in out.0.chunks_exact_mut(8).take(active.div_ceil(8)).enumerate() {
-        let pcs = _mm256_add_epi32(splat(pc + 8 * v as u32), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    for (v, sums_out) in out
+        .0
+        .chunks_exact_mut(8)
+        .take(active.div_ceil(8))
+        .enumerate()
+    {
+        let pcs = _mm256_add_epi32(
+            splat(pc + 8 * v as u32),
+            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+        );
         // sum over b of code(b) * wb(b) by Horner's rule from the top bit: doubling is an add,
         // and only the top bit's weight can be negative (wrapping adds are exact: the sum fits).
         let mut weighted = code(v, top, pcs);
@@ -454,7 +509,10 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, cons
             weighted = _mm256_add_epi32(_mm256_add_epi32(weighted, weighted), code(v, b, pcs));
         }
         let sums = _mm256_load_si256(sums_out.as_ptr() as *const __m256i);
-        _mm256_store_si256(sums_out.as_mut_ptr() as *mut __m256i, _mm256_add_epi32(sums, weighted));
+        _mm256_store_si256(
+            sums_out.as_mut_ptr() as *mut __m256i,
+            _mm256_add_epi32(sums, weighted),
+        );
     }
 }
 
@@ -494,9 +552,16 @@ fn convert<S, T, V, const NOISE: bool, const SHIFT: bool, const NEGATIVE: bool>(
         let code = if SHIFT {
             (v.wrapping_add(&half) >> shift).max(V::zero()).min(adc_max)
         } else {
-            v.max(V::zero()).wrapping_add(&half).div_step(&job.step).min(adc_max)
+            v.max(V::zero())
+                .wrapping_add(&half)
+                .div_step(&job.step)
+                .min(adc_max)
         };
-        sums[l] = if NEGATIVE { sums[l].wrapping_sub(&(code << b)) } else { sums[l].wrapping_add(&(code << b)) };
+        sums[l] = if NEGATIVE {
+            sums[l].wrapping_sub(&(code << b))
+        } else {
+            sums[l].wrapping_add(&(code << b))
+        };
     }
 }
 
@@ -558,13 +623,20 @@ where
 {
     let mut y = vec![0i64; cols];
     let full = cols / IDEAL_LANES * IDEAL_LANES;
-    for (c0, out) in (0..full).step_by(IDEAL_LANES).zip(y.chunks_exact_mut(IDEAL_LANES)) {
+    for (c0, out) in (0..full)
+        .step_by(IDEAL_LANES)
+        .zip(y.chunks_exact_mut(IDEAL_LANES))
+    {
         let mut acc = [A::zero(); IDEAL_LANES];
         for (i, xs) in x.chunks(2).enumerate() {
-            let row: &[i16; 2 * IDEAL_LANES] = pairs[2 * (i * cols + c0)..][..2 * IDEAL_LANES].try_into().expect("lanes");
+            let row: &[i16; 2 * IDEAL_LANES] = pairs[2 * (i * cols + c0)..][..2 * IDEAL_LANES]
+                .try_into()
+                .expect("lanes");
             let (x0, x1): (A, A) = (xs[0].as_(), xs.get(1).map_or(A::zero(), |&x1| x1.as_()));
             for l in 0..IDEAL_LANES {
-                acc[l] = acc[l].wrapping_add(&((row[2 * l] as i32).as_() * x0)).wrapping_add(&((row[2 * l + 1] as i32).as_() * x1));
+                acc[l] = acc[l]
+                    .wrapping_add(&((row[2 * l] as i32).as_() * x0))
+                    .wrapping_add(&((row[2 * l + 1] as i32).as_() * x1));
             }
         }
         for (o, a) in out.iter_mut().zip(acc) {
@@ -596,9 +668,33 @@ mod tests {
 
     #[test]
     fn division_at_extremes() {
-        for d in [1u32, 2, 3, 5, 7, 641, (1 << 20) * 2 + 1, 1 << 24, (1 << 31) - 1, 1 << 31, (1 << 31) + 1, u32::MAX - 1, u32::MAX] {
+        for d in [
+            1u32,
+            2,
+            3,
+            5,
+            7,
+            641,
+            (1 << 20) * 2 + 1,
+            1 << 24,
+            (1 << 31) - 1,
+            1 << 31,
+            (1 << 31) + 1,
+            u32::MAX - 1,
+            u32::MAX,
+        ] {
             let div = DivU32::new(d);
-            for n in [0u32, 1, d - 1, d, d.wrapping_add(1), u32::MAX / 2, u32::MAX - 1, u32::MAX, 1 << 31] {
+            for n in [
+                0u32,
+                1,
+                d - 1,
+                d,
+                d.wrapping_add(1),
+                u32::MAX / 2,
+                u32::MAX - 1,
+                u32::MAX,
+                1 << 31,
+            ] {
                 assert_eq!(div.div(n), n / d, "{n} / {d}");
                 assert_eq!(div.rem(n), n % d, "{n} % {d}");
             }

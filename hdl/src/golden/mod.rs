@@ -43,7 +43,11 @@ pub struct MvmResult {
 
 /// Largest `|out[c] - ideal[c]|`: how far a tile's outputs (either engine's) are from `W^T x`.
 pub fn max_abs_error(out: &[i64], ideal: &[i64]) -> u64 {
-    out.iter().zip(ideal).map(|(o, i)| o.abs_diff(*i)).max().unwrap_or(0)
+    out.iter()
+        .zip(ideal)
+        .map(|(o, i)| o.abs_diff(*i))
+        .max()
+        .unwrap_or(0)
 }
 
 /// A programmed tile: effective conductances and column parameters.
@@ -127,7 +131,11 @@ pub fn cell_level(p: &TileParams, w: i32, s: usize, polarity: usize) -> u32 {
 /// activation, clamp to the output range.
 pub fn requantize(p: &TileParams, col: ColumnParams, acc: i64) -> i64 {
     let t = (acc as i128 + col.bias as i128) * col.mult as i128;
-    let mut y = if col.shift == 0 { t } else { (t + (1i128 << (col.shift - 1))) >> col.shift };
+    let mut y = if col.shift == 0 {
+        t
+    } else {
+        (t + (1i128 << (col.shift - 1))) >> col.shift
+    };
     if p.activation == Activation::Relu {
         y = y.max(0);
     }
@@ -169,7 +177,8 @@ fn weight_pairs(weights: &Weights) -> Vec<i16> {
     let mut pairs = vec![0i16; rows.div_ceil(2) * 2 * cols];
     for r in 0..rows {
         for c in 0..cols {
-            pairs[2 * ((r / 2) * cols + c) + r % 2] = i16::try_from(weights.get(r, c)).expect("weights fit 16 bits");
+            pairs[2 * ((r / 2) * cols + c) + r % 2] =
+                i16::try_from(weights.get(r, c)).expect("weights fit 16 bits");
         }
     }
     pairs
@@ -222,24 +231,49 @@ pub enum ModelError {
 
 impl TileModel {
     /// Programs the tile: every weight must be in the tile's range and every shift in 0..=31.
-    pub fn new(p: &TileParams, weights: &Weights, columns: &[ColumnParams]) -> Result<Self, ModelError> {
+    pub fn new(
+        p: &TileParams,
+        weights: &Weights,
+        columns: &[ColumnParams],
+    ) -> Result<Self, ModelError> {
         Self::with_kernel(p, weights, columns, KernelChoice::default())
     }
 
     /// [`Self::new`] with the kernel's types at least as wide as `choice` says.
-    pub(crate) fn with_kernel(p: &TileParams, weights: &Weights, columns: &[ColumnParams], choice: KernelChoice) -> Result<Self, ModelError> {
+    pub(crate) fn with_kernel(
+        p: &TileParams,
+        weights: &Weights,
+        columns: &[ColumnParams],
+        choice: KernelChoice,
+    ) -> Result<Self, ModelError> {
         if (weights.rows, weights.cols, weights.w.len()) != (p.rows, p.cols, p.rows * p.cols) {
-            return Err(ModelError::WeightShape { rows: weights.rows, cols: weights.cols, tile_rows: p.rows, tile_cols: p.cols });
+            return Err(ModelError::WeightShape {
+                rows: weights.rows,
+                cols: weights.cols,
+                tile_rows: p.rows,
+                tile_cols: p.cols,
+            });
         }
         let max = p.weight_max();
         if let Some(i) = weights.w.iter().position(|&w| (w as i64).abs() > max) {
-            return Err(ModelError::Weight { row: i / p.cols, col: i % p.cols, value: weights.w[i], max });
+            return Err(ModelError::Weight {
+                row: i / p.cols,
+                col: i % p.cols,
+                value: weights.w[i],
+                max,
+            });
         }
         if columns.len() != p.cols {
-            return Err(ModelError::Columns { got: columns.len(), cols: p.cols });
+            return Err(ModelError::Columns {
+                got: columns.len(),
+                cols: p.cols,
+            });
         }
         if let Some((col, c)) = columns.iter().enumerate().find(|(_, c)| c.shift > 31) {
-            return Err(ModelError::Shift { col, shift: c.shift });
+            return Err(ModelError::Shift {
+                col,
+                shift: c.shift,
+            });
         }
         let (rows, phys) = (p.rows, p.phys_cols);
         let prog_error = Uniform::new(p.program_error);
@@ -262,7 +296,10 @@ impl TileModel {
         // Every geff is at most (2^Bc-1)*2^E + Np, so a group's current at most Imax.
         let imax = p.current_max();
         let blocks = phys.div_ceil(BLOCK);
-        let cells = if p.conductance_max() <= u8::MAX as u64 && imax <= u16::MAX as u64 && choice.current_bits <= 8 {
+        let cells = if p.conductance_max() <= u8::MAX as u64
+            && imax <= u16::MAX as u64
+            && choice.current_bits <= 8
+        {
             Cells::U8(layout(p, blocks, &geff))
         } else if imax <= u16::MAX as u64 && choice.current_bits <= 16 {
             Cells::U16(layout(p, blocks, &geff))
@@ -277,11 +314,18 @@ impl TileModel {
             && imax + 2 * p.read_noise as u64 + (p.adc_step / 2) as u64 <= i32::MAX as u64
             && p.widths().partial_max <= i32::MAX as u128;
         let (lo, hi) = p.input_range();
-        let narrow_ideal = p.rows as u128 * p.weight_max() as u128 * lo.unsigned_abs().max(hi.unsigned_abs()) as u128
+        let narrow_ideal = p.rows as u128
+            * p.weight_max() as u128
+            * lo.unsigned_abs().max(hi.unsigned_abs()) as u128
             <= i32::MAX as u128;
-        let step_shift = p.adc_step.is_power_of_two().then(|| p.adc_step.trailing_zeros());
+        let step_shift = p
+            .adc_step
+            .is_power_of_two()
+            .then(|| p.adc_step.trailing_zeros());
         let ir_table = if p.ir_drop > 0 && imax <= IR_TABLE_MAX {
-            (0..=imax as i64).map(|i| ir_dropped(i, p.ir_drop) as u32).collect()
+            (0..=imax as i64)
+                .map(|i| ir_dropped(i, p.ir_drop) as u32)
+                .collect()
         } else {
             Vec::new()
         };
@@ -317,7 +361,10 @@ impl TileModel {
 
     /// `geff(r, pc)` in fine units: programming error, stuck cells and drift included.
     pub fn conductance(&self, r: usize, pc: usize) -> u32 {
-        assert!(r < self.p.rows && pc < self.p.phys_cols, "cell ({r}, {pc}) is outside the tile");
+        assert!(
+            r < self.p.rows && pc < self.p.phys_cols,
+            "cell ({r}, {pc}) is outside the tile"
+        );
         let (row, lane) = cell_index(&self.p, self.blocks, r, pc);
         match &self.cells {
             Cells::U8(cells) => cells[row].0[lane] as u32,
@@ -351,7 +398,9 @@ impl TileModel {
             .group_rows(g)
             .map(|r| input_bit(x[r], b) as i64 * self.conductance(r, pc) as i64)
             .sum();
-        let noise = self.read_noise.sample(hash(READ, self.p.seed, k, b, g as u32, pc as u32));
+        let noise = self
+            .read_noise
+            .sample(hash(READ, self.p.seed, k, b, g as u32, pc as u32));
         self.quantize(ir_dropped(current, self.p.ir_drop) + noise) as u32
     }
 
@@ -360,7 +409,13 @@ impl TileModel {
         // Column c's physical columns are (c*S + s)*2 + p: 2*S in a row, slice by slice.
         partial[..self.p.phys_cols]
             .chunks_exact(2 * self.p.slices)
-            .map(|column| column.chunks_exact(2).enumerate().map(|(s, pair)| (pair[0] - pair[1]) << (s as u32 * self.p.cell_bits)).sum())
+            .map(|column| {
+                column
+                    .chunks_exact(2)
+                    .enumerate()
+                    .map(|(s, pair)| (pair[0] - pair[1]) << (s as u32 * self.p.cell_bits))
+                    .sum()
+            })
             .collect()
     }
 
@@ -397,7 +452,10 @@ impl TileModel {
         let p = &self.p;
         assert_eq!(x.len(), p.rows, "input vector length must be array.rows");
         let (lo, hi) = p.input_range();
-        assert!(x.iter().all(|&v| (lo..=hi).contains(&(v as i64))), "inputs must be in {lo}..={hi} (inputs.bits): they are never masked into range");
+        assert!(
+            x.iter().all(|&v| (lo..=hi).contains(&(v as i64))),
+            "inputs must be in {lo}..={hi} (inputs.bits): they are never masked into range"
+        );
         let ib = p.input_bits as usize;
         // The rows (in the group) of each (g, b) whose input bit is set (branch-free: every row
         // is written, the count advances by its bit).
@@ -417,8 +475,9 @@ impl TileModel {
         starts.push(n);
         // The noise hash chain up to (k, b, g); each conversion adds only its last mix.
         let h_k = mix(mix(p.seed ^ READ) ^ k);
-        let hashes: Vec<u32> =
-            (0..p.groups).flat_map(|g| (0..ib).map(move |b| mix(mix(h_k ^ b as u32) ^ g as u32))).collect();
+        let hashes: Vec<u32> = (0..p.groups)
+            .flat_map(|g| (0..ib).map(move |b| mix(mix(h_k ^ b as u32) ^ g as u32)))
+            .collect();
         let rows = (&set_rows[..], &starts[..], &hashes[..]);
         let partial = match (&self.cells, self.narrow_values) {
             (Cells::U8(cells), true) => self.partial_sums::<u8, u16, i32>(cells, rows),
@@ -430,13 +489,25 @@ impl TileModel {
             (Cells::U64(cells), _) => self.partial_sums::<u64, u64, i64>(cells, rows),
         };
         let acc = self.combine(&partial);
-        let out = acc.iter().enumerate().map(|(c, &a)| self.periphery(c, a)).collect();
-        MvmResult { out, acc, ideal: self.ideal(x) }
+        let out = acc
+            .iter()
+            .enumerate()
+            .map(|(c, &a)| self.periphery(c, a))
+            .collect();
+        MvmResult {
+            out,
+            acc,
+            ideal: self.ideal(x),
+        }
     }
 
     /// `sum over b, g of code(b, g, pc) * wb(b)` for every physical column, by the kernel with
     /// cells `S`, current lanes `T` and value lanes `V`.
-    fn partial_sums<S, T, V>(&self, cells: &[Lanes<S>], (set_rows, starts, hashes): (&[u32], &[usize], &[u32])) -> Vec<i64>
+    fn partial_sums<S, T, V>(
+        &self,
+        cells: &[Lanes<S>],
+        (set_rows, starts, hashes): (&[u32], &[usize], &[u32]),
+    ) -> Vec<i64>
     where
         S: kernel::Current + AsPrimitive<T>,
         T: kernel::Current + AsPrimitive<V>,
@@ -449,7 +520,8 @@ impl TileModel {
         let largest = p.conductance_max().max(1);
         let job = Job {
             cells,
-            stretch: (S::max_value().to_u64().expect("unsigned") / largest).clamp(1, usize::MAX as u64) as usize,
+            stretch: (S::max_value().to_u64().expect("unsigned") / largest)
+                .clamp(1, usize::MAX as u64) as usize,
             rows_per_read: p.rows_per_read,
             blocks: self.blocks,
             phys_cols: p.phys_cols,
@@ -492,7 +564,11 @@ impl TileModel {
     /// MVMs of `inputs` at batch indices `first_k`, `first_k + 1`, ... (modulo 2^32). The read
     /// noise depends only on (k, b, g, pc), so the MVMs are independent and run on every core.
     pub fn mvm_batch(&self, first_k: u32, inputs: &[Vec<i32>]) -> Vec<MvmResult> {
-        inputs.par_iter().enumerate().map(|(i, x)| self.mvm(first_k.wrapping_add(i as u32), x)).collect()
+        inputs
+            .par_iter()
+            .enumerate()
+            .map(|(i, x)| self.mvm(first_k.wrapping_add(i as u32), x))
+            .collect()
     }
 
     /// The same MVM with every conversion done by [`Self::convert`], in the order `order` gives
@@ -503,8 +579,16 @@ impl TileModel {
             partial[pc] += self.convert(k, x, b, g, pc) as i64 * self.bit_weight(b);
         }
         let acc = self.combine(&partial);
-        let out = acc.iter().enumerate().map(|(c, &a)| self.periphery(c, a)).collect();
-        MvmResult { out, acc, ideal: self.ideal(x) }
+        let out = acc
+            .iter()
+            .enumerate()
+            .map(|(c, &a)| self.periphery(c, a))
+            .collect();
+        MvmResult {
+            out,
+            acc,
+            ideal: self.ideal(x),
+        }
     }
 }
 

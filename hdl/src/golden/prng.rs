@@ -39,7 +39,11 @@ impl Uniform {
     /// Draws in `-amp..=amp` (the spec's `uni(h, amp)`).
     pub fn new(amp: u32) -> Self {
         let modulus = 2 * amp as u64 + 1;
-        Uniform { amp, modulus, magic: (u64::MAX / modulus).wrapping_add(1) }
+        Uniform {
+            amp,
+            modulus,
+            magic: (u64::MAX / modulus).wrapping_add(1),
+        }
     }
 
     /// `uni(h, amp)`: `h mod (2*amp + 1) - amp`, by a multiply instead of a division.

@@ -19,7 +19,11 @@ pub struct Constant {
 
 /// A [`Constant`] in a `const` item.
 pub const fn constant(value: f64, unit: &'static str, source: &'static str) -> Constant {
-    Constant { value, unit, source }
+    Constant {
+        value,
+        unit,
+        source,
+    }
 }
 
 /// The synthesis library's node: synthesized areas are in um^2 at this node.
@@ -30,8 +34,7 @@ pub const LIBRARY_NODE_NM: Constant = constant(
 );
 
 /// The synthesis library's supply: `toggle_fj` is an energy at this voltage.
-pub const LIBRARY_VDD_V: Constant =
-    constant(1.8, "V", "osu018_stdcells.lib: nom_voltage : 1.8");
+pub const LIBRARY_VDD_V: Constant = constant(1.8, "V", "osu018_stdcells.lib: nom_voltage : 1.8");
 
 /// ADC area fit `log2(area / mm^2) = c0 + c1 * bits + c2 * log2(node / nm)`.
 pub const ADC_AREA_LOG2_C0: Constant = constant(
@@ -42,11 +45,17 @@ pub const ADC_AREA_LOG2_C0: Constant = constant(
      residual 2.1 (a factor of 4)",
 );
 /// ADC area fit: the slope `c1` per bit of resolution.
-pub const ADC_AREA_LOG2_PER_BIT: Constant =
-    constant(0.550, "log2(mm^2) per bit", "same fit: area x1.46 per bit of ENOB");
+pub const ADC_AREA_LOG2_PER_BIT: Constant = constant(
+    0.550,
+    "log2(mm^2) per bit",
+    "same fit: area x1.46 per bit of ENOB",
+);
 /// ADC area fit: the slope `c2` per doubling of the node.
-pub const ADC_AREA_LOG2_PER_LOG2_NODE: Constant =
-    constant(0.782, "log2(mm^2) per log2(nm)", "same fit: area ~ node^0.78 (analog scales slower than node^2)");
+pub const ADC_AREA_LOG2_PER_LOG2_NODE: Constant = constant(
+    0.782,
+    "log2(mm^2) per log2(nm)",
+    "same fit: area ~ node^0.78 (analog scales slower than node^2)",
+);
 
 /// Area of one 1-bit row driver (DAC) at [`DRIVER_NODE_NM`].
 pub const DRIVER_AREA_UM2: Constant = constant(
@@ -55,7 +64,11 @@ pub const DRIVER_AREA_UM2: Constant = constant(
     "ISAAC (Shafiee et al., ISCA 2016), Table 6: 1-bit DACs, 8 x 128 per IMA, 0.00017 mm^2",
 );
 /// The node of [`DRIVER_AREA_UM2`]: the driver area scales from it by `(node / this)^2`.
-pub const DRIVER_NODE_NM: Constant = constant(32.0, "nm", "ISAAC's technology node (Shafiee et al., ISCA 2016)");
+pub const DRIVER_NODE_NM: Constant = constant(
+    32.0,
+    "nm",
+    "ISAAC's technology node (Shafiee et al., ISCA 2016)",
+);
 
 /// Unit and source of each `[tech]` key's default, in the order of the struct.
 const TECH_SOURCES: &[(&str, &str, &str)] = &[

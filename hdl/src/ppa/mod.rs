@@ -59,8 +59,17 @@ pub const CROSSBAR_MODULE: &str = "cim_crossbar_macro";
 /// before `cim_`.
 pub fn block_of_module(module: &str) -> Option<&'static str> {
     let last = module.rsplit('$').next().unwrap_or(module);
-    let matches = |name: &&str| if name.starts_with("cim_") { last.ends_with(name) } else { last == *name };
-    BLOCKS.iter().find(|(_, names)| names.iter().any(matches)).map(|(block, _)| *block)
+    let matches = |name: &&str| {
+        if name.starts_with("cim_") {
+            last.ends_with(name)
+        } else {
+            last == *name
+        }
+    };
+    BLOCKS
+        .iter()
+        .find(|(_, names)| names.iter().any(matches))
+        .map(|(block, _)| *block)
 }
 
 /// Synthesized area of one block at the library's node.
@@ -199,13 +208,19 @@ pub fn macro_area_mm2(p: &TileParams) -> f64 {
 
 /// Conductance of every cell summed per row, uS: level `l` (fractional with programming error)
 /// conducts `g_off + l / (2^Bc - 1) * (g_on - g_off)`.
-fn row_conductance_us(p: &TileParams, tech: &TechConfig, weights: &Weights) -> Result<Vec<f64>, ModelError> {
+fn row_conductance_us(
+    p: &TileParams,
+    tech: &TechConfig,
+    weights: &Weights,
+) -> Result<Vec<f64>, ModelError> {
     let model = TileModel::new(p, weights, &vec![ColumnParams::default(); p.cols])?;
     let per_level = (tech.g_on_us - tech.g_off_us) / p.level_max() as f64;
     let fine = (1u64 << p.fine_bits) as f64;
     let rows = (0..p.rows)
         .map(|r| {
-            (0..p.phys_cols).map(|pc| tech.g_off_us + model.conductance(r, pc) as f64 / fine * per_level).sum()
+            (0..p.phys_cols)
+                .map(|pc| tech.g_off_us + model.conductance(r, pc) as f64 / fine * per_level)
+                .sum()
         })
         .collect();
     Ok(rows)
@@ -253,14 +268,26 @@ pub fn estimate(
     let adc_each = adc_area_mm2(p.adc_bits, tech.node_nm);
     area.insert("adcs".to_string(), adc_each * p.adc_count as f64);
     let driver_scale = (tech.node_nm / constants::DRIVER_NODE_NM.value).powi(2);
-    area.insert("input_drivers".to_string(), p.rows as f64 * constants::DRIVER_AREA_UM2.value * driver_scale * 1e-6);
+    area.insert(
+        "input_drivers".to_string(),
+        p.rows as f64 * constants::DRIVER_AREA_UM2.value * driver_scale * 1e-6,
+    );
 
     let conversion_pj = adc_energy_pj(p.adc_bits, tech);
-    energy.insert("adc".to_string(), p.conversions_per_mvm() as f64 * conversion_pj);
+    energy.insert(
+        "adc".to_string(),
+        p.conversions_per_mvm() as f64 * conversion_pj,
+    );
     let row_us = row_conductance_us(p, tech, workload.weights)?;
     let (driven_us, driven_rows) = driven_per_mvm(p, &row_us, workload.inputs);
-    energy.insert("crossbar".to_string(), tech.read_v * tech.read_v * driven_us * 1e-6 * tech.read_ns * 1e-9 * 1e12);
-    energy.insert("input_drivers".to_string(), driven_rows * tech.driver_fj * 1e-3);
+    energy.insert(
+        "crossbar".to_string(),
+        tech.read_v * tech.read_v * driven_us * 1e-6 * tech.read_ns * 1e-9 * 1e12,
+    );
+    energy.insert(
+        "input_drivers".to_string(),
+        driven_rows * tech.driver_fj * 1e-3,
+    );
 
     let mut activity_by_block = BTreeMap::new();
     let mut unmeasured = Vec::new();
@@ -284,9 +311,15 @@ pub fn estimate(
             }
             energy.insert("digital_logic".to_string(), logic_pj);
             energy.insert("buffers".to_string(), buffers_pj);
-            (d.source.clone(), Some(d.blocks.values().map(|b| b.cells).sum()))
+            (
+                d.source.clone(),
+                Some(d.blocks.values().map(|b| b.cells).sum()),
+            )
         }
-        None => ("not synthesized: digital periphery left out of area and energy".to_string(), None),
+        None => (
+            "not synthesized: digital periphery left out of area and energy".to_string(),
+            None,
+        ),
     };
 
     let area_mm2: f64 = area.values().sum();
@@ -319,7 +352,11 @@ pub fn estimate(
         activity_by_block: workload.activity.map(|_| activity_by_block),
         activity_source: workload.activity.map(|m| match unmeasured.is_empty() {
             true => m.source.clone(),
-            false => format!("{}; not measured, at tech.activity: {}", m.source, unmeasured.join(", ")),
+            false => format!(
+                "{}; not measured, at tech.activity: {}",
+                m.source,
+                unmeasured.join(", ")
+            ),
         }),
         constants: constants::all(tech),
     })

@@ -12,25 +12,52 @@ fn workload_data(p: &TileParams, vectors: usize, seed: u32) -> (Weights, Vec<Vec
         lo + (state as i64).rem_euclid(hi - lo + 1)
     };
     let wmax = p.weight_max();
-    let w = (0..p.rows * p.cols).map(|_| next(-wmax, wmax) as i32).collect();
+    let w = (0..p.rows * p.cols)
+        .map(|_| next(-wmax, wmax) as i32)
+        .collect();
     let (lo, hi) = p.input_range();
-    let inputs = (0..vectors).map(|_| (0..p.rows).map(|_| next(lo, hi) as i32).collect()).collect();
-    (Weights { rows: p.rows, cols: p.cols, w }, inputs)
+    let inputs = (0..vectors)
+        .map(|_| (0..p.rows).map(|_| next(lo, hi) as i32).collect())
+        .collect();
+    (
+        Weights {
+            rows: p.rows,
+            cols: p.cols,
+            w,
+        },
+        inputs,
+    )
 }
 
 fn digital() -> DigitalArea {
     let blocks = BLOCKS
         .iter()
-        .map(|(block, _)| (block.to_string(), BlockCells { area_um2: 10_000.0, cells: 500 }))
+        .map(|(block, _)| {
+            (
+                block.to_string(),
+                BlockCells {
+                    area_um2: 10_000.0,
+                    cells: 500,
+                },
+            )
+        })
         .collect();
-    DigitalArea { source: "test".into(), blocks }
+    DigitalArea {
+        source: "test".into(),
+        blocks,
+    }
 }
 
 fn report_of(preset: Option<&str>, overlay: &str) -> PpaReport {
     let config = TileConfig::layered(preset, overlay).unwrap();
     let p = config.validate().unwrap();
     let (weights, inputs) = workload_data(&p, 8, 7);
-    let workload = Workload { weights: &weights, inputs: &inputs, description: "test".into(), activity: None };
+    let workload = Workload {
+        weights: &weights,
+        inputs: &inputs,
+        description: "test".into(),
+        activity: None,
+    };
     estimate(&p, Some(&digital()), &workload).unwrap()
 }
 
@@ -66,7 +93,10 @@ fn more_adcs_cost_area_and_buy_throughput() {
 
 #[test]
 fn more_rows_per_read_mean_fewer_conversions() {
-    let (few, many) = (report("[array]\nrows_per_read = 2"), report("[array]\nrows_per_read = 8"));
+    let (few, many) = (
+        report("[array]\nrows_per_read = 2"),
+        report("[array]\nrows_per_read = 8"),
+    );
     assert!(many.conversions_per_mvm < few.conversions_per_mvm);
     assert!(many.energy_pj["adc"] < few.energy_pj["adc"]);
 }
@@ -88,7 +118,10 @@ fn crossbar_energy_follows_voltage_conductance_and_time() {
 
 #[test]
 fn a_smaller_node_shrinks_area_and_digital_energy() {
-    let (big, small) = (report("[tech]\nnode_nm = 180.0"), report("[tech]\nnode_nm = 28.0"));
+    let (big, small) = (
+        report("[tech]\nnode_nm = 180.0"),
+        report("[tech]\nnode_nm = 28.0"),
+    );
     assert!(small.area_mm2 < big.area_mm2);
     assert!(small.energy_pj["digital_logic"] < big.energy_pj["digital_logic"]);
 }
@@ -108,7 +141,11 @@ fn every_preset_gives_finite_positive_figures() {
             assert!(v.is_finite() && v > 0.0, "{}: {what} = {v}", preset.name);
         }
         let parts: f64 = r.energy_pj.values().sum();
-        assert!((parts - r.energy_pj_per_mvm).abs() <= 1e-9 * parts, "{}", preset.name);
+        assert!(
+            (parts - r.energy_pj_per_mvm).abs() <= 1e-9 * parts,
+            "{}",
+            preset.name
+        );
     }
 }
 
@@ -117,7 +154,12 @@ fn without_synthesis_the_digital_periphery_is_left_out() {
     let config = TileConfig::default();
     let p = config.validate().unwrap();
     let (weights, inputs) = workload_data(&p, 4, 1);
-    let workload = Workload { weights: &weights, inputs: &inputs, description: "test".into(), activity: None };
+    let workload = Workload {
+        weights: &weights,
+        inputs: &inputs,
+        description: "test".into(),
+        activity: None,
+    };
     let without = estimate(&p, None, &workload).unwrap();
     let with = estimate(&p, Some(&digital()), &workload).unwrap();
     assert!(with.area_mm2 > without.area_mm2);
@@ -130,24 +172,55 @@ fn measured_activity_replaces_the_constant_per_block() {
     let p = TileConfig::default().validate().unwrap();
     let (weights, inputs) = workload_data(&p, 4, 1);
     let price = |activity: Option<&MeasuredActivity>| {
-        estimate(&p, Some(&digital()), &Workload { weights: &weights, inputs: &inputs, description: "test".into(), activity })
-            .unwrap()
+        estimate(
+            &p,
+            Some(&digital()),
+            &Workload {
+                weights: &weights,
+                inputs: &inputs,
+                description: "test".into(),
+                activity,
+            },
+        )
+        .unwrap()
     };
     let constant = price(None);
-    assert_eq!((constant.activity_by_block.as_ref(), constant.activity_source.as_ref()), (None, None));
+    assert_eq!(
+        (
+            constant.activity_by_block.as_ref(),
+            constant.activity_source.as_ref()
+        ),
+        (None, None)
+    );
     // Every block at twice the constant but the controller, which is not measured.
-    let doubled: BTreeMap<String, f64> =
-        BLOCKS.iter().filter(|(b, _)| *b != "controller").map(|(b, _)| (b.to_string(), 2.0 * p.config().tech.activity)).collect();
-    let measured = MeasuredActivity { by_block: doubled, source: "test".into() };
+    let doubled: BTreeMap<String, f64> = BLOCKS
+        .iter()
+        .filter(|(b, _)| *b != "controller")
+        .map(|(b, _)| (b.to_string(), 2.0 * p.config().tech.activity))
+        .collect();
+    let measured = MeasuredActivity {
+        by_block: doubled,
+        source: "test".into(),
+    };
     let r = price(Some(&measured));
     let by_block = r.activity_by_block.as_ref().unwrap();
     assert_eq!(by_block["controller"], p.config().tech.activity);
-    assert!(r.activity_source.as_ref().unwrap().ends_with("not measured, at tech.activity: controller"));
+    assert!(r
+        .activity_source
+        .as_ref()
+        .unwrap()
+        .ends_with("not measured, at tech.activity: controller"));
     assert_eq!(by_block["shift_add_lanes"], 2.0 * p.config().tech.activity);
     // Equal cells per block in `digital()`: 8 blocks doubled, 1 kept.
     let ratio = r.energy_pj["digital_logic"] / constant.energy_pj["digital_logic"];
-    let logic_blocks = BLOCKS.iter().filter(|(b, _)| !BUFFER_BLOCKS.contains(b)).count() as f64;
-    assert!((ratio - (2.0 * logic_blocks - 1.0) / logic_blocks).abs() < 1e-12, "{ratio}");
+    let logic_blocks = BLOCKS
+        .iter()
+        .filter(|(b, _)| !BUFFER_BLOCKS.contains(b))
+        .count() as f64;
+    assert!(
+        (ratio - (2.0 * logic_blocks - 1.0) / logic_blocks).abs() < 1e-12,
+        "{ratio}"
+    );
     assert_eq!(r.energy_pj["buffers"], 2.0 * constant.energy_pj["buffers"]);
     assert_eq!(r.energy_pj["adc"], constant.energy_pj["adc"]);
 }
@@ -162,8 +235,14 @@ fn bad_tech_values_are_errors_naming_the_key() {
 #[test]
 fn module_names_map_to_blocks() {
     assert_eq!(block_of_module("cim_tile_controller"), Some("controller"));
-    assert_eq!(block_of_module("acme_cim_activation_unit"), Some("activation_unit"));
-    assert_eq!(block_of_module("cim_tile$activation"), Some("activation_unit"));
+    assert_eq!(
+        block_of_module("acme_cim_activation_unit"),
+        Some("activation_unit")
+    );
+    assert_eq!(
+        block_of_module("cim_tile$activation"),
+        Some("activation_unit")
+    );
     assert_eq!(block_of_module("cim_input_buffer"), Some("input_buffer"));
     assert_eq!(block_of_module("cim_output_buffer"), Some("output_buffer"));
     assert_eq!(block_of_module("cim_stream_fifo"), Some("stream_fifos"));

@@ -53,7 +53,11 @@ pub fn axi_top_module(p: &TileParams, s: &RtlSizing, prefix: &str) -> String {
     let ports = ports(p, s);
     let header: Vec<String> = std::iter::once("    input  wire aclk".to_string())
         .chain(ports.iter().map(|(name, input, bits)| {
-            format!("    {} wire {}{name}", if *input { "input " } else { "output" }, bus(*bits))
+            format!(
+                "    {} wire {}{name}",
+                if *input { "input " } else { "output" },
+                bus(*bits)
+            )
         }))
         .collect();
     let mut v = format!(
@@ -92,7 +96,12 @@ pub fn axi_top_module(p: &TileParams, s: &RtlSizing, prefix: &str) -> String {
     v += "\n";
     let mut tile_ports: Vec<String> = vec!["clock=aclk".into()];
     tile_ports.extend(wires.iter().map(|(name, _)| name.to_string()));
-    v += &instance(&format!("{prefix}cim_tile"), "tile", &[], &tile_ports.iter().map(String::as_str).collect::<Vec<_>>());
+    v += &instance(
+        &format!("{prefix}cim_tile"),
+        "tile",
+        &[],
+        &tile_ports.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     let mut wrapper_ports: Vec<String> = vec!["aclk".into()];
     wrapper_ports.extend(ports.iter().map(|(name, _, _)| name.to_string()));
     wrapper_ports.extend(wires.iter().map(|(name, _)| format!("tile_{name}={name}")));
@@ -122,16 +131,32 @@ pub fn axi_top_module(p: &TileParams, s: &RtlSizing, prefix: &str) -> String {
 
 /// The README's section on the AXI top: its ports for this tile, and the wrapper's header
 /// (stream format, register map, rules) quoted, so the two never disagree.
-pub fn readme_section(p: &TileParams, s: &RtlSizing, top: &str, tile_top: &str, wrapper_source: &str) -> String {
+pub fn readme_section(
+    p: &TileParams,
+    s: &RtlSizing,
+    top: &str,
+    tile_top: &str,
+    wrapper_source: &str,
+) -> String {
     let table: String = std::iter::once(("aclk", true, 1))
         .chain(ports(p, s))
-        .map(|(name, input, bits)| format!("| `{name}` | {} | {bits} |\n", if input { "in" } else { "out" }))
+        .map(|(name, input, bits)| {
+            format!(
+                "| `{name}` | {} | {bits} |\n",
+                if input { "in" } else { "out" }
+            )
+        })
         .collect();
     let header: String = wrapper_source
         .lines()
         .skip_while(|l| !l.starts_with("//"))
         .take_while(|l| l.starts_with("//"))
-        .map(|l| format!("{}\n", l.trim_start_matches("//").strip_prefix(' ').unwrap_or("")))
+        .map(|l| {
+            format!(
+                "{}\n",
+                l.trim_start_matches("//").strip_prefix(' ').unwrap_or("")
+            )
+        })
         .collect();
     format!(
         r#"
@@ -156,6 +181,10 @@ From the wrapper's header:
         ib = p.input_bits,
         ib_msb = p.input_bits - 1,
         mb = byte_width(p.output_bits),
-        extend = if p.output_signed { "sign-extended" } else { "zero-extended" },
+        extend = if p.output_signed {
+            "sign-extended"
+        } else {
+            "zero-extended"
+        },
     )
 }

@@ -44,16 +44,28 @@ pub struct Emulation {
 impl Emulation {
     fn with_width(p: &TileParams, cells_per_read: usize) -> Emulation {
         let read_cycles = p.rows_per_read.div_ceil(cells_per_read);
-        let read_start = WRITE_VISIBLE.saturating_sub(p.rows as u64 + HOST_GAP).max(1);
+        let read_start = WRITE_VISIBLE
+            .saturating_sub(p.rows as u64 + HOST_GAP)
+            .max(1);
         // Adder-tree levels: log2 of W rounded up (index_bits(W) when W > 1).
-        let tree = if cells_per_read == 1 { 0 } else { index_bits(cells_per_read) as u64 };
+        let tree = if cells_per_read == 1 {
+            0
+        } else {
+            index_bits(cells_per_read) as u64
+        };
         // +1: the accumulator holds the current one cycle after its last add.
         let current = read_start + READ_TO_TREE + tree + read_cycles as u64;
         // IR drop: `I * Q`, then `I - (I * Q * I >> 40)`; without it one register.
         let dropped = current + if p.ir_drop > 0 { 2 } else { 1 };
         let noise = if p.read_noise > 0 { NOISE_READY } else { 0 };
         let depth = dropped.max(noise) + ADC_STAGES;
-        Emulation { cells_per_read, read_cycles, read_start, depth, latency: depth.max(p.adc_latency as u64) }
+        Emulation {
+            cells_per_read,
+            read_cycles,
+            read_start,
+            depth,
+            latency: depth.max(p.adc_latency as u64),
+        }
     }
 
     /// Cells all ADCs read per cycle at the tile's rate: `A * ceil(Rg / Ta)`.
@@ -66,14 +78,21 @@ impl Emulation {
     pub fn plan(p: &TileParams) -> Result<Emulation, String> {
         let needed = Emulation::cells_per_cycle(p);
         if needed <= CELLS_PER_CYCLE {
-            return Ok(Emulation::with_width(p, p.rows_per_read.div_ceil(p.adc_cycles as usize)));
+            return Ok(Emulation::with_width(
+                p,
+                p.rows_per_read.div_ceil(p.adc_cycles as usize),
+            ));
         }
         let why = format!(
             "each of its {} ADCs sums {} rows every {} cycle(s), {needed} cells read per cycle, and the emulation reads at most {CELLS_PER_CYCLE}",
             p.adc_count, p.rows_per_read, p.adc_cycles,
         );
         let widest = CELLS_PER_CYCLE / p.adc_count;
-        let smallest = if widest == 0 { None } else { Some(p.rows_per_read.div_ceil(widest)) };
+        let smallest = if widest == 0 {
+            None
+        } else {
+            Some(p.rows_per_read.div_ceil(widest))
+        };
         Err(match smallest.filter(|&ta| ta <= 64) {
             Some(ta) => format!(
                 "the emulated crossbar needs adc.cycles >= {ta} for this tile, not {}: {why} (or lower array.rows_per_read or adc.count)",
@@ -92,14 +111,26 @@ mod tests {
     use crate::config::TileConfig;
 
     fn params(preset: &str, overlay: &str) -> TileParams {
-        TileConfig::layered(Some(preset), overlay).unwrap().validate().unwrap()
+        TileConfig::layered(Some(preset), overlay)
+            .unwrap()
+            .validate()
+            .unwrap()
     }
 
     #[test]
     fn the_default_tile_runs_at_its_own_rate() {
         // Rg = 4 at Ta = 1: all four cells in one read, a conversion every cycle.
         let e = Emulation::plan(&params("default", "")).unwrap();
-        assert_eq!((e.cells_per_read, e.read_cycles, e.read_start, e.depth, e.latency), (4, 1, 1, 10, 10));
+        assert_eq!(
+            (
+                e.cells_per_read,
+                e.read_cycles,
+                e.read_start,
+                e.depth,
+                e.latency
+            ),
+            (4, 1, 1, 10, 10)
+        );
         // More cycles per conversion: fewer memories, a deeper pipeline.
         let e = Emulation::plan(&params("default", "[adc]\ncycles = 4")).unwrap();
         assert_eq!((e.cells_per_read, e.read_cycles, e.depth), (1, 4, 11));
@@ -113,7 +144,8 @@ mod tests {
         let noisy = Emulation::plan(&params("default", "[analog]\nread_noise = 1")).unwrap();
         assert_eq!(noisy.depth, NOISE_READY + ADC_STAGES);
         // One row: a write lands 14 cycles after it is offered, the MVM starts 3 cycles after.
-        let tiny = Emulation::plan(&params("default", "[array]\nrows = 1\nrows_per_read = 1")).unwrap();
+        let tiny =
+            Emulation::plan(&params("default", "[array]\nrows = 1\nrows_per_read = 1")).unwrap();
         assert_eq!(tiny.read_start, 11);
     }
 
@@ -130,8 +162,20 @@ mod tests {
     fn too_many_cells_per_cycle_are_refused_naming_the_smallest_interval() {
         // isaac at Ta = 1 reads 128 rows per cycle; raising adc.count to 8 needs 1024.
         let err = Emulation::plan(&params("isaac", "[adc]\ncount = 8")).unwrap_err();
-        assert!(err.contains("adc.cycles >= 2 for this tile, not 1") && err.contains("1024 cells read per cycle"), "{err}");
-        let err = Emulation::plan(&params("default", "[array]\nrows = 4096\nrows_per_read = 4096\n[adc]\ncount = 16\ncycles = 2")).unwrap_err();
-        assert!(err.contains("even at adc.cycles = 64") && err.contains("lower array.rows_per_read or adc.count"), "{err}");
+        assert!(
+            err.contains("adc.cycles >= 2 for this tile, not 1")
+                && err.contains("1024 cells read per cycle"),
+            "{err}"
+        );
+        let err = Emulation::plan(&params(
+            "default",
+            "[array]\nrows = 4096\nrows_per_read = 4096\n[adc]\ncount = 16\ncycles = 2",
+        ))
+        .unwrap_err();
+        assert!(
+            err.contains("even at adc.cycles = 64")
+                && err.contains("lower array.rows_per_read or adc.count"),
+            "{err}"
+        );
     }
 }

@@ -21,18 +21,31 @@ pub const PROOF_DEPTH: u32 = 24;
 /// The datapath wires of the top that the proof cuts (their drivers become free inputs): the
 /// rules speak of control and of results holding still, never of result values, so values
 /// only slow the solver down.
-const CUT_WIRES: &[&str] = &["sum_rd_value", "param_mult", "param_shift", "param_bias", "acc_value", "result_data"];
+const CUT_WIRES: &[&str] = &[
+    "sum_rd_value",
+    "param_mult",
+    "param_shift",
+    "param_bias",
+    "acc_value",
+    "result_data",
+];
 
 fn bind(module: &str, instance: &str, params: &[(&str, u64)], ports: &[&str]) -> String {
     let params: Vec<String> = params.iter().map(|(n, v)| format!(".{n}({v})")).collect();
     let ports: Vec<String> = ports.iter().map(|p| format!(".{p}({p})")).collect();
-    format!("\nbind cim_tile {module} #({}) {instance} (\n    {}\n);\n", params.join(", "), ports.join(", "))
+    format!(
+        "\nbind cim_tile {module} #({}) {instance} (\n    {}\n);\n",
+        params.join(", "),
+        ports.join(", ")
+    )
 }
 
 /// Appends `bind` before the file's closing `default_nettype`.
 fn with_bind(template: &str, bind: &str) -> String {
     let end = "`default_nettype wire\n";
-    let body = template.strip_suffix(end).expect("templates end with `default_nettype wire");
+    let body = template
+        .strip_suffix(end)
+        .expect("templates end with `default_nettype wire");
     format!("{body}{bind}{end}")
 }
 
@@ -47,15 +60,33 @@ pub(super) fn rules(p: &TileParams, s: &RtlSizing) -> String {
         ("FLIGHT_BITS", s.flight_bits as u64),
     ];
     let ports = [
-        "clock", "reset", "prog_ready", "in_valid", "in_ready", "out_valid", "out_ready", "out_data", "out_col", "out_last",
-        "busy", "done",
+        "clock",
+        "reset",
+        "prog_ready",
+        "in_valid",
+        "in_ready",
+        "out_valid",
+        "out_ready",
+        "out_data",
+        "out_col",
+        "out_last",
+        "busy",
+        "done",
     ];
     with_bind(RULES, &bind("cim_tile_rules", "rules", &params, &ports))
 }
 
 /// The proof's files, after the Verilog of `rtl` (prefix applied by the caller's `rename`).
-pub(super) fn files(p: &TileParams, rtl: &GeneratedRtl, rename: impl Fn(&str) -> String) -> Vec<RtlFile> {
-    let formal = |name: String, text: String| RtlFile { name, text, role: FileRole::Formal };
+pub(super) fn files(
+    p: &TileParams,
+    rtl: &GeneratedRtl,
+    rename: impl Fn(&str) -> String,
+) -> Vec<RtlFile> {
+    let formal = |name: String, text: String| RtlFile {
+        name,
+        text,
+        role: FileRole::Formal,
+    };
     let prefix = rtl.manifest["prefix"].as_str().unwrap_or_default();
     let params = [
         ("ROWS", p.rows as u64),
@@ -65,9 +96,21 @@ pub(super) fn files(p: &TileParams, rtl: &GeneratedRtl, rename: impl Fn(&str) ->
     ];
     let host = with_bind(
         HOST,
-        &bind("cim_tile_host", "host", &params, &[
-            "clock", "reset", "prog_valid", "prog_ready", "in_valid", "in_ready", "in_data", "busy",
-        ]),
+        &bind(
+            "cim_tile_host",
+            "host",
+            &params,
+            &[
+                "clock",
+                "reset",
+                "prog_valid",
+                "prog_ready",
+                "in_valid",
+                "in_ready",
+                "in_data",
+                "busy",
+            ],
+        ),
     );
     let host_name = format!("{prefix}cim_tile_host.sv");
     let abstract_name = format!("{prefix}cim_crossbar_macro_abstract.sv");
@@ -81,7 +124,10 @@ pub(super) fn files(p: &TileParams, rtl: &GeneratedRtl, rename: impl Fn(&str) ->
     vec![
         formal(host_name, rename(&host)),
         formal(abstract_name, rename(&abstract_macro())),
-        formal(format!("{}.sby", rtl.tile_top), sby(&rtl.tile_top, &sources)),
+        formal(
+            format!("{}.sby", rtl.tile_top),
+            sby(&rtl.tile_top, &sources),
+        ),
     ]
 }
 
@@ -91,7 +137,9 @@ pub(super) fn files(p: &TileParams, rtl: &GeneratedRtl, rename: impl Fn(&str) ->
 /// proof holds for every array, whatever its cells, noise or faults.
 fn abstract_macro() -> String {
     let source = MACRO.last().expect("the behavioral macro").source;
-    let start = source.find("module cim_crossbar_macro").expect("the macro's module");
+    let start = source
+        .find("module cim_crossbar_macro")
+        .expect("the macro's module");
     let end = start + source[start..].find(");\n").expect("the macro's port list") + 3;
     format!(
         "`timescale 1ns / 1ps\n`default_nettype none\n\

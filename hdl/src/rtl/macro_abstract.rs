@@ -84,7 +84,16 @@ fn pins(ports: &[MacroPort]) -> Vec<(String, bool)> {
     ports
         .iter()
         .flat_map(|q| {
-            (0..q.width).map(move |bit| (if q.width == 1 { q.name.to_string() } else { format!("{}[{bit}]", q.name) }, q.input))
+            (0..q.width).map(move |bit| {
+                (
+                    if q.width == 1 {
+                        q.name.to_string()
+                    } else {
+                        format!("{}[{bit}]", q.name)
+                    },
+                    q.input,
+                )
+            })
         })
         .collect()
 }
@@ -100,7 +109,10 @@ pub fn outline_um(area_mm2: f64, ports: &[MacroPort]) -> (f64, f64) {
     let snap = |x: f64, grid: f64| (x / grid).ceil() * grid;
     let height = snap(side.max(pin_height), ROW_HEIGHT);
     // The area is kept as the height grows.
-    (snap((area_mm2 * 1e6 / height).max(4.0 * SITE_WIDTH), SITE_WIDTH), height)
+    (
+        snap((area_mm2 * 1e6 / height).max(4.0 * SITE_WIDTH), SITE_WIDTH),
+        height,
+    )
 }
 
 /// The LEF of macro `module` with `ports`, sized for `area_mm2`.
@@ -141,14 +153,25 @@ pub fn lef(module: &str, ports: &[MacroPort], area_mm2: f64) -> String {
     out += "  OBS\n";
     let (x0, y0, x1, y1) = (HALO_UM, HALO_UM, HALO_UM + body_w, HALO_UM + body_h);
     for layer in ["metal1", "metal2", "metal4"] {
-        let _ = writeln!(out, "    LAYER {layer} ;\n      RECT {x0:.3} {y0:.3} {x1:.3} {y1:.3} ;");
+        let _ = writeln!(
+            out,
+            "    LAYER {layer} ;\n      RECT {x0:.3} {y0:.3} {x1:.3} {y1:.3} ;"
+        );
     }
-    let _ = writeln!(out, "    LAYER metal3 ;\n      RECT {:.3} {y0:.3} {:.3} {y1:.3} ;", x0 + 2.0 * PIN_DEPTH, x1 - 2.0 * PIN_DEPTH);
+    let _ = writeln!(
+        out,
+        "    LAYER metal3 ;\n      RECT {:.3} {y0:.3} {:.3} {y1:.3} ;",
+        x0 + 2.0 * PIN_DEPTH,
+        x1 - 2.0 * PIN_DEPTH
+    );
     // Metal2 under each pin's stub through the ring: qrouter (1.4.71) loses the start of a
     // route that climbs onto a metal3 pin by a via from below ("Failure to find route start
     // node") and never counts the net routed, so routes must reach the pins on metal3.
     for (sx0, sy0, sx1, sy1) in stubs {
-        let _ = writeln!(out, "    LAYER metal2 ;\n      RECT {sx0:.3} {sy0:.3} {sx1:.3} {sy1:.3} ;");
+        let _ = writeln!(
+            out,
+            "    LAYER metal2 ;\n      RECT {sx0:.3} {sy0:.3} {sx1:.3} {sy1:.3} ;"
+        );
     }
     out += &format!("  END\nEND {module}\n\nEND LIBRARY\n");
     out
@@ -160,7 +183,8 @@ pub fn liberty(module: &str, ports: &[MacroPort], area_mm2: f64, period_ns: f64)
     let setup = SETUP_FRACTION * period_ns;
     let clock_to_out = CLOCK_TO_OUT_FRACTION * period_ns;
     let (w, h) = outline_um(area_mm2, ports);
-    let scalar = |group: &str, value: f64| format!("{group} (scalar) {{ values (\"{value:.4}\"); }}");
+    let scalar =
+        |group: &str, value: f64| format!("{group} (scalar) {{ values (\"{value:.4}\"); }}");
     let mut types = String::new();
     let mut pins = String::new();
     for q in ports {
@@ -186,7 +210,11 @@ pub fn liberty(module: &str, ports: &[MacroPort], area_mm2: f64, period_ns: f64)
             )
         };
         let direction = if q.input { "input" } else { "output" };
-        let capacitance = if q.input { format!("      capacitance : {INPUT_PF};\n") } else { String::new() };
+        let capacitance = if q.input {
+            format!("      capacitance : {INPUT_PF};\n")
+        } else {
+            String::new()
+        };
         let body = format!("      direction : {direction};\n{capacitance}{arcs}");
         if q.width == 1 {
             let _ = writeln!(pins, "    pin ({}) {{\n{body}    }}", q.name);
@@ -198,7 +226,11 @@ pub fn liberty(module: &str, ports: &[MacroPort], area_mm2: f64, period_ns: f64)
                 w = q.width,
                 msb = q.width - 1,
             );
-            let _ = writeln!(pins, "    bus ({}) {{\n      bus_type : {bus_type};\n{body}    }}", q.name);
+            let _ = writeln!(
+                pins,
+                "    bus ({}) {{\n      bus_type : {bus_type};\n{body}    }}",
+                q.name
+            );
         }
     }
     format!(
@@ -232,9 +264,16 @@ mod tests {
         let (_, ports) = default_ports();
         for area in [1e-6, 0.01, 0.4] {
             let (w, h) = outline_um(area, &ports);
-            assert!((w / SITE_WIDTH - (w / SITE_WIDTH).round()).abs() < 1e-9 && (h / ROW_HEIGHT).fract() == 0.0, "{w} x {h}");
+            assert!(
+                (w / SITE_WIDTH - (w / SITE_WIDTH).round()).abs() < 1e-9
+                    && (h / ROW_HEIGHT).fract() == 0.0,
+                "{w} x {h}"
+            );
             assert!(w * h >= area * 1e6 * 0.999, "{w} x {h} < {area} mm^2");
-            assert!(h >= (pins(&ports).len() as f64), "{h} um too short for the pins");
+            assert!(
+                h >= (pins(&ports).len() as f64),
+                "{h} um too short for the pins"
+            );
         }
     }
 
@@ -248,11 +287,18 @@ mod tests {
         }
         for q in &ports {
             let group = if q.width == 1 { "pin" } else { "bus" };
-            assert!(lib.contains(&format!("{group} ({})", q.name)), "Liberty lacks {}", q.name);
+            assert!(
+                lib.contains(&format!("{group} ({})", q.name)),
+                "Liberty lacks {}",
+                q.name
+            );
         }
         assert!(lib.contains(&format!("bit_width : {};", p.adc_count as u32 * p.adc_bits)));
         for sim in SIMULATION_PORTS {
-            assert!(!lef.contains(sim) && !lib.contains(sim), "{sim} is simulation only");
+            assert!(
+                !lef.contains(sim) && !lib.contains(sim),
+                "{sim} is simulation only"
+            );
         }
         assert!(lib.contains("values (\"1.6000\")") && lib.contains("timing_type : rising_edge;"));
     }

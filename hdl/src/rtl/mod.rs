@@ -16,13 +16,13 @@ pub mod sizing;
 mod top;
 
 use crate::config::TileParams;
-use serde::Serialize;
 pub use emulation::Emulation;
-pub use handoff::{sdc, SDC_CLOCK_PERIOD_NS};
 pub use formal::PROOF_DEPTH;
+pub use handoff::{sdc, SDC_CLOCK_PERIOD_NS};
+use serde::Serialize;
 pub use sizing::RtlSizing;
-pub use top::instances;
 use std::path::Path;
+pub use top::instances;
 
 /// The top module's name, before any prefix.
 pub const TOP_MODULE: &str = "cim_tile";
@@ -36,45 +36,98 @@ struct Block {
 impl Block {
     /// The block's file under `prefix` (modules renamed), in `role`.
     fn file(&self, prefix: &str, role: FileRole) -> RtlFile {
-        RtlFile { name: format!("{prefix}{}.v", self.module), text: with_prefix(self.source, prefix), role }
+        RtlFile {
+            name: format!("{prefix}{}.v", self.module),
+            text: with_prefix(self.source, prefix),
+            role,
+        }
     }
 }
 
 /// The periphery blocks, in dependency order.
 const BLOCKS: &[Block] = &[
-    Block { module: "cim_tile_controller", source: include_str!("../../verilog/cim_tile_controller.v") },
-    Block { module: "cim_input_buffer", source: include_str!("../../verilog/cim_input_buffer.v") },
-    Block { module: "cim_adc_scheduler", source: include_str!("../../verilog/cim_adc_scheduler.v") },
-    Block { module: "cim_shift_add_lanes", source: include_str!("../../verilog/cim_shift_add_lanes.v") },
-    Block { module: "cim_column_params", source: include_str!("../../verilog/cim_column_params.v") },
-    Block { module: "cim_column_combiner", source: include_str!("../../verilog/cim_column_combiner.v") },
-    Block { module: "cim_stream_fifo", source: include_str!("../../verilog/cim_stream_fifo.v") },
-    Block { module: "cim_activation_unit", source: include_str!("../../verilog/cim_activation_unit.v") },
+    Block {
+        module: "cim_tile_controller",
+        source: include_str!("../../verilog/cim_tile_controller.v"),
+    },
+    Block {
+        module: "cim_input_buffer",
+        source: include_str!("../../verilog/cim_input_buffer.v"),
+    },
+    Block {
+        module: "cim_adc_scheduler",
+        source: include_str!("../../verilog/cim_adc_scheduler.v"),
+    },
+    Block {
+        module: "cim_shift_add_lanes",
+        source: include_str!("../../verilog/cim_shift_add_lanes.v"),
+    },
+    Block {
+        module: "cim_column_params",
+        source: include_str!("../../verilog/cim_column_params.v"),
+    },
+    Block {
+        module: "cim_column_combiner",
+        source: include_str!("../../verilog/cim_column_combiner.v"),
+    },
+    Block {
+        module: "cim_stream_fifo",
+        source: include_str!("../../verilog/cim_stream_fifo.v"),
+    },
+    Block {
+        module: "cim_activation_unit",
+        source: include_str!("../../verilog/cim_activation_unit.v"),
+    },
 ];
 
 /// The AXI wrapper (`--bus axi`), instantiated by the generated AXI top.
-const AXI_WRAPPER: Block = Block { module: "cim_axi_wrapper", source: include_str!("../../verilog/cim_axi_wrapper.v") };
+const AXI_WRAPPER: Block = Block {
+    module: "cim_axi_wrapper",
+    source: include_str!("../../verilog/cim_axi_wrapper.v"),
+};
 
 /// The behavioral crossbar macro: replaced by the silicon macro in an ASIC flow.
-const MACRO: &[Block] =
-    &[Block { module: "cim_crossbar_macro", source: include_str!("../../verilog/cim_crossbar_macro.v") }];
+const MACRO: &[Block] = &[Block {
+    module: "cim_crossbar_macro",
+    source: include_str!("../../verilog/cim_crossbar_macro.v"),
+}];
 
 /// The synthesizable crossbar with the behavioral macro's ports and timing, for FPGAs, after
 /// the arithmetic blocks it instantiates (multiplies by constants in adders, not DSP blocks).
 const EMULATED: &[Block] = &[
-    Block { module: "cim_constant_multiplier", source: include_str!("../../verilog/cim_constant_multiplier.v") },
-    Block { module: "cim_constant_divider", source: include_str!("../../verilog/cim_constant_divider.v") },
-    Block { module: "cim_constant_modulo", source: include_str!("../../verilog/cim_constant_modulo.v") },
-    Block { module: "cim_hash_round", source: include_str!("../../verilog/cim_hash_round.v") },
-    Block { module: "cim_delay_line", source: include_str!("../../verilog/cim_delay_line.v") },
-    Block { module: "cim_crossbar_emulated", source: include_str!("../../verilog/cim_crossbar_emulated.v") },
+    Block {
+        module: "cim_constant_multiplier",
+        source: include_str!("../../verilog/cim_constant_multiplier.v"),
+    },
+    Block {
+        module: "cim_constant_divider",
+        source: include_str!("../../verilog/cim_constant_divider.v"),
+    },
+    Block {
+        module: "cim_constant_modulo",
+        source: include_str!("../../verilog/cim_constant_modulo.v"),
+    },
+    Block {
+        module: "cim_hash_round",
+        source: include_str!("../../verilog/cim_hash_round.v"),
+    },
+    Block {
+        module: "cim_delay_line",
+        source: include_str!("../../verilog/cim_delay_line.v"),
+    },
+    Block {
+        module: "cim_crossbar_emulated",
+        source: include_str!("../../verilog/cim_crossbar_emulated.v"),
+    },
 ];
 
 /// Whether `module` (perhaps prefixed) is an arithmetic part of another block, the emulated
 /// crossbar's multipliers by constants and hash rounds: a per-block report counts it with
 /// the block that instantiates it.
 pub fn is_arithmetic_part(module: &str) -> bool {
-    EMULATED[..EMULATED.len() - 1].iter().any(|b| module.ends_with(b.module))
+    EMULATED[..EMULATED.len() - 1]
+        .iter()
+        .any(|b| module.ends_with(b.module))
 }
 
 /// Which crossbar macro the tile instantiates.
@@ -99,7 +152,9 @@ impl Crossbar {
 
     /// Whether `name` is a file of this crossbar under `prefix`.
     fn has_file(self, name: &str, prefix: &str) -> bool {
-        self.blocks().iter().any(|b| name.strip_prefix(prefix).and_then(|n| n.strip_suffix(".v")) == Some(b.module))
+        self.blocks()
+            .iter()
+            .any(|b| name.strip_prefix(prefix).and_then(|n| n.strip_suffix(".v")) == Some(b.module))
     }
 
     /// The crossbar's Verilog blocks, the crossbar module last.
@@ -189,13 +244,21 @@ impl GeneratedRtl {
     /// Every Verilog file and the assertions bound into the tile, as one text, for a simulator
     /// that takes SystemVerilog assertions (Verilator `--assert`).
     pub fn simulation_verilog(&self) -> String {
-        self.verilog_files().chain(self.assertion_files()).map(|f| f.text.as_str()).collect()
+        self.verilog_files()
+            .chain(self.assertion_files())
+            .map(|f| f.text.as_str())
+            .collect()
     }
 
     /// The Verilog files, in compilation order (`files.f`): every flow's, Icarus and synthesis
     /// included, so without the assertions.
     pub fn verilog_files(&self) -> impl Iterator<Item = &RtlFile> {
-        self.files.iter().filter(|f| matches!(f.role, FileRole::Periphery | FileRole::Macro | FileRole::Bus))
+        self.files.iter().filter(|f| {
+            matches!(
+                f.role,
+                FileRole::Periphery | FileRole::Macro | FileRole::Bus
+            )
+        })
     }
 
     /// The host rules as assertions (`cim_tile_rules.sv`), read after [`Self::verilog_files`]
@@ -213,7 +276,10 @@ fn with_prefix(text: &str, prefix: &str) -> String {
     let mut out = String::with_capacity(text.len() + 256);
     let mut rest = text;
     while let Some(at) = rest.find("cim_") {
-        let starts_word = rest[..at].chars().next_back().is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
+        let starts_word = rest[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
         out += &rest[..at];
         if starts_word {
             out += prefix;
@@ -227,7 +293,9 @@ fn with_prefix(text: &str, prefix: &str) -> String {
 fn valid_prefix(prefix: &str) -> bool {
     prefix.is_empty()
         || (prefix.starts_with(|c: char| c.is_ascii_alphabetic())
-            && prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 /// Verilog of the tile `p` with default options.
@@ -266,8 +334,15 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
         role: FileRole::Periphery,
     });
     let crossbar = options.crossbar.blocks();
-    let macro_file = format!("{prefix}{}.v", crossbar.last().expect("a crossbar module").module);
-    let crossbar_role = if emulation.is_some() { FileRole::Periphery } else { FileRole::Macro };
+    let macro_file = format!(
+        "{prefix}{}.v",
+        crossbar.last().expect("a crossbar module").module
+    );
+    let crossbar_role = if emulation.is_some() {
+        FileRole::Periphery
+    } else {
+        FileRole::Macro
+    };
     files.extend(crossbar.iter().map(|b| b.file(prefix, crossbar_role)));
     files.push(RtlFile {
         name: format!("{prefix}cim_tile_rules.sv"),
@@ -279,7 +354,11 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
         Some(Bus::Axi) => {
             let axi_top = format!("{prefix}{}", axi::AXI_TOP_MODULE);
             files.push(AXI_WRAPPER.file(prefix, FileRole::Bus));
-            files.push(RtlFile { name: format!("{axi_top}.v"), text: axi::axi_top_module(p, &sizing, prefix), role: FileRole::Bus });
+            files.push(RtlFile {
+                name: format!("{axi_top}.v"),
+                text: axi::axi_top_module(p, &sizing, prefix),
+                role: FileRole::Bus,
+            });
             axi_top
         }
     };
@@ -314,7 +393,14 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
     if let Some(e) = &emulation {
         manifest["emulation"] = serde_json::json!(e);
     }
-    let mut rtl = GeneratedRtl { top, tile_top, bus: options.bus, files, sizing, manifest };
+    let mut rtl = GeneratedRtl {
+        top,
+        tile_top,
+        bus: options.bus,
+        files,
+        sizing,
+        manifest,
+    };
     let handoff = handoff::files(p, &rtl);
     rtl.files.extend(handoff);
     if options.crossbar == Crossbar::Behavioral {
@@ -332,15 +418,23 @@ pub fn write(rtl: &GeneratedRtl, dir: &Path) -> std::io::Result<()> {
     for f in &rtl.files {
         std::fs::write(dir.join(&f.name), &f.text)?;
     }
-    let filelist: String = rtl.verilog_files().map(|f| format!("{}\n", f.name)).collect();
+    let filelist: String = rtl
+        .verilog_files()
+        .map(|f| format!("{}\n", f.name))
+        .collect();
     std::fs::write(dir.join("files.f"), filelist)?;
-    std::fs::write(dir.join("manifest.json"), serde_json::to_string_pretty(&rtl.manifest)? + "\n")?;
+    std::fs::write(
+        dir.join("manifest.json"),
+        serde_json::to_string_pretty(&rtl.manifest)? + "\n",
+    )?;
     Ok(())
 }
 
 /// FNV-1a, 64 bits: a stable fingerprint of the Verilog for the manifest.
 pub fn fnv1a64(bytes: impl IntoIterator<Item = u8>) -> u64 {
-    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]
@@ -350,20 +444,49 @@ mod tests {
     #[test]
     fn prefix_renames_modules_only() {
         let text = "module cim_tile; cim_adc_scheduler u (); wire my_cim_x; endmodule";
-        assert_eq!(with_prefix(text, "t0_"), "module t0_cim_tile; t0_cim_adc_scheduler u (); wire my_cim_x; endmodule");
+        assert_eq!(
+            with_prefix(text, "t0_"),
+            "module t0_cim_tile; t0_cim_adc_scheduler u (); wire my_cim_x; endmodule"
+        );
     }
 
     #[test]
     fn instances_are_read_back_from_the_top() {
-        let p = crate::TileConfig::from_preset("default").unwrap().validate().unwrap();
-        let options = GenerateOptions { prefix: "t0_".into(), ..Default::default() };
+        let p = crate::TileConfig::from_preset("default")
+            .unwrap()
+            .validate()
+            .unwrap();
+        let options = GenerateOptions {
+            prefix: "t0_".into(),
+            ..Default::default()
+        };
         let rtl = generate_with(&p, &options).unwrap();
-        let found = instances(&rtl.files.iter().find(|f| f.name == "t0_cim_tile.v").unwrap().text);
+        let found = instances(
+            &rtl.files
+                .iter()
+                .find(|f| f.name == "t0_cim_tile.v")
+                .unwrap()
+                .text,
+        );
         let modules: Vec<&str> = found.iter().map(|(m, _)| m.as_str()).collect();
-        let expected: Vec<String> = BLOCKS.iter().chain(MACRO).map(|b| format!("t0_{}", b.module)).collect();
-        assert!(expected.iter().all(|m| modules.contains(&m.as_str())), "{found:?}");
-        assert!(found.contains(&("t0_cim_tile_controller".into(), "controller".into())), "{found:?}");
-        assert_eq!(found.len(), BLOCKS.len() + 2, "two stream FIFOs and the macro: {found:?}");
+        let expected: Vec<String> = BLOCKS
+            .iter()
+            .chain(MACRO)
+            .map(|b| format!("t0_{}", b.module))
+            .collect();
+        assert!(
+            expected.iter().all(|m| modules.contains(&m.as_str())),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("t0_cim_tile_controller".into(), "controller".into())),
+            "{found:?}"
+        );
+        assert_eq!(
+            found.len(),
+            BLOCKS.len() + 2,
+            "two stream FIFOs and the macro: {found:?}"
+        );
         let line = top::instance("cim_x", "x0", &[], &["a"]);
         assert_eq!(instances(&line), [("cim_x".to_string(), "x0".to_string())]);
     }
@@ -371,8 +494,13 @@ mod tests {
     #[test]
     fn bad_prefixes_are_refused() {
         for bad in ["0x", "a-b", "a$", "_x"] {
-            let options = GenerateOptions { prefix: bad.into(), ..Default::default() };
-            let err = generate_with(&crate::TileConfig::default().validate().unwrap(), &options).err().expect("refused");
+            let options = GenerateOptions {
+                prefix: bad.into(),
+                ..Default::default()
+            };
+            let err = generate_with(&crate::TileConfig::default().validate().unwrap(), &options)
+                .err()
+                .expect("refused");
             assert!(err.to_string().contains(&format!("'{bad}'")), "{err}");
         }
     }

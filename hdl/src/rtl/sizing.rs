@@ -10,7 +10,6 @@ pub fn index_bits(count: usize) -> u32 {
     (usize::BITS - count.saturating_sub(1).leading_zeros()).max(1)
 }
 
-
 /// The sizes of one tile's RTL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RtlSizing {
@@ -95,7 +94,10 @@ impl RtlSizing {
 /// credits to cover the round trip of a slot (about eight cycles beyond the column's own
 /// `cycles_per_column`), so neither producer waits on credit at full rate.
 fn fifo_depth(cycles_per_column: usize) -> usize {
-    (cycles_per_column + 8).div_ceil(cycles_per_column).next_power_of_two().clamp(2, 8)
+    (cycles_per_column + 8)
+        .div_ceil(cycles_per_column)
+        .next_power_of_two()
+        .clamp(2, 8)
 }
 
 /// The narrowest multiplier digit whose columns fit the schedule with room to spare: the C
@@ -104,7 +106,10 @@ fn fifo_depth(cycles_per_column: usize) -> usize {
 fn digit_bits(p: &TileParams) -> u32 {
     // The bound of the ADCs, the loading and the combiner, not the stream's mean: the digit
     // must not depend on the stalls of the two banks (crate::schedule), which it would lengthen.
-    let budget = p.min_cycles_per_mvm().max(p.rows() as u64).max(p.phys_cols() as u64 + 1);
+    let budget = p
+        .min_cycles_per_mvm()
+        .max(p.rows() as u64)
+        .max(p.phys_cols() as u64 + 1);
     [1u32, 2, 4, 8]
         .into_iter()
         .find(|&digit| p.cols as u64 * (16 / digit as u64) * 2 <= budget)
@@ -118,13 +123,21 @@ mod tests {
 
     #[test]
     fn index_bits_hold_every_index() {
-        assert_eq!([1, 2, 3, 4, 5, 16, 17].map(index_bits), [1, 1, 2, 2, 3, 4, 5]);
+        assert_eq!(
+            [1, 2, 3, 4, 5, 16, 17].map(index_bits),
+            [1, 1, 2, 2, 3, 4, 5]
+        );
     }
 
     #[test]
     fn digits_match_the_schedule() {
-        let digit = |name| RtlSizing::new(&TileConfig::from_preset(name).unwrap().validate().unwrap()).digit_bits;
+        let digit = |name| {
+            RtlSizing::new(&TileConfig::from_preset(name).unwrap().validate().unwrap()).digit_bits
+        };
         // default: 4 columns in 64 cycles; isaac: 8 in 2048; neurram: 128 in 512.
-        assert_eq!((digit("default"), digit("isaac"), digit("neurram")), (2, 1, 8));
+        assert_eq!(
+            (digit("default"), digit("isaac"), digit("neurram")),
+            (2, 1, 8)
+        );
     }
 }

@@ -20,8 +20,17 @@ use crate::config::{Activation, TileParams};
 
 /// A module instance with parameter overrides and named port connections: `"port"` connects
 /// the signal of the same name, `"port=expression"` anything else.
-pub(super) fn instance(module: &str, name: &str, params: &[(&str, String)], ports: &[&str]) -> String {
-    let params = params.iter().map(|(k, v)| format!("        .{k}({v})")).collect::<Vec<_>>().join(",\n");
+pub(super) fn instance(
+    module: &str,
+    name: &str,
+    params: &[(&str, String)],
+    ports: &[&str],
+) -> String {
+    let params = params
+        .iter()
+        .map(|(k, v)| format!("        .{k}({v})"))
+        .collect::<Vec<_>>()
+        .join(",\n");
     let ports = ports
         .iter()
         .map(|p| {
@@ -30,7 +39,11 @@ pub(super) fn instance(module: &str, name: &str, params: &[(&str, String)], port
         })
         .collect::<Vec<_>>()
         .join(",\n");
-    let params = if params.is_empty() { String::new() } else { format!("#(\n{params}\n    ) ") };
+    let params = if params.is_empty() {
+        String::new()
+    } else {
+        format!("#(\n{params}\n    ) ")
+    };
     format!("    {module} {params}{name} (\n{ports}\n    );\n")
 }
 
@@ -47,7 +60,9 @@ pub fn instances(verilog: &str) -> Vec<(String, String)> {
                     found.push((module.to_string(), name.to_string()));
                 }
             }
-            [module, name, "("] if *module != "module" => found.push((module.to_string(), name.to_string())),
+            [module, name, "("] if *module != "module" => {
+                found.push((module.to_string(), name.to_string()))
+            }
             _ => {}
         }
     }
@@ -64,7 +79,12 @@ pub(super) fn bus(bits: u32) -> String {
 
 /// Verilog of the top module `{prefix}cim_tile`.
 /// With `emulation`, the crossbar is the synthesizable `cim_crossbar_emulated` with that layout.
-pub fn top_module(p: &TileParams, s: &RtlSizing, prefix: &str, emulation: Option<&Emulation>) -> String {
+pub fn top_module(
+    p: &TileParams,
+    s: &RtlSizing,
+    prefix: &str,
+    emulation: Option<&Emulation>,
+) -> String {
     let int = |v: u64| v.to_string();
     let flag = |v: bool| int(v as u64);
     // The macro's numeric parameters are 32-bit words.
@@ -174,7 +194,11 @@ module {prefix}cim_tile (
         "    // Accumulator FIFO word: {{acc, column}}.\n    wire {}acc_push_word = {{acc_value, acc_col}};\n",
         bus(acc_word)
     );
-    v += &format!("    wire {}acc_head_value;\n    wire {}acc_head_col;\n", bus(s.acc_bits), bus(s.col_bits));
+    v += &format!(
+        "    wire {}acc_head_value;\n    wire {}acc_head_col;\n",
+        bus(s.acc_bits),
+        bus(s.col_bits)
+    );
     v += "    assign {acc_head_value, acc_head_col} = acc_word;\n\n";
 
     let pre = |m: &str| format!("{prefix}{m}");
@@ -284,34 +308,37 @@ module {prefix}cim_tile (
         }
         Some(e) => {
             v += "    // The analog array and its ADCs, emulated bit for bit in synthesizable logic (sim_* seed\n    // its read noise).\n";
-            let layout = vec![("CELLS_PER_READ", int(e.cells_per_read as u64)), ("READ_START", int(e.read_start))];
+            let layout = vec![
+                ("CELLS_PER_READ", int(e.cells_per_read as u64)),
+                ("READ_START", int(e.read_start)),
+            ];
             ("cim_crossbar_emulated", layout)
         }
     };
     let mut macro_params = vec![
-            ("ROWS", word(p.rows as u64)),
-            ("PHYS_COLS", word(p.phys_cols as u64)),
-            ("ROWS_PER_READ", int(p.rows_per_read as u64)),
-            ("ADCS", int(p.adc_count as u64)),
-            ("ADC_BITS", int(ab as u64)),
-            ("ADC_STEP", word(p.adc_step as u64)),
-            ("ADC_CYCLES", word(p.adc_cycles as u64)),
-            ("ADC_LATENCY", word(p.adc_latency as u64)),
-            ("CELL_BITS", int(p.cell_bits as u64)),
-            ("FINE_BITS", word(p.fine_bits as u64)),
-            ("READ_NOISE", word(p.read_noise as u64)),
-            ("PROGRAM_ERROR", word(p.program_error as u64)),
-            ("SEED", word(p.seed as u64)),
-            ("DRIFT", word(p.drift as u64)),
-            ("DRIFT_SPREAD", word(p.drift_spread as u64)),
-            ("IR_DROP", format!("64'd{}", p.ir_drop)),
-            ("STUCK_OFF_PPM", word(p.stuck_off_ppm as u64)),
-            ("STUCK_ON_PPM", word(p.stuck_on_ppm as u64)),
-            ("ROW_BITS", int(s.row_bits as u64)),
-            ("COL_BITS", int(s.prog_col_bits as u64)),
-            ("GROUP_BITS", int(s.group_bits as u64)),
-            ("PHASE_BITS", int(s.phase_bits as u64)),
-            ("BIT_BITS", int(s.bit_bits as u64)),
+        ("ROWS", word(p.rows as u64)),
+        ("PHYS_COLS", word(p.phys_cols as u64)),
+        ("ROWS_PER_READ", int(p.rows_per_read as u64)),
+        ("ADCS", int(p.adc_count as u64)),
+        ("ADC_BITS", int(ab as u64)),
+        ("ADC_STEP", word(p.adc_step as u64)),
+        ("ADC_CYCLES", word(p.adc_cycles as u64)),
+        ("ADC_LATENCY", word(p.adc_latency as u64)),
+        ("CELL_BITS", int(p.cell_bits as u64)),
+        ("FINE_BITS", word(p.fine_bits as u64)),
+        ("READ_NOISE", word(p.read_noise as u64)),
+        ("PROGRAM_ERROR", word(p.program_error as u64)),
+        ("SEED", word(p.seed as u64)),
+        ("DRIFT", word(p.drift as u64)),
+        ("DRIFT_SPREAD", word(p.drift_spread as u64)),
+        ("IR_DROP", format!("64'd{}", p.ir_drop)),
+        ("STUCK_OFF_PPM", word(p.stuck_off_ppm as u64)),
+        ("STUCK_ON_PPM", word(p.stuck_on_ppm as u64)),
+        ("ROW_BITS", int(s.row_bits as u64)),
+        ("COL_BITS", int(s.prog_col_bits as u64)),
+        ("GROUP_BITS", int(s.group_bits as u64)),
+        ("PHASE_BITS", int(s.phase_bits as u64)),
+        ("BIT_BITS", int(s.bit_bits as u64)),
     ];
     macro_params.extend(layout);
     v += &instance(
@@ -371,7 +398,11 @@ module {prefix}cim_tile (
     v += &instance(
         &pre("cim_column_params"),
         "column_params",
-        &[("COLS", int(p.cols as u64)), ("COL_BITS", int(s.col_bits as u64)), ("WR_COL_BITS", int(s.prog_col_bits as u64))],
+        &[
+            ("COLS", int(p.cols as u64)),
+            ("COL_BITS", int(s.col_bits as u64)),
+            ("WR_COL_BITS", int(s.prog_col_bits as u64)),
+        ],
         &[
             "clock",
             "reset",
@@ -424,7 +455,11 @@ module {prefix}cim_tile (
         instance(
             &pre("cim_stream_fifo"),
             name,
-            &[("WIDTH", int(width as u64)), ("DEPTH", int(s.fifo_depth as u64)), ("INDEX_BITS", int(index_bits as u64))],
+            &[
+                ("WIDTH", int(width as u64)),
+                ("DEPTH", int(s.fifo_depth as u64)),
+                ("INDEX_BITS", int(index_bits as u64)),
+            ],
             ports,
         )
     };
@@ -454,7 +489,10 @@ module {prefix}cim_tile (
             ("OUT_SIGNED", flag(out_min < 0)),
             ("RELU", flag(p.activation == Activation::Relu)),
             ("DIGIT_BITS", int(s.digit_bits as u64)),
-            ("STEP_BITS", int(super::sizing::index_bits(16 / s.digit_bits as usize) as u64)),
+            (
+                "STEP_BITS",
+                int(super::sizing::index_bits(16 / s.digit_bits as usize) as u64),
+            ),
             ("COL_BITS", int(s.col_bits as u64)),
         ],
         &[

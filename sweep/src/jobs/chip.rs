@@ -22,12 +22,25 @@ pub(super) struct ChipJob {
 
 impl ChipJob {
     pub(super) fn new(args: &JobArgs) -> Result<Self> {
-        let model = args.model.clone().context("--job chip needs --model M (the network of the chip and of the accuracy)")?;
-        let data = args.data.clone().context("--job chip needs --data D.npz (the test set of the accuracy)")?;
+        let model = args
+            .model
+            .clone()
+            .context("--job chip needs --model M (the network of the chip and of the accuracy)")?;
+        let data = args
+            .data
+            .clone()
+            .context("--job chip needs --data D.npz (the test set of the accuracy)")?;
         let network = Network::load(&model)?;
         let test_set = TestSet::load(&data, &network)?;
         let layers = network.weight_layers().iter().map(ppa::layer).collect();
-        Ok(ChipJob { model, data, images: args.images, network, test_set, layers })
+        Ok(ChipJob {
+            model,
+            data,
+            images: args.images,
+            network,
+            test_set,
+            layers,
+        })
     }
 }
 
@@ -48,7 +61,16 @@ impl SweepJob for ChipJob {
         }
     }
     fn figures(&self) -> &'static [&'static str] {
-        &["accuracy", "energy_pj_per_image", "tops_per_w", "inferences_per_s", "latency_us", "area_mm2", "tiles", "images"]
+        &[
+            "accuracy",
+            "energy_pj_per_image",
+            "tops_per_w",
+            "inferences_per_s",
+            "latency_us",
+            "area_mm2",
+            "tiles",
+            "images",
+        ]
     }
     fn main_figure(&self) -> &'static str {
         "energy_pj_per_image"
@@ -60,8 +82,14 @@ impl SweepJob for ChipJob {
         // `prepare` checked both values.
         let replication: Replication = job_value(job_values, "replicate").unwrap_or("1").parse()?;
         let synthesize = job_value(job_values, "synth").unwrap_or("on") == "on";
-        let options = Options { images: self.images.map(|n| n as usize), calibrate: false, rtl_images: None };
-        let accuracy = self.network.evaluate(&point.params, &self.test_set, &options)?;
+        let options = Options {
+            images: self.images.map(|n| n as usize),
+            calibrate: false,
+            rtl_images: None,
+        };
+        let accuracy = self
+            .network
+            .evaluate(&point.params, &self.test_set, &options)?;
         let chip = ppa::chip(&point.params, &self.layers, replication, synthesize, false)?;
         Ok(vec![
             accuracy.accuracy().to_string(),

@@ -21,7 +21,13 @@ impl SweepJob for CosimJob {
         "cosim"
     }
     fn figures(&self) -> &'static [&'static str] {
-        &["mismatched_mvms", "mvms", "cycles_per_mvm", "min_cycles_per_mvm", "adc_busy_ratio"]
+        &[
+            "mismatched_mvms",
+            "mvms",
+            "cycles_per_mvm",
+            "min_cycles_per_mvm",
+            "adc_busy_ratio",
+        ]
     }
     fn main_figure(&self) -> &'static str {
         "cycles_per_mvm"
@@ -32,9 +38,21 @@ impl SweepJob for CosimJob {
     fn run(&self, point: &Point, _: &[(&str, &str)]) -> Result<Vec<String>> {
         let case = random_case(&point.params, self.mvms as usize, self.seed);
         let expected = expected_outputs(&point.params, &case);
-        let mut rtl = build_with_spinner(|| TileRtl::build_with(&point.params, Crossbar::Behavioral))?;
-        let run = run_on(&mut rtl, &case.weights, &case.columns, &case.inputs, &Stimulus::default(), None)?;
-        let mismatched = expected.iter().zip(&run.outputs).filter(|(e, g)| e != g).count();
+        let mut rtl =
+            build_with_spinner(|| TileRtl::build_with(&point.params, Crossbar::Behavioral))?;
+        let run = run_on(
+            &mut rtl,
+            &case.weights,
+            &case.columns,
+            &case.inputs,
+            &Stimulus::default(),
+            None,
+        )?;
+        let mismatched = expected
+            .iter()
+            .zip(&run.outputs)
+            .filter(|(e, g)| e != g)
+            .count();
         Ok(vec![
             mismatched.to_string(),
             self.mvms.to_string(),

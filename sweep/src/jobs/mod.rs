@@ -72,8 +72,14 @@ pub fn job(kind: Option<JobKind>, args: &JobArgs) -> Result<Box<dyn SweepJob>> {
     match kind {
         None => bail!("--job is required (net, cosim, ppa or chip)"),
         Some(JobKind::Net) => Ok(Box::new(NetJob::new(args)?)),
-        Some(JobKind::Cosim) => Ok(Box::new(CosimJob { mvms: args.mvms, seed: args.seed })),
-        Some(JobKind::Ppa) => Ok(Box::new(PpaJob { mvms: args.mvms, seed: args.seed })),
+        Some(JobKind::Cosim) => Ok(Box::new(CosimJob {
+            mvms: args.mvms,
+            seed: args.seed,
+        })),
+        Some(JobKind::Ppa) => Ok(Box::new(PpaJob {
+            mvms: args.mvms,
+            seed: args.seed,
+        })),
         Some(JobKind::Chip) => Ok(Box::new(ChipJob::new(args)?)),
     }
 }

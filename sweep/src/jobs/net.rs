@@ -22,7 +22,12 @@ pub(super) struct NetJob {
 impl NetJob {
     pub(super) fn new(args: &JobArgs) -> Result<Self> {
         let data = args.data.clone().context("--job net needs --data D.npz")?;
-        let mut job = NetJob { model: args.model.clone(), data, images: args.images, networks: BTreeMap::new() };
+        let mut job = NetJob {
+            model: args.model.clone(),
+            data,
+            images: args.images,
+            networks: BTreeMap::new(),
+        };
         if let Some(model) = &args.model {
             job.load(&model.display().to_string())?;
         }
@@ -54,7 +59,11 @@ impl SweepJob for NetJob {
     }
     fn prepare(&mut self, key: &str, values: &[String]) -> Result<()> {
         match key {
-            "age" => values.iter().try_for_each(|v| parse_age(v).map(drop).map_err(|e| anyhow!("--set age={v}: {e}"))),
+            "age" => values.iter().try_for_each(|v| {
+                parse_age(v)
+                    .map(drop)
+                    .map_err(|e| anyhow!("--set age={v}: {e}"))
+            }),
             "calibrate" => match values.iter().find(|v| !["off", "on"].contains(&v.as_str())) {
                 Some(v) => bail!("--set calibrate={v}: expected off or on"),
                 None => Ok(()),
@@ -85,20 +94,47 @@ impl SweepJob for NetJob {
     fn run(&self, point: &Point, job_values: &[(&str, &str)]) -> Result<Vec<String>> {
         let model = match job_value(job_values, "model") {
             Some(v) => v.to_string(),
-            None => self.model.as_ref().map(|m| m.display().to_string()).ok_or_else(|| anyhow!("--job net needs --model M.onnx or M.npz (or --set model=A.onnx,B.npz)"))?,
+            None => self
+                .model
+                .as_ref()
+                .map(|m| m.display().to_string())
+                .ok_or_else(|| {
+                    anyhow!("--job net needs --model M.onnx or M.npz (or --set model=A.onnx,B.npz)")
+                })?,
         };
         let (network, data) = &self.networks[&model];
         // `prepare` checked both values.
-        let age = job_value(job_values, "age").map(parse_age).transpose().map_err(|e| anyhow!(e))?;
+        let age = job_value(job_values, "age")
+            .map(parse_age)
+            .transpose()
+            .map_err(|e| anyhow!(e))?;
         let params = match age {
             None => point.params.clone(),
             Some(age) => {
-                let invalid = |e: ConfigError| anyhow!("invalid tile config {}: {}", point.origin, e.problems.join("; "));
-                aging::aged(point.params.config(), &age).map_err(invalid)?.0.validate().map_err(invalid)?
+                let invalid = |e: ConfigError| {
+                    anyhow!(
+                        "invalid tile config {}: {}",
+                        point.origin,
+                        e.problems.join("; ")
+                    )
+                };
+                aging::aged(point.params.config(), &age)
+                    .map_err(invalid)?
+                    .0
+                    .validate()
+                    .map_err(invalid)?
             }
         };
         let calibrate = job_value(job_values, "calibrate") == Some("on");
-        let f = network.evaluate(&params, data, &Options { images: self.images.map(|n| n as usize), calibrate, rtl_images: None })?;
+        let f = network.evaluate(
+            &params,
+            data,
+            &Options {
+                images: self.images.map(|n| n as usize),
+                calibrate,
+                rtl_images: None,
+            },
+        )?;
         Ok(vec![
             f.accuracy().to_string(),
             f.integer_accuracy().to_string(),

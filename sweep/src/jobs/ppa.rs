@@ -20,7 +20,17 @@ impl SweepJob for PpaJob {
         "ppa"
     }
     fn figures(&self) -> &'static [&'static str] {
-        &["tops_per_w", "tops_per_mm2", "area_mm2", "mvm_per_s", "tops", "energy_pj_per_mvm", "adc_pj", "crossbar_pj", "digital_pj"]
+        &[
+            "tops_per_w",
+            "tops_per_mm2",
+            "area_mm2",
+            "mvm_per_s",
+            "tops",
+            "energy_pj_per_mvm",
+            "adc_pj",
+            "crossbar_pj",
+            "digital_pj",
+        ]
     }
     fn main_figure(&self) -> &'static str {
         "tops_per_w"
@@ -31,7 +41,12 @@ impl SweepJob for PpaJob {
     fn run(&self, point: &Point, _: &[(&str, &str)]) -> Result<Vec<String>> {
         let case = random_case(&point.params, self.mvms as usize, self.seed);
         let description = format!("uniform random, {} vectors, seed {}", self.mvms, self.seed);
-        let workload = Workload { weights: &case.weights, inputs: &case.inputs, description, activity: None };
+        let workload = Workload {
+            weights: &case.weights,
+            inputs: &case.inputs,
+            description,
+            activity: None,
+        };
         let r = report(&point.params, &workload, true, false)?;
         let part = |key: &str| r.energy_pj.get(key).copied().unwrap_or(0.0);
         Ok([
