@@ -2,9 +2,10 @@
 //! progress bar over its steps and its figures printed.
 
 use crate::cli::AsicArgs;
+use crate::progress;
 use crate::tile_source;
 use anyhow::{Context, Result};
-use cimtile_flows::{asic, progress};
+use cimtile_flows::asic;
 use std::process::ExitCode;
 
 pub fn asic(args: &AsicArgs) -> Result<ExitCode> {

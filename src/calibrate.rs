@@ -1,11 +1,13 @@
 //! `cimtile calibrate`: new column parameters for an aged tile, measured through the chosen
-//! engine as a host would on silicon; the work is `cimtile_cosim::calibration`'s.
+//! engine as a host would on silicon; the work is `cimtile_tile::calibration`'s.
 
 use crate::cli::{CalibrateArgs, Engine};
-use crate::tile_source;
+use crate::{progress, tile_source};
 use anyhow::Result;
-use cimtile_cosim::calibration::{self, calibrate as run_calibration};
-use cimtile_hdl::data::columns_csv;
+use cimtile_cosim::tile_driver::TileRtl;
+use cimtile_tile::calibration::calibrate as calibrate_tile;
+use cimtile_tile::data::columns_csv;
+use cimtile_tile::engine::{ModelEngine, MvmEngine};
 use serde_json::json;
 use std::process::ExitCode;
 
@@ -17,12 +19,20 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<ExitCode> {
     if let Some(aging) = &tile.aging {
         println!("{aging}");
     }
-    let (engine, name) = match args.engine {
-        Engine::Model => (calibration::Engine::Model, "model"),
-        Engine::Rtl => (calibration::Engine::Rtl, "rtl"),
+    let mut engine: Box<dyn MvmEngine> = match args.engine {
+        Engine::Model => Box::new(ModelEngine::new(p)?),
+        Engine::Rtl => Box::new(progress::build_with_spinner(|| TileRtl::build(p))?),
     };
+    let name = engine.name();
     let n = args.vectors as usize;
-    let c = run_calibration(p, engine, &weights, &intended_columns, n, args.seed)?;
+    let c = calibrate_tile(
+        p,
+        engine.as_mut(),
+        &weights,
+        &intended_columns,
+        n,
+        args.seed,
+    )?;
     let ((before_mean, before_max), (after_mean, after_max)) = (c.before, c.after);
     tile_source::write_text(&args.out, &columns_csv(&c.columns()))?;
     println!("tile: {} (engine {name}), {n} calibration vectors (seed {}), {n} held-out vectors (seed {})", tile.origin, args.seed, c.held_out_seed);

@@ -3,11 +3,11 @@
 
 use crate::cli::ChipArgs;
 use crate::ppa::print_parts;
-use crate::tile_source;
+use crate::{progress, tile_source};
 use anyhow::Result;
 use cimtile_chip::published::{self, Published};
-use cimtile_chip::{ChipReport, Layer, Replication};
-use cimtile_flows::ppa;
+use cimtile_chip::{ChipReport, Layer, Replication, TileFigures};
+use cimtile_flows::synthesis;
 use cimtile_net::Network;
 use std::path::Path;
 use std::process::ExitCode;
@@ -16,7 +16,10 @@ pub fn chip(args: &ChipArgs) -> Result<ExitCode> {
     let replication: Replication = args.replicate.parse()?;
     let tile = tile_source::load(&args.tile)?;
     let layers = layers(&args.model)?;
-    let r = ppa::chip(&tile.params, &layers, replication, !args.no_synth, true)?;
+    let p = &tile.params;
+    let tile_report =
+        progress::with_status(|s| synthesis::priced_on_random_data(p, !args.no_synth, s))?;
+    let r = cimtile_chip::estimate(&layers, &TileFigures::new(p, &tile_report), replication)?;
     print_report(&tile.origin, &args.model.display().to_string(), &r);
     if let (Some(name), None) = (&args.tile.preset, &args.tile.config) {
         let figures: &[Published] = match name.as_str() {
@@ -47,7 +50,7 @@ pub fn chip(args: &ChipArgs) -> Result<ExitCode> {
 /// The weight layers of the model file `path`, as the chip maps them.
 pub fn layers(path: &Path) -> Result<Vec<Layer>> {
     let layers = Network::load(path)?.weight_layers();
-    Ok(layers.iter().map(ppa::layer).collect())
+    Ok(layers.iter().map(Layer::from).collect())
 }
 
 fn print_report(origin: &str, model: &str, r: &ChipReport) {

@@ -140,10 +140,10 @@ pub enum MacroChoice {
 }
 
 impl MacroChoice {
-    pub fn crossbar(self) -> cimtile_hdl::rtl::Crossbar {
+    pub fn crossbar(self) -> cimtile_hdl::Crossbar {
         match self {
-            MacroChoice::Behavioral => cimtile_hdl::rtl::Crossbar::Behavioral,
-            MacroChoice::Emulated => cimtile_hdl::rtl::Crossbar::Emulated,
+            MacroChoice::Behavioral => cimtile_hdl::Crossbar::Behavioral,
+            MacroChoice::Emulated => cimtile_hdl::Crossbar::Emulated,
         }
     }
 }
@@ -179,7 +179,7 @@ pub struct AgeArgs {
     pub age: Option<Age>,
 }
 
-pub use cimtile_hdl::aging::{parse_age, Age};
+pub use cimtile_tile::aging::{parse_age, Age};
 
 #[derive(Args)]
 pub struct FaultsArgs {

@@ -7,12 +7,12 @@ use crate::progress::{self, build_with_spinner};
 use crate::tile_source::{self, Tile};
 use anyhow::{bail, Result};
 use cimtile_cosim::axi_driver::AxiTileRtl;
-use cimtile_cosim::random_case::{expected_outputs, random_case};
 use cimtile_cosim::replay_case::{first_mismatch, write_case};
 use cimtile_cosim::rtl_run::{run_on, RtlRun, TileHost};
 use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
 use cimtile_cosim::CosimError;
-use cimtile_hdl::TileParams;
+use cimtile_tile::random_case::{expected_outputs, random_case};
+use cimtile_tile::TileParams;
 use std::process::ExitCode;
 use std::time::Instant;
 

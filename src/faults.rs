@@ -4,7 +4,7 @@
 use crate::cli::FaultsArgs;
 use crate::tile_source;
 use anyhow::Result;
-use cimtile_hdl::golden::device::{fault_map, Stuck};
+use cimtile_tile::golden::device::{fault_map, Stuck};
 use std::process::ExitCode;
 
 pub fn faults(args: &FaultsArgs) -> Result<ExitCode> {

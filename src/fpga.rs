@@ -2,7 +2,7 @@
 //! figures printed and written as JSON.
 
 use crate::cli::{Family, FpgaArgs};
-use crate::tile_source;
+use crate::{progress, tile_source};
 use anyhow::Result;
 use cimtile_flows::fpga;
 use std::process::ExitCode;
@@ -26,7 +26,7 @@ pub fn fpga(args: &FpgaArgs) -> Result<ExitCode> {
         keep: args.keep.as_deref(),
         crossbar: args.crossbar.crossbar(),
     };
-    let report = fpga::run(&request).inspect_err(|e| {
+    let report = progress::with_status(|s| fpga::run(&request, s)).inspect_err(|e| {
         // Where the cells went, when the design did not fit.
         if let Some(no_fit) = e.downcast_ref::<fpga::DoesNotFit>() {
             print!("{}", no_fit.blocks);

@@ -3,27 +3,26 @@
 //! block, standard-cell area) and the tile's PPA estimate.
 
 use crate::cli::{BusArg, GenerateArgs};
-use crate::synthesis;
+use crate::progress;
 use crate::tile_source::{self, Tile};
 use anyhow::{Context, Result};
-use cimtile_flows::ppa;
-use cimtile_hdl::ppa::Workload;
-use cimtile_hdl::rtl;
+use cimtile_flows::synthesis;
+use cimtile_tile::ppa::{Workload, RANDOM_MVMS, RANDOM_SEED};
 use std::process::ExitCode;
 
 pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
-    let bus = args.bus.map(|BusArg::Axi| rtl::Bus::Axi);
-    let options = rtl::GenerateOptions {
+    let bus = args.bus.map(|BusArg::Axi| cimtile_hdl::Bus::Axi);
+    let options = cimtile_hdl::GenerateOptions {
         prefix: args.prefix.clone(),
         bus,
         crossbar: args.crossbar.crossbar(),
     };
-    let mut generated = rtl::generate_with(&tile.params, &options)?;
+    let mut generated = cimtile_hdl::generate_with(&tile.params, &options)?;
     if !args.no_synth {
         measure(&tile, &mut generated.manifest)?;
     }
-    rtl::write(&generated, &args.out)
+    cimtile_hdl::write(&generated, &args.out)
         .with_context(|| format!("cannot write RTL into '{}'", args.out.display()))?;
     let p = &tile.params;
     let lines: usize = generated
@@ -57,7 +56,9 @@ pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
 /// are said, not hidden.
 fn measure(tile: &Tile, manifest: &mut serde_json::Value) -> Result<()> {
     let liberty = synthesis::liberty_path();
-    let synthesized = match synthesis::synthesize(&tile.params, liberty.as_deref().ok(), true) {
+    let synthesized = match progress::with_status(|s| {
+        synthesis::synthesize(&tile.params, liberty.as_deref().ok(), s)
+    }) {
         Ok(s) => s,
         Err(e) if synthesis::find_tool("yosys").is_none() => {
             println!("note: the manifest has no synthesis figures: {e:#}");
@@ -73,8 +74,9 @@ fn measure(tile: &Tile, manifest: &mut serde_json::Value) -> Result<()> {
     if let Err(e) = &liberty {
         println!("note: no standard-cell area in the manifest: {e:#}");
     }
-    let (weights, inputs, _, description) = ppa::random_workload(&tile.params, 64, 1);
-    let report = cimtile_hdl::ppa::estimate(
+    let (weights, inputs, _, description) =
+        cimtile_tile::ppa::random_workload(&tile.params, RANDOM_MVMS, RANDOM_SEED);
+    let report = cimtile_tile::ppa::estimate(
         &tile.params,
         digital.as_ref(),
         &Workload {

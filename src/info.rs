@@ -1,10 +1,11 @@
 //! `cimtile info`: what a configuration implies.
 
 use crate::cli::InfoArgs;
-use crate::{synthesis, tile_source};
+use crate::{progress, tile_source};
 use anyhow::Result;
-use cimtile_hdl::golden::device::{drift_stats, fault_map, Stuck};
-use cimtile_hdl::TileParams;
+use cimtile_flows::synthesis;
+use cimtile_tile::golden::device::{drift_stats, fault_map, Stuck};
+use cimtile_tile::TileParams;
 use std::process::ExitCode;
 
 pub fn info(args: &InfoArgs) -> Result<ExitCode> {
@@ -110,7 +111,7 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
 /// The periphery's synthesis per block (standard-cell area when the Liberty file is there).
 fn print_synthesis(p: &TileParams) -> Result<()> {
     let liberty = synthesis::liberty_path().ok();
-    let s = synthesis::synthesize(p, liberty.as_deref(), true)?;
+    let s = progress::with_status(|s| synthesis::synthesize(p, liberty.as_deref(), s))?;
     println!("periphery synthesized ({}):", s.source);
     println!(
         "  {:<16} {:>8} {:>11} {:>12} {:>10}",

@@ -1,7 +1,8 @@
 //! `cimtile`: generate the digital periphery of an analog compute-in-memory tile as Verilog and
 //! prove it bit-exact against the golden model. This binary is the command line and the glue;
-//! the work is done by `cimtile-hdl` (configuration, golden model, RTL) and `cimtile-cosim`
-//! (Verilator co-simulation).
+//! the work is done by the library crates (docs/architecture.md): `cimtile-tile`
+//! (configuration, golden model, PPA model), `cimtile-hdl` (RTL), `cimtile-cosim` (Verilator),
+//! `cimtile-flows` (Yosys, nextpnr, qflow, SymbiYosys), `cimtile-net`, `cimtile-chip`, `cimtile-sweep`.
 //!
 //! Exit codes: 0 success, 1 a co-simulation mismatch or a broken rule, 2 an error (bad input,
 //! missing tool), 3 a proof that holds only for its depth.
@@ -18,15 +19,13 @@ mod generate;
 mod info;
 mod net;
 mod ppa;
+mod progress;
 mod prove;
 mod run;
 mod sweep;
 mod tile_source;
 mod wave;
 
-// The flows crate's modules under their old paths, so `crate::synthesis` and `crate::progress`
-// keep meaning what they did.
-use cimtile_flows::{progress, synthesis};
 use clap::Parser;
 use std::process::ExitCode;
 

@@ -1,11 +1,13 @@
 //! `cimtile net`: a network's accuracy on tiles (the work is in the `cimtile-net` crate).
 
 use crate::cli::{Engine, NetArgs};
-use crate::tile_source;
+use crate::{progress, tile_source};
 use anyhow::Result;
-use cimtile_net::{Network, Options, TestSet};
+use cimtile_cosim::engine::RtlEngines;
+use cimtile_net::{EngineCheck, Network, Options, TestSet};
 use serde_json::json;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 pub fn net(args: &NetArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?.aged(args.age.age.as_ref())?;
@@ -15,7 +17,13 @@ pub fn net(args: &NetArgs) -> Result<ExitCode> {
     let options = Options {
         images: args.images.map(|n| n as usize),
         calibrate: args.calibrate,
-        rtl_images: (args.engine == Engine::Rtl).then_some(args.rtl_images),
+        rtl: match args.engine {
+            Engine::Rtl => Some(EngineCheck {
+                images: args.rtl_images,
+                engines: Arc::new(progress::build_with_spinner(|| RtlEngines::build(p))?),
+            }),
+            Engine::Model => None,
+        },
     };
     let figures = net.evaluate(p, &data, &options)?;
     println!(

@@ -6,9 +6,9 @@ use crate::progress;
 use crate::tile_source::{self, Tile};
 use anyhow::{Context, Result};
 use cimtile_cosim::activity::{self, Stage};
-use cimtile_flows::ppa::{random_workload, report};
-use cimtile_hdl::data::{ColumnParams, Weights};
-use cimtile_hdl::ppa::{self, MeasuredActivity, PpaReport, Workload};
+use cimtile_flows::synthesis;
+use cimtile_tile::data::{ColumnParams, Weights};
+use cimtile_tile::ppa::{self, random_workload, MeasuredActivity, PpaReport, Workload};
 use indicatif::ProgressBar;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -36,7 +36,7 @@ pub fn ppa(args: &PpaArgs) -> Result<ExitCode> {
         description,
         activity: activity.as_ref(),
     };
-    let report = report(p, &workload, !args.no_synth, true)?;
+    let report = progress::with_status(|s| synthesis::priced(p, &workload, !args.no_synth, s))?;
     print_report(&tile.origin, &report);
     // The paper's figures describe the paper's tile: a file laid over the preset is another tile.
     if let (Some(name), None) = (&args.tile.preset, &args.tile.config) {

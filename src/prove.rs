@@ -1,11 +1,10 @@
 //! `cimtile prove`: generates the tile (or takes a generated directory) and runs its
-//! SymbiYosys job (`cimtile_cosim::prove`).
+//! SymbiYosys job (`cimtile_flows::prove`).
 
 use crate::cli::ProveArgs;
 use crate::{progress, tile_source};
 use anyhow::{Context, Result};
-use cimtile_cosim::prove::{prove_dir, ProofStatus};
-use cimtile_hdl::rtl;
+use cimtile_flows::prove::{prove_dir, ProofStatus};
 use std::process::ExitCode;
 
 pub fn prove(args: &ProveArgs) -> Result<ExitCode> {
@@ -13,8 +12,8 @@ pub fn prove(args: &ProveArgs) -> Result<ExitCode> {
         Some(dir) => dir.clone(),
         None => {
             let tile = tile_source::load(&args.tile)?;
-            let generated = rtl::generate(&tile.params);
-            rtl::write(&generated, &args.out)
+            let generated = cimtile_hdl::generate(&tile.params);
+            cimtile_hdl::write(&generated, &args.out)
                 .with_context(|| format!("cannot write RTL into '{}'", args.out.display()))?;
             println!(
                 "tile: {}, generated into {}",

@@ -5,10 +5,10 @@ use crate::tile_source::{self, Tile};
 use anyhow::{bail, Result};
 use cimtile_cosim::rtl_run::{run_on, RtlRun};
 use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
-use cimtile_hdl::data::{to_csv, ColumnParams, Weights};
-use cimtile_hdl::golden::max_abs_error;
-use cimtile_hdl::rtl::Crossbar;
-use cimtile_hdl::TileModel;
+use cimtile_hdl::Crossbar;
+use cimtile_tile::data::{to_csv, ColumnParams, Weights};
+use cimtile_tile::golden::max_abs_error;
+use cimtile_tile::TileModel;
 use serde_json::{json, Value};
 use std::process::ExitCode;
 

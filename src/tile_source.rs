@@ -2,9 +2,9 @@
 
 use crate::cli::{Age, TileArgs};
 use anyhow::{anyhow, Context, Result};
-use cimtile_hdl::aging;
-use cimtile_hdl::config::{ConfigError, TileConfig, TileParams};
-use cimtile_hdl::data::{self, ColumnParams, Weights};
+use cimtile_tile::aging;
+use cimtile_tile::config::{ConfigError, TileConfig, TileParams};
+use cimtile_tile::data::{self, ColumnParams, Weights};
 use std::path::Path;
 
 /// A validated tile and where it came from.

@@ -6,9 +6,9 @@
 mod common;
 
 use cimtile_cosim::axi_driver::{build_axi_tile, reg, AxiTileRtl, Resp};
-use cimtile_cosim::random_case::{expected_with_writes, random_case};
 use cimtile_cosim::tile_driver::Stimulus;
-use cimtile_hdl::config::TileConfig;
+use cimtile_tile::config::TileConfig;
+use cimtile_tile::random_case::{expected_with_writes, random_case};
 use common::*;
 use proptest::prelude::*;
 

@@ -633,8 +633,7 @@ fn refingerprint(dir: &Path) {
         .iter()
         .map(|f| std::fs::read_to_string(dir.join(f.as_str().unwrap())).unwrap())
         .collect();
-    manifest["verilog_fnv1a64"] =
-        format!("{:016x}", cimtile_hdl::rtl::fnv1a64(verilog.bytes())).into();
+    manifest["verilog_fnv1a64"] = format!("{:016x}", cimtile_hdl::fnv1a64(verilog.bytes())).into();
     std::fs::write(&path, manifest.to_string()).unwrap();
 }
 

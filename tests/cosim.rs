@@ -16,14 +16,14 @@
 
 mod common;
 
-use cimtile_cosim::random_case::{expected_with_writes, random_case, Case};
 use cimtile_cosim::replay_case::{first_mismatch, write_case};
 use cimtile_cosim::tile_driver::{build_tile_with, Stimulus, TileRtl};
 use cimtile_cosim::waveform::read_waveform;
-use cimtile_hdl::config::TileConfig;
-use cimtile_hdl::data::{columns_csv, to_csv, weights_csv, ColumnParams, Weights};
-use cimtile_hdl::rtl::Crossbar;
-use cimtile_hdl::TileModel;
+use cimtile_hdl::Crossbar;
+use cimtile_tile::config::TileConfig;
+use cimtile_tile::data::{columns_csv, to_csv, weights_csv, ColumnParams, Weights};
+use cimtile_tile::random_case::{expected_with_writes, random_case, Case};
+use cimtile_tile::TileModel;
 use common::*;
 use proptest::prelude::*;
 use std::path::PathBuf;
@@ -202,11 +202,11 @@ fn activation_is_exact_at_the_extremes_of_every_operand() {
     for (name, overlay) in configs {
         let config = TileConfig::layered(None, overlay).unwrap();
         let p = config.validate().unwrap();
-        digits.push(cimtile_hdl::rtl::RtlSizing::new(&p).digit_bits);
+        digits.push(cimtile_hdl::RtlSizing::new(&p).digit_bits);
         let (lo, hi) = p.input_range();
         let wmax = p.weight_max() as i32;
         for seed in 0..12u64 {
-            let mut rng = cimtile_cosim::random_case::CaseRng::new(seed);
+            let mut rng = cimtile_tile::random_case::CaseRng::new(seed);
             let mut pick = |n: usize| rng.range(0, n as i64 - 1) as usize;
             let weights = Weights {
                 rows: p.rows(),
@@ -465,7 +465,7 @@ fn near_ties() -> Vec<(String, String)> {
     .map(|(n, t)| (n.to_string(), t.to_string()))
     .collect();
     // Random small tiles whose N, R and P + 1 come within two of each other.
-    let mut rng = cimtile_cosim::random_case::CaseRng::new(24);
+    let mut rng = cimtile_tile::random_case::CaseRng::new(24);
     while tiles.len() < 14 {
         let (rows, cols, wb, bc, ib, ta) = (
             rng.range(1, 20),
@@ -680,7 +680,7 @@ fn emulated_crossbar_reads_a_cell_written_just_before_the_mvm() {
     let config = emulable(&config).unwrap();
     let p = config.validate().unwrap();
     let mut rtl = load_with(&config, Crossbar::Emulated);
-    let defaults = vec![cimtile_hdl::data::ColumnParams::default()];
+    let defaults = vec![cimtile_tile::data::ColumnParams::default()];
     for w in [3, -2, 1, -3, 0, 2] {
         let weights = Weights {
             rows: 1,

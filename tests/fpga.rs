@@ -274,7 +274,7 @@ fn emulated_tile_places_whole() {
     assert!(
         !blocks.iter().any(|b| b["module"]
             .as_str()
-            .is_some_and(cimtile_hdl::rtl::is_arithmetic_part)),
+            .is_some_and(cimtile_hdl::is_arithmetic_part)),
         "{blocks:?}"
     );
     assert!(

@@ -8,8 +8,8 @@
 
 mod common;
 
-use cimtile_hdl::config::TileConfig;
-use cimtile_hdl::rtl::{self, Bus, Crossbar, FileRole, GenerateOptions, GeneratedRtl, RtlFile};
+use cimtile_hdl::{Bus, Crossbar, FileRole, GenerateOptions, GeneratedRtl, RtlFile};
+use cimtile_tile::config::TileConfig;
 use common::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,9 +20,10 @@ fn generate_into(config: &TileConfig, dir: &Path) -> GeneratedRtl {
 }
 
 fn generate_with_into(config: &TileConfig, options: &GenerateOptions, dir: &Path) -> GeneratedRtl {
-    let rtl = rtl::generate_with(&config.validate().expect("valid configurations"), options)
-        .expect("valid options");
-    rtl::write(&rtl, dir).expect("write RTL");
+    let rtl =
+        cimtile_hdl::generate_with(&config.validate().expect("valid configurations"), options)
+            .expect("valid options");
+    cimtile_hdl::write(&rtl, dir).expect("write RTL");
     rtl
 }
 
@@ -257,7 +258,7 @@ fn emulated_fpga64_synthesizes_without_latches() {
 
 #[test]
 fn verilog_reads_like_a_careful_engineer_wrote_it() {
-    let rtl = rtl::generate_with(
+    let rtl = cimtile_hdl::generate_with(
         &preset("neurram").validate().unwrap(),
         &GenerateOptions {
             bus: Some(Bus::Axi),
@@ -265,7 +266,7 @@ fn verilog_reads_like_a_careful_engineer_wrote_it() {
         },
     )
     .unwrap();
-    let emulated = rtl::generate_with(
+    let emulated = cimtile_hdl::generate_with(
         &preset("fpga64").validate().unwrap(),
         &GenerateOptions {
             crossbar: Crossbar::Emulated,
@@ -321,15 +322,15 @@ fn two_prefixed_tiles_live_in_one_design() {
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for (prefix, name) in [("a_", "default"), ("b_", "neurram")] {
-        let rtl = rtl::generate_with(
+        let rtl = cimtile_hdl::generate_with(
             &preset(name).validate().unwrap(),
-            &rtl::GenerateOptions {
+            &cimtile_hdl::GenerateOptions {
                 prefix: prefix.into(),
                 ..Default::default()
             },
         )
         .unwrap();
-        rtl::write(&rtl, &dir.path().join(prefix)).unwrap();
+        cimtile_hdl::write(&rtl, &dir.path().join(prefix)).unwrap();
         files.extend(rtl.verilog_files().map(|f| format!("{prefix}/{}", f.name)));
     }
     let wrapper = "`default_nettype none\nmodule two_tiles (input wire clock);\nendmodule\n`default_nettype wire\n";

@@ -6,9 +6,9 @@
 //! here.
 
 use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
-use cimtile_hdl::config::TileConfig;
-use cimtile_hdl::data::{parse_columns, parse_inputs, parse_weights, to_csv, ColumnParams};
-use cimtile_hdl::TileModel;
+use cimtile_tile::config::TileConfig;
+use cimtile_tile::data::{parse_columns, parse_inputs, parse_weights, to_csv, ColumnParams};
+use cimtile_tile::TileModel;
 use std::path::{Path, PathBuf};
 
 fn traces() -> Vec<PathBuf> {

@@ -1,7 +1,7 @@
 //! Every constant the chip adds to its tiles, with its unit and source. `cimtile chip --json`
 //! lists them as used; docs/chip.md is this file in prose.
 
-use cimtile_hdl::ppa::constants::{constant, Constant};
+use cimtile_tile::ppa::constants::{constant, Constant};
 use std::collections::BTreeMap;
 
 /// The node of the Horowitz energies below.

@@ -41,9 +41,9 @@ pub mod constants;
 pub mod mapping;
 pub mod published;
 
-use cimtile_hdl::ppa::constants::Constant;
-use cimtile_hdl::ppa::PpaReport;
-use cimtile_hdl::TileParams;
+use cimtile_tile::ppa::constants::Constant;
+use cimtile_tile::ppa::PpaReport;
+use cimtile_tile::TileParams;
 use components::{Mesh, Node};
 pub use mapping::Replication;
 use serde::Serialize;
@@ -78,6 +78,21 @@ pub struct Layer {
     pub input_elements: u64,
     /// Elements of the activation the layer writes, per inference.
     pub output_elements: u64,
+}
+
+impl From<&cimtile_net::WeightLayer> for Layer {
+    /// The chip's view of a network's weight layer.
+    fn from(l: &cimtile_net::WeightLayer) -> Layer {
+        Layer {
+            name: l.name.clone(),
+            op: format!("{:?}", l.kind).to_lowercase(),
+            k: l.k,
+            n: l.n,
+            mvms: l.mvms_per_inference as u64,
+            input_elements: l.input_elements as u64,
+            output_elements: l.output_elements as u64,
+        }
+    }
 }
 
 impl Layer {

@@ -1,7 +1,7 @@
 use super::*;
-use cimtile_hdl::config::TileConfig;
-use cimtile_hdl::data::Weights;
-use cimtile_hdl::ppa::{self, Workload};
+use cimtile_tile::config::TileConfig;
+use cimtile_tile::data::Weights;
+use cimtile_tile::ppa::{self, Workload};
 
 /// A tile of `preset` with `keys` set, priced by the PPA model without synthesis on a constant
 /// workload.

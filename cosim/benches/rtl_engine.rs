@@ -5,11 +5,10 @@
 //! measures only those presets and skips Icarus (each preset's fresh build is slow).
 
 use cimtile_cosim::icarus::run_icarus;
-use cimtile_cosim::random_case::random_case;
 use cimtile_cosim::tile_driver::{build_tile, Stimulus, TileRtl};
-use cimtile_hdl::config::{TileConfig, PRESETS};
-use cimtile_hdl::data::{columns_csv, to_csv, weights_csv};
-use cimtile_hdl::rtl;
+use cimtile_tile::config::{TileConfig, PRESETS};
+use cimtile_tile::data::{columns_csv, to_csv, weights_csv};
+use cimtile_tile::random_case::random_case;
 use std::time::Instant;
 
 /// MVMs per measured stream, per preset (a few seconds each).
@@ -39,7 +38,7 @@ fn main() {
         let config = TileConfig::from_preset(preset.name).unwrap();
         let p = config.validate().unwrap();
         let started = Instant::now();
-        rtl::generate(&p);
+        cimtile_hdl::generate(&p);
         let generate_s = started.elapsed().as_secs_f64();
         let started = Instant::now();
         let model = build_tile(&p).unwrap();

@@ -1,6 +1,6 @@
 //! Switching activity of the periphery, measured: a stream of MVMs through the RTL with every
 //! signal traced, and its VCD's bit toggles counted per block of `cimtile ppa`
-//! ([`cimtile_hdl::ppa::block_of_module`]). A block's rate is its toggles over its signal bits
+//! ([`cimtile_tile::ppa::block_of_module`]). A block's rate is its toggles over its signal bits
 //! times the cycles: the registers and named nets of the RTL, not the gates synthesis makes of
 //! them. The crossbar macro is analog and left out.
 
@@ -8,8 +8,8 @@ use crate::tile_driver::{Stimulus, TileRtl};
 use crate::verilator_build::{build_with_flags, verilator_version};
 use crate::waveform::count_toggles;
 use crate::CosimError;
-use cimtile_hdl::data::{ColumnParams, Weights};
-use cimtile_hdl::{ppa, rtl, TileParams};
+use cimtile_tile::data::{ColumnParams, Weights};
+use cimtile_tile::{ppa, TileParams};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
@@ -79,13 +79,13 @@ impl TracedTile {
     /// Generates the RTL of `p` with the behavioral crossbar and builds it with
     /// `TRACE_FLAGS` and the macro untraced (a build of its own, cached like the others).
     pub fn build(p: &TileParams) -> Result<Self, CosimError> {
-        let generated = rtl::generate(p);
+        let generated = cimtile_hdl::generate(p);
         // The macro's cell array (R x P words) would dominate the trace code and the VCD, and
         // the analog array is priced separately.
         let verilog: String = generated
             .verilog_files()
             .map(|f| match f.role {
-                rtl::FileRole::Macro => format!(
+                cimtile_hdl::FileRole::Macro => format!(
                     "/*verilator tracing_off*/\n{}/*verilator tracing_on*/\n",
                     f.text
                 ),
@@ -99,7 +99,7 @@ impl TracedTile {
             .find(|f| f.name == top_file)
             .map(|f| f.text.as_str())
             .unwrap_or_default();
-        let blocks = rtl::instances(top_text)
+        let blocks = cimtile_hdl::instances(top_text)
             .into_iter()
             .filter(|(module, _)| !module.ends_with(ppa::CROSSBAR_MODULE))
             .map(|(module, name)| {

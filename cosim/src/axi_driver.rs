@@ -10,14 +10,13 @@
 use crate::axi_protocol_checker::{AxiProtocolChecker, AxiSample, Channel};
 use crate::simulator::{PortId, Simulator};
 use crate::tile_driver::{
-    cell_levels, stream_budget, ColumnWrite, Disturbance, Generated, Progress, Stimulus,
-    StreamResult,
+    cell_levels, stream_budget, Disturbance, Generated, Progress, Stimulus, StreamResult,
 };
 use crate::verilator_build::{build, BuiltModel};
 use crate::CosimError;
-use cimtile_hdl::config::TileParams;
-use cimtile_hdl::data::{ColumnParams, Weights};
-use cimtile_hdl::rtl::{self, axi::byte_width, Bus, Crossbar, GenerateOptions};
+use cimtile_hdl::{axi::byte_width, Bus, Crossbar, GenerateOptions};
+use cimtile_tile::config::TileParams;
+use cimtile_tile::data::{ColumnParams, ColumnWrite, Weights};
 use std::path::Path;
 
 /// Register byte addresses of the wrapper (its header has the map).
@@ -159,7 +158,8 @@ pub fn build_axi_tile_with(p: &TileParams, crossbar: Crossbar) -> Result<BuiltMo
         crossbar,
         ..Default::default()
     };
-    let rtl = rtl::generate_with(p, &options).map_err(|e| CosimError::Generate(e.to_string()))?;
+    let rtl =
+        cimtile_hdl::generate_with(p, &options).map_err(|e| CosimError::Generate(e.to_string()))?;
     build(&rtl.simulation_verilog(), &rtl.top)
 }
 
@@ -177,7 +177,7 @@ pub struct AxiTileRtl {
 impl AxiTileRtl {
     /// Loads a built model of the AXI top of `p` (a model of another tile is refused).
     pub fn load(p: TileParams, model: &BuiltModel) -> Result<Self, CosimError> {
-        let col_bits = rtl::RtlSizing::new(&p).col_bits;
+        let col_bits = cimtile_hdl::RtlSizing::new(&p).col_bits;
         for (port, width) in [
             ("s_axis_tdata", byte_width(p.input_bits())),
             ("m_axis_tdata", byte_width(p.output_bits())),

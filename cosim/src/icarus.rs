@@ -4,8 +4,8 @@
 //! MVM's last result in `T.csv` (cycles counted from the first input element offered).
 
 use crate::{io_error, log_tail, CosimError};
-use cimtile_hdl::config::TileParams;
-use cimtile_hdl::rtl::{self, RtlSizing};
+use cimtile_hdl::RtlSizing;
+use cimtile_tile::config::TileParams;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -197,7 +197,7 @@ pub fn run_icarus(
     vectors: usize,
     with_columns: bool,
 ) -> Result<String, CosimError> {
-    let generated = rtl::generate(p);
+    let generated = cimtile_hdl::generate(p);
     // Icarus 11 takes neither `bind` nor labelled assertions: the RTL without the rules.
     let verilog: String = generated.verilog_files().map(|f| f.text.as_str()).collect();
     std::fs::write(dir.join("tile.v"), verilog).map_err(io_error("cannot write tile.v"))?;

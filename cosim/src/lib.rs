@@ -1,4 +1,4 @@
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 //! cimtile's own Verilator bindings.
 //!
@@ -13,13 +13,12 @@
 //!   driver; [`protocol_checker`] checks the host-interface rules on every simulated cycle.
 //! - [`axi_driver`] drives the AXI top of `generate --bus axi` the same way through AXI4-Lite
 //!   and AXI4-Stream; [`axi_protocol_checker`] checks the AXI rules on every cycle.
-//! - [`waveform`] reads a VCD back as a table; [`random_case`] makes reproducible cases and
-//!   [`replay_case`] keeps the ones that mismatch.
+//! - [`waveform`] reads a VCD back as a table; [`replay_case`] keeps the cases that mismatch.
 //! - [`activity`] measures the periphery's switching per block: a stream traced with every
 //!   signal, its VCD's bit toggles counted.
 //! - [`icarus`] runs the same RTL under Icarus Verilog, a second simulator, from CSV files.
-//! - [`calibration`] calibrates an aged tile's column parameters through the model or the RTL,
-//!   as a host does on silicon.
+//! - [`engine`]: the RTL as a `cimtile_tile::MvmEngine`, so that libraries reach it without
+//!   naming Verilator.
 //!
 //! # Example
 //!
@@ -29,8 +28,8 @@
 //!
 //! ```no_run
 //! use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
-//! use cimtile_hdl::data::{ColumnParams, Weights};
-//! use cimtile_hdl::{TileConfig, TileModel};
+//! use cimtile_tile::data::{ColumnParams, Weights};
+//! use cimtile_tile::{TileConfig, TileModel};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let p = TileConfig::from_preset("default")?.validate()?;
@@ -63,11 +62,9 @@
 pub mod activity;
 pub mod axi_driver;
 pub mod axi_protocol_checker;
-pub mod calibration;
+pub mod engine;
 pub mod icarus;
 pub mod protocol_checker;
-pub mod prove;
-pub mod random_case;
 pub mod replay_case;
 pub mod rtl_run;
 pub mod shim;

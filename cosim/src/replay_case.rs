@@ -1,10 +1,10 @@
 //! Mismatches between the golden model and the RTL, and the replayable case a mismatch leaves:
 //! a directory that `cimtile run` (and `tests/traces/`) can replay as it is.
 
-use crate::random_case::Case;
 use crate::{io_error, CosimError};
-use cimtile_hdl::config::TileParams;
-use cimtile_hdl::data::{columns_csv, to_csv, weights_csv};
+use cimtile_tile::config::TileParams;
+use cimtile_tile::data::{columns_csv, to_csv, weights_csv};
+use cimtile_tile::random_case::Case;
 use std::path::Path;
 
 /// Where the RTL first differs from the golden model, and how much else differs.
@@ -69,9 +69,9 @@ pub fn write_case(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::random_case::random_case;
-    use cimtile_hdl::config::TileConfig;
-    use cimtile_hdl::data::{parse_columns, parse_inputs, parse_weights};
+    use cimtile_tile::config::TileConfig;
+    use cimtile_tile::data::{parse_columns, parse_inputs, parse_weights};
+    use cimtile_tile::random_case::random_case;
 
     #[test]
     fn finds_the_first_difference_and_counts_the_rest() {

@@ -6,9 +6,9 @@
 use crate::axi_driver::AxiTileRtl;
 use crate::tile_driver::{Stimulus, StreamResult, TileRtl};
 use crate::CosimError;
-use cimtile_hdl::data::{ColumnParams, Weights};
-use cimtile_hdl::rtl::Crossbar;
-use cimtile_hdl::TileParams;
+use cimtile_hdl::Crossbar;
+use cimtile_tile::data::{ColumnParams, Weights};
+use cimtile_tile::TileParams;
 use std::path::Path;
 
 /// A tile with its host driver, whatever its interface: the bare `cim_tile` ([`TileRtl`]) or

@@ -9,9 +9,9 @@ use crate::protocol_checker::{CycleSample, ProtocolChecker};
 use crate::simulator::{PortId, Simulator};
 use crate::verilator_build::{build, BuiltModel};
 use crate::CosimError;
-use cimtile_hdl::config::{TileConfig, TileParams};
-use cimtile_hdl::data::{ColumnParams, Weights};
-use cimtile_hdl::rtl::{self, Crossbar};
+use cimtile_hdl::Crossbar;
+use cimtile_tile::config::{TileConfig, TileParams};
+use cimtile_tile::data::{ColumnParams, ColumnWrite, Weights};
 use std::path::Path;
 
 /// Random disturbances of the streams, in percent of cycles.
@@ -27,17 +27,6 @@ pub struct Stimulus {
     pub program_attempt_percent: u32,
     /// Seed of the disturbances: the same seed gives the same gaps, stalls and attempts.
     pub seed: u64,
-}
-
-/// A column-parameter write accepted during a stream: it applies to vectors `vector..`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ColumnWrite {
-    /// Index of the first input vector the new parameters apply to.
-    pub vector: usize,
-    /// The logical column written.
-    pub column: usize,
-    /// Its new `mult`, `shift`, `bias`.
-    pub params: ColumnParams,
 }
 
 /// What a stream of MVMs produced.
@@ -116,11 +105,12 @@ pub fn build_tile(p: &TileParams) -> Result<BuiltModel, CosimError> {
 /// Generates the tile's Verilog with the chosen crossbar and builds it (or takes it from the
 /// cache). The driver is the same for both: they share ports and timing.
 pub fn build_tile_with(p: &TileParams, crossbar: Crossbar) -> Result<BuiltModel, CosimError> {
-    let options = rtl::GenerateOptions {
+    let options = cimtile_hdl::GenerateOptions {
         crossbar,
         ..Default::default()
     };
-    let rtl = rtl::generate_with(p, &options).map_err(|e| CosimError::Generate(e.to_string()))?;
+    let rtl =
+        cimtile_hdl::generate_with(p, &options).map_err(|e| CosimError::Generate(e.to_string()))?;
     build(&rtl.simulation_verilog(), &rtl.top)
 }
 
@@ -246,7 +236,7 @@ impl Generated {
                 .map_err(|e| problem(format!("cannot read {name}: {e}")))?;
         }
         let recorded = field("verilog_fnv1a64")?.as_str().unwrap_or_default();
-        let actual = format!("{:016x}", rtl::fnv1a64(verilog.bytes()));
+        let actual = format!("{:016x}", cimtile_hdl::fnv1a64(verilog.bytes()));
         if recorded != actual {
             return Err(problem(format!(
                 "the Verilog does not match manifest.json (fingerprint {actual}, manifest {recorded}): regenerate it with cimtile generate"
@@ -266,7 +256,7 @@ impl TileRtl {
     /// Loads a built model of the tile `p`. The model's port widths must be the ones the
     /// configuration gives the top module, so a model built from another tile is refused.
     pub fn load(p: TileParams, model: &BuiltModel) -> Result<Self, CosimError> {
-        let sizing = rtl::RtlSizing::new(&p);
+        let sizing = cimtile_hdl::RtlSizing::new(&p);
         for (port, width) in [
             ("in_data", p.input_bits()),
             ("out_data", p.output_bits()),

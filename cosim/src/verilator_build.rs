@@ -50,21 +50,6 @@ const FLAGS: &[&str] = &[
     "OPT_FAST=-O2",
 ];
 
-/// The build cache: `$CIMTILE_CACHE_DIR`, else `$XDG_CACHE_HOME/cimtile`, else
-/// `~/.cache/cimtile` (a temporary directory without `HOME`).
-pub fn cache_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("CIMTILE_CACHE_DIR") {
-        return PathBuf::from(dir);
-    }
-    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
-        return PathBuf::from(dir).join("cimtile");
-    }
-    match std::env::var_os("HOME") {
-        Some(home) => PathBuf::from(home).join(".cache/cimtile"),
-        None => std::env::temp_dir().join("cimtile-cache"),
-    }
-}
-
 /// `verilator --version`, trimmed; [`CosimError::VerilatorMissing`] when it is not installed.
 pub fn verilator_version() -> Result<String, CosimError> {
     let out = Command::new("verilator")
@@ -107,7 +92,7 @@ pub fn build_with_flags(
         .take(12)
         .map(|b| format!("{b:02x}"))
         .collect();
-    let root = cache_dir();
+    let root = cimtile_hdl::cache_dir();
     std::fs::create_dir_all(&root).map_err(io_error(format!(
         "cannot create cache '{}'",
         root.display()

@@ -3,8 +3,7 @@
 
 use cimtile_cosim::simulator::Simulator;
 use cimtile_cosim::verilator_build::build;
-use cimtile_hdl::config::TileConfig;
-use cimtile_hdl::rtl;
+use cimtile_tile::config::TileConfig;
 
 #[test]
 fn a_broken_rule_fails_its_assertion() {
@@ -12,7 +11,7 @@ fn a_broken_rule_fails_its_assertion() {
         .unwrap()
         .validate()
         .unwrap();
-    let generated = rtl::generate(&p);
+    let generated = cimtile_hdl::generate(&p);
     let good = "prog_ready <= in_flight_next == {FLIGHT_BITS{1'b0}};";
     let verilog = generated.simulation_verilog();
     assert!(

@@ -1,6 +1,6 @@
 //! The tile's periphery carried through an open ASIC flow onto the OSU 0.18 um cells, with the
 //! crossbar macro as a hard block described by its generated LEF and Liberty files
-//! ([`cimtile_hdl::rtl::macro_abstract`]):
+//! ([`cimtile_hdl::macro_abstract`]):
 //!
 //! 1. **Synthesis** (Yosys): the periphery flattened, flip-flops mapped by `dfflibmap`,
 //!    logic by a timing-driven `abc -D <period>` with a driving cell and load (which makes abc
@@ -19,8 +19,8 @@
 
 use crate::synthesis::{find_tool, liberty_areas};
 use anyhow::{anyhow, bail, Context, Result};
-use cimtile_hdl::rtl::{self, macro_abstract};
-use cimtile_hdl::TileParams;
+use cimtile_hdl::macro_abstract;
+use cimtile_tile::TileParams;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -142,13 +142,13 @@ pub fn run(
     }
     check_tools()?;
     let period_ns = 1000.0 / clock_mhz;
-    let generated = rtl::generate(p);
+    let generated = cimtile_hdl::generate(p);
     let files = Files {
         top: generated.top.clone(),
         macro_module: "cim_crossbar_macro".into(),
     };
     let ports = macro_abstract::ports(p, &generated.sizing);
-    let macro_area_mm2 = cimtile_hdl::ppa::macro_area_mm2(p);
+    let macro_area_mm2 = cimtile_tile::ppa::macro_area_mm2(p);
     let (w, h) = macro_abstract::outline_um(macro_area_mm2, &ports);
 
     // The project qflow works in: the periphery's Verilog in source/, the macro's abstracts in
@@ -166,16 +166,16 @@ pub fn run(
     }
     let lef = macro_abstract::lef(&files.macro_module, &ports, macro_area_mm2);
     let lib = macro_abstract::liberty(&files.macro_module, &ports, macro_area_mm2, period_ns);
-    let sdc = rtl::sdc(p, &generated, period_ns);
+    let sdc = cimtile_hdl::sdc(p, &generated, period_ns);
     let mut verilog = Vec::new();
     for f in generated.verilog_files() {
-        let dir = if f.role == rtl::FileRole::Macro {
+        let dir = if f.role == cimtile_hdl::FileRole::Macro {
             &synthesis
         } else {
             &source
         };
         std::fs::write(dir.join(&f.name), &f.text)?;
-        verilog.push(if f.role == rtl::FileRole::Macro {
+        verilog.push(if f.role == cimtile_hdl::FileRole::Macro {
             format!("../synthesis/{}", f.name)
         } else {
             f.name.clone()
@@ -183,7 +183,7 @@ pub fn run(
     }
     let macro_source = generated
         .verilog_files()
-        .find(|f| f.role == rtl::FileRole::Macro)
+        .find(|f| f.role == cimtile_hdl::FileRole::Macro)
         .context("the tile has no crossbar macro")?;
     for (dir, name, text) in [
         (&macro_dir, format!("{}.lef", files.macro_module), &lef),
@@ -778,10 +778,10 @@ mod tests {
     #[test]
     fn the_macro_map_keeps_the_silicon_ports_only() {
         let p = TileParams::default();
-        let g = rtl::generate(&p);
+        let g = cimtile_hdl::generate(&p);
         let m = g
             .verilog_files()
-            .find(|f| f.role == rtl::FileRole::Macro)
+            .find(|f| f.role == cimtile_hdl::FileRole::Macro)
             .unwrap();
         let map = silicon_ports_map(
             &m.text,

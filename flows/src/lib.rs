@@ -1,12 +1,23 @@
+#![warn(missing_docs)]
+
 //! The external tool flows over cimtile's generated RTL: [`synthesis`] (Yosys, per-block cells
-//! and standard-cell area for the PPA model), [`asic`] (the periphery synthesized, placed and
-//! routed onto the OSU 0.18 um cells around the crossbar macro as a hard block, timed by
-//! OpenSTA) and [`fpga`] (the periphery, or the whole tile with the array emulated, placed and
-//! routed on an ECP5 or iCE40 by nextpnr); [`ppa`] prices a tile (and a chip of tiles) with its
-//! periphery synthesized. [`progress`] draws their progress on a terminal.
+//! and standard-cell area for the PPA model, and the tile priced with it), [`asic`] (the
+//! periphery synthesized, placed and routed onto the OSU 0.18 um cells around the crossbar macro
+//! as a hard block, timed by OpenSTA), [`fpga`] (the periphery, or the whole tile with the array
+//! emulated, placed and routed on an ECP5 or iCE40 by nextpnr) and [`prove`] (the host rules
+//! proved by SymbiYosys).
+//!
+//! The flows draw nothing: they tell the caller what runs through a [`Status`], and the command
+//! line turns that into a spinner.
 
 pub mod asic;
 pub mod fpga;
-pub mod ppa;
-pub mod progress;
+pub mod prove;
 pub mod synthesis;
+
+/// What a flow is doing, told to its caller as each tool starts (a sweep or a test passes
+/// [`quiet`]; the command line shows it on a spinner).
+pub type Status<'a> = &'a dyn Fn(&str);
+
+/// A [`Status`] that shows nothing.
+pub fn quiet(_: &str) {}

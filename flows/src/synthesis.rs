@@ -11,10 +11,10 @@
 //! neurram), so its results are cached under `<cache>/synthesis/<hash>.json`, the hash covering
 //! the Verilog, the Liberty file, the script and Yosys' version.
 
+use crate::Status;
 use anyhow::{anyhow, bail, Context, Result};
-use cimtile_hdl::ppa::{self, BlockCells, DigitalArea};
-use cimtile_hdl::{rtl, TileParams};
-use indicatif::ProgressBar;
+use cimtile_tile::ppa::{self, BlockCells, DigitalArea};
+use cimtile_tile::TileParams;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -334,15 +334,15 @@ fn yosys_version() -> Result<String> {
 }
 
 fn cache_path(hash: &str) -> PathBuf {
-    cimtile_cosim::verilator_build::cache_dir()
+    cimtile_hdl::cache_dir()
         .join("synthesis")
         .join(format!("{hash}.json"))
 }
 
 /// Synthesizes the RTL of the tile `p`, mapping onto the Liberty file `liberty` if given (from the cache
-/// when this Verilog, library, script and Yosys were synthesized before). `spinner` shows one
-/// on a terminal; a caller with its own progress bar (a sweep) turns it off.
-pub fn synthesize(p: &TileParams, liberty: Option<&Path>, spinner: bool) -> Result<Synthesis> {
+/// when this Verilog, library, script and Yosys were synthesized before). `status` hears what
+/// runs when Yosys does, for a caller's progress display.
+pub fn synthesize(p: &TileParams, liberty: Option<&Path>, status: Status) -> Result<Synthesis> {
     let liberty_text = match liberty {
         Some(path) => Some(
             std::fs::read_to_string(path)
@@ -350,10 +350,10 @@ pub fn synthesize(p: &TileParams, liberty: Option<&Path>, spinner: bool) -> Resu
         ),
         None => None,
     };
-    let generated = rtl::generate(p);
+    let generated = cimtile_hdl::generate(p);
     let top = generated.top.clone();
     let work = tempfile::tempdir().context("cannot create a temporary directory")?;
-    rtl::write(&generated, work.path()).context("cannot write the RTL")?;
+    cimtile_hdl::write(&generated, work.path()).context("cannot write the RTL")?;
     let files: Vec<String> = std::fs::read_to_string(work.path().join("files.f"))?
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -391,7 +391,7 @@ pub fn synthesize(p: &TileParams, liberty: Option<&Path>, spinner: bool) -> Resu
     {
         Some(output) => output,
         None => {
-            let output = run_yosys(work.path(), &script, &top, liberty.is_some(), spinner)?;
+            let output = run_yosys(work.path(), &script, &top, liberty.is_some(), status)?;
             // A cache that cannot be written costs the next run time, not this one its result.
             if let (Some(dir), Ok(text)) = (cached.parent(), serde_json::to_string(&output)) {
                 let _ = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&cached, text));
@@ -410,27 +410,29 @@ pub fn synthesize(p: &TileParams, liberty: Option<&Path>, spinner: bool) -> Resu
 
 /// The standard-cell area per block of the periphery of `p`, for the PPA estimate: needs the
 /// Liberty file.
-pub fn digital_area(p: &TileParams, spinner: bool) -> Result<DigitalArea> {
+pub fn digital_area(p: &TileParams, status: Status) -> Result<DigitalArea> {
     let liberty = liberty_path()?;
-    synthesize(p, Some(&liberty), spinner)?
+    synthesize(p, Some(&liberty), status)?
         .digital_area()
         .with_context(|| format!("yosys mapped no cells onto {}", liberty.display()))
 }
 
-/// Runs `script` in `dir`, under a spinner if `show`: the files the script writes.
-fn run_yosys(dir: &Path, script: &str, top: &str, mapped: bool, show: bool) -> Result<YosysOutput> {
+/// Runs `script` in `dir`, telling `status`: the files the script writes.
+fn run_yosys(
+    dir: &Path,
+    script: &str,
+    top: &str,
+    mapped: bool,
+    status: Status,
+) -> Result<YosysOutput> {
     std::fs::write(dir.join("synth.ys"), script)?;
-    let message = format!("synthesizing {top} with Yosys (cached afterwards)");
-    let spinner = if show {
-        crate::progress::spinner(message)
-    } else {
-        ProgressBar::hidden()
-    };
+    status(&format!(
+        "synthesizing {top} with Yosys (cached afterwards)"
+    ));
     let out = Command::new("yosys")
         .args(["-q", "-l", "yosys.log", "synth.ys"])
         .current_dir(dir)
         .output();
-    spinner.finish_and_clear();
     if !out.context("cannot run yosys")?.status.success() {
         let log = std::fs::read_to_string(dir.join("yosys.log")).unwrap_or_default();
         let errors: Vec<&str> = log.lines().filter(|l| l.contains("ERROR")).collect();
@@ -534,4 +536,38 @@ mod tests {
             }
         );
     }
+}
+
+/// The tile `p` priced on `workload` by the PPA model, its digital periphery synthesized onto
+/// the Liberty file when `synthesize` (else the model's own estimate of it).
+pub fn priced(
+    p: &TileParams,
+    workload: &ppa::Workload,
+    synthesize: bool,
+    status: Status,
+) -> Result<ppa::PpaReport> {
+    let digital = if synthesize {
+        Some(digital_area(p, status)?)
+    } else {
+        None
+    };
+    Ok(ppa::estimate(p, digital.as_ref(), workload)?)
+}
+
+/// [`priced`] on the standard random workload ([`ppa::RANDOM_MVMS`] vectors of seed
+/// [`ppa::RANDOM_SEED`]): the tile figures of the manifest and of a chip.
+pub fn priced_on_random_data(
+    p: &TileParams,
+    synthesize: bool,
+    status: Status,
+) -> Result<ppa::PpaReport> {
+    let (weights, inputs, _, description) =
+        ppa::random_workload(p, ppa::RANDOM_MVMS, ppa::RANDOM_SEED);
+    let workload = ppa::Workload {
+        weights: &weights,
+        inputs: &inputs,
+        description,
+        activity: None,
+    };
+    priced(p, &workload, synthesize, status)
 }

@@ -3,8 +3,8 @@
 //! of several runs on every core, and on one thread the share of the time the tile model takes
 //! (the rest is the glue: im2col, requantization, pooling).
 
-use cimtile_hdl::config::TileConfig;
 use cimtile_net::{Network, Options, TestSet};
+use cimtile_tile::config::TileConfig;
 use std::path::Path;
 
 const RUNS: usize = 3;

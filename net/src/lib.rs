@@ -8,7 +8,7 @@
 //! use cimtile_net::{Network, Options, TestSet};
 //! let net = Network::load("examples/digits/plain.npz".as_ref())?;
 //! let data = TestSet::load("examples/digits/test.npz".as_ref(), &net)?;
-//! let params = cimtile_hdl::config::TileConfig::from_preset("default").unwrap().validate().unwrap();
+//! let params = cimtile_tile::config::TileConfig::from_preset("default").unwrap().validate().unwrap();
 //! let figures = net.evaluate(&params, &data, &Options::default())?;
 //! println!("{} of {} right on the tiles", figures.correct, figures.images);
 //! # Ok(()) }
@@ -20,15 +20,16 @@ mod onnx;
 mod quant;
 mod tiled;
 
-use anyhow::{bail, Result};
-use cimtile_cosim::tile_driver::{build_tile, Stimulus, TileRtl};
-use cimtile_hdl::ppa::{estimate, Workload};
-use cimtile_hdl::TileParams;
+use anyhow::{anyhow, bail, Result};
+use cimtile_tile::engine::EngineBuilder;
+use cimtile_tile::ppa::{estimate, Workload};
+use cimtile_tile::TileParams;
 use graph::Graph;
 use quant::{argmax, QuantNet};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 use tiled::TiledNet;
 
@@ -93,6 +94,24 @@ pub struct TestSet {
 /// `calib` array: its first ones.
 pub const CALIBRATION_IMAGES: usize = 256;
 
+/// Every tile MVM of the first `images` images run again on engines the caller lends (the
+/// generated RTL in a simulator) and compared bit for bit with the model.
+#[derive(Clone)]
+pub struct EngineCheck {
+    /// Images to check (at most the images run).
+    pub images: usize,
+    /// Makes one fresh engine per tile.
+    pub engines: Arc<dyn EngineBuilder>,
+}
+
+impl std::fmt::Debug for EngineCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineCheck")
+            .field("images", &self.images)
+            .finish_non_exhaustive()
+    }
+}
+
 /// How [`Network::evaluate`] runs.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -100,9 +119,9 @@ pub struct Options {
     pub images: Option<usize>,
     /// Calibrate every tile's column parameters for its (aged) device before the images run.
     pub calibrate: bool,
-    /// Also run every tile MVM of this many first images through the generated RTL (Verilator)
-    /// and compare it bit for bit with the model.
-    pub rtl_images: Option<usize>,
+    /// Also run every tile MVM of the first images on another engine (the RTL) and compare it
+    /// bit for bit with the model.
+    pub rtl: Option<EngineCheck>,
 }
 
 /// How one weight layer was cut into tiles.
@@ -169,7 +188,7 @@ pub struct NetFigures {
     pub layers: Vec<LayerTiling>,
     /// With calibration: what it achieved, tile by tile.
     pub calibration: Option<Vec<TileCalibration>>,
-    /// With [`Options::rtl_images`]: the images checked and the MVMs found bit-exact, or the first
+    /// With [`Options::rtl`]: the images checked and the MVMs found bit-exact, or the first
     /// mismatch.
     pub rtl: Option<(usize, std::result::Result<usize, Mismatch>)>,
 }
@@ -425,10 +444,13 @@ impl Network {
                 mvms_per_image: (t.tiles.len() * w.mvms_per_inference) as u64,
             })
             .collect();
-        let rtl = match options.rtl_images {
-            Some(n) => {
-                let n = n.min(images);
-                Some((n, check_rtl(p, data, &quant, tiled, n)?))
+        let rtl = match &options.rtl {
+            Some(check) => {
+                let n = check.images.min(images);
+                Some((
+                    n,
+                    check_rtl(p, data, &quant, tiled, n, check.engines.as_ref())?,
+                ))
             }
             None => None,
         };
@@ -532,15 +554,16 @@ struct TileRun {
     outputs: Vec<Vec<i64>>,
 }
 
-/// Runs every tile MVM of the first `images` images through the generated RTL (one Verilator
-/// build, one instance per tile, programmed with that tile's weights and column parameters) and
-/// compares its outputs with the model's. Returns the MVMs checked or the first mismatch.
+/// Runs every tile MVM of the first `images` images on `engines` (one engine per tile,
+/// programmed with that tile's weights and column parameters) and compares its outputs with the
+/// model's. Returns the MVMs checked or the first mismatch.
 fn check_rtl(
     p: &TileParams,
     data: &TestSet,
     quant: &QuantNet,
     tiled: &TiledNet,
     images: usize,
+    engines: &dyn EngineBuilder,
 ) -> Result<std::result::Result<usize, Mismatch>> {
     // Every tile's inputs and model outputs, image by image: `runs[layer][tile]`.
     let mut runs: Vec<Vec<TileRun>> = tiled
@@ -556,7 +579,6 @@ fn check_rtl(
             run.outputs.push(mvm.out.to_vec());
         });
     }
-    let built = build_tile(p)?;
     let mut checked = 0;
     for (l, layer) in tiled.layers.iter().enumerate() {
         for (
@@ -567,10 +589,15 @@ fn check_rtl(
             },
         ) in layer.tiles.iter().zip(&runs[l])
         {
-            let mut rtl = TileRtl::load(p.clone(), &built)?;
-            rtl.program_weights(&t.weights)?;
-            rtl.program_columns(&t.columns)?;
-            let got = rtl.stream(inputs, &Stimulus::default())?.outputs;
+            let mut engine = engines.engine().map_err(|e| anyhow!(e))?;
+            engine.program_weights(&t.weights).map_err(|e| anyhow!(e))?;
+            engine.program_columns(&t.columns).map_err(|e| anyhow!(e))?;
+            let got: Vec<Vec<i64>> = engine
+                .run(inputs)
+                .map_err(|e| anyhow!(e))?
+                .into_iter()
+                .map(|o| o.out)
+                .collect();
             for (mvm, (e, g)) in expected.iter().zip(&got).enumerate() {
                 if let Some(column) = (0..e.len()).find(|&c| e[c] != g[c]) {
                     let (row_tile, col_tile) = (t.row_tile, t.col_tile);

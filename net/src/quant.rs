@@ -15,8 +15,8 @@
 
 use crate::graph::{channels_first, Graph, Layer, Op};
 use anyhow::{bail, Result};
-use cimtile_hdl::data::ColumnParams;
-use cimtile_hdl::TileParams;
+use cimtile_tile::data::ColumnParams;
+use cimtile_tile::TileParams;
 
 /// The logits' range: signed 16 bits, so a tile with a 16-bit signed output can compute them.
 pub const LOGIT_MAX: i64 = (1 << 15) - 1;

@@ -9,11 +9,11 @@
 use crate::graph::{channels_first, Graph};
 use crate::quant::{QuantLayer, QuantNet};
 use anyhow::{bail, Result};
-use cimtile_hdl::calibration::{error_summary, fit_columns};
-use cimtile_hdl::config::Activation;
-use cimtile_hdl::data::{ColumnParams, Weights};
-use cimtile_hdl::golden::requantize;
-use cimtile_hdl::{TileModel, TileParams};
+use cimtile_tile::calibration::{error_summary, fit_columns};
+use cimtile_tile::config::Activation;
+use cimtile_tile::data::{ColumnParams, Weights};
+use cimtile_tile::golden::requantize;
+use cimtile_tile::{TileModel, TileParams};
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;

@@ -66,7 +66,7 @@ impl Network {
         let options = Options {
             images,
             calibrate,
-            rtl_images: None,
+            rtl: None,
         };
         let p = tile.params();
         let figures = py

@@ -2,13 +2,14 @@
 
 use crate::arrays::{expect_shape, integers};
 use crate::{json_to_py, value_error};
-use cimtile_cosim::calibration::{self, Engine};
-use cimtile_hdl::aging::{self, Age};
-use cimtile_hdl::config::{ConfigError, TileConfig, TileParams};
-use cimtile_hdl::data::{check_columns, check_input, check_weight, ColumnParams, Weights};
-use cimtile_hdl::golden::device::{drift_stats, fault_map, Stuck};
-use cimtile_hdl::ppa::{self, Workload};
-use cimtile_hdl::TileModel;
+use cimtile_tile::aging::{self, Age};
+use cimtile_tile::calibration;
+use cimtile_tile::config::{ConfigError, TileConfig, TileParams};
+use cimtile_tile::data::{check_columns, check_input, check_weight, ColumnParams, Weights};
+use cimtile_tile::engine::ModelEngine;
+use cimtile_tile::golden::device::{drift_stats, fault_map, Stuck};
+use cimtile_tile::ppa::{self, Workload};
+use cimtile_tile::TileModel;
 use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
@@ -373,7 +374,7 @@ impl Tile {
                         "mvms must be in 1..=100000, not {mvms}"
                     )));
                 }
-                let case = cimtile_cosim::random_case::random_case(p, mvms as usize, seed);
+                let case = cimtile_tile::random_case::random_case(p, mvms as usize, seed);
                 (
                     case.weights,
                     case.inputs,
@@ -447,7 +448,10 @@ impl Tile {
         })?;
         let (p, n, intended) = (&self.params, vectors as usize, &self.columns);
         let result = py
-            .detach(|| calibration::calibrate(p, Engine::Model, weights, intended, n, seed))
+            .detach(|| {
+                let mut engine = ModelEngine::new(p)?;
+                calibration::calibrate(p, &mut engine, weights, intended, n, seed)
+            })
             .map_err(value_error)?;
         let fits: Vec<_> = result
             .fits
@@ -474,7 +478,7 @@ impl Tile {
     /// `stuck_on` (True: stuck at the top level, False: stuck at 0).
     fn faults<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let cells = fault_map(&self.params);
-        let column = |f: fn(&cimtile_hdl::golden::device::StuckCell) -> i64| {
+        let column = |f: fn(&cimtile_tile::golden::device::StuckCell) -> i64| {
             cells.iter().map(f).collect::<Vec<i64>>()
         };
         let out = PyDict::new(py);

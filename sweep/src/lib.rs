@@ -10,7 +10,7 @@
 //! ```no_run
 //! # fn main() -> anyhow::Result<()> {
 //! use cimtile_sweep::{spec::{parse_sets, Shard}, points};
-//! let base = cimtile_hdl::TileConfig::from_preset("default").unwrap().validate().unwrap();
+//! let base = cimtile_tile::TileConfig::from_preset("default").unwrap().validate().unwrap();
 //! let axes = parse_sets(&["adc.bits=4..6".to_string()])?;
 //! let points = points(&base, "preset 'default'", &axes, Shard::ALL, &[])?;
 //! assert_eq!(points.len(), 3);
@@ -23,7 +23,7 @@ pub mod results;
 pub mod spec;
 
 use anyhow::{anyhow, bail, Context, Result};
-use cimtile_hdl::TileParams;
+use cimtile_tile::TileParams;
 use plot::ParetoGroup;
 use rayon::prelude::*;
 use results::{read_rows, write_rows, Appender};

@@ -5,7 +5,7 @@
 use crate::results::{Rows, SweepSpec};
 use crate::spec::Axis;
 use anyhow::{anyhow, Result};
-use cimtile_hdl::aging::parse_age;
+use cimtile_tile::aging::parse_age;
 use plotters::coord::combinators::IntoLogRange;
 use plotters::prelude::*;
 use std::collections::BTreeMap;

@@ -4,7 +4,7 @@
 
 use crate::spec::{Axis, Shard};
 use anyhow::{bail, Context, Result};
-use cimtile_hdl::TileConfig;
+use cimtile_tile::TileConfig;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -56,8 +56,8 @@ pub fn reference_model(dir: &Path, config_json: &str, with_columns: bool) -> Str
     stdout(&out)
 }
 
-use cimtile_cosim::random_case::CaseRng;
-use cimtile_hdl::config::TileConfig;
+use cimtile_tile::config::TileConfig;
+use cimtile_tile::random_case::CaseRng;
 
 /// A random valid configuration, small enough to build and simulate in seconds, covering
 /// the spec's options: slicing, signedness, ADC bits, count, step and latency, noise, output
@@ -129,7 +129,7 @@ fn device_effects(
 /// `config` as it is if the emulated crossbar takes it (at its own adc.cycles), else None.
 pub fn emulable(config: &TileConfig) -> Option<TileConfig> {
     let p = config.validate().expect("a valid configuration");
-    cimtile_hdl::rtl::Emulation::plan(&p)
+    cimtile_hdl::Emulation::plan(&p)
         .ok()
         .map(|_| config.clone())
 }

@@ -2,7 +2,6 @@
 
 use super::figures::count_cells;
 use super::Target;
-use cimtile_hdl::rtl;
 use serde_json::Value;
 
 /// The module a Yosys module name was elaborated from: `$paramod$1f..\cim_stream_fifo` and
@@ -44,7 +43,7 @@ pub(crate) fn blocks(target: &Target, stat: &Value, top: &str) -> Vec<Block> {
             let child = child.trim_start_matches('\\');
             if find(child).is_some() {
                 let base = base_module(child);
-                let owner = if rtl::is_arithmetic_part(base) {
+                let owner = if cimtile_hdl::is_arithmetic_part(base) {
                     block.clone()
                 } else {
                     base.to_string()

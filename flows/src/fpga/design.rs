@@ -5,7 +5,7 @@ use super::pins::{pin_wrapper, ports};
 use super::stand_in::stand_in;
 use super::{Family, Target};
 use anyhow::{Context, Result};
-use cimtile_hdl::rtl::{FileRole, GeneratedRtl};
+use cimtile_hdl::{FileRole, GeneratedRtl};
 use std::path::Path;
 
 /// The text of the generated top module.

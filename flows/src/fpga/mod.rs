@@ -23,11 +23,11 @@ pub use blocks::Block;
 pub use figures::{CriticalPath, Figures, Use};
 pub use target::{Family, Target};
 
-use crate::progress;
 use crate::synthesis::find_tool;
+use crate::Status;
 use anyhow::{Context, Result};
-use cimtile_hdl::rtl::{self, Crossbar, GenerateOptions};
-use cimtile_hdl::TileParams;
+use cimtile_hdl::{Crossbar, GenerateOptions};
+use cimtile_tile::TileParams;
 use serde_json::{json, Value};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -134,12 +134,12 @@ pub struct Report {
     pub elapsed: Duration,
 }
 
-/// Synthesizes, places and routes `request`'s tile, under a spinner on stderr.
+/// Synthesizes, places and routes `request`'s tile, telling `status` each tool's step.
 ///
 /// Errors name what is wrong: the device or package, a tile the emulation cannot convert, a
 /// missing tool (and `scripts/setup`, which installs it), a tool's failure or time limit, and
 /// [`DoesNotFit`] for a design larger than the device.
-pub fn run(request: &Request) -> Result<Report> {
+pub fn run(request: &Request, status: Status) -> Result<Report> {
     let target = Target::new(
         request.family,
         request.device,
@@ -148,7 +148,7 @@ pub fn run(request: &Request) -> Result<Report> {
     )?;
     // The emulation refuses a tile it cannot convert in adc.cycles, naming the smallest that fits,
     // before any tool is looked for.
-    let generated = rtl::generate_with(
+    let generated = cimtile_hdl::generate_with(
         request.params,
         &GenerateOptions {
             crossbar: request.crossbar,
@@ -179,7 +179,6 @@ pub fn run(request: &Request) -> Result<Report> {
     };
     let design = design::write_design(&generated, &target, dir)?;
 
-    let spinner = progress::spinner("");
     let timeout = request.timeout;
     let started = Instant::now();
     // Yosys 0.70 keeps hierarchy scopes as $scopeinfo cells that nextpnr 0.4 cannot place.
@@ -213,7 +212,7 @@ pub fn run(request: &Request) -> Result<Report> {
         "yosys.log",
         "synthesizing",
         timeout,
-        &spinner,
+        status,
     );
     for seed in (request.seed..).take(request.seeds as usize) {
         let mut pnr = target.nextpnr_device_args();
@@ -239,7 +238,7 @@ pub fn run(request: &Request) -> Result<Report> {
                 "nextpnr.log",
                 &format!("placing and routing (seed {seed})"),
                 timeout,
-                &spinner,
+                status,
             )
         });
         if result.is_err() {
@@ -254,7 +253,6 @@ pub fn run(request: &Request) -> Result<Report> {
             )?,
         ));
     }
-    spinner.finish_and_clear();
     if let Err(e) = result {
         let Some(Overused(what)) = e.downcast_ref::<Overused>() else {
             return Err(e);

@@ -109,11 +109,10 @@ pub(crate) fn pin_wrapper(top: &str, ports: &[Port]) -> (String, String) {
 mod tests {
     use super::*;
     use crate::fpga::design::top_text;
-    use cimtile_hdl::rtl;
 
     #[test]
     fn ports_of_the_generated_top() {
-        let rtl = rtl::generate(&Default::default());
+        let rtl = cimtile_hdl::generate(&Default::default());
         let top = rtl.files.iter().find(|f| f.name == "cim_tile.v").unwrap();
         let ports = ports(&top.text);
         assert_eq!(
@@ -135,7 +134,7 @@ mod tests {
 
     #[test]
     fn pin_wrapper_feeds_every_port() {
-        let rtl = rtl::generate(&Default::default());
+        let rtl = cimtile_hdl::generate(&Default::default());
         let ports = ports(top_text(&rtl));
         let (name, text) = pin_wrapper(&rtl.top, &ports);
         assert_eq!(name, "cim_tile_fpga_pins");

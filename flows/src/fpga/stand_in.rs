@@ -111,7 +111,7 @@ mod tests {
     use super::*;
     use crate::fpga::design::top_text;
     use crate::fpga::pins::{header, ports};
-    use cimtile_hdl::rtl::{self, FileRole};
+    use cimtile_hdl::FileRole;
 
     /// `parameter ... NAME =` names of a module's header.
     fn parameters(text: &str) -> Vec<String> {
@@ -130,7 +130,7 @@ mod tests {
 
     #[test]
     fn stand_in_has_the_macro_interface() {
-        let rtl = rtl::generate(&Default::default());
+        let rtl = cimtile_hdl::generate(&Default::default());
         let behavioral = rtl
             .files
             .iter()

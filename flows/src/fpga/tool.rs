@@ -1,8 +1,8 @@
 //! Running Yosys and nextpnr: found on PATH, each in the work directory with its log there, under
 //! a spinner and a time limit, their failures read back from the log.
 
+use crate::Status;
 use anyhow::{anyhow, bail, Context, Result};
-use indicatif::ProgressBar;
 use std::fs::File;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -38,7 +38,7 @@ pub(crate) fn run_tool(
     log: &str,
     doing: &str,
     timeout: Duration,
-    spinner: &ProgressBar,
+    status: Status,
 ) -> Result<()> {
     let name = program
         .file_name()
@@ -56,7 +56,7 @@ pub(crate) fn run_tool(
         .spawn()
         .with_context(|| format!("cannot start {name}"))?;
     let started = Instant::now();
-    spinner.set_message(format!("{doing} ({name}, log: {log})"));
+    status(&format!("{doing} ({name}, log: {log})"));
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break status;

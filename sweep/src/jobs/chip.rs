@@ -5,8 +5,8 @@
 use super::{job_value, JobArgs, SweepJob};
 use crate::Point;
 use anyhow::{anyhow, bail, Context, Result};
-use cimtile_chip::{Layer, Replication};
-use cimtile_flows::ppa;
+use cimtile_chip::{Layer, Replication, TileFigures};
+use cimtile_flows::synthesis;
 use cimtile_net::{Network, Options, TestSet};
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -32,7 +32,7 @@ impl ChipJob {
             .context("--job chip needs --data D.npz (the test set of the accuracy)")?;
         let network = Network::load(&model)?;
         let test_set = TestSet::load(&data, &network)?;
-        let layers = network.weight_layers().iter().map(ppa::layer).collect();
+        let layers = network.weight_layers().iter().map(Layer::from).collect();
         Ok(ChipJob {
             model,
             data,
@@ -85,12 +85,14 @@ impl SweepJob for ChipJob {
         let options = Options {
             images: self.images.map(|n| n as usize),
             calibrate: false,
-            rtl_images: None,
+            rtl: None,
         };
         let accuracy = self
             .network
             .evaluate(&point.params, &self.test_set, &options)?;
-        let chip = ppa::chip(&point.params, &self.layers, replication, synthesize, false)?;
+        let p = &point.params;
+        let tile = synthesis::priced_on_random_data(p, synthesize, &cimtile_flows::quiet)?;
+        let chip = cimtile_chip::estimate(&self.layers, &TileFigures::new(p, &tile), replication)?;
         Ok(vec![
             accuracy.accuracy().to_string(),
             (chip.energy_uj_per_inference * 1e6).to_string(),

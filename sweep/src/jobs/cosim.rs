@@ -3,11 +3,10 @@
 use super::SweepJob;
 use crate::Point;
 use anyhow::Result;
-use cimtile_cosim::random_case::{expected_outputs, random_case};
 use cimtile_cosim::rtl_run::run_on;
 use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
-use cimtile_flows::progress::build_with_spinner;
-use cimtile_hdl::rtl::Crossbar;
+use cimtile_hdl::Crossbar;
+use cimtile_tile::random_case::{expected_outputs, random_case};
 use serde_json::{json, Value};
 
 /// `cimtile cosim` at every point: random MVMs through the RTL and the model.
@@ -38,8 +37,7 @@ impl SweepJob for CosimJob {
     fn run(&self, point: &Point, _: &[(&str, &str)]) -> Result<Vec<String>> {
         let case = random_case(&point.params, self.mvms as usize, self.seed);
         let expected = expected_outputs(&point.params, &case);
-        let mut rtl =
-            build_with_spinner(|| TileRtl::build_with(&point.params, Crossbar::Behavioral))?;
+        let mut rtl = TileRtl::build_with(&point.params, Crossbar::Behavioral)?;
         let run = run_on(
             &mut rtl,
             &case.weights,

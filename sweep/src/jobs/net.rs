@@ -3,9 +3,9 @@
 use super::{job_value, JobArgs, SweepJob};
 use crate::Point;
 use anyhow::{anyhow, bail, Context, Result};
-use cimtile_hdl::aging::{self, parse_age};
-use cimtile_hdl::config::ConfigError;
 use cimtile_net::{Network, Options, TestSet};
+use cimtile_tile::aging::{self, parse_age};
+use cimtile_tile::config::ConfigError;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -132,7 +132,7 @@ impl SweepJob for NetJob {
             &Options {
                 images: self.images.map(|n| n as usize),
                 calibrate,
-                rtl_images: None,
+                rtl: None,
             },
         )?;
         Ok(vec![

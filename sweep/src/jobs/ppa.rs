@@ -3,9 +3,9 @@
 use super::SweepJob;
 use crate::Point;
 use anyhow::Result;
-use cimtile_cosim::random_case::random_case;
-use cimtile_flows::ppa::report;
-use cimtile_hdl::ppa::Workload;
+use cimtile_flows::synthesis;
+use cimtile_tile::ppa::Workload;
+use cimtile_tile::random_case::random_case;
 use serde_json::{json, Value};
 
 /// `cimtile ppa` at every point: area, throughput and energy of the point's tile, its periphery
@@ -47,7 +47,7 @@ impl SweepJob for PpaJob {
             description,
             activity: None,
         };
-        let r = report(&point.params, &workload, true, false)?;
+        let r = synthesis::priced(&point.params, &workload, true, &cimtile_flows::quiet)?;
         let part = |key: &str| r.energy_pj.get(key).copied().unwrap_or(0.0);
         Ok([
             r.tops_per_w,

@@ -4,7 +4,7 @@
 
 use super::sizing::RtlSizing;
 use super::top::{bus, instance};
-use crate::config::TileParams;
+use cimtile_tile::config::TileParams;
 
 /// The AXI top module's name, before any prefix.
 pub const AXI_TOP_MODULE: &str = "cim_axi_tile";
@@ -35,11 +35,11 @@ pub fn ports(p: &TileParams, s: &RtlSizing) -> Vec<(&'static str, bool, u32)> {
         ("s_axil_rresp", false, 2),
         ("s_axil_rvalid", false, 1),
         ("s_axil_rready", true, 1),
-        ("s_axis_tdata", true, byte_width(p.input_bits)),
+        ("s_axis_tdata", true, byte_width(p.input_bits())),
         ("s_axis_tlast", true, 1),
         ("s_axis_tvalid", true, 1),
         ("s_axis_tready", false, 1),
-        ("m_axis_tdata", false, byte_width(p.output_bits)),
+        ("m_axis_tdata", false, byte_width(p.output_bits())),
         ("m_axis_tuser", false, s.col_bits),
         ("m_axis_tlast", false, 1),
         ("m_axis_tvalid", false, 1),
@@ -75,16 +75,16 @@ pub fn axi_top_module(p: &TileParams, s: &RtlSizing, prefix: &str) -> String {
         ("prog_column", 1),
         ("prog_row", s.row_bits),
         ("prog_col", s.prog_col_bits),
-        ("prog_level", p.cell_bits),
+        ("prog_level", p.cell_bits()),
         ("prog_mult", 16),
         ("prog_shift", 5),
         ("prog_bias", 32),
         ("in_valid", 1),
         ("in_ready", 1),
-        ("in_data", p.input_bits),
+        ("in_data", p.input_bits()),
         ("out_valid", 1),
         ("out_ready", 1),
-        ("out_data", p.output_bits),
+        ("out_data", p.output_bits()),
         ("out_col", s.col_bits),
         ("out_last", 1),
         ("busy", 1),
@@ -109,19 +109,19 @@ pub fn axi_top_module(p: &TileParams, s: &RtlSizing, prefix: &str) -> String {
         &format!("{prefix}cim_axi_wrapper"),
         "axi",
         &[
-            ("ROWS", int(p.rows as u64)),
-            ("COLS", int(p.cols as u64)),
-            ("PHYS_COLS", int(p.phys_cols as u64)),
+            ("ROWS", int(p.rows() as u64)),
+            ("COLS", int(p.cols() as u64)),
+            ("PHYS_COLS", int(p.phys_cols() as u64)),
             ("ROW_BITS", int(s.row_bits as u64)),
             ("PROG_COL_BITS", int(s.prog_col_bits as u64)),
             ("COL_BITS", int(s.col_bits as u64)),
-            ("CELL_BITS", int(p.cell_bits as u64)),
-            ("INPUT_BITS", int(p.input_bits as u64)),
-            ("INPUTS_SIGNED", int(p.inputs_signed as u64)),
-            ("OUTPUT_BITS", int(p.output_bits as u64)),
-            ("OUTPUT_SIGNED", int(p.output_signed as u64)),
-            ("S_DATA_BITS", int(byte_width(p.input_bits) as u64)),
-            ("M_DATA_BITS", int(byte_width(p.output_bits) as u64)),
+            ("CELL_BITS", int(p.cell_bits() as u64)),
+            ("INPUT_BITS", int(p.input_bits() as u64)),
+            ("INPUTS_SIGNED", int(p.inputs_signed() as u64)),
+            ("OUTPUT_BITS", int(p.output_bits() as u64)),
+            ("OUTPUT_SIGNED", int(p.output_signed() as u64)),
+            ("S_DATA_BITS", int(byte_width(p.input_bits()) as u64)),
+            ("M_DATA_BITS", int(byte_width(p.output_bits()) as u64)),
         ],
         &wrapper_ports.iter().map(String::as_str).collect::<Vec<_>>(),
     );
@@ -178,10 +178,10 @@ From the wrapper's header:
 ```text
 {header}```
 "#,
-        ib = p.input_bits,
-        ib_msb = p.input_bits - 1,
-        mb = byte_width(p.output_bits),
-        extend = if p.output_signed {
+        ib = p.input_bits(),
+        ib_msb = p.input_bits() - 1,
+        mb = byte_width(p.output_bits()),
+        extend = if p.output_signed() {
             "sign-extended"
         } else {
             "zero-extended"

@@ -288,6 +288,17 @@ pub fn columns_csv(cols: &[ColumnParams]) -> String {
     )
 }
 
+/// A column-parameter write accepted during a stream: it applies to vectors `vector..`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnWrite {
+    /// Index of the first input vector the new parameters apply to.
+    pub vector: usize,
+    /// The logical column written.
+    pub column: usize,
+    /// Its new `mult`, `shift`, `bias`.
+    pub params: ColumnParams,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

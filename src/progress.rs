@@ -44,3 +44,19 @@ pub fn build_with_spinner<T>(
     spinner.finish_and_clear();
     built
 }
+
+/// Runs a flow with a [`cimtile_flows::Status`] that draws a spinner from the flow's first word
+/// on (a flow served from its cache says nothing and shows nothing), cleared at the end.
+pub fn with_status<T>(run: impl FnOnce(cimtile_flows::Status) -> T) -> T {
+    let shown = std::cell::OnceCell::new();
+    let status = |what: &str| {
+        shown
+            .get_or_init(|| spinner(String::new()))
+            .set_message(what.to_string());
+    };
+    let out = run(&status);
+    if let Some(spinner) = shown.get() {
+        spinner.finish_and_clear();
+    }
+    out
+}

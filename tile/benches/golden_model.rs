@@ -4,8 +4,8 @@
 //! for a plain i32 `W^T x` of the same size. The same tile with every spec v2 device effect on
 //! (drift, stuck cells, IR drop) measures what they cost, and its ratio to v1 is printed.
 
-use cimtile_hdl::config::TileConfig;
-use cimtile_hdl::{ColumnParams, TileModel, Weights};
+use cimtile_tile::config::TileConfig;
+use cimtile_tile::{ColumnParams, TileModel, Weights};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use std::time::Instant;
 

@@ -774,7 +774,7 @@ impl TileParams {
 
     /// This tile with the conversion latency `latency` (at least Ta, at most
     /// [`MAX_ADC_LATENCY`]): what a macro with a deeper pipeline than the configuration's runs.
-    pub(crate) fn with_adc_latency(&self, latency: u32) -> TileParams {
+    pub fn with_adc_latency(&self, latency: u32) -> TileParams {
         assert!(
             latency >= self.adc_cycles && latency as i64 <= MAX_ADC_LATENCY,
             "latency {latency} out of range"

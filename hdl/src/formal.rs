@@ -9,10 +9,10 @@
 //!   behavioral macro's ports and timing that returns any codes, and the job itself.
 
 use super::{FileRole, GeneratedRtl, RtlFile, RtlSizing, MACRO};
-use crate::config::TileParams;
+use cimtile_tile::config::TileParams;
 
-const RULES: &str = include_str!("../../verilog/cim_tile_rules.sv");
-const HOST: &str = include_str!("../../verilog/cim_tile_host.sv");
+const RULES: &str = include_str!("../verilog/cim_tile_rules.sv");
+const HOST: &str = include_str!("../verilog/cim_tile_host.sv");
 
 /// Cycles the proof's base case covers and the induction looks back: long enough for a vector
 /// of the small configurations to pass the pipeline.
@@ -52,9 +52,9 @@ fn with_bind(template: &str, bind: &str) -> String {
 /// The assertions file, bound into `cim_tile`, before the prefix is applied.
 pub(super) fn rules(p: &TileParams, s: &RtlSizing) -> String {
     let params = [
-        ("ROWS", p.rows as u64),
-        ("COLS", p.cols as u64),
-        ("OUTPUT_BITS", p.output_bits as u64),
+        ("ROWS", p.rows() as u64),
+        ("COLS", p.cols() as u64),
+        ("OUTPUT_BITS", p.output_bits() as u64),
         ("ROW_BITS", s.row_bits as u64),
         ("COL_BITS", s.col_bits as u64),
         ("FLIGHT_BITS", s.flight_bits as u64),
@@ -89,10 +89,10 @@ pub(super) fn files(
     };
     let prefix = rtl.manifest["prefix"].as_str().unwrap_or_default();
     let params = [
-        ("ROWS", p.rows as u64),
-        ("INPUT_BITS", p.input_bits as u64),
-        ("ROWS_PER_READ", p.rows_per_read as u64),
-        ("COLS", p.cols as u64),
+        ("ROWS", p.rows() as u64),
+        ("INPUT_BITS", p.input_bits() as u64),
+        ("ROWS_PER_READ", p.rows_per_read() as u64),
+        ("COLS", p.cols() as u64),
     ];
     let host = with_bind(
         HOST,

@@ -4,7 +4,7 @@
 //! vendor's files.
 //!
 //! - **Outline**: the PPA model's area of the cell array and ADCs
-//!   ([`ppa::macro_area_mm2`](crate::ppa::macro_area_mm2)), a square snapped to the OSU 0.18 um
+//!   ([`ppa::macro_area_mm2`](cimtile_tile::ppa::macro_area_mm2)), a square snapped to the OSU 0.18 um
 //!   placement grid (0.8 um sites, 10 um rows), made taller if the pins need it, inside a
 //!   [`HALO_UM`] keep-out ring: GrayWolf ends its cell rows a little past a block's edge, and
 //!   a cell under the block's obstructions has pins no router can reach.
@@ -18,7 +18,7 @@
 //!   `conv_start`) is the contract's business, not the timer's: each arc is one cycle.
 
 use super::RtlSizing;
-use crate::config::TileParams;
+use cimtile_tile::config::TileParams;
 use std::fmt::Write;
 
 /// Share of the clock period an input must be stable before the rising edge.
@@ -66,13 +66,13 @@ pub fn ports(p: &TileParams, s: &RtlSizing) -> Vec<MacroPort> {
         port("prog_en", true, 1),
         port("prog_row", true, s.row_bits),
         port("prog_col", true, s.prog_col_bits),
-        port("prog_level", true, p.cell_bits),
+        port("prog_level", true, p.cell_bits()),
         port("conv_start", true, 1),
-        port("row_drive", true, p.rows_per_read as u32),
+        port("row_drive", true, p.rows_per_read() as u32),
         port("conv_group", true, s.group_bits),
         port("conv_phase", true, s.phase_bits),
         port("code_valid", false, 1),
-        port("codes", false, p.adc_count as u32 * p.adc_bits),
+        port("codes", false, p.adc_count() as u32 * p.adc_bits()),
     ]
 }
 
@@ -251,7 +251,7 @@ pub fn liberty(module: &str, ports: &[MacroPort], area_mm2: f64, period_ns: f64)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::TileParams;
+    use cimtile_tile::config::TileParams;
 
     fn default_ports() -> (TileParams, Vec<MacroPort>) {
         let p = TileParams::default();
@@ -293,7 +293,10 @@ mod tests {
                 q.name
             );
         }
-        assert!(lib.contains(&format!("bit_width : {};", p.adc_count as u32 * p.adc_bits)));
+        assert!(lib.contains(&format!(
+            "bit_width : {};",
+            p.adc_count() as u32 * p.adc_bits()
+        )));
         for sim in SIMULATION_PORTS {
             assert!(
                 !lef.contains(sim) && !lib.contains(sim),

@@ -104,6 +104,24 @@ pub struct Workload<'a> {
     pub activity: Option<&'a MeasuredActivity>,
 }
 
+/// The workload every report prices unless given another (`cimtile ppa`'s defaults, the chip's
+/// tile, the manifest's figures): this many uniform random MVMs ...
+pub const RANDOM_MVMS: u64 = 64;
+/// ... from this seed.
+pub const RANDOM_SEED: u64 = 1;
+
+/// Uniform random weights and `mvms` input vectors from `seed`, the random case's column
+/// parameters (for a measured activity), and their description.
+pub fn random_workload(
+    p: &TileParams,
+    mvms: u64,
+    seed: u64,
+) -> (Weights, Vec<Vec<i32>>, Vec<ColumnParams>, String) {
+    let case = crate::random_case::random_case(p, mvms as usize, seed);
+    let description = format!("uniform random weights and {mvms} input vectors, seed {seed}");
+    (case.weights, case.inputs, case.columns, description)
+}
+
 /// Switching activity per block of the digital periphery, measured on a workload: bit toggles
 /// per signal bit and cycle of the RTL's registers and named nets, applied to the block's cells.
 #[derive(Debug, Clone, PartialEq, Serialize)]

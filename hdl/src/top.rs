@@ -16,7 +16,7 @@
 
 use super::sizing::RtlSizing;
 use super::Emulation;
-use crate::config::{Activation, TileParams};
+use cimtile_tile::config::{Activation, TileParams};
 
 /// A module instance with parameter overrides and named port connections: `"port"` connects
 /// the signal of the same name, `"port=expression"` anything else.
@@ -89,7 +89,7 @@ pub fn top_module(
     let flag = |v: bool| int(v as u64);
     // The macro's numeric parameters are 32-bit words.
     let word = |v: u64| format!("32'd{v}");
-    let ab = p.adc_bits;
+    let ab = p.adc_bits();
     let acc_word = s.acc_bits + s.col_bits;
     let index_bits = s.fifo_depth.trailing_zeros();
     let mut v = String::new();
@@ -122,14 +122,14 @@ module {prefix}cim_tile (
     output wire done
 );
 "#,
-        rows = p.rows,
-        cols = p.cols,
-        phys = p.phys_cols,
+        rows = p.rows(),
+        cols = p.cols(),
+        phys = p.phys_cols(),
         row = bus(s.row_bits),
         pcol = bus(s.prog_col_bits),
-        level = bus(p.cell_bits),
-        inb = bus(p.input_bits),
-        outb = bus(p.output_bits),
+        level = bus(p.cell_bits()),
+        inb = bus(p.input_bits()),
+        outb = bus(p.output_bits()),
         colb = bus(s.col_bits),
     );
     let wires: &[(&str, u32)] = &[
@@ -138,7 +138,7 @@ module {prefix}cim_tile (
         ("buf_wr_bank", 1),
         ("buf_wr_group", s.group_bits),
         ("buf_wr_offset", s.offset_bits),
-        ("buf_wr_data", p.input_bits),
+        ("buf_wr_data", p.input_bits()),
         ("vector_loaded", 2),
         ("vector_issued", 1),
         ("issued_bank", 1),
@@ -147,7 +147,7 @@ module {prefix}cim_tile (
         ("rd_bank", 1),
         ("rd_group", s.group_bits),
         ("rd_bit", s.bit_bits),
-        ("row_drive", p.rows_per_read as u32),
+        ("row_drive", p.rows_per_read() as u32),
         ("conv_start", 1),
         ("conv_group", s.group_bits),
         ("conv_phase", s.phase_bits),
@@ -160,7 +160,7 @@ module {prefix}cim_tile (
         ("tag_first", 1),
         ("tag_last", 1),
         ("code_valid", 1),
-        ("codes", p.adc_count as u32 * ab),
+        ("codes", p.adc_count() as u32 * ab),
         ("landed", 1),
         ("landed_bank", 1),
         ("sum_rd_bank", 1),
@@ -183,7 +183,7 @@ module {prefix}cim_tile (
         ("out_slot_free", 1),
         ("out_slot_take", 1),
         ("result_push", 1),
-        ("result_data", p.output_bits),
+        ("result_data", p.output_bits()),
         ("result_taken", 1),
     ];
     for (name, bits) in wires {
@@ -206,13 +206,13 @@ module {prefix}cim_tile (
         &pre("cim_tile_controller"),
         "controller",
         &[
-            ("ROWS", int(p.rows as u64)),
-            ("ROWS_PER_READ", int(p.rows_per_read as u64)),
-            ("INPUT_BITS", int(p.input_bits as u64)),
+            ("ROWS", int(p.rows() as u64)),
+            ("ROWS_PER_READ", int(p.rows_per_read() as u64)),
+            ("INPUT_BITS", int(p.input_bits() as u64)),
             ("GROUP_BITS", int(s.group_bits as u64)),
             ("OFFSET_BITS", int(s.offset_bits as u64)),
             ("FLIGHT_BITS", int(s.flight_bits as u64)),
-            ("COLS", int(p.cols as u64)),
+            ("COLS", int(p.cols() as u64)),
             ("COL_BITS", int(s.col_bits as u64)),
         ],
         &[
@@ -243,8 +243,8 @@ module {prefix}cim_tile (
         &pre("cim_input_buffer"),
         "input_buffer",
         &[
-            ("ROWS_PER_READ", int(p.rows_per_read as u64)),
-            ("INPUT_BITS", int(p.input_bits as u64)),
+            ("ROWS_PER_READ", int(p.rows_per_read() as u64)),
+            ("INPUT_BITS", int(p.input_bits() as u64)),
             ("GROUP_BITS", int(s.group_bits as u64)),
             ("OFFSET_BITS", int(s.offset_bits as u64)),
             ("BIT_BITS", int(s.bit_bits as u64)),
@@ -266,12 +266,12 @@ module {prefix}cim_tile (
         &pre("cim_adc_scheduler"),
         "scheduler",
         &[
-            ("INPUT_BITS", int(p.input_bits as u64)),
-            ("INPUTS_SIGNED", flag(p.inputs_signed)),
-            ("GROUPS", int(p.groups as u64)),
-            ("PHASES", int(p.phases as u64)),
-            ("ADC_CYCLES", int(p.adc_cycles as u64)),
-            ("ADC_LATENCY", int(p.adc_latency as u64)),
+            ("INPUT_BITS", int(p.input_bits() as u64)),
+            ("INPUTS_SIGNED", flag(p.inputs_signed())),
+            ("GROUPS", int(p.groups() as u64)),
+            ("PHASES", int(p.phases() as u64)),
+            ("ADC_CYCLES", int(p.adc_cycles() as u64)),
+            ("ADC_LATENCY", int(p.adc_latency() as u64)),
             ("BIT_BITS", int(s.bit_bits as u64)),
             ("GROUP_BITS", int(s.group_bits as u64)),
             ("PHASE_BITS", int(s.phase_bits as u64)),
@@ -316,24 +316,24 @@ module {prefix}cim_tile (
         }
     };
     let mut macro_params = vec![
-        ("ROWS", word(p.rows as u64)),
-        ("PHYS_COLS", word(p.phys_cols as u64)),
-        ("ROWS_PER_READ", int(p.rows_per_read as u64)),
-        ("ADCS", int(p.adc_count as u64)),
+        ("ROWS", word(p.rows() as u64)),
+        ("PHYS_COLS", word(p.phys_cols() as u64)),
+        ("ROWS_PER_READ", int(p.rows_per_read() as u64)),
+        ("ADCS", int(p.adc_count() as u64)),
         ("ADC_BITS", int(ab as u64)),
-        ("ADC_STEP", word(p.adc_step as u64)),
-        ("ADC_CYCLES", word(p.adc_cycles as u64)),
-        ("ADC_LATENCY", word(p.adc_latency as u64)),
-        ("CELL_BITS", int(p.cell_bits as u64)),
-        ("FINE_BITS", word(p.fine_bits as u64)),
-        ("READ_NOISE", word(p.read_noise as u64)),
-        ("PROGRAM_ERROR", word(p.program_error as u64)),
-        ("SEED", word(p.seed as u64)),
-        ("DRIFT", word(p.drift as u64)),
-        ("DRIFT_SPREAD", word(p.drift_spread as u64)),
-        ("IR_DROP", format!("64'd{}", p.ir_drop)),
-        ("STUCK_OFF_PPM", word(p.stuck_off_ppm as u64)),
-        ("STUCK_ON_PPM", word(p.stuck_on_ppm as u64)),
+        ("ADC_STEP", word(p.adc_step() as u64)),
+        ("ADC_CYCLES", word(p.adc_cycles() as u64)),
+        ("ADC_LATENCY", word(p.adc_latency() as u64)),
+        ("CELL_BITS", int(p.cell_bits() as u64)),
+        ("FINE_BITS", word(p.fine_bits() as u64)),
+        ("READ_NOISE", word(p.read_noise() as u64)),
+        ("PROGRAM_ERROR", word(p.program_error() as u64)),
+        ("SEED", word(p.seed() as u64)),
+        ("DRIFT", word(p.drift() as u64)),
+        ("DRIFT_SPREAD", word(p.drift_spread() as u64)),
+        ("IR_DROP", format!("64'd{}", p.ir_drop())),
+        ("STUCK_OFF_PPM", word(p.stuck_off_ppm() as u64)),
+        ("STUCK_ON_PPM", word(p.stuck_on_ppm() as u64)),
         ("ROW_BITS", int(s.row_bits as u64)),
         ("COL_BITS", int(s.prog_col_bits as u64)),
         ("GROUP_BITS", int(s.group_bits as u64)),
@@ -366,11 +366,11 @@ module {prefix}cim_tile (
         &pre("cim_shift_add_lanes"),
         "lanes",
         &[
-            ("ADCS", int(p.adc_count as u64)),
-            ("PHASES", int(p.phases as u64)),
-            ("PHYS_COLS", int(p.phys_cols as u64)),
+            ("ADCS", int(p.adc_count() as u64)),
+            ("PHASES", int(p.phases() as u64)),
+            ("PHYS_COLS", int(p.phys_cols() as u64)),
             ("ADC_BITS", int(ab as u64)),
-            ("ADC_CYCLES", int(p.adc_cycles as u64)),
+            ("ADC_CYCLES", int(p.adc_cycles() as u64)),
             ("PART_BITS", int(s.part_bits as u64)),
             ("PHASE_BITS", int(s.phase_bits as u64)),
             ("BIT_BITS", int(s.bit_bits as u64)),
@@ -399,7 +399,7 @@ module {prefix}cim_tile (
         &pre("cim_column_params"),
         "column_params",
         &[
-            ("COLS", int(p.cols as u64)),
+            ("COLS", int(p.cols() as u64)),
             ("COL_BITS", int(s.col_bits as u64)),
             ("WR_COL_BITS", int(s.prog_col_bits as u64)),
         ],
@@ -422,10 +422,10 @@ module {prefix}cim_tile (
         &pre("cim_column_combiner"),
         "combiner",
         &[
-            ("ADCS", int(p.adc_count as u64)),
-            ("SLICES", int(p.slices as u64)),
-            ("COLS", int(p.cols as u64)),
-            ("CELL_BITS", int(p.cell_bits as u64)),
+            ("ADCS", int(p.adc_count() as u64)),
+            ("SLICES", int(p.slices() as u64)),
+            ("COLS", int(p.cols() as u64)),
+            ("CELL_BITS", int(p.cell_bits() as u64)),
             ("PART_BITS", int(s.part_bits as u64)),
             ("ACC_BITS", int(s.acc_bits as u64)),
             ("PHASE_BITS", int(s.phase_bits as u64)),
@@ -485,9 +485,9 @@ module {prefix}cim_tile (
         &[
             ("ACC_BITS", int(s.acc_bits as u64)),
             ("SUM_BITS", int(s.sum_bits as u64)),
-            ("OUT_BITS", int(p.output_bits as u64)),
+            ("OUT_BITS", int(p.output_bits() as u64)),
             ("OUT_SIGNED", flag(out_min < 0)),
-            ("RELU", flag(p.activation == Activation::Relu)),
+            ("RELU", flag(p.activation() == Activation::Relu)),
             ("DIGIT_BITS", int(s.digit_bits as u64)),
             (
                 "STEP_BITS",
@@ -515,7 +515,7 @@ module {prefix}cim_tile (
     );
     v += &fifo(
         "output_buffer",
-        p.output_bits,
+        p.output_bits(),
         &[
             "clock",
             "reset",

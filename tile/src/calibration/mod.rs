@@ -2,31 +2,23 @@
 //! its outputs close to those of the same tile fresh (spec section 7: the same seed with the five
 //! v2 keys at 0) with the intended column parameters.
 //!
-//! As a host would on silicon, [`calibrate`] measures the aged tile through an [`Engine`]: first
-//! `acc` on seeded calibration vectors (column parameters 1,0,0), then, on held-out vectors of
-//! the next seed, the outputs with the intended parameters (before) and with the calibrated ones
-//! (after). The three runs follow each other on one programmed tile, so their batch indices
-//! continue: calibration k = 0..N, before k = N..2N, after k = 2N..3N; the intended tile uses the
-//! same k. The fit itself is [`cimtile_hdl::calibration`]'s.
+//! As a host would on silicon, [`calibrate`] measures the aged tile through an [`MvmEngine`]
+//! (the golden model, or the RTL in a simulator): first `acc` on seeded calibration vectors
+//! (column parameters 1,0,0), then, on held-out vectors of the next seed, the outputs with the
+//! intended parameters (before) and with the calibrated ones (after). The three runs follow each
+//! other on one programmed tile, so their batch indices continue: calibration k = 0..N, before
+//! k = N..2N, after k = 2N..3N; the intended tile uses the same k. The fit itself is [`fit`]'s.
 
+pub mod fit;
+
+pub use fit::{error_summary, fit_columns, ColumnFit};
+
+use crate::config::{Activation, ConfigError, TileParams};
+use crate::data::{ColumnParams, Weights};
+use crate::engine::{EngineError, MvmEngine};
+use crate::golden::ModelError;
 use crate::random_case::random_inputs;
-use crate::tile_driver::{Stimulus, TileRtl};
-use crate::CosimError;
-use cimtile_hdl::calibration::{error_summary, fit_columns, ColumnFit};
-use cimtile_hdl::config::{Activation, ConfigError, TileParams};
-use cimtile_hdl::data::{ColumnParams, Weights};
-use cimtile_hdl::golden::ModelError;
-use cimtile_hdl::TileModel;
-
-/// What runs the aged tile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
-    /// The golden model: `acc` is read directly.
-    Model,
-    /// The generated RTL in Verilator: `acc` is read from the outputs with parameters 1,0,0,
-    /// except those at the output range's ends (clipped, or 0 under ReLU).
-    Rtl,
-}
+use crate::TileModel;
 
 /// Why a calibration could not run.
 #[derive(Debug, thiserror::Error)]
@@ -37,9 +29,14 @@ pub enum CalibrationError {
     /// The golden model refused the weights or column parameters.
     #[error("{0}")]
     Model(#[from] ModelError),
-    /// The RTL could not be built or run.
-    #[error("{0}")]
-    Rtl(#[from] CosimError),
+    /// The engine running the aged tile failed.
+    #[error("the {engine} engine failed: {source}")]
+    Engine {
+        /// The engine's name.
+        engine: &'static str,
+        /// Its error.
+        source: EngineError,
+    },
 }
 
 /// The calibrated column parameters and how well they do on the held-out vectors.
@@ -64,12 +61,12 @@ impl Calibration {
     }
 }
 
-/// Calibrates the tile `p` programmed with `weights`, `vectors` calibration vectors from `seed`
-/// and as many held-out vectors from `seed + 1`, towards the fresh tile with `intended` column
-/// parameters.
+/// Calibrates the tile `p` run by `engine` (fresh, not yet programmed) with `weights`, `vectors`
+/// calibration vectors from `seed` and as many held-out vectors from `seed + 1`, towards the
+/// fresh tile with `intended` column parameters.
 pub fn calibrate(
     p: &TileParams,
-    engine: Engine,
+    engine: &mut dyn MvmEngine,
     weights: &Weights,
     intended: &[ColumnParams],
     vectors: usize,
@@ -118,71 +115,73 @@ pub fn calibrate(
 /// One vector's run: `acc` per column where the engine shows it, and the outputs.
 type Read = (Vec<Option<i64>>, Vec<i64>);
 
-/// The aged tile, as the chosen engine runs it.
-enum AgedTile {
-    /// The golden model, and the batch index of its next MVM.
-    Model(Box<TileModel>, u32),
-    /// The RTL, and the outputs strictly between which an output with parameters 1,0,0 is `acc`
-    /// (at the ends the output range may have clipped it, or the ReLU hidden it).
-    Rtl(Box<TileRtl>, (i64, i64)),
+/// The aged tile on its engine, and the outputs strictly between which an output with
+/// parameters 1,0,0 is `acc` (at the ends the output range may have clipped it, or the ReLU
+/// hidden it), for engines that show outputs only.
+struct AgedTile<'e> {
+    engine: &'e mut dyn MvmEngine,
+    window: (i64, i64),
 }
 
-impl AgedTile {
-    fn new(engine: Engine, p: &TileParams, weights: &Weights) -> Result<Self, CalibrationError> {
-        let defaults = vec![ColumnParams::default(); p.cols()];
-        Ok(match engine {
-            Engine::Model => AgedTile::Model(Box::new(TileModel::new(p, weights, &defaults)?), 0),
-            Engine::Rtl => {
-                let mut rtl = TileRtl::build(p)?;
-                rtl.program_weights(weights)?;
-                rtl.program_columns(&defaults)?;
+impl<'e> AgedTile<'e> {
+    fn new(
+        engine: &'e mut dyn MvmEngine,
+        p: &TileParams,
+        weights: &Weights,
+    ) -> Result<Self, CalibrationError> {
+        let mut aged = AgedTile {
+            engine,
+            window: {
                 let (lo, hi) = p.output_range();
                 let floor = if p.activation() == Activation::Relu {
                     lo.max(0)
                 } else {
                     lo
                 };
-                AgedTile::Rtl(Box::new(rtl), (floor, hi))
-            }
-        })
+                (floor, hi)
+            },
+        };
+        let name = aged.engine.name();
+        let failed = |source| CalibrationError::Engine {
+            engine: name,
+            source,
+        };
+        aged.engine.program_weights(weights).map_err(failed)?;
+        aged.program_columns(&vec![ColumnParams::default(); p.cols()])?;
+        Ok(aged)
     }
 
     /// Writes column parameters while the tile is idle.
     fn program_columns(&mut self, columns: &[ColumnParams]) -> Result<(), CalibrationError> {
-        match self {
-            AgedTile::Model(model, _) => model.program_columns(columns),
-            AgedTile::Rtl(rtl, _) => rtl.program_columns(columns)?,
-        }
-        Ok(())
+        let engine = self.engine.name();
+        self.engine
+            .program_columns(columns)
+            .map_err(|source| CalibrationError::Engine { engine, source })
     }
 
     /// Runs `inputs` in order: per vector, `acc` where the engine shows it (the model always, the
     /// RTL through its outputs when they are `acc`) and the outputs.
     fn run(&mut self, inputs: &[Vec<i32>]) -> Result<Vec<Read>, CalibrationError> {
-        match self {
-            AgedTile::Model(model, next_k) => {
-                let results = model.mvm_batch(*next_k, inputs);
-                *next_k = next_k.wrapping_add(inputs.len() as u32);
-                Ok(results
-                    .into_iter()
-                    .map(|r| (r.acc.into_iter().map(Some).collect(), r.out))
-                    .collect())
-            }
-            AgedTile::Rtl(rtl, (lo, hi)) => {
-                let outputs = rtl.stream(inputs, &Stimulus::default())?.outputs;
-                Ok(outputs
-                    .into_iter()
-                    .map(|out| {
-                        (
-                            out.iter()
-                                .map(|&y| (y > *lo && y < *hi).then_some(y))
-                                .collect(),
-                            out,
-                        )
-                    })
-                    .collect())
-            }
-        }
+        let engine = self.engine.name();
+        let (lo, hi) = self.window;
+        let outputs = self
+            .engine
+            .run(inputs)
+            .map_err(|source| CalibrationError::Engine { engine, source })?;
+        Ok(outputs
+            .into_iter()
+            .map(|o| {
+                let acc = match o.acc {
+                    Some(acc) => acc.into_iter().map(Some).collect(),
+                    None => o
+                        .out
+                        .iter()
+                        .map(|&y| (y > lo && y < hi).then_some(y))
+                        .collect(),
+                };
+                (acc, o.out)
+            })
+            .collect())
     }
 }
 

@@ -2,7 +2,7 @@
 //! datapath widths (from the bounds in [`Widths`]), the activation unit's multiplier digit and
 //! the FIFO depths. The manifest and `cimtile info` print them.
 
-use crate::config::{TileParams, Widths};
+use cimtile_tile::config::{TileParams, Widths};
 use serde::Serialize;
 
 /// Bits of an index that takes the values `0..count` (at least 1, so every port has a width).
@@ -55,25 +55,25 @@ impl RtlSizing {
     /// Every size of the RTL of tile `p`.
     pub fn new(p: &TileParams) -> Self {
         let w: Widths = p.widths();
-        let phys_col_bits = index_bits(p.phys_cols);
-        let col_bits = index_bits(p.cols);
+        let phys_col_bits = index_bits(p.phys_cols());
+        let col_bits = index_bits(p.cols());
         // Vectors in flight: two input banks, two partial-sum banks, and columns of whole
         // vectors in the two FIFOs, the combiner's read register, the two load registers,
         // the multiplier, its product register and the three stages behind it.
         let digit_bits = digit_bits(p);
         let max_in_flight = 4 + 2 * fifo_depth(16 / digit_bits as usize) + 8;
         RtlSizing {
-            row_bits: index_bits(p.rows),
+            row_bits: index_bits(p.rows()),
             prog_col_bits: phys_col_bits.max(col_bits),
             col_bits,
             phys_col_bits,
-            group_bits: index_bits(p.groups),
-            offset_bits: index_bits(p.rows_per_read),
-            bit_bits: index_bits(p.input_bits as usize),
-            phase_bits: index_bits(p.phases),
-            lane_bits: index_bits(p.adc_count),
-            slice_bits: index_bits(p.slices),
-            wait_bits: index_bits(p.adc_cycles as usize),
+            group_bits: index_bits(p.groups()),
+            offset_bits: index_bits(p.rows_per_read()),
+            bit_bits: index_bits(p.input_bits() as usize),
+            phase_bits: index_bits(p.phases()),
+            lane_bits: index_bits(p.adc_count()),
+            slice_bits: index_bits(p.slices()),
+            wait_bits: index_bits(p.adc_cycles() as usize),
             max_in_flight,
             flight_bits: index_bits(max_in_flight + 1),
             part_bits: w.partial_bits,
@@ -105,21 +105,21 @@ fn fifo_depth(cycles_per_column: usize) -> usize {
 /// holds the combiner back long enough to stall the ADCs.
 fn digit_bits(p: &TileParams) -> u32 {
     // The bound of the ADCs, the loading and the combiner, not the stream's mean: the digit
-    // must not depend on the stalls of the two banks (crate::schedule), which it would lengthen.
+    // must not depend on the stalls of the two banks (cimtile_tile::schedule), which it would lengthen.
     let budget = p
         .min_cycles_per_mvm()
         .max(p.rows() as u64)
         .max(p.phys_cols() as u64 + 1);
     [1u32, 2, 4, 8]
         .into_iter()
-        .find(|&digit| p.cols as u64 * (16 / digit as u64) * 2 <= budget)
+        .find(|&digit| p.cols() as u64 * (16 / digit as u64) * 2 <= budget)
         .unwrap_or(16)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::TileConfig;
+    use cimtile_tile::config::TileConfig;
 
     #[test]
     fn index_bits_hold_every_index() {

@@ -1,10 +1,9 @@
 //! Random test cases for a tile: weights, input vectors and column parameters in range,
 //! reproducible from a seed.
 
-use crate::tile_driver::ColumnWrite;
-use cimtile_hdl::config::TileParams;
-use cimtile_hdl::data::{ColumnParams, Weights};
-use cimtile_hdl::TileModel;
+use crate::config::TileParams;
+use crate::data::{ColumnParams, ColumnWrite, Weights};
+use crate::TileModel;
 
 /// A deterministic generator (SplitMix64), so a case is named by its seed alone.
 pub struct CaseRng(u64);
