@@ -138,6 +138,22 @@ fn spacing(n: i64, ta: i64, latency: i64, rows: i64, phys: i64) -> Vec<u64> {
     pattern
 }
 
+// The schedule extends the validated tile: the configuration knows nothing of the schedule.
+impl TileParams {
+    /// Cycles per MVM of the generated RTL in a back-to-back stream, one period of its
+    /// pattern: the ADCs' `Ib*G*M*Ta`, unless loading a vector (R cycles), combining its partial
+    /// sums (P cycles) or the two banks they pass through take longer (see this module).
+    pub fn stream_cycles(&self) -> StreamCycles {
+        stream_cycles(self)
+    }
+
+    /// Mean cycles per MVM of the generated RTL in a back-to-back stream (over the period of
+    /// [`TileParams::stream_cycles`]).
+    pub fn expected_cycles_per_mvm(&self) -> f64 {
+        self.stream_cycles().mean()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

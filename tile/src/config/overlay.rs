@@ -1,0 +1,101 @@
+//! A TOML file laid over a preset, key by key: unknown sections or keys and wrongly typed
+//! values are errors, so a typo is never ignored.
+
+use super::{ConfigError, TileConfig};
+
+pub(super) fn parse_table(text: &str) -> Result<toml::Table, ConfigError> {
+    text.parse::<toml::Table>().map_err(|e| {
+        let message = e.message().trim().replace('\n', "; ");
+        let Some(span) = e.span() else {
+            return ConfigError::single(format!("not valid TOML: {message}"));
+        };
+        let before = &text[..span.start.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        ConfigError::single(format!(
+            "not valid TOML at line {line}, column {column}: {message}"
+        ))
+    })
+}
+
+fn type_name(v: &toml::Value) -> &'static str {
+    v.type_str()
+}
+
+/// Lays `patch` over `base` key by key. `base` is a complete preset, so it also serves as the
+/// schema: a section or key it lacks is unknown (but for [`OPTIONAL_KEYS`]), and a value must have the type it has there.
+/// Integer keys that a complete preset leaves out because their absence has a meaning.
+const OPTIONAL_KEYS: [(&str, &str); 1] = [("adc", "latency")];
+
+pub(super) fn overlay_table(base: &mut toml::Table, patch: toml::Table) -> Result<(), ConfigError> {
+    let mut problems = Vec::new();
+    for (section, value) in patch {
+        let Some(toml::Value::Table(base_section)) = base.get_mut(&section) else {
+            problems.push(format!(
+                "unknown section [{section}] (known sections: {})",
+                base.keys()
+                    .map(|k| format!("[{k}]"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+            continue;
+        };
+        let toml::Value::Table(keys) = value else {
+            problems.push(format!(
+                "[{section}] must be a table, not a {}",
+                type_name(&value)
+            ));
+            continue;
+        };
+        for (key, value) in keys {
+            match base_section.get_mut(&key) {
+                // A key whose absence means something (`adc.latency`: Ta) is in no preset.
+                None if OPTIONAL_KEYS.contains(&(section.as_str(), key.as_str()))
+                    && value.is_integer() =>
+                {
+                    base_section.insert(key, value);
+                }
+                None => problems.push(format!(
+                    "unknown key '{section}.{key}' (keys of [{section}]: {})",
+                    base_section.keys().cloned().collect::<Vec<_>>().join(", ")
+                )),
+                Some(slot) if slot.same_type(&value) => *slot = value,
+                // A whole number where a real one is expected (`drift_t0 = 1`) is that number.
+                Some(slot) if slot.is_float() && value.is_integer() => {
+                    *slot = toml::Value::Float(value.as_integer().expect("an integer") as f64)
+                }
+                Some(slot) => problems.push(format!(
+                    "{section}.{key} must be {}, not {} {}",
+                    article_type(slot),
+                    article(type_name(&value)),
+                    type_name(&value)
+                )),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ConfigError { problems })
+    }
+}
+
+fn article(noun: &str) -> &'static str {
+    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+fn article_type(v: &toml::Value) -> String {
+    format!("{} {}", article(type_name(v)), type_name(v))
+}
+
+pub(super) fn table_to_config(table: toml::Table) -> Result<TileConfig, ConfigError> {
+    toml::Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| {
+            ConfigError::single(format!("invalid configuration: {}", e.message()))
+        })
+}
