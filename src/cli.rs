@@ -154,9 +154,17 @@ pub struct TileArgs {
     /// TOML configuration file; its keys override the preset's.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Named preset: default, isaac, neurram, fpga64.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", help = preset_help())]
     pub preset: Option<String>,
+}
+
+/// The `--preset` help, listing the presets the library has.
+fn preset_help() -> String {
+    let names: Vec<&str> = cimtile_tile::config::PRESETS
+        .iter()
+        .map(|p| p.name)
+        .collect();
+    format!("Named preset: {}", names.join(", "))
 }
 
 #[derive(Args)]
