@@ -149,15 +149,20 @@ impl<'a> Graph<'a> {
         let mut drivers = vec![0usize; n];
         let mut loads: Vec<Vec<usize>> = vec![Vec::new(); n];
         let mut pending = vec![0usize; self.insts.len()];
+        for inst in &self.insts {
+            let Some(cell) = inst.cell else { continue };
+            for (p, conn) in cell.pins.iter().zip(&inst.conns) {
+                if let (Some(id), true) = (*conn, p.direction.is_output()) {
+                    drivers[id] += 1;
+                }
+            }
+        }
         for (ii, inst) in self.insts.iter().enumerate() {
             let Some(cell) = inst.cell else { continue };
             let deps = arc_inputs(cell);
-            for (pi, (p, conn)) in cell.pins.iter().zip(&inst.conns).enumerate() {
+            for (pi, conn) in inst.conns.iter().enumerate() {
                 let Some(id) = *conn else { continue };
-                if p.direction.is_output() {
-                    drivers[id] += 1;
-                }
-                if deps.contains(&pi) {
+                if deps.contains(&pi) && drivers[id] > 0 {
                     loads[id].push(ii);
                     pending[ii] += 1;
                 }
