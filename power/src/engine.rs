@@ -154,7 +154,8 @@ pub fn estimate(
     let mut by_kind: BTreeMap<String, Split> = BTreeMap::new();
     let mut unpriced_cells = Vec::new();
     let mut unclocked_instances = 0;
-    for (inst, ni) in g.insts.iter().zip(&netlist.instances) {
+    let blocks = crate::blocks::attribute(netlist);
+    for ((inst, ni), block) in g.insts.iter().zip(&netlist.instances).zip(blocks) {
         let Some(cell) = inst.cell.filter(|_| lib.cells.contains_key(&ni.cell)) else {
             unpriced_cells.push(format!("{} ({})", ni.name, ni.cell));
             continue;
@@ -167,7 +168,7 @@ pub fn estimate(
         let leak_w = leakage(cell);
         for s in [
             &mut total,
-            by_block.entry(block_of(netlist, ni)).or_default(),
+            by_block.entry(block).or_default(),
             by_kind
                 .entry(
                     if cell.kind == CellKind::Combinational {
@@ -275,29 +276,4 @@ fn leakage(cell: &Cell) -> f64 {
     } else {
         default
     }
-}
-
-/// The top-level block an instance belongs to: the first component of its hierarchical name, or
-/// of a named net it drives or reads (ABC and dfflibmap rename the cells they make).
-fn block_of(nl: &Netlist, inst: &crate::netlist::Instance) -> String {
-    fn prefix(name: &str) -> Option<String> {
-        let n = name.strip_prefix("$flatten\\").unwrap_or(name);
-        if n.starts_with('$') {
-            return None;
-        }
-        let n = n.trim_start_matches('\\');
-        n.find('.')
-            .map(|i| n[..i].trim_start_matches('\\').to_string())
-    }
-    if let Some(p) = prefix(&inst.name) {
-        return p;
-    }
-    for (_, c) in &inst.pins {
-        if let crate::netlist::Conn::Net(id) = c {
-            if let Some(p) = prefix(&nl.nets[*id].name) {
-                return p;
-            }
-        }
-    }
-    "(top)".to_string()
 }

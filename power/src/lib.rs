@@ -58,6 +58,7 @@
 //! ```
 
 pub mod activity;
+pub mod blocks;
 pub mod engine;
 pub mod error;
 pub mod expr;
