@@ -35,10 +35,7 @@ fn nangate45() -> Option<PathBuf> {
         return Some(PathBuf::from(p)).filter(|p| p.exists());
     }
     let out = Command::new("python3")
-        .args([
-            "-c",
-            "import adks, os; print(os.path.dirname(adks.__file__))",
-        ])
+        .args(["-c", "import adks; print(list(adks.__path__)[0])"])
         .output()
         .ok()?;
     let dir = String::from_utf8(out.stdout).ok()?;
