@@ -111,7 +111,14 @@ pub fn estimate(
             cond.clock_period_ns
         )));
     }
-    if !(activity.global >= 0.0) || !(0.0..=1.0).contains(&activity.duty) {
+    let valid = activity.global.is_finite()
+        && activity.global >= 0.0
+        && (0.0..=1.0).contains(&activity.duty)
+        && activity
+            .per_net
+            .values()
+            .all(|v| v.is_finite() && *v >= 0.0);
+    if !valid {
         return Err(PowerError::Invalid(format!(
             "activity {} / duty {}",
             activity.global, activity.duty
