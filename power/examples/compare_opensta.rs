@@ -1,15 +1,23 @@
 //! Prices a Yosys netlist with cimtile-power and with OpenSTA's report_power, and prints both.
 //!
 //! `cargo run -p cimtile-power --example compare_opensta -- LIB NETLIST.json NETLIST.v TOP CLOCK
-//! PERIOD_NS ACTIVITY [MODEL.lib ...]`
+//! PERIOD_NS ACTIVITY [MODEL.lib ...] [--no-slews] [--unclocked-at-clock-rate] [--no-wire-load]`
+//!
+//! The flags change only our side, to measure what each modelling choice is worth.
 
 use std::path::PathBuf;
 
 use cimtile_power::opensta::{report_power, strip_instance_parameters, StaRun};
-use cimtile_power::{estimate, Activity, Conditions, Liberty, Netlist};
+use cimtile_power::{estimate, Activity, Conditions, Liberty, Netlist, Unclocked, WireLoadModel};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let a: Vec<String> = std::env::args().skip(1).collect();
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |f: &str| all.iter().any(|a| a == f);
+    let a: Vec<String> = all
+        .iter()
+        .filter(|a| !a.starts_with("--"))
+        .cloned()
+        .collect();
     if a.len() < 7 {
         return Err("usage: LIB JSON VERILOG TOP CLOCK PERIOD_NS ACTIVITY [MODEL.lib ...]".into());
     }
@@ -19,13 +27,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let model_refs: Vec<&Liberty> = models.iter().collect();
     let nl = Netlist::from_yosys_json(&a[1], Some(&a[3]))?;
     let t = std::time::Instant::now();
-    let r = estimate(
-        &lib,
-        &model_refs,
-        &nl,
-        &Activity::global(activity),
-        &Conditions::new(period, &a[4]),
-    )?;
+    let mut cond = Conditions::new(period, &a[4]);
+    cond.propagate_slews = !flag("--no-slews");
+    if flag("--unclocked-at-clock-rate") {
+        cond.unclocked = Unclocked::AtClockRate;
+    }
+    if flag("--no-wire-load") {
+        cond.wire_load = WireLoadModel::None;
+    }
+    let r = estimate(&lib, &model_refs, &nl, &Activity::global(activity), &cond)?;
     let ours_s = t.elapsed().as_secs_f64();
     let dir = std::env::temp_dir().join(format!("cimtile-power-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;

@@ -37,6 +37,9 @@ pub struct Conditions {
     pub wire_load: WireLoadModel,
     /// Treatment of unclocked instances.
     pub unclocked: Unclocked,
+    /// Propagate slews through the cells' transition tables (true, as OpenSTA); false holds
+    /// every pin at `input_slew_ns`, to measure what slews are worth.
+    pub propagate_slews: bool,
 }
 
 impl Conditions {
@@ -48,6 +51,7 @@ impl Conditions {
             input_slew_ns: 0.0,
             wire_load: WireLoadModel::LibraryDefault,
             unclocked: Unclocked::OpenSta,
+            propagate_slews: true,
         }
     }
 }
@@ -136,7 +140,7 @@ pub fn estimate(
         models,
         netlist,
         clock_net,
-        cond.input_slew_ns * 1e-9,
+        (cond.input_slew_ns * 1e-9, cond.propagate_slews),
         &cond.wire_load,
     );
     let mut overrides = vec![None; netlist.nets.len()];

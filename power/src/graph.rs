@@ -40,6 +40,9 @@ pub(crate) struct Graph<'a> {
     pub net_is_clock: Vec<bool>,
     pub loop_instances: usize,
     pub wire_load: String,
+    /// When false, output slews are not looked up: every pin keeps the input slew.
+    pub propagate_slews: bool,
+    pub input_slew: f64,
 }
 
 fn is_load_pin(dir: crate::liberty::Direction) -> bool {
@@ -52,7 +55,7 @@ impl<'a> Graph<'a> {
         models: &'a [&'a Liberty],
         nl: &Netlist,
         clock_net: Option<usize>,
-        input_slew: f64,
+        (input_slew, propagate_slews): (f64, bool),
         wl: &WireLoadModel,
     ) -> Graph<'a> {
         let n = nl.nets.len();
@@ -134,6 +137,8 @@ impl<'a> Graph<'a> {
             net_is_clock: vec![false; n],
             loop_instances: 0,
             wire_load,
+            propagate_slews,
+            input_slew,
         };
         if let Some(c) = clock_net {
             g.net_is_clock[c] = true;
@@ -290,7 +295,11 @@ impl<'a> Graph<'a> {
                     }
                 }
             }
-            slews[pi] = out;
+            slews[pi] = if self.propagate_slews {
+                out
+            } else {
+                [self.input_slew; 2]
+            };
             if let Some(id) = conns[pi] {
                 driven.push(id);
                 if is_clock_out[pi] {

@@ -62,14 +62,17 @@ impl Table {
             Var::OutputCap => cap,
             Var::Other => 0.0,
         };
+        // Tables read from Liberty have the right number of values; a hand-made short one reads
+        // its missing values as 0 rather than panicking.
+        let val = |k: usize| self.values.get(k).copied().unwrap_or(0.0);
         match self.axes.as_slice() {
-            [] => self.values.first().copied().unwrap_or(0.0),
+            [] => val(0),
             [(v, idx)] => {
                 if idx.len() < 2 {
-                    return self.values.first().copied().unwrap_or(0.0);
+                    return val(0);
                 }
                 let (i, t) = segment(idx, arg(*v));
-                self.values[i] + t * (self.values[i + 1] - self.values[i])
+                val(i) + t * (val(i + 1) - val(i))
             }
             [(v1, i1), (v2, i2)] => {
                 let n2 = i2.len();
@@ -77,7 +80,7 @@ impl Table {
                 let (b, tb) = segment(i2, arg(*v2));
                 let a1 = if i1.len() < 2 { a } else { a + 1 };
                 let b1 = if n2 < 2 { b } else { b + 1 };
-                let at = |r: usize, c: usize| self.values[r * n2 + c];
+                let at = |r: usize, c: usize| val(r * n2.max(1) + c);
                 let lo = at(a, b) + tb * (at(a, b1) - at(a, b));
                 let hi = at(a1, b) + tb * (at(a1, b1) - at(a1, b));
                 lo + ta * (hi - lo)
