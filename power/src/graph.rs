@@ -33,7 +33,8 @@ pub(crate) struct Inst<'a> {
 /// Graph facts of a netlist against a library.
 pub(crate) struct Graph<'a> {
     pub insts: Vec<Inst<'a>>,
-    /// Load capacitance of each net seen by its driver (F): max over rise/fall of pin caps, plus wire.
+    /// Load capacitance of each net seen by its driver (F): the larger of the rise and fall sums
+    /// of its pin capacitances, plus wire.
     pub net_load: Vec<f64>,
     pub net_slew: Vec<[f64; 2]>,
     pub net_clocked: Vec<bool>,

@@ -3,7 +3,8 @@
 //! The Liberty grammar is small: a group is `kind ( args ) { ... }`, a simple attribute is
 //! `name : value ;` and a complex attribute is `name ( args ) ;`. Comments are C style, a
 //! backslash before a newline continues a line, and some libraries end a simple attribute at the
-//! newline without a `;`. Typed extraction (the parent module, [`super::Liberty`]) works on this tree.
+//! newline without a `;`. Typed extraction (the parent module, [`super::Liberty`]) works on
+//! this tree.
 
 use crate::error::{PowerError, Result};
 
