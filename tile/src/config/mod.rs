@@ -23,7 +23,7 @@ mod widths;
 pub use drift::DriftLaw;
 pub use params::{Activation, TileParams, MAX_ADC_LATENCY};
 pub use presets::{preset, Preset, PRESETS};
-pub use tech::{TechConfig, TECH_RANGES};
+pub use tech::{CellLibrary, TechConfig, TECH_RANGES};
 pub use widths::{signed_width, Widths};
 
 use overlay::{overlay_table, parse_table, table_to_config};

