@@ -110,7 +110,9 @@ impl Synthesis {
                     unmapped.join(", ")
                 }
             ),
+            node_nm: cimtile_tile::ppa::constants::LIBRARY_NODE_NM.value,
             blocks,
+            power: None,
         })
     }
 }

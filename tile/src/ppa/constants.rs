@@ -36,6 +36,32 @@ pub const LIBRARY_NODE_NM: Constant = constant(
 /// The synthesis library's supply: `toggle_fj` is an energy at this voltage.
 pub const LIBRARY_VDD_V: Constant = constant(1.8, "V", "osu018_stdcells.lib: nom_voltage : 1.8");
 
+/// Stillmaker and Baas's energy factor at 130 nm and its nominal 1.3 V.
+pub const STILLMAKER_ENERGY_130: Constant = constant(
+    2.604,
+    "1 (relative)",
+    "A. Stillmaker, B. Baas, \"Scaling equations for the accurate prediction of CMOS device performance from 180 nm to 7 nm\", Integration 58, 2017, Table 5 as applied in the authors' corrigendum: 3.755 V^2 - 4.398 V + 1.975 at 1.3 V",
+);
+
+/// Stillmaker and Baas's energy factor at 32 nm and its nominal 0.9 V.
+pub const STILLMAKER_ENERGY_32: Constant = constant(
+    0.4571,
+    "1 (relative)",
+    "Stillmaker and Baas 2017, Table 5 as applied in the corrigendum: 0.8367 V^2 - 0.4341 V + 0.1701 at 0.9 V",
+);
+
+/// The exponent `a` of energy per operation `~ node^a` at nominal supplies, through the two
+/// Stillmaker-Baas points (1.24); beyond 32..130 nm it is extrapolated.
+pub fn energy_exponent() -> f64 {
+    (STILLMAKER_ENERGY_130.value / STILLMAKER_ENERGY_32.value).ln() / (130.0f64 / 32.0).ln()
+}
+
+/// Energy of the same digital operation at `to_nm` relative to `from_nm`, each at its nominal
+/// supply.
+pub fn energy_scale(from_nm: f64, to_nm: f64) -> f64 {
+    (to_nm / from_nm).powf(energy_exponent())
+}
+
 /// ADC area fit `log2(area / mm^2) = c0 + c1 * bits + c2 * log2(node / nm)`.
 pub const ADC_AREA_LOG2_C0: Constant = constant(
     -14.21,
@@ -98,6 +124,8 @@ pub fn all(tech: &TechConfig) -> BTreeMap<String, Constant> {
     for (name, c) in [
         ("library_node_nm", LIBRARY_NODE_NM),
         ("library_vdd_v", LIBRARY_VDD_V),
+        ("stillmaker_energy_130", STILLMAKER_ENERGY_130),
+        ("stillmaker_energy_32", STILLMAKER_ENERGY_32),
         ("adc_area_log2_c0", ADC_AREA_LOG2_C0),
         ("adc_area_log2_per_bit", ADC_AREA_LOG2_PER_BIT),
         ("adc_area_log2_per_log2_node", ADC_AREA_LOG2_PER_LOG2_NODE),

@@ -22,6 +22,9 @@
 //!   so when comparing at small nodes).
 
 pub mod constants;
+pub mod power;
+
+pub use power::{DigitalPower, LibraryFigures, PowerSplit};
 
 use crate::config::{TechConfig, TileParams};
 use crate::data::{ColumnParams, Weights};
@@ -81,14 +84,19 @@ pub struct BlockCells {
     pub cells: u64,
 }
 
-/// The digital periphery as synthesized: area and cell count per block at the library's node
-/// ([`constants::LIBRARY_NODE_NM`]).
+/// The digital periphery as synthesized: area and cell count per block at the library's node,
+/// and, when its netlist was priced, its power.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DigitalArea {
     /// How it was obtained (tool, library, fingerprint of the Verilog).
     pub source: String,
+    /// The node of the library it was mapped onto, nm: areas scale from here to `tech.node_nm`.
+    pub node_nm: f64,
     /// Area and cells per block, keyed by the block names of `cimtile ppa` (see [`block_of_module`]).
     pub blocks: BTreeMap<String, BlockCells>,
+    /// The netlist's power from its library's tables (replacing the toggle-energy model), when
+    /// it was priced.
+    pub power: Option<DigitalPower>,
 }
 
 /// The data an MVM sees: the crossbar read energy depends on the programmed conductances and
@@ -186,6 +194,20 @@ pub struct PpaReport {
     /// With a measured activity: where [`activity_by_block`](Self::activity_by_block) comes from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_source: Option<String>,
+    /// With the netlist priced: the periphery's power at `tech.clock_mhz` and `tech.node_nm`
+    /// (internal + switching + leakage), mW.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digital_power_mw: Option<f64>,
+    /// With the netlist priced: the periphery's energy per MVM split into internal, switching
+    /// and leakage, pJ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digital_energy_split_pj: Option<BTreeMap<String, f64>>,
+    /// With the netlist priced: the cell library it was priced with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub library: Option<LibraryFigures>,
+    /// With the netlist priced: how its figures reach `tech.node_nm` from the library's node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_scaling: Option<String>,
     /// Every constant the estimate used, by name, with its unit and source.
     pub constants: BTreeMap<String, Constant>,
 }
@@ -274,7 +296,6 @@ pub fn estimate(
     let cycles_per_mvm = p.expected_cycles_per_mvm();
     let mvm_per_s = clock_hz / cycles_per_mvm;
     let ops_per_mvm = 2 * p.rows as u64 * p.cols as u64;
-    let area_scale = (tech.node_nm / constants::LIBRARY_NODE_NM.value).powi(2);
     let toggle_pj = tech.toggle_fj
         * 1e-3
         * (tech.node_nm / constants::LIBRARY_NODE_NM.value)
@@ -309,11 +330,22 @@ pub fn estimate(
 
     let mut activity_by_block = BTreeMap::new();
     let mut unmeasured = Vec::new();
+    let priced = digital.and_then(|d| d.power.as_ref().map(|power| (d, power)));
+    let netlist = priced.map(|(_, power)| NetlistEnergy::new(p, power));
     let (digital_source, digital_cells) = match digital {
         Some(d) => {
+            let area_scale = (tech.node_nm / d.node_nm).powi(2);
             let (mut logic_pj, mut buffers_pj) = (0.0, 0.0);
             for (block, cells) in &d.blocks {
                 area.insert(block.clone(), cells.area_um2 * area_scale * 1e-6);
+                if let Some(netlist) = &netlist {
+                    let pj = netlist.block_pj(block);
+                    match BUFFER_BLOCKS.contains(&block.as_str()) {
+                        true => buffers_pj += pj,
+                        false => logic_pj += pj,
+                    }
+                    continue;
+                }
                 let measured = workload.activity.and_then(|m| m.by_block.get(block));
                 if measured.is_none() {
                     unmeasured.push(block.as_str());
@@ -326,6 +358,10 @@ pub fn estimate(
                 } else {
                     logic_pj += pj;
                 }
+            }
+            if let Some(netlist) = &netlist {
+                // Cells the power engine placed in no block of the synthesis (the top's own).
+                logic_pj += netlist.unlisted_pj(d.blocks.keys());
             }
             energy.insert("digital_logic".to_string(), logic_pj);
             energy.insert("buffers".to_string(), buffers_pj);
@@ -367,17 +403,91 @@ pub fn estimate(
         workload: workload.description.clone(),
         digital_source,
         digital_cells,
-        activity_by_block: workload.activity.map(|_| activity_by_block),
-        activity_source: workload.activity.map(|m| match unmeasured.is_empty() {
-            true => m.source.clone(),
-            false => format!(
-                "{}; not measured, at tech.activity: {}",
-                m.source,
-                unmeasured.join(", ")
-            ),
-        }),
+        activity_by_block: workload
+            .activity
+            .filter(|_| netlist.is_none())
+            .map(|_| activity_by_block),
+        activity_source: match &priced {
+            Some((_, power)) => Some(power.activity.clone()),
+            None => workload.activity.map(|m| match unmeasured.is_empty() {
+                true => m.source.clone(),
+                false => format!(
+                    "{}; not measured, at tech.activity: {}",
+                    m.source,
+                    unmeasured.join(", ")
+                ),
+            }),
+        },
+        digital_power_mw: netlist.as_ref().map(|n| n.power_mw),
+        digital_energy_split_pj: netlist.as_ref().map(|n| n.split_pj.clone()),
+        library: priced.map(|(_, power)| power.library.clone()),
+        node_scaling: netlist.as_ref().map(|n| n.node_scaling.clone()),
         constants: constants::all(tech),
     })
+}
+
+/// The priced netlist's power as energy per MVM at the tile's node.
+struct NetlistEnergy<'a> {
+    power: &'a DigitalPower,
+    /// pJ per MVM of 1 mW at the library's node: the MVM's time, scaled to `tech.node_nm`.
+    pj_per_mw: f64,
+    power_mw: f64,
+    split_pj: BTreeMap<String, f64>,
+    node_scaling: String,
+}
+
+impl<'a> NetlistEnergy<'a> {
+    fn new(p: &TileParams, power: &'a DigitalPower) -> Self {
+        let tech = &p.config().tech;
+        let scale = constants::energy_scale(power.library.node_nm, tech.node_nm);
+        let mvm_s = p.expected_cycles_per_mvm() / (power.clock_mhz * 1e6);
+        let pj_per_mw = 1e-3 * mvm_s * 1e12 * scale;
+        let t = &power.total;
+        let split_pj = [
+            ("internal", t.internal_mw),
+            ("switching", t.switching_mw),
+            ("leakage", t.leakage_mw),
+        ]
+        .into_iter()
+        .map(|(k, mw)| (k.to_string(), mw * pj_per_mw))
+        .collect();
+        let node_scaling = if scale == 1.0 {
+            format!(
+                "none: the library's node is the tile's, {} nm",
+                tech.node_nm
+            )
+        } else {
+            format!(
+                "energy x {scale:.4} from {} nm ({}) to {} nm, Stillmaker-Baas at nominal supplies",
+                power.library.node_nm, power.library.name, tech.node_nm
+            )
+        };
+        NetlistEnergy {
+            power,
+            pj_per_mw,
+            power_mw: t.total_mw() * scale,
+            split_pj,
+            node_scaling,
+        }
+    }
+
+    /// Energy per MVM of `block`, pJ.
+    fn block_pj(&self, block: &str) -> f64 {
+        self.power
+            .by_block
+            .get(block)
+            .map_or(0.0, |b| b.total_mw() * self.pj_per_mw)
+    }
+
+    /// Energy per MVM of the blocks of the power report not among `listed`, pJ.
+    fn unlisted_pj<'b>(&self, listed: impl Iterator<Item = &'b String> + Clone) -> f64 {
+        self.power
+            .by_block
+            .iter()
+            .filter(|(b, _)| !listed.clone().any(|l| l == *b))
+            .map(|(_, s)| s.total_mw() * self.pj_per_mw)
+            .sum()
+    }
 }
 
 /// A published figure of a preset's source, beside which `cimtile ppa` prints its own.

@@ -44,7 +44,9 @@ fn digital() -> DigitalArea {
         .collect();
     DigitalArea {
         source: "test".into(),
+        node_nm: constants::LIBRARY_NODE_NM.value,
         blocks,
+        power: None,
     }
 }
 
@@ -260,4 +262,59 @@ fn published_figures_compare_like_with_like() {
         assert!(ours > 0.0 && ours < 100.0, "{}: {ours}", figure.what);
     }
     assert!(published("default").is_empty());
+}
+
+#[test]
+fn a_priced_netlist_sets_the_digital_energy_its_split_and_its_node_scaling() {
+    let config = TileConfig::layered(Some("default"), "").unwrap();
+    let p = config.validate().unwrap();
+    let (weights, inputs) = workload_data(&p, 8, 7);
+    let workload = Workload {
+        weights: &weights,
+        inputs: &inputs,
+        description: "test".into(),
+        activity: None,
+    };
+    let split = PowerSplit {
+        internal_mw: 2.0,
+        switching_mw: 1.0,
+        leakage_mw: 0.5,
+    };
+    let mut digital = digital();
+    let mut power = DigitalPower {
+        library: LibraryFigures {
+            name: "osu018".into(),
+            node_nm: 180.0,
+            voltage_v: 1.8,
+            liberty: "test.lib".into(),
+        },
+        clock_mhz: p.config().tech.clock_mhz,
+        activity: "uniform 0.1".into(),
+        total: split,
+        by_block: digital.blocks.keys().map(|b| (b.clone(), split)).collect(),
+        cells: 1,
+    };
+    power.total = split.scaled(digital.blocks.len() as f64);
+    digital.power = Some(power);
+    let r = estimate(&p, Some(&digital), &workload).unwrap();
+    // At the library's own node: the power engine's mW times the MVM's time, nothing scaled.
+    let mvm_s = p.expected_cycles_per_mvm() / (p.config().tech.clock_mhz * 1e6);
+    let total_mw = 3.5 * digital.blocks.len() as f64;
+    let digital_pj = r.energy_pj["digital_logic"] + r.energy_pj["buffers"];
+    assert!((digital_pj - total_mw * 1e-3 * mvm_s * 1e12).abs() < 1e-6 * digital_pj);
+    assert!((r.digital_power_mw.unwrap() - total_mw).abs() < 1e-9);
+    let split_pj = r.digital_energy_split_pj.as_ref().unwrap();
+    assert!((split_pj.values().sum::<f64>() - digital_pj).abs() < 1e-6 * digital_pj);
+    assert!(r.node_scaling.as_ref().unwrap().starts_with("none"));
+    assert_eq!(r.library.as_ref().unwrap().name, "osu018");
+
+    // At 45 nm the same netlist's energy shrinks by Stillmaker and Baas's factor.
+    let small = TileConfig::layered(Some("default"), "[tech]\nnode_nm = 45.0\n")
+        .unwrap()
+        .validate()
+        .unwrap();
+    let r45 = estimate(&small, Some(&digital), &workload).unwrap();
+    let ratio = r45.digital_power_mw.unwrap() / r.digital_power_mw.unwrap();
+    assert!((ratio - constants::energy_scale(180.0, 45.0)).abs() < 1e-9);
+    assert!(r45.node_scaling.as_ref().unwrap().contains("Stillmaker"));
 }
