@@ -7,7 +7,7 @@ use crate::{progress, tile_source};
 use anyhow::Result;
 use cimtile_chip::published::{self, Published};
 use cimtile_chip::{ChipReport, Layer, Replication, TileFigures};
-use cimtile_flows::synthesis;
+use cimtile_flows::pricing::{self, Pricing, WorkloadData};
 use cimtile_net::Network;
 use std::path::Path;
 use std::process::ExitCode;
@@ -17,8 +17,12 @@ pub fn chip(args: &ChipArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
     let layers = layers(&args.model)?;
     let p = &tile.params;
-    let tile_report =
-        progress::with_status(|s| synthesis::priced_on_random_data(p, !args.no_synth, s))?;
+    let pricing = Pricing {
+        synthesize: !args.no_synth,
+        ..Pricing::default()
+    };
+    let data = WorkloadData::standard(p);
+    let tile_report = progress::with_status(|s| pricing::price(p, &data, &pricing, s))?;
     let r = cimtile_chip::estimate(&layers, &TileFigures::new(p, &tile_report), replication)?;
     print_report(&tile.origin, &args.model.display().to_string(), &r);
     if let (Some(name), None) = (&args.tile.preset, &args.tile.config) {

@@ -443,10 +443,27 @@ pub struct PpaArgs {
     /// Seed of the default workload.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Price each block's digital energy at the toggle rate of its RTL signals, measured by
-    /// running the workload through the RTL in Verilator, instead of tech.activity.
-    #[arg(long, conflicts_with = "no_synth")]
+    /// Price the periphery at the activity of every RTL signal measured by running the
+    /// workload through the RTL in Verilator: the default wherever Verilator is installed.
+    #[arg(long, conflicts_with_all = ["no_synth", "activity"])]
     pub measure_activity: bool,
+    /// Price the periphery at a uniform activity instead: every net A transitions per clock
+    /// cycle (the clock two), what OpenSTA's `set_power_activity -global -activity A` means.
+    #[arg(long, value_name = "A", conflicts_with = "no_synth", value_parser = parse_activity)]
+    pub activity: Option<f64>,
+    /// Leave the priced netlist here: netlist.v (top cim_tile, the crossbar a black box),
+    /// macro.lib (the crossbar's Liberty model), constraints.sdc and library.txt.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_synth")]
+    pub keep: Option<PathBuf>,
+}
+
+/// An activity: a finite number of transitions per cycle, 0 to 2.
+fn parse_activity(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(a) if (0.0..=2.0).contains(&a) => Ok(a),
+        Ok(a) => Err(format!("must be in 0..=2 transitions per cycle, not {a}")),
+        Err(_) => Err(format!("'{text}' is not a number")),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,40 +3,33 @@
 
 use crate::cli::PpaArgs;
 use crate::progress;
-use crate::tile_source::{self, Tile};
-use anyhow::{Context, Result};
-use cimtile_cosim::activity::{self, Stage};
-use cimtile_flows::synthesis;
-use cimtile_tile::data::{ColumnParams, Weights};
-use cimtile_tile::ppa::{self, random_workload, MeasuredActivity, PpaReport, Workload};
-use indicatif::ProgressBar;
+use crate::tile_source;
+use anyhow::Result;
+use cimtile_flows::pricing::{self, ActivityRequest, Pricing, WorkloadData};
+use cimtile_tile::ppa::{self, PpaReport};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
 
 pub fn ppa(args: &PpaArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?;
     let p = &tile.params;
-    let (weights, inputs, columns, description) = match (&args.weights, &args.inputs) {
-        (Some(w), Some(x)) => (
-            tile_source::weights(p, w)?,
-            tile_source::inputs(p, x)?,
-            tile_source::columns(p, None)?,
-            format!("weights {}, inputs {}", w.display(), x.display()),
-        ),
-        _ => random_workload(p, args.mvms, args.seed),
+    let data = match (&args.weights, &args.inputs) {
+        (Some(w), Some(x)) => WorkloadData {
+            weights: tile_source::weights(p, w)?,
+            inputs: tile_source::inputs(p, x)?,
+            columns: tile_source::columns(p, None)?,
+            description: format!("weights {}, inputs {}", w.display(), x.display()),
+        },
+        _ => WorkloadData::random(p, args.mvms, args.seed),
     };
-    let activity = match args.measure_activity {
-        true => Some(measure_activity(&tile, &weights, &columns, &inputs)?),
-        false => None,
+    let pricing = Pricing {
+        synthesize: !args.no_synth,
+        activity: args
+            .activity
+            .map_or(ActivityRequest::Measure, ActivityRequest::Uniform),
+        keep: args.keep.clone(),
     };
-    let workload = Workload {
-        weights: &weights,
-        inputs: &inputs,
-        description,
-        activity: activity.as_ref(),
-    };
-    let report = progress::with_status(|s| synthesis::priced(p, &workload, !args.no_synth, s))?;
+    let report = progress::with_status(|s| pricing::price(p, &data, &pricing, s))?;
     print_report(&tile.origin, &report);
     // The paper's figures describe the paper's tile: a file laid over the preset is another tile.
     if let (Some(name), None) = (&args.tile.preset, &args.tile.config) {
@@ -46,42 +39,6 @@ pub fn ppa(args: &PpaArgs) -> Result<ExitCode> {
         tile_source::write_text(path, &(serde_json::to_string_pretty(&report)? + "\n"))?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The digital activity per block of `tile` running the workload, measured in Verilator, with a
-/// spinner while it builds and counts and a bar while it traces.
-fn measure_activity(
-    tile: &Tile,
-    weights: &Weights,
-    columns: &[ColumnParams],
-    inputs: &[Vec<i32>],
-) -> Result<MeasuredActivity> {
-    let shown = Arc::new(Mutex::new(None::<ProgressBar>));
-    let total = inputs.len() as u64;
-    let show = {
-        let shown = shown.clone();
-        move |stage: Stage| {
-            let mut shown = shown.lock().expect("no thread panicked");
-            match stage {
-                Stage::Trace(done) if shown.as_ref().is_some_and(|b| b.length().is_some()) => {
-                    shown.as_ref().expect("shown").set_position(done as u64)
-                }
-                stage => {
-                    if let Some(old) = shown.take() {
-                        old.finish_and_clear();
-                    }
-                    *shown = match stage {
-                        Stage::Build => Some(progress::spinner("building the tile with every signal traced (Verilator; cached afterwards)")),
-                        Stage::Trace(_) => Some(progress::bar(total, "MVMs traced")),
-                        Stage::Count => Some(progress::spinner("counting the VCD's toggles per block")),
-                        Stage::Done => None,
-                    }
-                }
-            }
-        }
-    };
-    activity::measure(&tile.params, weights, columns, inputs, show)
-        .context("--measure-activity runs the workload through the RTL in Verilator")
 }
 
 /// Rows `name  value unit  (share%)`, largest first.
@@ -120,6 +77,31 @@ fn print_report(origin: &str, r: &PpaReport) {
         r.tops_per_w, r.tops_per_mm2
     );
     println!("digital periphery: {}", r.digital_source);
+    if let (Some(mw), Some(split), Some(library), Some(scaling)) = (
+        r.digital_power_mw,
+        &r.digital_energy_split_pj,
+        &r.library,
+        &r.node_scaling,
+    ) {
+        let parts: Vec<String> = split
+            .iter()
+            .map(|(k, pj)| format!("{k} {pj:.2} pJ"))
+            .collect();
+        println!(
+            "digital power: {mw:.4} mW at {} MHz ({}); per MVM {}",
+            r.clock_mhz,
+            library.name,
+            parts.join(", ")
+        );
+        println!(
+            "  library: {} ({} nm, {} V)",
+            library.liberty, library.node_nm, library.voltage_v
+        );
+        println!("  node scaling: {scaling}");
+    }
+    if let (None, Some(source)) = (&r.activity_by_block, &r.activity_source) {
+        println!("  activity: {source}");
+    }
     if let (Some(by_block), Some(source)) = (&r.activity_by_block, &r.activity_source) {
         let rates: Vec<String> = by_block
             .iter()

@@ -45,6 +45,9 @@ pub struct Activity {
     pub cycles: u64,
     /// Signals and toggles per block (block names of `cimtile ppa`).
     pub blocks: BTreeMap<String, BlockToggles>,
+    /// Width and toggles of every traced signal, by its path below the tile (`lanes.acc_q`,
+    /// `out_data`): the names a flattened netlist keeps for the registers and named nets.
+    pub signals: BTreeMap<String, BlockToggles>,
     /// Size of the VCD counted, bytes.
     pub vcd_bytes: u64,
 }
@@ -147,16 +150,29 @@ impl TracedTile {
             .map_err(crate::io_error(format!("cannot read '{}'", vcd.display())))?
             .len();
         let mut blocks: BTreeMap<String, BlockToggles> = BTreeMap::new();
+        let mut signals: BTreeMap<String, BlockToggles> = BTreeMap::new();
         for counted in count_toggles(vcd).map_err(CosimError::Waveform)? {
             if let Some(block) = self.block_of(&counted.signal.name) {
+                let (bits, toggles) = (counted.signal.width as u64, counted.toggles);
                 let entry = blocks.entry(block.to_string()).or_default();
-                entry.bits += counted.signal.width as u64;
-                entry.toggles += counted.toggles;
+                entry.bits += bits;
+                entry.toggles += toggles;
+                // Below the wrapper and the tile's scope: the path a flattened netlist keeps.
+                let path = counted
+                    .signal
+                    .name
+                    .splitn(3, '.')
+                    .nth(2)
+                    .unwrap_or_default();
+                let signal = signals.entry(path.to_string()).or_default();
+                signal.bits += bits;
+                signal.toggles += toggles;
             }
         }
         Ok(Activity {
             cycles,
             blocks,
+            signals,
             vcd_bytes,
         })
     }
@@ -210,6 +226,7 @@ mod tests {
         let activity = Activity {
             cycles: 10,
             blocks,
+            signals: BTreeMap::new(),
             vcd_bytes: 0,
         };
         // A block without signals has no rate (its caller keeps the constant), not NaN.

@@ -327,7 +327,8 @@ pub fn find_tool(tool: &str) -> Option<PathBuf> {
         .find(|path| path.is_file())
 }
 
-fn yosys_version() -> Result<String> {
+/// Yosys' version line, for cache keys.
+pub(crate) fn yosys_version() -> Result<String> {
     let out = Command::new("yosys").arg("-V").output().map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => anyhow!("yosys not found: run scripts/setup (Debian: apt-get install -y yosys), or pass --no-synth"),
         _ => anyhow!("cannot run yosys: {e}"),
@@ -410,13 +411,16 @@ pub fn synthesize(p: &TileParams, liberty: Option<&Path>, status: Status) -> Res
     )
 }
 
-/// The standard-cell area per block of the periphery of `p`, for the PPA estimate: needs the
-/// Liberty file.
+/// The standard-cell area per block of the periphery of `p` on `tech.library`, for the PPA
+/// estimate.
 pub fn digital_area(p: &TileParams, status: Status) -> Result<DigitalArea> {
-    let liberty = liberty_path()?;
-    synthesize(p, Some(&liberty), status)?
+    let library = p.config().tech.library;
+    let liberty = crate::power::library_path(library)?;
+    let mut area = synthesize(p, Some(&liberty), status)?
         .digital_area()
-        .with_context(|| format!("yosys mapped no cells onto {}", liberty.display()))
+        .with_context(|| format!("yosys mapped no cells onto {}", liberty.display()))?;
+    area.node_nm = library.node_nm();
+    Ok(area)
 }
 
 /// Runs `script` in `dir`, telling `status`: the files the script writes.
@@ -538,38 +542,4 @@ mod tests {
             }
         );
     }
-}
-
-/// The tile `p` priced on `workload` by the PPA model, its digital periphery synthesized onto
-/// the Liberty file when `synthesize` (else the model's own estimate of it).
-pub fn priced(
-    p: &TileParams,
-    workload: &ppa::Workload,
-    synthesize: bool,
-    status: Status,
-) -> Result<ppa::PpaReport> {
-    let digital = if synthesize {
-        Some(digital_area(p, status)?)
-    } else {
-        None
-    };
-    Ok(ppa::estimate(p, digital.as_ref(), workload)?)
-}
-
-/// [`priced`] on the standard random workload ([`ppa::RANDOM_MVMS`] vectors of seed
-/// [`ppa::RANDOM_SEED`]): the tile figures of the manifest and of a chip.
-pub fn priced_on_random_data(
-    p: &TileParams,
-    synthesize: bool,
-    status: Status,
-) -> Result<ppa::PpaReport> {
-    let (weights, inputs, _, description) =
-        ppa::random_workload(p, ppa::RANDOM_MVMS, ppa::RANDOM_SEED);
-    let workload = ppa::Workload {
-        weights: &weights,
-        inputs: &inputs,
-        description,
-        activity: None,
-    };
-    priced(p, &workload, synthesize, status)
 }

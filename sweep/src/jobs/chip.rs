@@ -6,7 +6,7 @@ use super::{job_value, JobArgs, SweepJob};
 use crate::Point;
 use anyhow::{anyhow, bail, Context, Result};
 use cimtile_chip::{Layer, Replication, TileFigures};
-use cimtile_flows::synthesis;
+use cimtile_flows::pricing::{self, Pricing, WorkloadData};
 use cimtile_net::{Network, Options, TestSet};
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -91,7 +91,12 @@ impl SweepJob for ChipJob {
             .network
             .evaluate(&point.params, &self.test_set, &options)?;
         let p = &point.params;
-        let tile = synthesis::priced_on_random_data(p, synthesize, &cimtile_flows::quiet)?;
+        let pricing = Pricing {
+            synthesize,
+            ..Pricing::default()
+        };
+        let data = WorkloadData::standard(p);
+        let tile = pricing::price(p, &data, &pricing, &cimtile_flows::quiet)?;
         let chip = cimtile_chip::estimate(&self.layers, &TileFigures::new(p, &tile), replication)?;
         Ok(vec![
             accuracy.accuracy().to_string(),

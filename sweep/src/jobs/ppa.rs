@@ -3,9 +3,7 @@
 use super::SweepJob;
 use crate::Point;
 use anyhow::Result;
-use cimtile_flows::synthesis;
-use cimtile_tile::ppa::Workload;
-use cimtile_tile::random_case::random_case;
+use cimtile_flows::pricing::{self, Pricing, WorkloadData};
 use serde_json::{json, Value};
 
 /// `cimtile ppa` at every point: area, throughput and energy of the point's tile, its periphery
@@ -39,15 +37,13 @@ impl SweepJob for PpaJob {
         json!({ "mvms": self.mvms, "seed": self.seed })
     }
     fn run(&self, point: &Point, _: &[(&str, &str)]) -> Result<Vec<String>> {
-        let case = random_case(&point.params, self.mvms as usize, self.seed);
-        let description = format!("uniform random, {} vectors, seed {}", self.mvms, self.seed);
-        let workload = Workload {
-            weights: &case.weights,
-            inputs: &case.inputs,
-            description,
-            activity: None,
-        };
-        let r = synthesis::priced(&point.params, &workload, true, &cimtile_flows::quiet)?;
+        let data = WorkloadData::random(&point.params, self.mvms, self.seed);
+        let r = pricing::price(
+            &point.params,
+            &data,
+            &Pricing::default(),
+            &cimtile_flows::quiet,
+        )?;
         let part = |key: &str| r.energy_pj.get(key).copied().unwrap_or(0.0);
         Ok([
             r.tops_per_w,
