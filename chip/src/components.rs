@@ -89,6 +89,7 @@ pub struct Mesh {
 }
 
 impl Mesh {
+    /// The mesh of `tiles` square tiles of `tile_mm2` each, its hops priced at `node`.
     pub fn new(tiles: u64, tile_mm2: f64, node: &Node) -> Mesh {
         let pitch_mm = tile_mm2.sqrt();
         Mesh {

@@ -1,3 +1,5 @@
+#![deny(missing_docs)]
+
 //! A chip of cimtile tiles running a network: every weight layer mapped weight-stationary onto
 //! tiles, its latency, throughput, energy and area with what a chip adds to its tiles.
 //!
@@ -45,6 +47,7 @@ use cimtile_tile::ppa::constants::Constant;
 use cimtile_tile::ppa::PpaReport;
 use cimtile_tile::TileParams;
 use components::{Mesh, Node};
+use mapping::Placement;
 pub use mapping::Replication;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -52,12 +55,21 @@ use std::collections::BTreeMap;
 /// What is wrong with a network or a chip request.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ChipError {
+    /// The network has no weight layer.
     #[error("the network has no weight layers: nothing to map onto tiles")]
     NoLayers,
+    /// A layer with no inputs, no outputs or no MVMs.
     #[error("layer '{layer}': {what} is 0; a weight layer needs K >= 1 inputs, N >= 1 outputs and at least one MVM per inference")]
-    EmptyLayer { layer: String, what: &'static str },
+    EmptyLayer {
+        /// The layer's name.
+        layer: String,
+        /// What is 0: `K`, `N` or `MVMs per inference`.
+        what: &'static str,
+    },
+    /// A `--replicate` value that is neither `auto` nor a count >= 1 (the value given).
     #[error("--replicate {0}: expected auto or a whole number of copies >= 1")]
     Replication(String),
+    /// The tile's energy per MVM (pJ, given) is not positive, so nothing can be priced.
     #[error("the tile's PPA report has no energy per MVM ({0} pJ): cannot price the chip")]
     TileEnergy(f64),
 }
@@ -65,6 +77,7 @@ pub enum ChipError {
 /// One weight layer as the chip sees it: a `K x N` matrix applied `mvms` times per inference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Layer {
+    /// The layer's name in the network file.
     pub name: String,
     /// What the layer is (`dense`, `conv`): for the table.
     pub op: String,
@@ -142,7 +155,9 @@ pub struct TileFigures {
     pub vdd_v: f64,
     /// `tech.toggle_fj`: energy of a cell toggling at 180 nm, fJ.
     pub toggle_fj: f64,
+    /// The tile's clock, MHz.
     pub clock_mhz: f64,
+    /// Clock cycles of one MVM (a mean where the spacing of MVMs alternates).
     pub cycles_per_mvm: f64,
     /// Tile area, mm^2.
     pub area_mm2: f64,
@@ -190,15 +205,23 @@ impl TileFigures {
 /// One layer on the chip.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LayerReport {
+    /// The layer's name.
     pub name: String,
+    /// What the layer is (`dense`, `conv`).
     pub op: String,
+    /// K: inputs of one MVM.
     pub k: usize,
+    /// N: outputs of one MVM.
     pub n: usize,
     /// The layer's MVMs per inference (vectors through its matrix).
     pub vectors: u64,
+    /// Tiles the K inputs are split over: `ceil(K / R)`, each adding a partial sum.
     pub row_tiles: u64,
+    /// Tiles the N outputs are split over: `ceil(N / C)`.
     pub col_tiles: u64,
+    /// Copies of the layer's weights, each taking its share of the MVMs.
     pub copies: u64,
+    /// Tiles of the layer: `row_tiles * col_tiles * copies`.
     pub tiles: u64,
     /// Tile MVMs per inference: `vectors * row_tiles * col_tiles`.
     pub mvms: u64,
@@ -208,7 +231,9 @@ pub struct LayerReport {
     pub macs: u64,
     /// Cycles of one inference in this layer.
     pub cycles: u64,
+    /// Those cycles at the tile's clock, us.
     pub latency_us: f64,
+    /// Energy of one inference in this layer, every chip component included, uJ.
     pub energy_uj: f64,
 }
 
@@ -218,6 +243,7 @@ pub struct LayerReport {
 /// interconnect, ...), under the names issue 22 gives the JSON.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChipReport {
+    /// Tiles on the chip, every copy included.
     pub tiles: u64,
     /// Tiles of one copy of every weight: `sum ceil(K/R) * ceil(N/C)`.
     pub tiles_single_copy: u64,
@@ -225,14 +251,20 @@ pub struct ChipReport {
     pub replication: String,
     /// Tile MVMs per inference.
     pub mvms_per_inference: u64,
+    /// Multiply-accumulates of one inference: `sum K * N * vectors`.
     pub macs_per_inference: u64,
     /// One inference through every layer in turn, us.
     pub latency_us: f64,
     /// With the layers pipelined: one inference per slowest-layer time.
     pub inferences_per_s: f64,
+    /// Energy of one inference, uJ.
     pub energy_uj_per_inference: f64,
+    /// That energy by chip component (`tiles`, `buffers`, `interconnect`, `accumulation`,
+    /// `digital_stage`, `requantization`), uJ.
     pub energy_uj_by_component: BTreeMap<String, f64>,
+    /// Chip area, mm^2.
     pub area_mm2: f64,
+    /// That area by chip component, mm^2.
     pub area_mm2_by_component: BTreeMap<String, f64>,
     /// `2 * MACs / energy`.
     pub tops_per_w: f64,
@@ -242,9 +274,11 @@ pub struct ChipReport {
     pub tile: TileFigures,
     /// The tile's energy per MVM as the chip prices it (see [`TileFigures::chip_energy_pj_per_mvm`]).
     pub tile_energy_pj_per_mvm: f64,
+    /// The mesh between the tiles.
     pub mesh: Mesh,
     /// Bits of SRAM in the activation buffers.
     pub buffer_bits: u64,
+    /// Every weight layer, in network order.
     pub layers: Vec<LayerReport>,
     /// What is measured and what is scaled.
     pub provenance: Vec<String>,
@@ -256,74 +290,66 @@ fn ceil_log2(x: u64) -> u32 {
     64 - (x.max(1) - 1).leading_zeros()
 }
 
-/// The chip of tiles `tile` running `layers` under `replication`.
-pub fn estimate(
-    layers: &[Layer],
-    tile: &TileFigures,
-    replication: Replication,
-) -> Result<ChipReport, ChipError> {
-    if layers.is_empty() {
-        return Err(ChipError::NoLayers);
-    }
-    layers.iter().try_for_each(Layer::check)?;
-    if tile.energy_pj_per_mvm.is_nan() || tile.energy_pj_per_mvm <= 0.0 {
-        return Err(ChipError::TileEnergy(tile.energy_pj_per_mvm));
-    }
-    let node = Node {
-        nm: tile.node_nm,
-        vdd_v: tile.vdd_v,
-        toggle_fj_180: tile.toggle_fj,
-    };
-    let (placements, resolved) =
-        mapping::place(layers, tile.rows as u64, tile.cols as u64, replication);
-    let single: u64 = mapping::place(
-        layers,
-        tile.rows as u64,
-        tile.cols as u64,
-        Replication::Max(1),
-    )
-    .0
-    .iter()
-    .map(|p| p.tiles())
-    .sum();
-    let tiles: u64 = placements.iter().map(|p| p.tiles()).sum();
-    let mesh = Mesh::new(tiles, tile.area_mm2, &node);
-    let tile_pj = tile.chip_energy_pj_per_mvm();
-    let (in_bits, out_bits) = (tile.input_bits as u64, tile.output_bits);
+/// Adds `v` to `map[key]`.
+fn add(map: &mut BTreeMap<String, f64>, key: &str, v: f64) {
+    *map.entry(key.to_string()).or_default() += v
+}
 
-    // One buffer per layer input, the last one for the network's output; each double-buffered.
-    let mut buffers: Vec<u64> = layers
-        .iter()
-        .map(|l| 2 * l.input_elements * in_bits)
-        .collect();
-    buffers.push(2 * layers[layers.len() - 1].output_elements * out_bits as u64);
+/// The chip's figures summed over the layers priced so far.
+#[derive(Default)]
+struct Totals {
+    /// Energy of one inference by chip component, uJ.
+    energy_uj: BTreeMap<String, f64>,
+    /// Area by chip component, mm^2.
+    area_mm2: BTreeMap<String, f64>,
+    layers: Vec<LayerReport>,
+    /// The slowest layer's compute cycles: with the layers pipelined, one inference per this.
+    slowest_cycles: u64,
+}
 
-    let mut energy: BTreeMap<String, f64> = BTreeMap::new();
-    let mut area: BTreeMap<String, f64> = BTreeMap::new();
-    let add = |map: &mut BTreeMap<String, f64>, key: &str, v: f64| {
-        *map.entry(key.to_string()).or_default() += v
-    };
-    let mut reports = Vec::with_capacity(layers.len());
-    let mut slowest_cycles = 0u64;
-    for (i, (l, p)) in layers.iter().zip(&placements).enumerate() {
+/// What every layer is priced with: the tile, the node, the mesh and the activation buffers.
+struct Pricing<'a> {
+    tile: &'a TileFigures,
+    node: Node,
+    mesh: Mesh,
+    /// The tile's energy per MVM as the chip prices it, pJ.
+    tile_pj: f64,
+    /// Bits of each activation buffer: layer `i` reads buffer `i` and writes buffer `i + 1`.
+    buffers: Vec<u64>,
+}
+
+impl Pricing<'_> {
+    /// Energy of one inference in layer `l` (the `i`th) placed as `p`, its bits crossing `hops`
+    /// mesh hops: pJ by chip component.
+    fn layer_energy_pj(
+        &self,
+        i: usize,
+        l: &Layer,
+        p: &Placement,
+        hops: f64,
+    ) -> BTreeMap<String, f64> {
+        let (node, in_bits, out_bits) = (
+            &self.node,
+            self.tile.input_bits as u64,
+            self.tile.output_bits,
+        );
         let mvms = l.mvms * p.tiles_per_copy();
         let psum_bits = out_bits + ceil_log2(p.row_tiles);
         let mut e = BTreeMap::new();
-        add(&mut e, "tiles", mvms as f64 * tile_pj);
+        add(&mut e, "tiles", mvms as f64 * self.tile_pj);
         let read_bits = l.mvms * l.k as u64 * in_bits;
         let write_bits = l.output_elements * out_bits as u64;
         add(
             &mut e,
             "buffers",
-            read_bits as f64 * node.sram_pj_per_bit(buffers[i])
-                + write_bits as f64 * node.sram_pj_per_bit(buffers[i + 1]),
+            read_bits as f64 * node.sram_pj_per_bit(self.buffers[i])
+                + write_bits as f64 * node.sram_pj_per_bit(self.buffers[i + 1]),
         );
         let moved = read_bits * p.col_tiles + l.mvms * l.n as u64 * out_bits as u64 * p.row_tiles;
-        let hops = Mesh::hops(p.tiles());
         add(
             &mut e,
             "interconnect",
-            moved as f64 * hops * mesh.pj_per_bit_hop,
+            moved as f64 * hops * self.mesh.pj_per_bit_hop,
         );
         let accumulations = l.mvms * l.n as u64 * (p.row_tiles - 1);
         add(
@@ -346,31 +372,43 @@ pub fn estimate(
             "requantization",
             requantized as f64 * node.mult_pj(out_bits),
         );
+        e
+    }
 
-        let lanes = p.col_tiles * p.copies * tile.cols as u64;
+    /// Adds the area of the adders and multipliers a layer placed as `p` needs to `area`, mm^2.
+    fn add_layer_area(&self, area: &mut BTreeMap<String, f64>, p: &Placement) {
+        let (node, out_bits) = (&self.node, self.tile.output_bits);
+        let lanes = p.col_tiles * p.copies * self.tile.cols as u64;
         if p.row_tiles > 1 {
-            add(&mut area, "accumulation", node.adders_mm2(lanes, psum_bits));
+            let psum_bits = out_bits + ceil_log2(p.row_tiles);
+            add(area, "accumulation", node.adders_mm2(lanes, psum_bits));
             add(
-                &mut area,
+                area,
                 "requantization",
                 node.multipliers_mm2(p.col_tiles * p.copies, out_bits),
             );
         }
         add(
-            &mut area,
+            area,
             "digital_stage",
             node.adders_mm2(p.col_tiles * p.copies, out_bits),
         );
+    }
 
+    /// Prices layer `l` (the `i`th) placed as `p` and adds it to `totals`.
+    fn add_layer(&self, totals: &mut Totals, i: usize, l: &Layer, p: &Placement) {
+        let hops = Mesh::hops(p.tiles());
+        let e = self.layer_energy_pj(i, l, p, hops);
+        self.add_layer_area(&mut totals.area_mm2, p);
         // A stream whose spacing alternates runs at its mean; the last MVM's partial cycle counts whole.
-        let compute = (l.mvms.div_ceil(p.copies) as f64 * tile.cycles_per_mvm).ceil() as u64;
-        slowest_cycles = slowest_cycles.max(compute);
+        let compute = (l.mvms.div_ceil(p.copies) as f64 * self.tile.cycles_per_mvm).ceil() as u64;
+        totals.slowest_cycles = totals.slowest_cycles.max(compute);
         let cycles = compute + hops.ceil() as u64 + (p.row_tiles - 1);
         let layer_uj: f64 = e.values().sum::<f64>() * 1e-6;
         for (key, pj) in e {
-            add(&mut energy, &key, pj * 1e-6);
+            add(&mut totals.energy_uj, &key, pj * 1e-6);
         }
-        reports.push(LayerReport {
+        totals.layers.push(LayerReport {
             name: l.name.clone(),
             op: l.op.clone(),
             k: l.k,
@@ -380,16 +418,83 @@ pub fn estimate(
             col_tiles: p.col_tiles,
             copies: p.copies,
             tiles: p.tiles(),
-            mvms,
+            mvms: l.mvms * p.tiles_per_copy(),
             hops,
             macs: l.mvms * (l.k * l.n) as u64,
             cycles,
-            latency_us: cycles as f64 / tile.clock_mhz,
+            latency_us: cycles as f64 / self.tile.clock_mhz,
             energy_uj: layer_uj,
         });
     }
+}
+
+/// The chip's activation buffers, bits: one per layer input, the last one for the network's
+/// output; each double-buffered.
+fn buffer_bits(layers: &[Layer], tile: &TileFigures) -> Vec<u64> {
+    let mut buffers: Vec<u64> = layers
+        .iter()
+        .map(|l| 2 * l.input_elements * tile.input_bits as u64)
+        .collect();
+    if let Some(last) = layers.last() {
+        buffers.push(2 * last.output_elements * tile.output_bits as u64);
+    }
+    buffers
+}
+
+/// Refuses a network with no layers or an empty one, and a tile with no energy per MVM.
+fn check(layers: &[Layer], tile: &TileFigures) -> Result<(), ChipError> {
+    if layers.is_empty() {
+        return Err(ChipError::NoLayers);
+    }
+    layers.iter().try_for_each(Layer::check)?;
+    if tile.energy_pj_per_mvm.is_nan() || tile.energy_pj_per_mvm <= 0.0 {
+        return Err(ChipError::TileEnergy(tile.energy_pj_per_mvm));
+    }
+    Ok(())
+}
+
+/// The chip of tiles `tile` running `layers` under `replication`.
+///
+/// Errors: [`ChipError::NoLayers`], [`ChipError::EmptyLayer`] and [`ChipError::TileEnergy`].
+pub fn estimate(
+    layers: &[Layer],
+    tile: &TileFigures,
+    replication: Replication,
+) -> Result<ChipReport, ChipError> {
+    check(layers, tile)?;
+    let node = Node {
+        nm: tile.node_nm,
+        vdd_v: tile.vdd_v,
+        toggle_fj_180: tile.toggle_fj,
+    };
+    let (rows, cols) = (tile.rows as u64, tile.cols as u64);
+    let (placements, resolved) = mapping::place(layers, rows, cols, replication);
+    let single: u64 = mapping::place(layers, rows, cols, Replication::Max(1))
+        .0
+        .iter()
+        .map(|p| p.tiles())
+        .sum();
+    let tiles: u64 = placements.iter().map(|p| p.tiles()).sum();
+    let pricing = Pricing {
+        tile,
+        node,
+        mesh: Mesh::new(tiles, tile.area_mm2, &node),
+        tile_pj: tile.chip_energy_pj_per_mvm(),
+        buffers: buffer_bits(layers, tile),
+    };
+
+    let mut totals = Totals::default();
+    for (i, (l, p)) in layers.iter().zip(&placements).enumerate() {
+        pricing.add_layer(&mut totals, i, l, p);
+    }
+    let Totals {
+        energy_uj: energy,
+        area_mm2: mut area,
+        layers: reports,
+        slowest_cycles,
+    } = totals;
     add(&mut area, "tiles", tiles as f64 * tile.area_mm2);
-    let buffer_bits: u64 = buffers.iter().sum();
+    let buffer_bits: u64 = pricing.buffers.iter().sum();
     add(&mut area, "buffers", node.sram_mm2(buffer_bits));
     add(&mut area, "interconnect", tiles as f64 * node.router_mm2());
 
@@ -414,8 +519,8 @@ pub fn estimate(
         tops_per_w: 2.0 * macs as f64 / (energy_uj * 1e6),
         tops: 2.0 * macs as f64 * inferences_per_s / 1e12,
         tile: tile.clone(),
-        tile_energy_pj_per_mvm: tile_pj,
-        mesh,
+        tile_energy_pj_per_mvm: pricing.tile_pj,
+        mesh: pricing.mesh,
         buffer_bits,
         layers: reports,
         provenance: provenance(tile),

@@ -5,11 +5,15 @@ use crate::ChipReport;
 
 /// A published figure and the tool's figure for the same quantity.
 pub struct Published {
+    /// The quantity, as the comparison line names it (`VGG-8 chip area`).
     pub what: &'static str,
+    /// The published value, in `unit`.
     pub value: f64,
+    /// The unit of `value` and of `ours` (`mm^2`, `uJ`, `TOPS/W`).
     pub unit: &'static str,
     /// Paper, table or file, and the configuration behind the number.
     pub source: &'static str,
+    /// The same quantity read from this tool's report, in `unit`.
     pub ours: fn(&ChipReport) -> f64,
 }
 

@@ -63,22 +63,28 @@ pub struct AsicReport {
     /// 1 / (period - worst setup slack) from OpenSTA on the synthesized netlist, and on the
     /// routed one with the routed wire delays.
     pub fmax_mhz_synthesis: f64,
+    /// fmax of the routed netlist with its routed wire delays, MHz.
     pub fmax_mhz_routed: f64,
     /// Worst setup and hold slack at the constrained clock, ns.
     pub setup_slack_ns_synthesis: f64,
+    /// Worst setup slack of the routed netlist at the constrained clock, ns.
     pub setup_slack_ns_routed: f64,
+    /// Worst hold slack of the routed netlist, ns.
     pub hold_slack_ns_routed: f64,
     /// Standard cells of the periphery as placed (the clock tree and hold buffers included, the
     /// fill not) and their area (um^2, the macro not included).
     pub cells: u64,
+    /// Their area, um^2 (the macro not included).
     pub cell_area_um2: f64,
     /// The macro's outline area (um^2) from its LEF.
     pub macro_area_um2: f64,
     /// Die area of the placed layout (um^2), and the share of it the cells and macro cover.
     pub core_area_um2: f64,
+    /// The share of the die the cells and the macro cover, as a fraction (not a percentage).
     pub utilization: f64,
     /// Routed wire length (um) and the routes qrouter failed.
     pub wirelength_um: f64,
+    /// Nets qrouter failed to route.
     pub failed_routes: u64,
     /// Each tool's version.
     pub tools: BTreeMap<String, String>,

@@ -1,4 +1,4 @@
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 //! The external tool flows over cimtile's generated RTL: [`synthesis`] (Yosys, per-block cells
 //! and standard-cell area for the PPA model), [`pricing`] (a tile priced with its periphery

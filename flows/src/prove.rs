@@ -36,11 +36,12 @@ pub enum ProveError {
         tail: String,
     },
     /// A file or process operation failed.
-    #[error("{context}: {error}")]
+    #[error("{context}")]
     Io {
         /// What was being done, and on which path.
         context: String,
         /// The operating system's error.
+        #[source]
         error: std::io::Error,
     },
 }
@@ -88,8 +89,10 @@ pub fn prove_dir(dir: &Path, mut progress: impl FnMut(&str)) -> Result<ProofOutc
         dir: dir.to_path_buf(),
         problem,
     };
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| generated(format!("cannot read the directory: {e}")))?;
+    let entries = std::fs::read_dir(dir).map_err(io_error(format!(
+        "generated RTL in '{}': cannot read the directory",
+        dir.display()
+    )))?;
     let mut jobs: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "sby"))

@@ -60,8 +60,9 @@ pub struct BlockSynthesis {
     pub flip_flops: u64,
     /// Longest path in generic cells between flip-flops and the block's ports.
     pub logic_depth: u32,
-    /// Standard cells and their area (um^2 at 180 nm), when a Liberty file was given.
+    /// Standard cells of the Liberty mapping, when a Liberty file was given.
     pub library_cells: Option<u64>,
+    /// Their area, um^2 at 180 nm, when a Liberty file was given.
     pub area_um2: Option<f64>,
 }
 
@@ -70,10 +71,13 @@ pub struct BlockSynthesis {
 pub struct Synthesis {
     /// Yosys' version, the Liberty file (if any) and the Verilog's fingerprint.
     pub source: String,
+    /// Generic cells over every block.
     pub cells: u64,
+    /// Flip-flops among them.
     pub flip_flops: u64,
     /// Longest register-to-register path of the flattened tile, in generic cells.
     pub logic_depth: u32,
+    /// Each block's figures, by PPA block name ([`ppa::block_of_module`]).
     pub blocks: BTreeMap<String, BlockSynthesis>,
     /// Cell types that are neither modules nor library cells (the crossbar blackbox), by count.
     pub unmapped: BTreeMap<String, u64>,
@@ -329,10 +333,13 @@ pub fn find_tool(tool: &str) -> Option<PathBuf> {
 
 /// Yosys' version line, for cache keys.
 pub(crate) fn yosys_version() -> Result<String> {
-    let out = Command::new("yosys").arg("-V").output().map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => anyhow!("yosys not found: run scripts/setup (Debian: apt-get install -y yosys), or pass --no-synth"),
-        _ => anyhow!("cannot run yosys: {e}"),
-    })?;
+    let out = match Command::new("yosys").arg("-V").output() {
+        // The kind says all there is to say, and what to do about it.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
+            "yosys not found: run scripts/setup (Debian: apt-get install -y yosys), or pass --no-synth"
+        ),
+        out => out.context("cannot run yosys")?,
+    };
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
@@ -357,19 +364,24 @@ pub fn synthesize(p: &TileParams, liberty: Option<&Path>, status: Status) -> Res
     let top = generated.top.clone();
     let work = tempfile::tempdir().context("cannot create a temporary directory")?;
     cimtile_hdl::write(&generated, work.path()).context("cannot write the RTL")?;
-    let files: Vec<String> = std::fs::read_to_string(work.path().join("files.f"))?
+    let files: Vec<String> = std::fs::read_to_string(work.path().join("files.f"))
+        .context("cannot read the generated files.f")?
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(String::from)
         .collect();
     if let Some(text) = &liberty_text {
-        std::fs::write(work.path().join("cells.lib"), text)?;
+        std::fs::write(work.path().join("cells.lib"), text)
+            .context("cannot copy the Liberty file into the work directory")?;
     }
     let script = script(&files, &top, liberty_text.as_ref().map(|_| "cells.lib"));
 
     let mut hasher = Sha256::new();
     for file in &files {
-        hasher.update(std::fs::read(work.path().join(file))?);
+        hasher.update(
+            std::fs::read(work.path().join(file))
+                .with_context(|| format!("cannot read the generated '{file}'"))?,
+        );
         hasher.update([0u8]);
     }
     let version = yosys_version()?;
@@ -431,7 +443,7 @@ fn run_yosys(
     mapped: bool,
     status: Status,
 ) -> Result<YosysOutput> {
-    std::fs::write(dir.join("synth.ys"), script)?;
+    std::fs::write(dir.join("synth.ys"), script).context("cannot write synth.ys")?;
     status(&format!(
         "synthesizing {top} with Yosys (cached afterwards)"
     ));

@@ -19,6 +19,7 @@ pub(crate) fn base_module(name: &str) -> &str {
 pub struct Block {
     /// The Verilog module the block was elaborated from.
     pub module: String,
+    /// Yosys cells of each type of [`Target::block_cells`], in that order, over all instances.
     pub cells: Vec<u64>,
 }
 

@@ -12,14 +12,18 @@ pub struct Use {
     pub label: &'static str,
     /// The family's cell type counted.
     pub cell: &'static str,
+    /// Cells of that type the design uses.
     pub used: u64,
+    /// Cells of that type the device has (0 where nextpnr's report does not say).
     pub available: u64,
 }
 
 /// The timing-critical path of the clock, from nextpnr's report.
 #[derive(Debug, Clone)]
 pub struct CriticalPath {
+    /// The path's delay, ns: the sum of its logic and routing steps.
     pub delay_ns: f64,
+    /// Logic cells the path passes through (its routing steps not counted).
     pub logic_levels: usize,
     /// Registers and nets along the path, synthesis suffixes cut off, each name once (a carry
     /// chain's nets take the name of one of its sinks, so names recur along a path).
@@ -33,6 +37,7 @@ pub struct Figures {
     pub resources: Vec<Use>,
     /// The clock's achieved fmax.
     pub fmax_mhz: f64,
+    /// The slowest register-to-register path of the clock, where the report lists one.
     pub critical: Option<CriticalPath>,
 }
 

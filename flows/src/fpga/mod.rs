@@ -36,9 +36,11 @@ use tool::{missing_tool, run_tool, Overused};
 
 /// One placement job: a tile, a part, and how to place it.
 pub struct Request<'a> {
+    /// The tile whose RTL is generated and placed.
     pub params: &'a TileParams,
     /// Where the tile came from, for the report: `preset 'default'`, `'x.toml'`.
     pub origin: &'a str,
+    /// The FPGA family to place on.
     pub family: Family,
     /// The device (default: the family's largest common part, ECP5 85k, iCE40 hx8k).
     pub device: Option<&'a str>,
@@ -60,31 +62,27 @@ pub struct Request<'a> {
 
 /// The design needs more of the device than it has: what was overused, what to do, and the
 /// per-block table of where the cells went (empty when the stand-in was placed).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("the design does not fit the device: {what}; {remedy}")]
 pub struct DoesNotFit {
+    /// The overused resources (`3985 ICESTORM_LC of 1280`), or nextpnr's own line.
     pub what: String,
+    /// What to try instead: a larger part, or a smaller tile (or, emulated, the periphery alone).
     pub remedy: String,
+    /// The per-block cell table as `cimtile fpga` prints it; empty with the stand-in.
     pub blocks: String,
 }
-
-impl fmt::Display for DoesNotFit {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(
-            f,
-            "the design does not fit the device: {}; {}",
-            self.what, self.remedy
-        )
-    }
-}
-
-impl std::error::Error for DoesNotFit {}
 
 /// fmax over the seeds placed: min, median, max (MHz).
 #[derive(Debug, Clone)]
 pub struct SeedSpread {
+    /// Seeds placed.
     pub count: usize,
+    /// The slowest seed's fmax, MHz.
     pub min: f64,
+    /// The median fmax (the mean of the middle two for an even count), MHz.
     pub median: f64,
+    /// The fastest seed's fmax, MHz.
     pub max: f64,
 }
 
@@ -120,15 +118,19 @@ pub struct Report {
     pub emulation: Option<Value>,
     /// The seed whose figures these are: the slowest of those placed.
     pub seed: u64,
+    /// fmax over every seed placed.
     pub seeds: SeedSpread,
+    /// The device placed on, and the clock target.
     pub target: Target,
     /// The top's port bits and the package's pins, where the pin wrapper was needed.
     pub wrapped: Option<(u32, u32)>,
+    /// What nextpnr measured of the reported seed's placement.
     pub figures: Figures,
     /// Cells per block, where the whole tile was placed (empty with the stand-in).
     pub blocks: Vec<Block>,
-    /// The Yosys and nextpnr binaries run.
+    /// The Yosys binary run.
     pub yosys: PathBuf,
+    /// The nextpnr binary run.
     pub nextpnr: PathBuf,
     /// From the first tool run to the last.
     pub elapsed: Duration,
@@ -178,113 +180,36 @@ pub fn run(request: &Request, status: Status) -> Result<Report> {
         }
     };
     let design = design::write_design(&generated, &target, dir)?;
-
-    let timeout = request.timeout;
-    let started = Instant::now();
-    // Yosys 0.70 keeps hierarchy scopes as $scopeinfo cells that nextpnr 0.4 cannot place.
-    // The whole tile is mapped with its blocks apart and counted per block, then flattened:
-    // the stand-in flow flattens first, as its committed figures were measured.
-    let synth = match design.stand_in {
-        true => format!("{} -top {}\n", target.synth_command(), design.top),
-        false => format!(
-            "{} -noflatten -top {}\ntee -q -o blocks.json stat -json\nflatten\n",
-            target.synth_command(),
-            design.top
-        ),
-    };
-    let script = format!(
-        "read_verilog -sv {}\n{}{synth}delete t:$scopeinfo\nwrite_json netlist.json\ntee -q -o stat.json stat -json\n",
-        design.files.join(" "),
-        target.prepare_commands(&design.top, request.params.phases()),
-    );
-    std::fs::write(dir.join("synth.ys"), script).context("cannot write synth.ys")?;
-    let read_json = |name: &str| -> Result<Value> {
-        let text = std::fs::read_to_string(dir.join(name))
-            .with_context(|| format!("cannot read the tool output '{name}'"))?;
-        serde_json::from_str(&text).with_context(|| format!("'{name}' is not JSON"))
-    };
-    // One synthesis, then nextpnr once per seed; the slowest seed's figures are reported.
-    let mut placed: Vec<(u64, Figures)> = Vec::new();
-    let mut result = run_tool(
-        &yosys,
-        &["-s".into(), "synth.ys".into()],
+    let job = Job {
+        target: &target,
         dir,
-        "yosys.log",
-        "synthesizing",
-        timeout,
+        yosys: &yosys,
+        nextpnr: &nextpnr,
+        timeout: request.timeout,
         status,
-    );
-    for seed in (request.seed..).take(request.seeds as usize) {
-        let mut pnr = target.nextpnr_device_args();
-        pnr.extend(
-            [
-                "--json",
-                "netlist.json",
-                "--freq",
-                &target.freq_mhz.to_string(),
-                "--seed",
-                &seed.to_string(),
-                "--timing-allow-fail",
-                "--report",
-                "report.json",
-            ]
-            .map(String::from),
-        );
-        result = result.and_then(|()| {
-            run_tool(
-                &nextpnr,
-                &pnr,
-                dir,
-                "nextpnr.log",
-                &format!("placing and routing (seed {seed})"),
-                timeout,
-                status,
-            )
-        });
-        if result.is_err() {
-            break;
-        }
-        placed.push((
-            seed,
-            figures::figures(
-                &target,
-                &read_json("report.json")?,
-                &read_json("stat.json")?,
-            )?,
-        ));
-    }
-    if let Err(e) = result {
-        let Some(Overused(what)) = e.downcast_ref::<Overused>() else {
-            return Err(e);
-        };
-        // Where the resources went: Yosys counted them per block before nextpnr gave up.
-        let mut table = String::new();
-        if !design.stand_in {
-            if let Ok(stat) = read_json("blocks.json") {
-                blocks::write_table(
-                    &mut table,
-                    &target,
-                    &blocks::blocks(&target, &stat, &generated.top),
-                )?;
-            }
-        }
-        return Err(DoesNotFit {
-            what: what.clone(),
-            remedy: target.fit_remedy(design.stand_in),
-            blocks: table,
-        }
-        .into());
-    }
+    };
+
+    let started = Instant::now();
+    // One synthesis, then nextpnr once per seed; the slowest seed's figures are reported.
+    let placed = job
+        .synthesize(&design, request.params.phases())
+        .and_then(|()| {
+            (request.seed..)
+                .take(request.seeds as usize)
+                .map(|seed| Ok((seed, job.place(seed)?)))
+                .collect::<Result<Vec<_>>>()
+        })
+        .map_err(|e| job.does_not_fit(e, &design, &generated.top))?;
 
     let blocks = match design.stand_in {
         true => Vec::new(),
-        false => blocks::blocks(&target, &read_json("blocks.json")?, &generated.top),
+        false => blocks::blocks(&target, &job.read_json("blocks.json")?, &generated.top),
     };
     let fmax: Vec<f64> = placed.iter().map(|(_, f)| f.fmax_mhz).collect();
     let (seed, figures) = placed
         .into_iter()
         .min_by(|a, b| a.1.fmax_mhz.total_cmp(&b.1.fmax_mhz))
-        .expect("at least one seed placed");
+        .context("no seed was placed: the request's seeds must be at least 1")?;
     Ok(Report {
         origin: request.origin.to_string(),
         top_module: generated.top.clone(),
@@ -304,6 +229,120 @@ pub fn run(request: &Request, status: Status) -> Result<Report> {
         nextpnr,
         elapsed: started.elapsed(),
     })
+}
+
+/// The tools of one placement job, run in its work directory.
+struct Job<'a> {
+    target: &'a Target,
+    dir: &'a Path,
+    yosys: &'a Path,
+    nextpnr: &'a Path,
+    /// The time limit of each tool run.
+    timeout: Duration,
+    status: Status<'a>,
+}
+
+impl Job<'_> {
+    /// A JSON file a tool wrote into the work directory.
+    fn read_json(&self, name: &str) -> Result<Value> {
+        let text = std::fs::read_to_string(self.dir.join(name))
+            .with_context(|| format!("cannot read the tool output '{name}'"))?;
+        serde_json::from_str(&text).with_context(|| format!("'{name}' is not JSON"))
+    }
+
+    /// Synthesizes `design` with Yosys into `netlist.json`, its cells counted in `stat.json`
+    /// (and, for the whole tile, per block in `blocks.json`); `phases` sets up the clocking.
+    fn synthesize(&self, design: &design::Design, phases: usize) -> Result<()> {
+        let target = self.target;
+        // Yosys 0.70 keeps hierarchy scopes as $scopeinfo cells that nextpnr 0.4 cannot place.
+        // The whole tile is mapped with its blocks apart and counted per block, then flattened:
+        // the stand-in flow flattens first, as its committed figures were measured.
+        let synth = match design.stand_in {
+            true => format!("{} -top {}\n", target.synth_command(), design.top),
+            false => format!(
+                "{} -noflatten -top {}\ntee -q -o blocks.json stat -json\nflatten\n",
+                target.synth_command(),
+                design.top
+            ),
+        };
+        let script = format!(
+            "read_verilog -sv {}\n{}{synth}delete t:$scopeinfo\nwrite_json netlist.json\ntee -q -o stat.json stat -json\n",
+            design.files.join(" "),
+            target.prepare_commands(&design.top, phases),
+        );
+        std::fs::write(self.dir.join("synth.ys"), script).context("cannot write synth.ys")?;
+        run_tool(
+            self.yosys,
+            &["-s".into(), "synth.ys".into()],
+            self.dir,
+            "yosys.log",
+            "synthesizing",
+            self.timeout,
+            self.status,
+        )
+    }
+
+    /// Places and routes the synthesized netlist with nextpnr's `seed`, and reads its figures.
+    fn place(&self, seed: u64) -> Result<Figures> {
+        let mut pnr = self.target.nextpnr_device_args();
+        pnr.extend(
+            [
+                "--json",
+                "netlist.json",
+                "--freq",
+                &self.target.freq_mhz.to_string(),
+                "--seed",
+                &seed.to_string(),
+                "--timing-allow-fail",
+                "--report",
+                "report.json",
+            ]
+            .map(String::from),
+        );
+        run_tool(
+            self.nextpnr,
+            &pnr,
+            self.dir,
+            "nextpnr.log",
+            &format!("placing and routing (seed {seed})"),
+            self.timeout,
+            self.status,
+        )?;
+        figures::figures(
+            self.target,
+            &self.read_json("report.json")?,
+            &self.read_json("stat.json")?,
+        )
+    }
+
+    /// `error` as a [`DoesNotFit`] where nextpnr found the device too small, with the table of
+    /// where the cells went; any other error unchanged.
+    fn does_not_fit(
+        &self,
+        error: anyhow::Error,
+        design: &design::Design,
+        top: &str,
+    ) -> anyhow::Error {
+        let Some(Overused(what)) = error.downcast_ref::<Overused>() else {
+            return error;
+        };
+        // Where the resources went: Yosys counted them per block before nextpnr gave up.
+        let mut table = String::new();
+        if !design.stand_in {
+            if let Ok(stat) = self.read_json("blocks.json") {
+                let blocks = blocks::blocks(self.target, &stat, top);
+                if let Err(e) = blocks::write_table(&mut table, self.target, &blocks) {
+                    return anyhow::Error::new(e).context("cannot write the per-block table");
+                }
+            }
+        }
+        DoesNotFit {
+            what: what.clone(),
+            remedy: self.target.fit_remedy(design.stand_in),
+            blocks: table,
+        }
+        .into()
+    }
 }
 
 impl fmt::Display for Report {

@@ -25,9 +25,11 @@ impl fmt::Display for Family {
 /// A target device: what nextpnr is told and what the report calls its resources.
 #[derive(Debug, Clone)]
 pub struct Target {
+    /// The FPGA family, which picks the nextpnr binary and the synthesis command.
     pub family: Family,
     /// nextpnr's device name, lower case: `85k`, `um5g-25k`, `hx8k`.
     pub device: String,
+    /// nextpnr's package name: `CABGA381`, `ct256`.
     pub package: String,
     /// The clock target of timing-driven placement.
     pub freq_mhz: u32,

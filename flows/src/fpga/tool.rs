@@ -18,16 +18,9 @@ pub(crate) fn missing_tool(what: &str, tools: &[&str]) -> anyhow::Error {
 
 /// nextpnr's verdict that the design needs more of a resource than the device has: the
 /// overused resources, or nextpnr's own line where the log has no utilisation figures.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("the design does not fit the device: {0}")]
 pub(crate) struct Overused(pub(crate) String);
-
-impl std::fmt::Display for Overused {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        write!(f, "the design does not fit the device: {}", self.0)
-    }
-}
-
-impl std::error::Error for Overused {}
 
 /// Runs `program args` in `dir` with its output in `dir/log`, under a spinner that says what it
 /// is `doing`, and a time limit.
@@ -44,9 +37,11 @@ pub(crate) fn run_tool(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let out = File::create(dir.join(log))
-        .with_context(|| format!("cannot write '{}'", dir.join(log).display()))?;
-    let err = out.try_clone()?;
+    let path = dir.join(log);
+    let out = File::create(&path).with_context(|| format!("cannot write '{}'", path.display()))?;
+    let err = out
+        .try_clone()
+        .with_context(|| format!("cannot share '{}' with {name}'s stderr", path.display()))?;
     let mut child = Command::new(program)
         .args(args)
         .current_dir(dir)
@@ -58,7 +53,10 @@ pub(crate) fn run_tool(
     let started = Instant::now();
     status(&format!("{doing} ({name}, log: {log})"));
     let status = loop {
-        if let Some(status) = child.try_wait()? {
+        if let Some(status) = child
+            .try_wait()
+            .with_context(|| format!("cannot wait for {name}"))?
+        {
             break status;
         }
         if started.elapsed() > timeout {
@@ -73,7 +71,7 @@ pub(crate) fn run_tool(
         std::thread::sleep(Duration::from_millis(200));
     };
     if !status.success() {
-        let text = std::fs::read_to_string(dir.join(log)).unwrap_or_default();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
         if let Some(line) = text
             .lines()
             .find(|l| l.contains("no BELs remaining") || l.contains("more than available"))
