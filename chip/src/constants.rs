@@ -1,7 +1,8 @@
 //! Every constant the chip adds to its tiles, with its unit and source. `cimtile chip --json`
 //! lists them as used; docs/chip.md is this file in prose.
 
-use cimtile_tile::ppa::constants::{constant, Constant};
+pub use cimtile_tile::ppa::constants::energy_scale;
+use cimtile_tile::ppa::constants::{self as ppa, constant, Constant};
 use std::collections::BTreeMap;
 
 /// The node of the Horowitz energies below.
@@ -81,31 +82,6 @@ pub const FULL_ADDER_UM2: Constant = constant(120.0, "um^2", "osu018_stdcells.li
 /// Flip-flop cell area at 180 nm: one bit of a register.
 pub const FLIP_FLOP_UM2: Constant = constant(96.0, "um^2", "osu018_stdcells.lib: DFFPOSX1 area 96");
 
-/// Stillmaker and Baas's energy factor at 130 nm and its nominal 1.3 V.
-pub const STILLMAKER_ENERGY_130: Constant = constant(
-    2.604,
-    "1 (relative)",
-    "A. Stillmaker, B. Baas, \"Scaling equations for the accurate prediction of CMOS device performance from 180 nm to 7 nm\", Integration 58, 2017, Table 5 as applied in the authors' corrigendum: 3.755 V^2 - 4.398 V + 1.975 at 1.3 V",
-);
-
-/// Stillmaker and Baas's energy factor at 32 nm and its nominal 0.9 V.
-pub const STILLMAKER_ENERGY_32: Constant = constant(
-    0.4571,
-    "1 (relative)",
-    "Stillmaker and Baas 2017, Table 5 as applied in the corrigendum: 0.8367 V^2 - 0.4341 V + 0.1701 at 0.9 V",
-);
-
-/// The exponent `a` of energy per operation `~ node^a` at nominal supplies, through the two
-/// Stillmaker-Baas points (1.24); beyond 32..130 nm it is extrapolated.
-pub fn energy_exponent() -> f64 {
-    (STILLMAKER_ENERGY_130.value / STILLMAKER_ENERGY_32.value).ln() / (130.0f64 / 32.0).ln()
-}
-
-/// Energy of the same digital operation at `to_nm` relative to `from_nm`, each at its nominal supply.
-pub fn energy_scale(from_nm: f64, to_nm: f64) -> f64 {
-    (to_nm / from_nm).powf(energy_exponent())
-}
-
 /// Every constant of the chip model, by name.
 pub fn all() -> BTreeMap<String, Constant> {
     [
@@ -121,28 +97,10 @@ pub fn all() -> BTreeMap<String, Constant> {
         ("router_ports", ROUTER_PORTS),
         ("full_adder_um2", FULL_ADDER_UM2),
         ("flip_flop_um2", FLIP_FLOP_UM2),
-        ("stillmaker_energy_130", STILLMAKER_ENERGY_130),
-        ("stillmaker_energy_32", STILLMAKER_ENERGY_32),
+        ("stillmaker_energy_130", ppa::STILLMAKER_ENERGY_130),
+        ("stillmaker_energy_32", ppa::STILLMAKER_ENERGY_32),
     ]
     .into_iter()
     .map(|(name, c)| (name.to_string(), c))
     .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stillmaker_points_are_reproduced() {
-        let e = |v: f64, a: f64, b: f64, c: f64| a * v * v + b * v + c;
-        assert!((e(1.3, 3.755, -4.398, 1.975) - STILLMAKER_ENERGY_130.value).abs() < 1e-3);
-        assert!((e(0.9, 0.8367, -0.4341, 0.1701) - STILLMAKER_ENERGY_32.value).abs() < 1e-3);
-        assert!(
-            (energy_scale(130.0, 32.0) - STILLMAKER_ENERGY_32.value / STILLMAKER_ENERGY_130.value)
-                .abs()
-                < 1e-9
-        );
-        assert!((energy_exponent() - 1.241).abs() < 1e-3);
-    }
 }

@@ -148,4 +148,17 @@ mod tests {
         let ranged: Vec<&str> = TECH_RANGES.iter().map(|r| r.0).collect();
         assert_eq!(sourced, ranged);
     }
+
+    #[test]
+    fn stillmaker_points_are_reproduced() {
+        let e = |v: f64, a: f64, b: f64, c: f64| a * v * v + b * v + c;
+        assert!((e(1.3, 3.755, -4.398, 1.975) - STILLMAKER_ENERGY_130.value).abs() < 1e-3);
+        assert!((e(0.9, 0.8367, -0.4341, 0.1701) - STILLMAKER_ENERGY_32.value).abs() < 1e-3);
+        assert!(
+            (energy_scale(130.0, 32.0) - STILLMAKER_ENERGY_32.value / STILLMAKER_ENERGY_130.value)
+                .abs()
+                < 1e-9
+        );
+        assert!((energy_exponent() - 1.241).abs() < 1e-3);
+    }
 }
