@@ -16,7 +16,7 @@ use crate::Status;
 use anyhow::{bail, Context, Result};
 use cimtile_cosim::activity::Activity as MeasuredToggles;
 use cimtile_hdl::{macro_abstract, FileRole, GeneratedRtl};
-use cimtile_power::netlist::{Conn, PortDir};
+use cimtile_power::netlist::Conn;
 use cimtile_power::{estimate, Activity, Conditions, Liberty, Netlist, Unclocked};
 use cimtile_tile::config::CellLibrary;
 use cimtile_tile::ppa::{self, DigitalPower, LibraryFigures, PowerSplit};
@@ -207,7 +207,11 @@ pub fn digital_power(
             Activity::global(*a),
             format!("uniform: {a} transitions per net and cycle (the clock 2)"),
         ),
-        ActivityChoice::Measured(m) => (measured(&netlist, m, &blocks), measured_source(m)),
+        ActivityChoice::Measured(m) => {
+            let (activity, named) = measured(&lib, &netlist, m, &blocks);
+            let source = measured_source(m, named, activity.per_net.len());
+            (activity, source)
+        }
     };
     let period_ns = 1000.0 / tech.clock_mhz;
     let mut conditions = Conditions::new(period_ns, "clock");
@@ -263,12 +267,14 @@ fn instance_blocks(generated: &GeneratedRtl) -> HashMap<String, &'static str> {
 }
 
 /// Per-net rates from measured toggles: a net named after a traced signal takes that signal's
-/// rate; any other net the rate of the block of its driving cell; the rest the mean.
+/// rate; any other net the rate of the block of its driving cell; the rest the mean. Also the
+/// count of nets named after a signal.
 fn measured(
+    lib: &Liberty,
     netlist: &Netlist,
     m: &MeasuredToggles,
     blocks: &HashMap<String, &'static str>,
-) -> Activity {
+) -> (Activity, usize) {
     let cycles = m.cycles.max(1) as f64;
     let rate = |t: &cimtile_cosim::activity::BlockToggles| match t.bits {
         0 => 0.0,
@@ -282,6 +288,7 @@ fn measured(
     let block_rates = m.rates();
     let driver_block = cimtile_power::blocks::attribute(netlist);
     let mut per_net = HashMap::new();
+    let mut named = 0;
     for (instance, block) in netlist.instances.iter().zip(&driver_block) {
         let block_rate = blocks
             .get(block.as_str())
@@ -289,24 +296,35 @@ fn measured(
             .copied()
             .unwrap_or(mean);
         for (pin, conn) in &instance.pins {
-            let driven = instance.port_dirs.get(pin) == Some(&PortDir::Output);
+            let driven = lib
+                .cells
+                .get(&instance.cell)
+                .and_then(|cell| cell.pin(pin))
+                .is_some_and(|p| p.direction.is_output());
             if let (true, Conn::Net(id)) = (driven, conn) {
                 let name = &netlist.nets[*id].name;
                 let signal = name.split('[').next().unwrap_or(name);
-                let r = m.signals.get(signal).map_or(block_rate, rate);
+                let r = match m.signals.get(signal) {
+                    Some(toggles) => {
+                        named += 1;
+                        rate(toggles)
+                    }
+                    None => block_rate,
+                };
                 per_net.insert(name.clone(), r);
             }
         }
     }
     let mut activity = Activity::global(mean);
     activity.per_net = per_net;
-    activity
+    (activity, named)
 }
 
-fn measured_source(m: &MeasuredToggles) -> String {
+fn measured_source(m: &MeasuredToggles, named: usize, nets: usize) -> String {
     format!(
-        "measured: the toggles of {} traced signals over {} cycles of the workload (Verilator), \
-         per net where the netlist keeps the RTL's name, else the block's rate",
+        "measured: the toggles of {} traced signals over {} cycles of the workload (Verilator); \
+         {named} of {nets} driven nets keep an RTL signal's name and take its rate, the others \
+         their block's",
         m.signals.len(),
         m.cycles
     )
