@@ -561,13 +561,10 @@ pub fn priced_on_random_data(
     synthesize: bool,
     status: Status,
 ) -> Result<ppa::PpaReport> {
-    let (weights, inputs, _, description) =
-        ppa::random_workload(p, ppa::RANDOM_MVMS, ppa::RANDOM_SEED);
-    let workload = ppa::Workload {
-        weights: &weights,
-        inputs: &inputs,
-        description,
-        activity: None,
+    let digital = if synthesize {
+        Some(digital_area(p, status)?)
+    } else {
+        None
     };
-    priced(p, &workload, synthesize, status)
+    Ok(ppa::estimate_on_random_data(p, digital.as_ref())?)
 }

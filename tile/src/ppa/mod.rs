@@ -27,7 +27,7 @@ use crate::config::{TechConfig, TileParams};
 use crate::data::{ColumnParams, Weights};
 use crate::golden::{ModelError, TileModel};
 use constants::Constant;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The blocks of the digital periphery, by the module names of the RTL (any prefix before
@@ -122,6 +122,22 @@ pub fn random_workload(
     (case.weights, case.inputs, case.columns, description)
 }
 
+/// [`estimate`] on the standard workload: [`RANDOM_MVMS`] uniform random vectors and weights of
+/// [`RANDOM_SEED`].
+pub fn estimate_on_random_data(
+    p: &TileParams,
+    digital: Option<&DigitalArea>,
+) -> Result<PpaReport, ModelError> {
+    let (weights, inputs, _, description) = random_workload(p, RANDOM_MVMS, RANDOM_SEED);
+    let workload = Workload {
+        weights: &weights,
+        inputs: &inputs,
+        description,
+        activity: None,
+    };
+    estimate(p, digital, &workload)
+}
+
 /// Switching activity per block of the digital periphery, measured on a workload: bit toggles
 /// per signal bit and cycle of the RTL's registers and named nets, applied to the block's cells.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -132,8 +148,8 @@ pub struct MeasuredActivity {
     pub source: String,
 }
 
-/// The estimate: every figure of `cimtile ppa --json`.
-#[derive(Debug, Clone, Serialize)]
+/// The estimate: every figure of `cimtile ppa --json` (read back from a manifest, too).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PpaReport {
     /// CMOS node the figures are for, nm (`tech.node_nm`).
     pub node_nm: f64,
@@ -380,25 +396,36 @@ pub fn estimate(
     })
 }
 
-/// A published figure of a preset's source, beside which `cimtile ppa` prints its own.
-pub struct Published {
-    /// The quantity, as `cimtile ppa` labels it.
+/// A published figure of a preset's source and the tool's figure for the same quantity, in a
+/// report `R`: a tile's [`PpaReport`] here, a chip's report in `cimtile-chip`.
+pub struct Published<R = PpaReport> {
+    /// The quantity, as the report labels it.
     pub what: &'static str,
     /// The figure, or `None` where the paper gives the claim but no number we could verify.
     pub value: Option<f64>,
     /// The unit of `value` and of `ours`.
     pub unit: &'static str,
-    /// Paper, table or figure the number is from.
+    /// Paper, table or figure the number is from, and the configuration behind it.
     pub source: &'static str,
     /// The tool's figure for the same quantity.
-    pub ours: fn(&PpaReport) -> f64,
+    pub ours: fn(&R) -> f64,
+}
+
+impl<R> Published<R> {
+    /// The published figure with its unit, or that it was not transcribed.
+    pub fn value_text(&self) -> String {
+        self.value.map_or_else(
+            || "not transcribed".to_string(),
+            |v| format!("{v} {}", self.unit),
+        )
+    }
 }
 
 fn share(parts: &BTreeMap<String, f64>, key: &str) -> f64 {
     100.0 * parts.get(key).copied().unwrap_or(0.0) / parts.values().sum::<f64>()
 }
 
-/// The published figures of the preset `name` (`isaac`, `neurram`), if it has any.
+/// The published tile figures of the preset `name` (`isaac`, `neurram`; none for the others).
 pub fn published(name: &str) -> &'static [Published] {
     match name {
         "isaac" => &[
