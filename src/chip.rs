@@ -5,7 +5,7 @@ use crate::cli::ChipArgs;
 use crate::ppa::print_parts;
 use crate::{progress, tile_source};
 use anyhow::Result;
-use cimtile_chip::published::{self, Published};
+use cimtile_chip::published;
 use cimtile_chip::{ChipReport, Layer, Replication, TileFigures};
 use cimtile_flows::pricing::{self, Pricing, WorkloadData};
 use cimtile_net::Network;
@@ -25,24 +25,20 @@ pub fn chip(args: &ChipArgs) -> Result<ExitCode> {
     let tile_report = progress::with_status(|s| pricing::price(p, &data, &pricing, s))?;
     let r = cimtile_chip::estimate(&layers, &TileFigures::new(p, &tile_report), replication)?;
     print_report(&tile.origin, &args.model.display().to_string(), &r);
+    // The paper's figures describe the paper's tile: a file laid over the preset is another tile.
     if let (Some(name), None) = (&args.tile.preset, &args.tile.config) {
-        let figures: &[Published] = match name.as_str() {
-            "neurosim" => &published::neurosim_vgg8(),
-            "neurram" => &published::neurram(),
-            _ => &[],
-        };
-        for f in figures {
+        let anchors = published::for_preset(name);
+        for f in anchors.figures {
             println!(
-                "published {}: {} {}; this tool: {:.4} {}",
+                "published {}: {}; this tool: {:.4} {}",
                 f.what,
-                f.value,
-                f.unit,
+                f.value_text(),
                 (f.ours)(&r),
                 f.unit
             );
         }
-        if name == "neurosim" {
-            println!("  ({})", published::NEUROSIM_RUN);
+        if let Some(run) = anchors.run {
+            println!("  ({run})");
         }
     }
     if let Some(path) = &args.json {

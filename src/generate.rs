@@ -6,8 +6,9 @@ use crate::cli::{BusArg, GenerateArgs};
 use crate::progress;
 use crate::tile_source::{self, Tile};
 use anyhow::{Context, Result};
+use cimtile_flows::pricing::{self, Pricing, WorkloadData};
 use cimtile_flows::synthesis;
-use cimtile_tile::ppa::{Workload, RANDOM_MVMS, RANDOM_SEED};
+use cimtile_hdl::Manifest;
 use std::process::ExitCode;
 
 pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
@@ -35,12 +36,12 @@ pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
         args.out.display(),
         generated.top,
         options.crossbar.name(),
-        generated.manifest["macro_file"].as_str().unwrap_or_default().trim_end_matches(".v"),
+        generated.manifest.macro_module(),
     );
-    if let Some(e) = generated.manifest.get("emulation") {
+    if let Some(e) = &generated.manifest.emulation {
         println!(
             "emulated crossbar: {} cell(s) per ADC and cycle, {} read cycle(s) per conversion, codes {} cycles after the start (adc.cycles = {})",
-            e["cells_per_read"], e["read_cycles"], e["latency"], p.adc_cycles()
+            e.cells_per_read, e.read_cycles, e.latency, p.adc_cycles()
         );
     }
     println!(
@@ -54,8 +55,8 @@ pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
 /// Adds `synthesis` and `ppa` to the manifest and prints their headline. Without Yosys the
 /// manifest goes without them; without a Liberty file, without the standard-cell area. Both
 /// are said, not hidden.
-fn measure(tile: &Tile, manifest: &mut serde_json::Value) -> Result<()> {
-    let liberty = synthesis::liberty_path();
+fn measure(tile: &Tile, manifest: &mut Manifest) -> Result<()> {
+    let liberty = cimtile_flows::power::library_path(tile.params.config().tech.library);
     let synthesized = match progress::with_status(|s| {
         synthesis::synthesize(&tile.params, liberty.as_deref().ok(), s)
     }) {
@@ -70,27 +71,21 @@ fn measure(tile: &Tile, manifest: &mut serde_json::Value) -> Result<()> {
         "synthesized periphery: {} cells, {} flip-flops, logic depth {} (Yosys generic gates; per block in manifest.json)",
         synthesized.cells, synthesized.flip_flops, synthesized.logic_depth
     );
-    let digital = synthesized.digital_area();
     if let Err(e) = &liberty {
-        println!("note: no standard-cell area in the manifest: {e:#}");
+        println!("note: no standard-cell area or power in the manifest: {e:#}");
     }
-    let (weights, inputs, _, description) =
-        cimtile_tile::ppa::random_workload(&tile.params, RANDOM_MVMS, RANDOM_SEED);
-    let report = cimtile_tile::ppa::estimate(
-        &tile.params,
-        digital.as_ref(),
-        &Workload {
-            weights: &weights,
-            inputs: &inputs,
-            description,
-            activity: None,
-        },
-    )?;
+    // The figures `cimtile ppa` gives the tile on the standard workload.
+    let pricing = Pricing {
+        synthesize: liberty.is_ok(),
+        ..Pricing::default()
+    };
+    let data = WorkloadData::standard(&tile.params);
+    let report = progress::with_status(|s| pricing::price(&tile.params, &data, &pricing, s))?;
     println!(
         "ppa at {} nm, {} MHz: {:.4} mm^2, {:.3e} MVMs/s, {:.1} pJ per MVM, {:.3} TOPS/W (cimtile ppa for the breakdown)",
         report.node_nm, report.clock_mhz, report.area_mm2, report.mvm_per_s, report.energy_pj_per_mvm, report.tops_per_w
     );
-    manifest["synthesis"] = serde_json::to_value(&synthesized)?;
-    manifest["ppa"] = serde_json::to_value(&report)?;
+    manifest.synthesis = Some(serde_json::to_value(&synthesized)?);
+    manifest.ppa = Some(report);
     Ok(())
 }

@@ -4,55 +4,51 @@ use crate::cli::InfoArgs;
 use crate::{progress, tile_source};
 use anyhow::Result;
 use cimtile_flows::synthesis;
-use cimtile_tile::golden::device::{drift_stats, fault_map, Stuck};
+use cimtile_tile::info::TileInfo;
 use cimtile_tile::TileParams;
 use std::process::ExitCode;
 
 pub fn info(args: &InfoArgs) -> Result<ExitCode> {
     let tile = tile_source::load(&args.tile)?.aged(args.age.age.as_ref())?;
     let p = &tile.params;
-    let w = p.widths();
-    println!("tile: {}", tile.origin);
-    if let Some(aging) = &tile.aging {
+    let i = TileInfo::new(p, &tile.origin, tile.aging.as_deref());
+    println!("tile: {}", i.tile);
+    if let Some(aging) = &i.aging {
         println!("{aging}");
     }
     println!(
         "array: {} rows x {} columns, {} rows per read; {}-bit weights in {}-bit cells; {} {}-bit inputs",
-        p.rows(),
-        p.cols(),
-        p.rows_per_read(),
-        p.weight_bits(),
-        p.cell_bits(),
-        if p.inputs_signed() { "signed" } else { "unsigned" },
-        p.input_bits()
+        i.rows,
+        i.cols,
+        i.rows_per_read,
+        i.weight_bits,
+        i.cell_bits,
+        if i.inputs_signed { "signed" } else { "unsigned" },
+        i.input_bits
     );
     println!(
         "ADCs: {} x {}-bit, step {} fine units, a conversion every {} cycle(s) (Ta), codes {} cycle(s) after its start (latency)",
-        p.adc_count(), p.adc_bits(), p.adc_step(), p.adc_cycles(), p.adc_latency()
+        i.adc_count, i.adc_bits, i.adc_step, i.adc_cycles, p.adc_latency()
     );
-    println!("slices S = {}", p.slices());
-    println!("physical columns P = {}", p.phys_cols());
-    println!("row groups G = {}", p.groups());
-    println!("mux phases M = {}", p.phases());
+    println!("slices S = {}", i.slices);
+    println!("physical columns P = {}", i.phys_cols);
+    println!("row groups G = {}", i.groups);
+    println!("mux phases M = {}", i.phases);
     println!(
         "lane partial-sum width: {} bits (|sum| <= {})",
-        w.partial_bits, w.partial_max
+        i.partial_bits, i.partial_max
     );
     println!(
         "accumulator width: {} bits (|acc| <= {})",
-        w.acc_bits, w.acc_max
+        i.acc_bits, i.acc_max
     );
     println!(
         "product width: {} bits (|(acc + bias) * mult| <= {})",
-        w.product_bits, w.product_max
+        i.product_bits, i.product_max
     );
     println!(
         "minimum cycles per MVM: Ib*G*M*Ta = {}*{}*{}*{} = {}",
-        p.input_bits(),
-        p.groups(),
-        p.phases(),
-        p.adc_cycles(),
-        p.min_cycles_per_mvm()
+        i.input_bits, i.groups, i.phases, i.adc_cycles, i.min_cycles_per_mvm
     );
     println!(
         "cycles per MVM in a back-to-back stream: {}",
@@ -60,43 +56,38 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
     );
     println!(
         "ADC conversions per MVM: Ib*G*P = {}",
-        p.conversions_per_mvm()
+        i.conversions_per_mvm
     );
     println!(
         "ideal tile (computes W^T x exactly): {}",
-        if p.is_ideal() { "yes" } else { "no" }
+        if i.ideal { "yes" } else { "no" }
     );
-    // Spec v2: faults apply to every cell of the R x P array.
-    let faults = fault_map(p);
-    let off = faults.iter().filter(|c| c.stuck == Stuck::Off).count();
     println!(
-        "stuck cells: {off} off, {} on, of {} cells (R x P; faults.stuck_off_ppm = {}, faults.stuck_on_ppm = {})",
-        faults.len() - off,
-        p.rows() * p.phys_cols(),
+        "stuck cells: {} off, {} on, of {} cells (R x P; faults.stuck_off_ppm = {}, faults.stuck_on_ppm = {})",
+        i.stuck_off,
+        i.stuck_on,
+        i.cells,
         p.stuck_off_ppm(),
         p.stuck_on_ppm()
     );
-    let drift = drift_stats(p);
     println!(
         "drift loss of the {} cells not stuck: mean {:.4}% (d = {:.1}/65536), largest {:.4}% (d = {}/65536); analog.drift = {}, analog.drift_spread = {}",
-        drift.cells,
-        drift.mean * 100.0 / 65536.0,
-        drift.mean,
-        drift.max as f64 * 100.0 / 65536.0,
-        drift.max,
+        i.drift_cells,
+        i.drift_mean * 100.0 / 65536.0,
+        i.drift_mean,
+        i.drift_max as f64 * 100.0 / 65536.0,
+        i.drift_max,
         p.drift(),
         p.drift_spread()
     );
     println!(
         "IR drop: analog.ir_drop = {} (Qmax = {} for Imax = {})",
-        p.ir_drop(),
-        p.ir_drop_max(),
-        p.current_max()
+        i.ir_drop, i.ir_drop_max, i.current_max
     );
     if !args.no_synth {
         print_synthesis(&tile.params)?;
     }
-    if p.adc_can_clip() {
+    if i.adc_can_clip {
         println!(
             "warning: the ADC can clip: a full read reaches {} fine units = code {}, above the {}-bit maximum {}",
             p.column_value_max(),

@@ -118,13 +118,10 @@ fn print_report(origin: &str, r: &PpaReport) {
 
 fn print_published(preset: &str, r: &PpaReport) {
     for figure in ppa::published(preset) {
-        let published = figure.value.map_or_else(
-            || "not transcribed".to_string(),
-            |v| format!("{v} {}", figure.unit),
-        );
         println!(
-            "published {}: {published}; this tool: {:.1} {} ({})",
+            "published {}: {}; this tool: {:.1} {} ({})",
             figure.what,
+            figure.value_text(),
             (figure.ours)(r),
             figure.unit,
             figure.source

@@ -1,20 +1,33 @@
-//! Published chip figures beside which `cimtile chip` prints its own: DNN+NeuroSim's VGG-8 on
-//! CIFAR-10 and NeuRRAM's core count.
+//! Published chip figures beside which `cimtile chip` prints its own, by preset: DNN+NeuroSim's
+//! VGG-8 on CIFAR-10 (`neurosim`) and NeuRRAM's core count (`neurram`).
 
 use crate::ChipReport;
+pub use cimtile_tile::ppa::Published;
 
-/// A published figure and the tool's figure for the same quantity.
-pub struct Published {
-    /// The quantity, as the comparison line names it (`VGG-8 chip area`).
-    pub what: &'static str,
-    /// The published value, in `unit`.
-    pub value: f64,
-    /// The unit of `value` and of `ours` (`mm^2`, `uJ`, `TOPS/W`).
-    pub unit: &'static str,
-    /// Paper, table or file, and the configuration behind the number.
-    pub source: &'static str,
-    /// The same quantity read from this tool's report, in `unit`.
-    pub ours: fn(&ChipReport) -> f64,
+/// A preset's published chip figures, and the run behind them when one run gave them all.
+pub struct Anchors {
+    /// The figures, each beside the tool's.
+    pub figures: &'static [Published<ChipReport>],
+    /// The run (tool, version, configuration) behind every figure, printed once under them.
+    pub run: Option<&'static str>,
+}
+
+/// The published chip figures of the preset `name`, if any.
+pub fn for_preset(name: &str) -> Anchors {
+    match name {
+        "neurosim" => Anchors {
+            figures: NEUROSIM_VGG8,
+            run: Some(NEUROSIM_RUN),
+        },
+        "neurram" => Anchors {
+            figures: NEURRAM,
+            run: None,
+        },
+        _ => Anchors {
+            figures: &[],
+            run: None,
+        },
+    }
 }
 
 /// The DNN+NeuroSim run these figures come from, for the comparison's caption.
@@ -26,54 +39,50 @@ pub const NEUROSIM_RUN: &str = "DNN+NeuroSim V1.4 (github.com/neurosim/DNN_Neuro
     (operations x FPS = TOPS, 1/FPS = latency)";
 
 /// DNN+NeuroSim's published VGG-8 figures (see [`NEUROSIM_RUN`]).
-pub fn neurosim_vgg8() -> [Published; 5] {
-    [
-        Published {
-            what: "VGG-8 chip area",
-            value: 84.77,
-            unit: "mm^2",
-            source: NEUROSIM_RUN,
-            ours: |r| r.area_mm2,
-        },
-        Published {
-            what: "VGG-8 energy per image",
-            value: 52.74,
-            unit: "uJ",
-            source: NEUROSIM_RUN,
-            ours: |r| r.energy_uj_per_inference,
-        },
-        Published {
-            what: "VGG-8 energy efficiency",
-            value: 23.94,
-            unit: "TOPS/W",
-            source: NEUROSIM_RUN,
-            ours: |r| r.tops_per_w,
-        },
-        Published {
-            what: "VGG-8 latency per image",
-            value: 194.2,
-            unit: "us",
-            source: NEUROSIM_RUN,
-            ours: |r| r.latency_us,
-        },
-        Published {
-            what: "VGG-8 throughput",
-            value: 5148.7,
-            unit: "images/s",
-            source: NEUROSIM_RUN,
-            ours: |r| r.inferences_per_s,
-        },
-    ]
-}
+const NEUROSIM_VGG8: &[Published<ChipReport>] = &[
+    Published {
+        what: "VGG-8 chip area",
+        value: Some(84.77),
+        unit: "mm^2",
+        source: NEUROSIM_RUN,
+        ours: |r| r.area_mm2,
+    },
+    Published {
+        what: "VGG-8 energy per image",
+        value: Some(52.74),
+        unit: "uJ",
+        source: NEUROSIM_RUN,
+        ours: |r| r.energy_uj_per_inference,
+    },
+    Published {
+        what: "VGG-8 energy efficiency",
+        value: Some(23.94),
+        unit: "TOPS/W",
+        source: NEUROSIM_RUN,
+        ours: |r| r.tops_per_w,
+    },
+    Published {
+        what: "VGG-8 latency per image",
+        value: Some(194.2),
+        unit: "us",
+        source: NEUROSIM_RUN,
+        ours: |r| r.latency_us,
+    },
+    Published {
+        what: "VGG-8 throughput",
+        value: Some(5148.7),
+        unit: "images/s",
+        source: NEUROSIM_RUN,
+        ours: |r| r.inferences_per_s,
+    },
+];
 
 /// NeuRRAM's cores (Wan et al., Nature 608, 2022): a network that needs more tiles of the
 /// `neurram` preset than this does not fit on one NeuRRAM chip.
-pub fn neurram() -> [Published; 1] {
-    [Published {
-        what: "cores (256x256 RRAM each) on one chip",
-        value: 48.0,
-        unit: "tiles",
-        source: "NeuRRAM (Wan et al., Nature 608, 504-512, 2022), main text and Fig. 1: 48 CIM cores of 256x256 RRAM, 3 million cells in 130 nm CMOS",
-        ours: |r| r.tiles as f64,
-    }]
-}
+const NEURRAM: &[Published<ChipReport>] = &[Published {
+    what: "cores (256x256 RRAM each) on one chip",
+    value: Some(48.0),
+    unit: "tiles",
+    source: "NeuRRAM (Wan et al., Nature 608, 504-512, 2022), main text and Fig. 1: 48 CIM cores of 256x256 RRAM, 3 million cells in 130 nm CMOS",
+    ours: |r| r.tiles as f64,
+}];

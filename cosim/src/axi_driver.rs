@@ -221,7 +221,7 @@ impl AxiTileRtl {
     /// [`crate::tile_driver::TileRtl::open`] checks it) and drives its AXI top.
     pub fn open(dir: &Path) -> Result<Self, CosimError> {
         let generated = Generated::read(dir)?;
-        if generated.bus.as_deref() != Some("axi") {
+        if generated.bus != Some(cimtile_hdl::Bus::Axi) {
             let problem = "it has no AXI top (generate it with --bus axi)".to_string();
             return Err(CosimError::Generated {
                 dir: dir.to_path_buf(),

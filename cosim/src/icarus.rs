@@ -61,20 +61,7 @@ module cim_tile_tb;
     integer total, next, results, status;
     reg [7:0] separator;
 
-    // Inputs are set after a falling edge and sampled 1 ns later: what the next rising edge sees.
-    task program_word;
-        begin
-            prog_valid = 1'b1;
-            #1;
-            while (!prog_ready) begin
-                @(negedge clock);
-                #1;
-            end
-            @(negedge clock);
-            prog_valid = 1'b0;
-        end
-    endtask
-
+{program_word}
     initial begin
         if (!$value$plusargs("W=%s", w_file) || !$value$plusargs("X=%s", x_file)
             || !$value$plusargs("Y=%s", y_file) || !$value$plusargs("T=%s", t_file)
@@ -163,8 +150,25 @@ endmodule
         input = bus(p.input_bits()),
         output = bus(p.output_bits()),
         col = bus(s.col_bits),
+        program_word = PROGRAM_WORD,
     )
 }
+
+/// The test bench's programming handshake: one word offered until `prog_ready` takes it.
+const PROGRAM_WORD: &str = "    // Inputs are set after a falling edge and sampled 1 ns later: what the next rising edge sees.
+    task program_word;
+        begin
+            prog_valid = 1'b1;
+            #1;
+            while (!prog_ready) begin
+                @(negedge clock);
+                #1;
+            end
+            @(negedge clock);
+            prog_valid = 1'b0;
+        end
+    endtask
+";
 
 fn run(cmd: &mut Command, what: &str, dir: &Path) -> Result<(), CosimError> {
     let out = cmd.current_dir(dir).output().map_err(io_error(format!(

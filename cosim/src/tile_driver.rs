@@ -9,8 +9,8 @@ use crate::protocol_checker::{CycleSample, ProtocolChecker};
 use crate::simulator::{PortId, Simulator};
 use crate::verilator_build::{build, BuiltModel};
 use crate::CosimError;
-use cimtile_hdl::Crossbar;
-use cimtile_tile::config::{TileConfig, TileParams};
+use cimtile_hdl::{Bus, Crossbar, Manifest};
+use cimtile_tile::config::TileParams;
 use cimtile_tile::data::{ColumnParams, ColumnWrite, Weights};
 use std::path::Path;
 
@@ -183,8 +183,19 @@ pub(crate) struct Generated {
     pub(crate) top_module: String,
     /// With a bus wrapper, the tile's own top.
     pub(crate) tile_module: Option<String>,
-    /// The bus wrapper (`axi`), if any.
-    pub(crate) bus: Option<String>,
+    /// The bus wrapper, if any.
+    pub(crate) bus: Option<Bus>,
+}
+
+/// `error: cause: cause ...`, for an error message that is a string.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text += &format!(": {c}");
+        cause = c.source();
+    }
+    text
 }
 
 impl Generated {
@@ -195,49 +206,19 @@ impl Generated {
             dir: dir.to_path_buf(),
             problem,
         };
-        let text = std::fs::read_to_string(dir.join("manifest.json"))
-            .map_err(|e| problem(format!("cannot read manifest.json: {e}")))?;
-        let manifest: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| problem(format!("manifest.json is not valid JSON: {e}")))?;
-        let field = |key: &str| {
-            manifest
-                .get(key)
-                .ok_or_else(|| problem(format!("manifest.json has no '{key}'")))
-        };
-        let config: TileConfig = serde_json::from_value(field("config")?.clone()).map_err(|e| {
-            problem(format!(
-                "manifest.json's configuration is not a tile configuration: {e}"
-            ))
-        })?;
-        let p = config
+        let manifest = Manifest::read(dir).map_err(|e| problem(error_chain(&e)))?;
+        let p = manifest
+            .config
             .validate()
             .map_err(|e| problem(format!("manifest.json's configuration is invalid: {e}")))?;
-        let text_of = |key: &str, value: &serde_json::Value| {
-            value
-                .as_str()
-                .map(str::to_string)
-                .ok_or_else(|| problem(format!("manifest.json's '{key}' is not a string")))
-        };
-        let top_module = text_of("top_module", field("top_module")?)?;
-        let tile_module = manifest
-            .get("tile_module")
-            .map(|v| text_of("tile_module", v))
-            .transpose()?;
-        let bus = manifest.get("bus").map(|v| text_of("bus", v)).transpose()?;
-        let files = field("files")?
-            .as_array()
-            .ok_or_else(|| problem("files is not a list".into()))?;
         let mut verilog = String::new();
-        for name in files {
-            let name = name
-                .as_str()
-                .ok_or_else(|| problem("files holds a non-string".into()))?;
+        for name in &manifest.files {
             verilog += &std::fs::read_to_string(dir.join(name))
                 .map_err(|e| problem(format!("cannot read {name}: {e}")))?;
         }
-        let recorded = field("verilog_fnv1a64")?.as_str().unwrap_or_default();
+        let recorded = &manifest.verilog_fnv1a64;
         let actual = format!("{:016x}", cimtile_hdl::fnv1a64(verilog.bytes()));
-        if recorded != actual {
+        if *recorded != actual {
             return Err(problem(format!(
                 "the Verilog does not match manifest.json (fingerprint {actual}, manifest {recorded}): regenerate it with cimtile generate"
             )));
@@ -245,9 +226,9 @@ impl Generated {
         Ok(Generated {
             p,
             verilog,
-            top_module,
-            tile_module,
-            bus,
+            top_module: manifest.top_module,
+            tile_module: manifest.tile_module,
+            bus: manifest.bus,
         })
     }
 }
@@ -587,6 +568,7 @@ impl TileRtl {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cimtile_tile::config::TileConfig;
 
     #[test]
     fn host_slicing_follows_the_spec() {

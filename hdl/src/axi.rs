@@ -3,7 +3,7 @@
 //! are in the wrapper's header (`hdl/verilog/cim_axi_wrapper.v`) and the generated README.
 
 use super::sizing::RtlSizing;
-use super::top::{bus, instance};
+use super::top::{self, bus, instance};
 use cimtile_tile::config::TileParams;
 
 /// The AXI top module's name, before any prefix.
@@ -68,29 +68,10 @@ pub fn axi_top_module(p: &TileParams, s: &RtlSizing, prefix: &str) -> String {
          module {prefix}cim_axi_tile (\n{}\n);\n",
         header.join(",\n")
     );
-    let wires: &[(&str, u32)] = &[
-        ("reset", 1),
-        ("prog_valid", 1),
-        ("prog_ready", 1),
-        ("prog_column", 1),
-        ("prog_row", s.row_bits),
-        ("prog_col", s.prog_col_bits),
-        ("prog_level", p.cell_bits()),
-        ("prog_mult", 16),
-        ("prog_shift", 5),
-        ("prog_bias", 32),
-        ("in_valid", 1),
-        ("in_ready", 1),
-        ("in_data", p.input_bits()),
-        ("out_valid", 1),
-        ("out_ready", 1),
-        ("out_data", p.output_bits()),
-        ("out_col", s.col_bits),
-        ("out_last", 1),
-        ("busy", 1),
-        ("done", 1),
-    ];
-    for (name, bits) in wires {
+    // The tile's ports but the clock, which `aclk` drives.
+    let tile = top::ports(p, s);
+    let wires: Vec<(&str, u32)> = tile[1..].iter().map(|q| (q.name, q.width)).collect();
+    for (name, bits) in &wires {
         v += &format!("    wire {}{name};\n", bus(*bits));
     }
     v += "\n";

@@ -6,7 +6,7 @@
 
 use crate::sizing::index_bits;
 use cimtile_tile::config::TileParams;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Cells all ADCs together read per cycle: a memory port and an adder-tree leaf each. 512 holds
 /// every tile of the test generator and neurram at its preset (16 ADCs x 128 rows every 4
@@ -27,7 +27,7 @@ const READ_TO_TREE: u64 = 2;
 const ADC_STAGES: u64 = 3;
 
 /// The emulated macro's layout for one tile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Emulation {
     /// W: cells each ADC reads per cycle.
     pub cells_per_read: usize,

@@ -87,7 +87,7 @@ pub(super) fn files(
         text,
         role: FileRole::Formal,
     };
-    let prefix = rtl.manifest["prefix"].as_str().unwrap_or_default();
+    let prefix = &rtl.manifest.prefix;
     let params = [
         ("ROWS", p.rows() as u64),
         ("INPUT_BITS", p.input_bits() as u64),

@@ -14,6 +14,7 @@ pub mod emulation;
 mod formal;
 mod handoff;
 pub mod macro_abstract;
+pub mod manifest;
 pub mod sizing;
 mod top;
 
@@ -21,7 +22,8 @@ use cimtile_tile::config::TileParams;
 pub use emulation::Emulation;
 pub use formal::PROOF_DEPTH;
 pub use handoff::{sdc, SDC_CLOCK_PERIOD_NS};
-use serde::Serialize;
+pub use manifest::Manifest;
+use serde::{Deserialize, Serialize};
 pub use sizing::RtlSizing;
 use std::path::{Path, PathBuf};
 pub use top::instances;
@@ -148,7 +150,7 @@ pub fn is_arithmetic_part(module: &str) -> bool {
 }
 
 /// Which crossbar macro the tile instantiates.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Crossbar {
     /// `cim_crossbar_macro`: the behavioral model, simulation only (a black box in synthesis).
@@ -235,7 +237,8 @@ pub struct GenerateOptions {
 }
 
 /// The bus a wrapper puts on the tile's host interface.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Bus {
     /// AXI4-Lite for programming and status, AXI4-Stream for inputs and results.
     Axi,
@@ -254,7 +257,7 @@ pub struct GeneratedRtl {
     /// The sizes the generator derived from the configuration.
     pub sizing: RtlSizing,
     /// What the RTL was generated from: configuration, sizes, widths, cycles, fingerprint.
-    pub manifest: serde_json::Value,
+    pub manifest: Manifest,
 }
 
 impl GeneratedRtl {
@@ -380,36 +383,29 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
         }
     };
     let fingerprint = fnv1a64(files.iter().flat_map(|f| f.text.as_bytes().iter().copied()));
-    let mut manifest = serde_json::json!({
-        "generator": format!("cimtile {}", env!("CARGO_PKG_VERSION")),
-        "top_module": top,
-        "prefix": prefix,
-        "files": files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
-        "crossbar": options.crossbar,
-        "macro_file": macro_file,
-        "verilog_fnv1a64": format!("{fingerprint:016x}"),
-        "config": p.config(),
-        "derived": {
-            "slices": p.slices(),
-            "phys_cols": p.phys_cols(),
-            "groups": p.groups(),
-            "phases": p.phases(),
-        },
-        "widths": p.widths(),
-        "sizing": sizing,
-        "adc_latency": p.adc_latency(),
-        "min_cycles_per_mvm": p.min_cycles_per_mvm(),
-        "expected_cycles_per_mvm": cimtile_tile::schedule::cycles_json(p.expected_cycles_per_mvm()),
-        "stream_cycles_pattern": p.stream_cycles().pattern,
-    });
-    if let Some(Bus::Axi) = options.bus {
+    let manifest = Manifest {
+        generator: format!("cimtile {}", env!("CARGO_PKG_VERSION")),
+        top_module: top.clone(),
+        prefix: prefix.to_string(),
+        files: files.iter().map(|f| f.name.clone()).collect(),
+        crossbar: options.crossbar,
+        macro_file,
+        verilog_fnv1a64: format!("{fingerprint:016x}"),
+        config: p.config().clone(),
+        derived: manifest::Derived::of(p),
+        widths: p.widths(),
+        sizing: sizing.clone(),
+        adc_latency: p.adc_latency(),
+        min_cycles_per_mvm: p.min_cycles_per_mvm(),
+        expected_cycles_per_mvm: p.expected_cycles_per_mvm(),
+        stream_cycles_pattern: p.stream_cycles().pattern,
         // What a reader of the directory needs to find the tile behind the bus.
-        manifest["bus"] = "axi".into();
-        manifest["tile_module"] = tile_top.clone().into();
-    }
-    if let Some(e) = &emulation {
-        manifest["emulation"] = serde_json::json!(e);
-    }
+        bus: options.bus,
+        tile_module: options.bus.map(|_| tile_top.clone()),
+        emulation,
+        synthesis: None,
+        ppa: None,
+    };
     let mut rtl = GeneratedRtl {
         top,
         tile_top,
@@ -440,10 +436,7 @@ pub fn write(rtl: &GeneratedRtl, dir: &Path) -> std::io::Result<()> {
         .map(|f| format!("{}\n", f.name))
         .collect();
     std::fs::write(dir.join("files.f"), filelist)?;
-    std::fs::write(
-        dir.join("manifest.json"),
-        serde_json::to_string_pretty(&rtl.manifest)? + "\n",
-    )?;
+    std::fs::write(dir.join(manifest::MANIFEST_FILE), rtl.manifest.to_json()?)?;
     Ok(())
 }
 

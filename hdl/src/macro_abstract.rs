@@ -46,7 +46,7 @@ pub const HALO_UM: f64 = 20.0;
 const PIN_DEPTH: f64 = 0.6;
 const WIRE_WIDTH: f64 = 0.3;
 
-/// One silicon port of the macro.
+/// One port of the macro.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MacroPort {
     /// The port's name in `cim_crossbar_macro.v`.
@@ -55,11 +55,23 @@ pub struct MacroPort {
     pub input: bool,
     /// Bits; a vector when more than one (even a 1-bit parameterized port is a scalar here).
     pub width: u32,
+    /// A port of the silicon macro, else of the behavioral model only (`sim_*`, the noise seeds).
+    pub silicon: bool,
 }
 
-/// The macro's silicon ports, in the order of its Verilog header (the clock first).
-pub fn ports(p: &TileParams, s: &RtlSizing) -> Vec<MacroPort> {
-    let port = |name, input, width| MacroPort { name, input, width };
+/// Every port of the crossbar macro, in the order of its Verilog header (the clock first): the
+/// behavioral and the emulated crossbar declare these, and the top connects them.
+pub fn all_ports(p: &TileParams, s: &RtlSizing) -> Vec<MacroPort> {
+    let port = |name, input, width| MacroPort {
+        name,
+        input,
+        width,
+        silicon: true,
+    };
+    let simulation = |name, width| MacroPort {
+        silicon: false,
+        ..port(name, true, width)
+    };
     vec![
         port("clock", true, 1),
         port("reset", true, 1),
@@ -71,13 +83,17 @@ pub fn ports(p: &TileParams, s: &RtlSizing) -> Vec<MacroPort> {
         port("row_drive", true, p.rows_per_read() as u32),
         port("conv_group", true, s.group_bits),
         port("conv_phase", true, s.phase_bits),
+        simulation("sim_mvm", 32),
+        simulation("sim_bit", s.bit_bits),
         port("code_valid", false, 1),
         port("codes", false, p.adc_count() as u32 * p.adc_bits()),
     ]
 }
 
-/// The ports the behavioral model has and the silicon macro does not.
-pub const SIMULATION_PORTS: &[&str] = &["sim_mvm", "sim_bit"];
+/// The macro's silicon ports (what its LEF and Liberty files hold), in header order.
+pub fn ports(p: &TileParams, s: &RtlSizing) -> Vec<MacroPort> {
+    all_ports(p, s).into_iter().filter(|q| q.silicon).collect()
+}
 
 /// Every pin (one per bit: `codes[3]`) of `ports`, inputs then outputs as given.
 fn pins(ports: &[MacroPort]) -> Vec<(String, bool)> {
@@ -297,12 +313,46 @@ mod tests {
             "bit_width : {};",
             p.adc_count() as u32 * p.adc_bits()
         )));
-        for sim in SIMULATION_PORTS {
+        let all = all_ports(&p, &RtlSizing::new(&p));
+        for sim in all.iter().filter(|q| !q.silicon) {
             assert!(
-                !lef.contains(sim) && !lib.contains(sim),
-                "{sim} is simulation only"
+                !lef.contains(sim.name) && !lib.contains(sim.name),
+                "{} is simulation only",
+                sim.name
             );
         }
         assert!(lib.contains("values (\"1.6000\")") && lib.contains("timing_type : rising_edge;"));
+    }
+
+    /// The behavioral and the emulated crossbar declare the ports of [`all_ports`], in order,
+    /// so the one list is the one the top connects.
+    #[test]
+    fn both_crossbars_declare_every_port_in_order() {
+        let (p, _) = default_ports();
+        let expected: Vec<(bool, &str)> = all_ports(&p, &RtlSizing::new(&p))
+            .iter()
+            .map(|q| (q.input, q.name))
+            .collect();
+        for source in [
+            include_str!("../verilog/cim_crossbar_macro.v"),
+            include_str!("../verilog/cim_crossbar_emulated.v"),
+        ] {
+            let header = source
+                .split(") (\n")
+                .nth(1)
+                .unwrap()
+                .split(");")
+                .next()
+                .unwrap();
+            let declared: Vec<(bool, &str)> = header
+                .lines()
+                .filter_map(|line| {
+                    let words: Vec<&str> = line.split_whitespace().collect();
+                    let name = words.last()?.trim_end_matches(',');
+                    Some((*words.first()? == "input", name))
+                })
+                .collect();
+            assert_eq!(declared, expected);
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! the FIFO depths. The manifest and `cimtile info` print them.
 
 use cimtile_tile::config::{TileParams, Widths};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Bits of an index that takes the values `0..count` (at least 1, so every port has a width).
 pub fn index_bits(count: usize) -> u32 {
@@ -11,7 +11,7 @@ pub fn index_bits(count: usize) -> u32 {
 }
 
 /// The sizes of one tile's RTL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RtlSizing {
     /// Width of a row index (`prog_row`), `0..R`.
     pub row_bits: u32,

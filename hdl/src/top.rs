@@ -14,7 +14,8 @@
 //!                                     column_params ──> activation_unit ──> output FIFO ──> out_*
 //! ```
 
-use super::sizing::RtlSizing;
+use super::macro_abstract;
+use super::sizing::{index_bits, RtlSizing};
 use super::Emulation;
 use cimtile_tile::config::{Activation, TileParams};
 
@@ -24,7 +25,7 @@ pub(super) fn instance(
     module: &str,
     name: &str,
     params: &[(&str, String)],
-    ports: &[&str],
+    ports: &[impl AsRef<str>],
 ) -> String {
     let params = params
         .iter()
@@ -34,6 +35,7 @@ pub(super) fn instance(
     let ports = ports
         .iter()
         .map(|p| {
+            let p = p.as_ref();
             let (port, signal) = p.split_once('=').unwrap_or((p, p));
             format!("        .{port}({signal})")
         })
@@ -77,62 +79,95 @@ pub(super) fn bus(bits: u32) -> String {
     }
 }
 
-/// Verilog of the top module `{prefix}cim_tile`.
-/// With `emulation`, the crossbar is the synthesizable `cim_crossbar_emulated` with that layout.
-pub fn top_module(
-    p: &TileParams,
-    s: &RtlSizing,
-    prefix: &str,
-    emulation: Option<&Emulation>,
-) -> String {
-    let int = |v: u64| v.to_string();
-    let flag = |v: bool| int(v as u64);
-    // The macro's numeric parameters are 32-bit words.
-    let word = |v: u64| format!("32'd{v}");
-    let ab = p.adc_bits();
-    let acc_word = s.acc_bits + s.col_bits;
-    let index_bits = s.fifo_depth.trailing_zeros();
-    let mut v = String::new();
-    v += &format!(
-        r#"`timescale 1ns / 1ps
-`default_nettype none
-// {prefix}cim_tile: an analog compute-in-memory tile, {rows} x {cols} ({phys} physical columns), generated
-// by cimtile from its configuration (manifest.json). Host interface and timing: README.md.
-module {prefix}cim_tile (
-    input  wire clock,
-    input  wire reset,
-    input  wire prog_valid,
-    output wire prog_ready,
-    input  wire prog_column,
-    input  wire {row}prog_row,
-    input  wire {pcol}prog_col,
-    input  wire {level}prog_level,
-    input  wire [15:0] prog_mult,
-    input  wire [4:0] prog_shift,
-    input  wire [31:0] prog_bias,
-    input  wire in_valid,
-    output wire in_ready,
-    input  wire {inb}in_data,
-    output wire out_valid,
-    input  wire out_ready,
-    output wire {outb}out_data,
-    output wire {colb}out_col,
-    output wire out_last,
-    output wire busy,
-    output wire done
-);
-"#,
-        rows = p.rows(),
-        cols = p.cols(),
-        phys = p.phys_cols(),
-        row = bus(s.row_bits),
-        pcol = bus(s.prog_col_bits),
-        level = bus(p.cell_bits()),
-        inb = bus(p.input_bits()),
-        outb = bus(p.output_bits()),
-        colb = bus(s.col_bits),
-    );
-    let wires: &[(&str, u32)] = &[
+/// A port of a generated top module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Port {
+    pub name: &'static str,
+    pub input: bool,
+    pub width: u32,
+}
+
+/// The tile top's ports, in the order of its header (the clock first): the host interface of
+/// README.md, which the AXI top wires to its wrapper and the SDC constrains.
+pub(super) fn ports(p: &TileParams, s: &RtlSizing) -> Vec<Port> {
+    let port = |name, input, width| Port { name, input, width };
+    vec![
+        port("clock", true, 1),
+        port("reset", true, 1),
+        port("prog_valid", true, 1),
+        port("prog_ready", false, 1),
+        port("prog_column", true, 1),
+        port("prog_row", true, s.row_bits),
+        port("prog_col", true, s.prog_col_bits),
+        port("prog_level", true, p.cell_bits()),
+        port("prog_mult", true, 16),
+        port("prog_shift", true, 5),
+        port("prog_bias", true, 32),
+        port("in_valid", true, 1),
+        port("in_ready", false, 1),
+        port("in_data", true, p.input_bits()),
+        port("out_valid", false, 1),
+        port("out_ready", true, 1),
+        port("out_data", false, p.output_bits()),
+        port("out_col", false, s.col_bits),
+        port("out_last", false, 1),
+        port("busy", false, 1),
+        port("done", false, 1),
+    ]
+}
+
+/// A module header's port declarations, one a line: `    input  wire [3:0] name`.
+pub(super) fn declarations<'a>(ports: impl IntoIterator<Item = &'a Port>) -> String {
+    ports
+        .into_iter()
+        .map(|q| {
+            let direction = if q.input { "input " } else { "output" };
+            format!("    {direction} wire {}{}", bus(q.width), q.name)
+        })
+        .collect::<Vec<_>>()
+        .join(",\n")
+}
+
+/// One block instance of the top: a comment above it (may be empty), its module (before the
+/// prefix), its name, parameter overrides and port connections (as [`instance`] takes them).
+struct Block {
+    comment: &'static str,
+    module: &'static str,
+    name: &'static str,
+    params: Vec<(&'static str, String)>,
+    ports: Vec<String>,
+}
+
+impl Block {
+    fn new(
+        module: &'static str,
+        name: &'static str,
+        params: Vec<(&'static str, String)>,
+        ports: &[&str],
+    ) -> Block {
+        Block {
+            comment: "",
+            module,
+            name,
+            params,
+            ports: ports.iter().map(|q| q.to_string()).collect(),
+        }
+    }
+}
+
+/// A parameter of plain integer value.
+fn int(name: &'static str, value: impl Into<u64>) -> (&'static str, String) {
+    (name, value.into().to_string())
+}
+
+/// A parameter that the crossbar modules declare as a 32-bit word.
+fn word(name: &'static str, value: impl Into<u64>) -> (&'static str, String) {
+    (name, format!("32'd{}", value.into()))
+}
+
+/// The nets between the blocks: name and width.
+fn nets(p: &TileParams, s: &RtlSizing) -> Vec<(&'static str, u32)> {
+    vec![
         ("prog_accept", 1),
         ("buf_wr_en", 1),
         ("buf_wr_bank", 1),
@@ -160,7 +195,7 @@ module {prefix}cim_tile (
         ("tag_first", 1),
         ("tag_last", 1),
         ("code_valid", 1),
-        ("codes", p.adc_count() as u32 * ab),
+        ("codes", p.adc_count() as u32 * p.adc_bits()),
         ("landed", 1),
         ("landed_bank", 1),
         ("sum_rd_bank", 1),
@@ -179,355 +214,408 @@ module {prefix}cim_tile (
         ("acc_col", s.col_bits),
         ("acc_valid", 1),
         ("acc_ready", 1),
-        ("acc_word", acc_word),
+        ("acc_word", acc_word_bits(s)),
         ("out_slot_free", 1),
         ("out_slot_take", 1),
         ("result_push", 1),
         ("result_data", p.output_bits()),
         ("result_taken", 1),
-    ];
-    for (name, bits) in wires {
-        v += &format!("    wire {}{name};\n", bus(*bits));
-    }
-    v += "\n    assign result_taken = out_valid && out_ready;\n";
-    v += &format!(
-        "    // Accumulator FIFO word: {{acc, column}}.\n    wire {}acc_push_word = {{acc_value, acc_col}};\n",
-        bus(acc_word)
-    );
-    v += &format!(
-        "    wire {}acc_head_value;\n    wire {}acc_head_col;\n",
+    ]
+}
+
+/// The accumulator FIFO's word: `{acc, column}`.
+fn acc_word_bits(s: &RtlSizing) -> u32 {
+    s.acc_bits + s.col_bits
+}
+
+/// The top's own logic: the result handshake and the accumulator FIFO's word packed and
+/// unpacked.
+fn glue(s: &RtlSizing) -> String {
+    format!(
+        "\n    assign result_taken = out_valid && out_ready;\n\
+         \x20   // Accumulator FIFO word: {{acc, column}}.\n\
+         \x20   wire {}acc_push_word = {{acc_value, acc_col}};\n\
+         \x20   wire {}acc_head_value;\n    wire {}acc_head_col;\n\
+         \x20   assign {{acc_head_value, acc_head_col}} = acc_word;\n\n",
+        bus(acc_word_bits(s)),
         bus(s.acc_bits),
         bus(s.col_bits)
-    );
-    v += "    assign {acc_head_value, acc_head_col} = acc_word;\n\n";
+    )
+}
 
-    let pre = |m: &str| format!("{prefix}{m}");
-    v += &instance(
-        &pre("cim_tile_controller"),
-        "controller",
-        &[
-            ("ROWS", int(p.rows() as u64)),
-            ("ROWS_PER_READ", int(p.rows_per_read() as u64)),
-            ("INPUT_BITS", int(p.input_bits() as u64)),
-            ("GROUP_BITS", int(s.group_bits as u64)),
-            ("OFFSET_BITS", int(s.offset_bits as u64)),
-            ("FLIGHT_BITS", int(s.flight_bits as u64)),
-            ("COLS", int(p.cols() as u64)),
-            ("COL_BITS", int(s.col_bits as u64)),
-        ],
-        &[
-            "clock",
-            "reset",
-            "in_valid",
-            "in_ready",
-            "in_data",
-            "prog_valid",
-            "prog_ready",
-            "prog_accept",
-            "buf_wr_en",
-            "buf_wr_bank",
-            "buf_wr_group",
-            "buf_wr_offset",
-            "buf_wr_data",
-            "vector_loaded",
-            "vector_issued",
-            "issued_bank",
-            "result_taken",
-            "out_col",
-            "out_last",
-            "busy",
-            "done",
-        ],
-    );
-    v += &instance(
-        &pre("cim_input_buffer"),
-        "input_buffer",
-        &[
-            ("ROWS_PER_READ", int(p.rows_per_read() as u64)),
-            ("INPUT_BITS", int(p.input_bits() as u64)),
-            ("GROUP_BITS", int(s.group_bits as u64)),
-            ("OFFSET_BITS", int(s.offset_bits as u64)),
-            ("BIT_BITS", int(s.bit_bits as u64)),
-        ],
-        &[
-            "clock",
-            "wr_en=buf_wr_en",
-            "wr_bank=buf_wr_bank",
-            "wr_group=buf_wr_group",
-            "wr_offset=buf_wr_offset",
-            "wr_data=buf_wr_data",
-            "rd_bank",
-            "rd_group",
-            "rd_bit",
-            "row_drive",
-        ],
-    );
-    v += &instance(
-        &pre("cim_adc_scheduler"),
-        "scheduler",
-        &[
-            ("INPUT_BITS", int(p.input_bits() as u64)),
-            ("INPUTS_SIGNED", flag(p.inputs_signed())),
-            ("GROUPS", int(p.groups() as u64)),
-            ("PHASES", int(p.phases() as u64)),
-            ("ADC_CYCLES", int(p.adc_cycles() as u64)),
-            ("ADC_LATENCY", int(p.adc_latency() as u64)),
-            ("BIT_BITS", int(s.bit_bits as u64)),
-            ("GROUP_BITS", int(s.group_bits as u64)),
-            ("PHASE_BITS", int(s.phase_bits as u64)),
-            ("WAIT_BITS", int(s.wait_bits as u64)),
-        ],
-        &[
-            "clock",
-            "reset",
-            "vector_loaded",
-            "vector_issued",
-            "issued_bank",
-            "sums_released",
-            "released_bank",
-            "rd_bank",
-            "rd_group",
-            "rd_bit",
-            "conv_start",
-            "conv_group",
-            "conv_phase",
-            "conv_mvm",
-            "conv_bit",
-            "tag_bank",
-            "tag_phase",
-            "tag_bit",
-            "tag_negative",
-            "tag_first",
-            "tag_last",
-        ],
-    );
-    let (crossbar, layout) = match emulation {
-        None => {
-            v += "    // The analog array and its ADCs: the behavioral model in simulation, the silicon macro\n    // (same ports; sim_* left open) in an ASIC flow.\n";
-            ("cim_crossbar_macro", vec![])
-        }
-        Some(e) => {
-            v += "    // The analog array and its ADCs, emulated bit for bit in synthesizable logic (sim_* seed\n    // its read noise).\n";
-            let layout = vec![
-                ("CELLS_PER_READ", int(e.cells_per_read as u64)),
-                ("READ_START", int(e.read_start)),
-            ];
-            ("cim_crossbar_emulated", layout)
-        }
-    };
-    let mut macro_params = vec![
-        ("ROWS", word(p.rows() as u64)),
-        ("PHYS_COLS", word(p.phys_cols() as u64)),
-        ("ROWS_PER_READ", int(p.rows_per_read() as u64)),
-        ("ADCS", int(p.adc_count() as u64)),
-        ("ADC_BITS", int(ab as u64)),
-        ("ADC_STEP", word(p.adc_step() as u64)),
-        ("ADC_CYCLES", word(p.adc_cycles() as u64)),
-        ("ADC_LATENCY", word(p.adc_latency() as u64)),
-        ("CELL_BITS", int(p.cell_bits() as u64)),
-        ("FINE_BITS", word(p.fine_bits() as u64)),
-        ("READ_NOISE", word(p.read_noise() as u64)),
-        ("PROGRAM_ERROR", word(p.program_error() as u64)),
-        ("SEED", word(p.seed() as u64)),
-        ("DRIFT", word(p.drift() as u64)),
-        ("DRIFT_SPREAD", word(p.drift_spread() as u64)),
+/// The crossbar macro's instance: every port of its header (one list, the macro's), connected
+/// by name but for the programming enable and the noise seeds.
+fn crossbar(p: &TileParams, s: &RtlSizing, emulation: Option<&Emulation>) -> Block {
+    let mut params = vec![
+        word("ROWS", p.rows() as u64),
+        word("PHYS_COLS", p.phys_cols() as u64),
+        int("ROWS_PER_READ", p.rows_per_read() as u64),
+        int("ADCS", p.adc_count() as u64),
+        int("ADC_BITS", p.adc_bits()),
+        word("ADC_STEP", p.adc_step()),
+        word("ADC_CYCLES", p.adc_cycles()),
+        word("ADC_LATENCY", p.adc_latency()),
+        int("CELL_BITS", p.cell_bits()),
+        word("FINE_BITS", p.fine_bits()),
+        word("READ_NOISE", p.read_noise()),
+        word("PROGRAM_ERROR", p.program_error()),
+        word("SEED", p.seed()),
+        word("DRIFT", p.drift()),
+        word("DRIFT_SPREAD", p.drift_spread()),
         ("IR_DROP", format!("64'd{}", p.ir_drop())),
-        ("STUCK_OFF_PPM", word(p.stuck_off_ppm() as u64)),
-        ("STUCK_ON_PPM", word(p.stuck_on_ppm() as u64)),
-        ("ROW_BITS", int(s.row_bits as u64)),
-        ("COL_BITS", int(s.prog_col_bits as u64)),
-        ("GROUP_BITS", int(s.group_bits as u64)),
-        ("PHASE_BITS", int(s.phase_bits as u64)),
-        ("BIT_BITS", int(s.bit_bits as u64)),
+        word("STUCK_OFF_PPM", p.stuck_off_ppm()),
+        word("STUCK_ON_PPM", p.stuck_on_ppm()),
+        int("ROW_BITS", s.row_bits),
+        int("COL_BITS", s.prog_col_bits),
+        int("GROUP_BITS", s.group_bits),
+        int("PHASE_BITS", s.phase_bits),
+        int("BIT_BITS", s.bit_bits),
     ];
-    macro_params.extend(layout);
-    v += &instance(
-        &pre(crossbar),
-        "crossbar",
-        &macro_params,
-        &[
-            "clock",
-            "reset",
-            "prog_en=prog_accept && !prog_column",
-            "prog_row",
-            "prog_col",
-            "prog_level",
-            "conv_start",
-            "row_drive",
-            "conv_group",
-            "conv_phase",
-            "sim_mvm=conv_mvm",
-            "sim_bit=conv_bit",
-            "code_valid",
-            "codes",
-        ],
-    );
-    v += &instance(
-        &pre("cim_shift_add_lanes"),
-        "lanes",
-        &[
-            ("ADCS", int(p.adc_count() as u64)),
-            ("PHASES", int(p.phases() as u64)),
-            ("PHYS_COLS", int(p.phys_cols() as u64)),
-            ("ADC_BITS", int(ab as u64)),
-            ("ADC_CYCLES", int(p.adc_cycles() as u64)),
-            ("PART_BITS", int(s.part_bits as u64)),
-            ("PHASE_BITS", int(s.phase_bits as u64)),
-            ("BIT_BITS", int(s.bit_bits as u64)),
-            ("LANE_BITS", int(s.lane_bits as u64)),
-        ],
-        &[
-            "clock",
-            "reset",
-            "code_valid",
-            "codes",
-            "tag_bank",
-            "tag_phase",
-            "tag_bit",
-            "tag_negative",
-            "tag_first",
-            "tag_last",
-            "landed",
-            "landed_bank",
-            "rd_bank=sum_rd_bank",
-            "rd_phase=sum_rd_phase",
-            "rd_lane=sum_rd_lane",
-            "rd_value=sum_rd_value",
-        ],
-    );
-    v += &instance(
-        &pre("cim_column_params"),
-        "column_params",
-        &[
-            ("COLS", int(p.cols() as u64)),
-            ("COL_BITS", int(s.col_bits as u64)),
-            ("WR_COL_BITS", int(s.prog_col_bits as u64)),
-        ],
-        &[
-            "clock",
-            "reset",
-            "wr_en=prog_accept && prog_column",
-            "wr_col=prog_col",
-            "wr_mult=prog_mult",
-            "wr_shift=prog_shift",
-            "wr_bias=prog_bias",
-            "rd_en=param_read",
-            "rd_col=param_col",
-            "rd_mult=param_mult",
-            "rd_shift=param_shift",
-            "rd_bias=param_bias",
-        ],
-    );
-    v += &instance(
-        &pre("cim_column_combiner"),
-        "combiner",
-        &[
-            ("ADCS", int(p.adc_count() as u64)),
-            ("SLICES", int(p.slices() as u64)),
-            ("COLS", int(p.cols() as u64)),
-            ("CELL_BITS", int(p.cell_bits() as u64)),
-            ("PART_BITS", int(s.part_bits as u64)),
-            ("ACC_BITS", int(s.acc_bits as u64)),
-            ("PHASE_BITS", int(s.phase_bits as u64)),
-            ("LANE_BITS", int(s.lane_bits as u64)),
-            ("SLICE_BITS", int(s.slice_bits as u64)),
-            ("COL_BITS", int(s.col_bits as u64)),
-        ],
-        &[
-            "clock",
-            "reset",
-            "landed",
-            "landed_bank",
-            "sums_released",
-            "released_bank",
-            "rd_bank=sum_rd_bank",
-            "rd_phase=sum_rd_phase",
-            "rd_lane=sum_rd_lane",
-            "rd_value=sum_rd_value",
-            "slot_free=acc_slot_free",
-            "slot_take=acc_slot_take",
-            "acc_valid=acc_push",
-            "acc_value",
-            "acc_col",
-        ],
-    );
-    let fifo = |name: &str, width: u32, ports: &[&str]| {
-        instance(
-            &pre("cim_stream_fifo"),
-            name,
-            &[
-                ("WIDTH", int(width as u64)),
-                ("DEPTH", int(s.fifo_depth as u64)),
-                ("INDEX_BITS", int(index_bits as u64)),
-            ],
-            ports,
-        )
-    };
-    v += &fifo(
-        "acc_fifo",
-        acc_word,
-        &[
-            "clock",
-            "reset",
-            "slot_free=acc_slot_free",
-            "slot_take=acc_slot_take",
-            "push=acc_push",
-            "push_data=acc_push_word",
-            "out_valid=acc_valid",
-            "out_ready=acc_ready",
-            "out_data=acc_word",
-        ],
-    );
-    let (out_min, _) = p.output_range();
-    v += &instance(
-        &pre("cim_activation_unit"),
-        "activation",
-        &[
-            ("ACC_BITS", int(s.acc_bits as u64)),
-            ("SUM_BITS", int(s.sum_bits as u64)),
-            ("OUT_BITS", int(p.output_bits() as u64)),
-            ("OUT_SIGNED", flag(out_min < 0)),
-            ("RELU", flag(p.activation() == Activation::Relu)),
-            ("DIGIT_BITS", int(s.digit_bits as u64)),
+    let ports = macro_abstract::all_ports(p, s)
+        .into_iter()
+        .map(|q| match q.name {
+            "prog_en" => "prog_en=prog_accept && !prog_column".to_string(),
+            "sim_mvm" => "sim_mvm=conv_mvm".to_string(),
+            "sim_bit" => "sim_bit=conv_bit".to_string(),
+            name => name.to_string(),
+        })
+        .collect();
+    let (comment, module) = match emulation {
+        None => (
+            "    // The analog array and its ADCs: the behavioral model in simulation, the silicon macro\n    // (same ports; sim_* left open) in an ASIC flow.\n",
+            "cim_crossbar_macro",
+        ),
+        Some(e) => {
+            params.extend([
+                int("CELLS_PER_READ", e.cells_per_read as u64),
+                int("READ_START", e.read_start),
+            ]);
             (
-                "STEP_BITS",
-                int(super::sizing::index_bits(16 / s.digit_bits as usize) as u64),
-            ),
-            ("COL_BITS", int(s.col_bits as u64)),
-        ],
-        &[
-            "clock",
-            "reset",
-            "in_valid=acc_valid",
-            "in_ready=acc_ready",
-            "in_acc=acc_head_value",
-            "in_col=acc_head_col",
-            "param_read",
-            "param_col",
-            "param_mult",
-            "param_shift",
-            "param_bias",
-            "slot_free=out_slot_free",
-            "slot_take=out_slot_take",
-            "out_push=result_push",
-            "out_data=result_data",
-        ],
+                "    // The analog array and its ADCs, emulated bit for bit in synthesizable logic (sim_* seed\n    // its read noise).\n",
+                "cim_crossbar_emulated",
+            )
+        }
+    };
+    Block {
+        comment,
+        module,
+        name: "crossbar",
+        params,
+        ports,
+    }
+}
+
+/// A stream FIFO of `width`-bit words.
+fn fifo(s: &RtlSizing, name: &'static str, width: u32, ports: &[&str]) -> Block {
+    let params = vec![
+        int("WIDTH", width),
+        int("DEPTH", s.fifo_depth as u64),
+        int("INDEX_BITS", s.fifo_depth.trailing_zeros()),
+    ];
+    Block::new("cim_stream_fifo", name, params, ports)
+}
+
+/// The block instances of the top, in the order of the datapath.
+fn blocks(p: &TileParams, s: &RtlSizing, emulation: Option<&Emulation>) -> Vec<Block> {
+    let (out_min, _) = p.output_range();
+    vec![
+        Block::new(
+            "cim_tile_controller",
+            "controller",
+            vec![
+                int("ROWS", p.rows() as u64),
+                int("ROWS_PER_READ", p.rows_per_read() as u64),
+                int("INPUT_BITS", p.input_bits()),
+                int("GROUP_BITS", s.group_bits),
+                int("OFFSET_BITS", s.offset_bits),
+                int("FLIGHT_BITS", s.flight_bits),
+                int("COLS", p.cols() as u64),
+                int("COL_BITS", s.col_bits),
+            ],
+            CONTROLLER_PORTS,
+        ),
+        Block::new(
+            "cim_input_buffer",
+            "input_buffer",
+            vec![
+                int("ROWS_PER_READ", p.rows_per_read() as u64),
+                int("INPUT_BITS", p.input_bits()),
+                int("GROUP_BITS", s.group_bits),
+                int("OFFSET_BITS", s.offset_bits),
+                int("BIT_BITS", s.bit_bits),
+            ],
+            INPUT_BUFFER_PORTS,
+        ),
+        Block::new(
+            "cim_adc_scheduler",
+            "scheduler",
+            vec![
+                int("INPUT_BITS", p.input_bits()),
+                int("INPUTS_SIGNED", p.inputs_signed()),
+                int("GROUPS", p.groups() as u64),
+                int("PHASES", p.phases() as u64),
+                int("ADC_CYCLES", p.adc_cycles()),
+                int("ADC_LATENCY", p.adc_latency()),
+                int("BIT_BITS", s.bit_bits),
+                int("GROUP_BITS", s.group_bits),
+                int("PHASE_BITS", s.phase_bits),
+                int("WAIT_BITS", s.wait_bits),
+            ],
+            SCHEDULER_PORTS,
+        ),
+        crossbar(p, s, emulation),
+        Block::new(
+            "cim_shift_add_lanes",
+            "lanes",
+            vec![
+                int("ADCS", p.adc_count() as u64),
+                int("PHASES", p.phases() as u64),
+                int("PHYS_COLS", p.phys_cols() as u64),
+                int("ADC_BITS", p.adc_bits()),
+                int("ADC_CYCLES", p.adc_cycles()),
+                int("PART_BITS", s.part_bits),
+                int("PHASE_BITS", s.phase_bits),
+                int("BIT_BITS", s.bit_bits),
+                int("LANE_BITS", s.lane_bits),
+            ],
+            LANES_PORTS,
+        ),
+        Block::new(
+            "cim_column_params",
+            "column_params",
+            vec![
+                int("COLS", p.cols() as u64),
+                int("COL_BITS", s.col_bits),
+                int("WR_COL_BITS", s.prog_col_bits),
+            ],
+            COLUMN_PARAMS_PORTS,
+        ),
+        Block::new(
+            "cim_column_combiner",
+            "combiner",
+            vec![
+                int("ADCS", p.adc_count() as u64),
+                int("SLICES", p.slices() as u64),
+                int("COLS", p.cols() as u64),
+                int("CELL_BITS", p.cell_bits()),
+                int("PART_BITS", s.part_bits),
+                int("ACC_BITS", s.acc_bits),
+                int("PHASE_BITS", s.phase_bits),
+                int("LANE_BITS", s.lane_bits),
+                int("SLICE_BITS", s.slice_bits),
+                int("COL_BITS", s.col_bits),
+            ],
+            COMBINER_PORTS,
+        ),
+        fifo(s, "acc_fifo", acc_word_bits(s), ACC_FIFO_PORTS),
+        Block::new(
+            "cim_activation_unit",
+            "activation",
+            vec![
+                int("ACC_BITS", s.acc_bits),
+                int("SUM_BITS", s.sum_bits),
+                int("OUT_BITS", p.output_bits()),
+                int("OUT_SIGNED", out_min < 0),
+                int("RELU", p.activation() == Activation::Relu),
+                int("DIGIT_BITS", s.digit_bits),
+                int("STEP_BITS", index_bits(16 / s.digit_bits as usize)),
+                int("COL_BITS", s.col_bits),
+            ],
+            ACTIVATION_PORTS,
+        ),
+        fifo(s, "output_buffer", p.output_bits(), OUTPUT_BUFFER_PORTS),
+    ]
+}
+
+/// Verilog of the top module `{prefix}cim_tile`: its ports, the nets between the blocks, its
+/// own logic ([`glue`]) and the block instances of [`blocks`].
+/// With `emulation`, the crossbar is the synthesizable `cim_crossbar_emulated` with that layout.
+pub fn top_module(
+    p: &TileParams,
+    s: &RtlSizing,
+    prefix: &str,
+    emulation: Option<&Emulation>,
+) -> String {
+    let mut v = format!(
+        "`timescale 1ns / 1ps\n`default_nettype none\n\
+         // {prefix}cim_tile: an analog compute-in-memory tile, {rows} x {cols} ({phys} physical columns), generated\n\
+         // by cimtile from its configuration (manifest.json). Host interface and timing: README.md.\n\
+         module {prefix}cim_tile (\n{ports}\n);\n",
+        rows = p.rows(),
+        cols = p.cols(),
+        phys = p.phys_cols(),
+        ports = declarations(&ports(p, s)),
     );
-    v += &fifo(
-        "output_buffer",
-        p.output_bits(),
-        &[
-            "clock",
-            "reset",
-            "slot_free=out_slot_free",
-            "slot_take=out_slot_take",
-            "push=result_push",
-            "push_data=result_data",
-            "out_valid",
-            "out_ready",
-            "out_data",
-        ],
-    );
+    for (name, bits) in nets(p, s) {
+        v += &format!("    wire {}{name};\n", bus(bits));
+    }
+    v += &glue(s);
+    for b in blocks(p, s, emulation) {
+        v += b.comment;
+        v += &instance(
+            &format!("{prefix}{}", b.module),
+            b.name,
+            &b.params,
+            &b.ports,
+        );
+    }
     v += "endmodule\n`default_nettype wire\n";
     v
 }
+
+// Port connections of the blocks: `port` joins the net of the same name, `port=net` another.
+
+const CONTROLLER_PORTS: &[&str] = &[
+    "clock",
+    "reset",
+    "in_valid",
+    "in_ready",
+    "in_data",
+    "prog_valid",
+    "prog_ready",
+    "prog_accept",
+    "buf_wr_en",
+    "buf_wr_bank",
+    "buf_wr_group",
+    "buf_wr_offset",
+    "buf_wr_data",
+    "vector_loaded",
+    "vector_issued",
+    "issued_bank",
+    "result_taken",
+    "out_col",
+    "out_last",
+    "busy",
+    "done",
+];
+
+const INPUT_BUFFER_PORTS: &[&str] = &[
+    "clock",
+    "wr_en=buf_wr_en",
+    "wr_bank=buf_wr_bank",
+    "wr_group=buf_wr_group",
+    "wr_offset=buf_wr_offset",
+    "wr_data=buf_wr_data",
+    "rd_bank",
+    "rd_group",
+    "rd_bit",
+    "row_drive",
+];
+
+const SCHEDULER_PORTS: &[&str] = &[
+    "clock",
+    "reset",
+    "vector_loaded",
+    "vector_issued",
+    "issued_bank",
+    "sums_released",
+    "released_bank",
+    "rd_bank",
+    "rd_group",
+    "rd_bit",
+    "conv_start",
+    "conv_group",
+    "conv_phase",
+    "conv_mvm",
+    "conv_bit",
+    "tag_bank",
+    "tag_phase",
+    "tag_bit",
+    "tag_negative",
+    "tag_first",
+    "tag_last",
+];
+
+const LANES_PORTS: &[&str] = &[
+    "clock",
+    "reset",
+    "code_valid",
+    "codes",
+    "tag_bank",
+    "tag_phase",
+    "tag_bit",
+    "tag_negative",
+    "tag_first",
+    "tag_last",
+    "landed",
+    "landed_bank",
+    "rd_bank=sum_rd_bank",
+    "rd_phase=sum_rd_phase",
+    "rd_lane=sum_rd_lane",
+    "rd_value=sum_rd_value",
+];
+
+const COLUMN_PARAMS_PORTS: &[&str] = &[
+    "clock",
+    "reset",
+    "wr_en=prog_accept && prog_column",
+    "wr_col=prog_col",
+    "wr_mult=prog_mult",
+    "wr_shift=prog_shift",
+    "wr_bias=prog_bias",
+    "rd_en=param_read",
+    "rd_col=param_col",
+    "rd_mult=param_mult",
+    "rd_shift=param_shift",
+    "rd_bias=param_bias",
+];
+
+const COMBINER_PORTS: &[&str] = &[
+    "clock",
+    "reset",
+    "landed",
+    "landed_bank",
+    "sums_released",
+    "released_bank",
+    "rd_bank=sum_rd_bank",
+    "rd_phase=sum_rd_phase",
+    "rd_lane=sum_rd_lane",
+    "rd_value=sum_rd_value",
+    "slot_free=acc_slot_free",
+    "slot_take=acc_slot_take",
+    "acc_valid=acc_push",
+    "acc_value",
+    "acc_col",
+];
+
+const ACC_FIFO_PORTS: &[&str] = &[
+    "clock",
+    "reset",
+    "slot_free=acc_slot_free",
+    "slot_take=acc_slot_take",
+    "push=acc_push",
+    "push_data=acc_push_word",
+    "out_valid=acc_valid",
+    "out_ready=acc_ready",
+    "out_data=acc_word",
+];
+
+const ACTIVATION_PORTS: &[&str] = &[
+    "clock",
+    "reset",
+    "in_valid=acc_valid",
+    "in_ready=acc_ready",
+    "in_acc=acc_head_value",
+    "in_col=acc_head_col",
+    "param_read",
+    "param_col",
+    "param_mult",
+    "param_shift",
+    "param_bias",
+    "slot_free=out_slot_free",
+    "slot_take=out_slot_take",
+    "out_push=result_push",
+    "out_data=result_data",
+];
+
+const OUTPUT_BUFFER_PORTS: &[&str] = &[
+    "clock",
+    "reset",
+    "slot_free=out_slot_free",
+    "slot_take=out_slot_take",
+    "push=result_push",
+    "push_data=result_data",
+    "out_valid",
+    "out_ready",
+    "out_data",
+];

@@ -7,7 +7,8 @@ use cimtile_tile::calibration;
 use cimtile_tile::config::{ConfigError, TileConfig, TileParams};
 use cimtile_tile::data::{check_columns, check_input, check_weight, ColumnParams, Weights};
 use cimtile_tile::engine::ModelEngine;
-use cimtile_tile::golden::device::{drift_stats, fault_map, Stuck};
+use cimtile_tile::golden::device::{fault_map, Stuck};
+use cimtile_tile::info::TileInfo;
 use cimtile_tile::ppa::{self, Workload};
 use cimtile_tile::TileModel;
 use numpy::ndarray::Array2;
@@ -312,32 +313,8 @@ impl Tile {
 
     /// The derived sizes, as `cimtile info` prints them (without the synthesis).
     fn info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let p = &self.params;
-        let w = p.widths();
-        let faults = fault_map(p);
-        let off = faults.iter().filter(|c| c.stuck == Stuck::Off).count();
-        let drift = drift_stats(p);
-        let info = json!({
-            "tile": self.origin,
-            "aging": self.aging,
-            "rows": p.rows(), "cols": p.cols(), "rows_per_read": p.rows_per_read(),
-            "weight_bits": p.weight_bits(), "cell_bits": p.cell_bits(),
-            "inputs_signed": p.inputs_signed(), "input_bits": p.input_bits(),
-            "input_range": p.input_range(), "weight_max": p.weight_max(), "output_range": p.output_range(),
-            "adc_count": p.adc_count(), "adc_bits": p.adc_bits(), "adc_step": p.adc_step(), "adc_cycles": p.adc_cycles(),
-            "slices": p.slices(), "phys_cols": p.phys_cols(), "groups": p.groups(), "phases": p.phases(),
-            "partial_bits": w.partial_bits, "partial_max": w.partial_max as f64,
-            "acc_bits": w.acc_bits, "acc_max": w.acc_max as f64,
-            "product_bits": w.product_bits, "product_max": w.product_max as f64,
-            "min_cycles_per_mvm": p.min_cycles_per_mvm(),
-            "conversions_per_mvm": p.conversions_per_mvm(),
-            "ideal": p.is_ideal(),
-            "stuck_off": off, "stuck_on": faults.len() - off, "cells": p.rows() * p.phys_cols(),
-            "drift_cells": drift.cells, "drift_mean": drift.mean, "drift_max": drift.max,
-            "ir_drop": p.ir_drop(), "ir_drop_max": p.ir_drop_max(), "current_max": p.current_max(),
-            "adc_can_clip": p.adc_can_clip(),
-        });
-        json_to_py(py, &info)
+        let info = TileInfo::new(&self.params, &self.origin, self.aging.as_deref());
+        json_to_py(py, &serde_json::to_value(info).map_err(value_error)?)
     }
 
     /// The `cimtile ppa --no-synth` figures (a dict): on the programmed weights and the inputs `X`
@@ -374,12 +351,8 @@ impl Tile {
                         "mvms must be in 1..=100000, not {mvms}"
                     )));
                 }
-                let case = cimtile_tile::random_case::random_case(p, mvms as usize, seed);
-                (
-                    case.weights,
-                    case.inputs,
-                    format!("uniform random weights and {mvms} input vectors, seed {seed}"),
-                )
+                let (weights, inputs, _, description) = ppa::random_workload(p, mvms, seed);
+                (weights, inputs, description)
             }
         };
         let workload = Workload {

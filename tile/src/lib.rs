@@ -59,6 +59,7 @@ pub mod config;
 pub mod data;
 pub mod engine;
 pub mod golden;
+pub mod info;
 pub mod ppa;
 pub mod random_case;
 pub mod schedule;

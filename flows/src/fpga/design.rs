@@ -52,13 +52,12 @@ pub(crate) fn write_design(
     // The behavioral macro is simulation only; the emulated one is periphery, written above.
     let stand_in_needed = generated.files.iter().any(|f| f.role == FileRole::Macro);
     if stand_in_needed {
-        let macro_file = generated.manifest["macro_file"]
-            .as_str()
-            .unwrap_or("cim_crossbar_macro.v")
-            .to_string();
-        let macro_module = macro_file.trim_end_matches(".v").to_string();
-        write(&macro_file, &stand_in(&macro_module, top_text(generated))?)?;
-        files.push(macro_file);
+        let manifest = &generated.manifest;
+        write(
+            &manifest.macro_file,
+            &stand_in(manifest.macro_module(), top_text(generated))?,
+        )?;
+        files.push(manifest.macro_file.clone());
     }
     let top_ports = ports(top_text(generated));
     let pins: u32 = top_ports.iter().map(|p| p.bits).sum();

@@ -213,12 +213,8 @@ pub fn run(request: &Request, status: Status) -> Result<Report> {
     Ok(Report {
         origin: request.origin.to_string(),
         top_module: generated.top.clone(),
-        macro_module: generated.manifest["macro_file"]
-            .as_str()
-            .unwrap_or_default()
-            .trim_end_matches(".v")
-            .to_string(),
-        emulation: generated.manifest.get("emulation").cloned(),
+        macro_module: generated.manifest.macro_module().to_string(),
+        emulation: generated.manifest.emulation.map(|e| serde_json::json!(e)),
         seed,
         seeds: SeedSpread::of(&fmax),
         target,

@@ -1,7 +1,7 @@
 //! The bit width of every stage of the tile, derived from the bounds of its values.
 
 use super::TileParams;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The range of a `bits`-wide value, signed or not.
 pub(super) fn two_range(bits: u32, signed: bool) -> (i64, i64) {
@@ -20,7 +20,7 @@ pub fn signed_width(max_abs: u128) -> u32 {
 
 /// The magnitude bounds of the datapath and the signed widths that hold them: one place,
 /// so the golden model's report, `cimtile info`, the manifest and the RTL agree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Widths {
     /// Bound of one lane's partial sum of one physical column: `G * (2^Ab-1) * (2^Ib-1)`.
     pub partial_max: u128,

@@ -3,26 +3,27 @@
 //! this file in prose; `cimtile ppa --json` lists them as used.
 
 use crate::config::TechConfig;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-/// A number, its unit and where it comes from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A number, its unit and where it comes from (text owned when read back from a report).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Constant {
     /// The number, in `unit`.
     pub value: f64,
     /// Its unit, such as `nm` or `fJ`.
-    pub unit: &'static str,
+    pub unit: Cow<'static, str>,
     /// Where it comes from: the paper, datasheet or fit, precisely enough to check it.
-    pub source: &'static str,
+    pub source: Cow<'static, str>,
 }
 
 /// A [`Constant`] in a `const` item.
 pub const fn constant(value: f64, unit: &'static str, source: &'static str) -> Constant {
     Constant {
         value,
-        unit,
-        source,
+        unit: Cow::Borrowed(unit),
+        source: Cow::Borrowed(source),
     }
 }
 

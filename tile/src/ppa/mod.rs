@@ -30,7 +30,7 @@ use crate::config::{TechConfig, TileParams};
 use crate::data::{ColumnParams, Weights};
 use crate::golden::{ModelError, TileModel};
 use constants::Constant;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The blocks of the digital periphery, by the module names of the RTL (any prefix before
@@ -140,8 +140,8 @@ pub struct MeasuredActivity {
     pub source: String,
 }
 
-/// The estimate: every figure of `cimtile ppa --json`.
-#[derive(Debug, Clone, Serialize)]
+/// The estimate: every figure of `cimtile ppa --json` (read back from a manifest, too).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PpaReport {
     /// CMOS node the figures are for, nm (`tech.node_nm`).
     pub node_nm: f64,
@@ -490,25 +490,36 @@ impl<'a> NetlistEnergy<'a> {
     }
 }
 
-/// A published figure of a preset's source, beside which `cimtile ppa` prints its own.
-pub struct Published {
-    /// The quantity, as `cimtile ppa` labels it.
+/// A published figure of a preset's source and the tool's figure for the same quantity, in a
+/// report `R`: a tile's [`PpaReport`] here, a chip's report in `cimtile-chip`.
+pub struct Published<R = PpaReport> {
+    /// The quantity, as the report labels it.
     pub what: &'static str,
     /// The figure, or `None` where the paper gives the claim but no number we could verify.
     pub value: Option<f64>,
     /// The unit of `value` and of `ours`.
     pub unit: &'static str,
-    /// Paper, table or figure the number is from.
+    /// Paper, table or figure the number is from, and the configuration behind it.
     pub source: &'static str,
     /// The tool's figure for the same quantity.
-    pub ours: fn(&PpaReport) -> f64,
+    pub ours: fn(&R) -> f64,
+}
+
+impl<R> Published<R> {
+    /// The published figure with its unit, or that it was not transcribed.
+    pub fn value_text(&self) -> String {
+        self.value.map_or_else(
+            || "not transcribed".to_string(),
+            |v| format!("{v} {}", self.unit),
+        )
+    }
 }
 
 fn share(parts: &BTreeMap<String, f64>, key: &str) -> f64 {
     100.0 * parts.get(key).copied().unwrap_or(0.0) / parts.values().sum::<f64>()
 }
 
-/// The published figures of the preset `name` (`isaac`, `neurram`), if it has any.
+/// The published tile figures of the preset `name` (`isaac`, `neurram`; none for the others).
 pub fn published(name: &str) -> &'static [Published] {
     match name {
         "isaac" => &[
