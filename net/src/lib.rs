@@ -1,7 +1,9 @@
-//! Networks on cimtile tiles: a [`Network`] read from a file (today a float MLP in NumPy's .npz
-//! layout), quantized to a tile's precision, its weight layers cut into tiles of the golden model,
-//! and evaluated on a [`TestSet`]: the accuracy on the tiles next to that of the quantized network
-//! in exact integer arithmetic and of the float model as trained ([`NetFigures`]).
+//! Networks on cimtile tiles: a [`Network`] read from a file (an ONNX graph, or a float MLP in
+//! NumPy's .npz layout), quantized to a tile's precision, its weight layers cut into tiles of the
+//! golden model, and evaluated on a [`TestSet`]: the accuracy on the tiles next to that of the
+//! quantized network in exact integer arithmetic and of the float model as trained
+//! ([`NetFigures`]). With an [`EngineCheck`] the tiles' MVMs also run on engines the caller lends
+//! (the generated RTL in a simulator) and are compared bit for bit with the model.
 //!
 //! ```no_run
 //! # fn main() -> anyhow::Result<()> {
@@ -14,13 +16,15 @@
 //! # Ok(()) }
 //! ```
 
+#![deny(missing_docs)]
+
 mod graph;
 mod npz;
 mod onnx;
 mod quant;
 mod tiled;
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{bail, Result};
 use cimtile_tile::engine::EngineBuilder;
 use cimtile_tile::ppa::{estimate, Workload};
 use cimtile_tile::TileParams;
@@ -51,6 +55,7 @@ pub enum LayerKind {
 pub struct WeightLayer {
     /// The layer's name (the ONNX node's name; `layer0`, `layer1`, ... in an .npz MLP).
     pub name: String,
+    /// Whether it is a matrix product or a convolution.
     pub kind: LayerKind,
     /// Rows of its matrix: inputs of one MVM (`Cin * kh * kw` for a convolution).
     pub k: usize,
@@ -127,8 +132,11 @@ pub struct Options {
 /// How one weight layer was cut into tiles.
 #[derive(Debug, Clone, Serialize)]
 pub struct LayerTiling {
+    /// The layer's name, as in [`WeightLayer::name`].
     pub name: String,
+    /// Tiles along the layer's inputs: its `k` rows cut into slices of the tile's rows.
     pub row_tiles: usize,
+    /// Tiles along the layer's outputs: its `n` columns cut into slices of the tile's columns.
     pub col_tiles: usize,
     /// Whether the tiles' column parameters requantize the layer (else the host does).
     pub requantized_on_tile: bool,
@@ -141,21 +149,27 @@ pub struct LayerTiling {
 pub struct Mismatch {
     /// Weight layer index (graph order).
     pub layer: usize,
+    /// The tile's slice of the layer's inputs (see [`LayerTiling::row_tiles`]).
     pub row_tile: usize,
+    /// The tile's slice of the layer's outputs (see [`LayerTiling::col_tiles`]).
     pub col_tile: usize,
     /// Index of the MVM in the tile's run: image by image, each image's MVMs (output positions)
     /// in order.
     pub mvm: usize,
-    /// Tile column and the layer output it stands for.
+    /// The first tile column that differs.
     pub column: usize,
+    /// The layer output that column stands for: `col_tile * C + column`.
     pub layer_output: usize,
+    /// That column's output from the golden model.
     pub model: i64,
+    /// That column's output from the checked engine (the RTL).
     pub rtl: i64,
 }
 
 /// What a network run measures.
 #[derive(Debug, Clone)]
 pub struct NetFigures {
+    /// Test images run.
     pub images: usize,
     /// Images classified right on the tiles.
     pub correct: usize,
@@ -172,7 +186,10 @@ pub struct NetFigures {
     pub tiles: usize,
     /// Tile MVMs per image.
     pub mvms_per_image: u64,
+    /// Tile MVMs of all the images run.
     pub mvms: u64,
+    /// ADC conversions of those MVMs: `Ib * G * P` each (input bit planes, row groups, physical
+    /// columns).
     pub adc_conversions: u64,
     /// Wall-clock seconds of the images on the tiles (model engine, every core; the reference
     /// networks not included).
@@ -196,8 +213,11 @@ pub struct NetFigures {
 /// Per image, the predicted class by each engine.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Predictions {
+    /// The class predicted on the tiles.
     pub tile: Vec<usize>,
+    /// The class predicted by the quantized network in exact integer arithmetic.
     pub integer: Vec<usize>,
+    /// The class predicted by the float model.
     pub float: Vec<usize>,
 }
 
@@ -229,15 +249,22 @@ impl NetFigures {
         figures
     }
 
+    /// Share of the images classified right on the tiles, 0 to 1.
     pub fn accuracy(&self) -> f64 {
         self.correct as f64 / self.images as f64
     }
+
+    /// Share of the images classified right by the exact integer network, 0 to 1.
     pub fn integer_accuracy(&self) -> f64 {
         self.integer_correct as f64 / self.images as f64
     }
+
+    /// Share of the images classified right by the float model, 0 to 1.
     pub fn float_accuracy(&self) -> f64 {
         self.float_correct as f64 / self.images as f64
     }
+
+    /// Images per wall-clock second on the tiles (the model engine on every core).
     pub fn images_per_second(&self) -> f64 {
         self.images as f64 / self.seconds
     }
@@ -542,6 +569,7 @@ impl TestSet {
         self.y.len()
     }
 
+    /// Whether the set holds no image.
     pub fn is_empty(&self) -> bool {
         self.y.is_empty()
     }
@@ -589,12 +617,18 @@ fn check_rtl(
             },
         ) in layer.tiles.iter().zip(&runs[l])
         {
-            let mut engine = engines.engine().map_err(|e| anyhow!(e))?;
-            engine.program_weights(&t.weights).map_err(|e| anyhow!(e))?;
-            engine.program_columns(&t.columns).map_err(|e| anyhow!(e))?;
+            // `from_boxed` keeps the engine's error and its chain (`anyhow!` would keep only its
+            // text).
+            let mut engine = engines.engine().map_err(anyhow::Error::from_boxed)?;
+            engine
+                .program_weights(&t.weights)
+                .map_err(anyhow::Error::from_boxed)?;
+            engine
+                .program_columns(&t.columns)
+                .map_err(anyhow::Error::from_boxed)?;
             let got: Vec<Vec<i64>> = engine
                 .run(inputs)
-                .map_err(|e| anyhow!(e))?
+                .map_err(anyhow::Error::from_boxed)?
                 .into_iter()
                 .map(|o| o.out)
                 .collect();

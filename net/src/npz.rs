@@ -64,7 +64,8 @@ impl Npz {
         let DType::Plain(ty) = npy.dtype() else {
             bail!("{file}: array '{name}' has a structured dtype; expected integers or floats");
         };
-        let read = |e: std::io::Error| anyhow::anyhow!("{file}: array '{name}': {e}");
+        let read =
+            |e: std::io::Error| anyhow::Error::new(e).context(format!("{file}: array '{name}'"));
         fn widen<T: Into<f64>>(v: Vec<T>) -> Vec<f64> {
             v.into_iter().map(Into::into).collect()
         }

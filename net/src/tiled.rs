@@ -26,10 +26,15 @@ const CALIBRATION_K0: u32 = 1 << 31;
 /// of its outputs against the intended ones, with the intended and with the new parameters.
 #[derive(Debug, Clone, Serialize)]
 pub struct TileCalibration {
+    /// Index of the tile's weight layer, in graph order.
     pub layer: usize,
+    /// Which slice of the layer's inputs the tile holds: rows `row_tile * R..` of its matrix.
     pub row_tile: usize,
+    /// Which slice of the layer's outputs the tile holds: columns `col_tile * C..` of its matrix.
     pub col_tile: usize,
+    /// Mean absolute error of the tile's outputs, in output LSBs, with the intended parameters.
     pub before_mean_abs_error: f64,
+    /// Mean absolute error of the tile's outputs, in output LSBs, with the calibrated parameters.
     pub after_mean_abs_error: f64,
 }
 

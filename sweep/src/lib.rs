@@ -17,6 +17,8 @@
 //! # Ok(()) }
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod jobs;
 pub mod plot;
 pub mod results;
@@ -35,8 +37,11 @@ pub use results::{Rows, SweepSpec};
 
 /// One point to run: its index, its values (one per axis) and its tile.
 pub struct Point {
+    /// Index in the cross product of the axes, the first axis varying slowest.
     pub index: usize,
+    /// One value per axis, in the axes' order.
     pub values: Vec<String>,
+    /// The base tile with the point's configuration values, validated.
     pub params: TileParams,
     /// The base tile's origin and the point's values, for messages.
     pub origin: String,
@@ -84,7 +89,7 @@ pub fn points(
             {
                 config = config
                     .with_key(&axis.key, value)
-                    .map_err(|e| anyhow!("--set {}={value}: {e}", axis.key))?;
+                    .with_context(|| format!("--set {}={value}", axis.key))?;
             }
             let origin = format!("{origin} with {}", describe(axes, &values));
             let params = config.validate().map_err(|e| {
@@ -168,10 +173,13 @@ where
 
 /// What a finished sweep directory holds.
 pub struct Summary {
+    /// The results file, `dir/results.csv`.
     pub results: PathBuf,
-    /// Rows written, and the points of the shard.
+    /// Rows written.
     pub rows: usize,
+    /// Points of the shard: the rows a complete run writes.
     pub expected: usize,
+    /// The SVG plots written.
     pub plots: Vec<PathBuf>,
     /// Where the job measures accuracy and energy: the Pareto fronts.
     pub fronts: Vec<ParetoGroup>,

@@ -4,7 +4,7 @@
 
 use crate::results::{Rows, SweepSpec};
 use crate::spec::Axis;
-use anyhow::{anyhow, Result};
+use anyhow::{Context, Result};
 use cimtile_tile::aging::parse_age;
 use plotters::coord::combinators::IntoLogRange;
 use plotters::prelude::*;
@@ -43,13 +43,12 @@ pub fn plots(dir: &Path, spec: &SweepSpec, rows: &Rows) -> Result<Vec<PathBuf>> 
             .for_each(|l| l.sort_by(|p, q| p.0.total_cmp(&q.0)));
         let path = dir.join(format!("{}-vs-{}.svg", spec.main_figure, axis.key));
         draw(&path, &spec.main_figure, &axis.key, &scale, &lines)
-            .map_err(|e| anyhow!("cannot draw '{}': {e}", path.display()))?;
+            .with_context(|| format!("cannot draw '{}'", path.display()))?;
         written.push(path);
     }
     if let Some(fronts) = pareto_fronts(spec, rows) {
         let path = dir.join(format!("{ACCURACY}-vs-{ENERGY}.svg"));
-        draw_pareto(&path, &fronts)
-            .map_err(|e| anyhow!("cannot draw '{}': {e}", path.display()))?;
+        draw_pareto(&path, &fronts).with_context(|| format!("cannot draw '{}'", path.display()))?;
         written.push(path);
     }
     Ok(written)
@@ -120,9 +119,11 @@ impl XScale {
 
 /// The points of one group of a Pareto plot and the indices of its front, by energy.
 pub struct ParetoGroup {
+    /// The group's values of the non-numeric swept keys (`key=value, ...`; empty if none).
     pub label: String,
-    /// (energy, accuracy, point index).
+    /// (energy in pJ per image, accuracy 0 to 1, point index).
     pub points: Vec<(f64, f64, usize)>,
+    /// Indices into `points` of the Pareto front, in order of energy.
     pub front: Vec<usize>,
 }
 
@@ -215,7 +216,7 @@ fn draw(
     key: &str,
     scale: &XScale,
     lines: &BTreeMap<String, Vec<(f64, f64)>>,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Result<()> {
     let root = SVGBackend::new(path, (720, 480)).into_drawing_area();
     root.fill(&WHITE)?;
     let points = || lines.values().flatten();
@@ -278,7 +279,7 @@ fn draw(
 }
 
 /// Accuracy against energy on a log axis: every point small, each group's front joined and large.
-fn draw_pareto(path: &Path, groups: &[ParetoGroup]) -> Result<(), Box<dyn std::error::Error>> {
+fn draw_pareto(path: &Path, groups: &[ParetoGroup]) -> Result<()> {
     let root = SVGBackend::new(path, (720, 480)).into_drawing_area();
     root.fill(&WHITE)?;
     let points = || groups.iter().flat_map(|g| &g.points);

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 /// One `--set`: a key and its values, in the order given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Axis {
+    /// A configuration key (`adc.bits`) or one of the job's own keys (`model`, `age`).
     pub key: String,
+    /// Its values as written, ranges expanded, none repeated.
     pub values: Vec<String>,
 }
 
@@ -81,6 +83,7 @@ pub fn point(axes: &[Axis], mut index: usize) -> Vec<String> {
     values
 }
 
+/// Points of the cross product of `axes`: the product of their value counts.
 pub fn point_count(axes: &[Axis]) -> usize {
     axes.iter().map(|a| a.values.len()).product()
 }
@@ -89,13 +92,17 @@ pub fn point_count(axes: &[Axis]) -> usize {
 /// `SLURM_ARRAY_TASK_ID` with `--array=0-(N-1)`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shard {
+    /// I: this run's shard, 0-based, below `count`.
     pub index: usize,
+    /// N: shards the sweep is split into (at least 1).
     pub count: usize,
 }
 
 impl Shard {
+    /// The whole sweep as one shard.
     pub const ALL: Shard = Shard { index: 0, count: 1 };
 
+    /// Parses `--shard I/N`; an error names the text and the allowed range of I.
     pub fn parse(text: &str) -> Result<Shard> {
         let parsed = text.split_once('/').and_then(|(i, n)| {
             Some((
@@ -112,6 +119,7 @@ impl Shard {
         Ok(Shard { index, count })
     }
 
+    /// Whether point index `point` belongs to this shard.
     pub fn holds(&self, point: usize) -> bool {
         point % self.count == self.index
     }

@@ -96,33 +96,52 @@ impl CsvReader<'_> {
         if body.trim().is_empty() {
             return Err(self.error(None, None, "the file is empty".into()));
         }
-        body.split('\n')
-            .enumerate()
-            .map(|(i, line)| {
-                let line = line.strip_suffix('\r').unwrap_or(line);
-                if line.trim().is_empty() {
-                    return Err(self.error(Some(i + 1), None, "empty line".into()));
-                }
-                let fields: Vec<&str> = line.split(',').collect();
-                if fields.len() != width {
-                    return Err(self.error(
-                        Some(i + 1),
-                        None,
-                        format!("expected {width} values ({what}), found {}", fields.len()),
-                    ));
-                }
-                fields
-                    .iter()
-                    .enumerate()
-                    .map(|(j, f)| {
-                        let f = f.trim();
-                        f.parse::<i64>().map_err(|_| {
-                            self.error(Some(i + 1), Some(j + 1), format!("'{f}' is not an integer"))
-                        })
+        // Lines end at `\n` only, as the files were always read: a `\r` before it is trimmed
+        // with the last value, and a line holding only `\r` is a blank line, not a skipped one.
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(body.as_bytes());
+        let mut rows = Vec::new();
+        let mut record = csv::StringRecord::new();
+        loop {
+            // Where the reader stands is the start of the next line; csv skips an empty line
+            // silently, so an empty line is seen here, before the record is read.
+            let start = reader.position().clone();
+            let line = start.line() as usize;
+            if body.as_bytes().get(start.byte() as usize) == Some(&b'\n') {
+                return Err(self.error(Some(line), None, "empty line".into()));
+            }
+            let more = reader.read_record(&mut record).map_err(|e| {
+                let line = e.position().map_or(line, |p| p.line() as usize);
+                self.error(Some(line), None, format!("not CSV: {e}"))
+            })?;
+            if !more {
+                return Ok(rows);
+            }
+            if record.len() == 1 && record[0].trim().is_empty() {
+                return Err(self.error(Some(line), None, "empty line".into()));
+            }
+            if record.len() != width {
+                return Err(self.error(
+                    Some(line),
+                    None,
+                    format!("expected {width} values ({what}), found {}", record.len()),
+                ));
+            }
+            let row = record
+                .iter()
+                .enumerate()
+                .map(|(j, f)| {
+                    let f = f.trim();
+                    f.parse::<i64>().map_err(|_| {
+                        self.error(Some(line), Some(j + 1), format!("'{f}' is not an integer"))
                     })
-                    .collect()
-            })
-            .collect()
+                })
+                .collect::<Result<_, _>>()?;
+            rows.push(row);
+        }
     }
 
     /// `check` applied to the value at 1-based `line`, `column`.
@@ -260,19 +279,20 @@ pub fn parse_columns(
 pub fn to_csv<T: fmt::Display>(
     rows: impl IntoIterator<Item = impl IntoIterator<Item = T>>,
 ) -> String {
-    let mut out = String::new();
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     for row in rows {
-        let mut first = true;
-        for v in row {
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            out.push_str(&v.to_string());
-        }
-        out.push('\n');
+        let fields: Vec<String> = row.into_iter().map(|v| v.to_string()).collect();
+        writer
+            .write_record(&fields)
+            .expect("writing CSV to memory cannot fail");
     }
-    out
+    let bytes = writer
+        .into_inner()
+        .expect("writing CSV to memory cannot fail");
+    String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
 }
 
 /// The CSV form of `w`: one line per wordline, one value per logical column.
@@ -351,6 +371,24 @@ mod tests {
         assert_eq!(e.to_string(), "W.csv: the file is empty");
         let e = parse_weights(&p, "1,2,3\n\n1,2,3\n", "W.csv").unwrap_err();
         assert_eq!(e.to_string(), "W.csv, line 2: empty line");
+    }
+
+    #[test]
+    fn an_empty_line_is_named_wherever_it_is_but_the_end() {
+        let p = params();
+        for (text, line) in [
+            ("\n1,2,3\n1,2,3\n", 1),
+            ("1,2,3\r\n\r\n1,2,3\r\n", 2),
+            ("1,2,3\n \t\n1,2,3\n", 2),
+            ("1,2,3\n1,2,3\n\n\n1,2,3\n", 3),
+        ] {
+            let e = parse_weights(&p, text, "W.csv").unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!("W.csv, line {line}: empty line"),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

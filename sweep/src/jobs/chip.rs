@@ -4,7 +4,7 @@
 
 use super::{job_value, JobArgs, SweepJob};
 use crate::Point;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use cimtile_chip::{Layer, Replication, TileFigures};
 use cimtile_flows::pricing::{self, Pricing, WorkloadData};
 use cimtile_net::{Network, Options, TestSet};
@@ -53,7 +53,11 @@ impl SweepJob for ChipJob {
     }
     fn prepare(&mut self, key: &str, values: &[String]) -> Result<()> {
         match key {
-            "replicate" => values.iter().try_for_each(|v| v.parse::<Replication>().map(drop).map_err(|e| anyhow!("--set replicate={v}: {e}"))),
+            "replicate" => values.iter().try_for_each(|v| {
+                v.parse::<Replication>()
+                    .map(drop)
+                    .with_context(|| format!("--set replicate={v}"))
+            }),
             _ => match values.iter().find(|v| !["off", "on"].contains(&v.as_str())) {
                 Some(v) => bail!("--set synth={v}: expected on (the tile's periphery synthesized, as cimtile chip) or off (the fast model, as cimtile chip --no-synth)"),
                 None => Ok(()),

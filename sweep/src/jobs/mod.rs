@@ -18,6 +18,7 @@ use std::path::PathBuf;
 
 /// A job: what runs at every point of a sweep.
 pub trait SweepJob: Sync {
+    /// The job's name, as `--job` takes it and `sweep.json` records it.
     fn name(&self) -> &'static str;
     /// Keys of the job itself that `--set` may sweep (beside the tile's configuration keys).
     fn keys(&self) -> &'static [&'static str] {
@@ -31,6 +32,7 @@ pub trait SweepJob: Sync {
     fn prepare(&mut self, key: &str, values: &[String]) -> Result<()> {
         bail!("the {} job has no key '{key}' ({values:?})", self.name())
     }
+    /// The figures each point measures: the CSV columns after the swept keys, in order.
     fn figures(&self) -> &'static [&'static str];
     /// The figure the plots show.
     fn main_figure(&self) -> &'static str;
@@ -62,8 +64,9 @@ pub struct JobArgs {
     pub data: Option<PathBuf>,
     /// The test images to run (default: all).
     pub images: Option<u64>,
-    /// Random MVMs of the cosim and ppa jobs, and their seed.
+    /// Random MVMs of the cosim and ppa jobs.
     pub mvms: u64,
+    /// The seed of those random MVMs (every point uses the same).
     pub seed: u64,
 }
 

@@ -62,7 +62,8 @@ impl SweepJob for NetJob {
             "age" => values.iter().try_for_each(|v| {
                 parse_age(v)
                     .map(drop)
-                    .map_err(|e| anyhow!("--set age={v}: {e}"))
+                    .map_err(anyhow::Error::msg)
+                    .with_context(|| format!("--set age={v}"))
             }),
             "calibrate" => match values.iter().find(|v| !["off", "on"].contains(&v.as_str())) {
                 Some(v) => bail!("--set calibrate={v}: expected off or on"),
@@ -107,7 +108,7 @@ impl SweepJob for NetJob {
         let age = job_value(job_values, "age")
             .map(parse_age)
             .transpose()
-            .map_err(|e| anyhow!(e))?;
+            .map_err(anyhow::Error::msg)?;
         let params = match age {
             None => point.params.clone(),
             Some(age) => {
