@@ -5,14 +5,13 @@
 //! them. The crossbar macro is analog and left out.
 
 use crate::tile_driver::{Stimulus, TileRtl};
-use crate::verilator_build::{build_with_flags, verilator_version};
+use crate::verilator_build::build_with_flags;
 use crate::waveform::count_toggles;
 use crate::CosimError;
 use cimtile_tile::data::{ColumnParams, Weights};
 use cimtile_tile::{ppa, TileParams};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::Instant;
 
 /// Verilator flags of the traced build: memories of any depth and vectors of any width are
 /// traced (by default Verilator leaves out arrays of more than 32 words, the register files
@@ -241,60 +240,4 @@ mod tests {
         .rates()
         .is_empty());
     }
-}
-
-/// Where [`measure`] is, for a progress display.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    /// Building the traced tile (Verilator; cached afterwards).
-    Build,
-    /// Streaming the workload: this many of its MVMs have results.
-    Trace(usize),
-    /// Counting the VCD's toggles per block.
-    Count,
-    /// Finished (or failed).
-    Done,
-}
-
-/// The digital activity per block of the tile `p` running the workload `inputs` on `weights` and
-/// `columns`, measured in Verilator: the stream traced into a temporary VCD, then its toggles
-/// counted per block, with how it was measured. `stage` hears where the measurement is.
-pub fn measure(
-    p: &TileParams,
-    weights: &Weights,
-    columns: &[ColumnParams],
-    inputs: &[Vec<i32>],
-    stage: impl Fn(Stage) + Send + Sync + Clone + 'static,
-) -> Result<ppa::MeasuredActivity, CosimError> {
-    // Before the build (and any synthesis): a missing simulator is a quick, clear error.
-    let version = verilator_version()?;
-    let started = Instant::now();
-    let measured = (|| {
-        stage(Stage::Build);
-        let mut traced = TracedTile::build(p)?;
-        let dir = tempfile::tempdir().map_err(crate::io_error(
-            "cannot create a temporary directory for the VCD",
-        ))?;
-        let vcd = dir.path().join("activity.vcd");
-        let shown = stage.clone();
-        traced.on_result(move |done| shown(Stage::Trace(done)));
-        stage(Stage::Trace(0));
-        let cycles = traced.trace_stream(weights, columns, inputs, &vcd)?;
-        stage(Stage::Count);
-        Ok::<_, CosimError>((traced.count(&vcd, cycles)?, cycles))
-    })();
-    stage(Stage::Done);
-    let (activity, cycles) = measured?;
-    let bits: u64 = activity.blocks.values().map(|b| b.bits).sum();
-    Ok(ppa::MeasuredActivity {
-        by_block: activity.rates(),
-        source: format!(
-            "measured: {version}, bit toggles per signal bit and cycle of each block's RTL registers and named nets \
-             (clock and crossbar left out; {bits} bits) over {cycles} cycles of {} MVMs of the workload \
-             ({:.0} MB VCD, {:.1} s), applied to the block's synthesized cells",
-            inputs.len(),
-            activity.vcd_bytes as f64 / 1e6,
-            started.elapsed().as_secs_f64()
-        ),
-    })
 }

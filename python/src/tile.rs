@@ -155,7 +155,7 @@ impl Tile {
         Tile::new(config, origin)
     }
 
-    /// A named preset: default, isaac, neurram, fpga64.
+    /// A named preset: default, isaac, neurram, fpga64, neurosim.
     #[staticmethod]
     fn preset(name: &str) -> PyResult<Tile> {
         let config =
