@@ -1,5 +1,6 @@
 //! `cimtile asic`: the periphery through the OSU 0.18 um flow of `cimtile_flows::asic`, with a
-//! progress bar over its steps and its figures printed.
+//! progress bar over its steps and its figures printed. A layout with failed routes is no layout:
+//! the command then exits 1 (after writing and printing everything, for the diagnosis).
 
 use crate::cli::AsicArgs;
 use crate::progress;
@@ -33,5 +34,13 @@ pub fn asic(args: &AsicArgs) -> Result<ExitCode> {
         100.0 * r.utilization,
         r.wirelength_um
     );
+    if r.failed_routes > 0 {
+        eprintln!(
+            "cimtile: qrouter left {} failed routes (the nets are listed in {})",
+            r.failed_routes,
+            args.out.join("reports/route.log").display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
 }

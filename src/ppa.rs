@@ -24,9 +24,11 @@ pub fn ppa(args: &PpaArgs) -> Result<ExitCode> {
     };
     let pricing = Pricing {
         synthesize: !args.no_synth,
-        activity: args
-            .activity
-            .map_or(ActivityRequest::Measure, ActivityRequest::Uniform),
+        activity: match (args.activity, args.measure_activity) {
+            (Some(a), _) => ActivityRequest::Uniform(a),
+            (None, true) => ActivityRequest::MeasureOnly,
+            (None, false) => ActivityRequest::Measure,
+        },
         keep: args.keep.clone(),
     };
     let report = progress::with_status(|s| pricing::price(p, &data, &pricing, s))?;

@@ -6,7 +6,7 @@
 use crate::power::{self, ActivityChoice};
 use crate::synthesis::{digital_area, find_tool};
 use crate::Status;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use cimtile_cosim::activity::{Activity as MeasuredToggles, TracedTile};
 use cimtile_tile::data::{ColumnParams, Weights};
 use cimtile_tile::ppa::{self, PpaReport, Workload};
@@ -19,6 +19,8 @@ pub enum ActivityRequest {
     /// Measured by co-simulating the workload (Verilator); where Verilator is missing, uniform
     /// at `tech.activity`, and the report says so.
     Measure,
+    /// Measured, and an error where Verilator is missing (what a user who asks for it wants).
+    MeasureOnly,
     /// Uniform: every net this many transitions per clock cycle, as OpenSTA's
     /// `set_power_activity -global -activity A`.
     Uniform(f64),
@@ -92,19 +94,23 @@ pub fn price(
     if !pricing.synthesize {
         return Ok(ppa::estimate(p, None, &workload)?);
     }
+    let verilator = find_tool("verilator").is_some();
+    if pricing.activity == ActivityRequest::MeasureOnly && !verilator {
+        // Before the synthesis: a missing simulator is a quick, clear error.
+        bail!("verilator is not installed (run scripts/setup, or apt-get install verilator): it measures the activity");
+    }
     let mut digital = digital_area(p, status)?;
     let generated = cimtile_hdl::generate(p);
     let tech_activity = p.config().tech.activity;
     let measured = match pricing.activity {
-        ActivityRequest::Measure if find_tool("verilator").is_some() => {
-            Some(measure(p, data, status)?)
-        }
+        ActivityRequest::Uniform(_) => None,
+        _ if verilator => Some(measure(p, data, status)?),
         _ => None,
     };
     let choice = match (&measured, pricing.activity) {
         (Some(m), _) => ActivityChoice::Measured(m),
         (None, ActivityRequest::Uniform(a)) => ActivityChoice::Uniform(a),
-        (None, ActivityRequest::Measure) => ActivityChoice::Uniform(tech_activity),
+        (None, _) => ActivityChoice::Uniform(tech_activity),
     };
     let (mut power, mapped) = power::digital_power(p, &generated, &choice, status)?;
     if measured.is_none() && pricing.activity == ActivityRequest::Measure {

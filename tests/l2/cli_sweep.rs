@@ -1,9 +1,7 @@
 //! `cimtile sweep` from the outside: shards merge to the unsharded result, interrupted sweeps
 //! resume, bad specifications are named.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// `sweep` of the digits model on the default tile with `extra` arguments; expects success.

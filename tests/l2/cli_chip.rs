@@ -2,9 +2,7 @@
 //! models and requests, and `sweep --job chip`. Tiles are priced without synthesis (--no-synth,
 //! --set synth=off) to keep these tests at seconds; tests/ppa.rs covers the synthesis.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 

@@ -1,9 +1,7 @@
 //! `cimtile net` from the outside: the digits example on ideal tiles against the exact integer
 //! network, the RTL engine, and bad models and data.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use npyz::WriterBuilder;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

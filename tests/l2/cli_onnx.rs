@@ -2,9 +2,7 @@
 //! residual adds and pooling on an exact tile (tests/onnx, written by tests/onnx/make-models), and
 //! unsupported operators, bad shapes and malformed files.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

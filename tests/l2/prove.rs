@@ -3,9 +3,7 @@
 //! when the controller is broken on purpose. Needs yowasp-sby and yices-smt2 (scripts/setup);
 //! a few seconds a proof on a 2-core machine (40 s for the first, while yowasp compiles).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// The proof closes: base case and induction pass, exit 0.
@@ -24,7 +22,7 @@ fn assert_proved(dir: &Path, args: &[&str]) {
 #[test]
 fn every_preset_keeps_the_host_rules() {
     let dir = tempfile::tempdir().unwrap();
-    for preset in ["default", "isaac", "neurram", "fpga64"] {
+    for preset in presets() {
         assert_proved(dir.path(), &["prove", "--preset", preset, "--out", preset]);
     }
 }

@@ -1,9 +1,7 @@
 //! `cimtile run --engine model` and `cimtile info` from the outside: random cases against the
 //! independent Python model, the report, and every kind of bad input.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 

@@ -1,9 +1,7 @@
 //! The spec v2 commands and options from the outside: `faults`, `info`'s device-effect lines,
 //! `--age`, and `calibrate` (model engine; the RTL engine is in `cli_rtl.rs`).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 

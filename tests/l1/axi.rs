@@ -3,13 +3,11 @@
 //! backpressure, programming attempted while streaming, the AXI rules checked on every cycle;
 //! the register map's status, counters and error responses.
 
-mod common;
-
+use crate::common::*;
 use cimtile_cosim::axi_driver::{build_axi_tile, reg, AxiTileRtl, Resp};
 use cimtile_cosim::tile_driver::Stimulus;
 use cimtile_tile::config::TileConfig;
 use cimtile_tile::random_case::{expected_with_writes, random_case};
-use common::*;
 use proptest::prelude::*;
 
 fn load(config: &TileConfig) -> AxiTileRtl {
