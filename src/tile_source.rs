@@ -40,7 +40,7 @@ pub fn load(args: &TileArgs) -> Result<Tile> {
         None => {
             let name = preset.unwrap_or("default");
             (
-                TileConfig::from_preset(name).map_err(|e| anyhow!("{e}"))?,
+                TileConfig::from_preset(name)?,
                 format!("preset '{name}'"),
             )
         }
