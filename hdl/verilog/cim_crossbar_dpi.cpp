@@ -10,6 +10,9 @@
 // State is per instance (the handle of cimtile_xbar_new), so tiles side by side are independent.
 // The names avoid the "cim_" prefix that generate --prefix renames in the Verilog.
 
+// The column sums vectorize at -O3 (Verilator builds user C++ with OPT_FAST).
+#pragma GCC optimize("O3")
+
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -49,6 +52,8 @@ struct Xbar {
     uint32_t drift, drift_spread, stuck_off, stuck_on;
     uint64_t ir_drop;
     uint64_t code_max;
+    // Every column current fits 32 bits: rows_per_read * the largest conductance < 2^32.
+    bool narrow;
     // geff of cell (r, pc) at conductance[pc * rows + r]: a column's rows are contiguous.
     std::vector<uint32_t> conductance;
     // Per conversion: all-ones for a driven row of the group, else 0.
@@ -101,6 +106,10 @@ void* cimtile_xbar_new(int rows, int phys_cols, int rows_per_read, int adcs, int
         for (uint32_t r = 0; r < x->rows; r++)
             x->conductance[(size_t)pc * x->rows + r] = x->cell(r, pc, 0);
     x->mask.assign(x->rows_per_read, 0);
+    // The largest conductance any cell can have: the top level with the largest programming
+    // error (drift only lowers it; a stuck-on cell holds the top level).
+    const uint64_t largest = ((((uint64_t)1 << x->cell_bits) - 1) << x->fine_bits) + x->program_error;
+    x->narrow = (uint64_t)x->rows_per_read * largest < ((uint64_t)1 << 32);
     return x;
 }
 
@@ -140,9 +149,16 @@ void cimtile_xbar_convert(void* handle, int phase, int group, const svBitVecVal*
         int64_t v = 0;
         if (pc < x->phys_cols) {
             const uint32_t* column = x->conductance.data() + (size_t)pc * x->rows + first;
+            // Masked, not branched: drive bits are data. In 32 bits when no column current of
+            // the tile can reach 2^32 (the loop then vectorizes), else in 64.
             uint64_t current = 0;
-            // Masked, not branched: drive bits are data.
-            for (uint32_t i = 0; i < count; i++) current += column[i] & mask[i];
+            if (x->narrow) {
+                uint32_t sum = 0;
+                for (uint32_t i = 0; i < count; i++) sum += column[i] & mask[i];
+                current = sum;
+            } else {
+                for (uint32_t i = 0; i < count; i++) current += column[i] & mask[i];
+            }
             // I * I * Q needs up to 73 bits: exact in 128.
             const unsigned __int128 square = (unsigned __int128)current * current;
             const uint64_t drop = (uint64_t)((square * x->ir_drop) >> 40);
