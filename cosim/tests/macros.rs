@@ -5,8 +5,9 @@
 //! - every preset, with both macros (the large presets with few MVMs on the Verilog macro);
 //! - random spec v2 configurations (every device effect, noise, ADC latency past Ta), random
 //!   data, gaps and backpressure, with both macros;
-//! - two prefixed tiles side by side in one Verilated model, each with its own DPI state;
-//! - the DPI sources are part of the build's cache key.
+//! - two macros of different parameters side by side in one Verilated model, each as the DPI
+//!   and as the Verilog macro, equal cycle by cycle under random programming, conversions and
+//!   resets (each DPI instance has its own state).
 
 use cimtile_cosim::random_case::{expected_outputs, random_case, CaseRng};
 use cimtile_cosim::sim_macro::Macro;
@@ -159,4 +160,131 @@ proptest! {
             prop_assert!(result.is_ok(), "{}", result.unwrap_err());
         }
     }
+}
+
+/// Two tiles' macros of different parameters side by side in one Verilated model, each as the
+/// DPI macro and as the Verilog macro, driven with the same random programming, conversions
+/// and resets: on every cycle each DPI instance's codes and code_valid are its Verilog twin's
+/// (each DPI instance keeps its own cells; codes wider than a word; addresses out of range;
+/// pipelined conversions).
+#[test]
+fn dpi_instances_side_by_side_match_the_verilog_macro_cycle_by_cycle() {
+    use cimtile_cosim::simulator::Simulator;
+    use cimtile_cosim::verilator_build::{build_with_sources, CppSource};
+    use cimtile_hdl::rtl::{self, dpi};
+
+    let generated = rtl::generate(&TileConfig::default().validate().unwrap());
+    let verilog_macro = &generated
+        .files
+        .iter()
+        .find(|f| f.name == "cim_crossbar_macro.v")
+        .unwrap()
+        .text;
+    let renamed = |text: &str, prefix: &str| {
+        text.replace(
+            "module cim_crossbar_macro",
+            &format!("module {prefix}cim_crossbar_macro"),
+        )
+    };
+    // Tile a: 20 rows, 24 columns, 5 ADCs of 6 bits, latency 3, every device effect.
+    // Tile b: 13 rows, 40 columns, 7 ADCs of 9 bits (63-bit codes), latency 1, other seed.
+    let params = [
+        "ROWS(20), .PHYS_COLS(24), .ROWS_PER_READ(8), .ADCS(5), .ADC_BITS(6), .ADC_STEP(3), \
+         .ADC_CYCLES(1), .ADC_LATENCY(3), .CELL_BITS(2), .FINE_BITS(2), .READ_NOISE(4), \
+         .PROGRAM_ERROR(3), .SEED(7), .DRIFT(3000), .DRIFT_SPREAD(2000), .IR_DROP(100000000), \
+         .STUCK_OFF_PPM(50000), .STUCK_ON_PPM(30000)",
+        "ROWS(13), .PHYS_COLS(40), .ROWS_PER_READ(8), .ADCS(7), .ADC_BITS(9), .ADC_STEP(1), \
+         .ADC_CYCLES(1), .ADC_LATENCY(1), .CELL_BITS(2), .FINE_BITS(3), .READ_NOISE(9), \
+         .PROGRAM_ERROR(5), .SEED(32'hdeadbeef), .DRIFT(500), .DRIFT_SPREAD(9000), .IR_DROP(0), \
+         .STUCK_OFF_PPM(20000), .STUCK_ON_PPM(0)",
+    ];
+    let widths = ["29:0", "62:0"];
+    let mut top = String::from(
+        "module pair_top (input wire clock, input wire reset, input wire prog_en,\n\
+         input wire [5:0] prog_row, input wire [5:0] prog_col, input wire [1:0] prog_level,\n\
+         input wire conv_start, input wire [7:0] row_drive, input wire [2:0] conv_group,\n\
+         input wire [3:0] conv_phase, input wire [31:0] sim_mvm, input wire [2:0] sim_bit,\n",
+    );
+    for (i, w) in widths.iter().enumerate() {
+        for kind in ["d", "v"] {
+            top += &format!(
+                "output wire {kind}{i}_valid, output wire [{w}] {kind}{i}_codes{}\n",
+                if i == 1 && kind == "v" { "" } else { "," }
+            );
+        }
+    }
+    top += ");\n";
+    for (i, p) in params.iter().enumerate() {
+        for kind in ["d", "v"] {
+            top += &format!(
+                "{kind}_cim_crossbar_macro #(.{p}, .ROW_BITS(6), .COL_BITS(6), .GROUP_BITS(3), \
+                 .PHASE_BITS(4), .BIT_BITS(3)) {kind}{i} (.clock(clock), .reset(reset), \
+                 .prog_en(prog_en), .prog_row(prog_row), .prog_col(prog_col), \
+                 .prog_level(prog_level), .conv_start(conv_start), .row_drive(row_drive), \
+                 .conv_group(conv_group), .conv_phase(conv_phase), .sim_mvm(sim_mvm), \
+                 .sim_bit(sim_bit), .code_valid({kind}{i}_valid), .codes({kind}{i}_codes));\n"
+            );
+        }
+    }
+    top += "endmodule\n";
+    let verilog = renamed(dpi::MACRO_SV, "d_") + &renamed(verilog_macro, "v_") + &top;
+    let model = build_with_sources(
+        &verilog,
+        "pair_top",
+        &[],
+        &[CppSource {
+            name: dpi::CPP_FILE,
+            text: dpi::MACRO_CPP,
+        }],
+    )
+    .unwrap();
+    let mut sim = Simulator::load(&model).unwrap();
+    let port = |sim: &Simulator, name: &str| sim.port(name).unwrap();
+    let inputs: Vec<(cimtile_cosim::simulator::PortId, u32)> = [
+        ("prog_row", 6),
+        ("prog_col", 6),
+        ("prog_level", 2),
+        ("row_drive", 8),
+        ("conv_group", 3),
+        ("conv_phase", 4),
+        ("sim_mvm", 32),
+        ("sim_bit", 3),
+    ]
+    .iter()
+    .map(|&(name, bits)| (port(&sim, name), bits))
+    .collect();
+    let (reset, prog_en, conv_start) = (
+        port(&sim, "reset"),
+        port(&sim, "prog_en"),
+        port(&sim, "conv_start"),
+    );
+    let outputs: Vec<_> = ["0_valid", "0_codes", "1_valid", "1_codes"]
+        .iter()
+        .map(|o| (port(&sim, &format!("d{o}")), port(&sim, &format!("v{o}"))))
+        .collect();
+    let mut rng = CaseRng::new(34);
+    let (mut valid_codes, mut programmed) = (0, 0);
+    for cycle in 0..4000 {
+        for &(p, bits) in &inputs {
+            sim.set(p, rng.next_u64() & ((1u64 << bits) - 1));
+        }
+        sim.set(reset, (rng.range(0, 99) < 2) as u64);
+        let program = rng.range(0, 99) < 30;
+        programmed += program as usize;
+        sim.set(prog_en, program as u64);
+        sim.set(conv_start, (rng.range(0, 99) < 50) as u64);
+        sim.cycle();
+        for (i, &(d, v)) in outputs.iter().enumerate() {
+            assert_eq!(
+                sim.get(d),
+                sim.get(v),
+                "cycle {cycle}: output {i} of the DPI macro differs from the Verilog macro's"
+            );
+        }
+        valid_codes += (sim.get(outputs[0].0) == 1 && sim.get(outputs[1].0) != 0) as usize;
+    }
+    assert!(
+        programmed > 1000 && valid_codes > 500,
+        "{programmed} {valid_codes}"
+    );
 }
