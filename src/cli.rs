@@ -148,6 +148,47 @@ impl MacroChoice {
     }
 }
 
+/// Which crossbar a Verilator co-simulation runs (`run --engine rtl`, `cosim`): the behavioral
+/// macro as C++ through DPI-C (the default) or as its Verilog, or the emulated crossbar.
+#[derive(Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum SimMacroChoice {
+    /// The behavioral macro with its conversions computed in C++ through DPI-C (Verilator only):
+    /// same ports, timing and results as its Verilog, much faster on large tiles.
+    #[default]
+    Dpi,
+    /// The behavioral macro's Verilog, as generate ships it (also spelled `verilog`).
+    #[value(alias = "verilog")]
+    Behavioral,
+    /// The array emulated bit for bit in synthesizable logic, for a tile on an FPGA.
+    Emulated,
+}
+
+impl SimMacroChoice {
+    pub fn crossbar(self) -> cimtile_hdl::Crossbar {
+        match self {
+            SimMacroChoice::Dpi | SimMacroChoice::Behavioral => cimtile_hdl::Crossbar::Behavioral,
+            SimMacroChoice::Emulated => cimtile_hdl::Crossbar::Emulated,
+        }
+    }
+
+    /// The model behind a behavioral crossbar.
+    pub fn sim_macro(self) -> cimtile_cosim::sim_macro::Macro {
+        match self {
+            SimMacroChoice::Behavioral => cimtile_cosim::sim_macro::Macro::Verilog,
+            SimMacroChoice::Dpi | SimMacroChoice::Emulated => cimtile_cosim::sim_macro::Macro::Dpi,
+        }
+    }
+
+    /// The `--macro` option that chooses it again, empty for the default.
+    pub fn option(self) -> &'static str {
+        match self {
+            SimMacroChoice::Dpi => "",
+            SimMacroChoice::Behavioral => " --macro behavioral",
+            SimMacroChoice::Emulated => " --macro emulated",
+        }
+    }
+}
+
 /// Which tile: a preset, a config file laid over the default preset, or both.
 #[derive(Args, Clone)]
 pub struct TileArgs {
@@ -260,9 +301,10 @@ pub struct RunArgs {
     /// With --engine rtl: write the waveform of the run here.
     #[arg(long, value_name = "FILE.vcd")]
     pub vcd: Option<PathBuf>,
-    /// With --engine rtl: the crossbar macro (default behavioral).
+    /// With --engine rtl: the crossbar macro (default dpi: the behavioral macro in C++ through
+    /// DPI-C; behavioral, or verilog: its Verilog).
     #[arg(long = "macro", value_enum, value_name = "MACRO")]
-    pub crossbar: Option<MacroChoice>,
+    pub crossbar: Option<SimMacroChoice>,
 }
 
 #[derive(Args)]
@@ -282,9 +324,10 @@ pub struct CosimArgs {
     /// Where a mismatch writes its replayable case and VCD (default: ./cimtile-mismatch-SEED).
     #[arg(long, value_name = "DIR")]
     pub vcd_on_mismatch: Option<PathBuf>,
-    /// The crossbar macro of the generated RTL (default behavioral; with --rtl the directory's).
+    /// The crossbar macro of the generated RTL (default dpi: the behavioral macro in C++ through
+    /// DPI-C; behavioral, or verilog: its Verilog; with --rtl the directory's).
     #[arg(long = "macro", value_enum, value_name = "MACRO")]
-    pub crossbar: Option<MacroChoice>,
+    pub crossbar: Option<SimMacroChoice>,
     /// `axi`: drive the AXI top (`generate --bus axi`) through AXI4-Lite and AXI4-Stream, its
     /// AXI rules checked on every cycle; with --rtl, the directory's AXI top instead of its tile.
     #[arg(long, value_enum, value_name = "BUS")]

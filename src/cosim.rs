@@ -2,7 +2,7 @@
 //! and the golden model, compared bit for bit. A mismatch leaves a replayable case (config and
 //! CSVs), both engines' outputs and a VCD.
 
-use crate::cli::{BusArg, CosimArgs, MacroChoice};
+use crate::cli::{BusArg, CosimArgs};
 use crate::progress::{self, build_with_spinner};
 use crate::tile_source::{self, Tile};
 use anyhow::{bail, Result};
@@ -34,7 +34,7 @@ pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
 /// `cosim` through the driver `T`: the bare tile, or its AXI top.
 fn cosim_on<T: TileHost>(args: &CosimArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let crossbar = args.crossbar.unwrap_or(MacroChoice::Behavioral);
+    let crossbar = args.crossbar.unwrap_or_default();
     // Either a generated directory (its manifest holds the configuration) or a configuration.
     let (tile, first_rtl) = match &args.rtl {
         Some(dir) => {
@@ -52,7 +52,9 @@ fn cosim_on<T: TileHost>(args: &CosimArgs) -> Result<ExitCode> {
         }
         None => {
             let tile = tile_source::load(&args.tile)?;
-            let rtl = build_with_spinner(|| T::build_with(&tile.params, crossbar.crossbar()))?;
+            let rtl = build_with_spinner(|| {
+                T::build_macro(&tile.params, crossbar.crossbar(), crossbar.sim_macro())
+            })?;
             (tile, rtl)
         }
     };
@@ -130,7 +132,7 @@ fn cosim_on<T: TileHost>(args: &CosimArgs) -> Result<ExitCode> {
     let vcd = dir.join("tile.vcd");
     let mut rtl = match &args.rtl {
         Some(generated) => T::open(generated)?,
-        None => T::build_with(&tile.params, crossbar.crossbar())?,
+        None => T::build_macro(&tile.params, crossbar.crossbar(), crossbar.sim_macro())?,
     };
     // The rerun fails the same way; it is run for its waveform.
     let _ = run_on(
@@ -147,11 +149,7 @@ fn cosim_on<T: TileHost>(args: &CosimArgs) -> Result<ExitCode> {
         dir.display(),
         vcd.display()
     );
-    let macro_option = if crossbar == MacroChoice::Emulated {
-        " --macro emulated"
-    } else {
-        ""
-    };
+    let macro_option = crossbar.option();
     match args.bus {
         None => println!(
             "rerun: cimtile run --config {0}/tile.toml --weights {0}/W.csv --inputs {0}/X.csv --columns {0}/C.csv --engine rtl{macro_option} --vcd {0}/tile.vcd",

@@ -1,9 +1,10 @@
 //! `cimtile run`: input vectors through a programmed tile, on the golden model or the RTL.
 
-use crate::cli::{Engine, MacroChoice, RunArgs};
+use crate::cli::{Engine, RunArgs};
 use crate::tile_source::{self, Tile};
 use anyhow::{bail, Result};
 use cimtile_cosim::rtl_run::{run_on, RtlRun};
+use cimtile_cosim::sim_macro::Macro;
 use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
 use cimtile_hdl::Crossbar;
 use cimtile_tile::data::{to_csv, ColumnParams, Weights};
@@ -12,18 +13,20 @@ use cimtile_tile::TileModel;
 use serde_json::{json, Value};
 use std::process::ExitCode;
 
-/// Builds the tile's RTL with `crossbar` and runs `inputs` on it (the sequence is the cosim
-/// crate's).
+/// Builds the tile's RTL with `crossbar` (a behavioral one with the macro model `sim_macro`)
+/// and runs `inputs` on it (the sequence is the cosim crate's).
 pub fn run_rtl(
     tile: &Tile,
     crossbar: Crossbar,
+    sim_macro: Macro,
     weights: &Weights,
     columns: &[ColumnParams],
     inputs: &[Vec<i32>],
     vcd: Option<&std::path::Path>,
 ) -> Result<RtlRun> {
-    let mut rtl =
-        crate::progress::build_with_spinner(|| TileRtl::build_with(&tile.params, crossbar))?;
+    let mut rtl = crate::progress::build_with_spinner(|| {
+        TileRtl::build_macro(&tile.params, crossbar, sim_macro)
+    })?;
     Ok(run_on(
         &mut rtl,
         weights,
@@ -41,7 +44,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     if args.crossbar.is_some() && args.engine != Engine::Rtl {
         bail!("--macro needs --engine rtl (the golden model has no crossbar macro)");
     }
-    let crossbar = args.crossbar.unwrap_or(MacroChoice::Behavioral).crossbar();
+    let choice = args.crossbar.unwrap_or_default();
     let tile = tile_source::load(&args.tile)?.aged(args.age.age.as_ref())?;
     // stderr: the outputs' CSV may be on stdout.
     if let Some(aging) = &tile.aging {
@@ -70,7 +73,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         Engine::Rtl => {
             let run = run_rtl(
                 &tile,
-                crossbar,
+                choice.crossbar(),
+                choice.sim_macro(),
                 &weights,
                 &columns,
                 &inputs,

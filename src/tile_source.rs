@@ -39,10 +39,7 @@ pub fn load(args: &TileArgs) -> Result<Tile> {
     let (config, origin) = match &args.config {
         None => {
             let name = preset.unwrap_or("default");
-            (
-                TileConfig::from_preset(name)?,
-                format!("preset '{name}'"),
-            )
+            (TileConfig::from_preset(name)?, format!("preset '{name}'"))
         }
         Some(path) => {
             let origin = match preset {

@@ -8,6 +8,7 @@
 //! (either may come first) and raises BREADY, RREADY only some cycles after it sees the VALID.
 
 use crate::axi_protocol_checker::{AxiProtocolChecker, AxiSample, Channel};
+use crate::sim_macro::{build_generated, Macro};
 use crate::simulator::{PortId, Simulator};
 use crate::tile_driver::{
     cell_levels, stream_budget, Disturbance, Generated, Progress, Stimulus, StreamResult,
@@ -145,14 +146,23 @@ struct LiteWrite {
 }
 
 /// Generates the AXI top's Verilog (`--bus axi`) with the behavioral crossbar and builds it (or
-/// takes it from the cache).
+/// takes it from the cache) with the default macro model ([`Macro::Dpi`]).
 pub fn build_axi_tile(p: &TileParams) -> Result<BuiltModel, CosimError> {
     build_axi_tile_with(p, Crossbar::Behavioral)
 }
 
 /// Generates the AXI top's Verilog with the chosen crossbar and builds it (or takes it from the
-/// cache).
+/// cache), a behavioral crossbar with the default macro model ([`Macro::Dpi`]).
 pub fn build_axi_tile_with(p: &TileParams, crossbar: Crossbar) -> Result<BuiltModel, CosimError> {
+    build_axi_tile_macro(p, crossbar, Macro::default())
+}
+
+/// [`build_axi_tile_with`] with the macro model `sim_macro` behind a behavioral crossbar.
+pub fn build_axi_tile_macro(
+    p: &TileParams,
+    crossbar: Crossbar,
+    sim_macro: Macro,
+) -> Result<BuiltModel, CosimError> {
     let options = GenerateOptions {
         bus: Some(Bus::Axi),
         crossbar,
@@ -160,7 +170,7 @@ pub fn build_axi_tile_with(p: &TileParams, crossbar: Crossbar) -> Result<BuiltMo
     };
     let rtl =
         cimtile_hdl::generate_with(p, &options).map_err(|e| CosimError::Generate(e.to_string()))?;
-    build(&rtl.simulation_verilog(), &rtl.top)
+    build_generated(&rtl, sim_macro)
 }
 
 /// A `cim_axi_tile` in Verilator with its SoC host.
@@ -212,9 +222,19 @@ impl AxiTileRtl {
         AxiTileRtl::build_with(p, Crossbar::Behavioral)
     }
 
-    /// Builds and loads the AXI top of `p` with the chosen crossbar.
+    /// Builds and loads the AXI top of `p` with the chosen crossbar (a behavioral one with the
+    /// DPI macro model).
     pub fn build_with(p: &TileParams, crossbar: Crossbar) -> Result<Self, CosimError> {
-        AxiTileRtl::load(p.clone(), &build_axi_tile_with(p, crossbar)?)
+        AxiTileRtl::build_macro(p, crossbar, Macro::default())
+    }
+
+    /// Builds and loads the AXI top of `p` with the chosen crossbar and macro model.
+    pub fn build_macro(
+        p: &TileParams,
+        crossbar: Crossbar,
+        sim_macro: Macro,
+    ) -> Result<Self, CosimError> {
+        AxiTileRtl::load(p.clone(), &build_axi_tile_macro(p, crossbar, sim_macro)?)
     }
 
     /// Opens a directory written by `cimtile generate --bus axi` (checked as

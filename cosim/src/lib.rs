@@ -6,6 +6,8 @@
 //! - [`shim`] writes a small C ABI (C++ over the Verilated model) for exactly those ports.
 //! - [`verilator_build`] builds Verilog + shim into a shared library with Verilator 5, cached by
 //!   a hash of the Verilog, the shim and the flags, under a file lock.
+//! - [`sim_macro`] chooses the crossbar macro of a Verilator build: the DPI-C macro (default,
+//!   conversions in C++) or the behavioral Verilog macro that `generate` ships.
 //! - [`simulator`] loads that library: a safe handle that owns its own `VerilatedContext`.
 //! - [`tile_driver`] drives a `cim_tile`: reset, programming, streams with backpressure and
 //!   gaps, cycle counts, VCD.
@@ -68,6 +70,7 @@ pub mod protocol_checker;
 pub mod replay_case;
 pub mod rtl_run;
 pub mod shim;
+pub mod sim_macro;
 pub mod simulator;
 pub mod tile_driver;
 pub mod verilator_build;

@@ -4,6 +4,7 @@
 //! bare tile or on its AXI top ([`TileHost`]).
 
 use crate::axi_driver::AxiTileRtl;
+use crate::sim_macro::Macro;
 use crate::tile_driver::{Stimulus, StreamResult, TileRtl};
 use crate::CosimError;
 use cimtile_hdl::Crossbar;
@@ -14,8 +15,17 @@ use std::path::Path;
 /// A tile with its host driver, whatever its interface: the bare `cim_tile` ([`TileRtl`]) or
 /// its AXI top ([`AxiTileRtl`]).
 pub trait TileHost: Sized {
-    /// Generates the RTL of `p` with `crossbar`, builds it (or takes it from the cache) and loads it.
-    fn build_with(p: &TileParams, crossbar: Crossbar) -> Result<Self, CosimError>;
+    /// Generates the RTL of `p` with `crossbar`, builds it (or takes it from the cache) and loads
+    /// it; a behavioral crossbar with the default macro model ([`Macro::Dpi`]).
+    fn build_with(p: &TileParams, crossbar: Crossbar) -> Result<Self, CosimError> {
+        Self::build_macro(p, crossbar, Macro::default())
+    }
+    /// [`TileHost::build_with`] with the macro model `sim_macro` behind a behavioral crossbar.
+    fn build_macro(
+        p: &TileParams,
+        crossbar: Crossbar,
+        sim_macro: Macro,
+    ) -> Result<Self, CosimError>;
     /// Opens a directory written by `cimtile generate`.
     fn open(dir: &Path) -> Result<Self, CosimError>;
     /// The tile this RTL was generated from.
@@ -38,8 +48,12 @@ pub trait TileHost: Sized {
 macro_rules! tile_host {
     ($driver:ty) => {
         impl TileHost for $driver {
-            fn build_with(p: &TileParams, crossbar: Crossbar) -> Result<Self, CosimError> {
-                <$driver>::build_with(p, crossbar)
+            fn build_macro(
+                p: &TileParams,
+                crossbar: Crossbar,
+                sim_macro: Macro,
+            ) -> Result<Self, CosimError> {
+                <$driver>::build_macro(p, crossbar, sim_macro)
             }
             fn open(dir: &Path) -> Result<Self, CosimError> {
                 <$driver>::open(dir)

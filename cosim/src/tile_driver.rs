@@ -6,6 +6,7 @@
 //! golden model, so a slicing bug on either side shows up as a mismatch.
 
 use crate::protocol_checker::{CycleSample, ProtocolChecker};
+use crate::sim_macro::{build_generated, Macro};
 use crate::simulator::{PortId, Simulator};
 use crate::verilator_build::{build, BuiltModel};
 use crate::CosimError;
@@ -97,21 +98,32 @@ pub struct TileRtl {
 pub(crate) type Progress = Box<dyn FnMut(usize) + Send>;
 
 /// Generates the tile's Verilog with the behavioral crossbar and builds it (or takes it from
-/// the cache).
+/// the cache) with the default macro model ([`Macro::Dpi`]).
 pub fn build_tile(p: &TileParams) -> Result<BuiltModel, CosimError> {
     build_tile_with(p, Crossbar::Behavioral)
 }
 
 /// Generates the tile's Verilog with the chosen crossbar and builds it (or takes it from the
-/// cache). The driver is the same for both: they share ports and timing.
+/// cache), a behavioral crossbar with the default macro model ([`Macro::Dpi`]). The driver is
+/// the same for all: they share ports and timing.
 pub fn build_tile_with(p: &TileParams, crossbar: Crossbar) -> Result<BuiltModel, CosimError> {
+    build_tile_macro(p, crossbar, Macro::default())
+}
+
+/// [`build_tile_with`] with the macro model `sim_macro` behind a behavioral crossbar (the
+/// emulated crossbar has none and ignores it).
+pub fn build_tile_macro(
+    p: &TileParams,
+    crossbar: Crossbar,
+    sim_macro: Macro,
+) -> Result<BuiltModel, CosimError> {
     let options = cimtile_hdl::GenerateOptions {
         crossbar,
         ..Default::default()
     };
     let rtl =
         cimtile_hdl::generate_with(p, &options).map_err(|e| CosimError::Generate(e.to_string()))?;
-    build(&rtl.simulation_verilog(), &rtl.top)
+    build_generated(&rtl, sim_macro)
 }
 
 /// Cell levels of every (row, physical column), as the host slices the weights.
@@ -315,14 +327,24 @@ impl TileRtl {
         &self.p
     }
 
-    /// Builds and loads the tile `p` with the behavioral crossbar.
+    /// Builds and loads the tile `p` with the behavioral crossbar (the DPI macro model).
     pub fn build(p: &TileParams) -> Result<Self, CosimError> {
         TileRtl::build_with(p, Crossbar::Behavioral)
     }
 
-    /// Builds and loads the tile `p` with the chosen crossbar.
+    /// Builds and loads the tile `p` with the chosen crossbar (a behavioral one with the DPI
+    /// macro model).
     pub fn build_with(p: &TileParams, crossbar: Crossbar) -> Result<Self, CosimError> {
-        TileRtl::load(p.clone(), &build_tile_with(p, crossbar)?)
+        TileRtl::build_macro(p, crossbar, Macro::default())
+    }
+
+    /// Builds and loads the tile `p` with the chosen crossbar and macro model.
+    pub fn build_macro(
+        p: &TileParams,
+        crossbar: Crossbar,
+        sim_macro: Macro,
+    ) -> Result<Self, CosimError> {
+        TileRtl::load(p.clone(), &build_tile_macro(p, crossbar, sim_macro)?)
     }
 
     /// The underlying simulator, for direct port access.

@@ -3,8 +3,8 @@
 //! `verilator --cc --exe --build -O3 --trace` with `-fPIC`, `-shared` and the model's C++ at
 //! `-O2` (`OPT_FAST`; Verilator's default is `-Os`) turns the Verilog and
 //! the generated shim into `libtile.so`. A build takes seconds, so it is cached under
-//! `<cache>/<hash>/` where the hash covers the Verilog, the shim, the flags and Verilator's
-//! version; a file lock per hash lets parallel tests and processes share one build.
+//! `<cache>/<hash>/` where the hash covers the Verilog, the shim, any C++ built with it (the DPI
+//! crossbar's), the flags and Verilator's version; a file lock per hash lets parallel tests and processes share one build.
 //! The cache is `$CIMTILE_CACHE_DIR`, else `$XDG_CACHE_HOME/cimtile`, else `~/.cache/cimtile`.
 
 use crate::shim::shim_source;
@@ -77,6 +77,26 @@ pub fn build_with_flags(
     top: &str,
     extra: &[&str],
 ) -> Result<BuiltModel, CosimError> {
+    build_with_sources(verilog, top, extra, &[])
+}
+
+/// A C++ file compiled into the model beside the shim: DPI-C functions the Verilog imports.
+#[derive(Debug, Clone, Copy)]
+pub struct CppSource<'a> {
+    /// File name in the build directory (`name.cpp`).
+    pub name: &'a str,
+    /// Its text.
+    pub text: &'a str,
+}
+
+/// [`build_with_flags`] with C++ files `cpp` compiled into the model (each part of the
+/// cache's hash).
+pub fn build_with_sources(
+    verilog: &str,
+    top: &str,
+    extra: &[&str],
+    cpp: &[CppSource],
+) -> Result<BuiltModel, CosimError> {
     let ports = module_ports(verilog, top)?;
     let shim = shim_source(top, &ports);
     let version = verilator_version()?;
@@ -85,6 +105,12 @@ pub fn build_with_flags(
     for part in [verilog, shim.as_str(), &flags.join(" "), top, &version] {
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
+    }
+    for source in cpp {
+        for part in [source.name, source.text] {
+            hasher.update(part.as_bytes());
+            hasher.update([0u8]);
+        }
     }
     let hash: String = hasher
         .finalize()
@@ -112,7 +138,7 @@ pub fn build_with_flags(
             cached: true,
         });
     }
-    run_verilator(&dir, verilog, &shim, top, &flags)?;
+    run_verilator(&dir, verilog, &shim, cpp, top, &flags)?;
     std::fs::write(&done, "").map_err(io_error(format!("cannot write '{}'", done.display())))?;
     Ok(BuiltModel {
         library,
@@ -125,6 +151,7 @@ fn run_verilator(
     dir: &Path,
     verilog: &str,
     shim: &str,
+    cpp: &[CppSource],
     top: &str,
     flags: &[&str],
 ) -> Result<(), CosimError> {
@@ -141,6 +168,9 @@ fn run_verilator(
     };
     write(&format!("{top}.v"), verilog)?;
     write("shim.cpp", shim)?;
+    for source in cpp {
+        write(source.name, source.text)?;
+    }
     let log_path = dir.join("verilator.log");
     let out = Command::new("verilator")
         .args(flags)
@@ -152,6 +182,7 @@ fn run_verilator(
             &format!("{top}.v"),
             "shim.cpp",
         ])
+        .args(cpp.iter().map(|source| source.name))
         .current_dir(dir)
         .output()
         .map_err(|e| match e.kind() {

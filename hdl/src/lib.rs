@@ -10,6 +10,7 @@
 //! that owns them, memories with synchronous reads, no `$` in names and no `initial` blocks.
 
 pub mod axi;
+pub mod dpi;
 pub mod emulation;
 mod formal;
 mod handoff;

@@ -12,6 +12,10 @@
 //!   programming while streaming, the default and fpga64 presets and a noisy v2 default, and a
 //!   cell written just before an MVM.
 //!
+//! The behavioral crossbar runs here as Verilator's default, the DPI-C macro (conversions in
+//! C++); `cosim/tests/macros.rs` co-simulates it and the shipped Verilog macro side by side on
+//! every preset and on random v2 configurations, and Icarus (below) runs the Verilog macro.
+//!
 //! A mismatch leaves a replayable case in `target/cosim-failures/<name>/`; copied into
 //! `tests/traces/`, it becomes a regression trace.
 
