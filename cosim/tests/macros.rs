@@ -143,7 +143,7 @@ fn random_v2_config(seed: u64) -> TileConfig {
 const POOL: u64 = 4;
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 8, max_shrink_iters: 16, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 24, max_shrink_iters: 16, ..ProptestConfig::default() })]
 
     #[test]
     fn random_v2_configurations_agree_with_both_macros(
