@@ -6,12 +6,12 @@
 //! key by key. Unknown sections or keys and wrongly typed values are errors, so a typo is never
 //! ignored; every out-of-range value is reported with its key, its value and the allowed range.
 //!
-//! - [`presets`]: the named presets, each a complete TOML file.
-//! - [`overlay`]: a TOML file laid over a preset, key by key, with typed errors.
-//! - [`tech`]: the technology behind a tile (node, clock, library constants) for the cost model.
-//! - [`params`]: validation into [`TileParams`], with every derived size.
-//! - [`widths`]: the bit widths of every stage, derived from the value bounds.
-//! - [`drift`]: the host's conversion of a time since programming into the spec's drift D.
+//! - `presets`: the named presets, each a complete TOML file.
+//! - `overlay`: a TOML file laid over a preset, key by key, with typed errors.
+//! - `tech`: the technology behind a tile (node, clock, library constants) for the cost model.
+//! - `params`: validation into [`TileParams`], with every derived size.
+//! - `widths`: the bit widths of every stage, derived from the value bounds.
+//! - `drift`: the host's conversion of a time since programming into the spec's drift D.
 
 mod drift;
 mod overlay;

@@ -110,7 +110,7 @@ const TECH_SOURCES: &[(&str, &str, &str)] = &[
     ("adc_fom_walden_fj", "fJ/conv-step", "Murmann ADC survey (rev. 2025-06-09): median FOMW_hf of Nyquist ADCs since 2015, fsnyq 10 MS/s..2 GS/s, ENOB 4..10 (n = 36, quartiles 16..45)"),
     ("adc_fom_schreier_db", "dB", "Murmann ADC survey (rev. 2025-06-09): median FOMS_hf of Nyquist ADCs since 2015 with ENOB >= 10 (n = 55, quartiles 169..178)"),
     ("toggle_fj", "fJ", "osu018_stdcells.lib: internal energy per transition at mid-table (index 3, 3; mean of rise and fall) AND2X1 54 fJ, NAND2X1 96 fJ, ~50 fJ taken; plus two fan-out pins 2 x 0.013 pF x (1.8 V)^2 / 2 = 42 fJ"),
-    ("activity", "toggles per cell and cycle", "DNN+NeuroSim V1.3, Param.cpp: switching activity of adders delta = 0.15"),
+    ("activity", "transitions per net and cycle", "DNN+NeuroSim V1.3, Param.cpp: switching activity of adders delta = 0.15 (the uniform fallback where the activity is not measured)"),
     ("driver_fj", "fJ per driven row and read", "ISAAC, Table 6: 1-bit DACs, 8 x 128 per IMA, 4 mW at one read per 100 ns"),
 ];
 
