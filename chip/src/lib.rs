@@ -33,6 +33,7 @@
 //! let tile = TileFigures {
 //!     rows: 16, cols: 4, input_bits: 4, output_bits: 16, node_nm: 180.0, vdd_v: 1.8, toggle_fj: 90.0,
 //!     clock_mhz: 100.0, cycles_per_mvm: 20.0, area_mm2: 0.1, energy_pj_per_mvm: 50.0, digital_pj_per_mvm: 10.0,
+//!     digital_by_toggle_model: false,
 //! };
 //! let chip = estimate(&layers, &tile, Replication::Max(1)).unwrap();
 //! assert_eq!(chip.tiles, 4 * 3);
@@ -165,6 +166,10 @@ pub struct TileFigures {
     pub energy_pj_per_mvm: f64,
     /// The part of it spent in the synthesized digital periphery (logic and buffers), pJ.
     pub digital_pj_per_mvm: f64,
+    /// Whether that part is the PPA model's toggle estimate, scaled from 180 nm by its `C V^2`
+    /// rule, which the chip re-scales by Stillmaker-Baas; false where the report priced the
+    /// netlist's power, already scaled by Stillmaker-Baas from its library's node.
+    pub digital_by_toggle_model: bool,
 }
 
 impl TileFigures {
@@ -188,13 +193,17 @@ impl TileFigures {
             area_mm2: ppa.area_mm2,
             energy_pj_per_mvm: ppa.energy_pj_per_mvm,
             digital_pj_per_mvm: digital,
+            digital_by_toggle_model: ppa.library.is_none(),
         }
     }
 
-    /// Energy of one MVM as the chip prices it, pJ: the PPA report's, with the synthesized
-    /// digital periphery re-scaled from the PPA model's `C V^2` rule to Stillmaker-Baas (equal at
+    /// Energy of one MVM as the chip prices it, pJ: the PPA report's, with a toggle-model
+    /// periphery re-scaled from the PPA model's `C V^2` rule to Stillmaker-Baas (equal at
     /// 180 nm, where it was measured).
     pub fn chip_energy_pj_per_mvm(&self) -> f64 {
+        if !self.digital_by_toggle_model {
+            return self.energy_pj_per_mvm;
+        }
         let cv2 = (self.node_nm / 180.0) * (self.vdd_v / 1.8).powi(2);
         let at_180 = self.digital_pj_per_mvm / cv2;
         self.energy_pj_per_mvm - self.digital_pj_per_mvm
@@ -529,13 +538,20 @@ pub fn estimate(
 }
 
 fn provenance(tile: &TileFigures) -> Vec<String> {
-    let scaled = if tile.node_nm == 180.0 {
-        "not scaled (180 nm)".to_string()
+    let periphery = if tile.digital_by_toggle_model {
+        let scaled = if tile.node_nm == 180.0 {
+            "not scaled (180 nm)".to_string()
+        } else {
+            format!("scaled from 180 nm to {} nm", tile.node_nm)
+        };
+        format!("its digital periphery's toggle estimate {scaled} by Stillmaker-Baas energy")
     } else {
-        format!("scaled from 180 nm to {} nm", tile.node_nm)
+        "its digital periphery's netlist priced by its cell library's power tables, scaled from \
+         the library's node by Stillmaker-Baas energy and node^2 area"
+            .to_string()
     };
     vec![
-        format!("tile: cimtile ppa's report (its digital periphery synthesized at 180 nm when Yosys ran: {scaled} by Stillmaker-Baas energy and node^2 area; array, drivers and ADCs at the PPA model's own figures for the node)"),
+        format!("tile: cimtile ppa's report ({periphery}; array, drivers and ADCs at the PPA model's own figures for the node)"),
         "buffers, accumulation, digital stage, requantization: Horowitz's 45 nm energies scaled to the node by Stillmaker-Baas; areas from OSU 0.18 um cells (and NeuroSim's SRAM cell) scaled by node^2".to_string(),
         "interconnect: wire capacitance per length (constant across nodes, Ho et al.) over the tile pitch at tech.vdd_v, plus a router register bit; router area from OSU 0.18 um flip-flops scaled by node^2".to_string(),
     ]
