@@ -202,6 +202,9 @@ pub struct PpaReport {
     /// and leakage, pJ.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digital_energy_split_pj: Option<BTreeMap<String, f64>>,
+    /// With the netlist priced: [`digital_power_mw`](Self::digital_power_mw) by block.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digital_power_mw_by_block: Option<BTreeMap<String, f64>>,
     /// With the netlist priced: the cell library it was priced with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub library: Option<LibraryFigures>,
@@ -420,6 +423,7 @@ pub fn estimate(
         },
         digital_power_mw: netlist.as_ref().map(|n| n.power_mw),
         digital_energy_split_pj: netlist.as_ref().map(|n| n.split_pj.clone()),
+        digital_power_mw_by_block: netlist.as_ref().map(NetlistEnergy::power_mw_by_block),
         library: priced.map(|(_, power)| power.library.clone()),
         node_scaling: netlist.as_ref().map(|n| n.node_scaling.clone()),
         constants: constants::all(tech),
@@ -431,6 +435,8 @@ struct NetlistEnergy<'a> {
     power: &'a DigitalPower,
     /// pJ per MVM of 1 mW at the library's node: the MVM's time, scaled to `tech.node_nm`.
     pj_per_mw: f64,
+    /// Stillmaker-Baas energy factor from the library's node to `tech.node_nm`.
+    scale: f64,
     power_mw: f64,
     split_pj: BTreeMap<String, f64>,
     node_scaling: String,
@@ -465,10 +471,20 @@ impl<'a> NetlistEnergy<'a> {
         NetlistEnergy {
             power,
             pj_per_mw,
+            scale,
             power_mw: t.total_mw() * scale,
             split_pj,
             node_scaling,
         }
+    }
+
+    /// Power by block at the tile's node, mW.
+    fn power_mw_by_block(&self) -> BTreeMap<String, f64> {
+        self.power
+            .by_block
+            .iter()
+            .map(|(b, s)| (b.clone(), s.total_mw() * self.scale))
+            .collect()
     }
 
     /// Energy per MVM of `block`, pJ.

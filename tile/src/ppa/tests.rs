@@ -303,6 +303,11 @@ fn a_priced_netlist_sets_the_digital_energy_its_split_and_its_node_scaling() {
     let digital_pj = r.energy_pj["digital_logic"] + r.energy_pj["buffers"];
     assert!((digital_pj - total_mw * 1e-3 * mvm_s * 1e12).abs() < 1e-6 * digital_pj);
     assert!((r.digital_power_mw.unwrap() - total_mw).abs() < 1e-9);
+    let by_block: f64 = r.digital_power_mw_by_block.as_ref().unwrap().values().sum();
+    assert!(
+        (by_block - total_mw).abs() < 1e-9,
+        "{by_block} vs {total_mw}"
+    );
     let split_pj = r.digital_energy_split_pj.as_ref().unwrap();
     assert!((split_pj.values().sum::<f64>() - digital_pj).abs() < 1e-6 * digital_pj);
     assert!(r.node_scaling.as_ref().unwrap().starts_with("none"));
