@@ -101,19 +101,8 @@ fn print_report(origin: &str, r: &PpaReport) {
         );
         println!("  node scaling: {scaling}");
     }
-    if let (None, Some(source)) = (&r.activity_by_block, &r.activity_source) {
+    if let Some(source) = &r.activity_source {
         println!("  activity: {source}");
-    }
-    if let (Some(by_block), Some(source)) = (&r.activity_by_block, &r.activity_source) {
-        let rates: Vec<String> = by_block
-            .iter()
-            .map(|(block, a)| format!("{block} {a:.4}"))
-            .collect();
-        println!(
-            "digital activity (toggles per cell and cycle): {}",
-            rates.join(", ")
-        );
-        println!("  {source}");
     }
     println!("workload: {}", r.workload);
 }
