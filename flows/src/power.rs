@@ -11,7 +11,7 @@
 //! toggles twice a cycle. The netlist and its synthesis log are cached by a hash of the Verilog,
 //! the library, the script and Yosys' version.
 
-use crate::synthesis::{liberty_path, yosys_version};
+use crate::synthesis::{cache_key, liberty_path, yosys_version};
 use crate::Status;
 use anyhow::{bail, Context, Result};
 use cimtile_cosim::activity::Activity as MeasuredToggles;
@@ -21,7 +21,6 @@ use cimtile_power::{estimate, Activity, Conditions, Liberty, Netlist, Unclocked}
 use cimtile_tile::config::CellLibrary;
 use cimtile_tile::ppa::{self, DigitalPower, LibraryFigures, PowerSplit};
 use cimtile_tile::TileParams;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -122,19 +121,12 @@ pub fn map_netlist(
     let version = yosys_version()?;
     let liberty_text =
         std::fs::read(&liberty).with_context(|| format!("cannot read '{}'", liberty.display()))?;
-    let mut hasher = Sha256::new();
-    for f in &files {
-        hasher.update(f.text.as_bytes());
-        hasher.update([0u8]);
-    }
-    for part in [&liberty_text, script.as_bytes(), version.as_bytes()] {
-        hasher.update(part);
-        hasher.update([0u8]);
-    }
-    let hash: String = hasher.finalize()[..12]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let inputs = [
+        liberty_text.as_slice(),
+        script.as_bytes(),
+        version.as_bytes(),
+    ];
+    let hash = cache_key(files.iter().map(|f| f.text.as_bytes()).chain(inputs));
     let dir = cimtile_hdl::cache_dir().join("netlists").join(&hash);
     let mapped = MappedNetlist {
         dir: dir.clone(),

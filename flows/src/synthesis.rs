@@ -343,6 +343,20 @@ pub(crate) fn yosys_version() -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
+/// The cache key of a tool's run from everything it reads: each part, then a 0 byte, through
+/// SHA-256, the first 12 bytes in hex.
+pub(crate) fn cache_key<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+        hasher.update([0u8]);
+    }
+    hasher.finalize()[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn cache_path(hash: &str) -> PathBuf {
     cimtile_hdl::cache_dir()
         .join("synthesis")
@@ -376,13 +390,12 @@ pub fn synthesize(p: &TileParams, liberty: Option<&Path>, status: Status) -> Res
     }
     let script = script(&files, &top, liberty_text.as_ref().map(|_| "cells.lib"));
 
-    let mut hasher = Sha256::new();
+    let mut parts = Vec::new();
     for file in &files {
-        hasher.update(
+        parts.push(
             std::fs::read(work.path().join(file))
                 .with_context(|| format!("cannot read the generated '{file}'"))?,
         );
-        hasher.update([0u8]);
     }
     let version = yosys_version()?;
     for part in [
@@ -390,15 +403,9 @@ pub fn synthesize(p: &TileParams, liberty: Option<&Path>, status: Status) -> Res
         script.as_str(),
         version.as_str(),
     ] {
-        hasher.update(part.as_bytes());
-        hasher.update([0u8]);
+        parts.push(part.as_bytes().to_vec());
     }
-    let hash: String = hasher
-        .finalize()
-        .iter()
-        .take(12)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = cache_key(parts.iter().map(Vec::as_slice));
     let cached = cache_path(&hash);
     let output = match std::fs::read_to_string(&cached)
         .ok()
