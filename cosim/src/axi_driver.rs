@@ -11,11 +11,15 @@ use crate::axi_protocol_checker::{AxiProtocolChecker, AxiSample, Channel};
 use crate::sim_macro::{build_generated, Macro};
 use crate::simulator::{PortId, Simulator};
 use crate::tile_driver::{
+    transfer,
     cell_levels, stream_budget, Disturbance, Generated, Progress, Stimulus, StreamResult,
 };
 use crate::verilator_build::{build, BuiltModel};
 use crate::CosimError;
-use cimtile_hdl::{axi::byte_width, Bus, Crossbar, GenerateOptions};
+use cimtile_hdl::{
+    axi::{byte_width, s_axis_bits},
+    Bus, Crossbar, GenerateOptions,
+};
 use cimtile_tile::config::TileParams;
 use cimtile_tile::data::{ColumnParams, ColumnWrite, Weights};
 use std::path::Path;
@@ -189,7 +193,7 @@ impl AxiTileRtl {
     pub fn load(p: TileParams, model: &BuiltModel) -> Result<Self, CosimError> {
         let col_bits = cimtile_hdl::RtlSizing::new(&p).col_bits;
         for (port, width) in [
-            ("s_axis_tdata", byte_width(p.input_bits())),
+            ("s_axis_tdata", s_axis_bits(&p)),
             ("m_axis_tdata", byte_width(p.output_bits())),
             ("m_axis_tuser", col_bits),
         ] {
@@ -202,7 +206,7 @@ impl AxiTileRtl {
         }
         let sim = Simulator::load(model)?;
         let ports = AxiPorts::find(&sim)?;
-        let checker = AxiProtocolChecker::new(p.rows(), p.cols());
+        let checker = AxiProtocolChecker::new(p.input_transfers(), p.cols());
         let columns = vec![ColumnParams::default(); p.cols()];
         let mut tile = AxiTileRtl {
             sim,
@@ -536,11 +540,11 @@ impl AxiTileRtl {
         inputs: &[Vec<i32>],
         stim: &Stimulus,
     ) -> Result<StreamResult, CosimError> {
-        let rows = self.p.rows();
-        self.stream_with_tlast(inputs, stim, |element| element % rows == rows - 1)
+        let transfers = self.p.input_transfers();
+        self.stream_with_tlast(inputs, stim, |beat| beat % transfers == transfers - 1)
     }
 
-    /// Like [`Self::stream`], with `tlast(i)` on the i-th element of the whole stream. With
+    /// Like [`Self::stream`], with `tlast(i)` on the i-th beat of the whole stream. With
     /// `stim.program_attempt_percent`, column-parameter writes (mult of a random column toggled
     /// between 1 and -1) go through AXI4-Lite at random moments: the wrapper answers SLVERR to
     /// those the busy tile refuses, and [`StreamResult::column_writes`] says where the others
@@ -551,8 +555,10 @@ impl AxiTileRtl {
         stim: &Stimulus,
         tlast: impl Fn(usize) -> bool,
     ) -> Result<StreamResult, CosimError> {
-        let (rows, cols) = (self.p.rows(), self.p.cols());
-        let total = inputs.len() * rows;
+        let cols = self.p.cols();
+        // Beats of W elements, T of them a vector.
+        let transfers = self.p.input_transfers();
+        let total = inputs.len() * transfers;
         let budget = stream_budget(&self.p, inputs.len(), stim);
         self.rng = Disturbance::new(stim.seed);
         let shift = 64 - byte_width(self.p.output_bits());
@@ -579,8 +585,12 @@ impl AxiTileRtl {
             offering |= next < total && !self.rng.chance(stim.input_gap_percent);
             self.sim.set(q.s_axis_tvalid, offering as u64);
             if offering {
-                self.sim
-                    .set(q.s_axis_tdata, inputs[next / rows][next % rows] as u64);
+                let elements = transfer(&self.p, &inputs[next / transfers], next % transfers);
+                self.sim.set_lanes(
+                    q.s_axis_tdata,
+                    &elements,
+                    byte_width(self.p.input_bits()),
+                );
                 self.sim.set(q.s_axis_tlast, tlast(next) as u64);
                 if self.sim.get(q.s_axis_tready) == 1 {
                     next += 1;
@@ -636,7 +646,7 @@ impl AxiTileRtl {
                     && applies_to.is_none()
                     && self.sim.get(self.ports.s_axil_bvalid) == 1
                 {
-                    applies_to = Some(taken_at_previous_start.div_ceil(rows));
+                    applies_to = Some(taken_at_previous_start.div_ceil(transfers));
                 }
                 attempt = match self.drive_write(&mut write) {
                     None => Some((writes, write, landed, applies_to)),

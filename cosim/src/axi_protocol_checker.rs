@@ -10,7 +10,7 @@
 //!    OKAY or SLVERR (AXI4-Lite has no EXOKAY; the wrapper never answers DECERR).
 //! 4. Results: `m_axis` beats come in column order, `tuser` = the column, `tlast` exactly with
 //!    column C-1.
-//! 5. Causality: the result of vector k is not offered before all R elements of vector k went in.
+//! 5. Causality: the result of vector k is not offered before all T transfers of vector k went in.
 //!
 //! That VALID never waits on READY is exercised, not sampled: the driver holds BREADY, RREADY
 //! low until it sees the VALID, so a wrapper that waited would stall the run.
@@ -99,7 +99,7 @@ const SLVERR: u64 = 2;
 /// Follows the AXI interfaces cycle by cycle.
 #[derive(Debug, Clone)]
 pub struct AxiProtocolChecker {
-    rows: u64,
+    transfers: u64,
     cols: u64,
     cycle: u64,
     /// Transfers since reset on each channel that the rules count.
@@ -115,10 +115,11 @@ pub struct AxiProtocolChecker {
 }
 
 impl AxiProtocolChecker {
-    /// A checker for a tile of `rows` inputs and `cols` outputs, at cycle 0.
-    pub fn new(rows: usize, cols: usize) -> Self {
+    /// A checker at cycle 0 for a tile of `cols` outputs whose vectors take `transfers` input
+    /// transfers.
+    pub fn new(transfers: usize, cols: usize) -> Self {
         AxiProtocolChecker {
-            rows: rows as u64,
+            transfers: transfers as u64,
             cols: cols as u64,
             cycle: 0,
             aw: 0,
@@ -165,11 +166,11 @@ impl AxiProtocolChecker {
             }
         }
         if !now.aresetn {
-            let (rows, cols) = (self.rows as usize, self.cols as usize);
+            let (transfers, cols) = (self.transfers as usize, self.cols as usize);
             *self = AxiProtocolChecker {
                 cycle: self.cycle,
                 previous: self.previous,
-                ..AxiProtocolChecker::new(rows, cols)
+                ..AxiProtocolChecker::new(transfers, cols)
             };
             return Ok(());
         }
@@ -206,11 +207,11 @@ impl AxiProtocolChecker {
                 return fail(4, format!("result with tuser {user}, tlast {last} where column {column} of {} was due", self.cols));
             }
             let vector = self.results / self.cols;
-            if self.elements < (vector + 1) * self.rows {
+            if self.elements < (vector + 1) * self.transfers {
                 return fail(
                     5,
                     format!(
-                        "result of vector {vector} offered after only {} input elements",
+                        "result of vector {vector} offered after only {} input transfers",
                         self.elements
                     ),
                 );

@@ -27,6 +27,9 @@ module cim_tile_tb;
     localparam integer SLICES = {slices};
     localparam integer PHYS_COLS = {phys};
     localparam integer CELL_BITS = {cell_bits};
+    localparam integer INPUT_BITS = {input_bits};
+    localparam integer TRANSFER = {transfer};  // elements an input transfer
+    localparam integer TRANSFERS = {transfers};  // transfers a vector
 
     reg clock = 1'b0;
     reg reset = 1'b1;
@@ -38,7 +41,7 @@ module cim_tile_tb;
     reg [4:0] prog_shift = 5'd0;
     reg [31:0] prog_bias = 32'd0;
     reg in_valid = 1'b0;
-    reg {input} in_data = 0;
+    reg {input} in_data = 0, next_data = 0;
     reg out_ready = 1'b1;
     wire prog_ready, in_ready, out_valid, out_last, busy, done;
     wire {output} out_data;
@@ -58,8 +61,21 @@ module cim_tile_tb;
     integer weights [0:ROWS*COLS-1];
     reg [1023:0] w_file, x_file, c_file, y_file, t_file;
     integer fd, fy, ft, cycle, n, r, c, pc, s, negative, magnitude, level, value, mult, shift, bias;
-    integer total, next, results, status;
+    integer total, next, results, status, element;
     reg [7:0] separator;
+
+    // The elements of transfer `next` from the inputs file: rows past the vector's last are 0.
+    task read_transfer;
+        begin
+            next_data = 0;
+            for (element = 0; element < TRANSFER; element = element + 1) begin
+                if ((next % TRANSFERS) * TRANSFER + element < ROWS) begin
+                    status = $fscanf(fd, "%d%c", value, separator);
+                    next_data[element*INPUT_BITS +: INPUT_BITS] = value[INPUT_BITS-1:0];
+                end
+            end
+        end
+    endtask
 
 {program_word}
     initial begin
@@ -110,17 +126,17 @@ module cim_tile_tb;
         fy = $fopen(y_file, "w");
         ft = $fopen(t_file, "w");
         cycle = 0;
-        total = n * ROWS;
+        total = n * TRANSFERS;
         next = 0;
         results = 0;
-        status = $fscanf(fd, "%d%c", value, separator);
+        read_transfer;
         while (results < n * COLS) begin
             in_valid = next < total;
-            in_data = value;
+            in_data = next_data;
             #1;
             if (in_valid && in_ready) begin
                 next = next + 1;
-                if (next < total) status = $fscanf(fd, "%d%c", value, separator);
+                if (next < total) read_transfer;
             end
             if (out_valid && out_ready) begin
                 results = results + 1;
@@ -147,7 +163,10 @@ endmodule
         row = bus(s.row_bits),
         pcol = bus(s.prog_col_bits),
         level = bus(p.cell_bits()),
-        input = bus(p.input_bits()),
+        input = bus(p.input_transfer() as u32 * p.input_bits()),
+        input_bits = p.input_bits(),
+        transfer = p.input_transfer(),
+        transfers = p.input_transfers(),
         output = bus(p.output_bits()),
         col = bus(s.col_bits),
         program_word = PROGRAM_WORD,

@@ -63,7 +63,7 @@ impl std::fmt::Display for Violation {
 /// Follows the host interface cycle by cycle.
 #[derive(Debug, Clone)]
 pub struct ProtocolChecker {
-    rows: u64,
+    transfers: u64,
     cols: u64,
     cycle: u64,
     /// Elements accepted (all vectors), and vectors whose last result was taken.
@@ -75,10 +75,11 @@ pub struct ProtocolChecker {
 }
 
 impl ProtocolChecker {
-    /// A checker for a tile of `rows` inputs and `cols` outputs, at cycle 0.
-    pub fn new(rows: usize, cols: usize) -> Self {
+    /// A checker at cycle 0 for a tile of `cols` outputs whose vectors take `transfers` input
+    /// transfers.
+    pub fn new(transfers: usize, cols: usize) -> Self {
         ProtocolChecker {
-            rows: rows as u64,
+            transfers: transfers as u64,
             cols: cols as u64,
             cycle: 0,
             elements: 0,
@@ -90,7 +91,7 @@ impl ProtocolChecker {
 
     /// Forget everything: the tile was reset.
     pub fn reset(&mut self) {
-        *self = ProtocolChecker::new(self.rows as usize, self.cols as usize);
+        *self = ProtocolChecker::new(self.transfers as usize, self.cols as usize);
     }
 
     /// Checks one cycle; `Err` names the first rule it breaks.
@@ -103,7 +104,7 @@ impl ProtocolChecker {
                 detail,
             })
         };
-        let started = self.elements.div_ceil(self.rows);
+        let started = self.elements.div_ceil(self.transfers);
         let in_flight = started - self.finished;
         if now.busy != (in_flight > 0) {
             return fail(

@@ -125,6 +125,31 @@ impl Simulator {
         unsafe { (self.set_words)(self.handle, port.0, words.as_ptr()) }
     }
 
+    /// Drives an input of any width with `values`, each in `lane_bits` bits of its own from the
+    /// least significant end (two's complement values keep their low `lane_bits`).
+    pub fn set_lanes(&mut self, port: PortId, values: &[i64], lane_bits: u32) {
+        let width = self.info(port).width;
+        let mask = if lane_bits >= 64 { u64::MAX } else { (1u64 << lane_bits) - 1 };
+        if width <= 64 {
+            let packed = values.iter().enumerate().fold(0u64, |word, (j, &v)| {
+                word | ((v as u64 & mask) << (j as u32 * lane_bits))
+            });
+            self.set(port, packed);
+            return;
+        }
+        let mut words = vec![0u32; width.div_ceil(32)];
+        for (j, &v) in values.iter().enumerate() {
+            let value = v as u64 & mask;
+            for bit in 0..lane_bits as usize {
+                if value >> bit & 1 == 1 {
+                    let at = j * lane_bits as usize + bit;
+                    words[at / 32] |= 1 << (at % 32);
+                }
+            }
+        }
+        self.set_words(port, &words);
+    }
+
     /// Reads a port of any width as 32-bit words, least significant first.
     pub fn get_words(&self, port: PortId) -> Vec<u32> {
         let mut words = vec![0u32; self.info(port).width.div_ceil(32)];

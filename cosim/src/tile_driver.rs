@@ -173,6 +173,15 @@ impl Disturbance {
     }
 }
 
+/// The elements of transfer `t` of `vector`: rows `t*W..`, the last transfer's padded with
+/// zeros past row R-1 (the tile ignores them).
+pub(crate) fn transfer(p: &TileParams, vector: &[i32], t: usize) -> Vec<i64> {
+    let w = p.input_transfer();
+    (t * w..(t + 1) * w)
+        .map(|r| vector.get(r).map_or(0, |&x| x as i64))
+        .collect()
+}
+
 /// Cycle budget for a stream: generous against stalls, small enough to catch a hang.
 pub(crate) fn stream_budget(p: &TileParams, vectors: usize, stim: &Stimulus) -> u64 {
     let per_mvm = p.min_cycles_per_mvm() + (p.rows() + p.phys_cols() + p.cols()) as u64 + 64;
@@ -251,7 +260,7 @@ impl TileRtl {
     pub fn load(p: TileParams, model: &BuiltModel) -> Result<Self, CosimError> {
         let sizing = cimtile_hdl::RtlSizing::new(&p);
         for (port, width) in [
-            ("in_data", p.input_bits()),
+            ("in_data", p.input_transfer() as u32 * p.input_bits()),
             ("out_data", p.output_bits()),
             ("prog_row", sizing.row_bits),
             ("prog_col", sizing.prog_col_bits),
@@ -289,7 +298,7 @@ impl TileRtl {
             busy: id("busy")?,
             done: id("done")?,
         };
-        let checker = ProtocolChecker::new(p.rows(), p.cols());
+        let checker = ProtocolChecker::new(p.input_transfers(), p.cols());
         let columns = vec![ColumnParams::default(); p.cols()];
         let mut tile = TileRtl {
             sim,
@@ -489,8 +498,10 @@ impl TileRtl {
         stim: &Stimulus,
         max_cycles: Option<u64>,
     ) -> Result<StreamResult, CosimError> {
-        let (rows, cols) = (self.p.rows(), self.p.cols());
-        let total = inputs.len() * rows;
+        let cols = self.p.cols();
+        // The stream moves transfers of W elements, T of them a vector.
+        let transfers = self.p.input_transfers();
+        let total = inputs.len() * transfers;
         let budget = max_cycles.unwrap_or_else(|| stream_budget(&self.p, inputs.len(), stim));
         let mut rng = Disturbance::new(stim.seed);
         let mut next = 0usize;
@@ -518,10 +529,9 @@ impl TileRtl {
             let offer = next < total && !rng.chance(stim.input_gap_percent);
             self.sim.set(self.ports.in_valid, offer as u64);
             if offer {
-                self.sim.set(
-                    self.ports.in_data,
-                    inputs[next / rows][next % rows] as u16 as u64,
-                );
+                let elements = transfer(&self.p, &inputs[next / transfers], next % transfers);
+                self.sim
+                    .set_lanes(self.ports.in_data, &elements, self.p.input_bits());
                 if ready {
                     next += 1;
                 }
@@ -566,7 +576,7 @@ impl TileRtl {
                 // element accepted in this same cycle comes after the write, rule 2).
                 let taken_before = next - usize::from(offer && ready);
                 column_writes.push(ColumnWrite {
-                    vector: taken_before.div_ceil(rows),
+                    vector: taken_before.div_ceil(transfers),
                     column: c,
                     params: col,
                 });

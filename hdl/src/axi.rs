@@ -14,6 +14,11 @@ pub fn byte_width(bits: u32) -> u32 {
     bits.div_ceil(8) * 8
 }
 
+/// Width of `s_axis_tdata`: W elements, each in byte lanes of its own.
+pub fn s_axis_bits(p: &TileParams) -> u32 {
+    p.input_transfer() as u32 * byte_width(p.input_bits())
+}
+
 /// The AXI top's ports other than `aclk`: name, input?, width.
 pub fn ports(p: &TileParams, s: &RtlSizing) -> Vec<(&'static str, bool, u32)> {
     vec![
@@ -35,7 +40,7 @@ pub fn ports(p: &TileParams, s: &RtlSizing) -> Vec<(&'static str, bool, u32)> {
         ("s_axil_rresp", false, 2),
         ("s_axil_rvalid", false, 1),
         ("s_axil_rready", true, 1),
-        ("s_axis_tdata", true, byte_width(p.input_bits())),
+        ("s_axis_tdata", true, s_axis_bits(p)),
         ("s_axis_tlast", true, 1),
         ("s_axis_tvalid", true, 1),
         ("s_axis_tready", false, 1),
@@ -101,7 +106,9 @@ pub fn axi_top_module(p: &TileParams, s: &RtlSizing, prefix: &str) -> String {
             ("INPUTS_SIGNED", int(p.inputs_signed() as u64)),
             ("OUTPUT_BITS", int(p.output_bits() as u64)),
             ("OUTPUT_SIGNED", int(p.output_signed() as u64)),
-            ("S_DATA_BITS", int(byte_width(p.input_bits()) as u64)),
+            ("TRANSFER", int(p.input_transfer() as u64)),
+            ("S_LANE_BITS", int(byte_width(p.input_bits()) as u64)),
+            ("S_DATA_BITS", int(s_axis_bits(p) as u64)),
             ("M_DATA_BITS", int(byte_width(p.output_bits()) as u64)),
         ],
         &wrapper_ports.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -151,7 +158,8 @@ FuseSoC core keeps the wrapper and this top in the fileset `bus_wrapper`.
 | port | dir | width |
 |---|---|---|
 {table}
-For this tile: `s_axis_tdata` carries the {ib}-bit element in bits [{ib_msb}:0]; `m_axis_tdata`
+For this tile: `s_axis_tdata` carries {transfer} element(s) a beat, element j's {ib} bits in
+bits [{lane}*j+{ib_msb}:{lane}*j]; `m_axis_tdata`
 carries out[c] {extend} to {mb} bits, `m_axis_tuser` the column c.
 
 From the wrapper's header:
@@ -161,6 +169,8 @@ From the wrapper's header:
 "#,
         ib = p.input_bits(),
         ib_msb = p.input_bits() - 1,
+        transfer = p.input_transfer(),
+        lane = byte_width(p.input_bits()),
         mb = byte_width(p.output_bits()),
         extend = if p.output_signed() {
             "sign-extended"

@@ -52,7 +52,7 @@ fn with_bind(template: &str, bind: &str) -> String {
 /// The assertions file, bound into `cim_tile`, before the prefix is applied.
 pub(super) fn rules(p: &TileParams, s: &RtlSizing) -> String {
     let params = [
-        ("ROWS", p.rows() as u64),
+        ("TRANSFERS", p.input_transfers() as u64),
         ("COLS", p.cols() as u64),
         ("OUTPUT_BITS", p.output_bits() as u64),
         ("ROW_BITS", s.row_bits as u64),
@@ -89,8 +89,9 @@ pub(super) fn files(
     };
     let prefix = &rtl.manifest.prefix;
     let params = [
-        ("ROWS", p.rows() as u64),
-        ("INPUT_BITS", p.input_bits() as u64),
+        ("TRANSFERS", p.input_transfers() as u64),
+        ("TRANSFER", p.input_transfer() as u64),
+        ("DATA_BITS", (p.input_transfer() as u32 * p.input_bits()) as u64),
         ("ROWS_PER_READ", p.rows_per_read() as u64),
         ("COLS", p.cols() as u64),
     ];

@@ -31,8 +31,12 @@ pub struct RtlSizing {
     pub phase_bits: u32,
     /// Width of an ADC lane index, `0..A`.
     pub lane_bits: u32,
-    /// Width of a weight-slice index, `0..S`.
-    pub slice_bits: u32,
+    /// Width of a physical column's position within its logical column, `0..2S`.
+    pub position_bits: u32,
+    /// W: input elements a transfer (`inputs.per_transfer`).
+    pub input_transfer: usize,
+    /// K: partial sums the combiner reads a cycle ([`TileParams::combine_width`]).
+    pub combine_width: usize,
     /// Width of the conversion wait counter, `0..Ta`.
     pub wait_bits: u32,
     /// Vectors that can be in flight at once, and the bits of their count.
@@ -72,7 +76,9 @@ impl RtlSizing {
             bit_bits: index_bits(p.input_bits() as usize),
             phase_bits: index_bits(p.phases()),
             lane_bits: index_bits(p.adc_count()),
-            slice_bits: index_bits(p.slices()),
+            position_bits: index_bits(2 * p.slices()),
+            input_transfer: p.input_transfer(),
+            combine_width: p.combine_width(),
             wait_bits: index_bits(p.adc_cycles() as usize),
             max_in_flight,
             flight_bits: index_bits(max_in_flight + 1),
@@ -108,8 +114,8 @@ fn digit_bits(p: &TileParams) -> u32 {
     // must not depend on the stalls of the two banks (cimtile_tile::schedule), which it would lengthen.
     let budget = p
         .min_cycles_per_mvm()
-        .max(p.rows() as u64)
-        .max(p.phys_cols() as u64 + 1);
+        .max(p.input_transfers() as u64)
+        .max(p.phys_cols().div_ceil(p.combine_width()) as u64 + 1);
     [1u32, 2, 4, 8]
         .into_iter()
         .find(|&digit| p.cols() as u64 * (16 / digit as u64) * 2 <= budget)

@@ -6,11 +6,14 @@
 // one (no input reaches an output combinationally); aresetn is active low, sampled on aclk.
 //
 // Streams (TKEEP, TSTRB, TID, TDEST left out, as AXI4-Stream allows):
-//   s_axis   One element per beat: the Ib-bit code in tdata[INPUT_BITS-1:0] (bits above ignored),
-//            rows 0..ROWS-1 of a vector in order, tlast with row ROWS-1. The tile frames vectors
-//            by count: a misplaced tlast is passed on as it is and reported, never silent --
-//            STATUS.tlast_early (tlast before row ROWS-1) or STATUS.tlast_missing (no tlast on
-//            row ROWS-1), sticky, and TLAST_ERRORS counts them. IN_ROW tells where the count is.
+//   s_axis   TRANSFER elements per beat, rows 0..ROWS-1 of a vector in order: element j of a
+//            beat (row t*TRANSFER+j) is the Ib-bit code in the low bits of byte lane group j,
+//            tdata[j*S_LANE_BITS +: INPUT_BITS] (bits above the code ignored; elements past row
+//            ROWS-1 in a vector's last beat ignored), tlast with the beat holding row ROWS-1.
+//            The tile frames vectors by count: a misplaced tlast is passed on as it is and
+//            reported, never silent -- STATUS.tlast_early (tlast before the last beat) or
+//            STATUS.tlast_missing (no tlast on the last beat), sticky, and TLAST_ERRORS counts
+//            them. IN_ROW tells where the count is.
 //   m_axis   One result per beat: out[c] in tdata, sign- or zero-extended to the beat width,
 //            tuser = column c, tlast with column COLS-1. tvalid holds with its payload until taken.
 //
@@ -22,13 +25,14 @@
 //   0x00 ID           RO  0x43494d54 ("CIMT")
 //   0x04 GEOMETRY     RO  [15:0] rows, [31:16] columns
 //   0x08 FORMAT       RO  [4:0] input bits, [7] inputs signed, [13:8] output bits,
-//                         [15] output signed, [19:16] cell bits
+//                         [15] output signed, [19:16] cell bits, [25:20] input elements per
+//                         beat minus 1
 //   0x0c PHYS_COLS    RO  physical columns (2 * slices * columns)
 //   0x10 CONTROL      WO  [0] 1: clear the counters 0x20..0x38
 //   0x14 STATUS       RW  [0] busy (RO), [1] idle: programming is accepted (RO),
 //                         [8] tlast_early, [9] tlast_missing, [10] prog_refused: sticky, write 1
 //                         to clear
-//   0x18 IN_ROW       RO  row of the next input element (0 between vectors)
+//   0x18 IN_ROW       RO  row of the next beat's first input element (0 between vectors)
 //   0x20 CYCLES       RO  cycles since reset or clear
 //   0x24 BUSY_CYCLES  RO  cycles with vectors in flight
 //   0x28 VECTORS      RO  vectors taken in whole (by count)
@@ -57,7 +61,9 @@ module cim_axi_wrapper #(
     parameter integer INPUTS_SIGNED = 0,
     parameter integer OUTPUT_BITS = 8,
     parameter integer OUTPUT_SIGNED = 1,
-    parameter integer S_DATA_BITS = 8,     // INPUT_BITS rounded up to whole bytes
+    parameter integer TRANSFER = 1,        // input elements a beat, 1..64
+    parameter integer S_LANE_BITS = 8,     // INPUT_BITS rounded up to whole bytes
+    parameter integer S_DATA_BITS = 8,     // TRANSFER * S_LANE_BITS
     parameter integer M_DATA_BITS = 8      // OUTPUT_BITS rounded up to whole bytes
 ) (
     input  wire                     aclk,
@@ -100,7 +106,7 @@ module cim_axi_wrapper #(
     output reg  [31:0]              tile_prog_bias,
     output wire                     tile_in_valid,
     input  wire                     tile_in_ready,
-    output wire [INPUT_BITS-1:0]    tile_in_data,
+    output wire [TRANSFER*INPUT_BITS-1:0] tile_in_data,
     input  wire                     tile_out_valid,
     output wire                     tile_out_ready,
     input  wire [OUTPUT_BITS-1:0]   tile_out_data,
@@ -118,10 +124,11 @@ module cim_axi_wrapper #(
                      REG_PROG_ROW = 6'h10, REG_PROG_CELL = 6'h11, REG_PROG_MULT = 6'h12,
                      REG_PROG_BIAS = 6'h13, REG_PROG_COLUMN = 6'h14;
     localparam integer GEOMETRY_INT = COLS * 65536 + ROWS;
-    localparam integer FORMAT_INT = CELL_BITS * 65536 + OUTPUT_SIGNED * 32768 + OUTPUT_BITS * 256
+    localparam integer FORMAT_INT = (TRANSFER - 1) * 1048576 + CELL_BITS * 65536
+                                  + OUTPUT_SIGNED * 32768 + OUTPUT_BITS * 256
                                   + INPUTS_SIGNED * 128 + INPUT_BITS;
     localparam integer LEVELS_INT = 1 << CELL_BITS;
-    localparam integer LAST_ROW_INT = ROWS - 1;
+    localparam integer LAST_ROW_INT = (ROWS - 1) / TRANSFER * TRANSFER;  // the last beat's first
     localparam [31:0] GEOMETRY = GEOMETRY_INT[31:0];
     localparam [31:0] FORMAT = FORMAT_INT[31:0];
     localparam [31:0] ROW_COUNT = ROWS[31:0];
@@ -129,12 +136,18 @@ module cim_axi_wrapper #(
     localparam [31:0] PHYS_COL_COUNT = PHYS_COLS[31:0];
     localparam [8:0] LEVELS = LEVELS_INT[8:0];
     localparam [ROW_BITS-1:0] LAST_ROW = LAST_ROW_INT[ROW_BITS-1:0];
+    localparam [ROW_BITS-1:0] ROW_STEP = TRANSFER[ROW_BITS-1:0];
 
     // The streams pass straight through: the tile's in_ready, out_valid and payload are
     // registers that already keep the AXI4-Stream rules.
     assign tile_reset = !aresetn;
     assign tile_in_valid = s_axis_tvalid;
-    assign tile_in_data = s_axis_tdata[INPUT_BITS-1:0];
+    genvar element;
+    generate
+        for (element = 0; element < TRANSFER; element = element + 1) begin : in_element
+            assign tile_in_data[element*INPUT_BITS +: INPUT_BITS] = s_axis_tdata[element*S_LANE_BITS +: INPUT_BITS];
+        end
+    endgenerate
     assign s_axis_tready = tile_in_ready;
     assign m_axis_tvalid = tile_out_valid;
     assign tile_out_ready = m_axis_tready;
@@ -228,7 +241,7 @@ module cim_axi_wrapper #(
             else if (s_axil_bready) s_axil_bvalid <= 1'b0;
             s_axil_rvalid <= rvalid_next;
             s_axil_arready <= !rvalid_next;
-            if (in_take) in_row <= in_last_row ? {ROW_BITS{1'b0}} : in_row + 1'b1;
+            if (in_take) in_row <= in_last_row ? {ROW_BITS{1'b0}} : in_row + ROW_STEP;
             if (write_register && is_prog_row) prog_row <= w_data[ROW_BITS-1:0];
             if (write_register && is_prog_mult) {prog_shift, prog_mult} <= w_data[20:0];
             if (write_register && is_prog_bias) prog_bias <= w_data;

@@ -1,12 +1,13 @@
 //! Cycles per MVM of the generated RTL in a back-to-back stream, derived from its blocks.
 //!
 //! Four resources set the pace: the ADCs (`N = Ib*G*M*Ta` cycles of starts per MVM), the loading
-//! of a vector (R cycles, one element a cycle), the combiner (P cycles, one partial sum a cycle)
-//! and the two banks of the input buffer and of the partial sums, which MVM k+2 reuses only when
+//! of a vector (`T = ceil(R/W)` cycles, W elements a transfer), the combiner (`ceil(P/K)` cycles, K
+//! partial sums a cycle: [`TileParams::combine_width`]) and the two banks of the input buffer and of the partial sums, which MVM k+2 reuses only when
 //! MVM k has freed them. When `N`, R and P are close, the bank loops are longer than two MVMs
 //! and a stream alternates between a short and a long spacing: the tile of issue 24 (7 rows,
-//! 4 columns, 3-bit cells, 7-bit weights, 6 rows per read, 15 ADCs: N = 16, P = 16) takes 21
-//! and 16 cycles in turn, 18.5 on average.
+//! 4 columns, 3-bit cells, 7-bit weights, 6 rows per read, 15 ADCs: N = 16, P = 16) would take
+//! 21 and 16 cycles in turn, 18.5 on average, with a combiner reading one sum a cycle; K = 3
+//! keeps it at 16.
 //!
 //! [`stream_cycles`] runs the recurrence of the event times of each MVM k (host always valid
 //! and ready), each term a path through the RTL:
@@ -14,7 +15,7 @@
 //! - `F[k] = max(A[k-1] + 1, E[k-2] + 1)`: the first element is accepted after the previous
 //!   vector's last (`A`), and once its bank's previous vector has issued its last read (`E`):
 //!   `in_ready` is a register of the bank's state (cim_tile_controller).
-//! - `A[k] = F[k] + R - 1`.
+//! - `A[k] = F[k] + T - 1`.
 //! - `S[k] = max(A[k] + 2, E[k-1] + Ta, Rel[k-2] + 1)`: the first start needs the vector in its
 //!   bank (written one cycle after acceptance, `vector_loaded` one more), the ADCs free, and the
 //!   partial-sum bank released by the combiner (`sums_busy`, a register: cim_adc_scheduler).
@@ -23,7 +24,7 @@
 //!   cycles after their `conv_start` (one cycle after the issue), the lanes write them two
 //!   cycles later and say `landed` one after that, and the combiner sees it one after that
 //!   (cim_shift_add_lanes, cim_column_combiner); or when it has read the previous MVM.
-//! - `Rel[k] = C[k] + P - 1`: the last read, which releases the bank. Results leave a fixed
+//! - `Rel[k] = C[k] + ceil(P/K) - 1`: the last read, which releases the bank. Results leave a fixed
 //!   number of cycles after it, so MVMs complete with the spacing of `Rel`.
 //!
 //! The activation unit is sized to take at most half an MVM's cycles (rtl::sizing) and its
@@ -96,19 +97,13 @@ const MVMS: usize = 64;
 
 /// Cycles per MVM of `p`'s RTL in a back-to-back stream (see the module documentation).
 pub fn stream_cycles(p: &TileParams) -> StreamCycles {
-    let pattern = spacing(
-        p.min_cycles_per_mvm() as i64,
-        p.adc_cycles() as i64,
-        p.adc_latency() as i64,
-        p.rows() as i64,
-        p.phys_cols() as i64,
-    );
+    let pattern = p.spacing_with_reads(p.phys_cols().div_ceil(p.combine_width()) as i64);
     StreamCycles { pattern }
 }
 
-/// One period of the spacing for N = `n`, Ta = `ta`, L = `latency`, R = `rows`, P = `phys`,
-/// starting with the longest.
-fn spacing(n: i64, ta: i64, latency: i64, rows: i64, phys: i64) -> Vec<u64> {
+/// One period of the spacing for N = `n`, Ta = `ta`, L = `latency`, T = `loads` (transfers of a
+/// vector), `ceil(P/K)` = `reads` (of the combiner), starting with the longest.
+fn spacing(n: i64, ta: i64, latency: i64, loads: i64, reads: i64) -> Vec<u64> {
     // Times before the stream starts: far enough back that they constrain nothing.
     let before = i64::MIN / 4;
     let at = |v: &[i64], k: usize, back: usize| if k >= back { v[k - back] } else { before };
@@ -117,13 +112,13 @@ fn spacing(n: i64, ta: i64, latency: i64, rows: i64, phys: i64) -> Vec<u64> {
         let first = (at(&accepted, k, 1) + 1)
             .max(at(&last_start, k, 2) + 1)
             .max(0);
-        accepted.push(first + rows - 1);
+        accepted.push(first + loads - 1);
         let start = (accepted[k] + 2)
             .max(at(&last_start, k, 1) + ta)
             .max(at(&released, k, 2) + 1);
         last_start.push(start + n - ta);
         let read = (last_start[k] + latency + 5).max(at(&released, k, 1) + 1);
-        released.push(read + phys - 1);
+        released.push(read + reads - 1);
     }
     let spacing: Vec<u64> = released.windows(2).map(|w| (w[1] - w[0]) as u64).collect();
     let tail = &spacing[spacing.len() / 2..];
@@ -140,9 +135,47 @@ fn spacing(n: i64, ta: i64, latency: i64, rows: i64, phys: i64) -> Vec<u64> {
 
 // The schedule extends the validated tile: the configuration knows nothing of the schedule.
 impl TileParams {
+    /// T: transfers of the input stream per vector, `ceil(R/W)` (the last one's elements past
+    /// row R-1 are ignored).
+    pub fn input_transfers(&self) -> usize {
+        self.rows().div_ceil(self.input_transfer())
+    }
+
+    /// K: partial sums the combiner reads a cycle, the fewest that keep the stream at its
+    /// fastest. A read takes K neighbouring physical columns from K lanes of one phase, so K
+    /// divides A, and holds at most one column's end, so K is at most 2S. The combiner must
+    /// finish a bank within the ADCs' pace and its latency, or the next MVM's codes wait for the
+    /// bank (see this module), so K is found by running the recurrence.
+    pub fn combine_width(&self) -> usize {
+        let widths: Vec<usize> = (1..=self.adc_count().min(2 * self.slices()))
+            .filter(|k| self.adc_count() % k == 0)
+            .collect();
+        let mean = |k: usize| {
+            let pattern = self.spacing_with_reads(self.phys_cols().div_ceil(k) as i64);
+            pattern.iter().sum::<u64>() as f64 / pattern.len() as f64
+        };
+        let widest = *widths.last().expect("1 divides A");
+        let fastest = mean(widest);
+        widths
+            .into_iter()
+            .find(|&k| mean(k) <= fastest)
+            .unwrap_or(widest)
+    }
+
+    fn spacing_with_reads(&self, reads: i64) -> Vec<u64> {
+        spacing(
+            self.min_cycles_per_mvm() as i64,
+            self.adc_cycles() as i64,
+            self.adc_latency() as i64,
+            self.input_transfers() as i64,
+            reads,
+        )
+    }
+
     /// Cycles per MVM of the generated RTL in a back-to-back stream, one period of its
-    /// pattern: the ADCs' `Ib*G*M*Ta`, unless loading a vector (R cycles), combining its partial
-    /// sums (P cycles) or the two banks they pass through take longer (see this module).
+    /// pattern: the ADCs' `Ib*G*M*Ta`, unless loading a vector (T transfers), combining its
+    /// partial sums (`ceil(P/K)` cycles) or the two banks they pass through take longer (see this
+    /// module).
     pub fn stream_cycles(&self) -> StreamCycles {
         stream_cycles(self)
     }
@@ -163,12 +196,17 @@ mod tests {
         TileConfig::layered(None, toml).unwrap().validate().unwrap()
     }
 
+    /// The tile of issue 24 alternates with its combiner reading one sum a cycle; reading two,
+    /// it keeps the ADCs' pace.
     #[test]
-    fn the_corner_of_issue_24_alternates() {
+    fn the_corner_of_issue_24_alternates_unless_the_combiner_reads_two() {
         let p = tile("[array]\nrows = 7\ncols = 4\nrows_per_read = 6\n[weights]\nbits = 7\ncell_bits = 3\n[adc]\ncount = 15");
-        let cycles = stream_cycles(&p);
-        assert_eq!(cycles.pattern, [21, 16]);
-        assert_eq!(cycles.to_string(), "18.5 (21 and 16 in turn)");
+        let one_a_cycle = StreamCycles {
+            pattern: p.spacing_with_reads(p.phys_cols() as i64),
+        };
+        assert_eq!(one_a_cycle.pattern, [21, 16]);
+        assert_eq!(one_a_cycle.to_string(), "18.5 (21 and 16 in turn)");
+        assert_eq!((p.combine_width(), stream_cycles(&p).pattern), (3, vec![16]));
     }
 
     #[test]
@@ -193,8 +231,8 @@ mod tests {
         }
     }
 
-    /// Every preset runs at its ADCs' bound `Ib*G*M*Ta`, but where loading its R inputs (one a
-    /// cycle) takes longer: neurosim, 128 cycles against its ADCs' 56.
+    /// Every preset runs at its ADCs' bound `Ib*G*M*Ta`: neurosim (128 rows, 112 physical
+    /// columns, N = 56) with 4 inputs a transfer and its combiner reading 4 sums a cycle.
     #[test]
     fn presets_run_at_the_adc_bound() {
         for preset in crate::config::PRESETS {
@@ -202,19 +240,35 @@ mod tests {
                 .unwrap()
                 .validate()
                 .unwrap();
-            let bound = p.min_cycles_per_mvm().max(p.rows() as u64);
+            let bound = p.min_cycles_per_mvm();
             assert_eq!(stream_cycles(&p).pattern, [bound], "{}", preset.name);
         }
         let neurosim = TileConfig::from_preset("neurosim")
             .unwrap()
             .validate()
             .unwrap();
+        let one_at_a_time = TileConfig::layered(Some("neurosim"), "[inputs]\nper_transfer = 1")
+            .unwrap()
+            .validate()
+            .unwrap();
         assert_eq!(
             (
                 neurosim.min_cycles_per_mvm(),
-                stream_cycles(&neurosim).pattern
+                neurosim.input_transfers(),
+                neurosim.combine_width(),
+                stream_cycles(&one_at_a_time).pattern
             ),
-            (56, vec![128])
+            (56, 32, 4, vec![128])
         );
+    }
+
+    #[test]
+    fn the_combine_width_divides_the_lanes_and_spans_at_most_a_column() {
+        // 8 ADCs, 4 slices: K in {1, 2, 4, 8}. 64 physical columns against N = 16: K = 4 reads
+        // them in 16 cycles, too slow for the bank loop; K = 8 in 8.
+        let p = tile("[array]\nrows = 4\ncols = 8\nrows_per_read = 4\n[weights]\nbits = 5\ncell_bits = 1\n[inputs]\nbits = 2\n[adc]\ncount = 8");
+        assert_eq!((p.phys_cols(), p.min_cycles_per_mvm()), (64, 16));
+        assert_eq!(p.spacing_with_reads(16), [21, 16]);
+        assert_eq!((p.combine_width(), stream_cycles(&p).pattern), (8, vec![16]));
     }
 }

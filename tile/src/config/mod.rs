@@ -110,6 +110,11 @@ pub struct InputsConfig {
     pub bits: i64,
     /// Inputs are two's complement if true, unsigned otherwise.
     pub signed: bool,
+    /// W, 1..=min(Rg, 64) dividing Rg: elements per transfer of the input stream, so that a tile with many
+    /// rows loads a vector in `ceil(R/W)` cycles, within its conversions; absent, W = 1. Timing
+    /// and ports only: the arithmetic does not depend on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_transfer: Option<i64>,
 }
 
 /// `[adc]`: the ADCs shared by all physical columns.

@@ -25,7 +25,7 @@ fn type_name(v: &toml::Value) -> &'static str {
 /// Lays `patch` over `base` key by key. `base` is a complete preset, so it also serves as the
 /// schema: a section or key it lacks is unknown (but for [`OPTIONAL_KEYS`]), and a value must have the type it has there.
 /// Integer keys that a complete preset leaves out because their absence has a meaning.
-const OPTIONAL_KEYS: [(&str, &str); 1] = [("adc", "latency")];
+const OPTIONAL_KEYS: [(&str, &str); 2] = [("adc", "latency"), ("inputs", "per_transfer")];
 
 pub(super) fn overlay_table(base: &mut toml::Table, patch: toml::Table) -> Result<(), ConfigError> {
     let mut problems = Vec::new();
@@ -49,7 +49,7 @@ pub(super) fn overlay_table(base: &mut toml::Table, patch: toml::Table) -> Resul
         };
         for (key, value) in keys {
             match base_section.get_mut(&key) {
-                // A key whose absence means something (`adc.latency`: Ta) is in no preset.
+                // A key whose absence means something (`adc.latency`: Ta) may be in no preset.
                 None if OPTIONAL_KEYS.contains(&(section.as_str(), key.as_str()))
                     && value.is_integer() =>
                 {

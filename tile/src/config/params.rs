@@ -32,6 +32,7 @@ pub struct TileParams {
     pub(crate) cell_bits: u32,
     pub(crate) input_bits: u32,
     pub(crate) inputs_signed: bool,
+    pub(crate) input_transfer: usize,
     pub(crate) adc_bits: u32,
     pub(crate) adc_count: usize,
     pub(crate) adc_step: u32,
@@ -88,6 +89,8 @@ getters! {
     input_bits: u32;
     /// Whether inputs are signed (two's complement) or unsigned.
     inputs_signed: bool;
+    /// W: input elements per transfer (`inputs.per_transfer`, 1 when absent).
+    input_transfer: usize;
     /// Ab: ADC resolution.
     adc_bits: u32;
     /// A: ADCs.
@@ -165,6 +168,21 @@ impl TileParams {
         let weight_bits = ranged(&mut p, "weights.bits", cfg.weights.bits, 2, 16);
         let cell_bits = ranged(&mut p, "weights.cell_bits", cfg.weights.cell_bits, 1, 8);
         let input_bits = ranged(&mut p, "inputs.bits", cfg.inputs.bits, 1, 16);
+        // Dividing Rg, a transfer never spans two row groups of the input buffer.
+        let input_transfer = rows_per_read.and_then(|rg| match cfg.inputs.per_transfer {
+            None => Some(1),
+            // At most 64: the AXI wrapper's FORMAT register reports it in 6 bits.
+            Some(w) => ranged(&mut p, "inputs.per_transfer", w, 1, rg.min(64)).and_then(|w| {
+                if rg % w == 0 {
+                    Some(w)
+                } else {
+                    p.push(format!(
+                        "inputs.per_transfer must divide array.rows_per_read ({rg}), not {w}"
+                    ));
+                    None
+                }
+            }),
+        });
         let adc_bits = ranged(&mut p, "adc.bits", cfg.adc.bits, 1, 16);
         let slices = weight_bits
             .zip(cell_bits)
@@ -261,6 +279,7 @@ impl TileParams {
         let (adc_bits, adc_step, adc_cycles) =
             (valid(adc_bits), valid(adc_step), valid(adc_cycles));
         let adc_latency = valid(adc_latency);
+        let input_transfer = valid(input_transfer) as usize;
         let (fine_bits, read_noise, program_error) =
             (valid(fine_bits), valid(read_noise), valid(program_error));
         let (seed, output_bits, slices) = (valid(seed), valid(output_bits), valid(slices));
@@ -275,6 +294,7 @@ impl TileParams {
             cell_bits: cell_bits as u32,
             input_bits: input_bits as u32,
             inputs_signed: cfg.inputs.signed,
+            input_transfer,
             adc_bits: adc_bits as u32,
             adc_count,
             adc_step: adc_step as u32,
