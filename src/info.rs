@@ -55,6 +55,12 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
         p.stream_cycles()
     );
     println!(
+        "streams: {} input element(s) a transfer, {} transfer(s) a vector; the combiner reads {} partial sum(s) a cycle",
+        p.input_transfer(),
+        p.input_transfers(),
+        p.combine_width()
+    );
+    println!(
         "ADC conversions per MVM: Ib*G*P = {}",
         i.conversions_per_mvm
     );

@@ -49,9 +49,8 @@ module cim_tile_tb;
 
     {top} dut (
         .clock(clock), .reset(reset), .prog_valid(prog_valid), .prog_ready(prog_ready),
-        .prog_column(prog_column), .prog_row(prog_row), .prog_col(prog_col),
-        .prog_level(prog_level), .prog_mult(prog_mult), .prog_shift(prog_shift),
-        .prog_bias(prog_bias), .in_valid(in_valid), .in_ready(in_ready), .in_data(in_data),
+        .prog_row(prog_row), .prog_col(prog_col), .prog_level(prog_level),{column_ports}
+        .in_valid(in_valid), .in_ready(in_ready), .in_data(in_data),
         .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_col(out_col),
         .out_last(out_last), .busy(busy), .done(done)
     );
@@ -170,6 +169,12 @@ endmodule
         output = bus(p.output_bits()),
         col = bus(s.col_bits),
         program_word = PROGRAM_WORD,
+        // A raw tile (output.raw) has no column parameters.
+        column_ports = if p.raw_output() {
+            ""
+        } else {
+            "\n        .prog_column(prog_column), .prog_mult(prog_mult), .prog_shift(prog_shift),\n        .prog_bias(prog_bias),"
+        },
     )
 }
 
@@ -220,6 +225,11 @@ pub fn run_icarus(
     vectors: usize,
     with_columns: bool,
 ) -> Result<String, CosimError> {
+    if with_columns && p.raw_output() {
+        return Err(CosimError::Generate(
+            "a raw tile (output.raw) has no column parameters to program".into(),
+        ));
+    }
     let generated = cimtile_hdl::generate(p);
     // Icarus 11 takes neither `bind` nor labelled assertions: the RTL without the rules.
     let verilog: String = generated.verilog_files().map(|f| f.text.as_str()).collect();

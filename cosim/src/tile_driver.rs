@@ -13,6 +13,7 @@ use crate::CosimError;
 use cimtile_hdl::{Bus, Crossbar, Manifest};
 use cimtile_tile::config::TileParams;
 use cimtile_tile::data::{ColumnParams, ColumnWrite, Weights};
+use cimtile_tile::engine::raw_tile_columns;
 use std::path::Path;
 
 /// Random disturbances of the streams, in percent of cycles.
@@ -63,13 +64,11 @@ struct Ports {
     reset: PortId,
     prog_valid: PortId,
     prog_ready: PortId,
-    prog_column: PortId,
     prog_row: PortId,
     prog_col: PortId,
     prog_level: PortId,
-    prog_mult: PortId,
-    prog_shift: PortId,
-    prog_bias: PortId,
+    /// The column parameters' ports, which a raw tile (`output.raw`) has not.
+    columns: Option<ColumnPorts>,
     in_valid: PortId,
     in_ready: PortId,
     in_data: PortId,
@@ -171,6 +170,27 @@ impl Disturbance {
     pub(crate) fn chance(&mut self, percent: u32) -> bool {
         percent > 0 && (self.next() % 100) < percent as u64
     }
+}
+
+/// The ports of the column parameters.
+struct ColumnPorts {
+    prog_column: PortId,
+    prog_mult: PortId,
+    prog_shift: PortId,
+    prog_bias: PortId,
+}
+
+/// Sets the programming port to column `c`'s parameter word `col` (the tile has the ports).
+fn set_column_word(sim: &mut Simulator, ports: &Ports, c: usize, col: ColumnParams) {
+    let columns = ports
+        .columns
+        .as_ref()
+        .expect("only a tile with column parameters is offered their words");
+    sim.set(columns.prog_column, 1);
+    sim.set(ports.prog_col, c as u64);
+    sim.set(columns.prog_mult, col.mult as u16 as u64);
+    sim.set(columns.prog_shift, col.shift as u64);
+    sim.set(columns.prog_bias, col.bias as u32 as u64);
 }
 
 /// The elements of transfer `t` of `vector`: rows `t*W..`, the last transfer's padded with
@@ -280,13 +300,20 @@ impl TileRtl {
             reset: id("reset")?,
             prog_valid: id("prog_valid")?,
             prog_ready: id("prog_ready")?,
-            prog_column: id("prog_column")?,
+
             prog_row: id("prog_row")?,
             prog_col: id("prog_col")?,
             prog_level: id("prog_level")?,
-            prog_mult: id("prog_mult")?,
-            prog_shift: id("prog_shift")?,
-            prog_bias: id("prog_bias")?,
+            columns: if p.raw_output() {
+                None
+            } else {
+                Some(ColumnPorts {
+                    prog_column: id("prog_column")?,
+                    prog_mult: id("prog_mult")?,
+                    prog_shift: id("prog_shift")?,
+                    prog_bias: id("prog_bias")?,
+                })
+            },
             in_valid: id("in_valid")?,
             in_ready: id("in_ready")?,
             in_data: id("in_data")?,
@@ -439,20 +466,22 @@ impl TileRtl {
 
     /// Drives the programming port with one column-parameter word (no cycle).
     fn offer_column(&mut self, c: usize, col: ColumnParams) {
-        let ports = &self.ports;
-        self.sim.set(ports.prog_column, 1);
-        self.sim.set(ports.prog_col, c as u64);
-        self.sim.set(ports.prog_mult, col.mult as u16 as u64);
-        self.sim.set(ports.prog_shift, col.shift as u64);
-        self.sim.set(ports.prog_bias, col.bias as u32 as u64);
-        self.sim.set(ports.prog_valid, 1);
+        set_column_word(&mut self.sim, &self.ports, c, col);
+        self.sim.set(self.ports.prog_valid, 1);
+    }
+
+    /// Selects cell writes on the programming port (a raw tile has nothing else).
+    fn select_cells(&mut self) {
+        if let Some(columns) = &self.ports.columns {
+            self.sim.set(columns.prog_column, 0);
+        }
     }
 
     /// Programs every cell's level from `weights`.
     pub fn program_weights(&mut self, weights: &Weights) -> Result<(), CosimError> {
         let levels = cell_levels(&self.p, weights);
         let phys = self.p.phys_cols();
-        self.sim.set(self.ports.prog_column, 0);
+        self.select_cells();
         for (i, &level) in levels.iter().enumerate() {
             let (r, pc) = (i / phys, i % phys);
             self.program_word(|sim, ports| {
@@ -465,19 +494,16 @@ impl TileRtl {
     }
 
     /// Programs every column's `mult`, `shift` and `bias` through the programming port (one
-    /// `ColumnParams` per logical column).
+    /// `ColumnParams` per logical column). A raw tile takes only the defaults, which it has.
     pub fn program_columns(&mut self, columns: &[ColumnParams]) -> Result<(), CosimError> {
         assert_eq!(columns.len(), self.p.cols(), "one ColumnParams per column");
-        for (c, &col) in columns.iter().enumerate() {
-            self.program_word(|sim, ports| {
-                sim.set(ports.prog_column, 1);
-                sim.set(ports.prog_col, c as u64);
-                sim.set(ports.prog_mult, col.mult as u16 as u64);
-                sim.set(ports.prog_shift, col.shift as u64);
-                sim.set(ports.prog_bias, col.bias as u32 as u64);
-            })?;
+        if self.ports.columns.is_none() {
+            return raw_tile_columns(&self.p, columns).map_err(CosimError::Generate);
         }
-        self.sim.set(self.ports.prog_column, 0);
+        for (c, &col) in columns.iter().enumerate() {
+            self.program_word(|sim, ports| set_column_word(sim, ports, c, col))?;
+        }
+        self.select_cells();
         self.columns = columns.to_vec();
         Ok(())
     }
@@ -555,7 +581,9 @@ impl TileRtl {
                     done_at.push(cycle);
                 }
             }
-            let offered = rng.chance(stim.program_attempt_percent);
+            // A raw tile has no column parameters to write.
+            let offered =
+                rng.chance(stim.program_attempt_percent) && self.ports.columns.is_some();
             let write = offered.then(|| {
                 let c = (rng.next() % cols as u64) as usize;
                 let old = self.columns[c];

@@ -127,7 +127,7 @@ pub(super) fn files(
         formal(abstract_name, rename(&abstract_macro())),
         formal(
             format!("{}.sby", rtl.tile_top),
-            sby(&rtl.tile_top, &sources),
+            sby(&rtl.tile_top, &sources, p.raw_output()),
         ),
     ]
 }
@@ -163,8 +163,13 @@ endmodule\n`default_nettype wire\n",
     )
 }
 
-fn sby(top: &str, sources: &[String]) -> String {
-    let cuts: Vec<String> = CUT_WIRES.iter().map(|w| format!("{top}/w:{w}")).collect();
+fn sby(top: &str, sources: &[String], raw_output: bool) -> String {
+    // A raw tile has no column parameters to read.
+    let cuts: Vec<String> = CUT_WIRES
+        .iter()
+        .filter(|w| !(raw_output && w.starts_with("param_")))
+        .map(|w| format!("{top}/w:{w}"))
+        .collect();
     format!(
         "# SymbiYosys job: the host rules of {top} (cim_tile_rules.sv) under the host's assumptions\n\
          # (cim_tile_host.sv), with a crossbar that returns any codes. Run it with\n\

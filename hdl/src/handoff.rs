@@ -200,8 +200,8 @@ repository), bit for bit.
 A transfer happens on a cycle where valid and ready are both high. Rules the tile keeps (a
 host may rely on them; cimtile's co-simulation checks them on every cycle):
 
-1. `busy` is high from the cycle after the first element of a vector is accepted until the cycle
-   after the last result of every accepted vector is taken.
+1. `busy` is high from the cycle after the first transfer of a vector is accepted until the
+   cycle after the last result of every accepted vector is taken.
 2. `prog_ready` is never high while `busy` is: programming lands only between MVMs. A
    programming word and a vector's first element accepted in the same cycle: the word applies
    to that vector.
@@ -332,11 +332,15 @@ fn ports_table(p: &TileParams, s: &RtlSizing) -> String {
             "prog_col".into(),
             "in".into(),
             width(s.prog_col_bits),
-            format!(
-                "cell: physical column (c*S+s)*2+p, 0..{}; parameters: column 0..{}",
-                p.phys_cols() - 1,
-                p.cols() - 1
-            ),
+            if p.raw_output() {
+                format!("cell: physical column (c*S+s)*2+p, 0..{}", p.phys_cols() - 1)
+            } else {
+                format!(
+                    "cell: physical column (c*S+s)*2+p, 0..{}; parameters: column 0..{}",
+                    p.phys_cols() - 1,
+                    p.cols() - 1
+                )
+            },
         ],
         [
             "prog_level".into(),
@@ -362,16 +366,25 @@ fn ports_table(p: &TileParams, s: &RtlSizing) -> String {
         [
             "in_data".into(),
             "in".into(),
-            width(p.input_bits()),
+            width(p.input_transfer() as u32 * p.input_bits()),
             format!(
-                "one element: the {}-bit {} code of row r; rows 0..{} of a vector in order",
+                "{}: the {}-bit {} code of row r; rows 0..{} of a vector in order{}",
+                match p.input_transfer() {
+                    1 => "one element".to_string(),
+                    w => format!("{w} elements a transfer, row t*{w}+j in bits [j*Ib +: Ib]"),
+                },
                 p.input_bits(),
                 if p.inputs_signed() {
                     "two's complement"
                 } else {
                     "unsigned"
                 },
-                p.rows() - 1
+                p.rows() - 1,
+                if p.rows() % p.input_transfer() == 0 {
+                    ""
+                } else {
+                    "; the last transfer's elements past the last row are ignored"
+                }
             ),
         ],
         [
@@ -385,7 +398,12 @@ fn ports_table(p: &TileParams, s: &RtlSizing) -> String {
             "out".into(),
             width(p.output_bits()),
             format!(
-                "out[c], {} in {out_min}..={out_max}",
+                "out[c]{}, {} in {out_min}..={out_max}",
+                if p.raw_output() {
+                    " = acc[c], the accumulator itself (output.raw: no column parameters, no activation)"
+                } else {
+                    ""
+                },
                 if p.output_signed() {
                     "two's complement"
                 } else {
@@ -415,7 +433,10 @@ fn ports_table(p: &TileParams, s: &RtlSizing) -> String {
             "one cycle after the transfer of an MVM's last result".into(),
         ],
     ];
+    // A raw tile has no column parameters, so no ports for them.
+    let column_ports = ["prog_column", "prog_mult, prog_shift, prog_bias"];
     rows.iter()
+        .filter(|r| !p.raw_output() || !column_ports.contains(&r[0].as_str()))
         .map(|r| {
             format!(
                 "| `{}` | {} | {} | {} |\n",
@@ -470,7 +491,8 @@ fn readme_contract(p: &TileParams, rtl: &GeneratedRtl) -> String {
   register to idle, drops the conversions in flight and the results not yet taken, restarts the
   batch index at 0 and returns every column's parameters to mult 1, shift 0, bias 0. Cells are
   non-volatile and keep their levels. During reset `in_ready` and `prog_ready` are low.
-- **in_data** is exactly Ib = {ib} bits wide: there are no bits above Ib.
+- **in_data** is exactly W*Ib = {w}*{ib} bits wide (`inputs.per_transfer` W): there are no bits
+  above; a vector is {transfers} transfer(s).
 - **out_data** is Ob = {ob} bits, the clamped result itself; a wider host bus
   {extend}.
 - **Cells never programmed** {unprogrammed}
@@ -497,6 +519,8 @@ fn readme_contract(p: &TileParams, rtl: &GeneratedRtl) -> String {
 - {sim_ports}
 {abstract_section}"#,
         ib = p.input_bits(),
+        w = p.input_transfer(),
+        transfers = p.input_transfers(),
         ob = p.output_bits(),
         g = p.groups(),
         m = p.phases(),
@@ -512,8 +536,8 @@ fn readme_contract(p: &TileParams, rtl: &GeneratedRtl) -> String {
         },
         cycles = p.stream_cycles(),
         slower = if p.stream_cycles().mean() > p.min_cycles_per_mvm() as f64 {
-            "; slower than the ADCs because loading a vector (R cycles), combining its partial sums \
-             (P cycles) or the two banks of inputs and partial sums, which MVM k + 2 reuses once \
+            "; slower than the ADCs because loading a vector (T = ceil(R/W) transfers), combining \
+             its partial sums (ceil(P/K) cycles, K a cycle) or the two banks of inputs and partial sums, which MVM k + 2 reuses once \
              MVM k has freed them, take longer (manifest: `expected_cycles_per_mvm`, the mean, and \
              `stream_cycles_pattern`, the spacing of completions over one period)"
         } else {

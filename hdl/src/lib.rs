@@ -195,6 +195,9 @@ pub enum RtlError {
     /// The emulated crossbar cannot implement this tile (the message says why).
     #[error("{0}")]
     Emulation(String),
+    /// The AXI wrapper programs column parameters, which a raw tile has not.
+    #[error("a raw tile (output.raw) has no AXI wrapper: its host is a chip's own logic, which drives the tile's ports (drop --bus axi, or output.raw)")]
+    RawTileBus,
 }
 
 /// What the generated files are for.
@@ -329,6 +332,9 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
     if !valid_prefix(&options.prefix) {
         return Err(RtlError::Prefix(options.prefix.clone()));
     }
+    if p.raw_output() && options.bus.is_some() {
+        return Err(RtlError::RawTileBus);
+    }
     let prefix = options.prefix.as_str();
     let emulation = match options.crossbar {
         Crossbar::Behavioral => None,
@@ -345,8 +351,11 @@ pub fn generate_with(p: &TileParams, options: &GenerateOptions) -> Result<Genera
     };
     let sizing = RtlSizing::new(p);
     let tile_top = format!("{prefix}{TOP_MODULE}");
+    // A raw tile leaves its column stage to the chip: no files for it either.
+    let column_stage = ["cim_column_params", "cim_activation_unit"];
     let mut files: Vec<RtlFile> = BLOCKS
         .iter()
+        .filter(|b| !p.raw_output() || !column_stage.contains(&b.module))
         .map(|b| b.file(prefix, FileRole::Periphery))
         .collect();
     files.push(RtlFile {

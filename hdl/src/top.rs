@@ -91,7 +91,7 @@ pub(super) struct Port {
 /// README.md, which the AXI top wires to its wrapper and the SDC constrains.
 pub(super) fn ports(p: &TileParams, s: &RtlSizing) -> Vec<Port> {
     let port = |name, input, width| Port { name, input, width };
-    vec![
+    let all = vec![
         port("clock", true, 1),
         port("reset", true, 1),
         port("prog_valid", true, 1),
@@ -113,8 +113,15 @@ pub(super) fn ports(p: &TileParams, s: &RtlSizing) -> Vec<Port> {
         port("out_last", false, 1),
         port("busy", false, 1),
         port("done", false, 1),
-    ]
+    ];
+    all.into_iter()
+        .filter(|q| !p.raw_output() || !COLUMN_PARAM_PORTS.contains(&q.name))
+        .collect()
 }
+
+/// The host ports of the column parameters, which a raw tile (`output.raw`) has not.
+pub(super) const COLUMN_PARAM_PORTS: [&str; 4] =
+    ["prog_column", "prog_mult", "prog_shift", "prog_bias"];
 
 /// A module header's port declarations, one a line: `    input  wire [3:0] name`.
 pub(super) fn declarations<'a>(ports: impl IntoIterator<Item = &'a Port>) -> String {
@@ -167,7 +174,7 @@ fn word(name: &'static str, value: impl Into<u64>) -> (&'static str, String) {
 
 /// The nets between the blocks: name and width.
 fn nets(p: &TileParams, s: &RtlSizing) -> Vec<(&'static str, u32)> {
-    vec![
+    let mut nets = vec![
         ("prog_accept", 1),
         ("buf_wr_en", 1),
         ("buf_wr_bank", 1),
@@ -202,45 +209,47 @@ fn nets(p: &TileParams, s: &RtlSizing) -> Vec<(&'static str, u32)> {
         ("sum_rd_phase", s.phase_bits),
         ("sum_rd_lane", s.lane_bits),
         ("sum_rd_value", s.combine_width as u32 * s.part_bits),
-        ("param_read", 1),
-        ("param_col", s.col_bits),
-        ("param_mult", 16),
-        ("param_shift", 5),
-        ("param_bias", 32),
-        ("acc_slot_free", 1),
-        ("acc_slot_take", 1),
-        ("acc_push", 1),
         ("acc_value", s.acc_bits),
-        ("acc_col", s.col_bits),
-        ("acc_valid", 1),
-        ("acc_ready", 1),
-        ("acc_word", acc_word_bits(s)),
         ("out_slot_free", 1),
         ("out_slot_take", 1),
         ("result_push", 1),
         ("result_data", p.output_bits()),
         ("result_taken", 1),
-    ]
+    ];
+    if !p.raw_output() {
+        nets.extend([
+            ("param_read", 1),
+            ("param_col", s.col_bits),
+            ("param_mult", 16),
+            ("param_shift", 5),
+            ("param_bias", 32),
+            ("acc_slot_free", 1),
+            ("acc_slot_take", 1),
+            ("acc_push", 1),
+            ("acc_valid", 1),
+            ("acc_ready", 1),
+            ("acc_word", s.acc_bits),
+        ]);
+    }
+    nets
 }
 
-/// The accumulator FIFO's word: `{acc, column}`.
-fn acc_word_bits(s: &RtlSizing) -> u32 {
-    s.acc_bits + s.col_bits
-}
-
-/// The top's own logic: the result handshake and the accumulator FIFO's word packed and
-/// unpacked.
-fn glue(s: &RtlSizing) -> String {
-    format!(
-        "\n    assign result_taken = out_valid && out_ready;\n\
-         \x20   // Accumulator FIFO word: {{acc, column}}.\n\
-         \x20   wire {}acc_push_word = {{acc_value, acc_col}};\n\
-         \x20   wire {}acc_head_value;\n    wire {}acc_head_col;\n\
-         \x20   assign {{acc_head_value, acc_head_col}} = acc_word;\n\n",
-        bus(acc_word_bits(s)),
-        bus(s.acc_bits),
-        bus(s.col_bits)
-    )
+/// The top's own logic: the result handshake, and a raw tile's accumulator as its result.
+fn glue(p: &TileParams, s: &RtlSizing) -> String {
+    let mut v = "\n    assign result_taken = out_valid && out_ready;\n".to_string();
+    if p.raw_output() {
+        let extension = p.output_bits() - s.acc_bits;
+        v += &if extension == 0 {
+            "    assign result_data = acc_value;\n".to_string()
+        } else {
+            format!(
+                "    // The accumulator itself, sign-extended to the output.\n    \
+                 assign result_data = {{{{{extension}{{acc_value[{}]}}}}, acc_value}};\n",
+                s.acc_bits - 1
+            )
+        };
+    }
+    v + "\n"
 }
 
 /// The crossbar macro's instance: every port of its header (one list, the macro's), connected
@@ -274,6 +283,7 @@ fn crossbar(p: &TileParams, s: &RtlSizing, emulation: Option<&Emulation>) -> Blo
     let ports = macro_abstract::all_ports(p, s)
         .into_iter()
         .map(|q| match q.name {
+            "prog_en" if p.raw_output() => "prog_en=prog_accept".to_string(),
             "prog_en" => "prog_en=prog_accept && !prog_column".to_string(),
             "sim_mvm" => "sim_mvm=conv_mvm".to_string(),
             "sim_bit" => "sim_bit=conv_bit".to_string(),
@@ -409,9 +419,13 @@ fn blocks(p: &TileParams, s: &RtlSizing, emulation: Option<&Emulation>) -> Vec<B
                 int("POS_BITS", s.position_bits),
                 int("COL_BITS", s.col_bits),
             ],
-            COMBINER_PORTS,
+            if p.raw_output() {
+                RAW_COMBINER_PORTS
+            } else {
+                COMBINER_PORTS
+            },
         ),
-        fifo(s, "acc_fifo", acc_word_bits(s), ACC_FIFO_PORTS),
+        fifo(s, "acc_fifo", s.acc_bits, ACC_FIFO_PORTS),
         Block::new(
             "cim_activation_unit",
             "activation",
@@ -423,13 +437,20 @@ fn blocks(p: &TileParams, s: &RtlSizing, emulation: Option<&Emulation>) -> Vec<B
                 int("RELU", p.activation() == Activation::Relu),
                 int("DIGIT_BITS", s.digit_bits),
                 int("STEP_BITS", index_bits(16 / s.digit_bits as usize)),
+                int("COLS", p.cols() as u64),
                 int("COL_BITS", s.col_bits),
             ],
             ACTIVATION_PORTS,
         ),
         fifo(s, "output_buffer", p.output_bits(), OUTPUT_BUFFER_PORTS),
     ]
+    .into_iter()
+    .filter(|b| !p.raw_output() || !COLUMN_STAGE.contains(&b.name))
+    .collect()
 }
+
+/// The blocks of the column stage, which a raw tile (`output.raw`) leaves to its chip.
+const COLUMN_STAGE: [&str; 3] = ["column_params", "acc_fifo", "activation"];
 
 /// Verilog of the top module `{prefix}cim_tile`: its ports, the nets between the blocks, its
 /// own logic ([`glue`]) and the block instances of [`blocks`].
@@ -453,7 +474,7 @@ pub fn top_module(
     for (name, bits) in nets(p, s) {
         v += &format!("    wire {}{name};\n", bus(bits));
     }
-    v += &glue(s);
+    v += &glue(p, s);
     for b in blocks(p, s, emulation) {
         v += b.comment;
         v += &instance(
@@ -579,7 +600,24 @@ const COMBINER_PORTS: &[&str] = &[
     "slot_take=acc_slot_take",
     "acc_valid=acc_push",
     "acc_value",
-    "acc_col",
+];
+
+/// A raw tile's combiner hands its accumulators straight to the output FIFO.
+const RAW_COMBINER_PORTS: &[&str] = &[
+    "clock",
+    "reset",
+    "landed",
+    "landed_bank",
+    "sums_released",
+    "released_bank",
+    "rd_bank=sum_rd_bank",
+    "rd_phase=sum_rd_phase",
+    "rd_lane=sum_rd_lane",
+    "rd_value=sum_rd_value",
+    "slot_free=out_slot_free",
+    "slot_take=out_slot_take",
+    "acc_valid=result_push",
+    "acc_value",
 ];
 
 const ACC_FIFO_PORTS: &[&str] = &[
@@ -588,7 +626,7 @@ const ACC_FIFO_PORTS: &[&str] = &[
     "slot_free=acc_slot_free",
     "slot_take=acc_slot_take",
     "push=acc_push",
-    "push_data=acc_push_word",
+    "push_data=acc_value",
     "out_valid=acc_valid",
     "out_ready=acc_ready",
     "out_data=acc_word",
@@ -599,8 +637,7 @@ const ACTIVATION_PORTS: &[&str] = &[
     "reset",
     "in_valid=acc_valid",
     "in_ready=acc_ready",
-    "in_acc=acc_head_value",
-    "in_col=acc_head_col",
+    "in_acc=acc_word",
     "param_read",
     "param_col",
     "param_mult",

@@ -16,8 +16,7 @@
 //                               the first in the low bits, three cycles later).
 //   slot_free, slot_take        Activation FIFO credit: a read that begins a column may go
 //                               when slot_free; slot_take reserves the slot.
-//   acc_valid, acc_*            One column: accumulator and index (the index selects the
-//                               column's parameters; the controller numbers the results).
+//   acc_valid, acc_value        One column's accumulator, columns in order 0..COLS-1.
 module cim_column_combiner #(
     parameter integer ADCS = 4,
     parameter integer SLICES = 2,
@@ -44,8 +43,7 @@ module cim_column_combiner #(
     input  wire                        slot_free,
     output wire                        slot_take,
     output reg                         acc_valid,
-    output reg  [ACC_BITS-1:0]         acc_value,
-    output reg  [COL_BITS-1:0]         acc_col
+    output reg  [ACC_BITS-1:0]         acc_value
 );
     localparam integer LAST_LANE_INT = ADCS / WIDTH - 1;
     localparam integer COLUMN_INT = 2 * SLICES;  // physical columns of a logical one
@@ -124,12 +122,10 @@ module cim_column_combiner #(
     reg start_1, start_2, start_3, start_4;
     reg end_1, end_2, end_3, end_4;
     reg last_1, last_2, last_3;
-    reg [COL_BITS-1:0] col_1, col_2, col_3, col_4;
     reg [ACC_BITS-1:0] this_terms, next_terms, sum;
 
     // Each sum's place: its position in its column (the next one past an end), sign and slice.
-    wire [ACC_BITS-1:0] this_term [0:WIDTH-1];
-    wire [ACC_BITS-1:0] next_term [0:WIDTH-1];
+    wire [WIDTH*ACC_BITS-1:0] this_terms_flat, next_terms_flat;  // term j in bits [j*ACC_BITS +: ACC_BITS]
     genvar j;
     generate
         for (j = 0; j < WIDTH; j = j + 1) begin : term
@@ -145,8 +141,8 @@ module cim_column_combiner #(
             wire [ACC_BITS-1:0] signed_term = place[0] ? -shifted : shifted;
             // Past the last column's end the lanes hold no sums of this MVM.
             wire counted = !(in_next && last_3);
-            assign this_term[j] = in_next ? {ACC_BITS{1'b0}} : signed_term;
-            assign next_term[j] = in_next && counted ? signed_term : {ACC_BITS{1'b0}};
+            assign this_terms_flat[j*ACC_BITS +: ACC_BITS] = in_next ? {ACC_BITS{1'b0}} : signed_term;
+            assign next_terms_flat[j*ACC_BITS +: ACC_BITS] = in_next && counted ? signed_term : {ACC_BITS{1'b0}};
         end
     endgenerate
 
@@ -156,8 +152,8 @@ module cim_column_combiner #(
         this_read = {ACC_BITS{1'b0}};
         next_read = {ACC_BITS{1'b0}};
         for (k = 0; k < WIDTH; k = k + 1) begin
-            this_read = this_read + this_term[k];
-            next_read = next_read + next_term[k];
+            this_read = this_read + this_terms_flat[k*ACC_BITS +: ACC_BITS];
+            next_read = next_read + next_terms_flat[k*ACC_BITS +: ACC_BITS];
         end
     end
 
@@ -176,16 +172,15 @@ module cim_column_combiner #(
     end
 
     always @(posedge clock) begin
-        {position_1, start_1, end_1, last_1, col_1} <= {position, position == {POS_BITS{1'b0}}, column_end, col == LAST_COL, col};
-        {position_2, start_2, end_2, last_2, col_2} <= {position_1, start_1, end_1, last_1, col_1};
-        {position_3, start_3, end_3, last_3, col_3} <= {position_2, start_2, end_2, last_2, col_2};
-        {start_4, end_4, col_4} <= {start_3, end_3, col_3};
+        {position_1, start_1, end_1, last_1} <= {position, position == {POS_BITS{1'b0}}, column_end, col == LAST_COL};
+        {position_2, start_2, end_2, last_2} <= {position_1, start_1, end_1, last_1};
+        {position_3, start_3, end_3, last_3} <= {position_2, start_2, end_2, last_2};
+        {start_4, end_4} <= {start_3, end_3};
         this_terms <= this_read;
         next_terms <= next_read;
         // After a column's end the sum carries the next column's first terms on.
         if (valid_terms) sum <= end_4 ? next_terms : sum_next;
         acc_value <= sum_next;
-        acc_col <= col_4;
     end
 endmodule
 `default_nettype wire

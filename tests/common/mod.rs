@@ -107,7 +107,11 @@ pub fn random_config(seed: u64) -> TileConfig {
         rng.range(0, 1) == 1,
         if rng.range(0, 1) == 1 { "relu" } else { "none" },
     );
-    let config = TileConfig::layered(None, &toml).expect("random configurations parse");
+    // Drawn last, so the keys above are those of the same seed before the key existed.
+    let per_transfer = rng.per_transfer(rows_per_read).to_string();
+    let config = TileConfig::layered(None, &toml)
+        .and_then(|c| c.with_key("inputs.per_transfer", &per_transfer))
+        .expect("random configurations parse");
     config
         .validate()
         .unwrap_or_else(|e| panic!("random configuration {seed} is invalid: {e}\n{toml}"));
@@ -149,6 +153,21 @@ pub fn emulable(config: &TileConfig) -> Option<TileConfig> {
     cimtile_hdl::Emulation::plan(&p)
         .ok()
         .map(|_| config.clone())
+}
+
+/// `config` as a raw tile (`output.raw`: signed output exactly as wide as its accumulator, no
+/// activation), if its accumulator fits the widest output (32 bits), else None.
+pub fn raw(config: &TileConfig) -> Option<TileConfig> {
+    let acc_bits = config.validate().ok()?.widths().acc_bits;
+    [
+        ("output.raw", "true".to_string()),
+        ("output.signed", "true".to_string()),
+        ("output.activation", "none".to_string()),
+        ("output.bits", acc_bits.to_string()),
+    ]
+    .iter()
+    .try_fold(config.clone(), |c, (key, value)| c.with_key(key, value))
+    .ok()
 }
 
 /// A preset by name.

@@ -117,8 +117,14 @@ fn configurations() -> Vec<(String, TileConfig, GenerateOptions)> {
     };
     let named = presets().map(|n| (n.to_string(), preset(n)));
     let random = (0..12).map(|seed| (format!("random config {seed}"), random_config(1000 + seed)));
+    // Raw tiles (output.raw): no column parameters, no activation unit.
+    let raw_tiles = presets()
+        .map(|n| (format!("{n} raw"), preset(n)))
+        .chain((0..4).map(|seed| (format!("random config {seed} raw"), random_config(1000 + seed))))
+        .filter_map(|(what, config)| raw(&config).map(|config| (what, config)));
     let bare = named
         .chain(random)
+        .chain(raw_tiles)
         .map(|(what, config)| (what, config, GenerateOptions::default()));
     let wrapped = presets()
         .map(|n| (format!("{n} --bus axi"), preset(n)))

@@ -38,6 +38,18 @@ pub trait MvmEngine {
     fn run(&mut self, inputs: &[Vec<i32>]) -> Result<Vec<MvmOutput>, EngineError>;
 }
 
+/// Whether the tile `p` takes `columns`: a raw tile (`output.raw`) returns its accumulators and
+/// has no column parameters but the defaults (mult 1, shift 0, bias 0), which it computes with.
+pub fn raw_tile_columns(p: &TileParams, columns: &[ColumnParams]) -> Result<(), String> {
+    match columns.iter().position(|&c| c != ColumnParams::default()) {
+        Some(c) if p.raw_output() => Err(format!(
+            "column {c}: a raw tile (output.raw) has no column parameters; it returns its \
+             accumulators for the chip to scale (mult 1, shift 0, bias 0 only)"
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Makes engines of one tile, each freshly out of reset: how a caller lends a library the RTL
 /// (built once, loaded per engine) without the library depending on the simulator.
 pub trait EngineBuilder: Send + Sync {
@@ -80,6 +92,7 @@ impl MvmEngine for ModelEngine {
     }
 
     fn program_columns(&mut self, columns: &[ColumnParams]) -> Result<(), EngineError> {
+        raw_tile_columns(self.model.params(), columns)?;
         self.model.program_columns(columns);
         self.columns = columns.to_vec();
         Ok(())

@@ -27,6 +27,19 @@ impl CaseRng {
     pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
         lo + (self.next_u64() % (hi - lo + 1) as u64) as i64
     }
+
+    /// Input elements a transfer for a tile of `rows_per_read`: 1 half the time (the common
+    /// port), else a uniform divisor of it up to 64 (`inputs.per_transfer`).
+    pub fn per_transfer(&mut self, rows_per_read: i64) -> i64 {
+        let divisors: Vec<i64> = (1..=rows_per_read.min(64))
+            .filter(|w| rows_per_read % w == 0)
+            .collect();
+        if self.range(0, 1) == 0 {
+            1
+        } else {
+            divisors[self.range(0, divisors.len() as i64 - 1) as usize]
+        }
+    }
 }
 
 /// `n` input vectors uniform over the input range, from `seed` (the calibration vectors of
@@ -52,7 +65,7 @@ pub struct Case {
 
 /// `mvms` input vectors and a weight matrix uniform over their ranges; column parameters are
 /// the defaults on half the columns and small random values (so outputs are not all saturated)
-/// on the others.
+/// on the others (a raw tile's are all the defaults).
 pub fn random_case(p: &TileParams, mvms: usize, seed: u64) -> Case {
     let mut rng = CaseRng::new(seed);
     let wmax = p.weight_max();
@@ -69,7 +82,9 @@ pub fn random_case(p: &TileParams, mvms: usize, seed: u64) -> Case {
         .collect();
     let columns = (0..p.cols())
         .map(|_| {
-            if rng.range(0, 1) == 0 {
+            // A raw tile has the default parameters only (drawn all the same, so a raw tile's
+            // case has the weights and inputs of the same seed with column parameters).
+            if rng.range(0, 1) == 0 || p.raw_output() {
                 ColumnParams::default()
             } else {
                 ColumnParams {

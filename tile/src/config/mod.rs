@@ -194,6 +194,12 @@ pub struct OutputConfig {
     pub signed: bool,
     /// `none` or `relu`.
     pub activation: String,
+    /// The tile returns its accumulators `acc[c]` as they are, for a chip that adds and
+    /// requantizes them: the RTL has no column parameters and no activation unit. Needs
+    /// activation `none`, a signed output and `bits` at least the accumulator's width. Absent:
+    /// false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub raw: bool,
 }
 
 impl Default for TileConfig {

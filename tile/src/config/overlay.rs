@@ -22,10 +22,16 @@ fn type_name(v: &toml::Value) -> &'static str {
     v.type_str()
 }
 
+/// Keys that a complete preset may leave out because their absence has a meaning, with the type
+/// they take.
+const OPTIONAL_KEYS: [(&str, &str, &str); 3] = [
+    ("adc", "latency", "integer"),
+    ("inputs", "per_transfer", "integer"),
+    ("output", "raw", "boolean"),
+];
+
 /// Lays `patch` over `base` key by key. `base` is a complete preset, so it also serves as the
 /// schema: a section or key it lacks is unknown (but for [`OPTIONAL_KEYS`]), and a value must have the type it has there.
-/// Integer keys that a complete preset leaves out because their absence has a meaning.
-const OPTIONAL_KEYS: [(&str, &str); 2] = [("adc", "latency"), ("inputs", "per_transfer")];
 
 pub(super) fn overlay_table(base: &mut toml::Table, patch: toml::Table) -> Result<(), ConfigError> {
     let mut problems = Vec::new();
@@ -50,8 +56,8 @@ pub(super) fn overlay_table(base: &mut toml::Table, patch: toml::Table) -> Resul
         for (key, value) in keys {
             match base_section.get_mut(&key) {
                 // A key whose absence means something (`adc.latency`: Ta) may be in no preset.
-                None if OPTIONAL_KEYS.contains(&(section.as_str(), key.as_str()))
-                    && value.is_integer() =>
+                None if OPTIONAL_KEYS
+                    .contains(&(section.as_str(), key.as_str(), type_name(&value))) =>
                 {
                     base_section.insert(key, value);
                 }

@@ -50,6 +50,7 @@ pub struct TileParams {
     pub(crate) output_bits: u32,
     pub(crate) output_signed: bool,
     pub(crate) activation: Activation,
+    pub(crate) raw_output: bool,
     pub(crate) slices: usize,
     pub(crate) phys_cols: usize,
     pub(crate) groups: usize,
@@ -125,6 +126,9 @@ getters! {
     output_signed: bool;
     /// The activation applied before the output clamp.
     activation: Activation;
+    /// Whether the tile returns its accumulators as they are (`output.raw`): no column
+    /// parameters, no activation unit.
+    raw_output: bool;
     /// S: slices per weight.
     slices: usize;
     /// P: physical columns.
@@ -285,7 +289,7 @@ impl TileParams {
         let (seed, output_bits, slices) = (valid(seed), valid(output_bits), valid(slices));
         let (drift, drift_spread, ir_drop) = (valid(drift), valid(drift_spread), valid(ir_drop));
         let (stuck_off_ppm, stuck_on_ppm) = (valid(stuck_off_ppm), valid(stuck_on_ppm));
-        Ok(TileParams {
+        TileParams {
             config: cfg.clone(),
             rows,
             cols,
@@ -312,11 +316,38 @@ impl TileParams {
             output_bits: output_bits as u32,
             output_signed: cfg.output.signed,
             activation,
+            raw_output: cfg.output.raw,
             slices: slices as usize,
             phys_cols,
             groups: rows.div_ceil(rows_per_read),
             phases: phys_cols.div_ceil(adc_count),
-        })
+        }
+        .with_raw_output_checked()
+    }
+
+    /// A raw tile's output must be its accumulator itself: no activation, never clamped.
+    fn with_raw_output_checked(self) -> Result<Self, ConfigError> {
+        if !self.raw_output {
+            return Ok(self);
+        }
+        let acc_bits = self.widths().acc_bits;
+        let mut problems = Vec::new();
+        if self.activation != Activation::None {
+            problems.push("output.raw needs output.activation = \"none\"".to_string());
+        }
+        if !self.output_signed || self.output_bits < acc_bits {
+            problems.push(format!(
+                "output.raw needs a signed output of at least the accumulator's {acc_bits} bits \
+                 (output.signed = true, output.bits >= {acc_bits}), not {} {} bits",
+                if self.output_signed { "signed" } else { "unsigned" },
+                self.output_bits
+            ));
+        }
+        if problems.is_empty() {
+            Ok(self)
+        } else {
+            Err(ConfigError { problems })
+        }
     }
 
     /// The configuration this tile was validated from.
