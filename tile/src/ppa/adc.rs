@@ -193,7 +193,7 @@ pub fn sense_amp_area_mm2(bits: u32, tech: &TechConfig, rows: usize) -> f64 {
 ///
 /// Linear in bits, not `2^bits`: NeuRRAM's measured throughput (Extended Data Fig. 12c) falls
 /// about 8x from 3- to 10-bit outputs, which cimloop reproduces with one 0.3 us step per output
-/// bit; counting `2^bits` steps would slow 10-bit outputs a further ~30x. The neuron's
+/// bit; `2^bits` counting steps, fitted to the 3- and 4-bit points, would give 34x. The neuron's
 /// 1.8 V supply is its own: `tech.vdd_v` does not enter; the node scales by Stillmaker-Baas.
 pub fn integrating_energy_pj(bits: u32, node_nm: f64) -> f64 {
     let per_neuron_pj = |fj_per_op: &Constant| {
