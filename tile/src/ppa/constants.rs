@@ -281,7 +281,7 @@ pub fn of_adc_kind(kind: AdcKind) -> Vec<(String, Constant)> {
             .collect()
     };
     match kind {
-        // The survey fit is in `all`: it prices every tile's macro outline as well.
+        // The survey's fit and figures of merit are in `all`, listed for every tile as before.
         AdcKind::Sar => Vec::new(),
         AdcKind::SenseAmp => {
             let mut out = named(&[
