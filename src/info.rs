@@ -27,8 +27,8 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
         i.input_bits
     );
     println!(
-        "ADCs: {} x {}-bit, step {} fine units, a conversion every {} cycle(s) (Ta), codes {} cycle(s) after its start (latency)",
-        i.adc_count, i.adc_bits, i.adc_step, i.adc_cycles, p.adc_latency()
+        "ADCs: {} x {}-bit, step {} fine units, a conversion every {} cycle(s) (Ta), codes {} cycle(s) after its start (latency); priced as adc.kind = {}",
+        i.adc_count, i.adc_bits, i.adc_step, i.adc_cycles, p.adc_latency(), p.config().adc.kind.name()
     );
     println!("slices S = {}", i.slices);
     println!("physical columns P = {}", i.phys_cols);

@@ -71,8 +71,15 @@ fn print_report(origin: &str, r: &PpaReport) {
     );
     print_parts(&r.energy_pj, "pJ  ");
     println!(
-        "  ADC: {} conversions x {:.3} pJ; crossbar: {:.1} rows driven per read, {:.0} uS driven per MVM",
+        "  ADC: {} conversions x {:.4} pJ; crossbar: {:.1} rows driven per read, {:.0} uS driven per MVM",
         r.conversions_per_mvm, r.adc_energy_pj_per_conversion, r.driven_rows_per_read, r.crossbar_driven_us_per_mvm
+    );
+    println!(
+        "  ADCs priced as adc.kind = {}: {:.4} pJ per conversion, {:.3e} mm^2 each ({})",
+        r.adc_kind.name(),
+        r.adc_energy_pj_per_conversion,
+        r.adc_area_mm2_each,
+        r.adc_source
     );
     println!(
         "efficiency: {:.3} TOPS/W, {:.4} TOPS/mm^2",

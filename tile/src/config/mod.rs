@@ -133,6 +133,40 @@ pub struct AdcConfig {
     /// conversions in flight); absent, L = Ta. Timing only: the arithmetic does not depend on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<i64>,
+    /// How a conversion is priced by `cimtile ppa` (`sar` when absent, as before the key).
+    /// Cost only: neither the arithmetic nor the RTL depends on it.
+    #[serde(default)]
+    pub kind: AdcKind,
+}
+
+/// The circuit a conversion is priced as (`adc.kind`): each its energy per conversion and area
+/// from its own source (docs/ppa.md, "ADCs by kind").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdcKind {
+    /// A Nyquist ADC at the Murmann survey's median figures of merit (ISAAC's SAR).
+    #[default]
+    Sar,
+    /// DNN+NeuroSim V1.4's current-mode multilevel sense amplifier: `2^bits - 1` comparators
+    /// against reference columns, one conversion in one sensing time.
+    SenseAmp,
+    /// NeuRRAM's voltage-mode neuron: it integrates the column's charge, then converts by
+    /// charge-decrement steps.
+    Integrating,
+}
+
+impl AdcKind {
+    /// Every kind, as a configuration names it.
+    pub const NAMES: &'static [&'static str] = &["sar", "sense_amp", "integrating"];
+
+    /// The name a configuration uses: `sar`, `sense_amp`, `integrating`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AdcKind::Sar => "sar",
+            AdcKind::SenseAmp => "sense_amp",
+            AdcKind::Integrating => "integrating",
+        }
+    }
 }
 
 /// `[analog]`: the analog model's resolution, noise and device effects.

@@ -1,7 +1,7 @@
 //! A TOML file laid over a preset, key by key: unknown sections or keys and wrongly typed
 //! values are errors, so a typo is never ignored.
 
-use super::{ConfigError, TileConfig};
+use super::{AdcKind, CellLibrary, ConfigError, TileConfig};
 
 pub(super) fn parse_table(text: &str) -> Result<toml::Table, ConfigError> {
     text.parse::<toml::Table>().map_err(|e| {
@@ -98,7 +98,36 @@ fn article_type(v: &toml::Value) -> String {
     format!("{} {}", article(type_name(v)), type_name(v))
 }
 
+/// Keys whose value is one of a few names, with the names: checked by name before the table is
+/// read, because serde's error for an unknown name tells neither the key nor its section.
+const NAMED_KEYS: [(&str, &str, &[&str]); 2] = [
+    ("tech", "library", CellLibrary::NAMES),
+    ("adc", "kind", AdcKind::NAMES),
+];
+
+/// Records every value of [`NAMED_KEYS`] that is not one of its names.
+fn check_names(table: &toml::Table) -> Result<(), ConfigError> {
+    let problems: Vec<String> = NAMED_KEYS
+        .iter()
+        .filter_map(|&(section, key, names)| {
+            let value = table.get(section)?.get(key)?.as_str()?;
+            let allowed: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+            (!names.contains(&value)).then(|| {
+                format!(
+                    "{section}.{key} must be one of {}, not \"{value}\"",
+                    allowed.join(", ")
+                )
+            })
+        })
+        .collect();
+    match problems.is_empty() {
+        true => Ok(()),
+        false => Err(ConfigError { problems }),
+    }
+}
+
 pub(super) fn table_to_config(table: toml::Table) -> Result<TileConfig, ConfigError> {
+    check_names(&table)?;
     toml::Value::Table(table)
         .try_into()
         .map_err(|e: toml::de::Error| {

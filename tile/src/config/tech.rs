@@ -55,6 +55,9 @@ pub enum CellLibrary {
 }
 
 impl CellLibrary {
+    /// Every library, as a configuration names it.
+    pub const NAMES: &'static [&'static str] = &["osu018", "nangate45"];
+
     /// The name a configuration uses: `osu018`, `nangate45`.
     pub fn name(self) -> &'static str {
         match self {

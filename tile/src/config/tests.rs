@@ -319,6 +319,60 @@ fn bad_activation_is_named() {
 }
 
 #[test]
+fn bad_named_values_name_the_key_and_the_choices() {
+    let err = layered("[adc]\nkind = \"foo\"\n[tech]\nlibrary = \"tsmc7\"").unwrap_err();
+    assert_eq!(
+        err.problems,
+        vec![
+            "tech.library must be one of \"osu018\", \"nangate45\", not \"tsmc7\"",
+            "adc.kind must be one of \"sar\", \"sense_amp\", \"integrating\", not \"foo\"",
+        ]
+    );
+    let err = TileConfig::default()
+        .with_key("adc.kind", "flash")
+        .unwrap_err();
+    assert_eq!(err.problems.len(), 1);
+    assert!(err.problems[0].starts_with("adc.kind must be one of"));
+}
+
+#[test]
+fn named_values_read_as_their_names() {
+    for (i, name) in AdcKind::NAMES.iter().enumerate() {
+        let cfg = TileConfig::default().with_key("adc.kind", name).unwrap();
+        assert_eq!(cfg.adc.kind.name(), *name);
+        assert_eq!(i == 0, cfg.adc.kind == AdcKind::default());
+    }
+    for name in CellLibrary::NAMES {
+        let cfg = TileConfig::default()
+            .with_key("tech.library", name)
+            .unwrap();
+        assert_eq!(cfg.tech.library.name(), *name);
+    }
+}
+
+#[test]
+fn adc_kind_is_sar_when_absent_and_each_preset_takes_its_designs() {
+    let table = toml::Table::try_from(TileConfig::default()).unwrap();
+    let mut adc = table["adc"].as_table().unwrap().clone();
+    adc.remove("kind");
+    let cfg: AdcConfig = adc.try_into().unwrap();
+    assert_eq!(cfg.kind, AdcKind::Sar);
+    for (preset, kind) in [
+        ("default", AdcKind::Sar),
+        ("isaac", AdcKind::Sar),
+        ("fpga64", AdcKind::Sar),
+        ("neurosim", AdcKind::SenseAmp),
+        ("neurram", AdcKind::Integrating),
+    ] {
+        assert_eq!(
+            TileConfig::from_preset(preset).unwrap().adc.kind,
+            kind,
+            "{preset}"
+        );
+    }
+}
+
+#[test]
 fn a_file_overrides_a_preset() {
     let cfg = TileConfig::layered(Some("isaac"), "[adc]\ncount = 4").unwrap();
     let p = cfg.validate().unwrap();

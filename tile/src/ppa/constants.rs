@@ -2,7 +2,7 @@
 //! defaults the presets carry) and the fixed figures below. The table of constants in docs/ppa.md is
 //! this file in prose; `cimtile ppa --json` lists them as used.
 
-use crate::config::TechConfig;
+use crate::config::{AdcKind, TechConfig};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -97,6 +97,138 @@ pub const DRIVER_NODE_NM: Constant = constant(
     "ISAAC's technology node (Shafiee et al., ISCA 2016)",
 );
 
+// `adc.kind = "sense_amp"`: DNN+NeuroSim V1.4 (github.com/neurosim/DNN_NeuroSim_V1.4, directory
+// Inference_pytorch/NeuroSIM), the RRAM case of its Param.cpp: 22 nm LP, current mode.
+
+/// The node of NeuroSim's sense-amp figures below; other nodes scale from it.
+pub const SENSE_AMP_NODE_NM: Constant = constant(
+    22.0,
+    "nm",
+    "DNN+NeuroSim V1.4, Param.cpp: technode = 22 (the node of its fits used here)",
+);
+
+/// Mirror power per level of a column, `a * R + b` below 4832 ohm: (a, b).
+pub const SENSE_AMP_POWER_LOW: (Constant, Constant) = (
+    constant(-2.85373e-11, "W/ohm", SENSE_AMP_POWER_SOURCE),
+    constant(9.16744e-07, "W", SENSE_AMP_POWER_SOURCE),
+);
+/// Mirror power per level, `a * ln(R) + b` from 4832 to 379269 ohm: (a, b).
+pub const SENSE_AMP_POWER_MID: (Constant, Constant) = (
+    constant(-1.63133e-07, "W/ln(ohm)", SENSE_AMP_POWER_SOURCE),
+    constant(2.1687e-06, "W", SENSE_AMP_POWER_SOURCE),
+);
+/// Mirror power per level, `a * ln(R) + b` above 379269 ohm: (a, b).
+pub const SENSE_AMP_POWER_HIGH: (Constant, Constant) = (
+    constant(-5.8712e-08, "W/ln(ohm)", SENSE_AMP_POWER_SOURCE),
+    constant(8.64648e-07, "W", SENSE_AMP_POWER_SOURCE),
+);
+const SENSE_AMP_POWER_SOURCE: &str = "DNN+NeuroSim V1.4, MultilevelSenseAmp.cpp, GetColumnPower: current mode, LP roadmap (Param.cpp deviceroadmap = 2), technode 22";
+
+/// Sensing time of a reference column, `a * ln(R) + b` below 4832 ohm: (a, b).
+pub const SENSE_AMP_LATENCY_LOW: (Constant, Constant) = (
+    constant(-1.32118e-10, "s/ln(ohm)", SENSE_AMP_LATENCY_SOURCE),
+    constant(1.7552e-09, "s", SENSE_AMP_LATENCY_SOURCE),
+);
+/// Sensing time, `a * R + b` from 4832 ohm: (a, b).
+pub const SENSE_AMP_LATENCY_HIGH: (Constant, Constant) = (
+    constant(8.02517e-15, "s/ohm", SENSE_AMP_LATENCY_SOURCE),
+    constant(8.51803e-10, "s", SENSE_AMP_LATENCY_SOURCE),
+);
+/// Above this resistance the sensing time grows with the column's capacitance ...
+pub const SENSE_AMP_LATENCY_THRESHOLD_OHM: Constant =
+    constant(12.7e3, "ohm", SENSE_AMP_LATENCY_SOURCE);
+/// ... by `dC / (R2 - threshold) * (R - threshold) * (C - refcap) / refcap`: dC, ...
+pub const SENSE_AMP_LATENCY_DC_S: Constant = constant(0.31e-9, "s", SENSE_AMP_LATENCY_SOURCE);
+/// ... R2 ...
+pub const SENSE_AMP_LATENCY_R2_OHM: Constant = constant(0.1e6, "ohm", SENSE_AMP_LATENCY_SOURCE);
+/// ... and refcap.
+pub const SENSE_AMP_LATENCY_REFCAP_F: Constant = constant(4.5e-15, "F", SENSE_AMP_LATENCY_SOURCE);
+const SENSE_AMP_LATENCY_SOURCE: &str =
+    "DNN+NeuroSim V1.4, MultilevelSenseAmp.cpp, ColumnLatency_Table: current mode, tech 22";
+
+/// Gate capacitance of the sense amp's minimum NMOS (width 2 F) at 22 nm.
+pub const SENSE_AMP_GATE_N_F: Constant = constant(
+    6.291e-17,
+    "F",
+    "formula.cpp CalculateGateCap: (capIdealGate + capOverlap + capFringe) x width, with Technology.cpp 22 nm LP capIdealGate = 5.245e-10 F/m, capOverlap = 0.2 capIdealGate, capFringe = 8.004e-10 F/m, width = MIN_NMOS_SIZE (2) x 22 nm (constant.h)",
+);
+/// Gate capacitance of its PMOS, `pnSizeRatio` = 791.9 / 600.2 times wider.
+pub const SENSE_AMP_GATE_P_F: Constant = constant(
+    8.300e-17,
+    "F",
+    "same formula, width = pnSizeRatio x 2 x 22 nm, pnSizeRatio = currentOnNmos[0] / currentOnPmos[0] = 791.9 / 600.2 (Technology.cpp, 22 nm LP)",
+);
+/// Drain junction capacitance of the minimum NMOS inverter at 22 nm.
+pub const SENSE_AMP_JUNCTION_N_F: Constant = constant(
+    3.727e-17,
+    "F",
+    "formula.cpp CalculateGateCapacitance, INV, unfolded: bottom 2.8 F x width x capJunction + sidewall (2 x 2.8 F + width) x capSidewall + width x capDrainToChannel, with Technology.cpp cjd = 1e-3 F/m^2, cjswd = 2.5e-10 F/m, cjswgd = 0.5e-10 F/m graded by (1 + vdd/0.9)^0.5 or ^0.33 at vdd = 0.85 (22 nm LP)",
+);
+/// Drain junction capacitance of its PMOS inverter.
+pub const SENSE_AMP_JUNCTION_P_F: Constant =
+    constant(4.128e-17, "F", "same formula at the PMOS width");
+/// Bit-line wire capacitance per length.
+pub const SENSE_AMP_WIRE_F_PER_M: Constant = constant(
+    0.2e-9,
+    "F/m",
+    "SubArray.cpp, Initialize: capCol = lengthCol x 0.2e-15/1e-6",
+);
+/// Height of a 1T1R cell along the bit line, in F: the column's length is `R` of them.
+pub const SENSE_AMP_CELL_HEIGHT_F: Constant =
+    constant(4.0, "F", "Param.cpp: heightInFeatureSize1T1R = 4");
+/// Height of a standard-cell row, in F: every gate of the sense amp and encoder is this tall.
+pub const SENSE_AMP_GATE_HEIGHT_F: Constant = constant(
+    28.0,
+    "F",
+    "constant.h: MAX_TRANSISTOR_HEIGHT = 28 (bulk nodes)",
+);
+/// Contacted poly pitch, in F: an unfolded inverter is 2 of them wide, an n-input NAND n + 1.
+pub const SENSE_AMP_POLY_PITCH_F: Constant = constant(
+    3.8,
+    "F",
+    "constant.h: POLY_WIDTH 1 + MIN_GAP_BET_GATE_POLY 2.8 (formula.cpp CalculateGateArea, bulk)",
+);
+
+// `adc.kind = "integrating"`: NeuRRAM (Wan et al., Nature 608, 2022), its figures as digitized
+// in cimloop (github.com/mit-emze/cimloop, workspace/models/arch/1_macro/wan_nature_2022/_tests.py).
+
+/// The node of NeuRRAM's neuron figures.
+pub const NEURON_NODE_NM: Constant = constant(
+    130.0,
+    "nm",
+    "NeuRRAM's CMOS technology (Wan et al., Nature 608, 2022)",
+);
+/// Neuron energy per operation at 3-bit outputs and 1-bit inputs ...
+pub const NEURON_FJ_PER_OP_3B: Constant = constant(
+    10.6186848,
+    "fJ/op",
+    "NeuRRAM Extended Data Fig. 12b, \"Neuron ops. and control (1.8V)\" at 3-bit outputs, 1-bit inputs, as digitized in cimloop's _tests.py (test_energy_bits_scaling)",
+);
+/// ... and at 4-bit outputs and 2-bit (signed: one magnitude bit, the same integration) inputs.
+pub const NEURON_FJ_PER_OP_4B: Constant = constant(
+    12.38674172,
+    "fJ/op",
+    "same figure and test at 4-bit outputs, 2-bit signed inputs (one magnitude bit, as the 1-bit point: cimloop's ENCODED_INPUT_BITS)",
+);
+/// Operations per MVM of a NeuRRAM core: 256 x 128 signed weights, 2 operations each.
+pub const NEURON_OPS_PER_CORE: Constant = constant(
+    65536.0,
+    "ops",
+    "cimloop _tests.py: OPS_PER_ARRAY = 256 * 128 * 2 (differential pairs on a 256 x 256 core)",
+);
+/// Neurons per NeuRRAM core: one per column of the 256 x 256 array.
+pub const NEURONS_PER_CORE: Constant = constant(
+    256.0,
+    "neurons",
+    "cimloop _tests.py, test_area_breakdown: neurons = 1270 um^2 x 256",
+);
+/// Area of one neuron (integrator, sampling, comparator, charge decrement, counter) at 130 nm.
+pub const NEURON_AREA_UM2: Constant = constant(
+    1270.0,
+    "um^2",
+    "NeuRRAM Extended Data Fig. 11f: neurons 28% of a core's area, 1270 um^2 x 256 neurons, as read in cimloop's _tests.py (test_area_breakdown)",
+);
+
 /// Unit and source of each `[tech]` key's default, in the order of the struct.
 const TECH_SOURCES: &[(&str, &str, &str)] = &[
     ("node_nm", "nm", "preset: default = the library's 180 nm (no scaling); isaac = 32 nm (ISAAC, Shafiee et al., ISCA 2016); neurram = 130 nm (NeuRRAM, Wan et al., Nature 608, 2022)"),
@@ -136,6 +268,56 @@ pub fn all(tech: &TechConfig) -> BTreeMap<String, Constant> {
         out.insert(name.to_string(), c);
     }
     out
+}
+
+/// The constants of the ADC model of `kind`, by name, as [`all`] lists the others.
+pub fn of_adc_kind(kind: AdcKind) -> Vec<(String, Constant)> {
+    let pair = |name: &str, (a, b): (Constant, Constant)| {
+        [(format!("{name}_a"), a), (format!("{name}_b"), b)]
+    };
+    let named = |list: &[(&str, Constant)]| -> Vec<(String, Constant)> {
+        list.iter()
+            .map(|(n, c)| (n.to_string(), c.clone()))
+            .collect()
+    };
+    match kind {
+        // The survey's fit and figures of merit are in `all`, listed for every tile as before.
+        AdcKind::Sar => Vec::new(),
+        AdcKind::SenseAmp => {
+            let mut out = named(&[
+                ("sense_amp_node_nm", SENSE_AMP_NODE_NM),
+                (
+                    "sense_amp_latency_threshold_ohm",
+                    SENSE_AMP_LATENCY_THRESHOLD_OHM,
+                ),
+                ("sense_amp_latency_dc_s", SENSE_AMP_LATENCY_DC_S),
+                ("sense_amp_latency_r2_ohm", SENSE_AMP_LATENCY_R2_OHM),
+                ("sense_amp_latency_refcap_f", SENSE_AMP_LATENCY_REFCAP_F),
+                ("sense_amp_gate_n_f", SENSE_AMP_GATE_N_F),
+                ("sense_amp_gate_p_f", SENSE_AMP_GATE_P_F),
+                ("sense_amp_junction_n_f", SENSE_AMP_JUNCTION_N_F),
+                ("sense_amp_junction_p_f", SENSE_AMP_JUNCTION_P_F),
+                ("sense_amp_wire_f_per_m", SENSE_AMP_WIRE_F_PER_M),
+                ("sense_amp_cell_height_f", SENSE_AMP_CELL_HEIGHT_F),
+                ("sense_amp_gate_height_f", SENSE_AMP_GATE_HEIGHT_F),
+                ("sense_amp_poly_pitch_f", SENSE_AMP_POLY_PITCH_F),
+            ]);
+            out.extend(pair("sense_amp_power_low", SENSE_AMP_POWER_LOW));
+            out.extend(pair("sense_amp_power_mid", SENSE_AMP_POWER_MID));
+            out.extend(pair("sense_amp_power_high", SENSE_AMP_POWER_HIGH));
+            out.extend(pair("sense_amp_latency_low", SENSE_AMP_LATENCY_LOW));
+            out.extend(pair("sense_amp_latency_high", SENSE_AMP_LATENCY_HIGH));
+            out
+        }
+        AdcKind::Integrating => named(&[
+            ("neuron_node_nm", NEURON_NODE_NM),
+            ("neuron_fj_per_op_3b", NEURON_FJ_PER_OP_3B),
+            ("neuron_fj_per_op_4b", NEURON_FJ_PER_OP_4B),
+            ("neuron_ops_per_core", NEURON_OPS_PER_CORE),
+            ("neurons_per_core", NEURONS_PER_CORE),
+            ("neuron_area_um2", NEURON_AREA_UM2),
+        ]),
+    }
 }
 
 #[cfg(test)]

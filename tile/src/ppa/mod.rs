@@ -8,9 +8,9 @@
 //!   periphery scales somewhat worse below ~28 nm).
 //! - **Time**: the RTL's proven schedule, [`TileParams::expected_cycles_per_mvm`], at
 //!   `tech.clock_mhz`.
-//! - **ADC conversions**: the exact count `Ib * G * P` per MVM; energy per conversion from the
-//!   survey's figures of merit at `adc.bits` (see [`adc_energy_pj`]); ADC area from a fit over
-//!   the same survey (see [`adc_area_mm2`]).
+//! - **ADC conversions**: the exact count `Ib * G * P` per MVM; energy per conversion and area
+//!   of one ADC by `adc.kind` ([`adc`]): a survey-median SAR ([`adc_energy_pj`],
+//!   [`adc_area_mm2`]), NeuroSim's multilevel sense amp or NeuRRAM's integrating neuron.
 //! - **Crossbar read energy**: `V^2 * G * t` over the cells of every driven row, with `G` from
 //!   the programmed conductances of the golden model for the given weights, averaged over the
 //!   given input vectors (a workload), `t = tech.read_ns` per read: the column values are
@@ -21,12 +21,14 @@
 //!   measured on the workload ([`MeasuredActivity`]). Leakage is left out (small at 180 nm; say
 //!   so when comparing at small nodes).
 
+pub mod adc;
 pub mod constants;
 pub mod power;
 
+pub use adc::{adc_area_mm2, adc_energy_pj};
 pub use power::{DigitalPower, LibraryFigures, PowerSplit};
 
-use crate::config::{TechConfig, TileParams};
+use crate::config::{AdcKind, TechConfig, TileParams};
 use crate::data::{ColumnParams, Weights};
 use crate::golden::{ModelError, TileModel};
 use constants::Constant;
@@ -174,9 +176,15 @@ pub struct PpaReport {
     pub tops_per_w: f64,
     /// Area efficiency, TOPS per mm^2.
     pub tops_per_mm2: f64,
-    /// Energy of one conversion at `adc.bits`, and area of one ADC.
+    /// How a conversion is priced (`adc.kind`); reports written before the key are `sar`.
+    #[serde(default)]
+    pub adc_kind: AdcKind,
+    /// Where the kind's energy and area come from.
+    #[serde(default)]
+    pub adc_source: String,
+    /// Energy of one conversion at `adc.bits` by `adc.kind`, pJ.
     pub adc_energy_pj_per_conversion: f64,
-    /// Area of one ADC at `adc.bits` and the node, mm^2.
+    /// Area of one ADC at `adc.bits` and the node by `adc.kind`, mm^2.
     pub adc_area_mm2_each: f64,
     /// Mean conductance driven per MVM (summed over every read), and mean driven rows per read.
     pub crossbar_driven_us_per_mvm: f64,
@@ -215,27 +223,6 @@ pub struct PpaReport {
     pub constants: BTreeMap<String, Constant>,
 }
 
-/// Energy of one conversion at `bits` of resolution, pJ: the larger of the two asymptotes of
-/// the survey's energy plot (Murmann, "ADC Performance Survey", energy vs SNDR): Walden
-/// `FOMW * 2^bits` where comparators and logic dominate, Schreier
-/// `P/fsnyq = 10^((SNDR - FOMS)/10) / 2` with the ideal `SNDR = 6.02 bits + 1.76 dB` where thermal
-/// noise does (above ~12 bits). The ADC is taken at its nominal resolution (ENOB = bits).
-pub fn adc_energy_pj(bits: u32, tech: &TechConfig) -> f64 {
-    let walden_fj = tech.adc_fom_walden_fj * 2f64.powi(bits as i32);
-    let sndr_db = 6.02 * bits as f64 + 1.76;
-    let schreier_j = 10f64.powf((sndr_db - tech.adc_fom_schreier_db) / 10.0) / 2.0;
-    (walden_fj * 1e-3).max(schreier_j * 1e12)
-}
-
-/// Area of one ADC of `bits` at `node_nm`, mm^2, by the survey fit of [`constants`].
-pub fn adc_area_mm2(bits: u32, node_nm: f64) -> f64 {
-    2f64.powf(
-        constants::ADC_AREA_LOG2_C0.value
-            + constants::ADC_AREA_LOG2_PER_BIT.value * bits as f64
-            + constants::ADC_AREA_LOG2_PER_LOG2_NODE.value * node_nm.log2(),
-    )
-}
-
 /// Area of the crossbar's cell array, mm^2: `rows x physical columns` cells of `tech.cell_area_f2`.
 pub fn crossbar_area_mm2(p: &TileParams) -> f64 {
     let tech = &p.config().tech;
@@ -246,7 +233,7 @@ pub fn crossbar_area_mm2(p: &TileParams) -> f64 {
 /// Area of the crossbar macro, mm^2: the cell array and its ADCs (what the macro's LEF is sized
 /// from; the row drivers are counted apart).
 pub fn macro_area_mm2(p: &TileParams) -> f64 {
-    crossbar_area_mm2(p) + adc_area_mm2(p.adc_bits, p.config().tech.node_nm) * p.adc_count as f64
+    crossbar_area_mm2(p) + adc::area_mm2(p) * p.adc_count as f64
 }
 
 /// Conductance of every cell summed per row, uS: level `l` (fractional with programming error)
@@ -307,7 +294,7 @@ pub fn estimate(
     let mut area = BTreeMap::new();
     let mut energy = BTreeMap::new();
     area.insert("crossbar".to_string(), crossbar_area_mm2(p));
-    let adc_each = adc_area_mm2(p.adc_bits, tech.node_nm);
+    let adc_each = adc::area_mm2(p);
     area.insert("adcs".to_string(), adc_each * p.adc_count as f64);
     let driver_scale = (tech.node_nm / constants::DRIVER_NODE_NM.value).powi(2);
     area.insert(
@@ -315,13 +302,14 @@ pub fn estimate(
         p.rows as f64 * constants::DRIVER_AREA_UM2.value * driver_scale * 1e-6,
     );
 
-    let conversion_pj = adc_energy_pj(p.adc_bits, tech);
+    let row_us = row_conductance_us(p, tech, workload.weights)?;
+    let (driven_us, driven_rows) = driven_per_mvm(p, &row_us, workload.inputs);
+    // Every conversion reads one column of one read: the mean conductance it sees.
+    let conversion_pj = adc::conversion_energy_pj(p, driven_us / p.conversions_per_mvm() as f64);
     energy.insert(
         "adc".to_string(),
         p.conversions_per_mvm() as f64 * conversion_pj,
     );
-    let row_us = row_conductance_us(p, tech, workload.weights)?;
-    let (driven_us, driven_rows) = driven_per_mvm(p, &row_us, workload.inputs);
     energy.insert(
         "crossbar".to_string(),
         tech.read_v * tech.read_v * driven_us * 1e-6 * tech.read_ns * 1e-9 * 1e12,
@@ -399,6 +387,8 @@ pub fn estimate(
         power_mw: energy_pj_per_mvm * 1e-12 * mvm_per_s * 1e3,
         tops_per_w,
         tops_per_mm2: tops / area_mm2,
+        adc_kind: p.config().adc.kind,
+        adc_source: adc::source(p.config().adc.kind).to_string(),
         adc_energy_pj_per_conversion: conversion_pj,
         adc_area_mm2_each: adc_each,
         crossbar_driven_us_per_mvm: driven_us,
@@ -426,7 +416,10 @@ pub fn estimate(
         digital_power_mw_by_block: netlist.as_ref().map(NetlistEnergy::power_mw_by_block),
         library: priced.map(|(_, power)| power.library.clone()),
         node_scaling: netlist.as_ref().map(|n| n.node_scaling.clone()),
-        constants: constants::all(tech),
+        constants: constants::all(tech)
+            .into_iter()
+            .chain(constants::of_adc_kind(p.config().adc.kind))
+            .collect(),
     })
 }
 

@@ -86,6 +86,52 @@ fn conversion_energy_grows_with_bits_on_both_asymptotes() {
 }
 
 #[test]
+fn an_8_bit_adc_tile_costs_clearly_more_than_a_4_bit_one_for_every_kind() {
+    for kind in crate::config::AdcKind::NAMES {
+        let price = |bits: u32| report(&format!("[adc]\nbits = {bits}\nkind = \"{kind}\""));
+        let (low, high) = (price(4), price(8));
+        assert_eq!(low.adc_kind.name(), *kind);
+        // Twice the conversion steps at least (the integrating neuron's, linear in bits).
+        assert!(
+            high.energy_pj["adc"] > 1.5 * low.energy_pj["adc"],
+            "{kind}: {} vs {} pJ",
+            high.energy_pj["adc"],
+            low.energy_pj["adc"]
+        );
+        assert!(high.energy_pj_per_mvm > low.energy_pj_per_mvm, "{kind}");
+        assert!(high.tops_per_w < low.tops_per_w, "{kind}");
+        assert!(
+            high.area_mm2_by_block["adcs"] >= low.area_mm2_by_block["adcs"],
+            "{kind}"
+        );
+        assert!(
+            high.constants.keys().any(|k| k.starts_with("tech.")),
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn the_kind_changes_the_price_and_nothing_else() {
+    let sar = report("[adc]\nbits = 6");
+    for kind in ["sense_amp", "integrating"] {
+        let other = report(&format!("[adc]\nbits = 6\nkind = \"{kind}\""));
+        assert_ne!(
+            other.adc_energy_pj_per_conversion,
+            sar.adc_energy_pj_per_conversion
+        );
+        assert_ne!(other.adc_area_mm2_each, sar.adc_area_mm2_each);
+        assert!(other.adc_source != sar.adc_source && !other.adc_source.is_empty());
+        assert_eq!(other.energy_pj["crossbar"], sar.energy_pj["crossbar"]);
+        assert_eq!(other.cycles_per_mvm, sar.cycles_per_mvm);
+        assert!(
+            other.constants.len() > sar.constants.len(),
+            "{kind} lists its constants"
+        );
+    }
+}
+
+#[test]
 fn more_adcs_cost_area_and_buy_throughput() {
     let (one, four) = (report("[adc]\ncount = 1"), report("[adc]\ncount = 4"));
     assert!(four.area_mm2 > one.area_mm2);
