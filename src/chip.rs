@@ -21,9 +21,13 @@ pub fn chip(args: &ChipArgs) -> Result<ExitCode> {
         synthesize: !args.no_synth,
         ..Pricing::default()
     };
-    let data = WorkloadData::standard(p);
-    let tile_report = progress::with_status(|s| pricing::price(p, &data, &pricing, s))?;
-    let r = cimtile_chip::estimate(&layers, &TileFigures::new(p, &tile_report), replication)?;
+    // The tile and its raw variant, for the layers whose row tiles the chip adds.
+    let figures = progress::with_status(|s| {
+        TileFigures::priced(p, |q| {
+            pricing::price(q, &WorkloadData::standard(q), &pricing, s)
+        })
+    })?;
+    let r = cimtile_chip::estimate(&layers, &figures, replication)?;
     print_report(&tile.origin, &args.model.display().to_string(), &r);
     // The paper's figures describe the paper's tile: a file laid over the preset is another tile.
     if let (Some(name), None) = (&args.tile.preset, &args.tile.config) {

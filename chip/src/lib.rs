@@ -10,7 +10,9 @@
 //! - **Tiles**: priced by the tile's own PPA report (`cimtile ppa`): energy per MVM, cycles per
 //!   MVM at its clock, area. Its synthesized digital periphery is re-scaled from 180 nm to
 //!   `tech.node_nm` by Stillmaker and Baas (2017); its array, drivers and ADCs keep the PPA
-//!   model's figures at the node.
+//!   model's figures at the node. A layer split over row tiles uses the tile's raw variant
+//!   (`output.raw`: no column parameters, no activation unit), priced as generated so: the chip
+//!   adds and requantizes its partial sums, which are the accumulators' width.
 //! - **Buffers**: one SRAM per layer boundary holding the activation the layer reads, twice
 //!   (ping-pong: the pipeline writes the next image's while the layer reads this one's); every
 //!   MVM reads its `K` input elements, every output element is written once.
@@ -33,7 +35,7 @@
 //! let tile = TileFigures {
 //!     rows: 16, cols: 4, input_bits: 4, output_bits: 16, node_nm: 180.0, vdd_v: 1.8, toggle_fj: 90.0,
 //!     clock_mhz: 100.0, cycles_per_mvm: 20.0, area_mm2: 0.1, energy_pj_per_mvm: 50.0, digital_pj_per_mvm: 10.0,
-//!     digital_by_toggle_model: false,
+//!     digital_by_toggle_model: false, raw: None,
 //! };
 //! let chip = estimate(&layers, &tile, Replication::Max(1)).unwrap();
 //! assert_eq!(chip.tiles, 4 * 3);
@@ -170,6 +172,11 @@ pub struct TileFigures {
     /// rule, which the chip re-scales by Stillmaker-Baas; false where the report priced the
     /// netlist's power, already scaled by Stillmaker-Baas from its library's node.
     pub digital_by_toggle_model: bool,
+    /// The same tile returning its accumulators (`output.raw`: no column parameters, no
+    /// activation unit), which the layers split over row tiles use: the chip adds their partial
+    /// sums and requantizes them itself. None where the tile is raw already or cannot be.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw: Option<Box<TileFigures>>,
 }
 
 impl TileFigures {
@@ -194,6 +201,28 @@ impl TileFigures {
             energy_pj_per_mvm: ppa.energy_pj_per_mvm,
             digital_pj_per_mvm: digital,
             digital_by_toggle_model: ppa.library.is_none(),
+            raw: None,
+        }
+    }
+
+    /// The figures of the tile `p` and of its raw variant
+    /// ([`TileParams::raw_variant`]), each from its PPA report as `price` makes it.
+    pub fn priced<E>(
+        p: &TileParams,
+        price: impl Fn(&TileParams) -> Result<PpaReport, E>,
+    ) -> Result<TileFigures, E> {
+        let mut figures = TileFigures::new(p, &price(p)?);
+        if let Some(raw) = p.raw_variant().filter(|_| !p.raw_output()) {
+            figures.raw = Some(Box::new(TileFigures::new(&raw, &price(&raw)?)));
+        }
+        Ok(figures)
+    }
+
+    /// The tile a layer placed as `p` uses: the raw one where the chip adds its row tiles.
+    fn for_layer(&self, p: &Placement) -> &TileFigures {
+        match &self.raw {
+            Some(raw) if p.row_tiles > 1 => raw,
+            _ => self,
         }
     }
 
@@ -321,8 +350,6 @@ struct Pricing<'a> {
     tile: &'a TileFigures,
     node: Node,
     mesh: Mesh,
-    /// The tile's energy per MVM as the chip prices it, pJ.
-    tile_pj: f64,
     /// Bits of each activation buffer: layer `i` reads buffer `i` and writes buffer `i + 1`.
     buffers: Vec<u64>,
 }
@@ -342,10 +369,11 @@ impl Pricing<'_> {
             self.tile.input_bits as u64,
             self.tile.output_bits,
         );
+        let tile = self.tile.for_layer(p);
         let mvms = l.mvms * p.tiles_per_copy();
-        let psum_bits = out_bits + ceil_log2(p.row_tiles);
+        let psum_bits = tile.output_bits + ceil_log2(p.row_tiles);
         let mut e = BTreeMap::new();
-        add(&mut e, "tiles", mvms as f64 * self.tile_pj);
+        add(&mut e, "tiles", mvms as f64 * tile.chip_energy_pj_per_mvm());
         let read_bits = l.mvms * l.k as u64 * in_bits;
         let write_bits = l.output_elements * out_bits as u64;
         add(
@@ -354,7 +382,8 @@ impl Pricing<'_> {
             read_bits as f64 * node.sram_pj_per_bit(self.buffers[i])
                 + write_bits as f64 * node.sram_pj_per_bit(self.buffers[i + 1]),
         );
-        let moved = read_bits * p.col_tiles + l.mvms * l.n as u64 * out_bits as u64 * p.row_tiles;
+        let moved =
+            read_bits * p.col_tiles + l.mvms * l.n as u64 * tile.output_bits as u64 * p.row_tiles;
         add(
             &mut e,
             "interconnect",
@@ -387,9 +416,11 @@ impl Pricing<'_> {
     /// Adds the area of the adders and multipliers a layer placed as `p` needs to `area`, mm^2.
     fn add_layer_area(&self, area: &mut BTreeMap<String, f64>, p: &Placement) {
         let (node, out_bits) = (&self.node, self.tile.output_bits);
+        let tile = self.tile.for_layer(p);
+        add(area, "tiles", p.tiles() as f64 * tile.area_mm2);
         let lanes = p.col_tiles * p.copies * self.tile.cols as u64;
         if p.row_tiles > 1 {
-            let psum_bits = out_bits + ceil_log2(p.row_tiles);
+            let psum_bits = tile.output_bits + ceil_log2(p.row_tiles);
             add(area, "accumulation", node.adders_mm2(lanes, psum_bits));
             add(
                 area,
@@ -488,7 +519,6 @@ pub fn estimate(
         tile,
         node,
         mesh: Mesh::new(tiles, tile.area_mm2, &node),
-        tile_pj: tile.chip_energy_pj_per_mvm(),
         buffers: buffer_bits(layers, tile),
     };
 
@@ -502,7 +532,6 @@ pub fn estimate(
         layers: reports,
         slowest_cycles,
     } = totals;
-    add(&mut area, "tiles", tiles as f64 * tile.area_mm2);
     let buffer_bits: u64 = pricing.buffers.iter().sum();
     add(&mut area, "buffers", node.sram_mm2(buffer_bits));
     add(&mut area, "interconnect", tiles as f64 * node.router_mm2());
@@ -528,7 +557,7 @@ pub fn estimate(
         tops_per_w: 2.0 * macs as f64 / (energy_uj * 1e6),
         tops: 2.0 * macs as f64 * inferences_per_s / 1e12,
         tile: tile.clone(),
-        tile_energy_pj_per_mvm: pricing.tile_pj,
+        tile_energy_pj_per_mvm: tile.chip_energy_pj_per_mvm(),
         mesh: pricing.mesh,
         buffer_bits,
         layers: reports,

@@ -155,19 +155,9 @@ pub fn emulable(config: &TileConfig) -> Option<TileConfig> {
         .map(|_| config.clone())
 }
 
-/// `config` as a raw tile (`output.raw`: signed output exactly as wide as its accumulator, no
-/// activation), if its accumulator fits the widest output (32 bits), else None.
+/// `config` as a raw tile ([`cimtile_tile::TileParams::raw_variant`]), if it can be one.
 pub fn raw(config: &TileConfig) -> Option<TileConfig> {
-    let acc_bits = config.validate().ok()?.widths().acc_bits;
-    [
-        ("output.raw", "true".to_string()),
-        ("output.signed", "true".to_string()),
-        ("output.activation", "none".to_string()),
-        ("output.bits", acc_bits.to_string()),
-    ]
-    .iter()
-    .try_fold(config.clone(), |c, (key, value)| c.with_key(key, value))
-    .ok()
+    Some(config.validate().ok()?.raw_variant()?.config().clone())
 }
 
 /// A preset by name.

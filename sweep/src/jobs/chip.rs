@@ -99,9 +99,10 @@ impl SweepJob for ChipJob {
             synthesize,
             ..Pricing::default()
         };
-        let data = WorkloadData::standard(p);
-        let tile = pricing::price(p, &data, &pricing, &cimtile_flows::quiet)?;
-        let chip = cimtile_chip::estimate(&self.layers, &TileFigures::new(p, &tile), replication)?;
+        let tile = TileFigures::priced(p, |q| {
+            pricing::price(q, &WorkloadData::standard(q), &pricing, &cimtile_flows::quiet)
+        })?;
+        let chip = cimtile_chip::estimate(&self.layers, &tile, replication)?;
         Ok(vec![
             accuracy.accuracy().to_string(),
             (chip.energy_uj_per_inference * 1e6).to_string(),

@@ -325,6 +325,24 @@ impl TileParams {
         .with_raw_output_checked()
     }
 
+    /// This tile returning its accumulators (`output.raw`, a signed output exactly as wide as
+    /// the accumulator, no activation): what a chip uses where it adds a layer's row tiles and
+    /// requantizes itself. None where the accumulator is wider than an output can be (32 bits).
+    pub fn raw_variant(&self) -> Option<TileParams> {
+        let acc_bits = self.widths().acc_bits.to_string();
+        [
+            ("output.raw", "true"),
+            ("output.signed", "true"),
+            ("output.activation", "none"),
+            ("output.bits", acc_bits.as_str()),
+        ]
+        .iter()
+        .try_fold(self.config.clone(), |c, (key, value)| c.with_key(key, value))
+        .ok()?
+        .validate()
+        .ok()
+    }
+
     /// A raw tile's output must be its accumulator itself: no activation, never clamped.
     fn with_raw_output_checked(self) -> Result<Self, ConfigError> {
         if !self.raw_output {
