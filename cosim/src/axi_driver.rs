@@ -11,8 +11,7 @@ use crate::axi_protocol_checker::{AxiProtocolChecker, AxiSample, Channel};
 use crate::sim_macro::{build_generated, Macro};
 use crate::simulator::{PortId, Simulator};
 use crate::tile_driver::{
-    transfer,
-    cell_levels, stream_budget, Disturbance, Generated, Progress, Stimulus, StreamResult,
+    cell_levels, stream_budget, transfer, Disturbance, Generated, Progress, Stimulus, StreamResult,
 };
 use crate::verilator_build::{build, BuiltModel};
 use crate::CosimError;
@@ -586,11 +585,8 @@ impl AxiTileRtl {
             self.sim.set(q.s_axis_tvalid, offering as u64);
             if offering {
                 let elements = transfer(&self.p, &inputs[next / transfers], next % transfers);
-                self.sim.set_lanes(
-                    q.s_axis_tdata,
-                    &elements,
-                    byte_width(self.p.input_bits()),
-                );
+                self.sim
+                    .set_lanes(q.s_axis_tdata, &elements, byte_width(self.p.input_bits()));
                 self.sim.set(q.s_axis_tlast, tlast(next) as u64);
                 if self.sim.get(q.s_axis_tready) == 1 {
                     next += 1;

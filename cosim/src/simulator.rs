@@ -129,7 +129,11 @@ impl Simulator {
     /// least significant end (two's complement values keep their low `lane_bits`).
     pub fn set_lanes(&mut self, port: PortId, values: &[i64], lane_bits: u32) {
         let width = self.info(port).width;
-        let mask = if lane_bits >= 64 { u64::MAX } else { (1u64 << lane_bits) - 1 };
+        let mask = if lane_bits >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << lane_bits) - 1
+        };
         if width <= 64 {
             let packed = values.iter().enumerate().fold(0u64, |word, (j, &v)| {
                 word | ((v as u64 & mask) << (j as u32 * lane_bits))

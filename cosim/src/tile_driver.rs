@@ -582,8 +582,7 @@ impl TileRtl {
                 }
             }
             // A raw tile has no column parameters to write.
-            let offered =
-                rng.chance(stim.program_attempt_percent) && self.ports.columns.is_some();
+            let offered = rng.chance(stim.program_attempt_percent) && self.ports.columns.is_some();
             let write = offered.then(|| {
                 let c = (rng.next() % cols as u64) as usize;
                 let old = self.columns[c];

@@ -333,7 +333,10 @@ fn ports_table(p: &TileParams, s: &RtlSizing) -> String {
             "in".into(),
             width(s.prog_col_bits),
             if p.raw_output() {
-                format!("cell: physical column (c*S+s)*2+p, 0..{}", p.phys_cols() - 1)
+                format!(
+                    "cell: physical column (c*S+s)*2+p, 0..{}",
+                    p.phys_cols() - 1
+                )
             } else {
                 format!(
                     "cell: physical column (c*S+s)*2+p, 0..{}; parameters: column 0..{}",

@@ -120,7 +120,12 @@ fn configurations() -> Vec<(String, TileConfig, GenerateOptions)> {
     // Raw tiles (output.raw): no column parameters, no activation unit.
     let raw_tiles = presets()
         .map(|n| (format!("{n} raw"), preset(n)))
-        .chain((0..4).map(|seed| (format!("random config {seed} raw"), random_config(1000 + seed))))
+        .chain((0..4).map(|seed| {
+            (
+                format!("random config {seed} raw"),
+                random_config(1000 + seed),
+            )
+        }))
         .filter_map(|(what, config)| raw(&config).map(|config| (what, config)));
     let bare = named
         .chain(random)

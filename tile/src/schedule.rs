@@ -206,7 +206,10 @@ mod tests {
         };
         assert_eq!(one_a_cycle.pattern, [21, 16]);
         assert_eq!(one_a_cycle.to_string(), "18.5 (21 and 16 in turn)");
-        assert_eq!((p.combine_width(), stream_cycles(&p).pattern), (3, vec![16]));
+        assert_eq!(
+            (p.combine_width(), stream_cycles(&p).pattern),
+            (3, vec![16])
+        );
     }
 
     #[test]
@@ -269,6 +272,9 @@ mod tests {
         let p = tile("[array]\nrows = 4\ncols = 8\nrows_per_read = 4\n[weights]\nbits = 5\ncell_bits = 1\n[inputs]\nbits = 2\n[adc]\ncount = 8");
         assert_eq!((p.phys_cols(), p.min_cycles_per_mvm()), (64, 16));
         assert_eq!(p.spacing_with_reads(16), [21, 16]);
-        assert_eq!((p.combine_width(), stream_cycles(&p).pattern), (8, vec![16]));
+        assert_eq!(
+            (p.combine_width(), stream_cycles(&p).pattern),
+            (8, vec![16])
+        );
     }
 }

@@ -100,7 +100,12 @@ impl SweepJob for ChipJob {
             ..Pricing::default()
         };
         let tile = TileFigures::priced(p, |q| {
-            pricing::price(q, &WorkloadData::standard(q), &pricing, &cimtile_flows::quiet)
+            pricing::price(
+                q,
+                &WorkloadData::standard(q),
+                &pricing,
+                &cimtile_flows::quiet,
+            )
         })?;
         let chip = cimtile_chip::estimate(&self.layers, &tile, replication)?;
         Ok(vec![

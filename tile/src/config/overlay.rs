@@ -54,13 +54,22 @@ pub(super) fn overlay_table(base: &mut toml::Table, patch: toml::Table) -> Resul
             continue;
         };
         for (key, value) in keys {
+            let optional = OPTIONAL_KEYS
+                .iter()
+                .find(|(s, k, _)| *s == section && *k == key)
+                .map(|&(_, _, ty)| ty);
             match base_section.get_mut(&key) {
                 // A key whose absence means something (`adc.latency`: Ta) may be in no preset.
-                None if OPTIONAL_KEYS
-                    .contains(&(section.as_str(), key.as_str(), type_name(&value))) =>
-                {
+                None if optional == Some(type_name(&value)) => {
                     base_section.insert(key, value);
                 }
+                None if optional.is_some() => problems.push(format!(
+                    "{section}.{key} must be {} {}, not {} {}",
+                    article(optional.expect("checked")),
+                    optional.expect("checked"),
+                    article(type_name(&value)),
+                    type_name(&value)
+                )),
                 None => problems.push(format!(
                     "unknown key '{section}.{key}' (keys of [{section}]: {})",
                     base_section.keys().cloned().collect::<Vec<_>>().join(", ")

@@ -337,7 +337,9 @@ impl TileParams {
             ("output.bits", acc_bits.as_str()),
         ]
         .iter()
-        .try_fold(self.config.clone(), |c, (key, value)| c.with_key(key, value))
+        .try_fold(self.config.clone(), |c, (key, value)| {
+            c.with_key(key, value)
+        })
         .ok()?
         .validate()
         .ok()
@@ -357,7 +359,11 @@ impl TileParams {
             problems.push(format!(
                 "output.raw needs a signed output of at least the accumulator's {acc_bits} bits \
                  (output.signed = true, output.bits >= {acc_bits}), not {} {} bits",
-                if self.output_signed { "signed" } else { "unsigned" },
+                if self.output_signed {
+                    "signed"
+                } else {
+                    "unsigned"
+                },
                 self.output_bits
             ));
         }

@@ -65,6 +65,64 @@ fn out_of_range_values_name_key_value_and_range() {
 }
 
 #[test]
+fn inputs_per_transfer_divides_the_rows_per_read() {
+    let p = layered("[array]\nrows = 10\n[inputs]\nper_transfer = 4").unwrap();
+    assert_eq!((p.input_transfer(), p.input_transfers()), (4, 3));
+    assert_eq!(layered("").unwrap().input_transfer(), 1);
+    assert!(!layered("")
+        .unwrap()
+        .config()
+        .to_toml()
+        .contains("per_transfer"));
+    for (toml, problem) in [
+        (
+            "[inputs]\nper_transfer = 3",
+            "inputs.per_transfer must divide array.rows_per_read (4), not 3",
+        ),
+        (
+            "[inputs]\nper_transfer = 0",
+            "inputs.per_transfer must be in 1..=4, not 0",
+        ),
+        (
+            "[inputs]\nper_transfer = true",
+            "inputs.per_transfer must be an integer, not a boolean",
+        ),
+    ] {
+        let e = TileConfig::layered(None, toml)
+            .and_then(|c| c.validate())
+            .unwrap_err();
+        assert_eq!(e.problems, [problem], "{toml}");
+    }
+}
+
+#[test]
+fn a_raw_tile_returns_whole_signed_accumulators() {
+    let p = layered("[output]\nraw = true\nbits = 14").unwrap();
+    assert!(p.raw_output());
+    let raw = layered("").unwrap().raw_variant().unwrap();
+    assert_eq!(
+        (raw.raw_output(), raw.output_bits(), raw.output_signed()),
+        (true, raw.widths().acc_bits, true)
+    );
+    assert!(TileConfig::from_preset("isaac")
+        .unwrap()
+        .validate()
+        .unwrap()
+        .raw_variant()
+        .is_none());
+    for (toml, problem) in [
+        ("[output]\nraw = true\nbits = 13", "output.raw needs a signed output of at least the accumulator's 14 bits (output.signed = true, output.bits >= 14), not signed 13 bits"),
+        ("[output]\nraw = true\nbits = 14\nactivation = \"relu\"", "output.raw needs output.activation = \"none\""),
+        ("[output]\nraw = 1", "output.raw must be a boolean, not an integer"),
+    ] {
+        let e = TileConfig::layered(None, toml)
+            .and_then(|c| c.validate())
+            .unwrap_err();
+        assert_eq!(e.problems, [problem], "{toml}");
+    }
+}
+
+#[test]
 fn adc_latency_defaults_to_ta_and_is_at_least_ta() {
     let p = layered("[adc]\ncycles = 3").unwrap();
     assert_eq!((p.adc_cycles(), p.adc_latency()), (3, 3));
