@@ -359,24 +359,48 @@ pub fn parse_columns(
         .collect()
 }
 
-/// Integer rows as CSV, one line each.
-pub fn to_csv<T: fmt::Display>(
-    rows: impl IntoIterator<Item = impl IntoIterator<Item = T>>,
-) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    for row in rows {
-        let fields: Vec<String> = row.into_iter().map(|v| v.to_string()).collect();
-        writer
-            .write_record(&fields)
-            .expect("writing CSV to memory cannot fail");
+/// A value of a CSV file this crate writes: an integer, or a reference to one.
+pub trait CsvValue {
+    /// Appends the value in decimal to `text`.
+    fn push_to(&self, text: &mut String);
+}
+
+macro_rules! csv_value {
+    ($($t:ty),*) => {$(
+        impl CsvValue for $t {
+            fn push_to(&self, text: &mut String) {
+                // itoa, not Display: formatting was most of the time of writing the outputs.
+                text.push_str(itoa::Buffer::new().format(*self));
+            }
+        }
+    )*};
+}
+csv_value!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+impl<T: CsvValue> CsvValue for &T {
+    fn push_to(&self, text: &mut String) {
+        (**self).push_to(text)
     }
-    let bytes = writer
-        .into_inner()
-        .expect("writing CSV to memory cannot fail");
-    String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
+}
+
+/// Integer rows as CSV, one line each: the values joined by commas (integers need no quoting).
+pub fn to_csv<T: CsvValue>(rows: impl IntoIterator<Item = impl IntoIterator<Item = T>>) -> String {
+    let mut text = String::new();
+    for row in rows {
+        let start = text.len();
+        for (j, v) in row.into_iter().enumerate() {
+            if j > 0 {
+                text.push(',');
+            }
+            v.push_to(&mut text);
+        }
+        if text.len() == start {
+            // An empty row as the csv crate wrote it: one empty field, quoted.
+            text.push_str("\"\"");
+        }
+        text.push('\n');
+    }
+    text
 }
 
 /// The CSV form of `w`: one line per wordline, one value per logical column.
@@ -518,6 +542,11 @@ mod tests {
             assert!(plain_rows(text, 3, &check).is_none(), "{text:?}");
         }
         assert_eq!(slow("0000000000000000001,2,3\n"), vec![vec![1, 2, 3]]);
+    }
+
+    #[test]
+    fn empty_rows_are_written_as_the_csv_crate_wrote_them() {
+        assert_eq!(to_csv([vec![1i64, -2], vec![]]), "1,-2\n\"\"\n");
     }
 
     #[test]
