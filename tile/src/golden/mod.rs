@@ -449,6 +449,24 @@ impl TileModel {
 
     /// One matrix-vector multiply of input `x` (length R) at batch index `k`.
     pub fn mvm(&self, k: u32, x: &[i32]) -> MvmResult {
+        let acc = self.accumulate(k, x);
+        MvmResult {
+            out: self.outputs(&acc),
+            acc,
+            ideal: self.ideal(x),
+        }
+    }
+
+    /// The periphery of every column applied to its `acc[c]`.
+    fn outputs(&self, acc: &[i64]) -> Vec<i64> {
+        acc.iter()
+            .enumerate()
+            .map(|(c, &a)| self.periphery(c, a))
+            .collect()
+    }
+
+    /// `acc[c]` of the MVM of `x` at batch index `k`: every conversion, shift-added.
+    fn accumulate(&self, k: u32, x: &[i32]) -> Vec<i64> {
         let p = &self.p;
         assert_eq!(x.len(), p.rows, "input vector length must be array.rows");
         let (lo, hi) = p.input_range();
@@ -488,17 +506,7 @@ impl TileModel {
             (Cells::U32(cells), false) => self.partial_sums::<u32, u32, i64>(cells, rows),
             (Cells::U64(cells), _) => self.partial_sums::<u64, u64, i64>(cells, rows),
         };
-        let acc = self.combine(&partial);
-        let out = acc
-            .iter()
-            .enumerate()
-            .map(|(c, &a)| self.periphery(c, a))
-            .collect();
-        MvmResult {
-            out,
-            acc,
-            ideal: self.ideal(x),
-        }
+        self.combine(&partial)
     }
 
     /// `sum over b, g of code(b, g, pc) * wb(b)` for every physical column, by the kernel with
@@ -571,6 +579,16 @@ impl TileModel {
             .collect()
     }
 
+    /// The outputs of [`Self::mvm_batch`] alone, for a caller that needs nothing else: no `acc`
+    /// kept and no `W^T x` computed.
+    pub fn outputs_batch(&self, first_k: u32, inputs: &[Vec<i32>]) -> Vec<Vec<i64>> {
+        inputs
+            .par_iter()
+            .enumerate()
+            .map(|(i, x)| self.outputs(&self.accumulate(first_k.wrapping_add(i as u32), x)))
+            .collect()
+    }
+
     /// The same MVM with every conversion done by [`Self::convert`], in the order `order` gives
     /// (a permutation of `(b, g, pc)` triples): the reference the fast path is tested against.
     pub fn mvm_in_order(&self, k: u32, x: &[i32], order: &[(u32, usize, usize)]) -> MvmResult {
@@ -579,13 +597,8 @@ impl TileModel {
             partial[pc] += self.convert(k, x, b, g, pc) as i64 * self.bit_weight(b);
         }
         let acc = self.combine(&partial);
-        let out = acc
-            .iter()
-            .enumerate()
-            .map(|(c, &a)| self.periphery(c, a))
-            .collect();
         MvmResult {
-            out,
+            out: self.outputs(&acc),
             acc,
             ideal: self.ideal(x),
         }

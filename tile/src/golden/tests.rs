@@ -427,6 +427,7 @@ proptest! {
     fn a_batch_is_its_mvms_in_order((p, w, xs) in small_config(false).prop_flat_map(data), first_k in any::<u32>()) {
         let m = TileModel::new(&p, &w, &defaults(&p)).unwrap();
         let one_by_one: Vec<MvmResult> = xs.iter().enumerate().map(|(i, x)| m.mvm(first_k.wrapping_add(i as u32), x)).collect();
+        prop_assert_eq!(m.outputs_batch(first_k, &xs), one_by_one.iter().map(|r| r.out.clone()).collect::<Vec<_>>());
         prop_assert_eq!(m.mvm_batch(first_k, &xs), one_by_one);
     }
 
