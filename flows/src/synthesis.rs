@@ -13,6 +13,8 @@
 
 use crate::Status;
 use anyhow::{anyhow, bail, Context, Result};
+use cimtile_hdl::RtlFile;
+use cimtile_tile::config::CellLibrary;
 use cimtile_tile::ppa::{self, BlockCells, DigitalArea};
 use cimtile_tile::TileParams;
 use serde::{Deserialize, Serialize};
@@ -147,6 +149,36 @@ pub(crate) fn liberty_areas(text: &str) -> BTreeMap<String, f64> {
         }
     }
     areas
+}
+
+/// The Verilog of `file` for an ASIC flow on `library`: the clock gate (`cim_clock_gate.v`,
+/// any prefix) becomes the library's cells, everything else is read as written. Nangate45 has
+/// an integrated clock gate (CLKGATETST_X1: latch and AND in one cell, with the scan enable);
+/// OSU 0.18 um has none, so the gate is its latch (transparent while its CLK is high, so on the
+/// inverted clock) and an AND. The latch's output keeps the RTL's name `open`. Yosys needs the cells as black boxes (`read_liberty -lib`).
+pub fn asic_file_text(file: &RtlFile, library: CellLibrary) -> String {
+    let Some(module) = file
+        .name
+        .strip_suffix(".v")
+        .filter(|m| m.ends_with("cim_clock_gate"))
+    else {
+        return file.text.clone();
+    };
+    let cells = match library {
+        CellLibrary::Nangate45 => {
+            "    CLKGATETST_X1 icg (.CK(clock), .E(enable), .SE(test_enable), .GCK(gated_clock));\n"
+        }
+        CellLibrary::Osu018 => {
+            "    wire clock_n, open;\n    INVX1 invert (.A(clock), .Y(clock_n));\n    \
+             LATCH latch (.D(enable | test_enable), .CLK(clock_n), .Q(open));\n    \
+             AND2X2 gate (.A(clock), .B(open), .Y(gated_clock));\n"
+        }
+    };
+    format!(
+        "module {module} (\n    input wire clock,\n    input wire enable,\n    \
+         input wire test_enable,\n    output wire gated_clock,\n    output wire load\n);\n\
+         {cells}    assign load = 1'b1;\nendmodule\n"
+    )
 }
 
 /// A Yosys module name without its escape and parameter decoration:
