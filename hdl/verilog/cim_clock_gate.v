@@ -10,7 +10,10 @@
 // The ASIC flows (`cimtile ppa`, `cimtile asic`) replace this module by the library's ICG cell
 // (Nangate45 CLKGATETST_X1) or by a latch and an AND of its cells (OSU 0.18 um has no ICG).
 // With CIM_CLOCK_ENABLES defined (FPGA and formal flows) there is no gate: gated_clock is the
-// clock and `load` the enable, so the registers behind it take it as a clock enable.
+// clock and `load` the enable, so the registers behind it take it as a clock enable. Verilator
+// simulates the gate the same way, the clock enable it amounts to: hundreds of latched clocks
+// would make each cycle several times slower, and the silicon's gate is the library's cell, not
+// this latch (Icarus simulates the latch).
 //
 // Ports:
 //   clock         The tile's clock.
@@ -30,13 +33,15 @@ module cim_clock_gate (
 `ifdef CIM_CLOCK_ENABLES
     assign gated_clock = clock;
     assign load = enable | test_enable;
+`elsif VERILATOR
+    wire open = enable | test_enable;  // what the latch holds at each rising edge
+    assign gated_clock = clock;
+    assign load = open;
 `else
     reg open;  // the enable, latched while the clock is low
-    /* verilator lint_off LATCH */  // the one intended latch of the tile
     always @(clock or enable or test_enable) begin
         if (!clock) open = enable | test_enable;
     end
-    /* verilator lint_on LATCH */
     assign gated_clock = clock & open;
     assign load = 1'b1;
 `endif

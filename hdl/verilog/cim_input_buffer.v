@@ -6,10 +6,10 @@
 // elements of a whole row group, from which the wordline drive of input bit b is taken.
 // Reads are synchronous (the memories map to RAM): row_drive follows rd_* by one cycle.
 //
-// Clock gating: a row's read register `element` loads only when the read address changes or
-// the word it holds was just written. With CIM_CLOCK_ENABLES (FPGA, formal) each row's words
-// are a memory the tools map to RAM; otherwise (ASIC) each word is a register behind a
-// cim_clock_gate of its own, clocked only when its element is written.
+// Clock gating (ASIC): a row's read register `element` loads only when the read address
+// changes or the word it holds was just written, and each word is a register behind a
+// cim_clock_gate of its own, clocked only when its element is written. With CIM_CLOCK_ENABLES
+// (FPGA, formal) each row's words are a memory the tools map to RAM, read every cycle.
 //
 // Ports:
 //   wr_en, wr_bank, wr_group, wr_offset, wr_data   One element, row wr_group*ROWS_PER_READ +
@@ -41,15 +41,22 @@ module cim_input_buffer #(
     wire [GROUP_BITS:0] wr_address = {wr_bank, wr_group};
     wire [GROUP_BITS:0] rd_address = {rd_bank, rd_group};
     reg [BIT_BITS-1:0] drive_bit;
+
+    always @(posedge clock) drive_bit <= rd_bit;
+
+`ifdef CIM_CLOCK_ENABLES
+    // A flip-flop's clock costs an FPGA nothing extra: read every cycle, no compare.
+    wire reload = 1'b1;
+`else
     reg [GROUP_BITS:0] read_address;  // the address the `element` registers were read at
     reg read_written;                 // and that word was written in the cycle of that read
     wire reload = rd_address != read_address || read_written;
 
     always @(posedge clock) begin
-        drive_bit <= rd_bit;
         if (reload) read_address <= rd_address;
         read_written <= wr_en && wr_address == rd_address;
     end
+`endif
 
     genvar i;
     generate
