@@ -56,9 +56,14 @@ pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
 /// manifest goes without them; without a Liberty file, without the standard-cell area. Both
 /// are said, not hidden.
 fn measure(tile: &Tile, manifest: &mut Manifest) -> Result<()> {
-    let liberty = cimtile_flows::power::library_path(tile.params.config().tech.library);
+    let library = tile.params.config().tech.library;
+    let liberty = cimtile_flows::power::library_path(library);
     let synthesized = match progress::with_status(|s| {
-        synthesis::synthesize(&tile.params, liberty.as_deref().ok(), s)
+        synthesis::synthesize(
+            &tile.params,
+            liberty.as_deref().ok().map(|l| (l, library)),
+            s,
+        )
     }) {
         Ok(s) => s,
         Err(e) if synthesis::find_tool("yosys").is_none() => {

@@ -4,6 +4,7 @@ use crate::cli::InfoArgs;
 use crate::{progress, tile_source};
 use anyhow::Result;
 use cimtile_flows::synthesis;
+use cimtile_tile::config::CellLibrary;
 use cimtile_tile::info::TileInfo;
 use cimtile_tile::TileParams;
 use std::process::ExitCode;
@@ -108,7 +109,9 @@ pub fn info(args: &InfoArgs) -> Result<ExitCode> {
 /// The periphery's synthesis per block (standard-cell area when the Liberty file is there).
 fn print_synthesis(p: &TileParams) -> Result<()> {
     let liberty = synthesis::liberty_path().ok();
-    let s = progress::with_status(|s| synthesis::synthesize(p, liberty.as_deref(), s))?;
+    let s = progress::with_status(|s| {
+        synthesis::synthesize(p, liberty.as_deref().map(|l| (l, CellLibrary::Osu018)), s)
+    })?;
     println!("periphery synthesized ({}):", s.source);
     println!(
         "  {:<16} {:>8} {:>11} {:>12} {:>10}",

@@ -47,6 +47,9 @@ pub struct Activity {
     /// Width and toggles of every traced signal, by its path below the tile (`lanes.acc_q`,
     /// `out_data`): the names a flattened netlist keeps for the registers and named nets.
     pub signals: BTreeMap<String, BlockToggles>,
+    /// The fraction of the time each one-bit signal was 1, by its path below the tile: the
+    /// duty of a clock gate's enable (`lanes.lane[0].word[3].kept.gate.enable`).
+    pub duty: BTreeMap<String, f64>,
     /// Size of the VCD counted, bytes.
     pub vcd_bytes: u64,
 }
@@ -150,6 +153,7 @@ impl TracedTile {
             .len();
         let mut blocks: BTreeMap<String, BlockToggles> = BTreeMap::new();
         let mut signals: BTreeMap<String, BlockToggles> = BTreeMap::new();
+        let mut duty = BTreeMap::new();
         for counted in count_toggles(vcd).map_err(CosimError::Waveform)? {
             if let Some(block) = self.block_of(&counted.signal.name) {
                 let (bits, toggles) = (counted.signal.width as u64, counted.toggles);
@@ -163,6 +167,9 @@ impl TracedTile {
                     .splitn(3, '.')
                     .nth(2)
                     .unwrap_or_default();
+                if bits == 1 {
+                    duty.insert(path.to_string(), counted.duty);
+                }
                 let signal = signals.entry(path.to_string()).or_default();
                 signal.bits += bits;
                 signal.toggles += toggles;
@@ -172,6 +179,7 @@ impl TracedTile {
             cycles,
             blocks,
             signals,
+            duty,
             vcd_bytes,
         })
     }
@@ -226,6 +234,7 @@ mod tests {
             cycles: 10,
             blocks,
             signals: BTreeMap::new(),
+            duty: BTreeMap::new(),
             vcd_bytes: 0,
         };
         // A block without signals has no rate (its caller keeps the constant), not NaN.

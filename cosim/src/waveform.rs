@@ -245,24 +245,42 @@ pub fn read_waveform(
 }
 
 /// Bit toggles of one variable of a VCD.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SignalToggles {
     /// The variable: hierarchical name and width.
     pub signal: WaveSignal,
     /// Changes of its bits from 0 to 1 or 1 to 0 over the whole file.
     pub toggles: u64,
+    /// The fraction of the file's time its bits were 1, over all its bits (a static
+    /// probability: what a clock gate's enable is worth).
+    pub duty: f64,
 }
 
 /// The bits of one VCD code as last dumped, and their toggles so far.
 struct CodeBits {
     bits: Vec<Value>,
     toggles: u64,
+    /// Time units times bits at 1, up to `since`.
+    high: u64,
+    since: u64,
 }
 
 impl CodeBits {
-    /// Takes the new value `new` (most significant bit first), counting the bits that went
-    /// 0 to 1 or 1 to 0: from or to x and z (the first dump's initial values) is no toggle.
-    fn change(&mut self, new: &[Value]) {
+    fn ones(&self) -> u64 {
+        self.bits.iter().filter(|b| **b == Value::V1).count() as u64
+    }
+
+    /// Accounts the bits at 1 until `now`.
+    fn advance(&mut self, now: u64) {
+        self.high += self.ones() * now.saturating_sub(self.since);
+        self.since = now;
+    }
+
+    /// Takes the new value `new` (most significant bit first) at time `now`, counting the bits
+    /// that went 0 to 1 or 1 to 0: from or to x and z (the first dump's initial values) is no
+    /// toggle.
+    fn change(&mut self, new: &[Value], now: u64) {
+        self.advance(now);
         // A VCD may leave out a vector's leading bits: they repeat its leftmost bit if that
         // is x or z, else they are 0.
         let pad = match new.first() {
@@ -299,27 +317,46 @@ pub fn count_toggles(path: &Path) -> Result<Vec<SignalToggles>, WaveError> {
                 codes.push(CodeBits {
                     bits: vec![Value::X; signal.width as usize],
                     toggles: 0,
+                    high: 0,
+                    since: 0,
                 });
                 codes.len() - 1
             });
             (signal.clone(), at)
         })
         .collect();
+    let (mut start, mut now) = (None, 0);
     for command in vcd.commands() {
         let (code, value) = match command? {
             Command::ChangeScalar(code, v) => (code, vec![v]),
             Command::ChangeVector(code, v) => (code, v.into()),
+            Command::Timestamp(t) => {
+                start.get_or_insert(t);
+                now = t;
+                continue;
+            }
             _ => continue,
         };
         if let Some(&at) = index.get(&code) {
-            codes[at].change(&value);
+            codes[at].change(&value, now);
         }
+    }
+    let span = now.saturating_sub(start.unwrap_or(0));
+    for code in &mut codes {
+        code.advance(now);
     }
     Ok(signals
         .into_iter()
-        .map(|(signal, at)| SignalToggles {
-            signal,
-            toggles: codes[at].toggles,
+        .map(|(signal, at)| {
+            let bit_time = span * signal.width as u64;
+            SignalToggles {
+                toggles: codes[at].toggles,
+                duty: match bit_time {
+                    0 => 0.0,
+                    t => codes[at].high as f64 / t as f64,
+                },
+                signal,
+            }
         })
         .collect())
 }

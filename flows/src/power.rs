@@ -11,7 +11,7 @@
 //! toggles twice a cycle. The netlist and its synthesis log are cached by a hash of the Verilog,
 //! the library, the script and Yosys' version.
 
-use crate::synthesis::{cache_key, liberty_path, yosys_version};
+use crate::synthesis::{asic_file_text, cache_key, liberty_path, yosys_version};
 use crate::Status;
 use anyhow::{bail, Context, Result};
 use cimtile_cosim::activity::Activity as MeasuredToggles;
@@ -95,8 +95,9 @@ fn script(files: &[String], top: &str) -> String {
         .map(|f| format!("read_verilog -DSYNTHESIS {f}\n"))
         .collect();
     // `-purge`: OpenSTA 2.0.17 refuses the `assign {a, b} = ...` aliases Yosys writes otherwise.
+    // The clock gate's cells (`asic_file_text`) are black boxes from the library.
     format!(
-        "{reads}hierarchy -check -top {top}\nsynth -top {top} -flatten\n\
+        "read_liberty -lib cells.lib\n{reads}hierarchy -check -top {top}\nsynth -top {top} -flatten\n\
          dfflibmap -liberty cells.lib\nabc -liberty cells.lib\nopt_clean -purge\n\
          write_json netlist.json\nwrite_verilog -noattr netlist.v\n"
     )
@@ -117,6 +118,7 @@ pub fn map_netlist(
         .filter(|f| f.role != FileRole::Bus)
         .collect();
     let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+    let texts: Vec<String> = files.iter().map(|f| asic_file_text(f, library)).collect();
     let script = script(&names, &generated.top);
     let version = yosys_version()?;
     let liberty_text =
@@ -126,7 +128,7 @@ pub fn map_netlist(
         script.as_bytes(),
         version.as_bytes(),
     ];
-    let hash = cache_key(files.iter().map(|f| f.text.as_bytes()).chain(inputs));
+    let hash = cache_key(texts.iter().map(|t| t.as_bytes()).chain(inputs));
     let dir = cimtile_hdl::cache_dir().join("netlists").join(&hash);
     let mapped = MappedNetlist {
         dir: dir.clone(),
@@ -138,8 +140,8 @@ pub fn map_netlist(
         return Ok(mapped);
     }
     let work = tempfile::tempdir().context("cannot create a temporary directory")?;
-    for f in &files {
-        std::fs::write(work.path().join(&f.name), &f.text)?;
+    for (name, text) in names.iter().zip(&texts) {
+        std::fs::write(work.path().join(name), text)?;
     }
     std::fs::write(work.path().join("cells.lib"), &liberty_text)?;
     std::fs::write(work.path().join("map.ys"), &script)?;
@@ -309,6 +311,12 @@ fn measured(
     }
     let mut activity = Activity::global(mean);
     activity.per_net = per_net;
+    // The duty of every net named after a one-bit signal: clock gates' enables among them.
+    activity.per_net_duty = netlist
+        .nets
+        .iter()
+        .filter_map(|n| Some((n.name.clone(), *m.duty.get(&n.name)?)))
+        .collect();
     (activity, named)
 }
 

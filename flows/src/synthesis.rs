@@ -13,6 +13,8 @@
 
 use crate::Status;
 use anyhow::{anyhow, bail, Context, Result};
+use cimtile_hdl::RtlFile;
+use cimtile_tile::config::CellLibrary;
 use cimtile_tile::ppa::{self, BlockCells, DigitalArea};
 use cimtile_tile::TileParams;
 use serde::{Deserialize, Serialize};
@@ -149,6 +151,36 @@ pub(crate) fn liberty_areas(text: &str) -> BTreeMap<String, f64> {
     areas
 }
 
+/// The Verilog of `file` for an ASIC flow on `library`: the clock gate (`cim_clock_gate.v`,
+/// any prefix) becomes the library's cells, everything else is read as written. Nangate45 has
+/// an integrated clock gate (CLKGATETST_X1: latch and AND in one cell, with the scan enable);
+/// OSU 0.18 um has none, so the gate is its latch (transparent while its CLK is high, so on the
+/// inverted clock) and an AND. The latch's output keeps the RTL's name `open`. Yosys needs the cells as black boxes (`read_liberty -lib`).
+pub fn asic_file_text(file: &RtlFile, library: CellLibrary) -> String {
+    let Some(module) = file
+        .name
+        .strip_suffix(".v")
+        .filter(|m| m.ends_with("cim_clock_gate"))
+    else {
+        return file.text.clone();
+    };
+    let cells = match library {
+        CellLibrary::Nangate45 => {
+            "    CLKGATETST_X1 icg (.CK(clock), .E(enable), .SE(test_enable), .GCK(gated_clock));\n"
+        }
+        CellLibrary::Osu018 => {
+            "    wire clock_n, open;\n    INVX1 invert (.A(clock), .Y(clock_n));\n    \
+             LATCH latch (.D(enable | test_enable), .CLK(clock_n), .Q(open));\n    \
+             AND2X2 gate (.A(clock), .B(open), .Y(gated_clock));\n"
+        }
+    };
+    format!(
+        "module {module} (\n    input wire clock,\n    input wire enable,\n    \
+         input wire test_enable,\n    output wire gated_clock,\n    output wire load\n);\n\
+         {cells}    assign load = 1'b1;\nendmodule\n"
+    )
+}
+
 /// A Yosys module name without its escape and parameter decoration:
 /// `$paramod$1a2b\cim_input_buffer` and `$paramod\cim_column_params\COLS=...` name
 /// `cim_input_buffer` and `cim_column_params`; `\cim_tile$lanes` names `cim_tile$lanes`.
@@ -171,8 +203,10 @@ fn script(files: &[String], top: &str, liberty: Option<&str>) -> String {
     let mapping = liberty.map_or_else(String::new, |lib| {
         format!("dfflibmap -liberty {lib}\nabc -liberty {lib}\nopt_clean\ntee -q -o library.json stat -json\n")
     });
+    // The clock gates' cells (`asic_file_text`) are black boxes from the library.
+    let cells = liberty.map_or_else(String::new, |lib| format!("read_liberty -lib {lib}\n"));
     format!(
-        "{reads}hierarchy -check -top {top}\nsynth -top {top}\ntee -q -o generic.json stat -json\n\
+        "{cells}{reads}hierarchy -check -top {top}\nsynth -top {top}\ntee -q -o generic.json stat -json\n\
          tee -q -o blocks.ltp ltp -noff * {top} %d\ndesign -save generic\nflatten\ntee -q -o tile.ltp ltp -noff\n\
          design -load generic\n{mapping}"
     )
@@ -363,12 +397,17 @@ fn cache_path(hash: &str) -> PathBuf {
         .join(format!("{hash}.json"))
 }
 
-/// Synthesizes the RTL of the tile `p`, mapping onto the Liberty file `liberty` if given (from the cache
-/// when this Verilog, library, script and Yosys were synthesized before). `status` hears what
-/// runs when Yosys does, for a caller's progress display.
-pub fn synthesize(p: &TileParams, liberty: Option<&Path>, status: Status) -> Result<Synthesis> {
+/// Synthesizes the RTL of the tile `p`, mapping onto the Liberty file of `liberty` if given
+/// (its clock gates as that library's cells; from the cache when this Verilog, library, script
+/// and Yosys were synthesized before). `status` hears what runs when Yosys does, for a caller's
+/// progress display.
+pub fn synthesize(
+    p: &TileParams,
+    liberty: Option<(&Path, CellLibrary)>,
+    status: Status,
+) -> Result<Synthesis> {
     let liberty_text = match liberty {
-        Some(path) => Some(
+        Some((path, _)) => Some(
             std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read '{}'", path.display()))?,
         ),
@@ -378,6 +417,11 @@ pub fn synthesize(p: &TileParams, liberty: Option<&Path>, status: Status) -> Res
     let top = generated.top.clone();
     let work = tempfile::tempdir().context("cannot create a temporary directory")?;
     cimtile_hdl::write(&generated, work.path()).context("cannot write the RTL")?;
+    if let Some((_, library)) = liberty {
+        for f in generated.verilog_files() {
+            std::fs::write(work.path().join(&f.name), asic_file_text(f, library))?;
+        }
+    }
     let files: Vec<String> = std::fs::read_to_string(work.path().join("files.f"))
         .context("cannot read the generated files.f")?
         .lines()
@@ -421,7 +465,7 @@ pub fn synthesize(p: &TileParams, liberty: Option<&Path>, status: Status) -> Res
             output
         }
     };
-    let library = liberty.map_or_else(String::new, |path| format!(" onto {}", path.display()));
+    let library = liberty.map_or_else(String::new, |(path, _)| format!(" onto {}", path.display()));
     let areas = liberty_text.as_deref().map(liberty_areas);
     output.summarize(
         &top,
@@ -435,7 +479,7 @@ pub fn synthesize(p: &TileParams, liberty: Option<&Path>, status: Status) -> Res
 pub fn digital_area(p: &TileParams, status: Status) -> Result<DigitalArea> {
     let library = p.config().tech.library;
     let liberty = crate::power::library_path(library)?;
-    let mut area = synthesize(p, Some(&liberty), status)?
+    let mut area = synthesize(p, Some((&liberty, library)), status)?
         .digital_area()
         .with_context(|| format!("yosys mapped no cells onto {}", liberty.display()))?;
     area.node_nm = library.node_nm();

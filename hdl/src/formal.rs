@@ -181,7 +181,7 @@ fn sby(top: &str, sources: &[String], raw_output: bool) -> String {
          [options]\nmode prove\ndepth {PROOF_DEPTH}\n\n\
          [engines]\nsmtbmc yices\n\n\
          [script]\n\
-         read_slang --threads 1 -D FORMAL --top {top} {files}\n\
+         read_slang --threads 1 -D FORMAL -D CIM_CLOCK_ENABLES --top {top} {files}\n\
          prep -flatten -top {top}\n\
          # Datapath values: free inputs (the rules never read them).\n\
          cutpoint {cuts}\n\

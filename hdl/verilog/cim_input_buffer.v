@@ -7,6 +7,11 @@
 // is taken.
 // Reads are synchronous (the memories map to RAM): row_drive follows rd_* by one cycle.
 //
+// Clock gating (ASIC): a row's read register `element` loads only when the read address
+// changes or the word it holds was just written, and each word is a register behind a
+// cim_clock_gate of its own, clocked only when its element is written. With CIM_CLOCK_ENABLES
+// (FPGA, formal) each row's words are a memory the tools map to RAM, read every cycle.
+//
 // Ports:
 //   wr_en, wr_bank, wr_group, wr_offset, wr_data   One transfer: element j (bits
 //                               [j*INPUT_BITS +: INPUT_BITS], an Ib-bit code) is row
@@ -43,6 +48,20 @@ module cim_input_buffer #(
 
     always @(posedge clock) drive_bit <= rd_bit;
 
+`ifdef CIM_CLOCK_ENABLES
+    // A flip-flop's clock costs an FPGA nothing extra: read every cycle, no compare.
+    wire reload = 1'b1;
+`else
+    reg [GROUP_BITS:0] read_address;  // the address the `element` registers were read at
+    reg read_written;                 // and that word was written in the cycle of that read
+    wire reload = rd_address != read_address || read_written;
+
+    always @(posedge clock) begin
+        if (reload) read_address <= rd_address;
+        read_written <= wr_en && wr_address == rd_address;
+    end
+`endif
+
     genvar i;
     generate
         for (i = 0; i < ROWS_PER_READ; i = i + 1) begin : row
@@ -50,11 +69,43 @@ module cim_input_buffer #(
             localparam integer FIRST_INT = i / TRANSFER * TRANSFER;
             localparam integer J = i % TRANSFER;
             localparam [OFFSET_BITS-1:0] FIRST = FIRST_INT[OFFSET_BITS-1:0];
-            reg [INPUT_BITS-1:0] elements [0:DEPTH-1];
+            wire write = wr_en && wr_offset == FIRST;
+            wire [INPUT_BITS-1:0] written = wr_data[J*INPUT_BITS +: INPUT_BITS];
+            wire read_clock, read_load;
             reg [INPUT_BITS-1:0] element;
+`ifdef CIM_CLOCK_ENABLES
+            reg [INPUT_BITS-1:0] elements [0:DEPTH-1];
             always @(posedge clock) begin
-                if (wr_en && wr_offset == FIRST) elements[wr_address] <= wr_data[J*INPUT_BITS +: INPUT_BITS];
-                element <= elements[rd_address];
+                if (write) elements[wr_address] <= written;
+            end
+`else
+            wire [INPUT_BITS-1:0] elements [0:DEPTH-1];
+            genvar w;
+            for (w = 0; w < DEPTH; w = w + 1) begin : word
+                localparam integer WORD_INT = w;
+                localparam [GROUP_BITS:0] WORD = WORD_INT[GROUP_BITS:0];
+                wire gated_clock, load;
+                reg [INPUT_BITS-1:0] value;
+                cim_clock_gate gate (
+                    .clock(clock),
+                    .enable(write && wr_address == WORD),
+                    .test_enable(1'b0),
+                    .gated_clock(gated_clock),
+                    .load(load)
+                );
+                always @(posedge gated_clock) if (load) value <= written;
+                assign elements[w] = value;
+            end
+`endif
+            cim_clock_gate read_gate (
+                .clock(clock),
+                .enable(reload),
+                .test_enable(1'b0),
+                .gated_clock(read_clock),
+                .load(read_load)
+            );
+            always @(posedge read_clock) begin
+                if (read_load) element <= elements[rd_address];
             end
             assign row_drive[i] = element[drive_bit];
         end

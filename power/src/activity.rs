@@ -21,6 +21,11 @@ pub struct Activity {
     /// Per-net overrides, transitions per clock cycle, keyed by the net names of the Yosys
     /// netlist (`name` or `name[i]`); e.g. toggle counts from a co-simulation divided by cycles.
     pub per_net: HashMap<String, f64>,
+    /// Per-net duties (probability of 1), measured; `duty` elsewhere. A clock gate's enable
+    /// with a duty gates the clock it passes (see [`crate::estimate`]); without one the gated
+    /// clock toggles as the clock, OpenSTA's convention.
+    #[serde(default)]
+    pub per_net_duty: HashMap<String, f64>,
 }
 
 impl Activity {
@@ -30,6 +35,7 @@ impl Activity {
             global: activity,
             duty: 0.5,
             per_net: HashMap::new(),
+            per_net_duty: HashMap::new(),
         }
     }
 

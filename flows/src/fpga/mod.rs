@@ -261,8 +261,10 @@ impl Job<'_> {
                 design.top
             ),
         };
+        // CIM_CLOCK_ENABLES: the clock gates become clock enables (an FPGA's clock network
+        // takes no gated clocks; cim_clock_gate.v).
         let script = format!(
-            "read_verilog -sv {}\n{}{synth}delete t:$scopeinfo\nwrite_json netlist.json\ntee -q -o stat.json stat -json\n",
+            "read_verilog -sv -DCIM_CLOCK_ENABLES {}\n{}{synth}delete t:$scopeinfo\nwrite_json netlist.json\ntee -q -o stat.json stat -json\n",
             design.files.join(" "),
             target.prepare_commands(&design.top, phases),
         );
