@@ -9,7 +9,7 @@ use cimtile_tile::config::TileParams;
 use serde::{Deserialize, Serialize};
 
 /// Cells all ADCs together read per cycle: a memory port and an adder-tree leaf each. 512 holds
-/// every tile of the test generator and neurram at its preset (16 ADCs x 128 rows every 4
+/// every tile of the test generator and neurram at its preset (16 ADCs x 256 rows every 8
 /// cycles); past it the generated array outgrows what a simulator builds in reasonable time and
 /// what a large FPGA holds.
 pub const CELLS_PER_CYCLE: usize = 512;
@@ -153,9 +153,9 @@ mod tests {
     fn the_presets_that_fit_keep_their_rate() {
         let e = Emulation::plan(&params("fpga64", "")).unwrap();
         assert_eq!((e.cells_per_read, e.read_cycles), (1, 16));
-        // neurram: 16 ADCs x 128 rows every 4 cycles, 512 cells per cycle.
+        // neurram: 16 ADCs x 256 rows every 8 cycles, 512 cells per cycle.
         let e = Emulation::plan(&params("neurram", "")).unwrap();
-        assert_eq!((e.cells_per_read, e.read_cycles), (32, 4));
+        assert_eq!((e.cells_per_read, e.read_cycles), (32, 8));
     }
 
     #[test]

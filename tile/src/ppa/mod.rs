@@ -548,10 +548,10 @@ pub fn published(name: &str) -> &'static [Published] {
             },
         ],
         "neurram" => &[Published {
-            what: "energy efficiency at 4-bit inputs and weights",
-            value: None,
+            what: "energy efficiency at 4-bit inputs, 6-bit outputs",
+            value: Some(16.0),
             unit: "TOPS/W",
-            source: "NeuRRAM (Wan et al., Nature 608, 2022), Fig. 1 and abstract: 2x better than earlier RRAM-CIM chips across bit-precisions (number not transcribed: see docs/ppa.md)",
+            source: "NeuRRAM (Wan et al., Nature 608, 2022), Extended Data Fig. 12e, as digitized in cimloop's wan_nature_2022/_tests.py (test_tops: 15.95 at 6-bit outputs, 4-bit inputs)",
             ours: |r| r.tops_per_w,
         }],
         _ => &[],
