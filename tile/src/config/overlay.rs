@@ -32,7 +32,6 @@ const OPTIONAL_KEYS: [(&str, &str, &str); 3] = [
 
 /// Lays `patch` over `base` key by key. `base` is a complete preset, so it also serves as the
 /// schema: a section or key it lacks is unknown (but for [`OPTIONAL_KEYS`]), and a value must have the type it has there.
-
 pub(super) fn overlay_table(base: &mut toml::Table, patch: toml::Table) -> Result<(), ConfigError> {
     let mut problems = Vec::new();
     for (section, value) in patch {
