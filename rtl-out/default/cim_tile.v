@@ -59,6 +59,12 @@ module cim_tile (
     wire [1:0] sum_rd_phase;
     wire [1:0] sum_rd_lane;
     wire [10:0] sum_rd_value;
+    wire [13:0] acc_value;
+    wire out_slot_free;
+    wire out_slot_take;
+    wire result_push;
+    wire [15:0] result_data;
+    wire result_taken;
     wire param_read;
     wire [1:0] param_col;
     wire [15:0] param_mult;
@@ -67,28 +73,17 @@ module cim_tile (
     wire acc_slot_free;
     wire acc_slot_take;
     wire acc_push;
-    wire [13:0] acc_value;
-    wire [1:0] acc_col;
     wire acc_valid;
     wire acc_ready;
-    wire [15:0] acc_word;
-    wire out_slot_free;
-    wire out_slot_take;
-    wire result_push;
-    wire [15:0] result_data;
-    wire result_taken;
+    wire [13:0] acc_word;
 
     assign result_taken = out_valid && out_ready;
-    // Accumulator FIFO word: {acc, column}.
-    wire [15:0] acc_push_word = {acc_value, acc_col};
-    wire [13:0] acc_head_value;
-    wire [1:0] acc_head_col;
-    assign {acc_head_value, acc_head_col} = acc_word;
 
     cim_tile_controller #(
         .ROWS(16),
         .ROWS_PER_READ(4),
         .INPUT_BITS(4),
+        .TRANSFER(1),
         .GROUP_BITS(2),
         .OFFSET_BITS(2),
         .FLIGHT_BITS(5),
@@ -120,6 +115,7 @@ module cim_tile (
     cim_input_buffer #(
         .ROWS_PER_READ(4),
         .INPUT_BITS(4),
+        .TRANSFER(1),
         .GROUP_BITS(2),
         .OFFSET_BITS(2),
         .BIT_BITS(2)
@@ -220,7 +216,8 @@ module cim_tile (
         .PART_BITS(11),
         .PHASE_BITS(2),
         .BIT_BITS(2),
-        .LANE_BITS(2)
+        .LANE_BITS(2),
+        .READ_WIDTH(1)
     ) lanes (
         .clock(clock),
         .reset(reset),
@@ -262,11 +259,12 @@ module cim_tile (
         .SLICES(2),
         .COLS(4),
         .CELL_BITS(2),
+        .WIDTH(1),
         .PART_BITS(11),
         .ACC_BITS(14),
         .PHASE_BITS(2),
         .LANE_BITS(2),
-        .SLICE_BITS(1),
+        .POS_BITS(2),
         .COL_BITS(2)
     ) combiner (
         .clock(clock),
@@ -282,11 +280,10 @@ module cim_tile (
         .slot_free(acc_slot_free),
         .slot_take(acc_slot_take),
         .acc_valid(acc_push),
-        .acc_value(acc_value),
-        .acc_col(acc_col)
+        .acc_value(acc_value)
     );
     cim_stream_fifo #(
-        .WIDTH(16),
+        .WIDTH(14),
         .DEPTH(2),
         .INDEX_BITS(1)
     ) acc_fifo (
@@ -295,7 +292,7 @@ module cim_tile (
         .slot_free(acc_slot_free),
         .slot_take(acc_slot_take),
         .push(acc_push),
-        .push_data(acc_push_word),
+        .push_data(acc_value),
         .out_valid(acc_valid),
         .out_ready(acc_ready),
         .out_data(acc_word)
@@ -308,14 +305,14 @@ module cim_tile (
         .RELU(0),
         .DIGIT_BITS(2),
         .STEP_BITS(3),
+        .COLS(4),
         .COL_BITS(2)
     ) activation (
         .clock(clock),
         .reset(reset),
         .in_valid(acc_valid),
         .in_ready(acc_ready),
-        .in_acc(acc_head_value),
-        .in_col(acc_head_col),
+        .in_acc(acc_word),
         .param_read(param_read),
         .param_col(param_col),
         .param_mult(param_mult),
