@@ -23,6 +23,11 @@
 // The combiner's read: the RAM's output, its bank selected into a register per lane (so no
 // multiplexer follows a block RAM's slow clock-to-output across the lanes), then the lane
 // multiplexer into rd_value.
+//
+// Storage: with CIM_CLOCK_ENABLES (FPGA, formal) each bank is a memory the tools map to RAM.
+// Otherwise (ASIC) each word is a register behind a cim_clock_gate of its own, clocked only in
+// the cycle its sum is written (once per code of its phase), and a lane's word of the last
+// phase is not built when that lane has no column there.
 module cim_shift_add_lanes #(
     parameter integer ADCS = 4,
     parameter integer PHASES = 4,
@@ -55,7 +60,6 @@ module cim_shift_add_lanes #(
     // Lanes that have a column in the last phase; the others idle there.
     localparam integer LAST_PHASE_LANES = PHYS_COLS - (PHASES - 1) * ADCS;
     localparam integer LAST_PHASE_INT = PHASES - 1;
-    localparam [PHASE_BITS-1:0] LAST_PHASE = LAST_PHASE_INT[PHASE_BITS-1:0];
     // An address recurs every PHASES * ADC_CYCLES cycles at the soonest.
     localparam NEAR = PHASES * ADC_CYCLES == 1;  // the code one cycle ahead can share the sum
     localparam FAR = PHASES * ADC_CYCLES <= 2;   // so can the code two cycles ahead
@@ -63,12 +67,10 @@ module cim_shift_add_lanes #(
     // Stage 1 (L+1): the code's address and flags, its term, the RAM's read.
     reg valid_1, first_1, last_1;
     reg [PHASE_BITS:0] address_1;
-    reg [PHASE_BITS-1:0] phase_1;
     reg far_1;  // the sum read in L was written in L: take that value in L+2
     // Stage 2 (L+2): the add.
     reg valid_2, first_2, last_2;
     reg [PHASE_BITS:0] address_2;
-    reg [PHASE_BITS-1:0] phase_2;
     reg far_2, near_2;  // near: the sum was written in L+1
     reg [LANE_BITS-1:0] rd_lane_q, rd_lane_qq;
     reg rd_bank_q;
@@ -79,6 +81,30 @@ module cim_shift_add_lanes #(
     assign bank_address[0] = (code_valid && !tag_bank) ? tag_phase : rd_phase;
     assign bank_address[1] = (code_valid && tag_bank) ? tag_phase : rd_phase;
     wire [PART_BITS-1:0] lane_value [0:ADCS-1];
+`ifdef CIM_CLOCK_ENABLES
+    // The phase of the sum being written: a lane idles in the last phase if it has no column.
+    reg [PHASE_BITS-1:0] phase_1, phase_2;
+    always @(posedge clock) begin
+        phase_1 <= tag_phase;
+        phase_2 <= phase_1;
+    end
+`else
+    // Bit bank*PHASES + phase: that sum is written this cycle (in every lane that has it).
+    wire [2*PHASES-1:0] write_word;
+`endif
+
+    genvar a;
+`ifndef CIM_CLOCK_ENABLES
+    genvar w;
+    generate
+        for (w = 0; w < 2 * PHASES; w = w + 1) begin : decode
+            localparam integer BANK_INT = w / PHASES;
+            localparam integer PHASE_INT = w % PHASES;
+            localparam [PHASE_BITS:0] WORD = {BANK_INT[0], PHASE_INT[PHASE_BITS-1:0]};
+            assign write_word[w] = valid_2 && address_2 == WORD;
+        end
+    endgenerate
+`endif
 
     always @(posedge clock) begin
         if (reset) begin
@@ -94,12 +120,10 @@ module cim_shift_add_lanes #(
 
     always @(posedge clock) begin
         address_1 <= sum_address;
-        phase_1 <= tag_phase;
         first_1 <= tag_first;
         last_1 <= tag_last;
         far_1 <= FAR && valid_2 && address_2 == sum_address;
         address_2 <= address_1;
-        phase_2 <= phase_1;
         first_2 <= first_1;
         last_2 <= last_1;
         far_2 <= far_1;
@@ -111,16 +135,9 @@ module cim_shift_add_lanes #(
         rd_value <= lane_value[rd_lane_qq];
     end
 
-    genvar a;
     generate
         for (a = 0; a < ADCS; a = a + 1) begin : lane
-            // Any memory the target has. On the ECP5 `cimtile fpga` asks for LUT RAM (a block
-            // RAM's 5.6 ns clock-to-output leaves too little of the cycle for the bank select
-            // behind it); no attribute here, since the iCE40 has no LUT RAM and Yosys refuses one.
-            reg [PART_BITS-1:0] sums_0 [0:DEPTH-1];
-            reg [PART_BITS-1:0] sums_1 [0:DEPTH-1];
             reg [PART_BITS-1:0] out_0, out_1, read_2, term_2, written, written_before, rd_out;
-            wire active = (a < LAST_PHASE_LANES) || (phase_2 != LAST_PHASE);
             wire [PART_BITS-1:0] code = {{(PART_BITS-ADC_BITS){1'b0}}, codes[a*ADC_BITS +: ADC_BITS]};
             reg [PART_BITS-1:0] term_1;
             wire [PART_BITS-1:0] base = first_2 ? {PART_BITS{1'b0}}
@@ -129,14 +146,54 @@ module cim_shift_add_lanes #(
                                       : read_2;
             // Two's complement sums: a negative bit adds the negated term, no sign handling.
             wire [PART_BITS-1:0] sum_next = base + term_2;
+`ifdef CIM_CLOCK_ENABLES
+            // Any memory the target has. On the ECP5 `cimtile fpga` asks for LUT RAM (a block
+            // RAM's 5.6 ns clock-to-output leaves too little of the cycle for the bank select
+            // behind it); no attribute here, since the iCE40 has no LUT RAM and Yosys refuses one.
+            localparam [PHASE_BITS-1:0] LAST_PHASE = LAST_PHASE_INT[PHASE_BITS-1:0];
+            reg [PART_BITS-1:0] sums_0 [0:DEPTH-1];
+            reg [PART_BITS-1:0] sums_1 [0:DEPTH-1];
+            wire active = (a < LAST_PHASE_LANES) || (phase_2 != LAST_PHASE);
+            always @(posedge clock) begin
+                if (valid_2 && active && !address_2[PHASE_BITS]) sums_0[address_2[PHASE_BITS-1:0]] <= sum_next;
+                if (valid_2 && active && address_2[PHASE_BITS]) sums_1[address_2[PHASE_BITS-1:0]] <= sum_next;
+            end
+`else
+            wire [PART_BITS-1:0] sums_0 [0:DEPTH-1];
+            wire [PART_BITS-1:0] sums_1 [0:DEPTH-1];
+            for (w = 0; w < 2 * DEPTH; w = w + 1) begin : word
+                // Words past the last phase, and a lane's word of the last phase when it has
+                // no column there, are never written nor read.
+                if (w % DEPTH < PHASES && (a < LAST_PHASE_LANES || w % DEPTH != LAST_PHASE_INT))
+                begin : kept
+                    wire gated_clock, load;
+                    reg [PART_BITS-1:0] sum;
+                    cim_clock_gate gate (
+                        .clock(clock),
+                        .enable(write_word[(w / DEPTH) * PHASES + w % DEPTH]),
+                        .test_enable(1'b0),
+                        .gated_clock(gated_clock),
+                        .load(load)
+                    );
+                    always @(posedge gated_clock) if (load) sum <= sum_next;
+                    if (w < DEPTH) begin : bank_0
+                        assign sums_0[w] = sum;
+                    end else begin : bank_1
+                        assign sums_1[w - DEPTH] = sum;
+                    end
+                end else if (w < DEPTH) begin : unused_0
+                    assign sums_0[w] = {PART_BITS{1'b0}};
+                end else begin : unused_1
+                    assign sums_1[w - DEPTH] = {PART_BITS{1'b0}};
+                end
+            end
+`endif
             always @(posedge clock) begin
                 term_1 <= tag_negative ? -(code << tag_bit) : code << tag_bit;
                 term_2 <= term_1;
                 out_0 <= sums_0[bank_address[0]];
                 out_1 <= sums_1[bank_address[1]];
                 read_2 <= address_1[PHASE_BITS] ? out_1 : out_0;
-                if (valid_2 && active && !address_2[PHASE_BITS]) sums_0[address_2[PHASE_BITS-1:0]] <= sum_next;
-                if (valid_2 && active && address_2[PHASE_BITS]) sums_1[address_2[PHASE_BITS-1:0]] <= sum_next;
                 // The last two writes, for forwarding (a lane that idles in a phase writes
                 // nothing, and no later code of that phase reads its sum).
                 written <= sum_next;

@@ -1,3 +1,4 @@
+cim_clock_gate.v
 cim_tile_controller.v
 cim_input_buffer.v
 cim_adc_scheduler.v
