@@ -2,8 +2,9 @@
 `default_nettype none
 // cim_input_buffer: two banks of one input vector each, so vector k+1 loads while vector k
 // converts. Row offset i of every group has a memory of its own (depth 2 x groups, one
-// INPUT_BITS element per word), so one element is written per cycle and one read returns the
-// elements of a whole row group, from which the wordline drive of input bit b is taken.
+// INPUT_BITS element per word), so a transfer of TRANSFER elements is written per cycle and one
+// read returns the elements of a whole row group, from which the wordline drive of input bit b
+// is taken.
 // Reads are synchronous (the memories map to RAM): row_drive follows rd_* by one cycle.
 //
 // Clock gating (ASIC): a row's read register `element` loads only when the read address
@@ -12,8 +13,10 @@
 // (FPGA, formal) each row's words are a memory the tools map to RAM, read every cycle.
 //
 // Ports:
-//   wr_en, wr_bank, wr_group, wr_offset, wr_data   One element, row wr_group*ROWS_PER_READ +
-//                               wr_offset of bank wr_bank; wr_data is the Ib-bit code.
+//   wr_en, wr_bank, wr_group, wr_offset, wr_data   One transfer: element j (bits
+//                               [j*INPUT_BITS +: INPUT_BITS], an Ib-bit code) is row
+//                               wr_group*ROWS_PER_READ + wr_offset + j of bank wr_bank;
+//                               wr_offset is a multiple of TRANSFER.
 //   rd_bank, rd_group, rd_bit   Read address; next cycle, bit i of row_drive is bit rd_bit of
 //                               the element at row offset i of group rd_group. Offsets past
 //                               the last row of a short last group hold stale data: the macro
@@ -21,6 +24,7 @@
 module cim_input_buffer #(
     parameter integer ROWS_PER_READ = 4,
     parameter integer INPUT_BITS = 4,
+    parameter integer TRANSFER = 1,     // elements a write: divides ROWS_PER_READ
     parameter integer GROUP_BITS = 2,   // bits of a row-group index, >= 1
     parameter integer OFFSET_BITS = 2,  // bits of a row offset, >= 1
     parameter integer BIT_BITS = 2      // bits of an input-bit index, >= 1
@@ -30,7 +34,7 @@ module cim_input_buffer #(
     input  wire                     wr_bank,
     input  wire [GROUP_BITS-1:0]    wr_group,
     input  wire [OFFSET_BITS-1:0]   wr_offset,
-    input  wire [INPUT_BITS-1:0]    wr_data,
+    input  wire [TRANSFER*INPUT_BITS-1:0] wr_data,
     input  wire                     rd_bank,
     input  wire [GROUP_BITS-1:0]    rd_group,
     input  wire [BIT_BITS-1:0]      rd_bit,
@@ -61,15 +65,18 @@ module cim_input_buffer #(
     genvar i;
     generate
         for (i = 0; i < ROWS_PER_READ; i = i + 1) begin : row
-            localparam integer OFFSET_INT = i;
-            localparam [OFFSET_BITS-1:0] OFFSET = OFFSET_INT[OFFSET_BITS-1:0];
-            wire write = wr_en && wr_offset == OFFSET;
+            // The transfer that writes this row offset starts at FIRST; the row is its element J.
+            localparam integer FIRST_INT = i / TRANSFER * TRANSFER;
+            localparam integer J = i % TRANSFER;
+            localparam [OFFSET_BITS-1:0] FIRST = FIRST_INT[OFFSET_BITS-1:0];
+            wire write = wr_en && wr_offset == FIRST;
+            wire [INPUT_BITS-1:0] written = wr_data[J*INPUT_BITS +: INPUT_BITS];
             wire read_clock, read_load;
             reg [INPUT_BITS-1:0] element;
 `ifdef CIM_CLOCK_ENABLES
             reg [INPUT_BITS-1:0] elements [0:DEPTH-1];
             always @(posedge clock) begin
-                if (write) elements[wr_address] <= wr_data;
+                if (write) elements[wr_address] <= written;
             end
 `else
             wire [INPUT_BITS-1:0] elements [0:DEPTH-1];
@@ -86,7 +93,7 @@ module cim_input_buffer #(
                     .gated_clock(gated_clock),
                     .load(load)
                 );
-                always @(posedge gated_clock) if (load) value <= wr_data;
+                always @(posedge gated_clock) if (load) value <= written;
                 assign elements[w] = value;
             end
 `endif

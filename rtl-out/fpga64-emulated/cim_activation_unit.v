@@ -28,8 +28,9 @@
 // advance independently: a column a cycle at full rate.
 //
 // Ports:
-//   in_valid, in_ready, in_*    The combiner's FIFO: accumulator and column (the column only
-//                               addresses its parameters; the controller numbers the results).
+//   in_valid, in_ready, in_acc  The combiner's FIFO: one accumulator a column, columns in
+//                               order 0..COLS-1, so a count of those taken addresses their
+//                               parameters (the controller numbers the results).
 //   param_read, param_col       Column-parameter read (enable, address); param_* one cycle
 //   param_*                     later, held while param_read is low.
 //   slot_free, slot_take        Output FIFO credit.
@@ -42,16 +43,16 @@ module cim_activation_unit #(
     parameter integer RELU = 0,
     parameter integer DIGIT_BITS = 4,     // 1, 2, 4, 8 or 16
     parameter integer STEP_BITS = 2,      // bits of 0..16/DIGIT_BITS-1, >= 1
-    parameter integer COL_BITS = 2
+    parameter integer COLS = 4,
+    parameter integer COL_BITS = 2        // bits of a column index, >= 1
 ) (
     input  wire                       clock,
     input  wire                       reset,
     input  wire                       in_valid,
     output wire                       in_ready,
     input  wire [ACC_BITS-1:0]        in_acc,
-    input  wire [COL_BITS-1:0]        in_col,
     output wire                       param_read,
-    output wire [COL_BITS-1:0]        param_col,
+    output reg  [COL_BITS-1:0]        param_col,
     input  wire [15:0]                param_mult,
     input  wire [4:0]                 param_shift,
     input  wire [31:0]                param_bias,
@@ -72,6 +73,8 @@ module cim_activation_unit #(
     // The output as a signed value with one bit to spare, and once more for the increment.
     localparam integer NARROW_BITS = OUT_BITS + 1;
     localparam integer ROUNDED_BITS = OUT_BITS + 2;
+    localparam integer LAST_COL_INT = COLS - 1;
+    localparam [COL_BITS-1:0] LAST_COL = LAST_COL_INT[COL_BITS-1:0];
     localparam [ROUNDED_BITS-1:0] ONE = 1;
     localparam [ROUNDED_BITS-1:0] OUT_MAX = (ONE << (OUT_SIGNED != 0 ? OUT_BITS - 1 : OUT_BITS)) - ONE;
     localparam [ROUNDED_BITS-1:0] OUT_MIN = OUT_SIGNED != 0 ? -(ONE << (OUT_BITS - 1)) : {ROUNDED_BITS{1'b0}};
@@ -96,7 +99,12 @@ module cim_activation_unit #(
     assign in_ready = slot_free && (!loaded_1 || advance);
     assign slot_take = in_valid && in_ready;
     assign param_read = slot_take;
-    assign param_col = in_col;
+
+    // The column at the FIFO's head: columns taken since reset, modulo COLS.
+    always @(posedge clock) begin
+        if (reset) param_col <= {COL_BITS{1'b0}};
+        else if (slot_take) param_col <= (param_col == LAST_COL) ? {COL_BITS{1'b0}} : param_col + 1'b1;
+    end
 
     wire [SUM_BITS-1:0] acc_wide = {{(SUM_BITS-ACC_BITS){acc_2[ACC_BITS-1]}}, acc_2};
     wire [SUM_BITS-1:0] bias_wide = {{(SUM_BITS-32){bias_2[31]}}, bias_2};

@@ -18,7 +18,9 @@
 //   tag_*                       scheduler's tag of their conversion (bank, phase, bit,
 //                               negative, first: overwrite, last: of the MVM).
 //   landed, landed_bank         One cycle after the MVM's last sum is written.
-//   rd_bank, rd_phase, rd_lane  Combiner's read port; rd_value three cycles later.
+//   rd_bank, rd_phase, rd_lane  Combiner's read port: lanes rd_lane*READ_WIDTH.. of the
+//                               phase; rd_value, their READ_WIDTH sums (the first in the low
+//                               bits), three cycles later.
 //
 // The combiner's read: the RAM's output, its bank selected into a register per lane (so no
 // multiplexer follows a block RAM's slow clock-to-output across the lanes), then the lane
@@ -37,7 +39,8 @@ module cim_shift_add_lanes #(
     parameter integer PART_BITS = 11,
     parameter integer PHASE_BITS = 2,  // bits of a phase index, >= 1
     parameter integer BIT_BITS = 2,    // bits of an input-bit index, >= 1
-    parameter integer LANE_BITS = 2    // bits of a lane index, >= 1
+    parameter integer LANE_BITS = 2,   // bits of a lane index (and of a group of lanes), >= 1
+    parameter integer READ_WIDTH = 1   // sums of one combiner read: divides ADCS
 ) (
     input  wire                        clock,
     input  wire                        reset,
@@ -54,7 +57,7 @@ module cim_shift_add_lanes #(
     input  wire                        rd_bank,
     input  wire [PHASE_BITS-1:0]       rd_phase,
     input  wire [LANE_BITS-1:0]        rd_lane,
-    output reg  [PART_BITS-1:0]        rd_value
+    output reg  [READ_WIDTH*PART_BITS-1:0] rd_value
 );
     localparam integer DEPTH = 1 << PHASE_BITS;  // per bank
     // Lanes that have a column in the last phase; the others idle there.
@@ -81,6 +84,7 @@ module cim_shift_add_lanes #(
     assign bank_address[0] = (code_valid && !tag_bank) ? tag_phase : rd_phase;
     assign bank_address[1] = (code_valid && tag_bank) ? tag_phase : rd_phase;
     wire [PART_BITS-1:0] lane_value [0:ADCS-1];
+    wire [READ_WIDTH*PART_BITS-1:0] selected;
 `ifdef CIM_CLOCK_ENABLES
     // The phase of the sum being written: a lane idles in the last phase if it has no column.
     reg [PHASE_BITS-1:0] phase_1, phase_2;
@@ -132,7 +136,6 @@ module cim_shift_add_lanes #(
         rd_lane_q <= rd_lane;
         rd_lane_qq <= rd_lane_q;
         rd_bank_q <= rd_bank;
-        rd_value <= lane_value[rd_lane_qq];
     end
 
     generate
@@ -202,6 +205,15 @@ module cim_shift_add_lanes #(
             end
             assign lane_value[a] = rd_out;
         end
+        for (a = 0; a < READ_WIDTH; a = a + 1) begin : read
+            localparam integer OFFSET_INT = a;
+            localparam [LANE_BITS-1:0] OFFSET = OFFSET_INT[LANE_BITS-1:0];
+            localparam [LANE_BITS-1:0] SCALE = READ_WIDTH[LANE_BITS-1:0];
+            wire [LANE_BITS-1:0] index = rd_lane_qq * SCALE + OFFSET;
+            assign selected[a*PART_BITS +: PART_BITS] = lane_value[index];
+        end
     endgenerate
+
+    always @(posedge clock) rd_value <= selected;
 endmodule
 `default_nettype wire

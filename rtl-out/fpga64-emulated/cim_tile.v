@@ -59,6 +59,12 @@ module cim_tile (
     wire [2:0] sum_rd_phase;
     wire [2:0] sum_rd_lane;
     wire [12:0] sum_rd_value;
+    wire [15:0] acc_value;
+    wire out_slot_free;
+    wire out_slot_take;
+    wire result_push;
+    wire [15:0] result_data;
+    wire result_taken;
     wire param_read;
     wire [3:0] param_col;
     wire [15:0] param_mult;
@@ -67,28 +73,17 @@ module cim_tile (
     wire acc_slot_free;
     wire acc_slot_take;
     wire acc_push;
-    wire [15:0] acc_value;
-    wire [3:0] acc_col;
     wire acc_valid;
     wire acc_ready;
-    wire [19:0] acc_word;
-    wire out_slot_free;
-    wire out_slot_take;
-    wire result_push;
-    wire [15:0] result_data;
-    wire result_taken;
+    wire [15:0] acc_word;
 
     assign result_taken = out_valid && out_ready;
-    // Accumulator FIFO word: {acc, column}.
-    wire [19:0] acc_push_word = {acc_value, acc_col};
-    wire [15:0] acc_head_value;
-    wire [3:0] acc_head_col;
-    assign {acc_head_value, acc_head_col} = acc_word;
 
     cim_tile_controller #(
         .ROWS(64),
         .ROWS_PER_READ(16),
         .INPUT_BITS(4),
+        .TRANSFER(1),
         .GROUP_BITS(2),
         .OFFSET_BITS(4),
         .FLIGHT_BITS(5),
@@ -120,6 +115,7 @@ module cim_tile (
     cim_input_buffer #(
         .ROWS_PER_READ(16),
         .INPUT_BITS(4),
+        .TRANSFER(1),
         .GROUP_BITS(2),
         .OFFSET_BITS(4),
         .BIT_BITS(2)
@@ -222,7 +218,8 @@ module cim_tile (
         .PART_BITS(13),
         .PHASE_BITS(3),
         .BIT_BITS(2),
-        .LANE_BITS(3)
+        .LANE_BITS(3),
+        .READ_WIDTH(1)
     ) lanes (
         .clock(clock),
         .reset(reset),
@@ -264,11 +261,12 @@ module cim_tile (
         .SLICES(2),
         .COLS(16),
         .CELL_BITS(2),
+        .WIDTH(1),
         .PART_BITS(13),
         .ACC_BITS(16),
         .PHASE_BITS(3),
         .LANE_BITS(3),
-        .SLICE_BITS(1),
+        .POS_BITS(2),
         .COL_BITS(4)
     ) combiner (
         .clock(clock),
@@ -284,11 +282,10 @@ module cim_tile (
         .slot_free(acc_slot_free),
         .slot_take(acc_slot_take),
         .acc_valid(acc_push),
-        .acc_value(acc_value),
-        .acc_col(acc_col)
+        .acc_value(acc_value)
     );
     cim_stream_fifo #(
-        .WIDTH(20),
+        .WIDTH(16),
         .DEPTH(2),
         .INDEX_BITS(1)
     ) acc_fifo (
@@ -297,7 +294,7 @@ module cim_tile (
         .slot_free(acc_slot_free),
         .slot_take(acc_slot_take),
         .push(acc_push),
-        .push_data(acc_push_word),
+        .push_data(acc_value),
         .out_valid(acc_valid),
         .out_ready(acc_ready),
         .out_data(acc_word)
@@ -310,14 +307,14 @@ module cim_tile (
         .RELU(0),
         .DIGIT_BITS(1),
         .STEP_BITS(4),
+        .COLS(16),
         .COL_BITS(4)
     ) activation (
         .clock(clock),
         .reset(reset),
         .in_valid(acc_valid),
         .in_ready(acc_ready),
-        .in_acc(acc_head_value),
-        .in_col(acc_head_col),
+        .in_acc(acc_word),
         .param_read(param_read),
         .param_col(param_col),
         .param_mult(param_mult),

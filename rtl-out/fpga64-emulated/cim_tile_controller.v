@@ -18,11 +18,15 @@
 //      construction (and its proof needs no invariant over the pipeline's contents).
 //
 // Ports:
-//   in_valid, in_ready, in_data   Host input stream: rows 0..ROWS-1 of each vector in order.
+//   in_valid, in_ready, in_data   Host input stream: rows 0..ROWS-1 of each vector in order,
+//                                 TRANSFER a transfer (row t*TRANSFER+j in bits
+//                                 [j*INPUT_BITS +: INPUT_BITS] of transfer t; elements past
+//                                 row ROWS-1 in a vector's last transfer are ignored).
 //   prog_valid, prog_ready        Host programming handshake (the words go to the macro and
 //                                 the column parameters; this block only grants it).
-//   buf_wr_*                      One element per cycle into the input buffer, one cycle after
-//                                 it is accepted (registered for timing).
+//   buf_wr_*                      One transfer per cycle into the input buffer, one cycle
+//                                 after it is accepted (registered for timing); buf_wr_offset
+//                                 is its first element's, a multiple of TRANSFER.
 //   vector_loaded[bank]           The bank holds a whole vector not yet fully issued.
 //   vector_issued, issued_bank    Scheduler: the bank's last read is issued; the bank is free.
 //   result_taken                  out_valid & out_ready of the output stream.
@@ -31,6 +35,7 @@ module cim_tile_controller #(
     parameter integer ROWS = 16,
     parameter integer ROWS_PER_READ = 4,
     parameter integer INPUT_BITS = 4,
+    parameter integer TRANSFER = 1,     // elements a transfer: divides ROWS_PER_READ
     parameter integer GROUP_BITS = 2,   // bits of a row-group index, >= 1
     parameter integer OFFSET_BITS = 2,  // bits of a row offset within a group, >= 1
     parameter integer FLIGHT_BITS = 5,  // bits of the count of vectors in flight
@@ -41,7 +46,7 @@ module cim_tile_controller #(
     input  wire                   reset,
     input  wire                   in_valid,
     output reg                    in_ready,
-    input  wire [INPUT_BITS-1:0]  in_data,
+    input  wire [TRANSFER*INPUT_BITS-1:0] in_data,
     input  wire                   prog_valid,
     output reg                    prog_ready,
     output wire                   prog_accept,
@@ -49,7 +54,7 @@ module cim_tile_controller #(
     output reg                    buf_wr_bank,
     output reg  [GROUP_BITS-1:0]  buf_wr_group,
     output reg  [OFFSET_BITS-1:0] buf_wr_offset,
-    output reg  [INPUT_BITS-1:0]  buf_wr_data,
+    output reg  [TRANSFER*INPUT_BITS-1:0] buf_wr_data,
     output reg  [1:0]             vector_loaded,
     input  wire                   vector_issued,
     input  wire                   issued_bank,
@@ -61,11 +66,13 @@ module cim_tile_controller #(
 );
     localparam integer GROUPS = (ROWS + ROWS_PER_READ - 1) / ROWS_PER_READ;
     localparam integer LAST_GROUP_INT = GROUPS - 1;
-    localparam integer LAST_OFFSET_INT = ROWS - 1 - (GROUPS - 1) * ROWS_PER_READ;
-    localparam integer GROUP_END_INT = ROWS_PER_READ - 1;
+    // The first elements of the last transfers of the vector and of a group.
+    localparam integer LAST_OFFSET_INT = (ROWS - 1 - (GROUPS - 1) * ROWS_PER_READ) / TRANSFER * TRANSFER;
+    localparam integer GROUP_END_INT = ROWS_PER_READ - TRANSFER;
     localparam [GROUP_BITS-1:0] LAST_GROUP = LAST_GROUP_INT[GROUP_BITS-1:0];
     localparam [OFFSET_BITS-1:0] LAST_OFFSET = LAST_OFFSET_INT[OFFSET_BITS-1:0];
     localparam [OFFSET_BITS-1:0] GROUP_END = GROUP_END_INT[OFFSET_BITS-1:0];
+    localparam [OFFSET_BITS-1:0] STEP = TRANSFER[OFFSET_BITS-1:0];
     localparam integer LAST_COL_INT = COLS - 1;
     localparam [COL_BITS-1:0] LAST_COL = LAST_COL_INT[COL_BITS-1:0];
 
@@ -116,7 +123,7 @@ module cim_tile_controller #(
                     load_group <= load_group + 1'b1;
                     load_offset <= {OFFSET_BITS{1'b0}};
                 end else begin
-                    load_offset <= load_offset + 1'b1;
+                    load_offset <= load_offset + STEP;
                 end
             end
             load_bank <= load_bank_next;

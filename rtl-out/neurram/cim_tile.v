@@ -1,6 +1,6 @@
 `timescale 1ns / 1ps
 `default_nettype none
-// cim_tile: an analog compute-in-memory tile, 64 x 16 (64 physical columns), generated
+// cim_tile: an analog compute-in-memory tile, 256 x 128 (256 physical columns), generated
 // by cimtile from its configuration (manifest.json). Host interface and timing: README.md.
 module cim_tile (
     input  wire clock,
@@ -8,9 +8,9 @@ module cim_tile (
     input  wire prog_valid,
     output wire prog_ready,
     input  wire prog_column,
-    input  wire [5:0] prog_row,
-    input  wire [5:0] prog_col,
-    input  wire [1:0] prog_level,
+    input  wire [7:0] prog_row,
+    input  wire [7:0] prog_col,
+    input  wire [2:0] prog_level,
     input  wire [15:0] prog_mult,
     input  wire [4:0] prog_shift,
     input  wire [31:0] prog_bias,
@@ -19,8 +19,8 @@ module cim_tile (
     input  wire [3:0] in_data,
     output wire out_valid,
     input  wire out_ready,
-    output wire [15:0] out_data,
-    output wire [3:0] out_col,
+    output wire [5:0] out_data,
+    output wire [6:0] out_col,
     output wire out_last,
     output wire busy,
     output wire done
@@ -28,8 +28,8 @@ module cim_tile (
     wire prog_accept;
     wire buf_wr_en;
     wire buf_wr_bank;
-    wire [1:0] buf_wr_group;
-    wire [3:0] buf_wr_offset;
+    wire buf_wr_group;
+    wire [7:0] buf_wr_offset;
     wire [3:0] buf_wr_data;
     wire [1:0] vector_loaded;
     wire vector_issued;
@@ -37,63 +37,58 @@ module cim_tile (
     wire sums_released;
     wire released_bank;
     wire rd_bank;
-    wire [1:0] rd_group;
+    wire rd_group;
     wire [1:0] rd_bit;
-    wire [15:0] row_drive;
+    wire [255:0] row_drive;
     wire conv_start;
-    wire [1:0] conv_group;
-    wire [2:0] conv_phase;
+    wire conv_group;
+    wire [3:0] conv_phase;
     wire [31:0] conv_mvm;
     wire [1:0] conv_bit;
     wire tag_bank;
-    wire [2:0] tag_phase;
+    wire [3:0] tag_phase;
     wire [1:0] tag_bit;
     wire tag_negative;
     wire tag_first;
     wire tag_last;
     wire code_valid;
-    wire [47:0] codes;
+    wire [95:0] codes;
     wire landed;
     wire landed_bank;
     wire sum_rd_bank;
-    wire [2:0] sum_rd_phase;
-    wire [2:0] sum_rd_lane;
-    wire [12:0] sum_rd_value;
+    wire [3:0] sum_rd_phase;
+    wire [3:0] sum_rd_lane;
+    wire [10:0] sum_rd_value;
+    wire [10:0] acc_value;
+    wire out_slot_free;
+    wire out_slot_take;
+    wire result_push;
+    wire [5:0] result_data;
+    wire result_taken;
     wire param_read;
-    wire [3:0] param_col;
+    wire [6:0] param_col;
     wire [15:0] param_mult;
     wire [4:0] param_shift;
     wire [31:0] param_bias;
     wire acc_slot_free;
     wire acc_slot_take;
     wire acc_push;
-    wire [15:0] acc_value;
-    wire [3:0] acc_col;
     wire acc_valid;
     wire acc_ready;
-    wire [19:0] acc_word;
-    wire out_slot_free;
-    wire out_slot_take;
-    wire result_push;
-    wire [15:0] result_data;
-    wire result_taken;
+    wire [10:0] acc_word;
 
     assign result_taken = out_valid && out_ready;
-    // Accumulator FIFO word: {acc, column}.
-    wire [19:0] acc_push_word = {acc_value, acc_col};
-    wire [15:0] acc_head_value;
-    wire [3:0] acc_head_col;
-    assign {acc_head_value, acc_head_col} = acc_word;
 
     cim_tile_controller #(
-        .ROWS(64),
-        .ROWS_PER_READ(16),
+        .ROWS(256),
+        .ROWS_PER_READ(256),
         .INPUT_BITS(4),
-        .GROUP_BITS(2),
-        .OFFSET_BITS(4),
+        .TRANSFER(1),
+        .GROUP_BITS(1),
+        .OFFSET_BITS(8),
         .FLIGHT_BITS(5),
-        .COLS(16),
-        .COL_BITS(4)
+        .COLS(128),
+        .COL_BITS(7)
     ) controller (
         .clock(clock),
         .reset(reset),
@@ -118,10 +113,11 @@ module cim_tile (
         .done(done)
     );
     cim_input_buffer #(
-        .ROWS_PER_READ(16),
+        .ROWS_PER_READ(256),
         .INPUT_BITS(4),
-        .GROUP_BITS(2),
-        .OFFSET_BITS(4),
+        .TRANSFER(1),
+        .GROUP_BITS(1),
+        .OFFSET_BITS(8),
         .BIT_BITS(2)
     ) input_buffer (
         .clock(clock),
@@ -138,14 +134,14 @@ module cim_tile (
     cim_adc_scheduler #(
         .INPUT_BITS(4),
         .INPUTS_SIGNED(1),
-        .GROUPS(4),
-        .PHASES(8),
-        .ADC_CYCLES(16),
-        .ADC_LATENCY(16),
+        .GROUPS(1),
+        .PHASES(16),
+        .ADC_CYCLES(8),
+        .ADC_LATENCY(8),
         .BIT_BITS(2),
-        .GROUP_BITS(2),
-        .PHASE_BITS(3),
-        .WAIT_BITS(4)
+        .GROUP_BITS(1),
+        .PHASE_BITS(4),
+        .WAIT_BITS(3)
     ) scheduler (
         .clock(clock),
         .reset(reset),
@@ -172,28 +168,28 @@ module cim_tile (
     // The analog array and its ADCs: the behavioral model in simulation, the silicon macro
     // (same ports; sim_* left open) in an ASIC flow.
     cim_crossbar_macro #(
-        .ROWS(32'd64),
-        .PHYS_COLS(32'd64),
-        .ROWS_PER_READ(16),
-        .ADCS(8),
+        .ROWS(32'd256),
+        .PHYS_COLS(32'd256),
+        .ROWS_PER_READ(256),
+        .ADCS(16),
         .ADC_BITS(6),
-        .ADC_STEP(32'd4),
-        .ADC_CYCLES(32'd16),
-        .ADC_LATENCY(32'd16),
-        .CELL_BITS(2),
-        .FINE_BITS(32'd2),
-        .READ_NOISE(32'd3),
-        .PROGRAM_ERROR(32'd2),
-        .SEED(32'd64),
-        .DRIFT(32'd1311),
-        .DRIFT_SPREAD(32'd655),
-        .IR_DROP(64'd200000000),
-        .STUCK_OFF_PPM(32'd500),
-        .STUCK_ON_PPM(32'd200),
-        .ROW_BITS(6),
-        .COL_BITS(6),
-        .GROUP_BITS(2),
-        .PHASE_BITS(3),
+        .ADC_STEP(32'd128),
+        .ADC_CYCLES(32'd8),
+        .ADC_LATENCY(32'd8),
+        .CELL_BITS(3),
+        .FINE_BITS(32'd4),
+        .READ_NOISE(32'd6),
+        .PROGRAM_ERROR(32'd3),
+        .SEED(32'd2022),
+        .DRIFT(32'd0),
+        .DRIFT_SPREAD(32'd0),
+        .IR_DROP(64'd0),
+        .STUCK_OFF_PPM(32'd0),
+        .STUCK_ON_PPM(32'd0),
+        .ROW_BITS(8),
+        .COL_BITS(8),
+        .GROUP_BITS(1),
+        .PHASE_BITS(4),
         .BIT_BITS(2)
     ) crossbar (
         .clock(clock),
@@ -212,15 +208,16 @@ module cim_tile (
         .codes(codes)
     );
     cim_shift_add_lanes #(
-        .ADCS(8),
-        .PHASES(8),
-        .PHYS_COLS(64),
+        .ADCS(16),
+        .PHASES(16),
+        .PHYS_COLS(256),
         .ADC_BITS(6),
-        .ADC_CYCLES(16),
-        .PART_BITS(13),
-        .PHASE_BITS(3),
+        .ADC_CYCLES(8),
+        .PART_BITS(11),
+        .PHASE_BITS(4),
         .BIT_BITS(2),
-        .LANE_BITS(3)
+        .LANE_BITS(4),
+        .READ_WIDTH(1)
     ) lanes (
         .clock(clock),
         .reset(reset),
@@ -240,9 +237,9 @@ module cim_tile (
         .rd_value(sum_rd_value)
     );
     cim_column_params #(
-        .COLS(16),
-        .COL_BITS(4),
-        .WR_COL_BITS(6)
+        .COLS(128),
+        .COL_BITS(7),
+        .WR_COL_BITS(8)
     ) column_params (
         .clock(clock),
         .reset(reset),
@@ -258,16 +255,17 @@ module cim_tile (
         .rd_bias(param_bias)
     );
     cim_column_combiner #(
-        .ADCS(8),
-        .SLICES(2),
-        .COLS(16),
-        .CELL_BITS(2),
-        .PART_BITS(13),
-        .ACC_BITS(16),
-        .PHASE_BITS(3),
-        .LANE_BITS(3),
-        .SLICE_BITS(1),
-        .COL_BITS(4)
+        .ADCS(16),
+        .SLICES(1),
+        .COLS(128),
+        .CELL_BITS(3),
+        .WIDTH(1),
+        .PART_BITS(11),
+        .ACC_BITS(11),
+        .PHASE_BITS(4),
+        .LANE_BITS(4),
+        .POS_BITS(1),
+        .COL_BITS(7)
     ) combiner (
         .clock(clock),
         .reset(reset),
@@ -282,40 +280,39 @@ module cim_tile (
         .slot_free(acc_slot_free),
         .slot_take(acc_slot_take),
         .acc_valid(acc_push),
-        .acc_value(acc_value),
-        .acc_col(acc_col)
+        .acc_value(acc_value)
     );
     cim_stream_fifo #(
-        .WIDTH(20),
-        .DEPTH(2),
-        .INDEX_BITS(1)
+        .WIDTH(11),
+        .DEPTH(8),
+        .INDEX_BITS(3)
     ) acc_fifo (
         .clock(clock),
         .reset(reset),
         .slot_free(acc_slot_free),
         .slot_take(acc_slot_take),
         .push(acc_push),
-        .push_data(acc_push_word),
+        .push_data(acc_value),
         .out_valid(acc_valid),
         .out_ready(acc_ready),
         .out_data(acc_word)
     );
     cim_activation_unit #(
-        .ACC_BITS(16),
+        .ACC_BITS(11),
         .SUM_BITS(33),
-        .OUT_BITS(16),
+        .OUT_BITS(6),
         .OUT_SIGNED(1),
-        .RELU(0),
-        .DIGIT_BITS(1),
-        .STEP_BITS(4),
-        .COL_BITS(4)
+        .RELU(1),
+        .DIGIT_BITS(8),
+        .STEP_BITS(1),
+        .COLS(128),
+        .COL_BITS(7)
     ) activation (
         .clock(clock),
         .reset(reset),
         .in_valid(acc_valid),
         .in_ready(acc_ready),
-        .in_acc(acc_head_value),
-        .in_col(acc_head_col),
+        .in_acc(acc_word),
         .param_read(param_read),
         .param_col(param_col),
         .param_mult(param_mult),
@@ -327,9 +324,9 @@ module cim_tile (
         .out_data(result_data)
     );
     cim_stream_fifo #(
-        .WIDTH(16),
-        .DEPTH(2),
-        .INDEX_BITS(1)
+        .WIDTH(6),
+        .DEPTH(8),
+        .INDEX_BITS(3)
     ) output_buffer (
         .clock(clock),
         .reset(reset),

@@ -5,7 +5,7 @@
 // the first broken rule with its name, and the SymbiYosys job proves them.
 //
 // Rules the tile keeps (README.md, "Ports"); each assertion is named after its rule:
-//   rule1_busy        busy is high from the cycle after the first element of a vector is
+//   rule1_busy        busy is high from the cycle after the first transfer of a vector is
 //                     accepted until the cycle after the last result of every accepted vector
 //                     is taken, and low otherwise.
 //   rule2_prog_ready  prog_ready is never high while busy is.
@@ -16,10 +16,10 @@
 // The host's side, assumed by the proof only, is cim_tile_host (cim_tile_host.sv).
 // The counters below follow the ports alone, so the rules do not trust the tile's own state.
 module cim_tile_rules #(
-    parameter integer ROWS = 16,
+    parameter integer TRANSFERS = 16,   // input transfers of a vector, ceil(rows / elements a transfer)
     parameter integer COLS = 4,
     parameter integer OUTPUT_BITS = 8,
-    parameter integer ROW_BITS = 4,     // bits of a row index, >= 1
+    parameter integer ROW_BITS = 4,     // bits of a row index (so of a transfer's), >= 1
     parameter integer COL_BITS = 2,     // bits of a column index, >= 1
     parameter integer FLIGHT_BITS = 5   // bits of the count of vectors in flight
 ) (
@@ -36,15 +36,15 @@ module cim_tile_rules #(
     input wire                   busy,
     input wire                   done
 );
-    localparam integer LAST_ROW_INT = ROWS - 1;
+    localparam integer LAST_TRANSFER_INT = TRANSFERS - 1;
     localparam integer LAST_COL_INT = COLS - 1;
-    localparam [ROW_BITS-1:0] LAST_ROW = LAST_ROW_INT[ROW_BITS-1:0];
+    localparam [ROW_BITS-1:0] LAST_TRANSFER = LAST_TRANSFER_INT[ROW_BITS-1:0];
     localparam [COL_BITS-1:0] LAST_COL = LAST_COL_INT[COL_BITS-1:0];
 
-    wire element_taken = in_valid && in_ready;
+    wire transfer_taken = in_valid && in_ready;
     wire result_taken = out_valid && out_ready;
 
-    reg [ROW_BITS-1:0] row;           // row of the next element accepted
+    reg [ROW_BITS-1:0] transfer;      // the next transfer accepted, within its vector
     reg [COL_BITS-1:0] column;        // column of the next result taken
     reg [FLIGHT_BITS-1:0] in_flight;  // vectors started and not yet finished
     reg last_taken;                   // a result with out_last was taken in the cycle before
@@ -55,15 +55,15 @@ module cim_tile_rules #(
 
     always @(posedge clock) begin
         if (reset) begin
-            row <= {ROW_BITS{1'b0}};
+            transfer <= {ROW_BITS{1'b0}};
             column <= {COL_BITS{1'b0}};
             in_flight <= {FLIGHT_BITS{1'b0}};
             last_taken <= 1'b0;
             holding <= 1'b0;
         end else begin
-            if (element_taken) row <= (row == LAST_ROW) ? {ROW_BITS{1'b0}} : row + 1'b1;
+            if (transfer_taken) transfer <= (transfer == LAST_TRANSFER) ? {ROW_BITS{1'b0}} : transfer + 1'b1;
             if (result_taken) column <= out_last ? {COL_BITS{1'b0}} : column + 1'b1;
-            in_flight <= in_flight + {{(FLIGHT_BITS-1){1'b0}}, element_taken && row == {ROW_BITS{1'b0}}}
+            in_flight <= in_flight + {{(FLIGHT_BITS-1){1'b0}}, transfer_taken && transfer == {ROW_BITS{1'b0}}}
                        - {{(FLIGHT_BITS-1){1'b0}}, result_taken && out_last};
             last_taken <= result_taken && out_last;
             holding <= out_valid && !out_ready;
@@ -95,7 +95,7 @@ module cim_tile_rules #(
 endmodule
 
 
-bind cim_tile cim_tile_rules #(.ROWS(64), .COLS(16), .OUTPUT_BITS(16), .ROW_BITS(6), .COL_BITS(4), .FLIGHT_BITS(5)) rules (
+bind cim_tile cim_tile_rules #(.TRANSFERS(256), .COLS(128), .OUTPUT_BITS(6), .ROW_BITS(8), .COL_BITS(7), .FLIGHT_BITS(5)) rules (
     .clock(clock), .reset(reset), .prog_ready(prog_ready), .in_valid(in_valid), .in_ready(in_ready), .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_col(out_col), .out_last(out_last), .busy(busy), .done(done)
 );
 `default_nettype wire

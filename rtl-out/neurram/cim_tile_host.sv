@@ -10,14 +10,16 @@
 // Invariants (asserted, so proved too), naming the controller's and the rules' registers:
 //   inv_flight        the rules count the vectors in flight as the controller does;
 //   inv_busy          busy says whether the controller's count is zero;
-//   inv_row           the rules' row is the controller's load position;
+//   inv_row           the rules' transfer is the controller's load position;
 //   inv_column        the rules' column is the one the controller numbers the next result
 //                     with, and out_last is high exactly with the last column;
-//   inv_range         the row, the offset in its group and the column are in range (the
-//                     counters' widths hold values the tile never reaches).
+//   inv_range         the transfer, the offset in its group (a multiple of TRANSFER) and the
+//                     column are in range (the counters' widths hold values the tile never
+//                     reaches).
 module cim_tile_host #(
-    parameter integer ROWS = 16,
-    parameter integer INPUT_BITS = 4,
+    parameter integer TRANSFERS = 16,    // input transfers of a vector
+    parameter integer TRANSFER = 1,      // elements a transfer
+    parameter integer DATA_BITS = 4,     // width of in_data: TRANSFER x input bits
     parameter integer ROWS_PER_READ = 4,
     parameter integer COLS = 4
 ) (
@@ -27,12 +29,12 @@ module cim_tile_host #(
     input wire                  prog_ready,
     input wire                  in_valid,
     input wire                  in_ready,
-    input wire [INPUT_BITS-1:0] in_data,
+    input wire [DATA_BITS-1:0] in_data,
     input wire                  busy
 );
     reg first = 1'b1;
     reg in_waiting, prog_waiting;
-    reg [INPUT_BITS-1:0] waiting_data;
+    reg [DATA_BITS-1:0] waiting_data;
     always @(posedge clock) begin
         first <= 1'b0;
         in_waiting <= in_valid && !in_ready;
@@ -43,9 +45,10 @@ module cim_tile_host #(
         if (!first && !reset) begin
             inv_flight: assert (controller.in_flight == rules.in_flight);
             inv_busy: assert (busy == (controller.in_flight != 0));
-            inv_row: assert (controller.load_group * ROWS_PER_READ + controller.load_offset == rules.row);
+            inv_row: assert (controller.load_group * ROWS_PER_READ + controller.load_offset == rules.transfer * TRANSFER);
             inv_column: assert (controller.out_col == rules.column && controller.out_last == (rules.column == COLS - 1));
-            inv_range: assert (rules.row < ROWS && controller.load_offset < ROWS_PER_READ && rules.column < COLS);
+            inv_range: assert (rules.transfer < TRANSFERS && controller.load_offset < ROWS_PER_READ
+                               && controller.load_offset % TRANSFER == 0 && rules.column < COLS);
         end
     end
     always @(*) begin
@@ -56,7 +59,7 @@ module cim_tile_host #(
 endmodule
 
 
-bind cim_tile cim_tile_host #(.ROWS(64), .INPUT_BITS(4), .ROWS_PER_READ(16), .COLS(16)) host (
+bind cim_tile cim_tile_host #(.TRANSFERS(256), .TRANSFER(1), .DATA_BITS(4), .ROWS_PER_READ(256), .COLS(128)) host (
     .clock(clock), .reset(reset), .prog_valid(prog_valid), .prog_ready(prog_ready), .in_valid(in_valid), .in_ready(in_ready), .in_data(in_data), .busy(busy)
 );
 `default_nettype wire
