@@ -1,0 +1,11 @@
+cim_clock_gate.v
+cim_tile_controller.v
+cim_input_buffer.v
+cim_adc_scheduler.v
+cim_shift_add_lanes.v
+cim_column_params.v
+cim_column_combiner.v
+cim_stream_fifo.v
+cim_activation_unit.v
+cim_tile.v
+cim_crossbar_macro.v
