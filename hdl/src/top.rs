@@ -160,6 +160,19 @@ impl Block {
             ports: ports.iter().map(|q| q.to_string()).collect(),
         }
     }
+
+    /// A raw tile's combiner hands its accumulators straight to the output FIFO: its credit and
+    /// push nets are the output FIFO's.
+    fn with_raw_output(mut self, p: &TileParams) -> Block {
+        if p.raw_output() {
+            for port in &mut self.ports {
+                *port = port
+                    .replace("acc_slot_", "out_slot_")
+                    .replace("=acc_push", "=result_push");
+            }
+        }
+        self
+    }
 }
 
 /// A parameter of plain integer value.
@@ -419,12 +432,9 @@ fn blocks(p: &TileParams, s: &RtlSizing, emulation: Option<&Emulation>) -> Vec<B
                 int("POS_BITS", s.position_bits),
                 int("COL_BITS", s.col_bits),
             ],
-            if p.raw_output() {
-                RAW_COMBINER_PORTS
-            } else {
-                COMBINER_PORTS
-            },
-        ),
+            COMBINER_PORTS,
+        )
+        .with_raw_output(p),
         fifo(s, "acc_fifo", s.acc_bits, ACC_FIFO_PORTS),
         Block::new(
             "cim_activation_unit",
@@ -599,24 +609,6 @@ const COMBINER_PORTS: &[&str] = &[
     "slot_free=acc_slot_free",
     "slot_take=acc_slot_take",
     "acc_valid=acc_push",
-    "acc_value",
-];
-
-/// A raw tile's combiner hands its accumulators straight to the output FIFO.
-const RAW_COMBINER_PORTS: &[&str] = &[
-    "clock",
-    "reset",
-    "landed",
-    "landed_bank",
-    "sums_released",
-    "released_bank",
-    "rd_bank=sum_rd_bank",
-    "rd_phase=sum_rd_phase",
-    "rd_lane=sum_rd_lane",
-    "rd_value=sum_rd_value",
-    "slot_free=out_slot_free",
-    "slot_take=out_slot_take",
-    "acc_valid=result_push",
     "acc_value",
 ];
 
