@@ -155,7 +155,7 @@ fn generate_writes_verilog_filelist_and_manifest() {
     let rtl = dir.path().join("rtl");
     let files = std::fs::read_to_string(rtl.join("files.f")).unwrap();
     assert!(
-        files.starts_with("cim_tile_controller.v\n")
+        files.starts_with("cim_clock_gate.v\ncim_tile_controller.v\n")
             && files.ends_with("cim_tile.v\ncim_crossbar_macro.v\n"),
         "{files}"
     );
