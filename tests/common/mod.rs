@@ -107,15 +107,8 @@ pub fn random_config(seed: u64) -> TileConfig {
         rng.range(0, 1) == 1,
         if rng.range(0, 1) == 1 { "relu" } else { "none" },
     );
-    // Drawn last, so the keys above are those of the same seed before the key existed.
-    let per_transfer = rng.per_transfer(rows_per_read).to_string();
-    let config = TileConfig::layered(None, &toml)
-        .and_then(|c| c.with_key("inputs.per_transfer", &per_transfer))
-        .expect("random configurations parse");
-    config
-        .validate()
-        .unwrap_or_else(|e| panic!("random configuration {seed} is invalid: {e}\n{toml}"));
-    config
+    rng.config_with_transfer(&toml)
+        .unwrap_or_else(|e| panic!("random configuration {seed} is invalid: {e}\n{toml}"))
 }
 
 /// Spec v2 device effects for a random configuration: none in a third of them, one effect in

@@ -1,7 +1,7 @@
 //! Random test cases for a tile: weights, input vectors and column parameters in range,
 //! reproducible from a seed.
 
-use crate::config::TileParams;
+use crate::config::{ConfigError, TileConfig, TileParams};
 use crate::data::{ColumnParams, ColumnWrite, Weights};
 use crate::TileModel;
 
@@ -28,9 +28,20 @@ impl CaseRng {
         lo + (self.next_u64() % (hi - lo + 1) as u64) as i64
     }
 
+    /// The configuration `toml` (keys over the default preset) with `inputs.per_transfer` drawn
+    /// from this generator, last, so the keys of `toml` are those the same seed gave before the
+    /// key existed; checked valid.
+    pub fn config_with_transfer(&mut self, toml: &str) -> Result<TileConfig, ConfigError> {
+        let config = TileConfig::layered(None, toml)?;
+        let per_transfer = self.per_transfer(config.array.rows_per_read);
+        let config = config.with_key("inputs.per_transfer", &per_transfer.to_string())?;
+        config.validate()?;
+        Ok(config)
+    }
+
     /// Input elements a transfer for a tile of `rows_per_read`: 1 half the time (the common
     /// port), else a uniform divisor of it up to 64 (`inputs.per_transfer`).
-    pub fn per_transfer(&mut self, rows_per_read: i64) -> i64 {
+    fn per_transfer(&mut self, rows_per_read: i64) -> i64 {
         let divisors: Vec<i64> = (1..=rows_per_read.min(64))
             .filter(|w| rows_per_read % w == 0)
             .collect();
