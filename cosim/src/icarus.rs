@@ -162,7 +162,7 @@ endmodule
         row = bus(s.row_bits),
         pcol = bus(s.prog_col_bits),
         level = bus(p.cell_bits()),
-        input = bus(p.input_transfer() as u32 * p.input_bits()),
+        input = bus(p.in_data_bits()),
         input_bits = p.input_bits(),
         transfer = p.input_transfer(),
         transfers = p.input_transfers(),

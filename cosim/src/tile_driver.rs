@@ -280,7 +280,7 @@ impl TileRtl {
     pub fn load(p: TileParams, model: &BuiltModel) -> Result<Self, CosimError> {
         let sizing = cimtile_hdl::RtlSizing::new(&p);
         for (port, width) in [
-            ("in_data", p.input_transfer() as u32 * p.input_bits()),
+            ("in_data", p.in_data_bits()),
             ("out_data", p.output_bits()),
             ("prog_row", sizing.row_bits),
             ("prog_col", sizing.prog_col_bits),

@@ -91,10 +91,7 @@ pub(super) fn files(
     let params = [
         ("TRANSFERS", p.input_transfers() as u64),
         ("TRANSFER", p.input_transfer() as u64),
-        (
-            "DATA_BITS",
-            (p.input_transfer() as u32 * p.input_bits()) as u64,
-        ),
+        ("DATA_BITS", p.in_data_bits() as u64),
         ("ROWS_PER_READ", p.rows_per_read() as u64),
         ("COLS", p.cols() as u64),
     ];

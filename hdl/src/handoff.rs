@@ -371,7 +371,7 @@ fn ports_table(p: &TileParams, s: &RtlSizing) -> String {
         [
             "in_data".into(),
             "in".into(),
-            width(p.input_transfer() as u32 * p.input_bits()),
+            width(p.in_data_bits()),
             format!(
                 "{}: the {}-bit {} code of row r; rows 0..{} of a vector in order{}",
                 match p.input_transfer() {

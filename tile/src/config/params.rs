@@ -397,6 +397,11 @@ impl TileParams {
         g * self.rows_per_read..((g + 1) * self.rows_per_read).min(self.rows)
     }
 
+    /// Bits of one transfer of the input stream (`in_data`): W elements of Ib bits.
+    pub fn in_data_bits(&self) -> u32 {
+        self.input_transfer as u32 * self.input_bits
+    }
+
     /// The tile's physical limit: every ADC busy in every phase, `Ib * G * M * Ta` cycles.
     pub fn min_cycles_per_mvm(&self) -> u64 {
         self.input_bits as u64 * self.groups as u64 * self.phases as u64 * self.adc_cycles as u64
