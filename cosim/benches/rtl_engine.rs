@@ -1,5 +1,6 @@
 //! RTL engine figures per preset and crossbar macro model (the DPI-C macro and the behavioral
-//! Verilog macro, side by side): generation time, a fresh Verilator build, streaming throughput
+//! Verilog macro, side by side, and the DPI macro with the periphery's clock gates in their ASIC
+//! form, `dpi-gates`; the others build the default `CIM_CLOCK_ENABLES` form): generation time, a fresh Verilator build, streaming throughput
 //! (MVMs and simulated cycles per second, back-to-back, no disturbance), and the same tile
 //! under Icarus on the default preset. Prints a table; run with
 //! `cargo bench -p cimtile-cosim --bench rtl_engine`. `CIMTILE_BENCH_PRESETS=isaac,neurram`
@@ -8,7 +9,7 @@
 //! `--threads 2`.
 
 use cimtile_cosim::icarus::run_icarus;
-use cimtile_cosim::sim_macro::{build_generated, Macro};
+use cimtile_cosim::sim_macro::{build_generated, build_generated_with, ClockGates, Macro};
 use cimtile_cosim::tile_driver::{Stimulus, TileRtl};
 use cimtile_cosim::verilator_build::{build_with_sources, BuiltModel, CppSource};
 use cimtile_tile::config::{TileConfig, PRESETS};
@@ -30,10 +31,12 @@ fn stream_length(name: &str, sim_macro: Macro) -> usize {
     }
 }
 
-/// How a measured tile is built: a macro model, and Verilator threads for the DPI macro.
+/// How a measured tile is built: a macro model, the DPI macro with the ASIC form of the clock
+/// gates, or Verilator threads for the DPI macro.
 #[derive(Clone, Copy)]
 enum Variant {
     Macro(Macro),
+    DpiGates,
     DpiThreads(u32),
 }
 
@@ -41,6 +44,7 @@ impl Variant {
     fn name(self) -> String {
         match self {
             Variant::Macro(m) => m.name().to_string(),
+            Variant::DpiGates => "dpi-gates".to_string(),
             Variant::DpiThreads(n) => format!("dpi -t{n}"),
         }
     }
@@ -49,12 +53,16 @@ impl Variant {
         let generated = cimtile_hdl::generate(p);
         match self {
             Variant::Macro(m) => build_generated(&generated, m).unwrap(),
+            Variant::DpiGates => {
+                build_generated_with(&generated, Macro::Dpi, ClockGates::Gates).unwrap()
+            }
             Variant::DpiThreads(n) => {
                 let threads = n.to_string();
+                let flags = [ClockGates::default().flags(), &["--threads", &threads]].concat();
                 build_with_sources(
                     &generated.dpi_simulation_verilog().unwrap(),
                     &generated.top,
-                    &["--threads", &threads],
+                    &flags,
                     &[CppSource {
                         name: cimtile_hdl::dpi::CPP_FILE,
                         text: cimtile_hdl::dpi::MACRO_CPP,
@@ -68,7 +76,7 @@ impl Variant {
     fn sim_macro(self) -> Macro {
         match self {
             Variant::Macro(m) => m,
-            Variant::DpiThreads(_) => Macro::Dpi,
+            Variant::DpiGates | Variant::DpiThreads(_) => Macro::Dpi,
         }
     }
 }
@@ -95,6 +103,7 @@ fn main() {
     let variants: Vec<Variant> = Macro::ALL
         .iter()
         .map(|&m| Variant::Macro(m))
+        .chain([Variant::DpiGates])
         .chain(threads.map(Variant::DpiThreads))
         .collect();
     let only = std::env::var("CIMTILE_BENCH_PRESETS").ok();

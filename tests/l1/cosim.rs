@@ -13,7 +13,10 @@
 //!   programming while streaming, the default and fpga64 presets and a noisy v2 default, and a
 //!   cell written just before an MVM.
 //!
-//! The behavioral crossbar runs here as Verilator's default, the DPI-C macro (conversions in
+//! Verilator builds the periphery in both forms of its clock gates (`ClockGates`): every preset,
+//! the stated cycles and half the random pool as the ASIC netlist has them (a register and a gate
+//! per word), the rest as the default co-simulation builds them (`CIM_CLOCK_ENABLES`, the FPGA
+//! and formal form). The behavioral crossbar runs here as Verilator's default, the DPI-C macro (conversions in
 //! C++); `cosim/tests/macros.rs` co-simulates it and the shipped Verilog macro side by side on
 //! every preset and on random v2 configurations, and Icarus (below) runs the Verilog macro.
 //!
@@ -22,6 +25,7 @@
 
 use crate::common::*;
 use cimtile_cosim::replay_case::{first_mismatch, write_case};
+use cimtile_cosim::sim_macro::{build_generated_with, ClockGates, Macro};
 use cimtile_cosim::tile_driver::{build_tile_with, Stimulus, TileRtl};
 use cimtile_cosim::waveform::read_waveform;
 use cimtile_hdl::Crossbar;
@@ -52,9 +56,18 @@ fn load_with(config: &TileConfig, crossbar: Crossbar) -> TileRtl {
     TileRtl::load(p, &model).unwrap()
 }
 
+/// The tile of `config` with its clock gates in the form `gates` (the behavioral crossbar,
+/// the DPI macro).
+fn load_gates(config: &TileConfig, gates: ClockGates) -> TileRtl {
+    let p = config.validate().unwrap();
+    let model = build_generated_with(&cimtile_hdl::generate(&p), Macro::Dpi, gates)
+        .unwrap_or_else(|e| panic!("build failed: {e}"));
+    TileRtl::load(p, &model).unwrap()
+}
+
 /// Runs `case` on the RTL with `stim`; Err describes the first mismatch and where the case is.
 fn compare(name: &str, config: &TileConfig, case: &Case, stim: &Stimulus) -> Result<(), String> {
-    compare_with(Crossbar::Behavioral, name, config, case, stim)
+    compare_on(load(config), name, config, case, stim)
 }
 
 fn compare_with(
@@ -64,7 +77,17 @@ fn compare_with(
     case: &Case,
     stim: &Stimulus,
 ) -> Result<(), String> {
-    let mut rtl = load_with(config, crossbar);
+    compare_on(load_with(config, crossbar), name, config, case, stim)
+}
+
+/// [`compare`] on a tile already built and loaded.
+fn compare_on(
+    mut rtl: TileRtl,
+    name: &str,
+    config: &TileConfig,
+    case: &Case,
+    stim: &Stimulus,
+) -> Result<(), String> {
     rtl.program_weights(&case.weights).unwrap();
     rtl.program_columns(&case.columns).unwrap();
     let got = rtl
@@ -109,7 +132,10 @@ proptest! {
         let p = config.validate().unwrap();
         let case = random_case(&p, mvms, seed);
         let stim = Stimulus { input_gap_percent: gaps, backpressure_percent: stalls, seed, ..Default::default() };
-        let result = compare(&format!("pool{index}-seed{seed}"), &config, &case, &stim);
+        // Half the pool in each form of the clock gates.
+        let gates = ClockGates::ALL[index as usize % 2];
+        let name = format!("pool{index}-{}-seed{seed}", gates.name());
+        let result = compare_on(load_gates(&config, gates), &name, &config, &case, &stim);
         prop_assert!(result.is_ok(), "{}\nconfig:\n{}", result.unwrap_err(), config.to_toml());
     }
 }
@@ -182,7 +208,11 @@ fn every_preset_agrees_over_1000_mvms() {
     for (name, config) in configs {
         let p = config.validate().unwrap();
         let case = random_case(&p, 1000, 2024);
-        compare(&name, &config, &case, &Stimulus::default()).unwrap();
+        for gates in ClockGates::ALL {
+            let rtl = load_gates(&config, gates);
+            let name = format!("{name}-{}", gates.name());
+            compare_on(rtl, &name, &config, &case, &Stimulus::default()).unwrap();
+        }
     }
 }
 
@@ -386,10 +416,20 @@ fn reset_returns_column_parameters_to_their_defaults() {
 fn cycles_per_mvm_follow_the_formula_and_keep_the_adcs_busy() {
     let pool = (0..POOL).map(|i| (format!("pool{i}"), random_config(i), false));
     let presets = presets().map(|n| (n.to_string(), preset(n), true));
-    for (name, config, is_preset) in presets.chain(pool) {
+    let forms = presets.chain(pool).flat_map(|(name, config, is_preset)| {
+        ClockGates::ALL.map(|gates| {
+            (
+                format!("{name}-{}", gates.name()),
+                config.clone(),
+                is_preset,
+                gates,
+            )
+        })
+    });
+    for (name, config, is_preset, gates) in forms {
         let p = config.validate().unwrap();
         let case = random_case(&p, 6, 3);
-        let mut rtl = load(&config);
+        let mut rtl = load_gates(&config, gates);
         rtl.program_weights(&case.weights).unwrap();
         let stream = rtl.stream(&case.inputs, &Stimulus::default()).unwrap();
         let steady = stream.steady_cycles_per_mvm().unwrap();
