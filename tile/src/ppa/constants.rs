@@ -176,6 +176,9 @@ pub const SENSE_AMP_WIRE_F_PER_M: Constant = constant(
 /// Height of a 1T1R cell along the bit line, in F: the column's length is `R` of them.
 pub const SENSE_AMP_CELL_HEIGHT_F: Constant =
     constant(4.0, "F", "Param.cpp: heightInFeatureSize1T1R = 4");
+/// Width of a 1T1R cell along the word line, in F: a row's word line is `phys_cols` of them.
+pub const SENSE_AMP_CELL_WIDTH_F: Constant =
+    constant(12.0, "F", "Param.cpp: widthInFeatureSize1T1R = 12");
 /// Height of a standard-cell row, in F: every gate of the sense amp and encoder is this tall.
 pub const SENSE_AMP_GATE_HEIGHT_F: Constant = constant(
     28.0,
@@ -299,6 +302,7 @@ pub fn of_adc_kind(kind: AdcKind) -> Vec<(String, Constant)> {
                 ("sense_amp_junction_p_f", SENSE_AMP_JUNCTION_P_F),
                 ("sense_amp_wire_f_per_m", SENSE_AMP_WIRE_F_PER_M),
                 ("sense_amp_cell_height_f", SENSE_AMP_CELL_HEIGHT_F),
+                ("sense_amp_cell_width_f", SENSE_AMP_CELL_WIDTH_F),
                 ("sense_amp_gate_height_f", SENSE_AMP_GATE_HEIGHT_F),
                 ("sense_amp_poly_pitch_f", SENSE_AMP_POLY_PITCH_F),
             ]);

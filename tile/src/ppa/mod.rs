@@ -274,6 +274,29 @@ fn driven_per_mvm(p: &TileParams, row_us: &[f64], inputs: &[Vec<i32>]) -> (f64, 
     (conductance / n, rows / n)
 }
 
+/// Read energy of the cell array per MVM, pJ, for `driven_us` of conductance and `driven_rows`
+/// rows driven (row-reads with input bit 1):
+/// - behind a sense amplifier (`adc.kind = "sense_amp"`), DNN+NeuroSim's array term: the driven
+///   word lines' charge, `phys_cols` cells of `widthInFeatureSize1T1R` F at 0.2 fF/um, at
+///   `tech.vdd_v` (SubArray.cpp, parallel RRAM read). NeuroSim prices the bit lines' read current
+///   in the sense amplifier ("already considered in multilevelsenseamp"): its `GetColumnPower`
+///   fits of the column and mirror over the sensing time, which [`adc::sense_amp_energy_pj`]
+///   charges per conversion; a `V^2 G t` here too would count that current twice;
+/// - otherwise the cells' current over the read pulse, `V^2 G t`.
+fn crossbar_read_pj(p: &TileParams, tech: &TechConfig, driven_us: f64, driven_rows: f64) -> f64 {
+    match p.config().adc.kind {
+        AdcKind::SenseAmp => {
+            let word_line_f = p.phys_cols as f64
+                * constants::SENSE_AMP_CELL_WIDTH_F.value
+                * tech.node_nm
+                * 1e-9
+                * constants::SENSE_AMP_WIRE_F_PER_M.value;
+            driven_rows * word_line_f * tech.vdd_v * tech.vdd_v * 1e12
+        }
+        _ => tech.read_v * tech.read_v * driven_us * 1e-6 * tech.read_ns * 1e-9 * 1e12,
+    }
+}
+
 /// The estimate of the tile `p` running `workload`, with the digital periphery from `digital`
 /// (left out of area and energy when `None`). Refuses a workload the tile cannot hold.
 pub fn estimate(
@@ -312,7 +335,7 @@ pub fn estimate(
     );
     energy.insert(
         "crossbar".to_string(),
-        tech.read_v * tech.read_v * driven_us * 1e-6 * tech.read_ns * 1e-9 * 1e12,
+        crossbar_read_pj(p, tech, driven_us, driven_rows),
     );
     energy.insert(
         "input_drivers".to_string(),

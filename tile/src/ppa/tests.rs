@@ -122,7 +122,6 @@ fn the_kind_changes_the_price_and_nothing_else() {
         );
         assert_ne!(other.adc_area_mm2_each, sar.adc_area_mm2_each);
         assert!(other.adc_source != sar.adc_source && !other.adc_source.is_empty());
-        assert_eq!(other.energy_pj["crossbar"], sar.energy_pj["crossbar"]);
         assert_eq!(other.cycles_per_mvm, sar.cycles_per_mvm);
         assert!(
             other.constants.len() > sar.constants.len(),
@@ -154,6 +153,27 @@ fn slower_conversions_lower_throughput() {
     let (fast, slow) = (report("[adc]\ncycles = 1"), report("[adc]\ncycles = 4"));
     assert!(slow.mvm_per_s < fast.mvm_per_s);
     assert!(slow.tops < fast.tops);
+}
+
+#[test]
+fn a_sense_amp_takes_the_read_current_and_leaves_the_array_its_word_lines() {
+    let sar = report("[adc]\nbits = 6");
+    let integrating = report("[adc]\nbits = 6\nkind = \"integrating\"");
+    assert_eq!(integrating.energy_pj["crossbar"], sar.energy_pj["crossbar"]);
+    let amp = |extra: &str| report(&format!("[adc]\nbits = 6\nkind = \"sense_amp\"\n{extra}"));
+    let base = amp("");
+    assert!(base.energy_pj["crossbar"] > 0.0);
+    assert!(base.energy_pj["crossbar"] < sar.energy_pj["crossbar"] / 10.0);
+    // The current is the sense amplifier's: the array's term ignores the conductance and the
+    // pulse, and follows the supply the word lines swing to.
+    let at = |tech: &str| amp(&format!("[tech]\n{tech}")).energy_pj["crossbar"];
+    assert_eq!(at("g_on_us = 500.0"), base.energy_pj["crossbar"]);
+    assert_eq!(at("read_ns = 50.0"), base.energy_pj["crossbar"]);
+    assert!(at("vdd_v = 1.0") < base.energy_pj["crossbar"]);
+    assert_ne!(
+        amp("[tech]\ng_on_us = 500.0").energy_pj["adc"],
+        base.energy_pj["adc"]
+    );
 }
 
 #[test]
