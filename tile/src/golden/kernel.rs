@@ -149,7 +149,8 @@ pub(crate) struct Job<'a, S> {
     pub groups: usize,
     pub input_bits: usize,
     pub inputs_signed: bool,
-    /// The rows `i` (in the group) of group g whose input bit b is set:
+    /// The rows `i` (in the group) of group g whose input bit b is set, as the offsets
+    /// `i * BLOCK` of their first lane in the group's cells:
     /// `set_rows[starts[g * Ib + b]..starts[g * Ib + b + 1]]`.
     pub set_rows: &'a [u32],
     pub starts: &'a [usize],
@@ -295,7 +296,7 @@ fn run_with<S, T, V, const NOISE: bool, const SHIFT: bool, const AVX2: bool>(
     assert!(
         job.set_rows[..job.starts[reads]]
             .iter()
-            .all(|&i| (i as usize) < rg),
+            .all(|&i| (i as usize) % BLOCK == 0 && (i as usize) < rg * BLOCK),
         "set rows are rows of a group"
     );
     // The column currents of the reads (g, b) of one group and block.
@@ -311,7 +312,7 @@ fn run_with<S, T, V, const NOISE: bool, const SHIFT: bool, const AVX2: bool>(
                 let read = g * ib + b;
                 let rows = &job.set_rows[job.starts[read]..job.starts[read + 1]];
                 // The masked sum: lanes of the rows whose input bit b is set.
-                // SAFETY: every row is below Rg (asserted above), the length of `cells`.
+                // SAFETY: every offset is a row's below Rg (asserted above), the rows of `cells`.
                 unsafe {
                     if active <= CHUNK {
                         masked_sum::<S, T, 1>(cells, rows, job.stretch, current);
@@ -574,13 +575,14 @@ pub(crate) struct Lanes<X>(pub [X; BLOCK]);
 /// summed at once (two vectors of `u16` each, ...).
 const CHUNK: usize = 32;
 
-/// `sum of cells[i]` over the rows `i` in `rows`, lane by lane, into the first `PARTS * CHUNK`
-/// lanes of `out` (the others are left as they were: a block of at most [`CHUNK`] columns sums
-/// one part), in `S` for `stretch` rows at a time (that many never wrap it), then widened to
-/// `T`. LLVM unrolls the fixed-size lane loops, keeps the sums in registers and vectorizes them.
+/// `sum of cells[i]` over the rows `i` whose lane offsets `i * BLOCK` are in `rows`, lane by
+/// lane, into the first `PARTS * CHUNK` lanes of `out` (the others are left as they were: a block
+/// of at most [`CHUNK`] columns sums one part), in `S` for `stretch` rows at a time (that many
+/// never wrap it), then widened to `T`. LLVM unrolls the fixed-size lane loops, keeps the sums
+/// in registers and vectorizes them.
 ///
 /// # Safety
-/// Every row in `rows` is below `cells.len()`.
+/// Every offset in `rows` is a row's: a multiple of `BLOCK` below `cells.len() * BLOCK`.
 #[inline(always)]
 unsafe fn masked_sum<S: Current + AsPrimitive<T>, T: Current, const PARTS: usize>(
     cells: &[Lanes<S>],
@@ -591,9 +593,13 @@ unsafe fn masked_sum<S: Current + AsPrimitive<T>, T: Current, const PARTS: usize
     let mut wide = [[T::zero(); CHUNK]; PARTS];
     for rows in rows.chunks(stretch) {
         let mut s = [[S::zero(); CHUNK]; PARTS];
-        for &i in rows {
-            // SAFETY: the caller's bound (a bounds check per row cost a tenth of the sum).
-            let row = &unsafe { cells.get_unchecked(i as usize) }.0;
+        for &offset in rows {
+            // An offset in lanes, not a row index, spares a shift per row (an address scales by
+            // at most 8).
+            // SAFETY: the caller's bound (a bounds check per row cost a tenth of the sum); a
+            // `Lanes` is its lanes (`repr(C)`, BLOCK lanes fill its alignment: no padding).
+            let row =
+                unsafe { &*(cells.as_ptr().cast::<S>().add(offset as usize) as *const [S; BLOCK]) };
             for l in 0..CHUNK {
                 for part in 0..PARTS {
                     s[part][l] = s[part][l].wrapping_add(&row[part * CHUNK + l]);
