@@ -165,6 +165,8 @@ pub(crate) struct Job<'a, S> {
     pub step_shift: Option<u32>,
     pub step: StepDiv,
     pub adc_max: i64,
+    /// Some read can reach a code above `adc_max` (else the AVX2 conversions skip the clip).
+    pub clips: bool,
 }
 
 /// True when the AVX2 builds of the kernels can run (runtime detection: the workspace targets
@@ -346,12 +348,23 @@ fn run_with<S, T, V, const NOISE: bool, const SHIFT: bool, const AVX2: bool>(
                     // SAFETY: AVX2 is only true in `run_avx2`, which the caller runs on a CPU
                     // with AVX2.
                     unsafe {
-                        match job.ir {
-                            IrDrop::Table(_, q) => convert_avx2::<S, T, NOISE, SHIFT, true>(
-                                job, &currents, hashes, acc, pc, active, q,
+                        let (c, h) = (&currents, hashes);
+                        match (&job.ir, job.clips) {
+                            (&IrDrop::Table(_, q), true) => {
+                                convert_avx2::<S, T, NOISE, SHIFT, true, true>(
+                                    job, c, h, acc, pc, active, q,
+                                )
+                            }
+                            (&IrDrop::Table(_, q), false) => {
+                                convert_avx2::<S, T, NOISE, SHIFT, true, false>(
+                                    job, c, h, acc, pc, active, q,
+                                )
+                            }
+                            (_, true) => convert_avx2::<S, T, NOISE, SHIFT, false, true>(
+                                job, c, h, acc, pc, active, 0,
                             ),
-                            _ => convert_avx2::<S, T, NOISE, SHIFT, false>(
-                                job, &currents, hashes, acc, pc, active, 0,
+                            (_, false) => convert_avx2::<S, T, NOISE, SHIFT, false, false>(
+                                job, c, h, acc, pc, active, 0,
                             ),
                         }
                     };
@@ -397,7 +410,14 @@ fn run_with<S, T, V, const NOISE: bool, const SHIFT: bool, const AVX2: bool>(
 /// The CPU must have AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, const IR: bool>(
+unsafe fn convert_avx2<
+    S,
+    T: Current,
+    const NOISE: bool,
+    const SHIFT: bool,
+    const IR: bool,
+    const CLIP: bool,
+>(
     job: &Job<S>,
     currents: &[Lanes<T>],
     hashes: &[u32],
@@ -423,9 +443,13 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, cons
     let splat = |x: u32| _mm256_set1_epi32(x as i32);
     let count = |x: u32| _mm_cvtsi32_si128(x as i32);
     let d = job.noise_div;
-    let (magic, divisor, s1, s2) = (splat(d.m), splat(d.d), count(d.s1), count(d.s2));
+    let (magic, divisor, s2) = (splat(d.m), splat(d.d), count(d.s2));
     let step = job.step.div32;
-    let (step_magic, step_s1, step_s2) = (splat(step.m), count(step.s1), count(step.s2));
+    let (step_magic, step_s2) = (splat(step.m), count(step.s2));
+    // Both divisors are at least 3 (2*Nr + 1 with Nr > 0, a step that is not a power of two),
+    // so DivU32's first shift is 1: an immediate, not a register.
+    debug_assert!(!NOISE || d.s1 == 1);
+    debug_assert!(SHIFT || step.s1 == 1);
     let half = splat((job.step.step / 2) as u32);
     // V + floor(step/2) with V = current + u - Nr, u = h mod (2*Nr + 1).
     let offset = splat(((job.step.step / 2) as i32 - job.noise_amp as i32) as u32);
@@ -434,12 +458,12 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, cons
     let (m1, m2) = (splat(0x7feb_352d), splat(0x846c_a68b));
     let (q_lo, q_hi) = (splat(q as u32), splat((q >> 32) as u32));
     // Exact n div d for u32 lanes (DivU32): the multiply-high of even and odd lanes, blended.
-    let div = |n: __m256i, magic: __m256i, s1: __m128i, s2: __m128i| {
+    let div = |n: __m256i, magic: __m256i, s2: __m128i| {
         let even = _mm256_srli_epi64::<32>(_mm256_mul_epu32(n, magic));
         let odd = _mm256_mul_epu32(_mm256_srli_epi64::<32>(n), magic);
         let t = _mm256_blend_epi32::<0b1010_1010>(even, odd);
         _mm256_srl_epi32(
-            _mm256_add_epi32(t, _mm256_srl_epi32(_mm256_sub_epi32(n, t), s1)),
+            _mm256_add_epi32(t, _mm256_srli_epi32::<1>(_mm256_sub_epi32(n, t))),
             s2,
         )
     };
@@ -472,21 +496,22 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, cons
             x = _mm256_xor_si256(x, _mm256_srli_epi32::<15>(x));
             x = _mm256_mullo_epi32(x, m2);
             x = _mm256_xor_si256(x, _mm256_srli_epi32::<16>(x));
-            let u = _mm256_sub_epi32(x, _mm256_mullo_epi32(div(x, magic, s1, s2), divisor));
+            let u = _mm256_sub_epi32(x, _mm256_mullo_epi32(div(x, magic, s2), divisor));
             _mm256_add_epi32(_mm256_add_epi32(current, u), offset)
         } else {
             _mm256_add_epi32(current, half)
         };
         // value = V + floor(step/2); the ADC as in `convert`.
-        if SHIFT {
-            _mm256_min_epi32(
-                _mm256_max_epi32(_mm256_sra_epi32(value, shift), zero),
-                adc_max,
-            )
+        let code = if SHIFT {
+            _mm256_max_epi32(_mm256_sra_epi32(value, shift), zero)
         } else {
             // max(V, 0) + half = max(value, half).
-            let n = _mm256_max_epi32(value, half);
-            _mm256_min_epi32(div(n, step_magic, step_s1, step_s2), adc_max)
+            div(_mm256_max_epi32(value, half), step_magic, step_s2)
+        };
+        if CLIP {
+            _mm256_min_epi32(code, adc_max)
+        } else {
+            code
         }
     };
     let top = ib - 1;

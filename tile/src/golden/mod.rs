@@ -553,6 +553,10 @@ impl TileModel {
             step_shift: self.step_shift,
             step: self.step,
             adc_max: self.adc_max,
+            // The largest value of a read, Imax + Nr, rounded to a step (an IR drop only lowers it).
+            clips: (p.current_max() + p.read_noise as u64 + (p.adc_step / 2) as u64)
+                / p.adc_step as u64
+                > self.adc_max as u64,
         };
         let mut partial = vec![Lanes([V::zero(); BLOCK]); self.blocks];
         #[cfg(target_arch = "x86_64")]
