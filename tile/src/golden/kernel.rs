@@ -22,35 +22,41 @@ use num_traits::{AsPrimitive, PrimInt, Signed, WrappingAdd, WrappingSub, Zero};
 /// Physical columns per block: the lanes that one pass of the kernel carries.
 pub(crate) const BLOCK: usize = 128;
 
-/// Exact `n / d` for every `u32` n by one multiply-high, two shifts and two adds (Granlund and
-/// Montgomery, "Division by invariant integers using multiplication", PLDI 1994, figure 4.1):
-/// `l = ceil(log2 d)`, `m = floor(2^32 * (2^l - d) / d) + 1`,
-/// `q = (t + ((n - t) >> 1)) >> (l - 1)` with `t = (m * n) >> 32`.
+/// Exact `n / d` for every `u32` n by one multiply-add and a shift (A. D. Robison, "N-bit
+/// unsigned division via N-bit multiply-add", ARITH 2005): with `s = floor(log2 d)`,
+/// `q = (n * m + a) >> (32 + s)`, where `m = ceil(2^(32+s) / d)` and `a = 0` when that rounds up
+/// by at most `2^s` (Granlund and Montgomery's condition), else `m = a = floor(2^(32+s) / d)`,
+/// and `m = a = 2^32 - 1` for a power of two. `m` fits 32 bits and `n * m + a` 64 bits.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DivU32 {
     pub(crate) d: u32,
     pub(crate) m: u32,
-    pub(crate) s1: u32,
-    pub(crate) s2: u32,
+    pub(crate) a: u32,
+    pub(crate) s: u32,
 }
 
 impl DivU32 {
     pub(crate) fn new(d: u32) -> Self {
         assert!(d >= 1, "division by zero");
-        let l = 32 - (d - 1).leading_zeros();
-        let m = (((1u64 << l) - d as u64) << 32) / d as u64 + 1;
-        DivU32 {
-            d,
-            m: m as u32,
-            s1: l.min(1),
-            s2: l.saturating_sub(1),
-        }
+        let s = d.ilog2();
+        let (m, a) = if d.is_power_of_two() {
+            (u32::MAX, u32::MAX)
+        } else {
+            let p = 1u64 << (32 + s);
+            let up = p.div_ceil(d as u64);
+            if up * d as u64 - p <= 1 << s {
+                (up as u32, 0)
+            } else {
+                let down = (p / d as u64) as u32;
+                (down, down)
+            }
+        };
+        DivU32 { d, m, a, s }
     }
 
     #[inline(always)]
     pub(crate) fn div(&self, n: u32) -> u32 {
-        let t = ((self.m as u64 * n as u64) >> 32) as u32;
-        (t + ((n - t) >> self.s1)) >> self.s2
+        ((n as u64 * self.m as u64 + self.a as u64) >> (32 + self.s)) as u32
     }
 
     #[inline(always)]
@@ -442,14 +448,11 @@ unsafe fn convert_avx2<
     let ib = job.input_bits;
     let splat = |x: u32| _mm256_set1_epi32(x as i32);
     let count = |x: u32| _mm_cvtsi32_si128(x as i32);
-    let d = job.noise_div;
-    let (magic, divisor, s2) = (splat(d.m), splat(d.d), count(d.s2));
-    let step = job.step.div32;
-    let (step_magic, step_s2) = (splat(step.m), count(step.s2));
-    // Both divisors are at least 3 (2*Nr + 1 with Nr > 0, a step that is not a power of two),
-    // so DivU32's first shift is 1: an immediate, not a register.
-    debug_assert!(!NOISE || d.s1 == 1);
-    debug_assert!(SHIFT || step.s1 == 1);
+    // A divisor's multiplier, its addend in 64-bit lanes and its shift.
+    let divisor = |d: DivU32| (splat(d.m), _mm256_set1_epi64x(d.a as i64), count(d.s));
+    let noise = divisor(job.noise_div);
+    let steps = divisor(job.step.div32);
+    let modulus = splat(job.noise_div.d);
     let half = splat((job.step.step / 2) as u32);
     // V + floor(step/2) with V = current + u - Nr, u = h mod (2*Nr + 1).
     let offset = splat(((job.step.step / 2) as i32 - job.noise_amp as i32) as u32);
@@ -457,15 +460,12 @@ unsafe fn convert_avx2<
     let (zero, adc_max) = (_mm256_setzero_si256(), splat(job.adc_max as u32));
     let (m1, m2) = (splat(0x7feb_352d), splat(0x846c_a68b));
     let (q_lo, q_hi) = (splat(q as u32), splat((q >> 32) as u32));
-    // Exact n div d for u32 lanes (DivU32): the multiply-high of even and odd lanes, blended.
-    let div = |n: __m256i, magic: __m256i, s2: __m128i| {
-        let even = _mm256_srli_epi64::<32>(_mm256_mul_epu32(n, magic));
-        let odd = _mm256_mul_epu32(_mm256_srli_epi64::<32>(n), magic);
-        let t = _mm256_blend_epi32::<0b1010_1010>(even, odd);
-        _mm256_srl_epi32(
-            _mm256_add_epi32(t, _mm256_srli_epi32::<1>(_mm256_sub_epi32(n, t))),
-            s2,
-        )
+    // Exact n div d for u32 lanes (DivU32): the high halves of n * m + a of even and odd lanes,
+    // blended, shifted by s.
+    let div = |n: __m256i, (m, a, s): (__m256i, __m256i, __m128i)| {
+        let even = _mm256_srli_epi64::<32>(_mm256_add_epi64(_mm256_mul_epu32(n, m), a));
+        let odd = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64::<32>(n), m), a);
+        _mm256_srl_epi32(_mm256_blend_epi32::<0b1010_1010>(even, odd), s)
     };
     // mix(h ^ pc) over the lanes, then u = h mod (2*Nr + 1). Its first step, x ^ (x >> 16) with
     // x = h ^ pc, is h ^ (h >> 16) ^ (pc >> 16) ^ pc, and pc >> 16 is the same for every column
@@ -496,7 +496,7 @@ unsafe fn convert_avx2<
             x = _mm256_xor_si256(x, _mm256_srli_epi32::<15>(x));
             x = _mm256_mullo_epi32(x, m2);
             x = _mm256_xor_si256(x, _mm256_srli_epi32::<16>(x));
-            let u = _mm256_sub_epi32(x, _mm256_mullo_epi32(div(x, magic, s2), divisor));
+            let u = _mm256_sub_epi32(x, _mm256_mullo_epi32(div(x, noise), modulus));
             _mm256_add_epi32(_mm256_add_epi32(current, u), offset)
         } else {
             _mm256_add_epi32(current, half)
@@ -506,7 +506,7 @@ unsafe fn convert_avx2<
             _mm256_max_epi32(_mm256_sra_epi32(value, shift), zero)
         } else {
             // max(V, 0) + half = max(value, half).
-            div(_mm256_max_epi32(value, half), step_magic, step_s2)
+            div(_mm256_max_epi32(value, half), steps)
         };
         if CLIP {
             _mm256_min_epi32(code, adc_max)
