@@ -22,35 +22,41 @@ use num_traits::{AsPrimitive, PrimInt, Signed, WrappingAdd, WrappingSub, Zero};
 /// Physical columns per block: the lanes that one pass of the kernel carries.
 pub(crate) const BLOCK: usize = 128;
 
-/// Exact `n / d` for every `u32` n by one multiply-high, two shifts and two adds (Granlund and
-/// Montgomery, "Division by invariant integers using multiplication", PLDI 1994, figure 4.1):
-/// `l = ceil(log2 d)`, `m = floor(2^32 * (2^l - d) / d) + 1`,
-/// `q = (t + ((n - t) >> 1)) >> (l - 1)` with `t = (m * n) >> 32`.
+/// Exact `n / d` for every `u32` n by one multiply-add and a shift (A. D. Robison, "N-bit
+/// unsigned division via N-bit multiply-add", ARITH 2005): with `s = floor(log2 d)`,
+/// `q = (n * m + a) >> (32 + s)`, where `m = ceil(2^(32+s) / d)` and `a = 0` when that rounds up
+/// by at most `2^s` (Granlund and Montgomery's condition), else `m = a = floor(2^(32+s) / d)`,
+/// and `m = a = 2^32 - 1` for a power of two. `m` fits 32 bits and `n * m + a` 64 bits.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DivU32 {
     pub(crate) d: u32,
     pub(crate) m: u32,
-    pub(crate) s1: u32,
-    pub(crate) s2: u32,
+    pub(crate) a: u32,
+    pub(crate) s: u32,
 }
 
 impl DivU32 {
     pub(crate) fn new(d: u32) -> Self {
         assert!(d >= 1, "division by zero");
-        let l = 32 - (d - 1).leading_zeros();
-        let m = (((1u64 << l) - d as u64) << 32) / d as u64 + 1;
-        DivU32 {
-            d,
-            m: m as u32,
-            s1: l.min(1),
-            s2: l.saturating_sub(1),
-        }
+        let s = d.ilog2();
+        let (m, a) = if d.is_power_of_two() {
+            (u32::MAX, u32::MAX)
+        } else {
+            let p = 1u64 << (32 + s);
+            let up = p.div_ceil(d as u64);
+            if up * d as u64 - p <= 1 << s {
+                (up as u32, 0)
+            } else {
+                let down = (p / d as u64) as u32;
+                (down, down)
+            }
+        };
+        DivU32 { d, m, a, s }
     }
 
     #[inline(always)]
     pub(crate) fn div(&self, n: u32) -> u32 {
-        let t = ((self.m as u64 * n as u64) >> 32) as u32;
-        (t + ((n - t) >> self.s1)) >> self.s2
+        ((n as u64 * self.m as u64 + self.a as u64) >> (32 + self.s)) as u32
     }
 
     #[inline(always)]
@@ -149,7 +155,8 @@ pub(crate) struct Job<'a, S> {
     pub groups: usize,
     pub input_bits: usize,
     pub inputs_signed: bool,
-    /// The rows `i` (in the group) of group g whose input bit b is set:
+    /// The rows `i` (in the group) of group g whose input bit b is set, as the offsets
+    /// `i * BLOCK` of their first lane in the group's cells:
     /// `set_rows[starts[g * Ib + b]..starts[g * Ib + b + 1]]`.
     pub set_rows: &'a [u32],
     pub starts: &'a [usize],
@@ -164,6 +171,8 @@ pub(crate) struct Job<'a, S> {
     pub step_shift: Option<u32>,
     pub step: StepDiv,
     pub adc_max: i64,
+    /// Some read can reach a code above `adc_max` (else the AVX2 conversions skip the clip).
+    pub clips: bool,
 }
 
 /// True when the AVX2 builds of the kernels can run (runtime detection: the workspace targets
@@ -295,7 +304,7 @@ fn run_with<S, T, V, const NOISE: bool, const SHIFT: bool, const AVX2: bool>(
     assert!(
         job.set_rows[..job.starts[reads]]
             .iter()
-            .all(|&i| (i as usize) < rg),
+            .all(|&i| (i as usize) % BLOCK == 0 && (i as usize) < rg * BLOCK),
         "set rows are rows of a group"
     );
     // The column currents of the reads (g, b) of one group and block.
@@ -311,7 +320,7 @@ fn run_with<S, T, V, const NOISE: bool, const SHIFT: bool, const AVX2: bool>(
                 let read = g * ib + b;
                 let rows = &job.set_rows[job.starts[read]..job.starts[read + 1]];
                 // The masked sum: lanes of the rows whose input bit b is set.
-                // SAFETY: every row is below Rg (asserted above), the length of `cells`.
+                // SAFETY: every offset is a row's below Rg (asserted above), the rows of `cells`.
                 unsafe {
                     if active <= CHUNK {
                         masked_sum::<S, T, 1>(cells, rows, job.stretch, current);
@@ -345,12 +354,23 @@ fn run_with<S, T, V, const NOISE: bool, const SHIFT: bool, const AVX2: bool>(
                     // SAFETY: AVX2 is only true in `run_avx2`, which the caller runs on a CPU
                     // with AVX2.
                     unsafe {
-                        match job.ir {
-                            IrDrop::Table(_, q) => convert_avx2::<S, T, NOISE, SHIFT, true>(
-                                job, &currents, hashes, acc, pc, active, q,
+                        let (c, h) = (&currents, hashes);
+                        match (&job.ir, job.clips) {
+                            (&IrDrop::Table(_, q), true) => {
+                                convert_avx2::<S, T, NOISE, SHIFT, true, true>(
+                                    job, c, h, acc, pc, active, q,
+                                )
+                            }
+                            (&IrDrop::Table(_, q), false) => {
+                                convert_avx2::<S, T, NOISE, SHIFT, true, false>(
+                                    job, c, h, acc, pc, active, q,
+                                )
+                            }
+                            (_, true) => convert_avx2::<S, T, NOISE, SHIFT, false, true>(
+                                job, c, h, acc, pc, active, 0,
                             ),
-                            _ => convert_avx2::<S, T, NOISE, SHIFT, false>(
-                                job, &currents, hashes, acc, pc, active, 0,
+                            (_, false) => convert_avx2::<S, T, NOISE, SHIFT, false, false>(
+                                job, c, h, acc, pc, active, 0,
                             ),
                         }
                     };
@@ -396,7 +416,14 @@ fn run_with<S, T, V, const NOISE: bool, const SHIFT: bool, const AVX2: bool>(
 /// The CPU must have AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, const IR: bool>(
+unsafe fn convert_avx2<
+    S,
+    T: Current,
+    const NOISE: bool,
+    const SHIFT: bool,
+    const IR: bool,
+    const CLIP: bool,
+>(
     job: &Job<S>,
     currents: &[Lanes<T>],
     hashes: &[u32],
@@ -421,10 +448,11 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, cons
     let ib = job.input_bits;
     let splat = |x: u32| _mm256_set1_epi32(x as i32);
     let count = |x: u32| _mm_cvtsi32_si128(x as i32);
-    let d = job.noise_div;
-    let (magic, divisor, s1, s2) = (splat(d.m), splat(d.d), count(d.s1), count(d.s2));
-    let step = job.step.div32;
-    let (step_magic, step_s1, step_s2) = (splat(step.m), count(step.s1), count(step.s2));
+    // A divisor's multiplier, its addend in 64-bit lanes and its shift.
+    let divisor = |d: DivU32| (splat(d.m), _mm256_set1_epi64x(d.a as i64), count(d.s));
+    let noise = divisor(job.noise_div);
+    let steps = divisor(job.step.div32);
+    let modulus = splat(job.noise_div.d);
     let half = splat((job.step.step / 2) as u32);
     // V + floor(step/2) with V = current + u - Nr, u = h mod (2*Nr + 1).
     let offset = splat(((job.step.step / 2) as i32 - job.noise_amp as i32) as u32);
@@ -432,15 +460,12 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, cons
     let (zero, adc_max) = (_mm256_setzero_si256(), splat(job.adc_max as u32));
     let (m1, m2) = (splat(0x7feb_352d), splat(0x846c_a68b));
     let (q_lo, q_hi) = (splat(q as u32), splat((q >> 32) as u32));
-    // Exact n div d for u32 lanes (DivU32): the multiply-high of even and odd lanes, blended.
-    let div = |n: __m256i, magic: __m256i, s1: __m128i, s2: __m128i| {
-        let even = _mm256_srli_epi64::<32>(_mm256_mul_epu32(n, magic));
-        let odd = _mm256_mul_epu32(_mm256_srli_epi64::<32>(n), magic);
-        let t = _mm256_blend_epi32::<0b1010_1010>(even, odd);
-        _mm256_srl_epi32(
-            _mm256_add_epi32(t, _mm256_srl_epi32(_mm256_sub_epi32(n, t), s1)),
-            s2,
-        )
+    // Exact n div d for u32 lanes (DivU32): the high halves of n * m + a of even and odd lanes,
+    // blended, shifted by s.
+    let div = |n: __m256i, (m, a, s): (__m256i, __m256i, __m128i)| {
+        let even = _mm256_srli_epi64::<32>(_mm256_add_epi64(_mm256_mul_epu32(n, m), a));
+        let odd = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64::<32>(n), m), a);
+        _mm256_srl_epi32(_mm256_blend_epi32::<0b1010_1010>(even, odd), s)
     };
     // mix(h ^ pc) over the lanes, then u = h mod (2*Nr + 1). Its first step, x ^ (x >> 16) with
     // x = h ^ pc, is h ^ (h >> 16) ^ (pc >> 16) ^ pc, and pc >> 16 is the same for every column
@@ -471,21 +496,22 @@ unsafe fn convert_avx2<S, T: Current, const NOISE: bool, const SHIFT: bool, cons
             x = _mm256_xor_si256(x, _mm256_srli_epi32::<15>(x));
             x = _mm256_mullo_epi32(x, m2);
             x = _mm256_xor_si256(x, _mm256_srli_epi32::<16>(x));
-            let u = _mm256_sub_epi32(x, _mm256_mullo_epi32(div(x, magic, s1, s2), divisor));
+            let u = _mm256_sub_epi32(x, _mm256_mullo_epi32(div(x, noise), modulus));
             _mm256_add_epi32(_mm256_add_epi32(current, u), offset)
         } else {
             _mm256_add_epi32(current, half)
         };
         // value = V + floor(step/2); the ADC as in `convert`.
-        if SHIFT {
-            _mm256_min_epi32(
-                _mm256_max_epi32(_mm256_sra_epi32(value, shift), zero),
-                adc_max,
-            )
+        let code = if SHIFT {
+            _mm256_max_epi32(_mm256_sra_epi32(value, shift), zero)
         } else {
             // max(V, 0) + half = max(value, half).
-            let n = _mm256_max_epi32(value, half);
-            _mm256_min_epi32(div(n, step_magic, step_s1, step_s2), adc_max)
+            div(_mm256_max_epi32(value, half), steps)
+        };
+        if CLIP {
+            _mm256_min_epi32(code, adc_max)
+        } else {
+            code
         }
     };
     let top = ib - 1;
@@ -574,13 +600,14 @@ pub(crate) struct Lanes<X>(pub [X; BLOCK]);
 /// summed at once (two vectors of `u16` each, ...).
 const CHUNK: usize = 32;
 
-/// `sum of cells[i]` over the rows `i` in `rows`, lane by lane, into the first `PARTS * CHUNK`
-/// lanes of `out` (the others are left as they were: a block of at most [`CHUNK`] columns sums
-/// one part), in `S` for `stretch` rows at a time (that many never wrap it), then widened to
-/// `T`. LLVM unrolls the fixed-size lane loops, keeps the sums in registers and vectorizes them.
+/// `sum of cells[i]` over the rows `i` whose lane offsets `i * BLOCK` are in `rows`, lane by
+/// lane, into the first `PARTS * CHUNK` lanes of `out` (the others are left as they were: a block
+/// of at most [`CHUNK`] columns sums one part), in `S` for `stretch` rows at a time (that many
+/// never wrap it), then widened to `T`. LLVM unrolls the fixed-size lane loops, keeps the sums
+/// in registers and vectorizes them.
 ///
 /// # Safety
-/// Every row in `rows` is below `cells.len()`.
+/// Every offset in `rows` is a row's: a multiple of `BLOCK` below `cells.len() * BLOCK`.
 #[inline(always)]
 unsafe fn masked_sum<S: Current + AsPrimitive<T>, T: Current, const PARTS: usize>(
     cells: &[Lanes<S>],
@@ -591,9 +618,20 @@ unsafe fn masked_sum<S: Current + AsPrimitive<T>, T: Current, const PARTS: usize
     let mut wide = [[T::zero(); CHUNK]; PARTS];
     for rows in rows.chunks(stretch) {
         let mut s = [[S::zero(); CHUNK]; PARTS];
-        for &i in rows {
-            // SAFETY: the caller's bound (a bounds check per row cost a tenth of the sum).
-            let row = &unsafe { cells.get_unchecked(i as usize) }.0;
+        for &offset in rows {
+            // An offset in lanes, not a row index, spares a shift per row (an address scales by
+            // at most 8).
+            // SAFETY: the caller's bound (a bounds check per row cost a tenth of the sum); a
+            // `Lanes` is its lanes (`repr(C)`, BLOCK lanes fill its alignment: no padding). The
+            // offset's alignment, told to LLVM, keeps the AVX2 loads of the row whole.
+            let row = unsafe {
+                std::hint::assert_unchecked(offset as usize % BLOCK == 0);
+                &*cells
+                    .as_ptr()
+                    .cast::<S>()
+                    .add(offset as usize)
+                    .cast::<[S; BLOCK]>()
+            };
             for l in 0..CHUNK {
                 for part in 0..PARTS {
                     s[part][l] = s[part][l].wrapping_add(&row[part * CHUNK + l]);

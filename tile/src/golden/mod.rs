@@ -475,8 +475,12 @@ impl TileModel {
             "inputs must be in {lo}..={hi} (inputs.bits): they are never masked into range"
         );
         let ib = p.input_bits as usize;
-        // The rows (in the group) of each (g, b) whose input bit is set (branch-free: every row
-        // is written, the count advances by its bit).
+        // The rows (in the group) of each (g, b) whose input bit is set, as the kernel's offsets
+        // of their lanes (branch-free: every row is written, the count advances by its bit).
+        assert!(
+            p.rows_per_read * BLOCK <= u32::MAX as usize,
+            "lane offsets fit u32"
+        );
         let mut set_rows = vec![0u32; p.rows * ib + 1];
         let mut starts = Vec::with_capacity(p.groups * ib + 1);
         let mut n = 0;
@@ -485,7 +489,7 @@ impl TileModel {
             for b in 0..ib {
                 starts.push(n);
                 for (i, &xr) in group.iter().enumerate() {
-                    set_rows[n] = i as u32;
+                    set_rows[n] = (i * BLOCK) as u32;
                     n += input_bit(xr, b as u32) as usize;
                 }
             }
@@ -549,6 +553,10 @@ impl TileModel {
             step_shift: self.step_shift,
             step: self.step,
             adc_max: self.adc_max,
+            // The largest value of a read, Imax + Nr, rounded to a step (an IR drop only lowers it).
+            clips: (p.current_max() + p.read_noise as u64 + (p.adc_step / 2) as u64)
+                / p.adc_step as u64
+                > self.adc_max as u64,
         };
         let mut partial = vec![Lanes([V::zero(); BLOCK]); self.blocks];
         #[cfg(target_arch = "x86_64")]
