@@ -508,8 +508,9 @@ fn readme_contract(p: &TileParams, rtl: &GeneratedRtl) -> String {
 
 ## Clock gates
 
-Registers that load rarely (each word of the lanes' partial sums, of the input banks and of the
-column parameters, and the read registers of the last two) are clocked through
+Registers that load rarely (each word of the lanes' partial sums, each transfer's slot of the
+input banks, each word of the column parameters, and the read registers of the last two) are
+clocked through
 `cim_clock_gate`: a latch open while the clock is low and an AND, the integrated clock gate's
 convention (active-high `enable`, `test_enable` for scan, tied low here). Map it to your
 library's ICG cell (Nangate45: `CLKGATETST_X1`, pins CK, E, SE, GCK; `cimtile ppa` and `cimtile
