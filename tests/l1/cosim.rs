@@ -13,12 +13,13 @@
 //!   programming while streaming, the default and fpga64 presets and a noisy v2 default, and a
 //!   cell written just before an MVM.
 //!
-//! Verilator builds the periphery in both forms of its clock gates (`ClockGates`): every preset,
-//! the stated cycles and half the random pool as the ASIC netlist has them (a register and a gate
-//! per word), the rest as the default co-simulation builds them (`CIM_CLOCK_ENABLES`, the FPGA
-//! and formal form). The behavioral crossbar runs here as Verilator's default, the DPI-C macro (conversions in
-//! C++); `cosim/tests/macros.rs` co-simulates it and the shipped Verilog macro side by side on
-//! every preset and on random v2 configurations, and Icarus (below) runs the Verilog macro.
+//! Verilator builds the periphery in both forms of its clock gates (`ClockGates`): every preset
+//! and the stated cycles in both, half the random pool as the ASIC netlist has them (a register
+//! and a gate per word), the rest as the default co-simulation builds them (`CIM_CLOCK_ENABLES`,
+//! the FPGA and formal form). The behavioral crossbar runs here as Verilator's default, the
+//! DPI-C macro (conversions in C++); `cosim/tests/macros.rs` co-simulates it and the shipped
+//! Verilog macro side by side on every preset and on random v2 configurations, and Icarus
+//! (below) runs the Verilog macro.
 //!
 //! A mismatch leaves a replayable case in `target/cosim-failures/<name>/`; copied into
 //! `tests/traces/`, it becomes a regression trace.
