@@ -121,6 +121,15 @@ pub struct GenerateArgs {
     /// The crossbar macro in the file set.
     #[arg(long = "macro", value_enum, default_value = "behavioral")]
     pub crossbar: MacroChoice,
+    /// Generate the chip of this network instead of one tile (an ONNX graph or an .npz MLP):
+    /// one tile per weight tile, the memories, feeders, adders and sequencer between them
+    /// (docs/chip.md). Needs --data.
+    #[arg(long, value_name = "M.onnx|M.npz", conflicts_with_all = ["bus", "prefix"])]
+    pub model: Option<PathBuf>,
+    /// With --model: the images whose activation ranges quantize the network, as `cimtile net
+    /// --data` takes them (the requantization is part of the chip's layer table).
+    #[arg(long, value_name = "D.npz", requires = "model")]
+    pub data: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -339,6 +348,22 @@ pub struct CosimArgs {
     /// Percent of cycles on which the host refuses a result (below 100, as --gaps).
     #[arg(long, value_name = "PERCENT", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=99))]
     pub backpressure: u32,
+    /// Co-simulate the chip of this network (`generate --model`) against `cimtile net`'s tile
+    /// path, image by image, instead of one tile on random cases. Needs --data.
+    #[arg(long, value_name = "M.onnx|M.npz", conflicts_with_all = ["rtl", "bus", "mvms", "seed", "vcd_on_mismatch", "gaps", "backpressure"])]
+    pub model: Option<PathBuf>,
+    /// With --model: the test set (x, y, optionally calib), as `cimtile net --data` takes it.
+    #[arg(long, value_name = "D.npz", requires = "model")]
+    pub data: Option<PathBuf>,
+    /// With --model: test images to stream through the chip (default: all).
+    #[arg(long, value_name = "N", requires = "model", value_parser = clap::value_parser!(u64).range(1..))]
+    pub images: Option<u64>,
+    /// With --model: write the figures (images, bit_exact, accuracy, cycles, speed) here as JSON.
+    #[arg(long, value_name = "R.json", requires = "model")]
+    pub json: Option<PathBuf>,
+    /// With --model: write the chip's waveform (every signal) here.
+    #[arg(long, value_name = "F.vcd", requires = "model")]
+    pub vcd: Option<PathBuf>,
 }
 
 #[derive(Args)]

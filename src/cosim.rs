@@ -17,6 +17,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 pub fn cosim(args: &CosimArgs) -> Result<ExitCode> {
+    if let Some(model) = &args.model {
+        return crate::chip_rtl::cosim(args, model);
+    }
     if args.rtl.is_some() {
         if args.tile.config.is_some() || args.tile.preset.is_some() {
             bail!("--rtl takes the configuration from the directory's manifest.json: drop --config and --preset");

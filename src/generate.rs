@@ -12,6 +12,9 @@ use cimtile_hdl::Manifest;
 use std::process::ExitCode;
 
 pub fn generate(args: &GenerateArgs) -> Result<ExitCode> {
+    if let Some(model) = &args.model {
+        return crate::chip_rtl::generate(args, model);
+    }
     let tile = tile_source::load(&args.tile)?;
     let bus = args.bus.map(|BusArg::Axi| cimtile_hdl::Bus::Axi);
     let options = cimtile_hdl::GenerateOptions {

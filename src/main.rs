@@ -10,6 +10,7 @@
 mod asic;
 mod calibrate;
 mod chip;
+mod chip_rtl;
 mod cli;
 mod completions;
 mod cosim;

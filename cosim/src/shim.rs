@@ -83,7 +83,10 @@ void* cimtile_new() {{
     return h;
 }}
 
+// A model built without --trace (`--no-trace`, where a build leaves waveforms out for speed)
+// has no tracing code to call: cimtile_trace then fails with 2.
 int cimtile_trace(void* p, const char* path) {{
+#if VM_TRACE
     Handle* h = (Handle*)p;
     if (h->vcd) return 1;
     h->vcd = new VerilatedVcdC;
@@ -92,12 +95,19 @@ int cimtile_trace(void* p, const char* path) {{
     if (!h->vcd->isOpen()) return 1;
     h->vcd->dump(h->time);
     return 0;
+#else
+    (void)p;
+    (void)path;
+    return 2;
+#endif
 }}
 
 void cimtile_free(void* p) {{
     Handle* h = (Handle*)p;
     h->top->final();
+#if VM_TRACE
     if (h->vcd) {{ h->vcd->close(); delete h->vcd; }}
+#endif
     delete h->top;
     delete h->ctx;
     delete h;
@@ -141,12 +151,16 @@ void cimtile_cycle(void* p) {{
     h->top->eval();
     h->time += 5;
     h->ctx->time(h->time);
+#if VM_TRACE
     if (h->vcd) h->vcd->dump(h->time);
+#endif
     h->top->{clock} = 0;
     h->top->eval();
     h->time += 5;
     h->ctx->time(h->time);
+#if VM_TRACE
     if (h->vcd) h->vcd->dump(h->time);
+#endif
 }}
 
 int cimtile_failed(void* p) {{
@@ -154,8 +168,12 @@ int cimtile_failed(void* p) {{
 }}
 
 void cimtile_flush(void* p) {{
+#if VM_TRACE
     Handle* h = (Handle*)p;
     if (h->vcd) h->vcd->flush();
+#else
+    (void)p;
+#endif
 }}
 }}
 "#

@@ -126,7 +126,7 @@ pub fn build_tile_macro(
 }
 
 /// Cell levels of every (row, physical column), as the host slices the weights.
-pub(crate) fn cell_levels(p: &TileParams, w: &Weights) -> Vec<u8> {
+pub fn cell_levels(p: &TileParams, w: &Weights) -> Vec<u8> {
     let mask = (1u32 << p.cell_bits()) - 1;
     let mut levels = vec![0u8; p.rows() * p.phys_cols()];
     for pc in 0..p.phys_cols() {

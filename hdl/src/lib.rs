@@ -10,6 +10,7 @@
 //! that owns them, memories with synchronous reads, no `$` in names and no `initial` blocks.
 
 pub mod axi;
+pub mod chip_blocks;
 pub mod dpi;
 pub mod emulation;
 mod formal;
@@ -27,7 +28,7 @@ pub use manifest::Manifest;
 use serde::{Deserialize, Serialize};
 pub use sizing::RtlSizing;
 use std::path::{Path, PathBuf};
-pub use top::instances;
+pub use top::{instance, instances};
 
 /// Where builds made from generated RTL are cached (Verilator models, synthesis results): `$CIMTILE_CACHE_DIR`, else `$XDG_CACHE_HOME/cimtile`, else
 /// `~/.cache/cimtile` (a temporary directory without `HOME`).

@@ -21,7 +21,7 @@ use cimtile_tile::config::{Activation, TileParams};
 
 /// A module instance with parameter overrides and named port connections: `"port"` connects
 /// the signal of the same name, `"port=expression"` anything else.
-pub(super) fn instance(
+pub fn instance(
     module: &str,
     name: &str,
     params: &[(&str, String)],

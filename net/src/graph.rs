@@ -8,8 +8,11 @@ use crate::LayerKind;
 /// A pooling window: kernel, stride and padding (top, left, bottom, right) over `[C, H, W]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pool {
+    /// Window height and width.
     pub kernel: [usize; 2],
+    /// Steps between windows, vertical and horizontal.
     pub stride: [usize; 2],
+    /// Padding: top, left, bottom, right.
     pub pads: [usize; 4],
     /// Average pooling: whether padded positions count in the divisor.
     pub count_include_pad: bool,
@@ -22,9 +25,13 @@ pub enum Op {
     Input,
     /// Weight layer `Graph::layers[i]` of its one input.
     Weight(usize),
+    /// `max(x, 0)` element-wise.
     Relu,
+    /// The largest value of each window (padding is no value).
     MaxPool(Pool),
+    /// The mean of each window, rounded half up.
     AveragePool(Pool),
+    /// The mean of each channel's plane, rounded half up.
     GlobalAveragePool,
     /// Flatten or Reshape: the same values in a new shape.
     Reshape,
@@ -32,8 +39,10 @@ pub enum Op {
     Add,
 }
 
+/// One node of the graph: an operator, its inputs and its tensor's shape.
 #[derive(Debug, Clone)]
 pub struct Node {
+    /// What it computes.
     pub op: Op,
     /// Indices of earlier nodes.
     pub inputs: Vec<usize>,
@@ -44,16 +53,25 @@ pub struct Node {
 /// A convolution's geometry: input `[cin, h, w]`, kernel `kh x kw`, output `[n, hout, wout]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConvGeometry {
+    /// Input channels.
     pub cin: usize,
+    /// Input height.
     pub h: usize,
+    /// Input width.
     pub w: usize,
+    /// Kernel height.
     pub kh: usize,
+    /// Kernel width.
     pub kw: usize,
+    /// Vertical and horizontal stride.
     pub stride: [usize; 2],
     /// Top, left, bottom, right.
     pub pads: [usize; 4],
+    /// Vertical and horizontal dilation.
     pub dilation: [usize; 2],
+    /// Output height.
     pub hout: usize,
+    /// Output width.
     pub wout: usize,
 }
 
@@ -97,11 +115,17 @@ impl ConvGeometry {
 /// One weight layer in float: `y = x W + b` per MVM, W `k x n` row-major (`w[i * n + j]`).
 #[derive(Debug, Clone)]
 pub struct Layer {
+    /// The ONNX node's name (`layer0`, ... in an .npz MLP).
     pub name: String,
+    /// Dense or convolution.
     pub kind: LayerKind,
+    /// Inputs of one MVM.
     pub k: usize,
+    /// Outputs of one MVM.
     pub n: usize,
+    /// The `k x n` weights, row-major.
     pub w: Vec<f64>,
+    /// The `n` biases.
     pub b: Vec<f64>,
     /// A ReLU fused after it.
     pub relu: bool,
@@ -136,7 +160,9 @@ pub fn channels_first<T: Copy>(outputs: &[Vec<T>], n: usize) -> Vec<T> {
 /// The network: nodes in topological order and the weight layers they use.
 #[derive(Debug, Clone)]
 pub struct Graph {
+    /// The nodes in topological order; node 0 is the input.
     pub nodes: Vec<Node>,
+    /// The weight layers, in the order of their nodes.
     pub layers: Vec<Layer>,
     /// The node whose tensor is the network's output (the logits).
     pub output: usize,
@@ -175,7 +201,9 @@ pub fn pool_window(
 /// The digital operators on one number type: float for the model, integer codes for the
 /// quantized network.
 pub trait Digital: Copy {
+    /// `max(self, 0)`.
     fn relu(self) -> Self;
+    /// The larger of the two.
     fn max(self, other: Self) -> Self;
     /// The average of `values` with divisor `count`.
     fn average(values: impl Iterator<Item = Self>, count: usize) -> Self;

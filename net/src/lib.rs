@@ -18,11 +18,11 @@
 
 #![deny(missing_docs)]
 
-mod graph;
+pub mod graph;
 mod npz;
 mod onnx;
-mod quant;
-mod tiled;
+pub mod quant;
+pub mod tiled;
 
 use anyhow::{bail, Result};
 use cimtile_tile::engine::EngineBuilder;
@@ -295,6 +295,26 @@ impl Network {
         }
     }
 
+    /// The network as the tiles see it.
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    /// The images that set the activation ranges: the model's own, else the test set's `calib`,
+    /// else the test set's first [`CALIBRATION_IMAGES`].
+    pub fn calibration_images<'a>(&'a self, data: &'a TestSet) -> &'a [Vec<f64>] {
+        match (&self.calib, &data.calib) {
+            (Some(c), _) | (None, Some(c)) => c,
+            (None, None) => &data.x[..data.x.len().min(CALIBRATION_IMAGES)],
+        }
+    }
+
+    /// The network quantized for tiles `p`, its activation ranges from
+    /// [`Self::calibration_images`]: the integer network [`Self::evaluate`] runs.
+    pub fn quantize(&self, p: &TileParams, data: &TestSet) -> Result<QuantNet> {
+        QuantNet::new(&self.graph, p, self.calibration_images(data))
+    }
+
     /// The shape of one input (without the batch dimension).
     pub fn input_shape(&self) -> Vec<usize> {
         self.graph.nodes[0].shape.clone()
@@ -375,10 +395,7 @@ impl Network {
         data: &TestSet,
         options: &Options,
     ) -> Result<NetFigures> {
-        let calib: &[Vec<f64>] = match (&self.calib, &data.calib) {
-            (Some(c), _) | (None, Some(c)) => c,
-            (None, None) => &data.x[..data.x.len().min(CALIBRATION_IMAGES)],
-        };
+        let calib = self.calibration_images(data);
         let quant = QuantNet::new(&self.graph, p, calib)?;
         let mut tiled = TiledNet::new(&self.graph, &quant, p);
         let calibration = if options.calibrate {
@@ -562,6 +579,16 @@ impl TestSet {
             y,
             calib: None,
         })
+    }
+
+    /// The images, each flat in C order.
+    pub fn images(&self) -> &[Vec<f64>] {
+        &self.x
+    }
+
+    /// The images' labels.
+    pub fn labels(&self) -> &[usize] {
+        &self.y
     }
 
     /// Images in the set.

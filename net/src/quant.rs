@@ -23,11 +23,15 @@ pub const LOGIT_MAX: i64 = (1 << 15) - 1;
 
 /// One quantized layer: integer weights and the requantization of its accumulators.
 pub struct QuantLayer {
+    /// Inputs of one MVM.
     pub k: usize,
+    /// Outputs of one MVM.
     pub n: usize,
     /// `k x n` row-major, in `-(2^(Wb-1)-1)..=2^(Wb-1)-1`.
     pub w: Vec<i32>,
+    /// Per output column, the requantization of its accumulator (spec section 4).
     pub columns: Vec<ColumnParams>,
+    /// A ReLU before the clamp.
     pub relu: bool,
     /// The range the layer's outputs are clamped to: the next layer's input range, or the logits'.
     pub range: (i64, i64),

@@ -40,15 +40,23 @@ pub struct TileCalibration {
 
 /// One programmed tile of a layer.
 pub struct Tile {
+    /// Which slice of the layer's inputs it holds: rows `row_tile * R..`.
     pub row_tile: usize,
+    /// Which slice of the layer's outputs it holds: columns `col_tile * C..`.
     pub col_tile: usize,
+    /// The weights programmed into it (zeros past the layer's).
     pub weights: Weights,
+    /// Its column parameters: the layer's where the tile requantizes, else 1, 0, 0.
     pub columns: Vec<ColumnParams>,
+    /// The golden model of the programmed tile.
     pub model: TileModel,
 }
 
+/// One weight layer cut into tiles.
 pub struct TiledLayer {
+    /// `ceil(K / R)`: tiles along the inputs, whose results are added.
     pub row_tiles: usize,
+    /// `ceil(N / C)`: tiles along the outputs.
     pub col_tiles: usize,
     /// Whether the tiles' column parameters requantize (else the host does).
     pub on_tile: bool,
@@ -61,16 +69,22 @@ pub struct TiledLayer {
 
 /// One tile MVM, for checking against the RTL.
 pub struct TileMvm<'a> {
+    /// The weight layer.
     pub layer: usize,
+    /// The tile.
     pub tile: &'a Tile,
+    /// Its input codes.
     pub input: &'a [i32],
+    /// Its outputs (`out[c]`).
     pub out: &'a [i64],
 }
 
+/// A quantized network on tiles: every layer's tiles programmed, ready to run images.
 pub struct TiledNet<'a> {
     graph: &'a Graph,
     net: &'a QuantNet,
     p: TileParams,
+    /// The weight layers' tiles, in graph order.
     pub layers: Vec<TiledLayer>,
     /// Nanoseconds in the tile model's MVMs, summed over threads.
     model_nanos: AtomicU64,
@@ -86,6 +100,7 @@ fn tile_can_requantize(p: &TileParams, layer: &QuantLayer, row_tiles: usize) -> 
 }
 
 impl<'a> TiledNet<'a> {
+    /// Cuts every layer of `net` into tiles `p` and programs them.
     pub fn new(graph: &'a Graph, net: &'a QuantNet, p: &TileParams) -> Self {
         let (r, c) = (p.rows(), p.cols());
         let layers = net
@@ -148,6 +163,7 @@ impl<'a> TiledNet<'a> {
         self.model_nanos.load(Ordering::Relaxed) as f64 * 1e-9
     }
 
+    /// Tiles of every layer.
     pub fn tiles(&self) -> usize {
         self.layers.iter().map(|l| l.tiles.len()).sum()
     }
