@@ -3,8 +3,8 @@
 //! Verilog, the manifest and the co-simulation all read it.
 
 use anyhow::{bail, Result};
-use cimtile_net::graph::{Graph, Op};
-use cimtile_net::quant::QuantNet;
+use cimtile_net::graph::{Graph, Op, Pool};
+use cimtile_net::quant::{QuantNet, ADD_SHIFT};
 use cimtile_net::tiled::TiledNet;
 use cimtile_tile::config::Activation;
 use cimtile_tile::data::ColumnParams;
@@ -106,12 +106,85 @@ impl LayerStep {
     }
 }
 
+/// A window operator's step: ReLU (a 1x1 window), max or average pooling, global average.
+#[derive(Debug, Clone, Serialize)]
+pub struct PoolStep {
+    /// The graph node.
+    pub node: usize,
+    /// The memory it reads.
+    pub input: usize,
+    /// The memory it writes.
+    pub output: usize,
+    /// Input channels, height and width.
+    pub shape: [usize; 3],
+    /// Window height and width.
+    pub kernel: [usize; 2],
+    /// Vertical and horizontal stride.
+    pub stride: [usize; 2],
+    /// Padding: top, left, bottom, right.
+    pub pads: [usize; 4],
+    /// Output height and width.
+    pub output_size: [usize; 2],
+    /// The mean of the window (else its largest code).
+    pub average: bool,
+    /// The average's divisor counts the padding.
+    pub count_pad: bool,
+    /// `max(y, 0)` after.
+    pub relu: bool,
+}
+
+/// A residual connection's step: two tensors added with fixed-point factors.
+#[derive(Debug, Clone, Serialize)]
+pub struct AddStep {
+    /// The graph node.
+    pub node: usize,
+    /// The memories it reads.
+    pub inputs: [usize; 2],
+    /// The memory it writes.
+    pub output: usize,
+    /// Codes of each tensor.
+    pub count: usize,
+    /// The factors of the two inputs' codes over 2^shift.
+    pub factors: [i64; 2],
+    /// The factors' fraction bits.
+    pub shift: u32,
+    /// The output codes' range.
+    pub range: (i64, i64),
+}
+
 /// One step of the image loop.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Step {
     /// A weight layer on its tiles.
     Layer(LayerStep),
+    /// A window operator.
+    Pool(PoolStep),
+    /// A residual sum.
+    Add(AddStep),
+}
+
+impl Step {
+    /// The name of its engine in the chip's Verilog.
+    pub fn engine(&self) -> String {
+        match self {
+            Step::Layer(l) => format!("layer{}", l.layer),
+            Step::Pool(p) => format!("pool{}", p.node),
+            Step::Add(a) => format!("add{}", a.node),
+        }
+    }
+
+    /// The memories it reads, each with the name of its read port's nets.
+    pub fn reads(&self) -> Vec<(usize, String)> {
+        match self {
+            Step::Layer(l) => vec![(l.input, self.engine())],
+            Step::Pool(p) => vec![(p.input, self.engine())],
+            Step::Add(a) => vec![
+                (a.inputs[0], format!("{}_a", self.engine())),
+                (a.inputs[1], format!("{}_b", self.engine())),
+            ],
+        }
+    }
 }
 
 /// The chip: memories, steps and tiles.
@@ -153,7 +226,10 @@ impl Plan {
             let memory = match node.op {
                 // The sequencer writes the input codes with one bit above them, so a signed and
                 // an unsigned input are both two's complement.
-                Op::Input => own(&mut memories, signed_bits(in_lo, in_hi).max(p.input_bits() + 1)),
+                Op::Input => own(
+                    &mut memories,
+                    signed_bits(in_lo, in_hi).max(p.input_bits() + 1),
+                ),
                 Op::Reshape => memory_of[node.inputs[0]],
                 Op::Weight(l) => {
                     let layer = &graph.layers[l];
@@ -218,10 +294,64 @@ impl Plan {
                     tiles += t.row_tiles * t.col_tiles;
                     output
                 }
-                op => bail!(
-                    "node {i} ({op:?}) has no engine in the chip yet: the chip runs dense and convolution layers \
-                     (with their ReLU), flatten and reshape"
-                ),
+                Op::Relu | Op::MaxPool(_) | Op::AveragePool(_) | Op::GlobalAveragePool => {
+                    let input_node = node.inputs[0];
+                    let shape = &graph.nodes[input_node].shape;
+                    let [c, h, w] = match shape.as_slice() {
+                        &[c, h, w] => [c, h, w],
+                        _ => [shape.iter().product(), 1, 1],
+                    };
+                    let whole = Pool {
+                        kernel: [h, w],
+                        stride: [1, 1],
+                        pads: [0; 4],
+                        count_include_pad: false,
+                    };
+                    let single = Pool {
+                        kernel: [1, 1],
+                        ..whole
+                    };
+                    let (pool, average) = match node.op {
+                        Op::MaxPool(pool) => (pool, false),
+                        Op::AveragePool(pool) => (pool, true),
+                        Op::GlobalAveragePool => (whole, true),
+                        _ => (single, false),
+                    };
+                    let output_size = if node.op == Op::Relu {
+                        [h, w]
+                    } else {
+                        [node.shape[1], node.shape[2]]
+                    };
+                    let output = own(&mut memories, signed_bits(lo, hi));
+                    steps.push(Step::Pool(PoolStep {
+                        node: i,
+                        input: memory_of[input_node],
+                        output,
+                        shape: [c, h, w],
+                        kernel: pool.kernel,
+                        stride: pool.stride,
+                        pads: pool.pads,
+                        output_size,
+                        average,
+                        count_pad: pool.count_include_pad,
+                        relu: node.op == Op::Relu,
+                    }));
+                    output
+                }
+                Op::Add => {
+                    let (ma, mb) = quant.add_factors(i);
+                    let output = own(&mut memories, signed_bits(lo, hi));
+                    steps.push(Step::Add(AddStep {
+                        node: i,
+                        inputs: [memory_of[node.inputs[0]], memory_of[node.inputs[1]]],
+                        output,
+                        count: depth,
+                        factors: [ma, mb],
+                        shift: ADD_SHIFT,
+                        range: (lo, hi),
+                    }));
+                    output
+                }
             };
             memory_of.push(memory);
         }
@@ -237,8 +367,9 @@ impl Plan {
 
     /// The layer steps.
     pub fn layers(&self) -> impl Iterator<Item = &LayerStep> {
-        self.steps.iter().map(|s| match s {
-            Step::Layer(l) => l,
+        self.steps.iter().filter_map(|s| match s {
+            Step::Layer(l) => Some(l),
+            _ => None,
         })
     }
 

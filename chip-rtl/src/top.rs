@@ -8,7 +8,7 @@
 //!  prog_* (prog_tile) ──> the addressed tile's programming port
 //! ```
 
-use crate::plan::{bits, LayerStep, Plan};
+use crate::plan::{bits, signed_bits, AddStep, LayerStep, Plan, PoolStep, Step};
 use cimtile_cosim::verilog_ports::Port;
 use cimtile_hdl::instance;
 use cimtile_tile::TileParams;
@@ -191,8 +191,10 @@ pub fn chip_module(plan: &Plan, p: &TileParams, tile_module: &str, tile_ports: &
     let mut reads = String::new();
     let mut readers: Vec<Vec<String>> = vec![Vec::new(); plan.memories.len()];
     readers[plan.output].push("sequencer".into());
-    for l in plan.layers() {
-        readers[l.input].push(format!("layer{}", l.layer));
+    for step in &plan.steps {
+        for (m, name) in step.reads() {
+            readers[m].push(name);
+        }
     }
     for (m, names) in readers.iter().enumerate() {
         let ab = plan.memories[m].addr_bits();
@@ -277,9 +279,15 @@ pub fn chip_module(plan: &Plan, p: &TileParams, tile_module: &str, tile_ports: &
     );
 
     let mut monitors = Vec::new();
-    for (s, layer) in plan.layers().enumerate() {
-        v += &layer_block(plan, p, layer, s, tile_module, tile_ports);
-        monitors.push(layer);
+    for (s, step) in plan.steps.iter().enumerate() {
+        v += &match step {
+            Step::Layer(layer) => {
+                monitors.push(layer);
+                layer_block(plan, p, layer, s, tile_module, tile_ports)
+            }
+            Step::Pool(pool) => pool_block(plan, pool, s),
+            Step::Add(add) => add_block(plan, add, s),
+        };
     }
     v += "\n";
     v += &reads;
@@ -583,6 +591,156 @@ fn layer_block(
             format!("mon_tile=layer{n}_mon_tile"),
             format!("mon_col=layer{n}_mon_col"),
             format!("mon_data=layer{n}_mon_data"),
+        ],
+    );
+    v
+}
+
+/// A window operator: ReLU, max or average pooling, global average.
+fn pool_block(plan: &Plan, pool: &PoolStep, step: usize) -> String {
+    let n = pool.node;
+    let in_mem = &plan.memories[pool.input];
+    let out_mem = &plan.memories[pool.output];
+    let [c, h, w] = pool.shape;
+    let window = pool.kernel[0] * pool.kernel[1];
+    let sum_bits = in_mem.width + bits(window as u64) + 1;
+    let reach = [0, 1].map(|a| {
+        (pool.output_size[a] - 1) * pool.stride[a]
+            + pool.kernel[a]
+            + pool.shape[a + 1]
+            + pool.pads[a]
+            + pool.pads[a + 2]
+    });
+    let coord_bits =
+        (bits(*reach.iter().max().expect("two axes") as u64) + 1).max(in_mem.addr_bits() + 1);
+    let count_max = [
+        c,
+        pool.kernel[0],
+        pool.kernel[1],
+        pool.output_size[0],
+        pool.output_size[1],
+    ]
+    .into_iter()
+    .max()
+    .expect("values");
+    let what = if pool.relu {
+        "ReLU".to_string()
+    } else {
+        format!(
+            "{} pooling {}x{}, stride {}x{}",
+            if pool.average { "average" } else { "max" },
+            pool.kernel[0],
+            pool.kernel[1],
+            pool.stride[0],
+            pool.stride[1]
+        )
+    };
+    let mut v = format!(
+        "\n    // Node {n}: {what} over {c} x {h} x {w}.\n    wire pool{n}_rd_en;\n    wire {}pool{n}_rd_addr;\n",
+        bus(in_mem.addr_bits())
+    );
+    v += &instance(
+        "cim_chip_pool",
+        &format!("pool{n}"),
+        &[
+            ("C", c.to_string()),
+            ("H", h.to_string()),
+            ("W", w.to_string()),
+            ("KH", pool.kernel[0].to_string()),
+            ("KW", pool.kernel[1].to_string()),
+            ("STRIDE_Y", pool.stride[0].to_string()),
+            ("STRIDE_X", pool.stride[1].to_string()),
+            ("PAD_TOP", pool.pads[0].to_string()),
+            ("PAD_LEFT", pool.pads[1].to_string()),
+            ("PAD_BOTTOM", pool.pads[2].to_string()),
+            ("PAD_RIGHT", pool.pads[3].to_string()),
+            ("HOUT", pool.output_size[0].to_string()),
+            ("WOUT", pool.output_size[1].to_string()),
+            ("AVERAGE", u8::from(pool.average).to_string()),
+            ("COUNT_PAD", u8::from(pool.count_pad).to_string()),
+            ("RELU", u8::from(pool.relu).to_string()),
+            ("IN_BITS", in_mem.width.to_string()),
+            ("OUT_BITS", out_mem.width.to_string()),
+            ("IN_ADDR_BITS", in_mem.addr_bits().to_string()),
+            ("OUT_ADDR_BITS", out_mem.addr_bits().to_string()),
+            ("COUNT_BITS", bits(count_max as u64).to_string()),
+            ("COORD_BITS", coord_bits.to_string()),
+            ("SUM_BITS", sum_bits.to_string()),
+            ("DIVISOR_BITS", bits(2 * window as u64).to_string()),
+            ("STEP_BITS", bits(u64::from(sum_bits) + 1).to_string()),
+        ],
+        &[
+            "clock".to_string(),
+            "reset".into(),
+            format!("start=step_start[{step}]"),
+            format!("done=step_done[{step}]"),
+            format!("rd_en=pool{n}_rd_en"),
+            format!("rd_addr=pool{n}_rd_addr"),
+            format!("rd_data=tensor{}_rd_data", pool.input),
+            format!("wr_en=tensor{}_wr_en", pool.output),
+            format!("wr_addr=tensor{}_wr_addr", pool.output),
+            format!("wr_data=tensor{}_wr_data", pool.output),
+        ],
+    );
+    v
+}
+
+/// A residual sum.
+fn add_block(plan: &Plan, add: &AddStep, step: usize) -> String {
+    let n = add.node;
+    let [a, b] = add.inputs.map(|m| &plan.memories[m]);
+    let out_mem = &plan.memories[add.output];
+    let [ma, mb] = add.factors;
+    let factor_bits = signed_bits(ma.min(mb).min(0), ma.max(mb));
+    let index_bits = bits(add.count as u64)
+        .max(a.addr_bits())
+        .max(b.addr_bits())
+        .max(out_mem.addr_bits());
+    let mut v = format!(
+        "\n    // Node {n}: the residual sum of two tensors of {} codes.\n",
+        add.count
+    );
+    for (port, mem) in [("a", a), ("b", b)] {
+        writeln!(
+            v,
+            "    wire add{n}_{port}_rd_en;\n    wire {}add{n}_{port}_rd_addr;",
+            bus(mem.addr_bits())
+        )
+        .unwrap();
+    }
+    v += &instance(
+        "cim_chip_add",
+        &format!("add{n}"),
+        &[
+            ("COUNT", add.count.to_string()),
+            ("A_BITS", a.width.to_string()),
+            ("B_BITS", b.width.to_string()),
+            ("OUT_BITS", out_mem.width.to_string()),
+            ("OUT_LO", add.range.0.to_string()),
+            ("OUT_HI", add.range.1.to_string()),
+            ("FACTOR_A", ma.to_string()),
+            ("FACTOR_B", mb.to_string()),
+            ("FACTOR_BITS", factor_bits.to_string()),
+            ("SHIFT", add.shift.to_string()),
+            ("A_ADDR_BITS", a.addr_bits().to_string()),
+            ("B_ADDR_BITS", b.addr_bits().to_string()),
+            ("OUT_ADDR_BITS", out_mem.addr_bits().to_string()),
+            ("INDEX_BITS", index_bits.to_string()),
+        ],
+        &[
+            "clock".to_string(),
+            "reset".into(),
+            format!("start=step_start[{step}]"),
+            format!("done=step_done[{step}]"),
+            format!("a_rd_en=add{n}_a_rd_en"),
+            format!("a_rd_addr=add{n}_a_rd_addr"),
+            format!("a_rd_data=tensor{}_rd_data", add.inputs[0]),
+            format!("b_rd_en=add{n}_b_rd_en"),
+            format!("b_rd_addr=add{n}_b_rd_addr"),
+            format!("b_rd_data=tensor{}_rd_data", add.inputs[1]),
+            format!("wr_en=tensor{}_wr_en", add.output),
+            format!("wr_addr=tensor{}_wr_addr", add.output),
+            format!("wr_data=tensor{}_wr_data", add.output),
         ],
     );
     v

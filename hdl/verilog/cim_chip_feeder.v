@@ -71,8 +71,8 @@ module cim_chip_feeder #(
     localparam [ROW_TILE_BITS-1:0] ROW_TILE_ONE = 1;
     localparam integer Y_FIRST_INT = -PAD_TOP;
     localparam integer X_FIRST_INT = -PAD_LEFT;
-    localparam signed [COORD_BITS-1:0] Y_FIRST = Y_FIRST_INT[COORD_BITS-1:0];
-    localparam signed [COORD_BITS-1:0] X_FIRST = X_FIRST_INT[COORD_BITS-1:0];
+    localparam signed [COORD_BITS-1:0] Y_FIRST = $signed(Y_FIRST_INT[COORD_BITS-1:0]);
+    localparam signed [COORD_BITS-1:0] X_FIRST = $signed(X_FIRST_INT[COORD_BITS-1:0]);
     localparam signed [COORD_BITS-1:0] Y_STEP = STRIDE_Y[COORD_BITS-1:0];
     localparam signed [COORD_BITS-1:0] X_STEP = STRIDE_X[COORD_BITS-1:0];
     localparam signed [COORD_BITS-1:0] KY_STEP = DILATION_Y[COORD_BITS-1:0];

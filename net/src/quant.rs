@@ -73,7 +73,7 @@ pub struct QuantNet {
 }
 
 /// The fraction bits of a residual `Add`'s fixed-point factors.
-const ADD_SHIFT: u32 = 16;
+pub const ADD_SHIFT: u32 = 16;
 
 /// `mult / 2^shift` closest to `m` with mult in i16 and shift in 0..=31; None if m is not a
 /// positive number that fits.
@@ -161,6 +161,12 @@ impl QuantNet {
             adds,
             input_range: (lo, hi),
         })
+    }
+
+    /// The fixed-point factors `(ma, mb)` over 2^[`ADD_SHIFT`] of the `Add` at graph node `node`:
+    /// its output code is `clamp((a*ma + b*mb + 2^(ADD_SHIFT-1)) >> ADD_SHIFT)`.
+    pub fn add_factors(&self, node: usize) -> (i64, i64) {
+        self.adds[node]
     }
 
     /// The input codes of image `x`.
