@@ -7,7 +7,7 @@ use crate::tile_source::{self, Tile};
 use anyhow::{bail, Context, Result};
 use cimtile_chip::{Layer, Replication, TileFigures};
 use cimtile_chip_rtl::cosim::{build, compare, expected, ChipSim, Mismatch};
-use cimtile_chip_rtl::ChipRtl;
+use cimtile_chip_rtl::{ChipRtl, Origin};
 use cimtile_flows::pricing::{self, Pricing, WorkloadData};
 use cimtile_hdl::Crossbar;
 use cimtile_net::quant::{argmax, QuantNet};
@@ -39,11 +39,16 @@ fn load(
 fn chip_of(
     tile: &Tile,
     net: &Network,
+    model: &Path,
     quant: &QuantNet,
     tiled: &TiledNet,
     crossbar: Crossbar,
 ) -> Result<ChipRtl> {
-    cimtile_chip_rtl::generate(net.graph(), quant, tiled, &tile.params, crossbar)
+    let origin = Origin {
+        model: model.display().to_string(),
+        tile: tile.origin.clone(),
+    };
+    cimtile_chip_rtl::generate(net.graph(), quant, tiled, &tile.params, crossbar, &origin)
 }
 
 /// `generate --model`.
@@ -51,7 +56,7 @@ pub fn generate(args: &GenerateArgs, model: &Path) -> Result<ExitCode> {
     let (tile, net, data) = load(&args.tile, model, args.data.as_deref())?;
     let quant = net.quantize(&tile.params, &data)?;
     let tiled = TiledNet::new(net.graph(), &quant, &tile.params);
-    let chip = chip_of(&tile, &net, &quant, &tiled, args.crossbar.crossbar())?;
+    let chip = chip_of(&tile, &net, model, &quant, &tiled, args.crossbar.crossbar())?;
     chip.write(&args.out)
         .with_context(|| format!("cannot write the chip into '{}'", args.out.display()))?;
     let lines: usize = chip.files.iter().map(|f| f.text.lines().count()).sum();
@@ -104,7 +109,7 @@ pub fn cosim(args: &CosimArgs, model: &Path) -> Result<ExitCode> {
     let crossbar = args.crossbar.unwrap_or_default();
     let quant = net.quantize(p, &data)?;
     let tiled = TiledNet::new(net.graph(), &quant, p);
-    let chip = chip_of(&tile, &net, &quant, &tiled, crossbar.crossbar())?;
+    let chip = chip_of(&tile, &net, model, &quant, &tiled, crossbar.crossbar())?;
     let started = Instant::now();
     let model_built = progress::build_with_spinner(|| {
         build(&chip, crossbar.sim_macro(), args.vcd.is_some())

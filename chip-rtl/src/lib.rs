@@ -12,6 +12,7 @@
 //! arithmetic"); [`cosim`] checks it image by image against [`cimtile_net::tiled::TiledNet`].
 
 pub mod cosim;
+mod handoff;
 pub mod plan;
 mod top;
 
@@ -40,6 +41,17 @@ pub struct ChipRtl {
     pub tile_ports: Vec<Port>,
     /// The chip's blocks and its top, in compilation order.
     pub files: Vec<RtlFile>,
+    /// The chip's README: ports, host protocol, layer table.
+    pub readme: String,
+}
+
+/// What the chip is built from, for its README: the network's file and the tile's origin.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// The network (its file).
+    pub model: String,
+    /// The tile (a preset or a configuration file).
+    pub tile: String,
 }
 
 /// The chip of `graph` quantized as `quant` and cut into tiles `p` as `tiled`, with the
@@ -50,6 +62,7 @@ pub fn generate(
     tiled: &TiledNet,
     p: &TileParams,
     crossbar: Crossbar,
+    origin: &Origin,
 ) -> Result<ChipRtl> {
     let plan = Plan::new(graph, quant, tiled, p)?;
     let tile = generate_with(
@@ -69,9 +82,12 @@ pub fn generate(
             role: FileRole::Periphery,
         })
         .collect();
+    let text = top::chip_module(&plan, p, &tile.tile_top, &tile_ports);
+    let ports = module_ports(&text, TOP).context("reading the chip's ports")?;
+    let readme = handoff::readme(&plan, &ports, &origin.model, &origin.tile);
     files.push(RtlFile {
         name: format!("{TOP}.v"),
-        text: top::chip_module(&plan, p, &tile.tile_top, &tile_ports),
+        text,
         role: FileRole::Periphery,
     });
     Ok(ChipRtl {
@@ -79,6 +95,7 @@ pub fn generate(
         tile,
         tile_ports,
         files,
+        readme,
     })
 }
 
@@ -152,6 +169,7 @@ impl ChipRtl {
             .map(|f| format!("{f}\n"))
             .collect();
         write("files.f", &filelist)?;
+        write("README.md", &self.readme)?;
         write(
             "manifest.json",
             &(serde_json::to_string_pretty(&self.manifest())? + "\n"),

@@ -21,7 +21,15 @@ fn run(model: &str, data: &str, config: TileConfig, images: usize) {
     let data = TestSet::load(&example(data), &net).unwrap();
     let quant = net.quantize(&p, &data).unwrap();
     let tiled = TiledNet::new(net.graph(), &quant, &p);
-    let chip = generate(net.graph(), &quant, &tiled, &p, Crossbar::Behavioral).unwrap();
+    let chip = generate(
+        net.graph(),
+        &quant,
+        &tiled,
+        &p,
+        Crossbar::Behavioral,
+        &Default::default(),
+    )
+    .unwrap();
     if let Ok(dir) = std::env::var("CIMTILE_CHIP_DUMP") {
         chip.write(dir.as_ref()).unwrap();
     }

@@ -5,6 +5,7 @@
 mod common;
 
 mod asic;
+mod chip_rtl;
 mod cli_chip;
 mod cli_net;
 mod cli_onnx;
