@@ -72,6 +72,7 @@ struct Ports {
     mon_tile: PortId,
     mon_col: PortId,
     mon_data: PortId,
+    mvms: PortId,
 }
 
 /// One tile result as the chip's observation port showed it.
@@ -94,6 +95,8 @@ pub struct ImageRun {
     pub observed: Vec<Observed>,
     /// Cycles from the image's first input transfer to its last output transfer.
     pub cycles: u64,
+    /// The chip's count of tile MVMs since reset, after the image.
+    pub mvms: u64,
 }
 
 /// A simulated chip.
@@ -146,6 +149,7 @@ impl ChipSim {
             mon_tile: port("mon_tile")?,
             mon_col: port("mon_col")?,
             mon_data: port("mon_data")?,
+            mvms: port("mvms")?,
         };
         let width = |name: &str| {
             sim.ports()
@@ -349,6 +353,7 @@ impl ChipSim {
             outputs,
             observed,
             cycles,
+            mvms: self.sim.get(self.ports.mvms),
         })
     }
 }
@@ -458,6 +463,16 @@ pub fn compare(
             seen[tile],
             mvms.len(),
             mvms.len() * cols
+        ));
+    }
+    // Images run in order from reset, every tile its layer's positions each.
+    let per_image: usize = expected_tiles.iter().map(Vec::len).sum();
+    if run.mvms != ((image + 1) * per_image) as u64 {
+        return mismatch(format!(
+            "the chip counted {} tile MVMs since reset (mvms); {} images of {per_image} make {}",
+            run.mvms,
+            image + 1,
+            (image + 1) * per_image
         ));
     }
     if let Some(i) =

@@ -137,19 +137,21 @@ pub fn chip_module(plan: &Plan, p: &TileParams, tile_module: &str, tile_ports: &
         v,
         "    assign busy = sequencer_busy || |tile_busy;\n\
          \n    // Tile MVMs finished since reset: the tiles' done pulses, counted.\n    \
-         reg [{tb}:0] done_count;\n    \
-         integer done_index;\n    \
-         always @* begin\n        \
-         done_count = {{{w}{{1'b0}}}};\n        \
-         for (done_index = 0; done_index < {tiles}; done_index = done_index + 1)\n            \
-         done_count = done_count + {{{tb}'d0, tile_done[done_index]}};\n    \
+         function [{tb}:0] ones;\n        \
+         input [{top}:0] pulses;\n        \
+         integer i;\n        \
+         begin\n            \
+         ones = {{{w}{{1'b0}}}};\n            \
+         for (i = 0; i < {tiles}; i = i + 1) ones = ones + {{{tb}'d0, pulses[i]}};\n        \
          end\n    \
+         endfunction\n    \
          always @(posedge clock) begin\n        \
          if (reset) mvms <= 32'd0;\n        \
          else mvms <= mvms + {done};\n    \
          end\n",
         w = tb + 1,
-        done = widen("done_count", tb + 1, 32),
+        top = tiles - 1,
+        done = widen("ones(tile_done)", tb + 1, 32),
     )
     .unwrap();
 
