@@ -10,7 +10,7 @@ use cimtile_chip_rtl::cosim::{build, compare, expected, ChipSim, Mismatch};
 use cimtile_chip_rtl::{ChipRtl, Origin};
 use cimtile_flows::pricing::{self, Pricing, WorkloadData};
 use cimtile_hdl::Crossbar;
-use cimtile_net::quant::{argmax, QuantNet};
+use cimtile_net::quant::argmax;
 use cimtile_net::tiled::TiledNet;
 use cimtile_net::{Network, TestSet};
 use serde::Serialize;
@@ -26,8 +26,8 @@ fn load(
 ) -> Result<(Tile, Network, TestSet)> {
     let Some(data) = data else {
         bail!(
-            "--model needs --data: the test set (or a calibration set) whose images set the activation ranges the chip's \
-             requantization is built from, as `cimtile net --data` takes it"
+            "cosim --model needs --data: the test set whose images stream through the chip (and set the activation \
+             ranges its requantization is programmed from), as `cimtile net --data` takes it"
         );
     };
     let tile = tile_source::load(tile)?;
@@ -36,27 +36,19 @@ fn load(
     Ok((tile, net, data))
 }
 
-fn chip_of(
-    tile: &Tile,
-    net: &Network,
-    model: &Path,
-    quant: &QuantNet,
-    tiled: &TiledNet,
-    crossbar: Crossbar,
-) -> Result<ChipRtl> {
+fn chip_of(tile: &Tile, net: &Network, model: &Path, crossbar: Crossbar) -> Result<ChipRtl> {
     let origin = Origin {
         model: model.display().to_string(),
         tile: tile.origin.clone(),
     };
-    cimtile_chip_rtl::generate(net.graph(), quant, tiled, &tile.params, crossbar, &origin)
+    cimtile_chip_rtl::generate(net.graph(), &tile.params, crossbar, &origin)
 }
 
 /// `generate --model`.
 pub fn generate(args: &GenerateArgs, model: &Path) -> Result<ExitCode> {
-    let (tile, net, data) = load(&args.tile, model, args.data.as_deref())?;
-    let quant = net.quantize(&tile.params, &data)?;
-    let tiled = TiledNet::new(net.graph(), &quant, &tile.params);
-    let chip = chip_of(&tile, &net, model, &quant, &tiled, args.crossbar.crossbar())?;
+    let tile = tile_source::load(&args.tile)?;
+    let net = Network::load(model)?;
+    let chip = chip_of(&tile, &net, model, args.crossbar.crossbar())?;
     chip.write(&args.out)
         .with_context(|| format!("cannot write the chip into '{}'", args.out.display()))?;
     let lines: usize = chip.files.iter().map(|f| f.text.lines().count()).sum();
@@ -109,7 +101,7 @@ pub fn cosim(args: &CosimArgs, model: &Path) -> Result<ExitCode> {
     let crossbar = args.crossbar.unwrap_or_default();
     let quant = net.quantize(p, &data)?;
     let tiled = TiledNet::new(net.graph(), &quant, p);
-    let chip = chip_of(&tile, &net, model, &quant, &tiled, crossbar.crossbar())?;
+    let chip = chip_of(&tile, &net, model, crossbar.crossbar())?;
     let started = Instant::now();
     let model_built = progress::build_with_spinner(|| {
         build(&chip, crossbar.sim_macro(), args.vcd.is_some())
@@ -120,7 +112,7 @@ pub fn cosim(args: &CosimArgs, model: &Path) -> Result<ExitCode> {
     if let Some(vcd) = &args.vcd {
         sim.trace(vcd)?;
     }
-    sim.program(&tiled)?;
+    sim.program(&chip.plan, &tiled, &quant)?;
     let images = args
         .images
         .map_or(data.len(), |n| (n as usize).min(data.len()));

@@ -123,13 +123,9 @@ pub struct GenerateArgs {
     pub crossbar: MacroChoice,
     /// Generate the chip of this network instead of one tile (an ONNX graph or an .npz MLP):
     /// one tile per weight tile, the memories, feeders, adders and sequencer between them
-    /// (docs/chip.md). Needs --data.
+    /// (docs/chip.md). Weights and requantization are programmed, not built in.
     #[arg(long, value_name = "M.onnx|M.npz", conflicts_with_all = ["bus", "prefix"])]
     pub model: Option<PathBuf>,
-    /// With --model: the images whose activation ranges quantize the network, as `cimtile net
-    /// --data` takes them (the requantization is part of the chip's layer table).
-    #[arg(long, value_name = "D.npz", requires = "model")]
-    pub data: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

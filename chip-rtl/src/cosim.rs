@@ -3,6 +3,7 @@
 //! the collectors take (the observation port) compared with the golden model's, so that a
 //! mismatch names its image, layer, tile, MVM and column.
 
+use crate::plan::{LayerStep, Plan, Step};
 use crate::{ChipRtl, TOP};
 use anyhow::{bail, Context, Result};
 use cimtile_cosim::sim_macro::{ClockGates, Macro};
@@ -10,6 +11,7 @@ use cimtile_cosim::simulator::{PortId, Simulator};
 use cimtile_cosim::tile_driver::cell_levels;
 use cimtile_cosim::verilator_build::{build_with_sources, BuiltModel, CppSource};
 use cimtile_hdl::dpi;
+use cimtile_net::quant::QuantNet;
 use cimtile_net::tiled::TiledNet;
 use cimtile_tile::data::ColumnParams;
 use cimtile_tile::TileParams;
@@ -58,6 +60,7 @@ struct Ports {
     prog_mult: Option<PortId>,
     prog_shift: Option<PortId>,
     prog_bias: Option<PortId>,
+    prog_entry: Option<PortId>,
     in_valid: PortId,
     in_ready: PortId,
     in_data: PortId,
@@ -135,6 +138,7 @@ impl ChipSim {
             prog_mult: optional("prog_mult"),
             prog_shift: optional("prog_shift"),
             prog_bias: optional("prog_bias"),
+            prog_entry: optional("prog_entry"),
             in_valid: port("s_axis_tvalid")?,
             in_ready: port("s_axis_tready")?,
             in_data: port("s_axis_tdata")?,
@@ -234,8 +238,9 @@ impl ChipSim {
     }
 
     /// Programs every tile of `tiled` (its weights and, where it has them, its column
-    /// parameters) through the chip's programming port.
-    pub fn program(&mut self, tiled: &TiledNet) -> Result<()> {
+    /// parameters), then the chip's tables from `quant` (the requantization of the layers the
+    /// chip requantizes, the residual sums' factors), through the chip's programming port.
+    pub fn program(&mut self, plan: &Plan, tiled: &TiledNet, quant: &QuantNet) -> Result<()> {
         let phys = self.p.phys_cols();
         let tiles = tiled.layers.iter().flat_map(|l| &l.tiles);
         for (index, tile) in tiles.enumerate() {
@@ -272,6 +277,59 @@ impl ChipSim {
                 })?;
             }
             self.sim.set(column, 0);
+        }
+        for step in &plan.steps {
+            let (table, words): (usize, Vec<(u64, u64, u64)>) = match step {
+                Step::Layer(LayerStep {
+                    layer,
+                    table: Some(t),
+                    ..
+                }) => (
+                    *t,
+                    quant.layers[*layer]
+                        .columns
+                        .iter()
+                        .map(|c| {
+                            (
+                                c.mult as u16 as u64,
+                                u64::from(c.shift),
+                                c.bias as u32 as u64,
+                            )
+                        })
+                        .collect(),
+                ),
+                Step::Add(a) => {
+                    let (ma, mb) = quant.add_factors(a.node);
+                    let word = |m: i64| {
+                        i32::try_from(m).map(|m| (0, 0, m as u32 as u64)).map_err(|_| {
+                            anyhow::anyhow!(
+                                "node {}: a residual factor of {m} / 2^{} does not fit the chip's 32-bit factor",
+                                a.node,
+                                a.shift
+                            )
+                        })
+                    };
+                    (a.table, vec![word(ma)?, word(mb)?])
+                }
+                _ => continue,
+            };
+            let (Some(entry), Some(mult), Some(shift), Some(bias)) = (
+                self.ports.prog_entry,
+                self.ports.prog_mult,
+                self.ports.prog_shift,
+                self.ports.prog_bias,
+            ) else {
+                bail!("the chip has tables but no prog_entry, prog_mult, prog_shift or prog_bias port");
+            };
+            for (e, (m, sh, b)) in words.into_iter().enumerate() {
+                self.program_word(|sim, ports| {
+                    sim.set(ports.prog_tile, (plan.tiles + table) as u64);
+                    sim.set(entry, e as u64);
+                    sim.set(mult, m);
+                    sim.set(shift, sh);
+                    sim.set(bias, b);
+                })?;
+            }
         }
         if self.sim.get(self.ports.prog_error) == 1 {
             bail!(

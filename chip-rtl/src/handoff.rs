@@ -14,7 +14,8 @@ fn meaning(name: &str) -> &'static str {
         "prog_valid" | "prog_ready" => {
             "programming handshake of the tile `prog_tile` (its `prog_ready`: high between its MVMs)"
         }
-        "prog_tile" => "the tile a programming word is for: the chip's numbering (layer table)",
+        "prog_tile" => "the tile a programming word is for (the layer table's numbering), or past the tiles a table of the chip's",
+        "prog_entry" => "a table's entry: a requantized layer's column, or a residual sum's factor (0: a, 1: b)",
         "s_axis_tvalid" | "s_axis_tready" | "s_axis_tlast" => {
             "input codes: AXI4-Stream, one code a transfer, tlast with an image's last"
         }
@@ -79,12 +80,18 @@ pub fn readme(plan: &Plan, ports: &[Port], model: &str, tile_origin: &str) -> St
             row tile, column tile by column tile within a layer (`first_tile` in the table). Tiles that\n   \
             leave the requantization to the chip keep their column parameters at 1, 0, 0 (mult, shift,\n   \
             bias): their outputs are their accumulators.\n\
-         3. **Stream an image**: its {inputs} input codes on `s_axis`, C order (channel, row, column),\n   \
+         3. **Program the chip's tables**, one word each entry, ready at once: table t is `prog_tile =\n   \
+            {tiles} + t`; a layer the chip requantizes takes, per column (`prog_entry`), its `prog_mult`,\n   \
+            `prog_shift` and `prog_bias` (the same fields and meaning as a tile's column parameters); a\n   \
+            residual sum takes its two factors as two's complement words in `prog_bias` (entry 0 the\n   \
+            first input's, 1 the second's, over 2^16). A word past the tables sets `prog_error`.\n\
+         4. **Stream an image**: its {inputs} input codes on `s_axis`, C order (channel, row, column),\n   \
             `tlast` with the last. The chip then runs the layer table's steps in order and streams the\n   \
             {outputs} output codes on `m_axis`, `tlast` with the last. `s_axis_tready` is low from an\n   \
             image's last code until its last output is taken; the next image may follow at once.\n\n\
          ## Layer table\n\n\
-         | step | what | reads | writes | tiles |\n|---|---|---|---|---|\n",
+         | step | what | reads | writes | tiles, table |\n|---|---|---|---|---|\n",
+        tiles = plan.tiles,
         inputs = input.depth,
         outputs = output.depth,
     )
@@ -113,11 +120,13 @@ pub fn readme(plan: &Plan, ports: &[Port], model: &str, tile_origin: &str) -> St
                 tensor(l.input),
                 tensor(l.output),
                 format!(
-                    "{}..={} ({} x {})",
+                    "{}..={} ({} x {}){}",
                     l.first_tile,
                     l.first_tile + l.tiles() - 1,
                     l.row_tiles,
-                    l.col_tiles
+                    l.col_tiles,
+                    l.table
+                        .map_or(String::new(), |t| format!("; table {t}: {} columns", l.n))
                 ),
             ),
             Step::Pool(p) => (
@@ -139,7 +148,7 @@ pub fn readme(plan: &Plan, ports: &[Port], model: &str, tile_origin: &str) -> St
                 "residual sum".to_string(),
                 format!("{}, {}", tensor(a.inputs[0]), tensor(a.inputs[1])),
                 tensor(a.output),
-                "-".to_string(),
+                format!("table {}: 2 factors", a.table),
             ),
         };
         writeln!(v, "| {s} | {what} | {reads} | {writes} | {tiles} |").unwrap();

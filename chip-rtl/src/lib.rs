@@ -22,8 +22,6 @@ use cimtile_hdl::{
     chip_blocks, generate_with, Crossbar, FileRole, GenerateOptions, GeneratedRtl, RtlFile,
 };
 use cimtile_net::graph::Graph;
-use cimtile_net::quant::QuantNet;
-use cimtile_net::tiled::TiledNet;
 use cimtile_tile::TileParams;
 use plan::Plan;
 use std::path::Path;
@@ -54,17 +52,16 @@ pub struct Origin {
     pub tile: String,
 }
 
-/// The chip of `graph` quantized as `quant` and cut into tiles `p` as `tiled`, with the
-/// crossbar `crossbar` in its tiles.
+/// The chip of `graph` on tiles `p`, with the crossbar `crossbar` in its tiles. Its Verilog
+/// holds the network's structure only: weights, column parameters and the chip's tables are
+/// programmed through its host port ([`cosim::ChipSim::program`]).
 pub fn generate(
     graph: &Graph,
-    quant: &QuantNet,
-    tiled: &TiledNet,
     p: &TileParams,
     crossbar: Crossbar,
     origin: &Origin,
 ) -> Result<ChipRtl> {
-    let plan = Plan::new(graph, quant, tiled, p)?;
+    let plan = Plan::new(graph, p)?;
     let tile = generate_with(
         p,
         &GenerateOptions {

@@ -4,10 +4,9 @@
 
 use anyhow::{bail, Result};
 use cimtile_net::graph::{Graph, Op, Pool};
-use cimtile_net::quant::{QuantNet, ADD_SHIFT};
-use cimtile_net::tiled::TiledNet;
+use cimtile_net::quant::{code_ranges, ADD_SHIFT};
+use cimtile_net::tiled::requantized_on_tile;
 use cimtile_tile::config::Activation;
-use cimtile_tile::data::ColumnParams;
 use cimtile_tile::TileParams;
 use serde::Serialize;
 
@@ -85,9 +84,9 @@ pub struct LayerStep {
     /// Whether the chip requantizes the sum of the row tiles' accumulators (else the tiles'
     /// column parameters did).
     pub chip_requantizes: bool,
-    /// Per column, the requantization the chip applies (empty where the tiles requantize).
-    #[serde(skip)]
-    pub columns: Vec<ColumnParams>,
+    /// Where the chip requantizes: the number of the table of its column parameters (mult,
+    /// shift, bias per column) on the programming port.
+    pub table: Option<usize>,
     /// A ReLU before the clamp.
     pub relu: bool,
     /// The output codes' range.
@@ -144,8 +143,8 @@ pub struct AddStep {
     pub output: usize,
     /// Codes of each tensor.
     pub count: usize,
-    /// The factors of the two inputs' codes over 2^shift.
-    pub factors: [i64; 2],
+    /// The number of the table of its two factors on the programming port.
+    pub table: usize,
     /// The factors' fraction bits.
     pub shift: u32,
     /// The output codes' range.
@@ -198,6 +197,9 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// Tiles of the chip.
     pub tiles: usize,
+    /// Tables of the chip's own parameters (requantization, residual factors), programmed after
+    /// the tiles: table t is `prog_tile = tiles + t`.
+    pub tables: usize,
     /// The memory the host's images go to.
     pub input: usize,
     /// The memory the logits are read from.
@@ -205,16 +207,18 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The chip of `graph` quantized as `quant` and cut into tiles `p` as `tiled`.
-    pub fn new(graph: &Graph, quant: &QuantNet, tiled: &TiledNet, p: &TileParams) -> Result<Self> {
+    /// The chip of `graph` on tiles `p`: its structure, which the quantization does not change
+    /// (the requantization's constants are programmed, not built in).
+    pub fn new(graph: &Graph, p: &TileParams) -> Result<Self> {
         let (in_lo, in_hi) = p.input_range();
+        let ranges = code_ranges(graph, p);
         let mut memories = Vec::new();
         let mut memory_of = Vec::with_capacity(graph.nodes.len());
         let mut steps = Vec::new();
-        let mut tiles = 0;
+        let (mut tiles, mut tables) = (0, 0);
         for (i, node) in graph.nodes.iter().enumerate() {
             let depth = node.shape.iter().product::<usize>();
-            let (lo, hi) = quant.tensors[i].1;
+            let (lo, hi) = ranges[i];
             let own = |memories: &mut Vec<Memory>, width: u32| {
                 memories.push(Memory {
                     node: i,
@@ -233,11 +237,12 @@ impl Plan {
                 Op::Reshape => memory_of[node.inputs[0]],
                 Op::Weight(l) => {
                     let layer = &graph.layers[l];
-                    let q = &quant.layers[l];
-                    let t = &tiled.layers[l];
+                    let (row_tiles, col_tiles) =
+                        (layer.k.div_ceil(p.rows()), layer.n.div_ceil(p.cols()));
+                    let on_tile = requantized_on_tile(p, layer.relu, (lo, hi), row_tiles);
                     let (out_lo, out_hi) = p.output_range();
                     let acc_max = p.widths().acc_max as i128;
-                    if !t.on_tile
+                    if !on_tile
                         && (p.activation() != Activation::None
                             || (out_lo as i128) > -acc_max
                             || (out_hi as i128) < acc_max)
@@ -280,18 +285,17 @@ impl Plan {
                         n: layer.n,
                         window,
                         first_tile: tiles,
-                        row_tiles: t.row_tiles,
-                        col_tiles: t.col_tiles,
-                        chip_requantizes: !t.on_tile,
-                        columns: if t.on_tile {
-                            Vec::new()
-                        } else {
-                            q.columns.clone()
-                        },
-                        relu: q.relu,
-                        range: q.range,
+                        row_tiles,
+                        col_tiles,
+                        chip_requantizes: !on_tile,
+                        table: (!on_tile).then(|| {
+                            tables += 1;
+                            tables - 1
+                        }),
+                        relu: layer.relu,
+                        range: (lo, hi),
                     }));
-                    tiles += t.row_tiles * t.col_tiles;
+                    tiles += row_tiles * col_tiles;
                     output
                 }
                 Op::Relu | Op::MaxPool(_) | Op::AveragePool(_) | Op::GlobalAveragePool => {
@@ -339,17 +343,17 @@ impl Plan {
                     output
                 }
                 Op::Add => {
-                    let (ma, mb) = quant.add_factors(i);
                     let output = own(&mut memories, signed_bits(lo, hi));
                     steps.push(Step::Add(AddStep {
                         node: i,
                         inputs: [memory_of[node.inputs[0]], memory_of[node.inputs[1]]],
                         output,
                         count: depth,
-                        factors: [ma, mb],
+                        table: tables,
                         shift: ADD_SHIFT,
                         range: (lo, hi),
                     }));
+                    tables += 1;
                     output
                 }
             };
@@ -362,6 +366,7 @@ impl Plan {
             memory_of,
             steps,
             tiles,
+            tables,
         })
     }
 
@@ -376,6 +381,43 @@ impl Plan {
     /// Bits of a chip tile number.
     pub fn tile_bits(&self) -> u32 {
         bits(self.tiles as u64 - 1)
+    }
+
+    /// Bits of `prog_tile`: a tile's number, or the tiles' count plus a table's.
+    pub fn prog_tile_bits(&self) -> u32 {
+        bits((self.tiles + self.tables) as u64 - 1)
+    }
+
+    /// Entries of each table, in table order: a layer's columns, an Add's two factors.
+    pub fn table_entries(&self) -> Vec<usize> {
+        let mut entries = vec![0; self.tables];
+        for step in &self.steps {
+            match step {
+                Step::Layer(LayerStep {
+                    table: Some(t), n, ..
+                }) => entries[*t] = *n,
+                Step::Add(a) => entries[a.table] = 2,
+                _ => {}
+            }
+        }
+        entries
+    }
+
+    /// Bits of `prog_entry`: an entry of the largest table, and at least a slot of every
+    /// requantizing collector (its table spans its column tiles' `cols` columns each).
+    pub fn entry_bits(&self, cols: usize) -> u32 {
+        let slots = self
+            .layers()
+            .filter(|l| l.table.is_some())
+            .map(|l| l.col_tiles * cols);
+        bits(
+            self.table_entries()
+                .into_iter()
+                .chain(slots)
+                .max()
+                .unwrap_or(1) as u64
+                - 1,
+        )
     }
 }
 

@@ -8,7 +8,7 @@
 //!  prog_* (prog_tile) ──> the addressed tile's programming port
 //! ```
 
-use crate::plan::{bits, signed_bits, AddStep, LayerStep, Plan, PoolStep, Step};
+use crate::plan::{bits, AddStep, LayerStep, Plan, PoolStep, Step};
 use cimtile_cosim::verilog_ports::Port;
 use cimtile_hdl::instance;
 use cimtile_tile::TileParams;
@@ -50,6 +50,7 @@ fn width_of(tile_ports: &[Port], name: &str) -> u32 {
 /// Verilog of `cim_chip` for `plan`, its tiles `tile` (module `tile_module`, ports `tile_ports`).
 pub fn chip_module(plan: &Plan, p: &TileParams, tile_module: &str, tile_ports: &[Port]) -> String {
     let tb = plan.tile_bits();
+    let ptb = plan.prog_tile_bits();
     let in_bits = p.input_bits();
     let in_bytes = in_bits.div_ceil(8);
     let out_memory = &plan.memories[plan.output];
@@ -64,10 +65,23 @@ pub fn chip_module(plan: &Plan, p: &TileParams, tile_module: &str, tile_ports: &
         ("input ", 1, "reset".to_string()),
         ("input ", 1, "prog_valid".to_string()),
         ("output", 1, "prog_ready".to_string()),
-        ("input ", tb, "prog_tile".to_string()),
+        ("input ", ptb, "prog_tile".to_string()),
     ];
     for q in shared_programming(tile_ports) {
         ports.push(("input ", q.width as u32, q.name.clone()));
+    }
+    if plan.tables > 0 {
+        ports.push((
+            "input ",
+            plan.entry_bits(p.cols()),
+            "prog_entry".to_string(),
+        ));
+        // The tables' words; tiles with column parameters share them.
+        for (name, width) in [("prog_mult", 16), ("prog_shift", 5), ("prog_bias", 32)] {
+            if !tile_ports.iter().any(|q| q.name == name) {
+                ports.push(("input ", width, name.to_string()));
+            }
+        }
     }
     ports.extend([
         ("input ", 1, "s_axis_tvalid".to_string()),
@@ -117,19 +131,47 @@ pub fn chip_module(plan: &Plan, p: &TileParams, tile_module: &str, tile_ports: &
     writeln!(v, "    genvar t;").unwrap();
     writeln!(v, "    wire {}step_start;", bus(steps as u32)).unwrap();
     writeln!(v, "    wire {}step_done;", bus(steps as u32)).unwrap();
-    if tiles == 1 << tb {
-        v += "    assign prog_ready = tile_prog_ready[prog_tile];\n";
+    // prog_tile numbers the tiles, then the tables; a table takes a word every cycle.
+    let tile_index = if ptb > tb {
+        format!("prog_tile[{}:0]", tb - 1)
+    } else {
+        "prog_tile".to_string()
+    };
+    let to_tile = if tiles == 1 << ptb {
+        String::new()
+    } else {
+        format!("prog_tile >= {ptb}'d{tiles} || ")
+    };
+    writeln!(
+        v,
+        "    assign prog_ready = {to_tile}tile_prog_ready[{tile_index}];"
+    )
+    .unwrap();
+    // Words the chip has no place for: a number past the tables, an entry past a table's.
+    let mut missing = Vec::new();
+    if tiles + plan.tables < 1 << ptb {
+        missing.push(format!("prog_tile >= {ptb}'d{}", tiles + plan.tables));
+    }
+    let eb = plan.entry_bits(p.cols());
+    for (t, entries) in plan.table_entries().into_iter().enumerate() {
+        if entries < 1 << eb {
+            missing.push(format!(
+                "(prog_tile == {ptb}'d{} && prog_entry >= {eb}'d{entries})",
+                tiles + t
+            ));
+        }
+    }
+    if missing.is_empty() {
         v += "    always @(posedge clock) prog_error <= 1'b0;\n";
     } else {
         writeln!(
             v,
-            "    // A word for a tile the chip does not have is taken, dropped and remembered.\n    \
-             wire prog_missing = prog_tile >= {tb}'d{tiles};\n    \
-             assign prog_ready = prog_missing || tile_prog_ready[prog_tile];\n    \
+            "    // A word the chip has no place for is taken, dropped and remembered.\n    \
              always @(posedge clock) begin\n        \
              if (reset) prog_error <= 1'b0;\n        \
-             else if (prog_valid && prog_missing) prog_error <= 1'b1;\n    \
-             end"
+             else if (prog_valid && ({})) prog_error <= 1'b1;\n    \
+             end",
+            missing.join(" || ")
         )
         .unwrap();
     }
@@ -288,7 +330,7 @@ pub fn chip_module(plan: &Plan, p: &TileParams, tile_module: &str, tile_ports: &
                 layer_block(plan, p, layer, s, tile_module, tile_ports)
             }
             Step::Pool(pool) => pool_block(plan, pool, s),
-            Step::Add(add) => add_block(plan, add, s),
+            Step::Add(add) => add_block(plan, p, add, s),
         };
     }
     v += "\n";
@@ -328,26 +370,6 @@ fn tile_index_bits(l: &LayerStep) -> u32 {
     bits(l.tiles() as u64 - 1)
 }
 
-/// Parameter value of `values` packed `width` bits each, the first lowest, as a hex literal.
-fn packed(values: impl DoubleEndedIterator<Item = u64>, width: u32, count: usize) -> String {
-    let mut bits: Vec<bool> = Vec::with_capacity(width as usize * count);
-    for value in values {
-        bits.extend((0..width).map(|b| value >> b & 1 == 1));
-    }
-    let digits = bits
-        .chunks(4)
-        .rev()
-        .map(|nibble| {
-            let d = nibble
-                .iter()
-                .enumerate()
-                .fold(0u32, |d, (i, &b)| d | (u32::from(b) << i));
-            char::from_digit(d, 16).expect("a nibble is a hex digit")
-        })
-        .collect::<String>();
-    format!("{}'h{digits}", width as usize * count)
-}
-
 /// One weight layer: feeder, broadcast, its tiles and its collector.
 fn layer_block(
     plan: &Plan,
@@ -361,7 +383,6 @@ fn layer_block(
     let t = l.tiles();
     let rtb = bits(l.row_tiles as u64 - 1);
     let tib = tile_index_bits(l);
-    let tb = plan.tile_bits();
     let in_mem = &plan.memories[l.input];
     let out_mem = &plan.memories[l.output];
     let transfer = p.input_transfer();
@@ -370,6 +391,7 @@ fn layer_block(
     let out_bits = width_of(tile_ports, "out_data");
     let col_bits = width_of(tile_ports, "out_col");
     let w = &l.window;
+    let params = TableWords::of(plan, p);
     let mut v = format!(
         "\n    // Layer {n} ({name}): {k} x {cols}, {pos} MVM(s) an image on {rt} x {ct} tiles (chip tiles {first}..{last}),\n    \
          // requantized by {who}.\n",
@@ -513,11 +535,11 @@ fn layer_block(
         v,
         "    generate\n        for (t = 0; t < {end}; t = t + 1) begin : layer{n}_tiles\n            \
          localparam integer INDEX_INT = {first} + t;\n            \
-         localparam [{tb_top}:0] INDEX = INDEX_INT[{tb_top}:0];\n            \
+         localparam [{ptb_top}:0] INDEX = INDEX_INT[{ptb_top}:0];\n            \
          {tile_module} tile (\n{conns}\n            );\n        end\n    endgenerate",
         first = l.first_tile,
         end = t,
-        tb_top = tb - 1,
+        ptb_top = plan.prog_tile_bits() - 1,
         conns = tile_connections
             .iter()
             .map(|c| format!("                .{c}"))
@@ -531,18 +553,13 @@ fn layer_block(
         .into_iter()
         .max()
         .expect("values");
-    let (mults, shifts, biases) = if l.chip_requantizes {
-        (
-            packed(l.columns.iter().map(|c| c.mult as u16 as u64), 16, l.n),
-            packed(l.columns.iter().map(|c| u64::from(c.shift)), 5, l.n),
-            packed(l.columns.iter().map(|c| c.bias as u32 as u64), 32, l.n),
-        )
-    } else {
-        (
-            format!("{}'h0", 16 * l.n),
-            format!("{}'h0", 5 * l.n),
-            format!("{}'h0", 32 * l.n),
-        )
+    let param_en = match l.table {
+        Some(t) => format!(
+            "prog_valid && prog_tile == {}'d{}",
+            plan.prog_tile_bits(),
+            plan.tiles + t
+        ),
+        None => "1'b0".to_string(),
     };
     v += &instance(
         "cim_chip_collector",
@@ -561,9 +578,6 @@ fn layer_block(
             ("OUT_HI", l.range.1.to_string()),
             ("RELU", u8::from(l.relu).to_string()),
             ("HOST", u8::from(l.chip_requantizes).to_string()),
-            ("MULTS", mults),
-            ("SHIFTS", shifts),
-            ("BIASES", biases),
             ("ADDR_BITS", out_mem.addr_bits().to_string()),
             (
                 "COUNT_BITS",
@@ -575,6 +589,7 @@ fn layer_block(
                 "SLOT_BITS",
                 bits((l.col_tiles * p.cols()) as u64 - 1).to_string(),
             ),
+            ("ENTRY_BITS", params.entry_bits.to_string()),
         ],
         &[
             "clock".to_string(),
@@ -586,6 +601,11 @@ fn layer_block(
             format!("tile_out_data=layer{n}_out_data"),
             format!("tile_out_col=layer{n}_out_col"),
             format!("tile_out_last=layer{n}_out_last"),
+            format!("param_wr_en={param_en}"),
+            format!("param_entry={}", params.entry),
+            format!("param_mult={}", params.mult),
+            format!("param_shift={}", params.shift),
+            format!("param_bias={}", params.bias),
             format!("wr_en=tensor{}_wr_en", l.output),
             format!("wr_addr=tensor{}_wr_addr", l.output),
             format!("wr_data=tensor{}_wr_data", l.output),
@@ -688,12 +708,11 @@ fn pool_block(plan: &Plan, pool: &PoolStep, step: usize) -> String {
 }
 
 /// A residual sum.
-fn add_block(plan: &Plan, add: &AddStep, step: usize) -> String {
+fn add_block(plan: &Plan, p: &TileParams, add: &AddStep, step: usize) -> String {
     let n = add.node;
+    let params = TableWords::of(plan, p);
     let [a, b] = add.inputs.map(|m| &plan.memories[m]);
     let out_mem = &plan.memories[add.output];
-    let [ma, mb] = add.factors;
-    let factor_bits = signed_bits(ma.min(mb).min(0), ma.max(mb));
     let index_bits = bits(add.count as u64)
         .max(a.addr_bits())
         .max(b.addr_bits())
@@ -720,14 +739,12 @@ fn add_block(plan: &Plan, add: &AddStep, step: usize) -> String {
             ("OUT_BITS", out_mem.width.to_string()),
             ("OUT_LO", add.range.0.to_string()),
             ("OUT_HI", add.range.1.to_string()),
-            ("FACTOR_A", ma.to_string()),
-            ("FACTOR_B", mb.to_string()),
-            ("FACTOR_BITS", factor_bits.to_string()),
             ("SHIFT", add.shift.to_string()),
             ("A_ADDR_BITS", a.addr_bits().to_string()),
             ("B_ADDR_BITS", b.addr_bits().to_string()),
             ("OUT_ADDR_BITS", out_mem.addr_bits().to_string()),
             ("INDEX_BITS", index_bits.to_string()),
+            ("ENTRY_BITS", params.entry_bits.to_string()),
         ],
         &[
             "clock".to_string(),
@@ -740,10 +757,49 @@ fn add_block(plan: &Plan, add: &AddStep, step: usize) -> String {
             format!("b_rd_en=add{n}_b_rd_en"),
             format!("b_rd_addr=add{n}_b_rd_addr"),
             format!("b_rd_data=tensor{}_rd_data", add.inputs[1]),
+            format!(
+                "param_wr_en=prog_valid && prog_tile == {}'d{}",
+                plan.prog_tile_bits(),
+                plan.tiles + add.table
+            ),
+            format!("param_entry={}", params.entry),
+            format!("param_factor={}", params.bias),
             format!("wr_en=tensor{}_wr_en", add.output),
             format!("wr_addr=tensor{}_wr_addr", add.output),
             format!("wr_data=tensor{}_wr_data", add.output),
         ],
     );
     v
+}
+
+/// What a table's write port connects to: the chip's programming words, or constants where
+/// the chip has no tables (and so no such ports).
+struct TableWords {
+    entry_bits: u32,
+    entry: String,
+    mult: String,
+    shift: String,
+    bias: String,
+}
+
+impl TableWords {
+    fn of(plan: &Plan, p: &TileParams) -> Self {
+        if plan.tables > 0 {
+            TableWords {
+                entry_bits: plan.entry_bits(p.cols()),
+                entry: "prog_entry".into(),
+                mult: "prog_mult".into(),
+                shift: "prog_shift".into(),
+                bias: "prog_bias".into(),
+            }
+        } else {
+            TableWords {
+                entry_bits: 1,
+                entry: "1'b0".into(),
+                mult: "16'd0".into(),
+                shift: "5'd0".into(),
+                bias: "32'd0".into(),
+            }
+        }
+    }
 }

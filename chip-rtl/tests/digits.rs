@@ -35,7 +35,7 @@ fn run(model: &str, data: &str, config: TileConfig, images: usize) {
     }
     let model = build(&chip, Macro::Dpi, false).unwrap();
     let mut sim = ChipSim::load(&model, &chip, &p).unwrap();
-    sim.program(&tiled).unwrap();
+    sim.program(&chip.plan, &tiled, &quant).unwrap();
     for i in 0..images {
         let codes = quant.quantize_input(&data.images()[i]);
         let run = sim.infer(&codes).unwrap();

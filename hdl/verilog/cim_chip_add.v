@@ -4,7 +4,8 @@
 // element as the chip's numeric contract has it (docs/chip.md):
 //   y = clamp((a*FACTOR_A + b*FACTOR_B + 2^(SHIFT-1)) >> SHIFT, OUT_LO, OUT_HI)
 // (>> rounds toward minus infinity), FACTOR_A and FACTOR_B the fixed-point ratios of the
-// inputs' scales to the output's.
+// inputs' scales to the output's: two's complement words programmed into the table (entry 0
+// FACTOR_A, entry 1 FACTOR_B).
 //
 // Three cycles an element: a is read, then b, then the sum is written (the two reads may be
 // of the same memory: they never fall on one cycle).
@@ -13,6 +14,8 @@
 //   start                 One cycle: run over the tensors (ignored until done).
 //   done                  One cycle, with the write of the last output.
 //   a_rd_*, b_rd_*        The input memories' reads (rd_data the cycle after rd_en, held).
+//   param_wr_en, param_entry, param_factor   A write of the table (entries past 1 are
+//                         ignored; the chip flags them). Between images.
 //   wr_en, wr_addr, wr_data   The output memory's write.
 module cim_chip_add #(
     parameter integer COUNT = 64,
@@ -21,14 +24,12 @@ module cim_chip_add #(
     parameter integer OUT_BITS = 5,
     parameter integer OUT_LO = -15,
     parameter integer OUT_HI = 15,
-    parameter integer FACTOR_A = 65536,   // two's complement, FACTOR_BITS bits
-    parameter integer FACTOR_B = 65536,
-    parameter integer FACTOR_BITS = 18,
     parameter integer SHIFT = 16,
     parameter integer A_ADDR_BITS = 6,
     parameter integer B_ADDR_BITS = 6,
     parameter integer OUT_ADDR_BITS = 6,
-    parameter integer INDEX_BITS = 7      // 0..COUNT, >= every address width
+    parameter integer INDEX_BITS = 7,     // 0..COUNT, >= every address width
+    parameter integer ENTRY_BITS = 1
 ) (
     input  wire                     clock,
     input  wire                     reset,
@@ -40,17 +41,19 @@ module cim_chip_add #(
     output wire                     b_rd_en,
     output wire [B_ADDR_BITS-1:0]   b_rd_addr,
     input  wire [B_BITS-1:0]        b_rd_data,
+    input  wire                     param_wr_en,
+    input  wire [ENTRY_BITS-1:0]    param_entry,
+    input  wire [31:0]              param_factor,
     output reg                      wr_en,
     output reg  [OUT_ADDR_BITS-1:0] wr_addr,
     output reg  [OUT_BITS-1:0]      wr_data
 );
+    localparam integer FACTOR_BITS = 32;
     localparam integer SUM_BITS = (A_BITS > B_BITS ? A_BITS : B_BITS) + FACTOR_BITS + 2;
     localparam [INDEX_BITS-1:0] ONE = 1;
     localparam [INDEX_BITS-1:0] LAST = COUNT[INDEX_BITS-1:0] - ONE;
-    localparam signed [FACTOR_BITS-1:0] MA = $signed(FACTOR_A[FACTOR_BITS-1:0]);
-    localparam signed [FACTOR_BITS-1:0] MB = $signed(FACTOR_B[FACTOR_BITS-1:0]);
-    localparam integer HALF_INT = 1 << (SHIFT - 1);
-    localparam signed [SUM_BITS-1:0] HALF = $signed(HALF_INT[SUM_BITS-1:0]);
+    localparam signed [SUM_BITS-1:0] UNIT = 1;
+    localparam signed [SUM_BITS-1:0] HALF = UNIT <<< (SHIFT - 1);
     localparam signed [OUT_BITS-1:0] LO_CODE = $signed(OUT_LO[OUT_BITS-1:0]);
     localparam signed [OUT_BITS-1:0] HI_CODE = $signed(OUT_HI[OUT_BITS-1:0]);
     localparam [1:0] IDLE = 2'd0, READ_A = 2'd1, READ_B = 2'd2, SUM = 2'd3;
@@ -58,6 +61,14 @@ module cim_chip_add #(
     reg [1:0]             state;
     reg [INDEX_BITS-1:0]  index;
     reg signed [SUM_BITS-1:0] scaled_a;
+    reg [FACTOR_BITS-1:0] factor_a, factor_b;
+
+    localparam [ENTRY_BITS-1:0] ENTRY_A = 0;
+    localparam [ENTRY_BITS-1:0] ENTRY_B = 1;
+    always @(posedge clock) begin
+        if (param_wr_en && param_entry == ENTRY_A) factor_a <= param_factor;
+        if (param_wr_en && param_entry == ENTRY_B) factor_b <= param_factor;
+    end
 
     assign a_rd_en = state == READ_A;
     assign a_rd_addr = index[A_ADDR_BITS-1:0];
@@ -66,8 +77,8 @@ module cim_chip_add #(
 
     wire signed [SUM_BITS-1:0] a = $signed({{(SUM_BITS - A_BITS){a_rd_data[A_BITS-1]}}, a_rd_data});
     wire signed [SUM_BITS-1:0] b = $signed({{(SUM_BITS - B_BITS){b_rd_data[B_BITS-1]}}, b_rd_data});
-    wire signed [SUM_BITS-1:0] ma = $signed({{(SUM_BITS - FACTOR_BITS){MA[FACTOR_BITS-1]}}, MA});
-    wire signed [SUM_BITS-1:0] mb = $signed({{(SUM_BITS - FACTOR_BITS){MB[FACTOR_BITS-1]}}, MB});
+    wire signed [SUM_BITS-1:0] ma = $signed({{(SUM_BITS - FACTOR_BITS){factor_a[FACTOR_BITS-1]}}, factor_a});
+    wire signed [SUM_BITS-1:0] mb = $signed({{(SUM_BITS - FACTOR_BITS){factor_b[FACTOR_BITS-1]}}, factor_b});
     wire signed [SUM_BITS-1:0] total = scaled_a + b * mb + HALF;
     wire signed [SUM_BITS-1:0] shifted = total >>> SHIFT;
     // The clamp: a value whose bits above the code's are all its sign fits a code and compares

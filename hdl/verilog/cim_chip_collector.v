@@ -7,7 +7,7 @@
 // the layer (column tile j, column c: n = j*COLS + c) sums its row tiles' results; after the
 // last row tile the sum s becomes the output code
 //   HOST = 0 (the tiles requantized):  y = s
-//   HOST = 1 (the chip requantizes):   t = (s + bias[n]) * mult[n];
+//   HOST = 1 (the chip requantizes):   t = (s + bias[n]) * mult[n];  (the table, programmed)
 //                                       y = shift[n] == 0 ? t : floor((t + 2^(shift-1)) / 2^shift)
 // then y = RELU ? max(y, 0) : y, clamped to OUT_LO..OUT_HI, written at n*POSITIONS + p (the
 // tensor's [N, Hout, Wout] order); columns past N (the last column tile's padding) are dropped.
@@ -22,6 +22,9 @@
 //   tile_out_*            The tiles' result streams, tile t = row_tile*COL_TILES + col_tile;
 //                         tile_out_ready is high for the tile being taken; a tile's
 //                         out_last ends its MVM's results.
+//   param_wr_en, param_entry, param_mult, param_shift, param_bias
+//                         A write of column param_entry's requantization (entries past the
+//                         layer's columns are ignored; the chip flags them). Between images.
 //   wr_en, wr_addr, wr_data   The output memory's write.
 //   mon_valid, mon_tile, mon_col, mon_data   Every result taken, as taken (observation for
 //                         co-simulation and bring-up; the chip's numbering adds the layer's
@@ -40,15 +43,13 @@ module cim_chip_collector #(
     parameter integer OUT_HI = 7,
     parameter integer RELU = 0,
     parameter integer HOST = 0,
-    parameter [16*N-1:0] MULTS = {16*N{1'b0}},   // column n's in bits [16n +: 16]
-    parameter [5*N-1:0]  SHIFTS = {5*N{1'b0}},
-    parameter [32*N-1:0] BIASES = {32*N{1'b0}},
     parameter integer ADDR_BITS = 6,       // the output memory's address
     parameter integer COUNT_BITS = 8,      // 0..max(COLS*COL_TILES, POSITIONS, ROW_TILES);
                                            // >= ADDR_BITS
     parameter integer TILE_INDEX_BITS = 1, // 0..ROW_TILES*COL_TILES-1, >= 1
     parameter integer COL_BITS = 2,        // a tile's out_col
-    parameter integer SLOT_BITS = 2        // 0..COL_TILES*COLS-1, <= COUNT_BITS
+    parameter integer SLOT_BITS = 2,       // 0..COL_TILES*COLS-1, <= COUNT_BITS
+    parameter integer ENTRY_BITS = 2       // param_entry, >= SLOT_BITS
 ) (
     input  wire                                       clock,
     input  wire                                       reset,
@@ -59,6 +60,11 @@ module cim_chip_collector #(
     input  wire [ROW_TILES*COL_TILES*TILE_BITS-1:0]   tile_out_data,
     input  wire [ROW_TILES*COL_TILES*COL_BITS-1:0]    tile_out_col,
     input  wire [ROW_TILES*COL_TILES-1:0]             tile_out_last,
+    input  wire                                       param_wr_en,
+    input  wire [ENTRY_BITS-1:0]                      param_entry,
+    input  wire [15:0]                                param_mult,
+    input  wire [4:0]                                 param_shift,
+    input  wire [31:0]                                param_bias,
     output reg                                        wr_en,
     output reg  [ADDR_BITS-1:0]                       wr_addr,
     output reg  [CODE_BITS-1:0]                       wr_data,
@@ -93,31 +99,29 @@ module cim_chip_collector #(
     reg [TILE_INDEX_BITS-1:0] tile;
     reg signed [SUM_BITS-1:0] partial [0:COL_TILES*COLS-1];
 
-    // The tiles' results and columns, and the requantization's parameters, as arrays (the
-    // parameters padded with zeros to a column tile's whole columns).
+    // The tiles' results and columns as arrays; the requantization's table, a column tile's
+    // whole columns of it (those past N never read).
     wire [TILE_BITS-1:0] results [0:TILES-1];
     wire [COL_BITS-1:0]  columns [0:TILES-1];
-    wire [15:0]          mults [0:SLOTS-1];
-    wire [4:0]           shifts [0:SLOTS-1];
-    wire [31:0]          biases [0:SLOTS-1];
+    reg  [15:0]          mults [0:SLOTS-1];
+    reg  [4:0]           shifts [0:SLOTS-1];
+    reg  [31:0]          biases [0:SLOTS-1];
     genvar g;
     generate
         for (g = 0; g < TILES; g = g + 1) begin : tiles
             assign results[g] = tile_out_data[g*TILE_BITS +: TILE_BITS];
             assign columns[g] = tile_out_col[g*COL_BITS +: COL_BITS];
         end
-        for (g = 0; g < SLOTS; g = g + 1) begin : slots
-            if (g < N) begin : column
-                assign mults[g] = MULTS[g*16 +: 16];
-                assign shifts[g] = SHIFTS[g*5 +: 5];
-                assign biases[g] = BIASES[g*32 +: 32];
-            end else begin : padding
-                assign mults[g] = 16'd0;
-                assign shifts[g] = 5'd0;
-                assign biases[g] = 32'd0;
-            end
-        end
     endgenerate
+    localparam [ENTRY_BITS:0] ENTRIES = N[ENTRY_BITS:0];
+    wire [SLOT_BITS-1:0] param_slot = param_entry[SLOT_BITS-1:0];
+    always @(posedge clock) begin
+        if (param_wr_en && {1'b0, param_entry} < ENTRIES) begin
+            mults[param_slot] <= param_mult;
+            shifts[param_slot] <= param_shift;
+            biases[param_slot] <= param_bias;
+        end
+    end
 
     wire take = active && tile_out_valid[tile];
     assign tile_out_ready = active ? FIRST_TILE << tile : {TILES{1'b0}};

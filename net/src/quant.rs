@@ -87,6 +87,44 @@ fn fixed_point(m: f64) -> Option<(i16, u8)> {
     Some(((m * f64::from(1u32 << shift)).round() as i16, shift))
 }
 
+/// The node that sets the logits' scale: the output, or the node before the pass-through
+/// operators (ReLU, pooling, reshape) that end the graph.
+fn logits_node(graph: &Graph) -> usize {
+    let mut logits = graph.output;
+    while !matches!(graph.nodes[logits].op, Op::Input | Op::Weight(_) | Op::Add) {
+        logits = graph.nodes[logits].inputs[0];
+    }
+    logits
+}
+
+/// Per node, the range of its codes on tiles `p`, which the quantization does not change: the
+/// tile's input range for the input; for a weight layer or a residual sum the signed range of
+/// the tile's inputs (from 0 after the layer's ReLU), or the logits' signed 16 bits where it
+/// makes them; after a ReLU from 0; anything else its input's.
+pub fn code_ranges(graph: &Graph, p: &TileParams) -> Vec<(i64, i64)> {
+    let (lo, hi) = p.input_range();
+    let logits = logits_node(graph);
+    let mut ranges: Vec<(i64, i64)> = Vec::with_capacity(graph.nodes.len());
+    for (i, node) in graph.nodes.iter().enumerate() {
+        let own = |relu: bool| {
+            if i == logits && i != 0 {
+                (-LOGIT_MAX, LOGIT_MAX)
+            } else {
+                (if relu { 0 } else { -hi }, hi)
+            }
+        };
+        let range = match node.op {
+            Op::Input => (lo, hi),
+            Op::Weight(l) => own(graph.layers[l].relu),
+            Op::Add => own(false),
+            Op::Relu => (0, ranges[node.inputs[0]].1),
+            _ => ranges[node.inputs[0]],
+        };
+        ranges.push(range);
+    }
+    ranges
+}
+
 /// `amax / qmax`, or 1 for a layer that never sees a non-zero value.
 fn scale(amax: f64, qmax: i64) -> f64 {
     if amax > 0.0 {
@@ -112,48 +150,37 @@ impl QuantNet {
                 *m = act.iter().fold(*m, |m, v| m.max(v.abs()));
             }
         }
-        // The node that sets the logits' scale: the output, or the node before the pass-through
-        // operators (ReLU, pooling, reshape) that end the graph.
-        let mut logits = graph.output;
-        while !matches!(graph.nodes[logits].op, Op::Input | Op::Weight(_) | Op::Add) {
-            logits = graph.nodes[logits].inputs[0];
-        }
+        let logits = logits_node(graph);
+        let ranges = code_ranges(graph, p);
         let mut tensors: Vec<(f64, (i64, i64))> = Vec::with_capacity(graph.nodes.len());
         let mut layers = Vec::with_capacity(graph.layers.len());
         let mut adds = vec![(0, 0); graph.nodes.len()];
         for (i, node) in graph.nodes.iter().enumerate() {
-            let own = |relu: bool| {
-                if i == logits && i != 0 {
-                    (scale(amax[i], LOGIT_MAX / 2), (-LOGIT_MAX, LOGIT_MAX))
-                } else {
-                    (scale(amax[i], hi), (if relu { 0 } else { -hi }, hi))
-                }
+            let range = ranges[i];
+            let own = if i == logits && i != 0 {
+                scale(amax[i], LOGIT_MAX / 2)
+            } else {
+                scale(amax[i], hi)
             };
-            let t = match node.op {
-                Op::Input => (scale(amax[i], hi), (lo, hi)),
+            let s = match node.op {
+                Op::Input => scale(amax[i], hi),
                 Op::Weight(l) => {
                     let layer = &graph.layers[l];
-                    let (s_out, range) = own(layer.relu);
                     let s_in = tensors[node.inputs[0]].0;
-                    let (quantized, s_out) = quantize_layer(layer, s_in, s_out, range, wmax)?;
+                    let (quantized, s_out) = quantize_layer(layer, s_in, own, range, wmax)?;
                     layers.push(quantized);
-                    (s_out, range)
+                    s_out
                 }
                 Op::Add => {
-                    let (s_out, range) = own(false);
                     let factor = |input: usize| {
-                        (tensors[input].0 / s_out * f64::from(1u32 << ADD_SHIFT)).round() as i64
+                        (tensors[input].0 / own * f64::from(1u32 << ADD_SHIFT)).round() as i64
                     };
                     adds[i] = (factor(node.inputs[0]), factor(node.inputs[1]));
-                    (s_out, range)
+                    own
                 }
-                Op::Relu => {
-                    let (s, (_, h)) = tensors[node.inputs[0]];
-                    (s, (0, h))
-                }
-                _ => tensors[node.inputs[0]],
+                _ => tensors[node.inputs[0]].0,
             };
-            tensors.push(t);
+            tensors.push((s, range));
         }
         Ok(QuantNet {
             layers,

@@ -92,11 +92,20 @@ pub struct TiledNet<'a> {
 
 /// Whether a tile's periphery computes `layer`'s requantization exactly.
 fn tile_can_requantize(p: &TileParams, layer: &QuantLayer, row_tiles: usize) -> bool {
+    requantized_on_tile(p, layer.relu, layer.range, row_tiles)
+}
+
+/// Whether a layer of `row_tiles` row tiles on tiles `p`, with a ReLU or not and output codes in
+/// `range`, is requantized by its tiles' column parameters: it fits one row tile, the tile's
+/// activation is none or the layer's ReLU, and the tile's output range holds the layer's.
+pub fn requantized_on_tile(
+    p: &TileParams,
+    relu: bool,
+    range: (i64, i64),
+    row_tiles: usize,
+) -> bool {
     let (lo, hi) = p.output_range();
-    row_tiles == 1
-        && (p.activation() == Activation::None || layer.relu)
-        && lo <= layer.range.0
-        && hi >= layer.range.1
+    row_tiles == 1 && (p.activation() == Activation::None || relu) && lo <= range.0 && hi >= range.1
 }
 
 impl<'a> TiledNet<'a> {

@@ -84,10 +84,9 @@ fn assert_icarus_clean(config: &TileConfig, options: &GenerateOptions, what: &st
     );
 }
 
-/// slang through pyslang's driver (scripts/setup installs it).
-fn assert_slang_clean(config: &TileConfig, options: &GenerateOptions, what: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    let rtl = generate_with_into(config, options, dir.path());
+/// slang -Weverything on `files` with top `top`, through pyslang's driver (scripts/setup
+/// installs it).
+fn slang(dir: &Path, top: &str, files: &[String]) -> (bool, String) {
     let script = "import sys\n\
         from pyslang.driver import Driver, CommandLineOptions\n\
         d = Driver(); d.addStandardArgs()\n\
@@ -95,10 +94,15 @@ fn assert_slang_clean(config: &TileConfig, options: &GenerateOptions, what: &str
         ok = ok and d.processOptions() and d.parseAllSources()\n\
         d.reportCompilation(d.createCompilation(), False)\n\
         sys.exit(0 if ok and d.reportDiagnostics(False) else 1)\n";
-    let mut args = vec!["-c", script, &rtl.top];
-    let files = files_with_assertions(&rtl);
+    let mut args = vec!["-c", script, top];
     args.extend(files.iter().map(String::as_str));
-    let (ok, log) = run(dir.path(), "python3", &args);
+    run(dir, "python3", &args)
+}
+
+fn assert_slang_clean(config: &TileConfig, options: &GenerateOptions, what: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let rtl = generate_with_into(config, options, dir.path());
+    let (ok, log) = slang(dir.path(), &rtl.top, &files_with_assertions(&rtl));
     assert!(
         ok && log.contains("0 errors, 0 warnings"),
         "{what}: slang -Weverything reports:\n{log}"
@@ -581,5 +585,52 @@ fn rtl_out_is_what_the_generator_writes() {
                 file.to_string_lossy()
             );
         }
+    }
+}
+
+/// The chip of a network (`generate --model`), through the same front ends: the residual network
+/// of tests/onnx has every engine the chip has (convolutions with padding and stride, dense,
+/// ReLU, max, average and global average pooling, the residual sum, programmed tables).
+#[test]
+fn the_chip_of_a_network_is_clean_in_every_front_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/onnx/resnet.onnx");
+    let out = cimtile(
+        &["generate", "--model", model.to_str().unwrap(), "--out", "."],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let files: Vec<String> = std::fs::read_to_string(dir.path().join("files.f"))
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mut with_assertions = files.clone();
+    with_assertions.push("cim_tile_rules.sv".into());
+    for defines in [&[][..], &["-DSYNTHESIS"][..], &["-DCIM_CLOCK_ENABLES"][..]] {
+        let mut args = vec!["--lint-only", "-Wall", "--top-module", "cim_chip"];
+        args.extend(defines);
+        args.extend(with_assertions.iter().map(String::as_str));
+        let (ok, log) = run(dir.path(), "verilator", &args);
+        assert!(ok && log.trim().is_empty(), "verilator {defines:?}:\n{log}");
+    }
+    let mut args = vec!["-g2012", "-Wall", "-o", "chip.vvp", "-s", "cim_chip"];
+    args.extend(files.iter().map(String::as_str));
+    let (ok, log) = run(dir.path(), "iverilog", &args);
+    assert!(ok && log.trim().is_empty(), "iverilog:\n{log}");
+    let (ok, log) = slang(dir.path(), "cim_chip", &with_assertions);
+    assert!(
+        ok && log.contains("0 errors, 0 warnings"),
+        "slang -Weverything:\n{log}"
+    );
+    for block in cimtile_hdl::chip_blocks::BLOCKS
+        .iter()
+        .map(|(_, text)| text)
+    {
+        assert!(
+            !block.contains("initial")
+                && !block.contains("always @(*)")
+                && !block.contains("always @*")
+        );
     }
 }
