@@ -94,6 +94,11 @@ pub(super) fn write(
             &yosys_script(files, &verilog, period_ns),
         ),
         (&qflow, "project_vars.sh".to_string(), &project_vars(files)),
+        (
+            &layout,
+            format!("{}.par", files.top),
+            &graywolf_parameters()?,
+        ),
     ] {
         std::fs::write(dir.join(&name), text)
             .with_context(|| format!("cannot write '{}'", dir.join(&name).display()))?;
@@ -208,6 +213,22 @@ fn yosys_script(files: &Files, verilog: &[String], period_ns: f64) -> String {
         period_ps = period_ns * 1000.0,
         netlist = files.netlist(),
     )
+}
+
+/// GrayWolf's parameters, which qflow takes from `layout/<top>.par` where it is newer than the
+/// technology's: the technology's, with the spacer cells named as feedthroughs. Where the macro
+/// splits the rows (the small tile of `tests/l2/asic.rs`), TimberWolfSC pads the rows beside it
+/// with spacer cells (`add_extra_cells`) it names `GATE_ARRAY_SPACER`, a cell no LEF has:
+/// `place2def` writes them all as components of that name, and `addspacers` stops on them
+/// ("can't read GATE_ARRAY_SPACER(w)"), so `qflow place` failed. Named `twfeed<n>`
+/// (`spacer_name_twfeed`), `place2def` makes each a fill cell.
+fn graywolf_parameters() -> Result<String> {
+    let path = format!("{TECH_DIR}/osu018.par");
+    let tech = std::fs::read_to_string(&path).with_context(|| format!("cannot read '{path}'"))?;
+    Ok(format!(
+        "{tech}\n# Added by cimtile: spacer cells as feedthroughs, which place2def makes fill.\n\
+         TWSC*spacer_name_twfeed : on\n"
+    ))
 }
 
 /// The share of the placement area the logic cells take (qflow's `initial_density`): the rest
