@@ -6,8 +6,9 @@
 //! - **Outline**: the PPA model's area of the cell array and ADCs
 //!   ([`ppa::macro_area_mm2`](cimtile_tile::ppa::macro_area_mm2)), a square snapped to the OSU 0.18 um
 //!   placement grid (0.8 um sites, 10 um rows), made taller if the pins need it, inside a
-//!   [`HALO_UM`] keep-out ring: GrayWolf ends its cell rows a little past a block's edge, and
-//!   a cell under the block's obstructions has pins no router can reach.
+//!   [`HALO_UM`] keep-out ring: GrayWolf ends its cell rows beside a block within a few um of
+//!   its edge, on either side, and the ring keeps them clear of the pins and of the body, where a
+//!   cell under the block's obstructions has pins no router can reach.
 //! - **Pins**: the silicon ports only (the behavioral model's `sim_*` ports are simulation
 //!   only), inputs on the left edge and outputs on the right, on metal3 tracks two pitches
 //!   apart; metal1 to metal4 are obstructed over the rest of the body, and metal2 under each
@@ -40,7 +41,9 @@ const TRACK_OFFSET: f64 = 0.5;
 /// Pins sit every `PIN_TRACKS` tracks, from `PIN_MARGIN` tracks above the bottom edge.
 const PIN_TRACKS: usize = 2;
 const PIN_MARGIN: usize = 2;
-/// The keep-out ring around the macro's body in its LEF outline, um (two rows, 25 sites).
+/// The keep-out ring around the macro's body in its LEF outline, um (two rows, 25 sites): room
+/// for GrayWolf's rows to overrun the outline (4 um on the default tile) and still leave the
+/// routes a channel to the pins along their metal3 tracks.
 pub const HALO_UM: f64 = 20.0;
 /// A pin is a metal3 stub this long (um) into the body, from the outline's edge, as wide as a wire.
 const PIN_DEPTH: f64 = 0.6;

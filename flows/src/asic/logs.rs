@@ -5,21 +5,71 @@ use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 
 /// The worst slacks OpenSTA found, ns.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Slack {
+    /// The worst setup slack of all paths.
     pub setup: f64,
+    /// The worst setup slack of the paths that have a full period (into flip-flops and the
+    /// macro, to outputs), None where there are none.
+    pub full_cycle: Option<f64>,
+    /// The worst setup slack of the paths that have half a period (into and out of the clock
+    /// gates' latches), None where there are none.
+    pub half_cycle: Option<f64>,
     pub hold: f64,
 }
 
-/// The `worst setup slack` and `worst hold slack` lines the script prints.
+/// The slack lines the OpenSTA script prints (`worst setup slack`, `worst setup slack full
+/// cycle`, `worst setup slack half cycle`, `worst hold slack`); a class of paths the design
+/// lacks is `none`.
 pub(super) fn worst_slacks(text: &str) -> Option<Slack> {
-    let find = |key: &str| {
+    let value = |key: &str| {
         text.lines()
-            .find_map(|l| l.trim().strip_prefix(key)?.trim().parse::<f64>().ok())
+            .find_map(|l| l.trim().strip_prefix(key)?.strip_prefix(' '))
+            .map(str::trim)
+    };
+    let number = |key: &str| value(key)?.parse::<f64>().ok();
+    let class = |key: &str| match value(key)? {
+        "none" => Some(None),
+        v => v.parse::<f64>().ok().map(Some),
     };
     Some(Slack {
-        setup: find("worst setup slack")?,
-        hold: find("worst hold slack")?,
+        setup: number("worst setup slack")?,
+        full_cycle: class("worst setup slack full cycle")?,
+        half_cycle: class("worst setup slack half cycle")?,
+        hold: number("worst hold slack")?,
     })
+}
+
+impl Slack {
+    /// The clock (MHz) at which the worst path just meets its setup, from the slacks at a period
+    /// of `period_ns`, the path delays (and the I/O and macro budgets of the SDC and Liberty)
+    /// held. A full-cycle path with slack s at period T arrives at T - s, so it meets at any
+    /// period above T - s. A path through a clock gate's latch has half the period: into the
+    /// latch it is required at the latch's opening, T / 2 (the report's `clock clock' (rise
+    /// edge)`, no time borrowed), so with slack s it arrives at T / 2 - s and meets at periods
+    /// above T - 2 s; out of the latch it starts at that opening and is required at the next rise,
+    /// which is the same. Fails where the worst slack of all is at a path of neither class.
+    pub fn fmax_mhz(&self, period_ns: f64) -> Result<f64> {
+        let full = self.full_cycle.map(|s| period_ns - s);
+        let half = self.half_cycle.map(|s| period_ns - 2.0 * s);
+        let classes = [self.full_cycle, self.half_cycle];
+        let covered = classes
+            .iter()
+            .flatten()
+            .fold(f64::INFINITY, |a, &b| a.min(b));
+        // The script prints 4 decimals.
+        if self.setup < covered - 1e-3 {
+            bail!(
+                "OpenSTA's worst setup slack {} ns is at a path neither into a register or output nor through a clock gate's latch ({covered} ns): fmax cannot be read from it",
+                self.setup
+            );
+        }
+        let period = [full, half]
+            .into_iter()
+            .flatten()
+            .fold(f64::NEG_INFINITY, f64::max);
+        Ok(1000.0 / period)
+    }
 }
 
 /// The count of qrouter's failed routes from its log: its `Final:` line (`write_def` in
@@ -193,10 +243,56 @@ mod tests {
         );
     }
 
+    /// The slack lines as OpenSTA prints them for the default tile (4e23d26, after synthesis).
+    const SLACKS: &str = "x\nworst setup slack 2.0013\nworst setup slack full cycle 3.2659\n\
+                          worst setup slack half cycle 2.0013\nworst hold slack 0.0673\n";
+
     #[test]
-    fn slacks_and_failed_routes_are_read_from_logs() {
-        let s = worst_slacks("x\nworst setup slack 3.6860\nworst hold slack 0.1200\n").unwrap();
-        assert_eq!((s.setup, s.hold), (3.686, 0.12));
+    fn slacks_are_read_from_opensta() {
+        let s = worst_slacks(SLACKS).unwrap();
+        assert_eq!(
+            s,
+            Slack {
+                setup: 2.0013,
+                full_cycle: Some(3.2659),
+                half_cycle: Some(2.0013),
+                hold: 0.0673
+            }
+        );
+        // A tile without clock gates has no half-cycle path.
+        let none = SLACKS.replace("half cycle 2.0013", "half cycle none");
+        assert_eq!(worst_slacks(&none).unwrap().half_cycle, None);
+        // A report without the class lines is no report.
+        assert_eq!(
+            worst_slacks("worst setup slack 3.6860\nworst hold slack 0.1200\n"),
+            None
+        );
+    }
+
+    /// fmax is the slower of the full-cycle bound (T - s) and the half-cycle one (T - 2 s).
+    #[test]
+    fn fmax_takes_a_latch_path_at_half_the_period() {
+        let s = worst_slacks(SLACKS).unwrap();
+        // 8 - 3.2659 = 4.7341 ns against 8 - 2 x 2.0013 = 3.9974 ns: the flip-flops bound it.
+        let fmax = s.fmax_mhz(8.0).unwrap();
+        assert!((fmax - 1000.0 / 4.7341).abs() < 1e-9, "{fmax}");
+        // A latch path with 1 ns of slack at 8 ns needs 6 ns, more than the flip-flops' 4.73.
+        let tight = Slack {
+            setup: 1.0,
+            half_cycle: Some(1.0),
+            ..s
+        };
+        assert!((tight.fmax_mhz(8.0).unwrap() - 1000.0 / 6.0).abs() < 1e-9);
+        // Without latches only the full-cycle paths count.
+        let ungated = Slack {
+            setup: 3.2659,
+            half_cycle: None,
+            ..s
+        };
+        assert!((ungated.fmax_mhz(8.0).unwrap() - fmax).abs() < 1e-9);
+        // A worst slack below both classes is at a path fmax does not know how to read.
+        let unknown = Slack { setup: 0.5, ..s };
+        assert!(unknown.fmax_mhz(8.0).is_err());
     }
 
     /// qrouter's own words (`write_def`, output.c): its last lines as qflow logs them.

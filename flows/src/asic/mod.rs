@@ -60,7 +60,9 @@ pub struct AsicReport {
     pub top: String,
     /// The clock the flow was constrained for.
     pub clock_mhz: f64,
-    /// 1 / (period - worst setup slack) from OpenSTA on the synthesized netlist.
+    /// The clock at which the worst path just meets its setup, from OpenSTA on the synthesized
+    /// netlist: 1 / max(period - full-cycle slack, period - 2 x half-cycle slack), since a path
+    /// through a clock gate's latch has half the period.
     pub fmax_mhz_synthesis: f64,
     /// The same on the routed netlist, with the routed wire delays.
     pub fmax_mhz_routed: f64,
@@ -68,6 +70,16 @@ pub struct AsicReport {
     pub setup_slack_ns_synthesis: f64,
     /// Worst setup slack after routing, ns.
     pub setup_slack_ns_routed: f64,
+    /// Worst setup slack after synthesis of the paths with a full period (into the flip-flops
+    /// and the macro, to the outputs), ns.
+    pub full_cycle_setup_slack_ns_synthesis: Option<f64>,
+    /// The same after routing.
+    pub full_cycle_setup_slack_ns_routed: Option<f64>,
+    /// Worst setup slack after synthesis of the paths with half a period (into a clock gate's
+    /// latch, open while the clock is low, and out of it to its AND), ns; None without gates.
+    pub half_cycle_setup_slack_ns_synthesis: Option<f64>,
+    /// The same after routing.
+    pub half_cycle_setup_slack_ns_routed: Option<f64>,
     /// Worst hold slack after routing, ns.
     pub hold_slack_ns_routed: f64,
     /// Standard cells of the periphery as placed (the clock tree and hold buffers included, the
@@ -170,6 +182,7 @@ pub fn run(
         None,
         &reports.join("timing_synthesis.rpt"),
     )?;
+    let fmax_mhz_synthesis = synth_timing.fmax_mhz(period_ns)?;
 
     step(2);
     qflow_step(qflow, "place", &files.top)?;
@@ -217,14 +230,17 @@ pub fn run(
     }
     let _ = std::fs::copy(synthesis.join("yosys.log"), reports.join("yosys.log"));
 
-    let fmax = |slack: f64| 1000.0 / (period_ns - slack);
     let report = AsicReport {
         top: files.top.clone(),
         clock_mhz,
-        fmax_mhz_synthesis: fmax(synth_timing.setup),
-        fmax_mhz_routed: fmax(routed_timing.setup),
+        fmax_mhz_synthesis,
+        fmax_mhz_routed: routed_timing.fmax_mhz(period_ns)?,
         setup_slack_ns_synthesis: synth_timing.setup,
         setup_slack_ns_routed: routed_timing.setup,
+        full_cycle_setup_slack_ns_synthesis: synth_timing.full_cycle,
+        full_cycle_setup_slack_ns_routed: routed_timing.full_cycle,
+        half_cycle_setup_slack_ns_synthesis: synth_timing.half_cycle,
+        half_cycle_setup_slack_ns_routed: routed_timing.half_cycle,
         hold_slack_ns_routed: routed_timing.hold,
         cells,
         cell_area_um2,
