@@ -2,8 +2,10 @@
 `default_nettype none
 // cim_chip_collector: one weight layer's results, taken from its tiles and written to the
 // activation memory of its output tensor as the chip's numeric contract has them
-// (docs/chip-arithmetic.md). Per output position, row tile by row tile and within a row tile
-// column tile by column tile, it takes each tile's COLS results in column order. Column n of
+// (docs/chip.md). Per output position, row tile by row tile, it takes column 0 of each of the
+// row tile's column tiles, then column 1 of each, and so on: the tiles of a row tile take their
+// inputs together and give their results together, a column at a time, so taking across them
+// keeps pace with them (each tile's results still come in column order). Column n of
 // the layer (column tile j, column c: n = j*COLS + c) sums its row tiles' results; after the
 // last row tile the sum s becomes the output code
 //   HOST = 0 (the tiles requantized):  y = s
@@ -20,8 +22,9 @@
 //   start                 One cycle: take the layer's results (ignored until done).
 //   done                  One cycle, with the write of the layer's last code.
 //   tile_out_*            The tiles' result streams, tile t = row_tile*COL_TILES + col_tile;
-//                         tile_out_ready is high for the tile being taken; a tile's
-//                         out_last ends its MVM's results.
+//                         tile_out_ready is high for the tile being taken. A result whose
+//                         out_last is not where its column says is not taken: a tile that
+//                         broke its order would stop the chip, not enter the wrong sum.
 //   param_wr_en, param_entry, param_mult, param_shift, param_bias
 //                         A write of column param_entry's requantization (entries past the
 //                         layer's columns are ignored; the chip flags them). Between images.
@@ -79,6 +82,9 @@ module cim_chip_collector #(
     localparam [COUNT_BITS-1:0] ONE = 1;
     localparam integer LAST_COL_TILE_INT = COL_TILES - 1;
     localparam [COUNT_BITS-1:0] LAST_J = LAST_COL_TILE_INT[COUNT_BITS-1:0];
+    localparam [COUNT_BITS-1:0] LAST_C = COLS[COUNT_BITS-1:0] - ONE;
+    localparam [COUNT_BITS-1:0] COLS_STEP = COLS[COUNT_BITS-1:0];
+    localparam [TILE_INDEX_BITS-1:0] ROW_SPAN = LAST_COL_TILE_INT[TILE_INDEX_BITS-1:0];
     localparam integer LAST_ROW_TILE_INT = ROW_TILES - 1;
     localparam [COUNT_BITS-1:0] LAST_I = LAST_ROW_TILE_INT[COUNT_BITS-1:0];
     localparam [COUNT_BITS-1:0] LAST_P = POSITIONS[COUNT_BITS-1:0] - ONE;
@@ -91,11 +97,11 @@ module cim_chip_collector #(
     localparam signed [CODE_BITS-1:0] HI_CODE = $signed(OUT_HI[CODE_BITS-1:0]);
     localparam integer SLOTS = COL_TILES * COLS;
 
-    // Where the take is: position p, row tile i, column tile j; tile the tile's index and n
-    // the layer's column.
+    // Where the take is: position p, row tile i, column c of column tile j; tile the tile's
+    // index and n = j*COLS + c the layer's column.
     reg                       active;
     reg                       busy;  // from start until done
-    reg [COUNT_BITS-1:0]      p, i, j, n;
+    reg [COUNT_BITS-1:0]      p, i, j, c, n;
     reg [TILE_INDEX_BITS-1:0] tile;
     reg signed [SUM_BITS-1:0] partial [0:COL_TILES*COLS-1];
 
@@ -123,7 +129,8 @@ module cim_chip_collector #(
         end
     end
 
-    wire take = active && tile_out_valid[tile];
+    wire last_column = c == LAST_C;
+    wire take = active && tile_out_valid[tile] && tile_out_last[tile] == last_column;
     assign tile_out_ready = active ? FIRST_TILE << tile : {TILES{1'b0}};
     wire [TILE_BITS-1:0] result = results[tile];
     wire signed [SUM_BITS-1:0] value =
@@ -132,8 +139,8 @@ module cim_chip_collector #(
     wire last_row = i == LAST_I;
     wire [SLOT_BITS-1:0] slot = n[SLOT_BITS-1:0];
     wire signed [SUM_BITS-1:0] sum = first_row ? value : partial[slot] + value;
-    wire last_in_tile = tile_out_last[tile];
-    wire last_tile_of_row = last_in_tile && j == LAST_J;
+    wire last_col_tile = j == LAST_J;
+    wire last_tile_of_row = last_col_tile && last_column;
     wire last_of_position = last_tile_of_row && last_row;
     wire last_take = last_of_position && p == LAST_P;
 
@@ -206,13 +213,27 @@ module cim_chip_collector #(
             p <= {COUNT_BITS{1'b0}};
             i <= {COUNT_BITS{1'b0}};
             j <= {COUNT_BITS{1'b0}};
+            c <= {COUNT_BITS{1'b0}};
             n <= {COUNT_BITS{1'b0}};
             tile <= {TILE_INDEX_BITS{1'b0}};
         end else if (take) begin
-            n <= last_tile_of_row ? {COUNT_BITS{1'b0}} : n + ONE;
-            if (last_in_tile) begin
-                j <= j == LAST_J ? {COUNT_BITS{1'b0}} : j + ONE;
-                tile <= last_of_position ? {TILE_INDEX_BITS{1'b0}} : tile + TILE_ONE;
+            if (!last_col_tile) begin
+                // The same column of the next column tile.
+                j <= j + ONE;
+                n <= n + COLS_STEP;
+                tile <= tile + TILE_ONE;
+            end else if (!last_column) begin
+                // The next column, from the row tile's first column tile.
+                j <= {COUNT_BITS{1'b0}};
+                c <= c + ONE;
+                n <= c + ONE;
+                tile <= tile - ROW_SPAN;
+            end else begin
+                // The next row tile, or the next position.
+                j <= {COUNT_BITS{1'b0}};
+                c <= {COUNT_BITS{1'b0}};
+                n <= {COUNT_BITS{1'b0}};
+                tile <= last_row ? {TILE_INDEX_BITS{1'b0}} : tile + TILE_ONE;
             end
             if (last_tile_of_row) i <= last_row ? {COUNT_BITS{1'b0}} : i + ONE;
             if (last_of_position) p <= p + ONE;
