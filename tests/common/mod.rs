@@ -53,6 +53,15 @@ pub fn digits(file: &str) -> String {
         .to_string()
 }
 
+/// A test model of tests/onnx, `tests/onnx/FILE`.
+pub fn onnx_fixture(file: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/onnx")
+        .join(file)
+        .display()
+        .to_string()
+}
+
 /// The independent Python model of the spec, `tests/reference/spec_model.py`.
 pub fn reference_model(dir: &Path, config_json: &str, with_columns: bool) -> String {
     write(dir, "config.json", config_json);

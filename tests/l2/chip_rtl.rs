@@ -7,14 +7,6 @@ use crate::common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-fn onnx_test(file: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/onnx")
-        .join(file)
-        .display()
-        .to_string()
-}
-
 /// `cosim --model` over every image of `data`, and `net`'s report of the same, with `tile`
 /// (`--preset ...` or `--config ...`).
 fn cosim_and_net(dir: &Path, model: &str, data: &str, tile: &[&str]) -> (Value, Value) {
@@ -81,8 +73,8 @@ fn a_residual_network_with_every_operator_is_bit_exact() {
     // Padded and strided convolutions, batch norm, a residual Add, ReLU, max, average and
     // global average pooling, flatten (tests/onnx/make-models).
     assert_every_image_bit_exact(
-        &onnx_test("resnet.onnx"),
-        &onnx_test("resnet.npz"),
+        &onnx_fixture("resnet.onnx"),
+        &onnx_fixture("resnet.npz"),
         &["--preset", "default"],
     );
 }

@@ -6,14 +6,6 @@ use crate::common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// A test model of tests/onnx.
-fn fixture(file: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/onnx")
-        .join(file)
-        .display()
-        .to_string()
-}
 
 /// A tile that computes exactly at high precision: 12-bit weights in two 6-bit cells, 12-bit
 /// signed inputs, a 16-bit ADC of step 1 on 8-row reads, no analog errors, a 32-bit output.
@@ -102,8 +94,8 @@ fn resnet_layers(r: &Value) {
 #[test]
 fn a_resnet_with_batch_norm_and_pooling_runs_exactly() {
     resnet_layers(&exact_run(
-        &fixture("resnet.onnx"),
-        &fixture("resnet.npz"),
+        &onnx_fixture("resnet.onnx"),
+        &onnx_fixture("resnet.npz"),
         0.9,
     ));
 }
@@ -113,15 +105,15 @@ fn a_resnet_with_batch_norm_and_pooling_runs_exactly() {
 #[test]
 fn the_dynamo_exporters_resnet_runs_exactly() {
     resnet_layers(&exact_run(
-        &fixture("resnet-dynamo.onnx"),
-        &fixture("resnet.npz"),
+        &onnx_fixture("resnet-dynamo.onnx"),
+        &onnx_fixture("resnet.npz"),
         0.9,
     ));
 }
 
 #[test]
 fn matmul_with_a_bias_and_reshape_runs_exactly() {
-    exact_run(&fixture("matmul.onnx"), &fixture("matmul.npz"), 0.9);
+    exact_run(&onnx_fixture("matmul.onnx"), &onnx_fixture("matmul.npz"), 0.9);
 }
 
 #[test]
@@ -201,8 +193,8 @@ fn unsupported_operators_bad_shapes_and_malformed_files_are_named() {
     let d = dir.path();
     fails(
         d,
-        &fixture("sigmoid.onnx"),
-        &fixture("matmul.npz"),
+        &onnx_fixture("sigmoid.onnx"),
+        &onnx_fixture("matmul.npz"),
         "operator 'Sigmoid' (node '",
     );
     // x of the MLP's test set (N x 64) for the CNN (N x 1 x 8 x 8).
