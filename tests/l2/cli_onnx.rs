@@ -6,7 +6,6 @@ use crate::common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-
 /// A tile that computes exactly at high precision: 12-bit weights in two 6-bit cells, 12-bit
 /// signed inputs, a 16-bit ADC of step 1 on 8-row reads, no analog errors, a 32-bit output.
 const EXACT: &str = "[array]\nrows = 128\ncols = 32\nrows_per_read = 8\n[weights]\nbits = 12\ncell_bits = 6\n\
@@ -113,7 +112,11 @@ fn the_dynamo_exporters_resnet_runs_exactly() {
 
 #[test]
 fn matmul_with_a_bias_and_reshape_runs_exactly() {
-    exact_run(&onnx_fixture("matmul.onnx"), &onnx_fixture("matmul.npz"), 0.9);
+    exact_run(
+        &onnx_fixture("matmul.onnx"),
+        &onnx_fixture("matmul.npz"),
+        0.9,
+    );
 }
 
 #[test]
