@@ -41,6 +41,8 @@ pub struct ChipRtl {
     pub files: Vec<RtlFile>,
     /// The chip's README: ports, host protocol, layer table.
     pub readme: String,
+    /// The chip's ports.
+    pub ports: Vec<Port>,
 }
 
 /// What the chip is built from, for its README: the network's file and the tile's origin.
@@ -93,6 +95,7 @@ pub fn generate(
         tile_ports,
         files,
         readme,
+        ports,
     })
 }
 
@@ -141,7 +144,8 @@ impl ChipRtl {
 
     /// Writes the hand-off into `dir`: the tile's files (its README and manifest as
     /// `cim_tile.README.md` and `cim_tile.manifest.json`), the chip's, `files.f`,
-    /// `manifest.json` and the chip's `README.md`.
+    /// `manifest.json`, the chip's `README.md`, `cim_chip.sdc` and the FuseSoC core
+    /// `cim_chip.core`.
     pub fn write(&self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating the directory {}", dir.display()))?;
@@ -167,6 +171,18 @@ impl ChipRtl {
             .collect();
         write("files.f", &filelist)?;
         write("README.md", &self.readme)?;
+        write(
+            &format!("{TOP}.sdc"),
+            &handoff::sdc(&self.ports, cimtile_hdl::SDC_CLOCK_PERIOD_NS),
+        )?;
+        let (macros, periphery): (Vec<String>, Vec<String>) =
+            self.verilog_file_names().into_iter().partition(|name| {
+                self.tile
+                    .files
+                    .iter()
+                    .any(|f| &f.name == name && f.role == FileRole::Macro)
+            });
+        write(&format!("{TOP}.core"), &handoff::core(&periphery, &macros))?;
         write(
             "manifest.json",
             &(serde_json::to_string_pretty(&self.manifest())? + "\n"),

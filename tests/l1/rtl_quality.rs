@@ -623,6 +623,26 @@ fn the_chip_of_a_network_is_clean_in_every_front_end() {
         ok && log.contains("0 errors, 0 warnings"),
         "slang -Weverything:\n{log}"
     );
+    if have_tools(&["fusesoc"]) {
+        for target in ["lint", "sim"] {
+            let (ok, log) = run(
+                dir.path(),
+                "fusesoc",
+                &[
+                    "--cores-root",
+                    ".",
+                    "run",
+                    "--target",
+                    target,
+                    "cimtile:chip:cim_chip",
+                ],
+            );
+            assert!(
+                ok && !log.contains("%Warning") && !log.contains("ERROR"),
+                "fusesoc {target} of the chip fails:\n{log}"
+            );
+        }
+    }
     for block in cimtile_hdl::chip_blocks::BLOCKS
         .iter()
         .map(|(_, text)| text)

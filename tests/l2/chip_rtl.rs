@@ -111,7 +111,13 @@ fn the_hand_off_has_the_chip_and_its_tile() {
     assert_eq!(manifest["steps"][0]["kind"], "layer");
     assert_eq!(manifest["steps"][0]["row_tiles"], 4);
     assert_eq!(manifest["tile"]["config"]["array"]["rows"], 16);
-    for name in ["README.md", "cim_tile.README.md", "cim_tile.manifest.json"] {
+    for name in [
+        "README.md",
+        "cim_chip.sdc",
+        "cim_chip.core",
+        "cim_tile.README.md",
+        "cim_tile.manifest.json",
+    ] {
         assert!(out_dir.join(name).is_file(), "{name}");
     }
 }
