@@ -69,6 +69,17 @@ fn the_digits_cnns_are_bit_exact_on_every_test_image() {
 }
 
 #[test]
+fn a_layer_of_one_tile_is_bit_exact() {
+    // fpga64's 16 columns give the MLP's last layer (32 x 10) a single tile, whose handshakes
+    // the top indexes per tile all the same.
+    assert_every_image_bit_exact(
+        &digits("mlp-plain.onnx"),
+        &digits("test.npz"),
+        &["--preset", "fpga64"],
+    );
+}
+
+#[test]
 fn a_residual_network_with_every_operator_is_bit_exact() {
     // Padded and strided convolutions, batch norm, a residual Add, ReLU, max, average and
     // global average pooling, flatten (tests/onnx/make-models).
