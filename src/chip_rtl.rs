@@ -109,6 +109,7 @@ pub fn cosim(args: &CosimArgs, model: &Path) -> Result<ExitCode> {
     })?;
     let build_seconds = started.elapsed().as_secs_f64();
     let mut sim = ChipSim::load(&model_built, &chip, p)?;
+    sim.disturb(args.gaps, args.backpressure, args.seed);
     if let Some(vcd) = &args.vcd {
         sim.trace(vcd)?;
     }

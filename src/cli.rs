@@ -323,7 +323,8 @@ pub struct CosimArgs {
     /// Random input vectors to run through both engines.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub mvms: u64,
-    /// Seed of the random weights, inputs and column parameters.
+    /// Seed of the random weights, inputs and column parameters (with --model: of the host's
+    /// --gaps and --backpressure).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Where a mismatch writes its replayable case and VCD (default: ./cimtile-mismatch-SEED).
@@ -346,7 +347,7 @@ pub struct CosimArgs {
     pub backpressure: u32,
     /// Co-simulate the chip of this network (`generate --model`) against `cimtile net`'s tile
     /// path, image by image, instead of one tile on random cases. Needs --data.
-    #[arg(long, value_name = "M.onnx|M.npz", conflicts_with_all = ["rtl", "bus", "mvms", "seed", "vcd_on_mismatch", "gaps", "backpressure"])]
+    #[arg(long, value_name = "M.onnx|M.npz", conflicts_with_all = ["rtl", "bus", "mvms", "vcd_on_mismatch"])]
     pub model: Option<PathBuf>,
     /// With --model: the test set (x, y, optionally calib), as `cimtile net --data` takes it.
     #[arg(long, value_name = "D.npz", requires = "model")]

@@ -8,7 +8,7 @@ use crate::{ChipRtl, TOP};
 use anyhow::{bail, Context, Result};
 use cimtile_cosim::sim_macro::{ClockGates, Macro};
 use cimtile_cosim::simulator::{PortId, Simulator};
-use cimtile_cosim::tile_driver::cell_levels;
+use cimtile_cosim::tile_driver::{cell_levels, Disturbance};
 use cimtile_cosim::verilator_build::{build_with_sources, BuiltModel, CppSource};
 use cimtile_hdl::dpi;
 use cimtile_net::quant::QuantNet;
@@ -113,6 +113,11 @@ pub struct ChipSim {
     outputs: usize,
     /// Cycles an image may take before the chip counts as stuck.
     max_cycles: u64,
+    /// The host's hesitations: percent of cycles it holds back an input it could offer, and
+    /// of cycles it refuses an output.
+    gaps: u32,
+    backpressure: u32,
+    disturbance: Disturbance,
 }
 
 /// `value`'s low `bits` bits as two's complement.
@@ -189,9 +194,21 @@ impl ChipSim {
             mon_bits,
             outputs,
             max_cycles,
+            gaps: 0,
+            backpressure: 0,
+            disturbance: Disturbance::new(1),
         };
         chip_sim.reset();
         Ok(chip_sim)
+    }
+
+    /// Makes the host hesitate as a real one may: on `gaps` percent of the cycles it could offer
+    /// an input code it does not (a code offered stays offered until taken, as AXI4-Stream
+    /// requires), and on `backpressure` percent it refuses an output; reproducible from `seed`.
+    pub fn disturb(&mut self, gaps: u32, backpressure: u32, seed: u64) {
+        self.gaps = gaps;
+        self.backpressure = backpressure;
+        self.disturbance = Disturbance::new(seed);
     }
 
     /// Writes a VCD of everything from now on to `path`.
@@ -351,9 +368,11 @@ impl ChipSim {
         let mut outputs = Vec::with_capacity(self.outputs);
         let mut observed = Vec::new();
         let mut first: Option<u64> = None;
-        self.sim.set(self.ports.out_ready, 1);
+        let mut offered = false;
         loop {
-            if next < codes.len() {
+            // A code once offered stays until taken; a new one may wait a cycle.
+            offered = next < codes.len() && (offered || !self.disturbance.chance(self.gaps));
+            if offered {
                 self.sim.set(self.ports.in_valid, 1);
                 self.sim.set(self.ports.in_data, codes[next] as u64 & mask);
                 self.sim
@@ -362,10 +381,13 @@ impl ChipSim {
                 self.sim.set(self.ports.in_valid, 0);
                 self.sim.set(self.ports.in_last, 0);
             }
+            let ready = !self.disturbance.chance(self.backpressure);
+            self.sim.set(self.ports.out_ready, u64::from(ready));
             self.sim.eval();
-            if next < codes.len() && self.sim.get(self.ports.in_ready) == 1 {
+            if offered && self.sim.get(self.ports.in_ready) == 1 {
                 first.get_or_insert(self.sim.cycles());
                 next += 1;
+                offered = false;
             }
             if self.sim.get(self.ports.mon_valid) == 1 {
                 observed.push(Observed {
@@ -375,7 +397,7 @@ impl ChipSim {
                 });
             }
             let mut done = false;
-            if self.sim.get(self.ports.out_valid) == 1 {
+            if ready && self.sim.get(self.ports.out_valid) == 1 {
                 outputs.push(signed(self.sim.get(self.ports.out_data), self.out_bits));
                 done = self.sim.get(self.ports.out_last) == 1;
             }

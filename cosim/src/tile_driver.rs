@@ -149,25 +149,28 @@ pub fn cell_levels(p: &TileParams, w: &Weights) -> Vec<u8> {
 }
 
 /// A small xorshift generator for the stream disturbances (reproducible from the seed).
-pub(crate) struct Disturbance {
+pub struct Disturbance {
     state: u64,
 }
 
 impl Disturbance {
-    pub(crate) fn new(seed: u64) -> Self {
+    /// A generator from `seed`.
+    pub fn new(seed: u64) -> Self {
         Disturbance {
             state: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
         }
     }
 
-    pub(crate) fn next(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
         self.state ^= self.state << 13;
         self.state ^= self.state >> 7;
         self.state ^= self.state << 17;
         self.state
     }
 
-    pub(crate) fn chance(&mut self, percent: u32) -> bool {
+    /// True `percent` times in 100.
+    pub fn chance(&mut self, percent: u32) -> bool {
         percent > 0 && (self.next() % 100) < percent as u64
     }
 }

@@ -9,7 +9,13 @@ use std::path::{Path, PathBuf};
 
 /// `cosim --model` over every image of `data`, and `net`'s report of the same, with `tile`
 /// (`--preset ...` or `--config ...`).
-fn cosim_and_net(dir: &Path, model: &str, data: &str, tile: &[&str]) -> (Value, Value) {
+fn cosim_and_net(
+    dir: &Path,
+    model: &str,
+    data: &str,
+    tile: &[&str],
+    host: &[&str],
+) -> (Value, Value) {
     let mut args = vec![
         "cosim",
         "--model",
@@ -20,6 +26,7 @@ fn cosim_and_net(dir: &Path, model: &str, data: &str, tile: &[&str]) -> (Value, 
         "chip.json",
     ];
     args.extend_from_slice(tile);
+    args.extend_from_slice(host);
     let out = cimtile(&args, dir);
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let mut args = vec![
@@ -32,8 +39,13 @@ fn cosim_and_net(dir: &Path, model: &str, data: &str, tile: &[&str]) -> (Value, 
 }
 
 fn assert_every_image_bit_exact(model: &str, data: &str, tile: &[&str]) {
+    assert_bit_exact_with_host(model, data, tile, &[]);
+}
+
+/// [`assert_every_image_bit_exact`] with the host's disturbances `host` (`--gaps` ...).
+fn assert_bit_exact_with_host(model: &str, data: &str, tile: &[&str], host: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
-    let (chip, net) = cosim_and_net(dir.path(), model, data, tile);
+    let (chip, net) = cosim_and_net(dir.path(), model, data, tile, host);
     assert_eq!(chip["images"], net["images"], "{model} {tile:?}: {chip}");
     assert_eq!(
         chip["bit_exact"], chip["images"],
@@ -66,6 +78,17 @@ fn the_digits_cnns_are_bit_exact_on_every_test_image() {
         assert_every_image_bit_exact(&model, &data, &["--preset", "default"]);
         assert_every_image_bit_exact(&model, &data, &["--config", &noisy()]);
     }
+}
+
+#[test]
+fn a_hesitating_host_changes_nothing() {
+    // Inputs held back on 30% of the cycles, outputs refused on 50%: the same results.
+    assert_bit_exact_with_host(
+        &digits("mlp-plain.onnx"),
+        &digits("test.npz"),
+        &["--preset", "default"],
+        &["--gaps", "30", "--backpressure", "50", "--seed", "5"],
+    );
 }
 
 #[test]
