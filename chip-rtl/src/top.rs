@@ -23,6 +23,12 @@ fn bus(bits: u32) -> String {
     }
 }
 
+/// `[n-1:0] ` even for one element: a wire indexed per tile or per step (`[t]`) must be a vector
+/// when the layer or the chip has only one.
+fn vector(n: u32) -> String {
+    format!("[{}:0] ", n - 1)
+}
+
 /// `value` (of `from` bits) zero-extended to `to` bits.
 fn widen(value: &str, from: u32, to: u32) -> String {
     if to > from {
@@ -110,13 +116,13 @@ pub fn chip_module(plan: &Plan, p: &TileParams, tile_module: &str, tile_ports: &
 
     // Tiles: programming by address, status.
     let tiles = plan.tiles;
-    writeln!(v, "    wire {}tile_prog_ready;", bus(tiles as u32)).unwrap();
-    writeln!(v, "    wire {}tile_busy;", bus(tiles as u32)).unwrap();
-    writeln!(v, "    wire {}tile_done;", bus(tiles as u32)).unwrap();
+    writeln!(v, "    wire {}tile_prog_ready;", vector(tiles as u32)).unwrap();
+    writeln!(v, "    wire {}tile_busy;", vector(tiles as u32)).unwrap();
+    writeln!(v, "    wire {}tile_done;", vector(tiles as u32)).unwrap();
     writeln!(v, "    wire sequencer_busy;").unwrap();
     writeln!(v, "    genvar t;").unwrap();
-    writeln!(v, "    wire {}step_start;", bus(steps as u32)).unwrap();
-    writeln!(v, "    wire {}step_done;", bus(steps as u32)).unwrap();
+    writeln!(v, "    wire {}step_start;", vector(steps as u32)).unwrap();
+    writeln!(v, "    wire {}step_done;", vector(steps as u32)).unwrap();
     if tiles == 1 << tb {
         v += "    assign prog_ready = tile_prog_ready[prog_tile];\n";
         v += "    always @(posedge clock) prog_error <= 1'b0;\n";
@@ -400,7 +406,12 @@ fn layer_block(
         ("mon_col", col_bits),
         ("mon_data", out_bits),
     ] {
-        writeln!(v, "    wire {}layer{n}_{name};", bus(width)).unwrap();
+        // The per-tile handshakes are indexed by the tile's number, a vector even for one tile.
+        let range = match name {
+            "in_valid" | "in_ready" | "out_valid" | "out_ready" | "out_last" => vector(width),
+            _ => bus(width),
+        };
+        writeln!(v, "    wire {range}layer{n}_{name};").unwrap();
     }
     // Coordinates reach from -pad to the far edge of the last window, and hold an address.
     let reach = [0, 1].map(|a| {

@@ -43,3 +43,11 @@ fn run(model: &str, data: &str, config: TileConfig, images: usize) {
 fn mlp_on_the_default_tile_is_bit_exact() {
     run("mlp-plain.onnx", "test.npz", TileConfig::default(), 3);
 }
+
+/// fpga64's 16 columns give the MLP's last layer (32 x 10) a single tile, whose handshakes the
+/// top indexes per tile all the same.
+#[test]
+fn a_layer_of_one_tile_is_bit_exact() {
+    let config = TileConfig::from_preset("fpga64").unwrap();
+    run("mlp-plain.onnx", "test.npz", config, 2);
+}
