@@ -32,7 +32,7 @@ use serde_json::{json, Value};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use tool::{missing_tool, run_tool, Overused};
+use tool::{missing_tool, run_tool, Overused, Tool};
 
 /// One placement job: a tile, a part, and how to place it.
 pub struct Request<'a> {
@@ -270,10 +270,10 @@ impl Job<'_> {
         );
         std::fs::write(self.dir.join("synth.ys"), script).context("cannot write synth.ys")?;
         run_tool(
+            Tool::Yosys,
             self.yosys,
             &["-s".into(), "synth.ys".into()],
             self.dir,
-            "yosys.log",
             "synthesizing",
             self.timeout,
             self.status,
@@ -298,10 +298,10 @@ impl Job<'_> {
             .map(String::from),
         );
         run_tool(
+            Tool::Nextpnr,
             self.nextpnr,
             &pnr,
             self.dir,
-            "nextpnr.log",
             &format!("placing and routing (seed {seed})"),
             self.timeout,
             self.status,
