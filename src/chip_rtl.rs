@@ -46,12 +46,29 @@ fn chip_of(
     cimtile_chip_rtl::generate(net.graph(), quant, tiled, &tile.params, crossbar)
 }
 
-/// `generate --model`.
-pub fn generate(args: &GenerateArgs, model: &Path) -> Result<ExitCode> {
-    let (tile, net, data) = load(&args.tile, model, args.data.as_deref())?;
+/// The tile and the chip of `model` on it, quantized by `data`: what `generate --model` writes
+/// and `fpga --model` places.
+pub fn chip(
+    tile: &crate::cli::TileArgs,
+    model: &Path,
+    data: Option<&Path>,
+    crossbar: Crossbar,
+) -> Result<(Tile, ChipRtl)> {
+    let (tile, net, data) = load(tile, model, data)?;
     let quant = net.quantize(&tile.params, &data)?;
     let tiled = TiledNet::new(net.graph(), &quant, &tile.params);
-    let chip = chip_of(&tile, &net, &quant, &tiled, args.crossbar.crossbar())?;
+    let chip = chip_of(&tile, &net, &quant, &tiled, crossbar)?;
+    Ok((tile, chip))
+}
+
+/// `generate --model`.
+pub fn generate(args: &GenerateArgs, model: &Path) -> Result<ExitCode> {
+    let (tile, chip) = chip(
+        &args.tile,
+        model,
+        args.data.as_deref(),
+        args.crossbar.crossbar(),
+    )?;
     chip.write(&args.out)
         .with_context(|| format!("cannot write the chip into '{}'", args.out.display()))?;
     let lines: usize = chip.files.iter().map(|f| f.text.lines().count()).sum();
