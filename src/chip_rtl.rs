@@ -44,11 +44,22 @@ fn chip_of(tile: &Tile, net: &Network, model: &Path, crossbar: Crossbar) -> Resu
     cimtile_chip_rtl::generate(net.graph(), &tile.params, crossbar, &origin)
 }
 
+/// The tile and the chip of `model` on it: what `generate --model` writes and `fpga --model`
+/// places.
+pub fn chip(
+    tile: &crate::cli::TileArgs,
+    model: &Path,
+    crossbar: Crossbar,
+) -> Result<(Tile, ChipRtl)> {
+    let tile = tile_source::load(tile)?;
+    let net = Network::load(model)?;
+    let chip = chip_of(&tile, &net, model, crossbar)?;
+    Ok((tile, chip))
+}
+
 /// `generate --model`.
 pub fn generate(args: &GenerateArgs, model: &Path) -> Result<ExitCode> {
-    let tile = tile_source::load(&args.tile)?;
-    let net = Network::load(model)?;
-    let chip = chip_of(&tile, &net, model, args.crossbar.crossbar())?;
+    let (tile, chip) = chip(&args.tile, model, args.crossbar.crossbar())?;
     chip.write(&args.out)
         .with_context(|| format!("cannot write the chip into '{}'", args.out.display()))?;
     let lines: usize = chip.files.iter().map(|f| f.text.lines().count()).sum();

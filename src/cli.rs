@@ -571,9 +571,14 @@ pub struct FpgaArgs {
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
     /// The crossbar placed with the periphery: `behavioral` puts a registered stand-in in its
-    /// place (the periphery alone); `emulated` places the whole tile, the array's emulation included.
-    #[arg(long = "macro", value_enum, default_value = "behavioral")]
-    pub crossbar: MacroChoice,
+    /// place (the periphery alone); `emulated` places the whole tile, the array's emulation
+    /// included. Default: behavioral for a tile, emulated for a chip (--model).
+    #[arg(long = "macro", value_enum)]
+    pub crossbar: Option<MacroChoice>,
+    /// Place the chip of this network instead of one tile (an ONNX graph or an .npz MLP, as
+    /// `generate --model` writes it: top cim_chip, a tile per weight tile).
+    #[arg(long, value_name = "M.onnx|M.npz")]
+    pub model: Option<PathBuf>,
 }
 
 #[derive(Args)]

@@ -3,23 +3,28 @@
 
 use super::pins::{pin_wrapper, ports};
 use super::stand_in::stand_in;
-use super::{Family, Target};
+use super::{Chip, Family, Target};
 use anyhow::{Context, Result};
-use cimtile_hdl::{FileRole, GeneratedRtl};
+use cimtile_hdl::{FileRole, GeneratedRtl, RtlFile};
 use std::path::Path;
+
+/// The text of the module `top` among `files` (the generator writes one module per file,
+/// named after it).
+pub(crate) fn module_text<'a>(files: impl IntoIterator<Item = &'a RtlFile>, top: &str) -> &'a str {
+    files
+        .into_iter()
+        .find(|f| f.name == format!("{top}.v"))
+        .map_or("", |f| f.text.as_str())
+}
 
 /// The text of the generated top module.
 pub(crate) fn top_text(generated: &GeneratedRtl) -> &str {
-    generated
-        .files
-        .iter()
-        .find(|f| f.name == format!("{}.v", generated.top))
-        .map_or("", |f| f.text.as_str())
+    module_text(&generated.files, &generated.top)
 }
 
 /// The Verilog handed to Yosys.
 pub(crate) struct Design {
-    /// The module to synthesize: the tile's top, or the pin wrapper around it.
+    /// The module to synthesize: the tile's or the chip's top, or the pin wrapper around it.
     pub(crate) top: String,
     /// The files, in compilation order.
     pub(crate) files: Vec<String>,
@@ -29,10 +34,11 @@ pub(crate) struct Design {
     pub(crate) stand_in: bool,
 }
 
-/// Writes the periphery, the stand-in and (where the package is short of pins) the pin wrapper
-/// into `dir`.
+/// Writes the periphery of `generated` (the tile), the stand-in, the files of the `chip` of such
+/// tiles where one is placed, and (where the package is short of pins) the pin wrapper into `dir`.
 pub(crate) fn write_design(
     generated: &GeneratedRtl,
+    chip: Option<&Chip>,
     target: &Target,
     dir: &Path,
 ) -> Result<Design> {
@@ -59,11 +65,21 @@ pub(crate) fn write_design(
         )?;
         files.push(manifest.macro_file.clone());
     }
-    let top_ports = ports(top_text(generated));
+    let (top, top_text) = match chip {
+        Some(chip) => {
+            for f in chip.files {
+                write(&f.name, &f.text)?;
+                files.push(f.name.clone());
+            }
+            (chip.top.to_string(), module_text(chip.files, chip.top))
+        }
+        None => (generated.top.clone(), top_text(generated)),
+    };
+    let top_ports = ports(top_text);
     let pins: u32 = top_ports.iter().map(|p| p.bits).sum();
     match target.io_pins() {
         Some(available) if target.family == Family::Ice40 && pins > available => {
-            let (name, text) = pin_wrapper(&generated.top, &top_ports);
+            let (name, text) = pin_wrapper(&top, &top_ports);
             write(&format!("{name}.v"), &text)?;
             files.push(format!("{name}.v"));
             Ok(Design {
@@ -74,7 +90,7 @@ pub(crate) fn write_design(
             })
         }
         _ => Ok(Design {
-            top: generated.top.clone(),
+            top,
             files,
             wrapped: None,
             stand_in: stand_in_needed,

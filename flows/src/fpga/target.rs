@@ -219,13 +219,23 @@ impl Target {
     }
 
     /// What to do about a design that does not fit: a larger part, or a smaller tile (`stand_in`:
-    /// the periphery alone was placed, so the emulated array is not to blame).
-    pub(crate) fn fit_remedy(&self, stand_in: bool) -> String {
-        let smaller = match stand_in {
-            true => "a smaller tile (fewer array.cols, adc.count or array.rows)".to_string(),
+    /// the periphery alone was placed, so the emulated array is not to blame) or, for a `chip`,
+    /// fewer or smaller tiles.
+    pub(crate) fn fit_remedy(&self, stand_in: bool, chip: bool) -> String {
+        let smaller = match (stand_in, chip) {
+            // Every weight tile is an instance: the tile's size times their count.
+            (true, true) => "a network of fewer weight tiles (fewer or narrower layers, or larger array.rows and \
+                             array.cols), or a smaller tile (fewer adc.count)"
+                .to_string(),
+            (false, true) => "a network of fewer weight tiles (fewer or narrower layers, or larger array.rows and \
+                              array.cols), a tile whose emulation is smaller (analog.read_noise, program_error, drift, \
+                              drift_spread, ir_drop and the faults' ppm = 0 leave it memories and adders: \
+                              examples/digits/fpga64-ideal.toml), or place the chip's periphery alone (--macro behavioral)"
+                .to_string(),
+            (true, false) => "a smaller tile (fewer array.cols, adc.count or array.rows)".to_string(),
             // The emulated array's multipliers are per ADC (its read-noise hash) and per tile (the
             // programming hashes), not per cell: the array's size moves them little.
-            false => "a smaller tile (a smaller adc.count, or analog.read_noise = 0: each ADC's read-noise hash takes \
+            (false, false) => "a smaller tile (a smaller adc.count, or analog.read_noise = 0: each ADC's read-noise hash takes \
                       multipliers; fewer array.rows or array.cols for LUTs and memories), or place the periphery alone \
                       (--macro behavioral)"
                 .to_string(),
@@ -258,16 +268,25 @@ mod tests {
             ("85k", "CABGA381", 125)
         );
         assert!(
-            target.fit_remedy(false).starts_with("no ECP5 is larger")
-                && target.fit_remedy(false).contains("--macro behavioral")
+            target
+                .fit_remedy(false, false)
+                .starts_with("no ECP5 is larger")
+                && target
+                    .fit_remedy(false, false)
+                    .contains("--macro behavioral")
         );
         let small = Target {
             device: "25k".into(),
             ..target
         };
         assert!(
-            small.fit_remedy(true).starts_with("choose a larger part")
-                && !small.fit_remedy(true).contains("--macro")
+            small
+                .fit_remedy(true, false)
+                .starts_with("choose a larger part")
+                && !small.fit_remedy(true, false).contains("--macro")
         );
+        // A chip's remedy names its tile count; emulated, its periphery alone.
+        let chip = small.fit_remedy(false, true);
+        assert!(chip.contains("fewer weight tiles") && chip.contains("chip's periphery alone"));
     }
 }

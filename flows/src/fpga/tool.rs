@@ -22,17 +22,38 @@ pub(crate) fn missing_tool(what: &str, tools: &[&str]) -> anyhow::Error {
 #[error("the design does not fit the device: {0}")]
 pub(crate) struct Overused(pub(crate) String);
 
-/// Runs `program args` in `dir` with its output in `dir/log`, under a spinner that says what it
-/// is `doing`, and a time limit.
+/// The tools of the flow.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tool {
+    Yosys,
+    Nextpnr,
+}
+
+impl Tool {
+    /// The tool's log in the work directory.
+    fn log(self) -> &'static str {
+        match self {
+            Tool::Yosys => "yosys.log",
+            Tool::Nextpnr => "nextpnr.log",
+        }
+    }
+}
+
+/// Runs `program args` (the `tool`) in `dir` with its output in the tool's log there, under a
+/// spinner that says what it is `doing`, and a time limit. nextpnr's run ends as soon as its
+/// log's utilisation table shows a resource overused: nextpnr refuses too many block RAMs or
+/// multipliers when it packs, but goes on placing too many logic cells (TRELLIS_COMB) for as
+/// long as its placer takes to give up, an hour or more for a chip of tiles.
 pub(crate) fn run_tool(
+    tool: Tool,
     program: &Path,
     args: &[String],
     dir: &Path,
-    log: &str,
     doing: &str,
     timeout: Duration,
     status: Status,
 ) -> Result<()> {
+    let log = tool.log();
     let name = program
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -52,12 +73,26 @@ pub(crate) fn run_tool(
         .with_context(|| format!("cannot start {name}"))?;
     let started = Instant::now();
     status(&format!("{doing} ({name}, log: {log})"));
+    // Whether the utilisation table is still to be read: once, when it is complete.
+    let mut watching = tool == Tool::Nextpnr;
     let status = loop {
         if let Some(status) = child
             .try_wait()
             .with_context(|| format!("cannot wait for {name}"))?
         {
             break status;
+        }
+        if watching {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            if let Some(over) = packed_overuse(&text) {
+                watching = false;
+                if !over.is_empty() {
+                    // Our own child: killed by its handle, nothing else.
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(Overused(over.join(", ")).into());
+                }
+            }
         }
         if started.elapsed() > timeout {
             // Our own child: killed by its handle, nothing else.
@@ -105,21 +140,41 @@ pub(crate) fn run_tool(
     Ok(())
 }
 
-/// The resources of nextpnr's "Device utilisation" log lines (`ICESTORM_LC:  3985/ 1280   311%`)
-/// that the design uses more of than the device has.
+/// A row of nextpnr's "Device utilisation" table (`Info: \t ICESTORM_LC:  3985/ 1280   311%`):
+/// the resource, used and available.
+fn utilisation_row(line: &str) -> Option<(&str, u64, u64)> {
+    let (name, counts) = line.trim_start_matches("Info:").trim().split_once(':')?;
+    let (used, rest) = counts.split_once('/')?;
+    let available = rest.split_whitespace().next()?;
+    Some((
+        name,
+        used.trim().parse::<u64>().ok()?,
+        available.parse::<u64>().ok()?,
+    ))
+}
+
+/// The resources of nextpnr's "Device utilisation" log lines that the design uses more of than
+/// the device has.
 pub(crate) fn overused(log: &str) -> Vec<String> {
     log.lines()
-        .filter_map(|line| {
-            let (name, counts) = line.trim_start_matches("Info:").trim().split_once(':')?;
-            let (used, rest) = counts.split_once('/')?;
-            let available = rest.split_whitespace().next()?;
-            let (used, available) = (
-                used.trim().parse::<u64>().ok()?,
-                available.parse::<u64>().ok()?,
-            );
-            (used > available).then(|| format!("{used} {name} of {available}"))
-        })
+        .filter_map(utilisation_row)
+        .filter(|(_, used, available)| used > available)
+        .map(|(name, used, available)| format!("{used} {name} of {available}"))
         .collect()
+}
+
+/// The overused resources of nextpnr's utilisation table once the log holds all of it (a line
+/// follows its rows); `None` while it is still to come.
+pub(crate) fn packed_overuse(log: &str) -> Option<Vec<String>> {
+    let (_, after) = log.split_once("Device utilisation:")?;
+    let mut lines = after.lines().skip(1);
+    let rows: Vec<&str> = lines
+        .by_ref()
+        .take_while(|l| utilisation_row(l).is_some())
+        .collect();
+    // The line that ended the table must be whole: the tool may be writing it.
+    let ended = !rows.is_empty() && after.lines().count() > rows.len() + 1 && after.ends_with('\n');
+    ended.then(|| overused(&rows.join("\n")))
 }
 
 #[cfg(test)]
@@ -130,5 +185,21 @@ mod tests {
     fn overused_resources_are_named() {
         let log = "Info: Device utilisation:\nInfo: \t         ICESTORM_LC:  3985/ 1280   311%\nInfo: \t        ICESTORM_RAM:     0/   16     0%\n";
         assert_eq!(overused(log), ["3985 ICESTORM_LC of 1280"]);
+    }
+
+    #[test]
+    fn overuse_is_read_once_the_table_is_whole() {
+        let table = "Info: Device utilisation:\nInfo: \t          DP16KD:      24/    208    11%\n\
+                     Info: \t        TRELLIS_COMB:  135444/  83640   161%\n";
+        assert_eq!(packed_overuse("Info: Packing IOs..\n"), None);
+        // The last row may be followed by more rows.
+        assert_eq!(packed_overuse(table), None);
+        let whole = format!("{table}\nInfo: Placed 0 cells based on constraints.\n");
+        assert_eq!(
+            packed_overuse(&whole),
+            Some(vec!["135444 TRELLIS_COMB of 83640".to_string()])
+        );
+        let fits = whole.replace("135444", "35444");
+        assert_eq!(packed_overuse(&fits), Some(vec![]));
     }
 }
