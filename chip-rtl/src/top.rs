@@ -10,18 +10,9 @@
 
 use crate::plan::{bits, AddStep, LayerStep, Plan, PoolStep, Step};
 use cimtile_cosim::verilog_ports::Port;
-use cimtile_hdl::instance;
+use cimtile_hdl::{bus, instance};
 use cimtile_tile::TileParams;
 use std::fmt::Write;
-
-/// `[b-1:0] ` for a bus, nothing for one bit.
-fn bus(bits: u32) -> String {
-    if bits == 1 {
-        String::new()
-    } else {
-        format!("[{}:0] ", bits - 1)
-    }
-}
 
 /// `[n-1:0] ` even for one element: a wire indexed per tile or per step (`[t]`) must be a vector
 /// when the layer or the chip has only one.
@@ -328,13 +319,9 @@ pub fn chip_module(plan: &Plan, p: &TileParams, tile_module: &str, tile_ports: &
         ],
     );
 
-    let mut monitors = Vec::new();
     for (s, step) in plan.steps.iter().enumerate() {
         v += &match step {
-            Step::Layer(layer) => {
-                monitors.push(layer);
-                layer_block(plan, p, layer, s, tile_module, tile_ports)
-            }
+            Step::Layer(layer) => layer_block(plan, p, layer, s, tile_module, tile_ports),
             Step::Pool(pool) => pool_block(plan, pool, s),
             Step::Add(add) => add_block(plan, p, add, s),
         };
@@ -342,13 +329,8 @@ pub fn chip_module(plan: &Plan, p: &TileParams, tile_module: &str, tile_ports: &
     v += "\n";
     v += &reads;
     // The observation port: the one layer running at a time.
-    let or = |f: &dyn Fn(&LayerStep) -> String| {
-        monitors
-            .iter()
-            .map(|l| f(l))
-            .collect::<Vec<_>>()
-            .join(" | ")
-    };
+    let or =
+        |f: &dyn Fn(&LayerStep) -> String| plan.layers().map(f).collect::<Vec<_>>().join(" | ");
     writeln!(
         v,
         "\n    // Observation: every tile result as a collector takes it.\n    \

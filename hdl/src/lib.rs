@@ -28,7 +28,7 @@ pub use manifest::Manifest;
 use serde::{Deserialize, Serialize};
 pub use sizing::RtlSizing;
 use std::path::{Path, PathBuf};
-pub use top::{instance, instances};
+pub use top::{bus, instance, instances};
 
 /// Where builds made from generated RTL are cached (Verilator models, synthesis results): `$CIMTILE_CACHE_DIR`, else `$XDG_CACHE_HOME/cimtile`, else
 /// `~/.cache/cimtile` (a temporary directory without `HOME`).

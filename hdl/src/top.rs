@@ -71,7 +71,8 @@ pub fn instances(verilog: &str) -> Vec<(String, String)> {
     found
 }
 
-pub(super) fn bus(bits: u32) -> String {
+/// `[b-1:0] ` for a bus of `bits`, nothing for one bit: a declaration's range.
+pub fn bus(bits: u32) -> String {
     if bits == 1 {
         String::new()
     } else {
